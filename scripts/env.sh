@@ -1,0 +1,6 @@
+# Shared environment for the Muang scripts (sourced, not run).
+export MUANG_DATA=${MUANG_DATA:-$ROOT/.data}
+export MUANG_PG_PORT=${MUANG_PG_PORT:-54329}
+export MUANG_PG_SOCKET_DIR=${MUANG_PG_SOCKET_DIR:-$MUANG_DATA/run}
+export MUANG_HOST=${MUANG_HOST:-127.0.0.1}
+export MUANG_PORT=${MUANG_PORT:-8000}

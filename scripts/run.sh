@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Start the Muang web server and background worker (after scripts/setup.sh --demo), print where to go.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+source scripts/env.sh
+export DJANGO_SETTINGS_MODULE=muang.settings PYTHONPATH="$ROOT/src"
+RUN="$MUANG_DATA/run"; LOG="$MUANG_DATA/log"
+mkdir -p "$RUN" "$LOG"
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+if alive "$RUN/web.pid"; then
+  # Reload code and settings without dropping connections.
+  kill -HUP "$(cat "$RUN/web.pid")"
+else
+  .venv/bin/gunicorn muang.wsgi:application --bind "$MUANG_HOST:$MUANG_PORT" \
+    --workers "${MUANG_WEB_WORKERS:-3}" --threads 2 --timeout 60 \
+    --pid "$RUN/web.pid" --daemon \
+    --access-logfile "$LOG/web-access.log" --error-logfile "$LOG/web.log"
+fi
+if ! alive "$RUN/worker.pid"; then
+  nohup .venv/bin/python -m django muang_worker >>"$LOG/worker.log" 2>&1 &
+  echo $! > "$RUN/worker.pid"
+fi
+
+url="http://$MUANG_HOST:$MUANG_PORT/"
+for _ in $(seq 1 50); do
+  curl -fsS "${url}healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "${url}healthz" >/dev/null || { echo "the web server did not start; see $LOG/web.log"; exit 1; }
+.venv/bin/python -m django demo_logins --url "$url"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Stop what `make run` started: web server, worker, and the private PostgreSQL cluster.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+source scripts/env.sh
+for name in web worker; do
+  pidfile="$MUANG_DATA/run/$name.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    kill -TERM "$(cat "$pidfile")"
+    for _ in $(seq 1 50); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.2; done
+    echo "$name stopped"
+  fi
+  rm -f "$pidfile"
+done
+[ -z "${DATABASE_URL:-}" ] && scripts/pg.sh stop
+exit 0

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Run the whole suite: lint, migrations in sync, then pytest against the real PostGIS database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+source scripts/env.sh
+export DJANGO_SETTINGS_MODULE=muang.settings PYTHONPATH="$ROOT/src" MUANG_TESTING=1
+echo "==> ruff"
+.venv/bin/ruff check src bench
+.venv/bin/ruff format --check src bench >/dev/null || { .venv/bin/ruff format --diff src bench | head -50; exit 1; }
+echo "==> makemigrations --check"
+.venv/bin/python -m django makemigrations --check --dry-run -v 1
+echo "==> pytest"
+# --create-db: CI starts from a clean clone; a stale test database must never hide a migration problem.
+exec .venv/bin/python -m pytest --create-db "$@"

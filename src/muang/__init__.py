@@ -1,0 +1,1 @@
+"""Muang (เมือง): an open-source smart-city platform for Thai local governments."""

@@ -1,0 +1,108 @@
+"""The JSON API at /api/v1: authentication, problem+json errors (RFC 9457), and the routers of every app."""
+
+import logging
+from http import HTTPStatus
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from muang.core.access import Actor
+from muang.core.api import router as core_router
+from muang.core.errors import MuangError
+from muang.core.middleware import problem_response
+from muang.core.services import api_token_authenticate
+
+logger = logging.getLogger("muang.api")
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer muang_<prefix>_<secret>`: an integration acting for one organisation."""
+
+    openapi_description = "An organisation's API token, created by its system administrator."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        api_token = api_token_authenticate(token)
+        if api_token is None:
+            return None
+        return Actor(token=api_token, ip_address=request.META.get("REMOTE_ADDR"), request_id=getattr(request, "id", ""))
+
+
+class SessionActorAuth(APIKeyCookie):
+    """The staff UI's session cookie (with CSRF protection on writes)."""
+
+    param_name = "sessionid"
+    openapi_description = "A signed-in staff member's session (the web UI)."
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        if request.user.is_authenticated and request.user.is_active:
+            return Actor(user=request.user, ip_address=request.META.get("REMOTE_ADDR"), request_id=getattr(request, "id", ""))
+        return None
+
+
+api = NinjaAPI(
+    title="Muang API",
+    version="1",
+    description="The API of Muang, a smart-city platform for Thai local governments. "
+    "Errors are RFC 9457 problem+json documents.",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    auth=[TokenAuth(), SessionActorAuth()],
+)
+
+
+def problem(request: HttpRequest, status: int, detail: str, *, code: str, errors: list | None = None) -> HttpResponse:
+    extra = {"code": code, "instance": request.path}
+    if errors:
+        extra["errors"] = errors
+    return problem_response(status, HTTPStatus(status).phrase, detail, **extra)
+
+
+@api.exception_handler(MuangError)
+def on_domain_error(request: HttpRequest, exc: MuangError) -> HttpResponse:
+    errors = [{"field": field, "message": m} for field, messages in exc.field_errors.items() for m in messages]
+    return problem(request, exc.status, exc.detail, code=exc.code, errors=errors)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for e in exc.errors:
+        location = [str(p) for p in e.get("loc", ()) if p not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(location) or "__all__", "message": e.get("msg", "invalid")})
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "The request is not valid."
+    return problem(request, 422, detail, code="invalid_input", errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem(
+        request, 401, "Send a valid API token (Authorization: Bearer …) or sign in.", code="not_authenticated"
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="muang"'
+    return response
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return problem(request, 403, str(exc) or "You may not do this.", code="forbidden")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, exc.status_code, str(exc), code=HTTPStatus(exc.status_code).name.lower())
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, str(exc) or "Not found.", code="not_found")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled API error on %s", request.path)
+    return problem(request, 500, "An unexpected error occurred; it has been logged.", code="server_error")
+
+
+api.add_router("/", core_router)

@@ -1,0 +1,136 @@
+"""Who is acting, and what they may reach. Every fetch by id goes through a `get_*_for(actor, ...)` helper."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from muang.core.errors import AccessDenied, NotFound
+from muang.core.models import (
+    LOCAL_GOVERNMENT_KINDS,
+    ApiToken,
+    Membership,
+    Organization,
+    OrganizationKind,
+    User,
+)
+from muang.core.permissions import (
+    OVERSIGHT_PERMISSIONS,
+    OVERSIGHT_ROLES,
+    ROLE_PERMISSIONS,
+    SCOPE_PERMISSIONS,
+    Perm,
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A staff user (UI session or API session) or an integration token, plus request facts for the audit log."""
+
+    user: User | None = None
+    token: ApiToken | None = None
+    system: bool = False  # management commands and background jobs acting for the platform itself
+    ip_address: str | None = None
+    request_id: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return self.user.username
+        if self.token is not None:
+            return f"token:{self.token.prefix}"
+        return "system" if self.system else "anonymous"
+
+    @property
+    def is_system(self) -> bool:
+        return self.system
+
+    @cached_property
+    def memberships(self) -> dict[int, Membership]:
+        if self.user is None:
+            return {}
+        rows = Membership.objects.filter(user=self.user, is_active=True, organization__is_active=True)
+        return {m.organization_id: m for m in rows.select_related("organization", "department")}
+
+    def membership_in(self, organization: Organization) -> Membership | None:
+        return self.memberships.get(organization.pk)
+
+    def permissions_in(self, organization: Organization) -> frozenset[Perm]:
+        if self.is_system:
+            return frozenset(Perm)
+        if self.token is not None:
+            if self.token.organization_id != organization.pk:
+                return frozenset()
+            return frozenset().union(*(SCOPE_PERMISSIONS.get(s, frozenset()) for s in self.token.scopes))
+        membership = self.membership_in(organization)
+        if membership is not None:
+            return ROLE_PERMISSIONS[membership.role]
+        if any(overseer_covers(m.organization, organization) for m in self._oversight_memberships()):
+            return OVERSIGHT_PERMISSIONS
+        return frozenset()
+
+    def has_perm(self, organization: Organization, perm: Perm) -> bool:
+        return perm in self.permissions_in(organization)
+
+    def _oversight_memberships(self) -> list[Membership]:
+        return [
+            m for m in self.memberships.values() if m.organization.is_overseer and m.role in OVERSIGHT_ROLES
+        ]
+
+
+SYSTEM = Actor(system=True)
+
+
+def overseer_covers(overseer: Organization, organization: Organization) -> bool:
+    """A district office oversees the local governments of its district; a province office, of its province."""
+    if not organization.is_local_government or overseer.pk == organization.pk:
+        return False
+    if overseer.kind == OrganizationKind.DISTRICT_OFFICE:
+        return organization.district_id is not None and organization.district_id == overseer.district_id
+    if overseer.kind == OrganizationKind.PROVINCE_OFFICE:
+        return organization.province_id == overseer.province_id
+    return False
+
+
+def overseen_organizations(overseer: Organization) -> QuerySet[Organization]:
+    qs = Organization.objects.filter(is_active=True, kind__in=LOCAL_GOVERNMENT_KINDS)
+    if overseer.kind == OrganizationKind.DISTRICT_OFFICE:
+        return qs.filter(district_id=overseer.district_id)
+    if overseer.kind == OrganizationKind.PROVINCE_OFFICE:
+        return qs.filter(province_id=overseer.province_id)
+    return qs.none()
+
+
+def visible_organizations(actor: Actor) -> QuerySet[Organization]:
+    """Organisations the actor may at least see: its own, and those its oversight memberships cover."""
+    if actor.is_system:
+        return Organization.objects.all()
+    if actor.token is not None:
+        return Organization.objects.filter(pk=actor.token.organization_id)
+    if actor.user is None:
+        return Organization.objects.none()
+    oversight = Q(pk__in=[])
+    for m in actor._oversight_memberships():
+        if m.organization.kind == OrganizationKind.DISTRICT_OFFICE:
+            oversight |= Q(district_id=m.organization.district_id)
+        else:
+            oversight |= Q(province_id=m.organization.province_id)
+    oversight &= Q(kind__in=LOCAL_GOVERNMENT_KINDS)
+    return Organization.objects.filter(Q(pk__in=list(actor.memberships)) | oversight, is_active=True)
+
+
+def require(actor: Actor, organization: Organization, perm: Perm) -> None:
+    if not actor.has_perm(organization, perm):
+        raise AccessDenied(_("You do not have the permission “%(perm)s” in %(org)s.") % {"perm": perm, "org": organization})
+
+
+def get_organization_for(actor: Actor, slug: str, perm: Perm = Perm.ORG_VIEW) -> Organization:
+    organization = Organization.objects.select_related("province", "district", "subdistrict").filter(slug=slug).first()
+    if organization is None or not organization.is_active:
+        raise NotFound(_("No organisation “%(slug)s”.") % {"slug": slug})
+    require(actor, organization, perm)
+    return organization

@@ -1,0 +1,91 @@
+"""The audit log: every staff write records who, when, which organisation, what object and what changed."""
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import models
+
+from muang.core.access import Actor
+from muang.core.models import AuditEntry, Organization
+
+MAX_INLINE_GEOMETRY = 2000
+HIDDEN_FIELDS = frozenset({"password", "key_hash"})
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, GEOSGeometry):
+        wkt = value.ewkt
+        if len(wkt) <= MAX_INLINE_GEOMETRY:
+            return wkt
+        digest = hashlib.sha256(value.wkb).hexdigest()[:16]
+        return f"{value.geom_type} with {value.num_coords} points, sha256 {digest}"
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "name"):  # files
+        return value.name or ""
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values of a model instance, JSON-ready; secrets are masked."""
+    data = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in HIDDEN_FIELDS:
+            data[f.name] = "***"
+            continue
+        data[f.name] = _json_value(getattr(instance, f.attname))
+    return data
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    keys = before.keys() | after.keys()
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def record(
+    *,
+    actor: Actor,
+    organization: Organization | None,
+    instance: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    reason: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        organization=organization,
+        actor_user=actor.user,
+        actor_token=actor.token,
+        actor_label=actor.label,
+        action=action,
+        object_type=instance._meta.label,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes,
+        reason=reason[:300],
+        request_id=actor.request_id,
+        ip_address=actor.ip_address,
+    )
+
+
+def record_create(*, actor: Actor, organization: Organization | None, instance: models.Model, reason: str = ""):
+    return record(
+        actor=actor,
+        organization=organization,
+        instance=instance,
+        action=AuditEntry.Action.CREATE,
+        changes=diff({}, snapshot(instance)),
+        reason=reason,
+    )

@@ -1,0 +1,70 @@
+"""Request id for logs and the audit trail; problem+json for every API error Django itself answers."""
+
+import contextvars
+import json
+import logging
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+API_PREFIXES = ("/api/",)
+PROBLEM_JSON = "application/problem+json"
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get()
+        return True
+
+
+class RequestIdMiddleware:
+    """Accept a proxy's X-Request-ID (if sane) or make one; echo it back; put it on every log line."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if 8 <= len(incoming) <= 36 and incoming.replace("-", "").isalnum() else str(uuid.uuid4())
+        token = _request_id.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+def problem_response(status: int, title: str, detail: str = "", **extra) -> HttpResponse:
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_JSON)
+
+
+class ProblemJsonMiddleware:
+    """Errors under /api/ that never reached django-ninja (unknown URL, CSRF, 500) still answer problem+json."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PREFIXES)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith(("application/json", PROBLEM_JSON))
+        ):
+            from http import HTTPStatus
+
+            title = HTTPStatus(response.status_code).phrase
+            return problem_response(response.status_code, title, instance=request.path)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith(API_PREFIXES):
+            logging.getLogger("muang.api").exception("unhandled error on %s", request.path)
+            return problem_response(500, "Internal Server Error", "An unexpected error occurred.", instance=request.path)
+        return None

@@ -1,0 +1,333 @@
+"""Tenancy, staff, Thai administrative areas, API tokens and the audit log."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Models that are global reference data or identities rather than rows owned by one organisation.
+# The standards test fails for any other model without an `organization` field.
+GLOBAL_MODELS = {
+    "core.Province": "DOPA reference data, the same for every tenant",
+    "core.District": "DOPA reference data",
+    "core.Subdistrict": "DOPA reference data",
+    "core.Organization": "the tenant itself",
+    "core.User": "a staff member may belong to several organisations through Membership",
+    "core.Citizen": "a citizen talks to many organisations",
+    "core.WorkerHeartbeat": "one row per background worker process",
+}
+
+province_code = RegexValidator(r"^\d{2}$", _("A province code has exactly 2 digits."))
+district_code = RegexValidator(r"^\d{4}$", _("A district code has exactly 4 digits."))
+subdistrict_code = RegexValidator(r"^\d{6}$", _("A subdistrict code has exactly 6 digits."))
+dla_code = RegexValidator(r"^\d{7}$", _("A DLA code has exactly 7 digits."))
+
+
+class Province(models.Model):
+    code = models.CharField(_("DOPA code"), max_length=2, primary_key=True, validators=[province_code])
+    name_th = models.CharField(_("Thai name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class District(models.Model):
+    code = models.CharField(_("DOPA code"), max_length=4, primary_key=True, validators=[district_code])
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+    name_th = models.CharField(_("Thai name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Subdistrict(models.Model):
+    code = models.CharField(_("DOPA code"), max_length=6, primary_key=True, validators=[subdistrict_code])
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subdistricts")
+    name_th = models.CharField(_("Thai name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    postal_codes = ArrayField(models.CharField(max_length=5), default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class OrganizationKind(models.TextChoices):
+    PAO = "pao", _("Provincial administrative organisation (อบจ.)")
+    CITY_MUNICIPALITY = "city_municipality", _("City municipality (เทศบาลนคร)")
+    TOWN_MUNICIPALITY = "town_municipality", _("Town municipality (เทศบาลเมือง)")
+    SUBDISTRICT_MUNICIPALITY = "subdistrict_municipality", _("Subdistrict municipality (เทศบาลตำบล)")
+    SAO = "sao", _("Subdistrict administrative organisation (อบต.)")
+    BANGKOK = "bangkok", _("Bangkok Metropolitan Administration")
+    PATTAYA = "pattaya", _("City of Pattaya")
+    DISTRICT_OFFICE = "district_office", _("District office (ที่ว่าการอำเภอ)")
+    PROVINCE_OFFICE = "province_office", _("Provincial office (ศาลากลางจังหวัด)")
+
+
+LOCAL_GOVERNMENT_KINDS = frozenset(
+    {
+        OrganizationKind.PAO,
+        OrganizationKind.CITY_MUNICIPALITY,
+        OrganizationKind.TOWN_MUNICIPALITY,
+        OrganizationKind.SUBDISTRICT_MUNICIPALITY,
+        OrganizationKind.SAO,
+        OrganizationKind.BANGKOK,
+        OrganizationKind.PATTAYA,
+    }
+)
+OVERSIGHT_KINDS = frozenset({OrganizationKind.DISTRICT_OFFICE, OrganizationKind.PROVINCE_OFFICE})
+
+
+class Organization(models.Model):
+    """A tenant: one local government, or a district / province office that oversees several."""
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True, help_text=_("Used in URLs."))
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices)
+    dla_code = models.CharField(
+        _("DLA code"), max_length=7, unique=True, null=True, blank=True, validators=[dla_code]
+    )
+    name_th = models.CharField(_("Thai name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    subdistrict = models.ForeignKey(
+        Subdistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["province_id", "district_id", "name_th"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["province", "district"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dla_code__isnull=True) | Q(dla_code__regex=r"^\d{7}$"),
+                name="organization_dla_code_7_digits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="district_office") | Q(district__isnull=False),
+                name="organization_district_office_has_district",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+    @property
+    def is_local_government(self) -> bool:
+        return self.kind in LOCAL_GOVERNMENT_KINDS
+
+    @property
+    def is_overseer(self) -> bool:
+        return self.kind in OVERSIGHT_KINDS
+
+    def clean(self) -> None:
+        from muang.core.validation import validate_organization
+
+        validate_organization(self)
+
+
+class Department(models.Model):
+    """A กอง / สำนัก of an organisation."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="departments")
+    code = models.SlugField(_("code"), max_length=40)
+    name_th = models.CharField(_("Thai name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organization_id", "code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="department_code_unique_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class User(AbstractUser):
+    """A staff account. Citizens are `Citizen`, signed in through LINE or phone, never a staff user."""
+
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("staff user")
+        verbose_name_plural = _("staff users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Officer")
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+    EXECUTIVE = "executive", _("Executive")
+    OVERSEER = "overseer", _("Overseer")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+ROLES_WITH_DEPARTMENT = frozenset({Role.OFFICER, Role.DEPARTMENT_HEAD})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    title = models.CharField(_("position title"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization_id", "role", "user_id"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_one_per_user_and_org"),
+        ]
+        indexes = [models.Index(fields=["organization", "department", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        from muang.core.validation import validate_membership
+
+        validate_membership(self)
+
+
+class Citizen(models.Model):
+    """A resident's account, separate from staff; signed in through LINE or a one-time code to a phone."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    display_name = models.CharField(_("display name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, unique=True, null=True, blank=True)
+    line_user_id = models.CharField(_("LINE user id"), max_length=64, unique=True, null=True, blank=True)
+    preferred_language = models.CharField(max_length=5, default="th")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.id)
+
+
+class ApiScope(models.TextChoices):
+    ORG_READ = "org:read", _("Read the organisation, its departments and areas")
+    ORG_WRITE = "org:write", _("Update the organisation's details and departments")
+    AUDIT_READ = "audit:read", _("Read the audit log")
+
+
+class ApiToken(models.Model):
+    """An integration's credential: one organisation, some scopes, revocable; only a hash is stored."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    scopes = ArrayField(models.CharField(max_length=32, choices=ApiScope.choices), default=list)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization_id", "-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, in which organisation. Append-only: a database trigger refuses UPDATE/DELETE."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("updated")
+        DELETE = "delete", _("deleted")
+        REVOKE = "revoke", _("revoked")
+
+    # No database-level foreign keys: the trail must outlive what it describes.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    actor_user = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    actor_token = models.ForeignKey(
+        ApiToken, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=200)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, help_text=_("field: [before, after]"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [
+            models.Index(fields=["organization", "-at"]),
+            models.Index(fields=["organization", "object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=200)
+    pid = models.IntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"

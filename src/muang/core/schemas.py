@@ -1,0 +1,162 @@
+"""Input and output shapes of the core API."""
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from muang.core.models import ApiScope
+
+
+class AreaOut(Schema):
+    level: Literal["province", "district", "subdistrict"]
+    code: str
+    name_th: str
+    name_en: str
+    parent_code: str | None
+    full_name_th: str
+
+
+class DepartmentOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+    phone: str
+
+
+class DepartmentIn(Schema):
+    code: str = Field(..., pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="lower-case letters, digits, hyphens")
+    name_th: str = Field(..., min_length=1, max_length=200)
+    name_en: str = Field(..., min_length=1, max_length=200)
+    phone: str = Field("", max_length=40)
+
+
+class DepartmentPatch(Schema):
+    name_th: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = Field(None, min_length=1, max_length=200)
+    phone: str | None = Field(None, max_length=40)
+    is_active: bool | None = None
+
+
+class OrganizationSummaryOut(Schema):
+    slug: str
+    kind: str
+    dla_code: str | None
+    name_th: str
+    name_en: str
+    province_code: str = Field(..., alias="province_id")
+    district_code: str | None = Field(None, alias="district_id")
+    subdistrict_code: str | None = Field(None, alias="subdistrict_id")
+
+
+class OrganizationOut(OrganizationSummaryOut):
+    address: str
+    phone: str
+    email: str
+    website: str
+    boundary: dict[str, Any] | None
+
+    @staticmethod
+    def resolve_boundary(obj) -> dict[str, Any] | None:
+        return json.loads(obj.boundary.geojson) if obj.boundary else None
+
+
+def _geometry_from_geojson(value: dict[str, Any] | None) -> GEOSGeometry | None:
+    if value is None:
+        return None
+    try:
+        geometry = GEOSGeometry(json.dumps(value))
+    except (GEOSException, ValueError, TypeError) as e:
+        raise ValueError(f"not a GeoJSON geometry: {e}") from e
+    geometry.srid = 4326
+    return geometry
+
+
+class OrganizationPatch(Schema):
+    name_th: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = Field(None, min_length=1, max_length=200)
+    address: str | None = Field(None, max_length=1000)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    website: str | None = Field(None, max_length=200)
+    boundary: dict[str, Any] | None = Field(None, description="GeoJSON Polygon or MultiPolygon in WGS84")
+
+    @field_validator("boundary")
+    @classmethod
+    def boundary_is_geojson(cls, value):
+        _geometry_from_geojson(value)
+        return value
+
+    def to_changes(self) -> dict[str, Any]:
+        data = self.model_dump(exclude_unset=True)
+        if "boundary" in data:
+            data["boundary"] = _geometry_from_geojson(data["boundary"])
+        return data
+
+
+class MembershipOut(Schema):
+    organization: OrganizationSummaryOut
+    role: str
+    department: str | None = Field(None, alias="department.code")
+    title: str
+
+
+class MeOut(Schema):
+    kind: Literal["staff", "token"]
+    username: str | None = None
+    display_name: str | None = None
+    memberships: list[MembershipOut] = []
+    token_organization: str | None = None
+    scopes: list[str] = []
+
+
+class StaffOut(Schema):
+    username: str = Field(..., alias="user.username")
+    display_name: str = Field(..., alias="user.display_name")
+    role: str
+    department: str | None = Field(None, alias="department.code")
+    title: str
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: dt.datetime
+    actor: str = Field(..., alias="actor_label")
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict[str, Any]
+    reason: str
+    request_id: str
+
+
+class RollupOut(Schema):
+    organization: OrganizationSummaryOut
+    area_km2: float | None
+    departments: int
+    staff: int
+
+
+class TokenIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    scopes: list[ApiScope] = Field(..., min_length=1)
+    expires_at: dt.datetime | None = None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    secret: str = Field(..., description="Shown once. Store it in the integration; Muang keeps only a hash.")

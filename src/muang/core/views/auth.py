@@ -1,0 +1,43 @@
+"""Staff sign-in: one message for an unknown user and a wrong password, throttled by django-axes."""
+
+from django import forms
+from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        # The same words whether the user exists or not: no account enumeration.
+        "invalid_login": _("The username or password is not correct."),
+        "inactive": _("The username or password is not correct."),
+    }
+    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+
+
+class MuangLoginView(LoginView):
+    template_name = "core/login.html"
+    authentication_form = StaffAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def lockout(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+    """Shown instead of the login result once too many attempts failed (AXES_LOCKOUT_CALLABLE)."""
+    form = StaffAuthenticationForm(request)
+    form.errors.clear()
+    return render(
+        request,
+        "core/login.html",
+        {"form": form, "locked_out": True},
+        status=429,
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")

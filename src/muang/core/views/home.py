@@ -1,0 +1,115 @@
+"""The staff home page, fitted to the role in the active organisation, and the organisation switcher."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from muang.core import selectors, services
+from muang.core.access import Actor
+from muang.core.errors import MuangError
+from muang.core.forms import ApiTokenForm
+from muang.core.models import ApiToken, Organization, Role
+from muang.core.permissions import Perm
+from muang.core.workspace import active_membership, actor_from_request, switch_organization
+
+
+def _feature(org: Organization, **props) -> dict | None:
+    if org.boundary is None:
+        return None
+    return {"type": "Feature", "geometry": json.loads(org.boundary.geojson), "properties": {"name": org.name_th, **props}}
+
+
+def _home_context(actor: Actor, membership) -> dict:
+    org = membership.organization
+    role = membership.role
+    ctx: dict = {
+        "organization": org,
+        "role": role,
+        "area_km2": selectors.organization_area_km2(org),
+        "departments": list(selectors.departments_of(actor=actor, organization=org)),
+        "my_actions": selectors.recent_actions_of(actor=actor, organization=org),
+        "features": [f for f in [_feature(org)] if f],
+    }
+    if actor.has_perm(org, Perm.STAFF_VIEW):
+        if role == Role.DEPARTMENT_HEAD:
+            ctx["staff"] = list(selectors.staff_of(actor=actor, organization=org, department=membership.department))
+        else:
+            ctx["department_counts"] = selectors.department_staff_counts(actor=actor, organization=org)
+    if actor.has_perm(org, Perm.AUDIT_VIEW):
+        ctx["audit"] = list(selectors.audit_entries(actor=actor, organization=org)[:10])
+    if actor.has_perm(org, Perm.TOKEN_MANAGE):
+        ctx["token_count"] = selectors.api_tokens_of(actor=actor, organization=org).filter(revoked_at=None).count()
+        ctx["worker_ok"], ctx["worker_detail"] = selectors.worker_status()
+    if org.is_overseer and actor.has_perm(org, Perm.ROLLUP_VIEW):
+        rollup = selectors.oversight_rollup(actor=actor, overseer=org)
+        ctx["rollup"] = rollup
+        ctx["features"] = [f for r in rollup if (f := _feature(r.organization, kind=r.organization.get_kind_display()))]
+    return ctx
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    membership = active_membership(request)
+    if membership is None:
+        return render(request, "core/home_no_membership.html", status=403)
+    actor = actor_from_request(request)
+    return render(request, f"core/home_{membership.role}.html", _home_context(actor, membership))
+
+
+@login_required
+@require_POST
+def switch_organization_view(request: HttpRequest) -> HttpResponse:
+    try:
+        organization_id = int(request.POST.get("organization", ""))
+    except ValueError:
+        organization_id = 0
+    if switch_organization(request, organization_id) is None:
+        messages.error(request, _("You are not a member of that organisation."))
+    nxt = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    """A system administrator creates and revokes the organisation's API tokens; a new secret is shown once."""
+    membership = active_membership(request)
+    actor = actor_from_request(request)
+    if membership is None or not actor.has_perm(membership.organization, Perm.TOKEN_MANAGE):
+        return render(request, "core/forbidden.html", status=403)
+    org = membership.organization
+    form = ApiTokenForm()
+    new_secret = None
+    if request.method == "POST":
+        try:
+            if revoke_id := request.POST.get("revoke"):
+                token = selectors.get_api_token_for(actor=actor, organization=org, token_id=int(revoke_id))
+                services.api_token_revoke(actor=actor, token=token)
+                messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+                return redirect("tokens")
+            form = ApiTokenForm(request.POST)
+            if form.is_valid():
+                _token, new_secret = services.api_token_create(
+                    actor=actor,
+                    organization=org,
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    expires_at=form.cleaned_data["expires_at"],
+                )
+                form = ApiTokenForm()
+        except (MuangError, ValueError) as e:
+            for field, errors in getattr(e, "field_errors", {}).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not getattr(e, "field_errors", None):
+                messages.error(request, str(e))
+    tokens: list[ApiToken] = list(selectors.api_tokens_of(actor=actor, organization=org))
+    return render(request, "core/tokens.html", {"form": form, "tokens": tokens, "new_secret": new_secret})

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from muang.api import api
+from muang.core.views import auth, health, home
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth.MuangLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth.logout_view, name="logout"),
+    path("switch-organization/", home.switch_organization_view, name="switch-organization"),
+    path("tokens/", home.tokens_view, name="tokens"),
+    path("", home.home, name="home"),
+]
+
+if not settings.PRODUCTION:
+    # Uploaded files (logos, photos). In production the reverse proxy serves MEDIA_ROOT.
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
