@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from muang.core import selectors, services
@@ -109,7 +109,7 @@ def departments_list(request: HttpRequest, slug: str):
 def departments_create(request: HttpRequest, slug: str, payload: DepartmentIn):
     a = actor(request)
     organization = get_organization_for(a, slug, Perm.DEPARTMENT_EDIT)
-    return 201, services.department_create(actor=a, organization=organization, **payload.dict())
+    return Status(201, services.department_create(actor=a, organization=organization, **payload.dict()))
 
 
 @router.patch("/organizations/{slug}/departments/{code}", response=DepartmentOut, tags=["departments"])
@@ -181,7 +181,7 @@ def tokens_create(request: HttpRequest, slug: str, payload: TokenIn):
         actor=a, organization=organization, name=payload.name, scopes=list(payload.scopes), expires_at=payload.expires_at
     )
     token.secret = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/organizations/{slug}/tokens/{token_id}", response=TokenOut, tags=["tokens"])

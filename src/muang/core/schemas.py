@@ -4,6 +4,7 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -69,7 +70,7 @@ def _geometry_from_geojson(value: dict[str, Any] | None) -> GEOSGeometry | None:
         return None
     try:
         geometry = GEOSGeometry(json.dumps(value))
-    except (GEOSException, ValueError, TypeError) as e:
+    except (GEOSException, GDALException, ValueError, TypeError) as e:
         raise ValueError(f"not a GeoJSON geometry: {e}") from e
     geometry.srid = 4326
     return geometry

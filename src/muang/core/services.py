@@ -14,6 +14,7 @@ from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import ApiScope, ApiToken, AuditEntry, Department, Organization
 from muang.core.permissions import Perm
+from muang.core.validation import clean_boundary
 
 ORGANIZATION_EDITABLE_FIELDS = frozenset(
     {"name_th", "name_en", "address", "phone", "email", "website", "boundary", "settings"}
@@ -44,6 +45,11 @@ def organization_update(*, actor: Actor, organization: Organization, data: dict[
     if unknown:
         field = sorted(unknown)[0]
         raise InvalidInput.for_field(field, _("This field cannot be changed here."))
+    if "boundary" in data:
+        try:
+            data = {**data, "boundary": clean_boundary(data["boundary"])}
+        except ValidationError as e:
+            raise invalid_input_from(e) from e
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     before = audit.snapshot(org)
     for key, value in data.items():
@@ -154,7 +160,7 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
 
 def api_token_authenticate(secret: str) -> ApiToken | None:
     """The live token for a presented secret, or None (unknown, malformed, revoked or expired)."""
-    parts = secret.split("_")
+    parts = secret.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
     token = ApiToken.objects.select_related("organization").filter(prefix=parts[1]).first()

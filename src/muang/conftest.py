@@ -1,0 +1,49 @@
+"""Shared pytest fixtures: the real PostGIS test database, a slice of the DOPA areas, API clients."""
+
+import geothai
+import pytest
+from django.test import Client
+
+from muang.core.models import District, Province, Subdistrict
+
+AREA_DISTRICTS = ("4005", "4001", "1001")  # ชุมแพ, เมืองขอนแก่น, พระนคร
+
+
+def load_area_slice() -> None:
+    """All provinces, the districts of Khon Kaen and Bangkok, and the subdistricts of three districts: fast."""
+    Province.objects.bulk_create(
+        [Province(code=p.code, name_th=p.name_th, name_en=p.name_en) for p in geothai.provinces()],
+        ignore_conflicts=True,
+    )
+    District.objects.bulk_create(
+        [
+            District(code=d.code, name_th=d.name_th, name_en=d.name_en, province_id=d.province_code)
+            for p in ("40", "10")
+            for d in geothai.districts(p)
+        ],
+        ignore_conflicts=True,
+    )
+    Subdistrict.objects.bulk_create(
+        [
+            Subdistrict(code=s.code, name_th=s.name_th, name_en=s.name_en, district_id=s.district_code,
+                        postal_codes=list(s.postal_codes))
+            for d in AREA_DISTRICTS
+            for s in geothai.subdistricts(d)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@pytest.fixture
+def areas(db):
+    load_area_slice()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def api_client() -> Client:
+    return Client(enforce_csrf_checks=True)

@@ -1,0 +1,98 @@
+"""The authorisation matrix (STYLE.md §8): every endpoint is called by every kind of caller.
+
+    anonymous        nobody signed in, no token
+    outsider         a signed-in account with no membership (what a citizen is to the staff API)
+    officer          an officer of the organisation, without extra permissions
+    privileged       the organisation's system administrator (every permission)
+    other_org        the system administrator of another organisation
+    token            an API token of the organisation with every scope
+    token_other_org  an API token of another organisation with every scope
+    token_revoked    a revoked token of the organisation
+
+An endpoint declares which callers succeed; every other caller must get 401 (no valid credentials)
+or 403 (valid but not allowed) as problem+json, and nothing may be written.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.test import Client
+
+from muang.core.access import SYSTEM
+from muang.core.models import ApiScope, AuditEntry, Organization, Role, User
+from muang.core.services import api_token_create, api_token_revoke
+
+PRINCIPALS = (
+    "anonymous",
+    "outsider",
+    "officer",
+    "privileged",
+    "other_org",
+    "token",
+    "token_other_org",
+    "token_revoked",
+)
+UNAUTHENTICATED = frozenset({"anonymous", "token_revoked"})
+
+
+@dataclass
+class World:
+    org: Organization
+    other_org: Organization
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def client_for(self, principal: str) -> Client:
+        client = Client()
+        if principal in self.users:
+            client.force_login(self.users[principal])
+        return client
+
+    def headers_for(self, principal: str) -> dict[str, str]:
+        secret = self.tokens.get(principal)
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
+
+    def call(self, principal: str, method: str, path: str, body: dict | None = None):
+        client = self.client_for(principal)
+        kwargs = self.headers_for(principal)
+        if body is not None:
+            kwargs.update(data=json.dumps(body), content_type="application/json")
+        return getattr(client, method.lower())(path, **kwargs)
+
+
+def build_world() -> World:
+    from muang.core.tests.factories import OrganizationFactory, UserFactory, member
+
+    org = OrganizationFactory()
+    other = OrganizationFactory()
+    world = World(org=org, other_org=other)
+    world.users["outsider"] = UserFactory()
+    world.users["officer"] = member(org, Role.OFFICER)
+    world.users["privileged"] = member(org, Role.SYSTEM_ADMIN)
+    world.users["other_org"] = member(other, Role.SYSTEM_ADMIN)
+    all_scopes = list(ApiScope.values)
+    _, world.tokens["token"] = api_token_create(actor=SYSTEM, organization=org, name="all", scopes=all_scopes)
+    _, world.tokens["token_other_org"] = api_token_create(
+        actor=SYSTEM, organization=other, name="all", scopes=all_scopes
+    )
+    revoked, world.tokens["token_revoked"] = api_token_create(
+        actor=SYSTEM, organization=org, name="old", scopes=all_scopes
+    )
+    api_token_revoke(actor=SYSTEM, token=revoked)
+    return world
+
+
+def assert_matrix_cell(world: World, principal: str, allowed: set[str], response, *, writes: bool) -> None:
+    if principal in allowed:
+        assert response.status_code < 400, (principal, response.status_code, response.content[:500])
+        return
+    expected = 401 if principal in UNAUTHENTICATED else 403
+    # A signed-in outsider or another organisation's caller has valid credentials but no access.
+    assert response.status_code == expected, (principal, response.status_code, response.content[:500])
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == expected and body["title"] and body["detail"]
+
+
+def audit_count() -> int:
+    return AuditEntry.objects.count()
