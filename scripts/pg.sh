@@ -26,6 +26,7 @@ case "${1:-start}" in
     mkdir -p "$MUANG_PG_SOCKET_DIR" "$MUANG_DATA/log"
     touch "$LOG"
     chown "$OWNER" "$MUANG_PG_SOCKET_DIR" "$LOG"
+    chmod 700 "$MUANG_PG_SOCKET_DIR"  # local connections are trusted: only the owner (and root) may reach them
     if [ ! -s "$PGDATA/PG_VERSION" ]; then
       echo "==> creating the private PostgreSQL cluster in $PGDATA"
       mkdir -p "$PGDATA"; chown "$OWNER" "$PGDATA"; chmod 700 "$PGDATA"
@@ -35,6 +36,7 @@ case "${1:-start}" in
 listen_addresses = ''
 port = $MUANG_PG_PORT
 unix_socket_directories = '$MUANG_PG_SOCKET_DIR'
+unix_socket_permissions = 0700
 shared_buffers = 512MB
 work_mem = 32MB
 maintenance_work_mem = 256MB

@@ -26,7 +26,9 @@ class TokenAuth(HttpBearer):
         api_token = api_token_authenticate(token)
         if api_token is None:
             return None
-        return Actor(token=api_token, ip_address=request.META.get("REMOTE_ADDR"), request_id=getattr(request, "id", ""))
+        return Actor(
+            token=api_token, ip_address=request.META.get("REMOTE_ADDR"), request_id=getattr(request, "id", "")
+        )
 
 
 class SessionActorAuth(APIKeyCookie):
@@ -37,7 +39,11 @@ class SessionActorAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         if request.user.is_authenticated and request.user.is_active:
-            return Actor(user=request.user, ip_address=request.META.get("REMOTE_ADDR"), request_id=getattr(request, "id", ""))
+            return Actor(
+                user=request.user,
+                ip_address=request.META.get("REMOTE_ADDR"),
+                request_id=getattr(request, "id", ""),
+            )
         return None
 
 
@@ -52,7 +58,9 @@ api = NinjaAPI(
 )
 
 
-def problem(request: HttpRequest, status: int, detail: str, *, code: str, errors: list | None = None) -> HttpResponse:
+def problem(
+    request: HttpRequest, status: int, detail: str, *, code: str, errors: list | None = None
+) -> HttpResponse:
     extra = {"code": code, "instance": request.path}
     if errors:
         extra["errors"] = errors
@@ -61,7 +69,9 @@ def problem(request: HttpRequest, status: int, detail: str, *, code: str, errors
 
 @api.exception_handler(MuangError)
 def on_domain_error(request: HttpRequest, exc: MuangError) -> HttpResponse:
-    errors = [{"field": field, "message": m} for field, messages in exc.field_errors.items() for m in messages]
+    errors = [
+        {"field": field, "message": m} for field, messages in exc.field_errors.items() for m in messages
+    ]
     return problem(request, exc.status, exc.detail, code=exc.code, errors=errors)
 
 

@@ -25,8 +25,13 @@ def load_area_slice() -> None:
     )
     Subdistrict.objects.bulk_create(
         [
-            Subdistrict(code=s.code, name_th=s.name_th, name_en=s.name_en, district_id=s.district_code,
-                        postal_codes=list(s.postal_codes))
+            Subdistrict(
+                code=s.code,
+                name_th=s.name_th,
+                name_en=s.name_en,
+                district_id=s.district_code,
+                postal_codes=list(s.postal_codes),
+            )
             for d in AREA_DISTRICTS
             for s in geothai.subdistricts(d)
         ],

@@ -125,11 +125,15 @@ def visible_organizations(actor: Actor) -> QuerySet[Organization]:
 
 def require(actor: Actor, organization: Organization, perm: Perm) -> None:
     if not actor.has_perm(organization, perm):
-        raise AccessDenied(_("You do not have the permission “%(perm)s” in %(org)s.") % {"perm": perm, "org": organization})
+        raise AccessDenied(
+            _("You do not have the permission “%(perm)s” in %(org)s.") % {"perm": perm, "org": organization}
+        )
 
 
 def get_organization_for(actor: Actor, slug: str, perm: Perm = Perm.ORG_VIEW) -> Organization:
-    organization = Organization.objects.select_related("province", "district", "subdistrict").filter(slug=slug).first()
+    organization = (
+        Organization.objects.select_related("province", "district", "subdistrict").filter(slug=slug).first()
+    )
     if organization is None or not organization.is_active:
         raise NotFound(_("No organisation “%(slug)s”.") % {"slug": slug})
     require(actor, organization, perm)

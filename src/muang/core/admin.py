@@ -40,7 +40,9 @@ def administered_org_ids(request: HttpRequest) -> set[int] | None:
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.user, ip_address=request.META.get("REMOTE_ADDR"), request_id=getattr(request, "id", ""))
+    return Actor(
+        user=request.user, ip_address=request.META.get("REMOTE_ADDR"), request_id=getattr(request, "id", "")
+    )
 
 
 class ScopedAdmin(admin.ModelAdmin):

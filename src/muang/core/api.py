@@ -59,7 +59,11 @@ def areas_search(
 
 
 @router.get(
-    "/areas/{code}", response=AreaOut, auth=None, tags=["areas"], openapi_extra={PUBLIC: "DOPA reference data"}
+    "/areas/{code}",
+    response=AreaOut,
+    auth=None,
+    tags=["areas"],
+    openapi_extra={PUBLIC: "DOPA reference data"},
 )
 def areas_get(request: HttpRequest, code: str):
     return selectors.area_get(code)
@@ -125,7 +129,11 @@ def departments_update(request: HttpRequest, slug: str, code: str, payload: Depa
 def staff_list(request: HttpRequest, slug: str, department: str | None = None):
     a = actor(request)
     organization = get_organization_for(a, slug, Perm.STAFF_VIEW)
-    dep = selectors.get_department_for(actor=a, organization=organization, code=department) if department else None
+    dep = (
+        selectors.get_department_for(actor=a, organization=organization, code=department)
+        if department
+        else None
+    )
     return selectors.staff_of(actor=a, organization=organization, department=dep)
 
 
@@ -178,7 +186,11 @@ def tokens_create(request: HttpRequest, slug: str, payload: TokenIn):
     a = actor(request)
     organization = get_organization_for(a, slug, Perm.TOKEN_MANAGE)
     token, secret = services.api_token_create(
-        actor=a, organization=organization, name=payload.name, scopes=list(payload.scopes), expires_at=payload.expires_at
+        actor=a,
+        organization=organization,
+        name=payload.name,
+        scopes=list(payload.scopes),
+        expires_at=payload.expires_at,
     )
     token.secret = secret
     return Status(201, token)

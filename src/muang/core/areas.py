@@ -59,7 +59,11 @@ def load_areas(progress: TextIO | None = None) -> dict[str, int]:
     changed = _sync(Province, provinces, ["name_th", "name_en"], progress, "provinces")
     changed += _sync(District, districts, ["name_th", "name_en", "province_id"], progress, "districts")
     changed += _sync(
-        Subdistrict, subdistricts, ["name_th", "name_en", "district_id", "postal_codes"], progress, "subdistricts"
+        Subdistrict,
+        subdistricts,
+        ["name_th", "name_en", "district_id", "postal_codes"],
+        progress,
+        "subdistricts",
     )
     return {
         "provinces": len(provinces),

@@ -80,7 +80,9 @@ def record(
     )
 
 
-def record_create(*, actor: Actor, organization: Organization | None, instance: models.Model, reason: str = ""):
+def record_create(
+    *, actor: Actor, organization: Organization | None, instance: models.Model, reason: str = ""
+):
     return record(
         actor=actor,
         organization=organization,

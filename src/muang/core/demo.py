@@ -33,23 +33,81 @@ class DemoOrg:
 
 
 DEMO_ORGS = [
-    DemoOrg("khonkaen-province", OrganizationKind.PROVINCE_OFFICE, "ศาลากลางจังหวัดขอนแก่น", "Khon Kaen Provincial Hall",
-            None, None, None, phone="043-236-960"),
-    DemoOrg("chumphae-district", OrganizationKind.DISTRICT_OFFICE, "ที่ว่าการอำเภอชุมแพ", "Chum Phae District Office",
-            "400501", None, None, phone="043-311-222"),
-    DemoOrg("chumphae", OrganizationKind.TOWN_MUNICIPALITY, "เทศบาลเมืองชุมแพ", "Chum Phae Town Municipality",
-            "400501", "9400501", (16.5447, 102.0988), 3.2, "043-311-009"),
-    DemoOrg("nonsaat", OrganizationKind.SUBDISTRICT_MUNICIPALITY, "เทศบาลตำบลโนนสะอาด",
-            "Non Sa-at Subdistrict Municipality", "400512", "9400512", (16.655, 101.985), 5.0, "043-385-101"),
-    DemoOrg("nanongthum", OrganizationKind.SAO, "องค์การบริหารส่วนตำบลนาหนองทุ่ม",
-            "Na Nong Thum Subdistrict Administrative Organisation", "400503", "9400503", (16.735, 101.86), 6.0,
-            "043-385-220"),
-    DemoOrg("nonhan", OrganizationKind.SAO, "องค์การบริหารส่วนตำบลโนนหัน",
-            "Non Han Subdistrict Administrative Organisation", "400502", "9400502", (16.62, 102.15), 4.5,
-            "043-385-330"),
-    DemoOrg("chaiso", OrganizationKind.SAO, "องค์การบริหารส่วนตำบลไชยสอ",
-            "Chai So Subdistrict Administrative Organisation", "400507", "9400507", (16.47, 102.17), 4.5,
-            "043-385-440"),
+    DemoOrg(
+        "khonkaen-province",
+        OrganizationKind.PROVINCE_OFFICE,
+        "ศาลากลางจังหวัดขอนแก่น",
+        "Khon Kaen Provincial Hall",
+        None,
+        None,
+        None,
+        phone="043-236-960",
+    ),
+    DemoOrg(
+        "chumphae-district",
+        OrganizationKind.DISTRICT_OFFICE,
+        "ที่ว่าการอำเภอชุมแพ",
+        "Chum Phae District Office",
+        "400501",
+        None,
+        None,
+        phone="043-311-222",
+    ),
+    DemoOrg(
+        "chumphae",
+        OrganizationKind.TOWN_MUNICIPALITY,
+        "เทศบาลเมืองชุมแพ",
+        "Chum Phae Town Municipality",
+        "400501",
+        "9400501",
+        (16.5447, 102.0988),
+        3.2,
+        "043-311-009",
+    ),
+    DemoOrg(
+        "nonsaat",
+        OrganizationKind.SUBDISTRICT_MUNICIPALITY,
+        "เทศบาลตำบลโนนสะอาด",
+        "Non Sa-at Subdistrict Municipality",
+        "400512",
+        "9400512",
+        (16.655, 101.985),
+        5.0,
+        "043-385-101",
+    ),
+    DemoOrg(
+        "nanongthum",
+        OrganizationKind.SAO,
+        "องค์การบริหารส่วนตำบลนาหนองทุ่ม",
+        "Na Nong Thum Subdistrict Administrative Organisation",
+        "400503",
+        "9400503",
+        (16.735, 101.86),
+        6.0,
+        "043-385-220",
+    ),
+    DemoOrg(
+        "nonhan",
+        OrganizationKind.SAO,
+        "องค์การบริหารส่วนตำบลโนนหัน",
+        "Non Han Subdistrict Administrative Organisation",
+        "400502",
+        "9400502",
+        (16.62, 102.15),
+        4.5,
+        "043-385-330",
+    ),
+    DemoOrg(
+        "chaiso",
+        OrganizationKind.SAO,
+        "องค์การบริหารส่วนตำบลไชยสอ",
+        "Chai So Subdistrict Administrative Organisation",
+        "400507",
+        "9400507",
+        (16.47, 102.17),
+        4.5,
+        "043-385-440",
+    ),
 ]
 
 LOCAL_DEPARTMENTS = [
@@ -65,10 +123,38 @@ OVERSIGHT_DEPARTMENTS = [
     ("administration", "ฝ่ายบริหารงานปกครอง", "Administration Section"),
 ]
 
-FIRST_NAMES = ["สมชาย", "สมศรี", "วิไลวรรณ", "ประเสริฐ", "กนกพร", "ธนากร", "สุดารัตน์", "อนุชา", "พิมพ์ชนก",
-               "ณัฐวุฒิ", "จันทร์เพ็ญ", "บุญเลิศ", "ศิริพร", "วีระพงษ์", "อรอุมา", "ชยพล"]
-LAST_NAMES = ["ศรีสุข", "ใจดี", "บุญมา", "แก้วมณี", "ทองคำ", "พรหมวงศ์", "สายสุวรรณ", "จันทร์หอม", "ภูผาทอง",
-              "ชุมแพพัฒนา", "นามวงศ์", "ศรีวิชัย"]
+FIRST_NAMES = [
+    "สมชาย",
+    "สมศรี",
+    "วิไลวรรณ",
+    "ประเสริฐ",
+    "กนกพร",
+    "ธนากร",
+    "สุดารัตน์",
+    "อนุชา",
+    "พิมพ์ชนก",
+    "ณัฐวุฒิ",
+    "จันทร์เพ็ญ",
+    "บุญเลิศ",
+    "ศิริพร",
+    "วีระพงษ์",
+    "อรอุมา",
+    "ชยพล",
+]
+LAST_NAMES = [
+    "ศรีสุข",
+    "ใจดี",
+    "บุญมา",
+    "แก้วมณี",
+    "ทองคำ",
+    "พรหมวงศ์",
+    "สายสุวรรณ",
+    "จันทร์หอม",
+    "ภูผาทอง",
+    "ชุมแพพัฒนา",
+    "นามวงศ์",
+    "ศรีวิชัย",
+]
 
 
 def synthetic_boundary(center: tuple[float, float], radius_km: float, rng: random.Random) -> MultiPolygon:
@@ -105,7 +191,7 @@ def load_demo() -> bool:
     """Create the demo once. Returns False when it is already there."""
     if Organization.objects.filter(slug=MARKER_SLUG).exists():
         return False
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 (demo data, deliberately reproducible)
     password_hash = make_password(settings.MUANG_DEMO_PASSWORD)  # hashed once: PBKDF2 is slow on purpose
 
     orgs: dict[str, Organization] = {}
@@ -134,8 +220,15 @@ def load_demo() -> bool:
         )
 
     def user(username: str, first: str, last: str, *, superuser: bool = False) -> User:
-        u = User(username=username, first_name=first, last_name=last, password=password_hash,
-                 email=f"{username}@demo.muang.local", is_staff=superuser, is_superuser=superuser)
+        u = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            password=password_hash,
+            email=f"{username}@demo.muang.local",
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
         u.save()
         return u
 
@@ -150,21 +243,41 @@ def load_demo() -> bool:
         org = orgs[slug]
         executive_title = "นายกเทศมนตรี" if "municipality" in org.kind else "นายกองค์การบริหารส่วนตำบล"
         member(user(f"mayor.{slug}", *_person(rng)), org, Role.EXECUTIVE, None, executive_title)
-        member(user(f"head.{slug}", *_person(rng)), org, Role.DEPARTMENT_HEAD, "engineering", "ผู้อำนวยการกองช่าง")
+        member(
+            user(f"head.{slug}", *_person(rng)), org, Role.DEPARTMENT_HEAD, "engineering", "ผู้อำนวยการกองช่าง"
+        )
         member(user(f"officer.{slug}", *_person(rng)), org, Role.OFFICER, "finance", "นักวิชาการจัดเก็บรายได้")
         member(user(f"engineer.{slug}", *_person(rng)), org, Role.OFFICER, "engineering", "นายช่างไฟฟ้า")
         member(user(f"nurse.{slug}", *_person(rng)), org, Role.OFFICER, "health-env", "พยาบาลวิชาชีพ")
-        member(user(f"head-finance.{slug}", *_person(rng)), org, Role.DEPARTMENT_HEAD, "finance", "ผู้อำนวยการกองคลัง")
+        member(
+            user(f"head-finance.{slug}", *_person(rng)),
+            org,
+            Role.DEPARTMENT_HEAD,
+            "finance",
+            "ผู้อำนวยการกองคลัง",
+        )
         admin = user(f"admin.{slug}", *_person(rng))
         admin.is_staff = True  # may use the scoped Django admin for configuration
         admin.save(update_fields=["is_staff"])
         member(admin, org, Role.SYSTEM_ADMIN, None, "นักวิชาการคอมพิวเตอร์")
     # One IT officer serves two organisations: the organisation switcher.
-    member(User.objects.get(username="admin.nonsaat"), orgs["nanongthum"], Role.OFFICER, "palad", "ผู้ช่วยงานไอที")
-    member(user("overseer.chumphae", *_person(rng)), orgs["chumphae-district"], Role.OVERSEER, "local-promotion",
-           "ท้องถิ่นอำเภอชุมแพ")
-    member(user("overseer.khonkaen", *_person(rng)), orgs["khonkaen-province"], Role.OVERSEER, "local-promotion",
-           "ท้องถิ่นจังหวัดขอนแก่น")
+    member(
+        User.objects.get(username="admin.nonsaat"), orgs["nanongthum"], Role.OFFICER, "palad", "ผู้ช่วยงานไอที"
+    )
+    member(
+        user("overseer.chumphae", *_person(rng)),
+        orgs["chumphae-district"],
+        Role.OVERSEER,
+        "local-promotion",
+        "ท้องถิ่นอำเภอชุมแพ",
+    )
+    member(
+        user("overseer.khonkaen", *_person(rng)),
+        orgs["khonkaen-province"],
+        Role.OVERSEER,
+        "local-promotion",
+        "ท้องถิ่นจังหวัดขอนแก่น",
+    )
     return True
 
 

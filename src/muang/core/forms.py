@@ -5,7 +5,9 @@ from muang.core.models import ApiScope
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("Which system will use it, e.g. “LINE OA”."))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("Which system will use it, e.g. “LINE OA”.")
+    )
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -26,7 +26,11 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request.id = incoming if 8 <= len(incoming) <= 36 and incoming.replace("-", "").isalnum() else str(uuid.uuid4())
+        request.id = (
+            incoming
+            if 8 <= len(incoming) <= 36 and incoming.replace("-", "").isalnum()
+            else str(uuid.uuid4())
+        )
         token = _request_id.set(request.id)
         try:
             response = self.get_response(request)
@@ -66,5 +70,7 @@ class ProblemJsonMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if request.path.startswith(API_PREFIXES):
             logging.getLogger("muang.api").exception("unhandled error on %s", request.path)
-            return problem_response(500, "Internal Server Error", "An unexpected error occurred.", instance=request.path)
+            return problem_response(
+                500, "Internal Server Error", "An unexpected error occurred.", instance=request.path
+            )
         return None

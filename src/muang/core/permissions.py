@@ -11,7 +11,7 @@ class Perm(StrEnum):
     DEPARTMENT_EDIT = "department.edit"
     STAFF_VIEW = "staff.view"  # who works where (names, roles): never shown to overseers
     AUDIT_VIEW = "audit.view"
-    TOKEN_MANAGE = "token.manage"
+    TOKEN_MANAGE = "token.manage"  # noqa: S105 (a permission name, not a secret)
     ROLLUP_VIEW = "rollup.view"  # aggregate figures only, no personal data
 
 

@@ -29,7 +29,9 @@ class DepartmentOut(Schema):
 
 
 class DepartmentIn(Schema):
-    code: str = Field(..., pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="lower-case letters, digits, hyphens")
+    code: str = Field(
+        ..., pattern=r"^[a-z0-9][a-z0-9-]{0,39}$", description="lower-case letters, digits, hyphens"
+    )
     name_th: str = Field(..., min_length=1, max_length=200)
     name_en: str = Field(..., min_length=1, max_length=200)
     phone: str = Field("", max_length=40)

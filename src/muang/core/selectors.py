@@ -4,9 +4,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.gis.db.models.functions import Area, Transform
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.contrib.gis.db.models.functions import Area, Transform
 
 from muang.core.access import Actor, overseen_organizations, require
 from muang.core.errors import InvalidInput, NotFound
@@ -43,7 +43,9 @@ def area_search(*, q: str = "", code: str = "", level: str | None = None, limit:
     q = q.strip()
     code = code.strip()
     if code and (not code.isdigit() or len(code) not in AREA_CODE_LENGTHS):
-        raise InvalidInput.for_field("code", _("A DOPA code has 2 (province), 4 (district) or 6 (subdistrict) digits."))
+        raise InvalidInput.for_field(
+            "code", _("A DOPA code has 2 (province), 4 (district) or 6 (subdistrict) digits.")
+        )
     if q.isdigit() and not code:
         code, q = q, ""
     levels = [level] if level else ["province", "district", "subdistrict"]
@@ -56,13 +58,22 @@ def area_search(*, q: str = "", code: str = "", level: str | None = None, limit:
         qs = Province.objects.filter(name_filter())
         if code:
             qs = qs.filter(code__startswith=code[:2]) if len(code) == 2 else qs.none()
-        hits += [AreaHit("province", p.code, p.name_th, p.name_en, None, f"จังหวัด{p.name_th}") for p in qs[:limit]]
+        hits += [
+            AreaHit("province", p.code, p.name_th, p.name_en, None, f"จังหวัด{p.name_th}") for p in qs[:limit]
+        ]
     if "district" in levels:
         qs = District.objects.select_related("province").filter(name_filter())
         if code:
             qs = qs.filter(code__startswith=code) if len(code) <= 4 else qs.none()
         hits += [
-            AreaHit("district", d.code, d.name_th, d.name_en, d.province_id, f"อำเภอ{d.name_th} จังหวัด{d.province.name_th}")
+            AreaHit(
+                "district",
+                d.code,
+                d.name_th,
+                d.name_en,
+                d.province_id,
+                f"อำเภอ{d.name_th} จังหวัด{d.province.name_th}",
+            )
             for d in qs[:limit]
         ]
     if "subdistrict" in levels:
@@ -82,7 +93,9 @@ def area_search(*, q: str = "", code: str = "", level: str | None = None, limit:
         ]
     # Exact and prefix matches first, then by level (province, district, subdistrict), then code.
     order = {"province": 0, "district": 1, "subdistrict": 2}
-    hits.sort(key=lambda h: (not (q and (h.name_th == q or h.name_en.lower() == q.lower())), order[h.level], h.code))
+    hits.sort(
+        key=lambda h: (not (q and (h.name_th == q or h.name_en.lower() == q.lower())), order[h.level], h.code)
+    )
     return hits[:limit]
 
 
@@ -107,7 +120,9 @@ def get_department_for(*, actor: Actor, organization: Organization, code: str) -
 
 def staff_of(*, actor: Actor, organization: Organization, department: Department | None = None):
     require(actor, organization, Perm.STAFF_VIEW)
-    qs = Membership.objects.filter(organization=organization, is_active=True).select_related("user", "department")
+    qs = Membership.objects.filter(organization=organization, is_active=True).select_related(
+        "user", "department"
+    )
     if department is not None:
         qs = qs.filter(department=department)
     return qs.order_by("department__code", "role", "user__username")
@@ -196,14 +211,14 @@ def organization_area_km2(organization: Organization) -> float | None:
     return round(row.sq_m / 1_000_000, 2) if row is not None else None
 
 
-
-
 def recent_actions_of(*, actor: Actor, organization: Organization, limit: int = 10) -> list[AuditEntry]:
     """A staff member's own recent writes: everyone may see what they did themselves."""
     if actor.user is None:
         return []
     return list(
-        AuditEntry.objects.filter(organization=organization, actor_user=actor.user).order_by("-at", "-id")[:limit]
+        AuditEntry.objects.filter(organization=organization, actor_user=actor.user).order_by("-at", "-id")[
+            :limit
+        ]
     )
 
 

@@ -19,21 +19,23 @@ from muang.core.validation import clean_boundary
 ORGANIZATION_EDITABLE_FIELDS = frozenset(
     {"name_th", "name_en", "address", "phone", "email", "website", "boundary", "settings"}
 )
-TOKEN_PREFIX = "muang"
+TOKEN_PREFIX = "muang"  # noqa: S105 (a public marker, not a secret)
 
 
 def invalid_input_from(error: ValidationError) -> InvalidInput:
     if hasattr(error, "error_dict"):
-        field_errors = {field: [str(m) for e in errs for m in e.messages] for field, errs in error.error_dict.items()}
+        field_errors = {
+            field: [str(m) for e in errs for m in e.messages] for field, errs in error.error_dict.items()
+        }
     else:
         field_errors = {"__all__": [str(m) for m in error.messages]}
     first = next(iter(field_errors.values()))[0]
     return InvalidInput(first, field_errors=field_errors)
 
 
-def _full_clean(instance, *, exclude: list[str] | None = None) -> None:
+def _full_clean(instance, *, validate_constraints: bool = True) -> None:
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(validate_constraints=validate_constraints)
     except ValidationError as e:
         raise invalid_input_from(e) from e
 
@@ -58,7 +60,9 @@ def organization_update(*, actor: Actor, organization: Organization, data: dict[
     changes = audit.diff(before, audit.snapshot(org))
     if changes:
         org.save(update_fields=list(data))
-        audit.record(actor=actor, organization=org, instance=org, action=AuditEntry.Action.UPDATE, changes=changes)
+        audit.record(
+            actor=actor, organization=org, instance=org, action=AuditEntry.Action.UPDATE, changes=changes
+        )
     return org
 
 
@@ -67,13 +71,18 @@ def department_create(
     *, actor: Actor, organization: Organization, code: str, name_th: str, name_en: str, phone: str = ""
 ) -> Department:
     require(actor, organization, Perm.DEPARTMENT_EDIT)
-    department = Department(organization=organization, code=code, name_th=name_th, name_en=name_en, phone=phone)
-    _full_clean(department)
+    department = Department(
+        organization=organization, code=code, name_th=name_th, name_en=name_en, phone=phone
+    )
+    # The unique (organization, code) constraint is checked by the database below, race-free, with a field message.
+    _full_clean(department, validate_constraints=False)
     try:
         with transaction.atomic():
             department.save()
     except IntegrityError as e:
-        raise InvalidInput.for_field("code", _("Department code “%(code)s” is already used.") % {"code": code}) from e
+        raise InvalidInput.for_field(
+            "code", _("Department code “%(code)s” is already used.") % {"code": code}
+        ) from e
     audit.record_create(actor=actor, organization=organization, instance=department)
     return department
 
@@ -93,7 +102,11 @@ def department_update(*, actor: Actor, department: Department, data: dict[str, A
     if changes:
         dep.save(update_fields=list(data))
         audit.record(
-            actor=actor, organization=dep.organization, instance=dep, action=AuditEntry.Action.UPDATE, changes=changes
+            actor=actor,
+            organization=dep.organization,
+            instance=dep,
+            action=AuditEntry.Action.UPDATE,
+            changes=changes,
         )
     return dep
 

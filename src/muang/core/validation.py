@@ -21,10 +21,16 @@ THAILAND_BBOX.srid = 4326
 
 def check_point_in_thailand(lon: float, lat: float, field: str = "location") -> None:
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ValidationError({field: _("Coordinates out of range: longitude %(lon)s, latitude %(lat)s.") % {
-            "lon": lon, "lat": lat}})
+        raise ValidationError(
+            {
+                field: _("Coordinates out of range: longitude %(lon)s, latitude %(lat)s.")
+                % {"lon": lon, "lat": lat}
+            }
+        )
     if not THAILAND_BBOX.contains(GEOSGeometry(f"SRID=4326;POINT({lon} {lat})")):
-        raise ValidationError({field: _("The point (%(lat)s, %(lon)s) is outside Thailand.") % {"lon": lon, "lat": lat}})
+        raise ValidationError(
+            {field: _("The point (%(lat)s, %(lon)s) is outside Thailand.") % {"lon": lon, "lat": lat}}
+        )
 
 
 def clean_boundary(geometry: GEOSGeometry | None, field: str = "boundary") -> MultiPolygon | None:
@@ -36,14 +42,19 @@ def clean_boundary(geometry: GEOSGeometry | None, field: str = "boundary") -> Mu
     if geometry.geom_type == "Polygon":
         geometry = MultiPolygon(geometry, srid=4326)
     if geometry.geom_type != "MultiPolygon":
-        raise ValidationError({field: _("A boundary must be a Polygon or MultiPolygon, not a %(type)s.") % {
-            "type": geometry.geom_type}})
+        raise ValidationError(
+            {
+                field: _("A boundary must be a Polygon or MultiPolygon, not a %(type)s.")
+                % {"type": geometry.geom_type}
+            }
+        )
     geometry.srid = 4326
     if geometry.empty:
         raise ValidationError({field: _("The boundary is empty.")})
     if not geometry.valid:
-        raise ValidationError({field: _("The boundary is not a valid polygon: %(reason)s.") % {
-            "reason": geometry.valid_reason}})
+        raise ValidationError(
+            {field: _("The boundary is not a valid polygon: %(reason)s.") % {"reason": geometry.valid_reason}}
+        )
     if not THAILAND_BBOX.contains(geometry):
         raise ValidationError({field: _("The boundary lies outside Thailand.")})
     return geometry
@@ -54,10 +65,15 @@ def validate_organization(org: Organization) -> None:
     if org.dla_code and org.kind not in LOCAL_GOVERNMENT_KINDS:
         errors["dla_code"] = _("Only a local government has a DLA code.")
     if org.district_id and org.province_id and not org.district_id.startswith(org.province_id):
-        errors["district"] = _("District %(d)s is not in province %(p)s.") % {"d": org.district_id, "p": org.province_id}
+        errors["district"] = _("District %(d)s is not in province %(p)s.") % {
+            "d": org.district_id,
+            "p": org.province_id,
+        }
     if org.subdistrict_id and org.district_id and not org.subdistrict_id.startswith(org.district_id):
         errors["subdistrict"] = _("Subdistrict %(s)s is not in district %(d)s.") % {
-            "s": org.subdistrict_id, "d": org.district_id}
+            "s": org.subdistrict_id,
+            "d": org.district_id,
+        }
     if org.kind == OrganizationKind.DISTRICT_OFFICE and not org.district_id:
         errors["district"] = _("A district office needs its district.")
     if org.kind in LOCAL_GOVERNMENT_KINDS and org.kind != OrganizationKind.PAO and not org.district_id:
@@ -65,7 +81,10 @@ def validate_organization(org: Organization) -> None:
     if org.dla_code:
         clash = Organization.objects.filter(dla_code=org.dla_code).exclude(pk=org.pk).first()
         if clash:
-            errors["dla_code"] = _("DLA code %(code)s already belongs to %(org)s.") % {"code": org.dla_code, "org": clash}
+            errors["dla_code"] = _("DLA code %(code)s already belongs to %(org)s.") % {
+                "code": org.dla_code,
+                "org": clash,
+            }
     if errors:
         raise ValidationError(errors)
     if org.boundary is not None:

@@ -26,11 +26,13 @@ def active_membership(request: HttpRequest) -> Membership | None:
         memberships = list(
             Membership.objects.filter(user=request.user, is_active=True, organization__is_active=True)
             .select_related("organization", "department")
-            .order_by("organization__name_th")
+            .order_by("created_at", "pk")
         )
         wanted = request.session.get(SESSION_KEY)
         membership = next((m for m in memberships if m.organization_id == wanted), None)
+        # Without a choice in the session, the first membership the person was given is their home organisation.
         membership = membership or (memberships[0] if memberships else None)
+        memberships.sort(key=lambda m: m.organization.name_th)
         request._muang_memberships = memberships
     request._muang_membership = membership
     return membership

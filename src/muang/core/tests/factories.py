@@ -25,7 +25,9 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     district_id = "4005"
     subdistrict_id = "400512"
     boundary = factory.Sequence(
-        lambda n: synthetic_boundary((16.3 + (n % 20) * 0.05, 101.9 + (n // 20) * 0.05), 1.5, random.Random(n))
+        lambda n: synthetic_boundary(
+            (16.3 + (n % 20) * 0.05, 101.9 + (n // 20) * 0.05), 1.5, random.Random(n)
+        )
     )
 
 
@@ -65,7 +67,11 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     role = Role.OFFICER
     department = factory.LazyAttribute(
-        lambda m: DepartmentFactory(organization=m.organization) if m.role in ("officer", "department_head") else None
+        lambda m: (
+            DepartmentFactory(organization=m.organization)
+            if m.role in ("officer", "department_head")
+            else None
+        )
     )
 
 

@@ -52,13 +52,17 @@ def test_every_tenant_model_has_an_organization():
         names = {f.name for f in model._meta.get_fields()}
         if "organization" not in names:
             missing.append(label)
-    assert not missing, f"tenant-owned models without `organization` (or list them in GLOBAL_MODELS): {missing}"
+    assert not missing, (
+        f"tenant-owned models without `organization` (or list them in GLOBAL_MODELS): {missing}"
+    )
 
 
 def test_openapi_schema_matches_the_committed_one():
     committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
     current = json.loads(json.dumps(api.get_openapi_schema(), sort_keys=True, ensure_ascii=False))
-    assert current == committed, "the API changed: review it, then run `make openapi` and commit docs/openapi.json"
+    assert current == committed, (
+        "the API changed: review it, then run `make openapi` and commit docs/openapi.json"
+    )
 
 
 @pytest.mark.django_db

@@ -16,7 +16,11 @@ class StaffAuthenticationForm(AuthenticationForm):
         "invalid_login": _("The username or password is not correct."),
         "inactive": _("The username or password is not correct."),
     }
-    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
 
 
 class MuangLoginView(LoginView):

@@ -1,6 +1,5 @@
 """/healthz: the process answers. /readyz: it can do its job (database, migrations, background worker)."""
 
-
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
@@ -42,5 +41,3 @@ def readyz(request: HttpRequest) -> JsonResponse:
     ready = all(c["ok"] for c in checks.values()) and len(checks) == 3
     body = {"status": "ready" if ready else "not ready", "checks": checks, "at": timezone.now().isoformat()}
     return JsonResponse(body, status=200 if ready else 503)
-
-

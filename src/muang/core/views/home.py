@@ -22,7 +22,11 @@ from muang.core.workspace import active_membership, actor_from_request, switch_o
 def _feature(org: Organization, **props) -> dict | None:
     if org.boundary is None:
         return None
-    return {"type": "Feature", "geometry": json.loads(org.boundary.geojson), "properties": {"name": org.name_th, **props}}
+    return {
+        "type": "Feature",
+        "geometry": json.loads(org.boundary.geojson),
+        "properties": {"name": org.name_th, **props},
+    }
 
 
 def _home_context(actor: Actor, membership) -> dict:
@@ -38,18 +42,24 @@ def _home_context(actor: Actor, membership) -> dict:
     }
     if actor.has_perm(org, Perm.STAFF_VIEW):
         if role == Role.DEPARTMENT_HEAD:
-            ctx["staff"] = list(selectors.staff_of(actor=actor, organization=org, department=membership.department))
+            ctx["staff"] = list(
+                selectors.staff_of(actor=actor, organization=org, department=membership.department)
+            )
         else:
             ctx["department_counts"] = selectors.department_staff_counts(actor=actor, organization=org)
     if actor.has_perm(org, Perm.AUDIT_VIEW):
         ctx["audit"] = list(selectors.audit_entries(actor=actor, organization=org)[:10])
     if actor.has_perm(org, Perm.TOKEN_MANAGE):
-        ctx["token_count"] = selectors.api_tokens_of(actor=actor, organization=org).filter(revoked_at=None).count()
+        ctx["token_count"] = (
+            selectors.api_tokens_of(actor=actor, organization=org).filter(revoked_at=None).count()
+        )
         ctx["worker_ok"], ctx["worker_detail"] = selectors.worker_status()
     if org.is_overseer and actor.has_perm(org, Perm.ROLLUP_VIEW):
         rollup = selectors.oversight_rollup(actor=actor, overseer=org)
         ctx["rollup"] = rollup
-        ctx["features"] = [f for r in rollup if (f := _feature(r.organization, kind=r.organization.get_kind_display()))]
+        ctx["features"] = [
+            f for r in rollup if (f := _feature(r.organization, kind=r.organization.get_kind_display()))
+        ]
     return ctx
 
 

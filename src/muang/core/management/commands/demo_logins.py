@@ -17,7 +17,11 @@ class Command(BaseCommand):
         w("")
         w(self.style.SUCCESS(f"Muang is running: {url}"))
         w(f"  API docs: {url}api/v1/docs    admin: {url}admin/    health: {url}readyz")
-        present = set(User.objects.filter(username__in=[d.username for d in DEMO_LOGINS]).values_list("username", flat=True))
+        present = set(
+            User.objects.filter(username__in=[d.username for d in DEMO_LOGINS]).values_list(
+                "username", flat=True
+            )
+        )
         if present:
             w(f"\nDemo logins (password for all: {settings.MUANG_DEMO_PASSWORD}):")
             for d in DEMO_LOGINS:

@@ -24,7 +24,11 @@ class Endpoint:
 
 
 ENDPOINTS = [
-    Endpoint("GET", "/api/v1/me", frozenset({"outsider", "officer", "privileged", "other_org", "token", "token_other_org"})),
+    Endpoint(
+        "GET",
+        "/api/v1/me",
+        frozenset({"outsider", "officer", "privileged", "other_org", "token", "token_other_org"}),
+    ),
     Endpoint("GET", "/api/v1/organizations/{org}", frozenset(EVERYONE_OF_ORG)),
     Endpoint("PATCH", "/api/v1/organizations/{org}", frozenset(ADMIN_AND_TOKEN), {"phone": "043-000-000"}),
     Endpoint("GET", "/api/v1/organizations/{org}/departments", frozenset(EVERYONE_OF_ORG)),
@@ -34,11 +38,18 @@ ENDPOINTS = [
         frozenset(ADMIN_AND_TOKEN),
         {"code": "new-dep", "name_th": "กองใหม่", "name_en": "New Division"},
     ),
-    Endpoint("PATCH", "/api/v1/organizations/{org}/departments/{dep}", frozenset(ADMIN_AND_TOKEN), {"phone": "1"}),
+    Endpoint(
+        "PATCH", "/api/v1/organizations/{org}/departments/{dep}", frozenset(ADMIN_AND_TOKEN), {"phone": "1"}
+    ),
     Endpoint("GET", "/api/v1/organizations/{org}/staff", frozenset({"privileged"})),
     Endpoint("GET", "/api/v1/organizations/{org}/audit", frozenset(ADMIN_AND_TOKEN)),
     Endpoint("GET", "/api/v1/organizations/{org}/tokens", frozenset({"privileged"})),
-    Endpoint("POST", "/api/v1/organizations/{org}/tokens", frozenset({"privileged"}), {"name": "x", "scopes": ["org:read"]}),
+    Endpoint(
+        "POST",
+        "/api/v1/organizations/{org}/tokens",
+        frozenset({"privileged"}),
+        {"name": "x", "scopes": ["org:read"]},
+    ),
     Endpoint("DELETE", "/api/v1/organizations/{org}/tokens/{token_id}", frozenset({"privileged"})),
 ]
 

@@ -7,10 +7,22 @@ from muang.core.tests.factories import OrganizationFactory, member
 
 pytestmark = pytest.mark.django_db
 
-SQUARE = {"type": "Polygon", "coordinates": [[[102.0, 16.5], [102.05, 16.5], [102.05, 16.55], [102.0, 16.55], [102.0, 16.5]]]}
-BOWTIE = {"type": "Polygon", "coordinates": [[[102.0, 16.5], [102.05, 16.55], [102.05, 16.5], [102.0, 16.55], [102.0, 16.5]]]}
-IN_LAOS = {"type": "Polygon", "coordinates": [[[102.6, 17.9], [102.7, 17.9], [102.7, 18.0], [102.6, 18.0], [102.6, 17.9]]]}
-IN_PARIS = {"type": "Polygon", "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.9], [2.3, 48.8]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[102.0, 16.5], [102.05, 16.5], [102.05, 16.55], [102.0, 16.55], [102.0, 16.5]]],
+}
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[102.0, 16.5], [102.05, 16.55], [102.05, 16.5], [102.0, 16.55], [102.0, 16.5]]],
+}
+IN_LAOS = {
+    "type": "Polygon",
+    "coordinates": [[[102.6, 17.9], [102.7, 17.9], [102.7, 18.0], [102.6, 18.0], [102.6, 17.9]]],
+}
+IN_PARIS = {
+    "type": "Polygon",
+    "coordinates": [[[2.3, 48.8], [2.4, 48.8], [2.4, 48.9], [2.3, 48.9], [2.3, 48.8]]],
+}
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ def test_unknown_api_path_is_problem_json(client):
 def test_malformed_json_body_is_422_problem(client, areas):
     org = OrganizationFactory()
     client.force_login(member(org, Role.SYSTEM_ADMIN))
-    response = client.patch(f"/api/v1/organizations/{org.slug}", data="{not json", content_type="application/json")
+    response = client.patch(
+        f"/api/v1/organizations/{org.slug}", data="{not json", content_type="application/json"
+    )
     assert response.status_code in (400, 422)
     assert response["Content-Type"] == "application/problem+json"
 
@@ -48,6 +50,8 @@ def test_unexpected_error_is_500_problem_without_internals(client, areas, monkey
 def test_csrf_failure_on_session_write_is_problem_json(api_client, areas):
     org = OrganizationFactory()
     api_client.force_login(member(org, Role.SYSTEM_ADMIN))
-    response = api_client.patch(f"/api/v1/organizations/{org.slug}", data={"phone": "1"}, content_type="application/json")
+    response = api_client.patch(
+        f"/api/v1/organizations/{org.slug}", data={"phone": "1"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"

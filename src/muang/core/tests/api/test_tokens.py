@@ -45,7 +45,10 @@ def test_scopes_limit_what_a_token_may_do(client, org):
     c = client.__class__()
     assert c.get(f"/api/v1/organizations/{org.slug}", **bearer(secret)).status_code == 200
     response = c.patch(
-        f"/api/v1/organizations/{org.slug}", data={"phone": "1"}, content_type="application/json", **bearer(secret)
+        f"/api/v1/organizations/{org.slug}",
+        data={"phone": "1"},
+        content_type="application/json",
+        **bearer(secret),
     )
     assert response.status_code == 403
     assert c.get(f"/api/v1/organizations/{org.slug}/audit", **bearer(secret)).status_code == 403
@@ -74,7 +77,9 @@ def test_unusable_tokens_get_401_and_read_nothing(client, org, mangle):
 
 
 def test_a_token_cannot_mint_tokens(client, org):
-    _, secret = api_token_create(actor=SYSTEM, organization=org, name="all", scopes=["org:read", "org:write", "audit:read"])
+    _, secret = api_token_create(
+        actor=SYSTEM, organization=org, name="all", scopes=["org:read", "org:write", "audit:read"]
+    )
     response = client.post(
         f"/api/v1/organizations/{org.slug}/tokens",
         data={"name": "x", "scopes": ["org:read"]},

@@ -1,0 +1,61 @@
+"""The audit log records every staff write and cannot be rewritten."""
+
+import pytest
+from django.db import DatabaseError, transaction
+
+from muang.core.access import Actor
+from muang.core.models import AuditEntry, Role
+from muang.core.services import department_create, department_update
+from muang.core.tests.factories import OrganizationFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_actor(areas):
+    org = OrganizationFactory()
+    return Actor(user=member(org, Role.SYSTEM_ADMIN), ip_address="10.0.0.7", request_id="req-12345678"), org
+
+
+def test_create_and_update_record_who_what_and_before_after(admin_actor):
+    actor, org = admin_actor
+    dep = department_create(actor=actor, organization=org, code="it", name_th="ฝ่ายไอที", name_en="IT")
+    department_update(actor=actor, department=dep, data={"phone": "043-000-111"})
+    created, updated = AuditEntry.objects.filter(object_type="core.Department").order_by("id")
+    assert created.action == "create" and created.changes["name_th"] == [None, "ฝ่ายไอที"]
+    assert updated.action == "update" and updated.changes == {"phone": ["", "043-000-111"]}
+    assert updated.actor_user == actor.user and updated.organization == org
+    assert updated.ip_address == "10.0.0.7" and updated.request_id == "req-12345678"
+
+
+def test_an_update_that_changes_nothing_writes_no_entry(admin_actor):
+    actor, org = admin_actor
+    dep = department_create(actor=actor, organization=org, code="it", name_th="ฝ่ายไอที", name_en="IT")
+    department_update(actor=actor, department=dep, data={"name_th": "ฝ่ายไอที"})
+    assert AuditEntry.objects.filter(action="update").count() == 0
+
+
+def test_duplicate_department_code_is_a_field_error_and_writes_nothing(admin_actor):
+    from muang.core.errors import InvalidInput
+
+    actor, org = admin_actor
+    department_create(actor=actor, organization=org, code="it", name_th="ก", name_en="a")
+    before = AuditEntry.objects.count()
+    with pytest.raises(InvalidInput) as e:
+        department_create(actor=actor, organization=org, code="it", name_th="ข", name_en="b")
+    assert "code" in e.value.field_errors
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE core_auditentry SET actor_label = 'x'", "DELETE FROM core_auditentry"]
+)
+def test_the_database_refuses_to_rewrite_the_audit_log(admin_actor, statement):
+    actor, org = admin_actor
+    department_create(actor=actor, organization=org, code="it", name_th="ฝ่ายไอที", name_en="IT")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEntry.objects.filter(actor_label=actor.label).exists()

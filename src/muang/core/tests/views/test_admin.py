@@ -1,0 +1,69 @@
+"""The Django admin is scoped to the organisations a system administrator administers."""
+
+import pytest
+from django.core.management import call_command
+
+from muang.core.models import AuditEntry, Department, Organization, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, areas):
+    call_command("load_demo", verbosity=0)
+    client.force_login(User.objects.get(username="admin.chaiso"))
+    return client
+
+
+def test_lists_only_own_organisation(admin_client):
+    html = admin_client.get("/admin/core/department/").content.decode()
+    chaiso = Organization.objects.get(slug="chaiso")
+    assert chaiso.name_th in html and "เทศบาลตำบลโนนสะอาด" not in html
+
+
+def test_cannot_open_another_organisations_rows(admin_client):
+    foreign = Department.objects.get(organization__slug="nonsaat", code="finance")
+    response = admin_client.get(f"/admin/core/department/{foreign.pk}/change/")
+    assert response.status_code in (302, 403, 404)
+    assert admin_client.get(f"/admin/core/organization/{foreign.organization_id}/change/").status_code in (
+        302,
+        403,
+        404,
+    )
+
+
+def test_admin_edits_are_audited(admin_client):
+    dep = Department.objects.get(organization__slug="chaiso", code="finance")
+    response = admin_client.post(
+        f"/admin/core/department/{dep.pk}/change/",
+        {
+            "organization": dep.organization_id,
+            "code": "finance",
+            "name_th": "กองคลัง",
+            "name_en": "Finance Division",
+            "phone": "043-999-999",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(object_type="core.Department", object_id=str(dep.pk))
+    assert entry.changes == {"phone": ["", "043-999-999"]} and entry.actor_label == "admin.chaiso"
+
+
+def test_audit_log_is_viewable_but_never_editable(admin_client):
+    entry = AuditEntry.objects.create(
+        organization=Organization.objects.get(slug="chaiso"),
+        actor_label="x",
+        action="update",
+        object_type="core.Department",
+        object_id="1",
+        object_repr="x",
+    )
+    assert admin_client.get("/admin/core/auditentry/?action__exact=update").status_code == 200
+    page = admin_client.get(f"/admin/core/auditentry/{entry.pk}/change/")
+    assert (
+        page.status_code == 200
+        and "Save" not in page.content.decode()
+        and "บันทึก" not in page.content.decode()
+    )
+    assert admin_client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
