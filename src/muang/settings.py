@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "muang.core",
+    "muang.cases",
+    "muang.property",
+    "muang.billing",
 ]
 
 MIDDLEWARE = [
