@@ -128,6 +128,19 @@ class ScopedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class ReadOnlyAdminMixin:
+    """Rows that are viewed here but written only by the platform (tokens, the audit log, reference data)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ScopedAdmin, GISModelAdmin):
     org_path = "pk"
@@ -158,7 +171,7 @@ class OrganizationAdmin(ScopedAdmin, GISModelAdmin):
 @admin.register(Department)
 class DepartmentAdmin(ScopedAdmin):
     list_display = ("name_th", "code", "organization", "phone", "is_active")
-    list_filter = ("organization", "is_active")
+    list_filter = (("organization", admin.RelatedOnlyFieldListFilter), "is_active")
     search_fields = ("name_th", "name_en", "code")
 
 
@@ -218,50 +231,37 @@ class StaffUserAdmin(ScopedAdmin, UserAdmin):
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdmin):
     list_display = ("user", "organization", "department", "role", "title", "is_active")
-    list_filter = ("role", "organization", "is_active")
+    list_filter = ("role", ("organization", admin.RelatedOnlyFieldListFilter), "is_active")
     search_fields = ("user__username", "user__first_name", "user__last_name", "title")
     autocomplete_fields = ("user",)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ScopedAdmin):
+class ApiTokenAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Read-only here: tokens are created (secret shown once) and revoked on the staff page /tokens/."""
 
     list_display = ("name", "prefix", "organization", "scopes", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("organization",)
+    list_filter = (("organization", admin.RelatedOnlyFieldListFilter),)
     readonly_fields = [f.name for f in ApiToken._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ScopedAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """The audit log: filterable, never editable (a database trigger also refuses UPDATE and DELETE)."""
 
     list_display = ("at", "organization", "actor_label", "action", "object_type", "object_repr")
-    list_filter = ("action", "object_type", "organization", ("at", admin.DateFieldListFilter))
+    list_filter = (
+        "action",
+        "object_type",
+        ("organization", admin.RelatedOnlyFieldListFilter),
+        ("at", admin.DateFieldListFilter),
+    )
     search_fields = ("actor_label", "object_repr", "object_id", "request_id")
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """DOPA reference data: searchable by everyone in the admin, changed only by `manage.py load_areas`."""
 
     search_fields = ("code", "name_th", "name_en")
@@ -272,15 +272,6 @@ class ReferenceAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(Province, ReferenceAdmin)

@@ -23,6 +23,18 @@ class InvalidInput(MuangError):
     def for_field(cls, field: str, message: str) -> "InvalidInput":
         return cls(str(message), field_errors={field: [str(message)]})
 
+    @classmethod
+    def from_validation_error(cls, error) -> "InvalidInput":
+        """From Django's ValidationError (model full_clean, form validators), keeping field names."""
+        if hasattr(error, "error_dict"):
+            field_errors = {
+                f: [str(m) for e in errs for m in e.messages] for f, errs in error.error_dict.items()
+            }
+        else:
+            field_errors = {"__all__": [str(m) for m in error.messages]}
+        first = next(iter(field_errors.values()))[0]
+        return cls(first, field_errors=field_errors)
+
 
 class NotFound(MuangError):
     status = 404
