@@ -84,10 +84,10 @@ fi
 # --- 6. Translations, migrations, static files ---------------------------------------------------------------
 MANAGE=(.venv/bin/python -m django)
 export DJANGO_SETTINGS_MODULE=muang.settings PYTHONPATH="$ROOT/src"
-PO_STAMP=$(find src -name '*.po' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
-if [ "$(cat "$MUANG_DATA/.po-stamp" 2>/dev/null)" != "$PO_STAMP" ]; then
+PO_STAMP=$(find src -name '*.po' -print0 | sort -z | xargs -0 -r cat | sha256sum | cut -c1-16)
+if [ -n "$(find src -name '*.po' -print -quit)" ] && [ "$(cat "$MUANG_DATA/.po-stamp" 2>/dev/null)" != "$PO_STAMP" ]; then
   say "compiling translations"
-  (cd src/muang && "$ROOT/.venv/bin/python" -m django compilemessages -v 0)
+  "${MANAGE[@]}" compilemessages -v 0 --ignore '.venv/*' --ignore 'node_modules/*'
   echo "$PO_STAMP" > "$MUANG_DATA/.po-stamp"
 fi
 if [ "$MODE" != "--test" ]; then
