@@ -54,9 +54,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "$(cat .venv/.muang-stamp 2>/dev/null)" != "$PY_STAMP" ]; then
   say "installing Python packages (pinned in requirements.lock)"
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements.lock
-  .venv/bin/pip install -q --no-deps -e .
+  export PIP_DISABLE_PIP_VERSION_CHECK=1
+  # (grep drops the harmless "Location … is ignored" notes that some pip configurations print)
+  .venv/bin/pip install -q -r requirements.lock 2>&1 | { grep -v "^WARNING: Location" || true; }
+  .venv/bin/pip install -q --no-deps -e . 2>&1 | { grep -v "^WARNING: Location" || true; }
   echo "$PY_STAMP" > .venv/.muang-stamp
 fi
 

@@ -6,8 +6,9 @@ ROOT=$(pwd)
 source scripts/env.sh
 export DJANGO_SETTINGS_MODULE=muang.settings PYTHONPATH="$ROOT/src" MUANG_TESTING=1
 echo "==> ruff"
-.venv/bin/ruff check src bench
-.venv/bin/ruff format --check src bench >/dev/null || { .venv/bin/ruff format --diff src bench | head -50; exit 1; }
+LINT=(src); [ -d bench ] && LINT+=(bench)
+.venv/bin/ruff check "${LINT[@]}"
+.venv/bin/ruff format --check "${LINT[@]}" >/dev/null || { .venv/bin/ruff format --diff "${LINT[@]}" | head -50; exit 1; }
 echo "==> makemigrations --check"
 .venv/bin/python -m django makemigrations --check --dry-run -v 1
 echo "==> pytest"
