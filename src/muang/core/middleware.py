@@ -74,3 +74,32 @@ class ProblemJsonMiddleware:
                 500, "Internal Server Error", "An unexpected error occurred.", instance=request.path
             )
         return None
+
+
+class ThaiFirstLocaleMiddleware:
+    """Pages are Thai unless the person chose English with the switch (a cookie); the browser's
+    Accept-Language is ignored there, since many office PCs in Thailand run an English browser.
+    The API honours Accept-Language, which integrators set deliberately."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        if request.path.startswith(API_PREFIXES):
+            language = translation.get_language_from_request(request)
+        else:
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+            if language not in dict(settings.LANGUAGES):
+                language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        if request.path.startswith(API_PREFIXES):
+            response.setdefault("Content-Language", language)
+            from django.utils.cache import patch_vary_headers
+
+            patch_vary_headers(response, ("Accept-Language",))
+        return response

@@ -3,12 +3,19 @@
 import pytest
 from django.contrib.gis.geos import GEOSGeometry, Polygon
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from muang.core.models import Membership, Organization, OrganizationKind, Role
 from muang.core.tests.factories import DepartmentFactory, OrganizationFactory, UserFactory
 from muang.core.validation import check_point_in_thailand, clean_boundary
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def org(**kwargs) -> Organization:

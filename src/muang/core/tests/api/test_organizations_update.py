@@ -29,6 +29,7 @@ IN_PARIS = {
 def admin_client(areas, client):
     org = OrganizationFactory()
     client.force_login(member(org, Role.SYSTEM_ADMIN))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # integrations may ask for English messages
     return client, org
 
 
@@ -92,3 +93,10 @@ def test_invalid_email_is_refused_with_field(admin_client):
     response = patch(client, org, {"email": "not-an-email"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "email"
+
+
+def test_messages_are_thai_by_default(admin_client):
+    client, org = admin_client
+    del client.defaults["HTTP_ACCEPT_LANGUAGE"]
+    body = patch(client, org, {"boundary": IN_PARIS}).json()
+    assert body["errors"][0]["message"] == "แนวเขตอยู่นอกประเทศไทย"

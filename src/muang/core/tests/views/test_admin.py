@@ -61,9 +61,5 @@ def test_audit_log_is_viewable_but_never_editable(admin_client):
     )
     assert admin_client.get("/admin/core/auditentry/?action__exact=update").status_code == 200
     page = admin_client.get(f"/admin/core/auditentry/{entry.pk}/change/")
-    assert (
-        page.status_code == 200
-        and "Save" not in page.content.decode()
-        and "บันทึก" not in page.content.decode()
-    )
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert admin_client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403

@@ -91,3 +91,9 @@ def test_tokens_page_creates_shows_secret_once_and_revokes(client, demo):
 def test_tokens_page_is_for_system_admins_only(client, demo):
     client.force_login(User.objects.get(username="mayor.nonsaat"))
     assert client.get("/tokens/").status_code == 403
+
+
+def test_pages_are_thai_even_for_an_english_browser_until_the_switch(client, demo):
+    client.force_login(User.objects.get(username="officer.nonsaat"))
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="th"' in html and "การเปลี่ยนแปลงล่าสุดของฉัน" in html
