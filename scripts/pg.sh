@@ -53,7 +53,7 @@ CONF
     if [ "$("${PSQL[@]}" -d postgres -c "select 1 from pg_database where datname='muang'")" != "1" ]; then
       "${PSQL[@]}" -d postgres -c "create database muang"
     fi
-    "${PSQL[@]}" -d muang -c "create extension if not exists postgis"
+    "${PSQL[@]}" -d muang -c "set client_min_messages = warning; create extension if not exists postgis"
     ;;
   stop)
     if running; then pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; echo "PostgreSQL stopped"; fi

@@ -91,11 +91,13 @@ if [ -n "$(find src -name '*.po' -print -quit)" ] && [ "$(cat "$MUANG_DATA/.po-s
   "${MANAGE[@]}" compilemessages -v 0 --ignore '.venv/*' --ignore 'node_modules/*'
   echo "$PO_STAMP" > "$MUANG_DATA/.po-stamp"
 fi
-if [ "$MODE" != "--test" ]; then
-  "${MANAGE[@]}" migrate --no-input -v 0
-  "${MANAGE[@]}" collectstatic --no-input -v 0
-fi
+# collectstatic compresses every file (whitenoise): only when a static source or a package changed.
+STATIC_STAMP=$( (find src -path '*/static/*' -type f -printf '%p %s %T@\n' | sort; cat node_modules/.muang-stamp requirements.lock) | sha256sum | cut -c1-16)
+STATIC_ARGS=()
+[ "$(cat "$MUANG_DATA/.static-stamp" 2>/dev/null)" = "$STATIC_STAMP" ] && STATIC_ARGS=(--no-static)
 if [ "$MODE" = "--demo" ]; then
-  "${MANAGE[@]}" load_areas
-  "${MANAGE[@]}" load_demo
+  "${MANAGE[@]}" muang_setup --demo "${STATIC_ARGS[@]}"
+elif [ "$MODE" != "--test" ]; then
+  "${MANAGE[@]}" muang_setup "${STATIC_ARGS[@]}"
 fi
+if [ "$MODE" != "--test" ]; then echo "$STATIC_STAMP" > "$MUANG_DATA/.static-stamp"; fi
