@@ -188,6 +188,10 @@ TASKS = {
 }
 MUANG_WORKER_HEARTBEAT_SECONDS = 15
 MUANG_WORKER_STALE_SECONDS = 90
+# Enqueued by every running worker at these intervals (seconds); each must be safe to run concurrently.
+MUANG_PERIODIC_TASKS = {
+    "muang.core.tasks.deliver_notifications": 30,
+}
 
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -235,3 +239,5 @@ MUANG_SITE_NAME = os.environ.get("MUANG_SITE_NAME", "Muang")
 MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
 # Base map tiles for Leaflet (any XYZ tile server, e.g. a municipality's own or OpenStreetMap's).
 MUANG_MAP_TILES = os.environ.get("MUANG_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# LINE Messaging API endpoint (tests point it at a local recording server).
+MUANG_LINE_API_BASE = os.environ.get("MUANG_LINE_API_BASE", "https://api.line.me")

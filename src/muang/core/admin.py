@@ -14,7 +14,9 @@ from muang.core.models import (
     Citizen,
     Department,
     District,
+    LineChannel,
     Membership,
+    Notification,
     Organization,
     Province,
     Role,
@@ -290,3 +292,17 @@ class CitizenAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(LineChannel)
+class LineChannelAdmin(ScopedAdmin):
+    list_display = ("organization", "channel_id", "is_active")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    """What was sent to citizens, and what could not be (status "gave up", with the last error)."""
+
+    list_display = ("created_at", "organization", "channel", "subject", "status", "attempts", "last_error")
+    list_filter = ("status", "channel", ("organization", admin.RelatedOnlyFieldListFilter))
+    readonly_fields = [f.name for f in Notification._meta.fields]

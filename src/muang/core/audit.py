@@ -12,7 +12,7 @@ from muang.core.access import Actor
 from muang.core.models import AuditEntry, Organization
 
 MAX_INLINE_GEOMETRY = 2000
-HIDDEN_FIELDS = frozenset({"password", "key_hash"})
+HIDDEN_FIELDS = frozenset({"password", "key_hash", "channel_secret", "access_token"})
 
 
 def _json_value(value: Any) -> Any:

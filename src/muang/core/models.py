@@ -331,3 +331,63 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class LineChannel(models.Model):
+    """An organisation's LINE Official Account (Messaging API channel)."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="line_channel")
+    channel_id = models.CharField(_("channel ID"), max_length=20)
+    channel_secret = models.CharField(
+        _("channel secret"), max_length=64, help_text=_("Signs the webhook calls.")
+    )
+    access_token = models.TextField(_("channel access token"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("LINE channel")
+        verbose_name_plural = _("LINE channels")
+
+    def __str__(self) -> str:
+        return f"LINE {self.channel_id} ({self.organization})"
+
+
+class Notification(models.Model):
+    """The outbox: a message to a citizen, delivered by the worker with retries, never lost on a failure."""
+
+    class Channel(models.TextChoices):
+        LINE_PUSH = "line_push", _("LINE push message")
+        LINE_REPLY = "line_reply", _("LINE reply")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        DEAD = "dead", _("gave up")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notifications")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=64, help_text=_("LINE user ID"))
+    reply_token = models.CharField(max_length=64, blank=True)
+    messages = models.JSONField(help_text=_("LINE message objects"))
+    retry_key = models.UUIDField(default=uuid.uuid4, editable=False, help_text=_("X-Line-Retry-Key"))
+    subject = models.CharField(max_length=100, blank=True, help_text=_("what it is about, e.g. case:123"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["next_attempt_at", "id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["organization", "status", "next_attempt_at"]),
+            models.Index(
+                fields=["next_attempt_at"], name="notification_due_idx", condition=models.Q(status="pending")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient} ({self.status})"

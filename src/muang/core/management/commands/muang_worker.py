@@ -1,21 +1,37 @@
-"""The background worker: django-tasks-db's db_worker plus a heartbeat that /readyz checks."""
+"""The background worker: django-tasks-db's db_worker, a heartbeat that /readyz checks, and periodic tasks."""
 
 import os
 import socket
 import threading
+import time
 
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from muang.core.models import WorkerHeartbeat
 
 
+def _enqueue_periodic(last_run: dict[str, float]) -> None:
+    """Enqueue each periodic task whose interval has passed (settings.MUANG_PERIODIC_TASKS: path -> seconds).
+
+    Several workers may enqueue the same task; periodic tasks are written to be safe to run concurrently.
+    """
+    now = time.monotonic()
+    for path, every in settings.MUANG_PERIODIC_TASKS.items():
+        if now - last_run.get(path, float("-inf")) >= every:
+            import_string(path).enqueue()
+            last_run[path] = now
+
+
 def _beat(worker_id: str, started_at, stop: threading.Event) -> None:
+    last_run: dict[str, float] = {}
     while not stop.is_set():
         try:
             close_old_connections()
+            _enqueue_periodic(last_run)
             WorkerHeartbeat.objects.update_or_create(
                 worker_id=worker_id,
                 defaults={
