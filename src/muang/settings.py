@@ -117,6 +117,8 @@ else:
             "CONN_MAX_AGE": 60,
         }
     }
+if os.environ.get("MUANG_DB_NAME"):  # e.g. a worker started by a test against the test database
+    DATABASES["default"]["NAME"] = os.environ["MUANG_DB_NAME"]
 DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("MUANG_TEST_DB", "test_muang")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -186,7 +188,7 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-MUANG_WORKER_HEARTBEAT_SECONDS = 15
+MUANG_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("MUANG_WORKER_HEARTBEAT_SECONDS", "15"))
 MUANG_WORKER_STALE_SECONDS = 90
 # Enqueued by every running worker at these intervals (seconds); each must be safe to run concurrently.
 MUANG_PERIODIC_TASKS = {
