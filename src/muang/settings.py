@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "muang.cases",
     "muang.property",
     "muang.billing",
+    "muang.reports",
 ]
 
 MIDDLEWARE = [
