@@ -15,7 +15,7 @@ test:
 
 bench:
 	@scripts/setup.sh
-	@for b in bench/*.py; do echo "== $$b"; PYTHONPATH=src .venv/bin/python $$b || exit 1; done
+	@for b in bench/bench_*.py; do echo "== $$b"; PYTHONPATH=src:bench .venv/bin/python $$b || exit 1; done
 
 lint:
 	@.venv/bin/ruff check src bench && .venv/bin/ruff format --check src bench
