@@ -1,0 +1,228 @@
+"""Staff endpoints of the case engine: the queue, a case with its timeline, and every transition.
+
+A case is addressed by its tracking code (`/cases/{code}`), unique platform-wide, so that staff of an
+organisation invited as co-responsible reach it with the same URL. Each endpoint parses, calls one selector
+or service, and answers with the case as it now is.
+"""
+
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from muang.core.access import Actor, get_organization_for
+from muang.core.permissions import Perm
+
+from . import selectors, services
+from .schemas import (
+    AssignIn,
+    AttachmentIn,
+    CaseDetailOut,
+    CaseQueueQuery,
+    CaseSummaryOut,
+    CategoryChangeIn,
+    CategoryOut,
+    DuplicateIn,
+    ForwardIn,
+    InvitationOut,
+    InviteIn,
+    NoteIn,
+    NoteOut,
+    RatingIn,
+    ReopenIn,
+    StatusChangeIn,
+    StatusOut,
+)
+
+router = Router(tags=["cases"])
+
+
+def actor(request: HttpRequest) -> Actor:
+    return request.auth
+
+
+class Page(PageNumberPagination):
+    page_size = 50
+
+
+def _detail(a: Actor, case) -> selectors.CaseDetail:
+    return selectors.case_detail(
+        actor=a, case=selectors.get_case_for(actor=a, tracking_code=case.tracking_code)
+    )
+
+
+# --- reading -----------------------------------------------------------------------------------------------------
+@router.get("/organizations/{slug}/cases", response=list[CaseSummaryOut])
+@paginate(Page)
+def cases_list(request: HttpRequest, slug: str, filters: Query[CaseQueueQuery]):
+    """A department's (or the organisation's) queue of cases, filtered, newest first by default."""
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.CASE_VIEW)
+    if filters.shared:
+        return selectors.cases_shared_with(actor=a, organization=organization, is_open=filters.is_open)
+    assignee = filters.assignee
+    if assignee == "me":
+        assignee = a.user.username if a.user is not None else None
+    return selectors.case_queue(
+        actor=a,
+        organization=organization,
+        department=filters.department,
+        statuses=filters.status,
+        category=filters.category,
+        is_open=filters.is_open,
+        overdue=filters.overdue,
+        escalated=filters.escalated,
+        assignee=None if assignee == "none" else assignee,
+        unassigned=assignee == "none",
+        created_from=filters.since,
+        created_to=filters.until,
+        bbox=selectors.BBox.parse(filters.bbox) if filters.bbox else None,
+        order=filters.order,
+    )
+
+
+@router.get("/organizations/{slug}/case-categories", response=list[CategoryOut])
+def case_categories_list(request: HttpRequest, slug: str):
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.CASE_VIEW)
+    return selectors.case_categories_of(actor=a, organization=organization)
+
+
+@router.get("/organizations/{slug}/case-statuses", response=list[StatusOut])
+def case_statuses_list(request: HttpRequest, slug: str):
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.CASE_VIEW)
+    return selectors.case_statuses_of(actor=a, organization=organization)
+
+
+@router.get("/cases/{code}", response=CaseDetailOut)
+def cases_get(request: HttpRequest, code: str):
+    """A case with its full timeline (public updates and internal notes), photos and links."""
+    a = actor(request)
+    return selectors.case_detail(actor=a, case=selectors.get_case_for(actor=a, tracking_code=code))
+
+
+# --- working a case ----------------------------------------------------------------------------------------------
+@router.post("/cases/{code}/assign", response=CaseDetailOut)
+def cases_assign(request: HttpRequest, code: str, payload: AssignIn):
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    assignee = (
+        selectors.get_assignee_for(actor=a, case=case, username=payload.assignee)
+        if payload.assignee
+        else None
+    )
+    return _detail(a, services.case_assign(actor=a, case=case, assignee=assignee, message=payload.message))
+
+
+@router.post("/cases/{code}/status", response=CaseDetailOut)
+def cases_change_status(request: HttpRequest, code: str, payload: StatusChangeIn):
+    """Move the case to another status, optionally with a public message to the reporter."""
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    return _detail(
+        a, services.case_change_status(actor=a, case=case, status=payload.status, message=payload.message)
+    )
+
+
+@router.post("/cases/{code}/notes", response={201: NoteOut})
+def cases_add_note(request: HttpRequest, code: str, payload: NoteIn):
+    """An internal note, or (`public: true`) an update the reporter sees."""
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    return Status(
+        201, services.case_add_note(actor=a, case=case, message=payload.message, public=payload.public)
+    )
+
+
+@router.post("/cases/{code}/photos", response={201: NoteOut})
+def cases_add_photos(
+    request: HttpRequest,
+    code: str,
+    payload: Form[AttachmentIn],
+    files: File[list[UploadedFile]],
+):
+    """Up to five photos (before / after / other) with an optional message, as multipart/form-data."""
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    event = services.case_add_note(
+        actor=a,
+        case=case,
+        message=payload.message,
+        public=payload.public,
+        photos=files,
+        photo_kind=payload.kind,
+    )
+    return Status(201, event)
+
+
+@router.post("/cases/{code}/category", response=CaseDetailOut)
+def cases_change_category(request: HttpRequest, code: str, payload: CategoryChangeIn):
+    """Re-triage: another category (and so department and SLA)."""
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    category = selectors.get_category_for(actor=a, organization=case.organization, code=payload.category)
+    department = (
+        selectors.get_department_of(actor=a, organization=case.organization, code=payload.department)
+        if payload.department
+        else None
+    )
+    return _detail(
+        a, services.case_change_category(actor=a, case=case, category=category, department=department)
+    )
+
+
+@router.post("/cases/{code}/rating", response=CaseDetailOut)
+def cases_rate(request: HttpRequest, code: str, payload: RatingIn):
+    """Record the reporter's rating of a resolved case (staff on the reporter's behalf)."""
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    return _detail(a, services.case_rate(actor=a, case=case, stars=payload.stars, comment=payload.comment))
+
+
+@router.post("/cases/{code}/reopen", response=CaseDetailOut)
+def cases_reopen(request: HttpRequest, code: str, payload: ReopenIn):
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    return _detail(a, services.case_reopen(actor=a, case=case, reason=payload.reason))
+
+
+@router.post("/cases/{code}/duplicate", response=CaseDetailOut)
+def cases_mark_duplicate(request: HttpRequest, code: str, payload: DuplicateIn):
+    """Close the case as a duplicate of another case of the same organisation."""
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    original = selectors.get_case_for(actor=a, tracking_code=payload.original)
+    return _detail(
+        a, services.case_mark_duplicate(actor=a, case=case, original=original, message=payload.message)
+    )
+
+
+@router.post("/cases/{code}/forward", response={201: CaseDetailOut})
+def cases_forward(request: HttpRequest, code: str, payload: ForwardIn):
+    """Forward the case to another organisation; answers with the closed case here (its `forwarded_to`
+    names the new case there)."""
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    services.case_forward(
+        actor=a,
+        case=case,
+        to_organization=selectors.organization_by_slug(payload.organization),
+        reason=payload.reason,
+        category_code=payload.category or "",
+    )
+    return Status(201, _detail(a, case))
+
+
+@router.post("/cases/{code}/invitations", response={201: InvitationOut})
+def cases_invite(request: HttpRequest, code: str, payload: InviteIn):
+    """Invite another organisation as co-responsible: its staff may see the case and add notes."""
+    a = actor(request)
+    case = selectors.get_case_for(actor=a, tracking_code=code)
+    invitation = services.case_invite(
+        actor=a,
+        case=case,
+        organization=selectors.organization_by_slug(payload.organization),
+        message=payload.message,
+    )
+    return Status(201, invitation)

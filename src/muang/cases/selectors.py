@@ -1,0 +1,282 @@
+"""Reads of the case engine. Every read takes the actor and checks access; querysets are ready to render
+(related rows joined or prefetched) so that a page of cases costs the same few queries at any size."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.contrib.gis.geos import Polygon
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muang.core.access import Actor, require
+from muang.core.errors import InvalidInput, NotFound
+from muang.core.models import Department, Membership, Organization, User
+from muang.core.permissions import ROLE_PERMISSIONS, Perm
+
+from .models import Attachment, Case, CaseCategory, CaseEvent, CaseInvitation, CaseStatus
+from .policy import require_view
+from .tracking import normalize_tracking_code, organization_id_of
+
+QueueOrder = Literal["-created_at", "created_at", "due_at", "-updated_at"]
+QUEUE_ORDERS: dict[str, tuple[Any, ...]] = {
+    "-created_at": ("-created_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "due_at": (F("due_at").asc(nulls_last=True), "id"),  # most urgent first, no due time last
+    "-updated_at": ("-updated_at", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A longitude / latitude box in WGS84."""
+
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    @classmethod
+    def parse(cls, text: str, field: str = "bbox") -> "BBox":
+        """From "min_lon,min_lat,max_lon,max_lat" (the order of GeoJSON and OGC APIs)."""
+        try:
+            values = [float(v) for v in text.split(",")]
+        except ValueError:
+            values = []
+        if len(values) != 4:
+            raise InvalidInput.for_field(field, _("A box is four numbers: min_lon,min_lat,max_lon,max_lat."))
+        box = cls(*values)
+        if not (-180 <= box.min_lon < box.max_lon <= 180 and -90 <= box.min_lat < box.max_lat <= 90):
+            raise InvalidInput.for_field(field, _("The box is out of range or upside down."))
+        return box
+
+    def polygon(self) -> Polygon:
+        polygon = Polygon.from_bbox((self.min_lon, self.min_lat, self.max_lon, self.max_lat))
+        polygon.srid = 4326
+        return polygon
+
+
+def _case_rows() -> QuerySet[Case]:
+    return Case.objects.select_related("organization", "category", "status", "department", "assignee")
+
+
+def case_queue(
+    *,
+    actor: Actor,
+    organization: Organization,
+    department: str | None = None,
+    statuses: Sequence[str] = (),
+    category: str | None = None,
+    is_open: bool | None = None,
+    overdue: bool | None = None,
+    escalated: bool | None = None,
+    assignee: str | None = None,
+    unassigned: bool = False,
+    created_from: dt.datetime | None = None,
+    created_to: dt.datetime | None = None,
+    bbox: BBox | None = None,
+    order: QueueOrder = "-created_at",
+    now: dt.datetime | None = None,
+) -> QuerySet[Case]:
+    """The organisation's cases for staff, filtered: by department / status / category code, open or not,
+    overdue, escalated, assignee username (or unassigned), received in [created_from, created_to), in a box."""
+    require(actor, organization, Perm.CASE_VIEW)
+    now = now or timezone.now()
+    qs = _case_rows().filter(organization=organization)
+    if department:
+        qs = qs.filter(
+            department_id__in=Department.objects.filter(organization=organization, code=department).values(
+                "id"
+            )
+        )
+    if statuses:
+        qs = qs.filter(
+            status_id__in=CaseStatus.objects.filter(organization=organization, code__in=statuses).values("id")
+        )
+    if category:
+        qs = qs.filter(
+            category_id__in=CaseCategory.objects.filter(organization=organization, code=category).values("id")
+        )
+    if is_open is not None:
+        qs = qs.filter(is_open=is_open)
+    if overdue is True:
+        qs = qs.filter(is_open=True, due_at__lt=now)
+    elif overdue is False:
+        qs = qs.exclude(is_open=True, due_at__lt=now)
+    if escalated is not None:
+        qs = qs.filter(escalated_at__isnull=not escalated)
+    if unassigned:
+        qs = qs.filter(assignee__isnull=True)
+    elif assignee:
+        qs = qs.filter(assignee__username=assignee)
+    if created_from is not None:
+        qs = qs.filter(created_at__gte=created_from)
+    if created_to is not None:
+        qs = qs.filter(created_at__lt=created_to)
+    if bbox is not None:
+        qs = qs.filter(location__contained=bbox.polygon())
+    return qs.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["-created_at"]))
+
+
+def cases_shared_with(
+    *, actor: Actor, organization: Organization, is_open: bool | None = True
+) -> QuerySet[Case]:
+    """Cases of other organisations that invited `organization` as co-responsible."""
+    require(actor, organization, Perm.CASE_VIEW)
+    qs = _case_rows().filter(
+        pk__in=CaseInvitation.objects.filter(invited_organization=organization).values("case_id")
+    )
+    if is_open is not None:
+        qs = qs.filter(is_open=is_open)
+    return qs.order_by("-created_at", "-id")
+
+
+def get_case_for(
+    *,
+    actor: Actor,
+    tracking_code: str | None = None,
+    case_id: int | None = None,
+    organization: Organization | None = None,
+) -> Case:
+    """A case the actor may see, by tracking code (any spelling a person may type) or by id within an organisation.
+
+    Raises NotFound when there is no such case, AccessDenied when it exists but is not the actor's to see.
+    """
+    if tracking_code is not None:
+        code = normalize_tracking_code(tracking_code)
+        if code is None:
+            raise NotFound(_("“%(code)s” is not a tracking code.") % {"code": tracking_code})
+        case = _case_rows().filter(organization_id=organization_id_of(code), tracking_code=code).first()
+        shown = code
+    elif case_id is not None and organization is not None:
+        case = _case_rows().filter(organization=organization, pk=case_id).first()
+        shown = str(case_id)
+    else:
+        raise TypeError("get_case_for needs tracking_code, or case_id with organization")
+    if case is None or not case.organization.is_active:
+        raise NotFound(_("No case %(code)s.") % {"code": shown})
+    require_view(actor, case)
+    return case
+
+
+@dataclass
+class CaseDetail:
+    """A case with everything its page shows; attributes of the case itself read through."""
+
+    case: Case
+    events: list[CaseEvent]
+    attachments: list[Attachment]
+    duplicates: list[str]
+    forwarded_to: Case | None
+    invitations: list[CaseInvitation]
+    now: dt.datetime = field(default_factory=timezone.now)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "case":  # copy/pickle probes, or a half-built instance
+            raise AttributeError(name)
+        return getattr(self.case, name)
+
+
+def case_detail(*, actor: Actor, case: Case, public_only: bool = False) -> CaseDetail:
+    """The case with its timeline (events with their photos), links and co-responsible organisations."""
+    require_view(actor, case)
+    events_qs = CaseEvent.objects.filter(organization_id=case.organization_id, case=case)
+    photos_qs = Attachment.objects.filter(organization_id=case.organization_id)
+    if public_only:
+        events_qs = events_qs.filter(is_public=True)
+        photos_qs = photos_qs.filter(is_public=True)
+    events = list(
+        events_qs.select_related("actor_user", "actor_organization")
+        .prefetch_related(Prefetch("attachments", queryset=photos_qs.order_by("created_at", "id")))
+        .order_by("created_at", "id")
+    )
+    attachments = list(photos_qs.filter(case=case).order_by("created_at", "id"))
+    duplicates = list(
+        Case.objects.filter(organization_id=case.organization_id, duplicate_of=case)
+        .order_by("created_at")
+        .values_list("tracking_code", flat=True)
+    )
+    forwarded_to = Case.objects.select_related("organization").filter(forwarded_from=case).first()
+    invitations = list(
+        CaseInvitation.objects.filter(organization_id=case.organization_id, case=case)
+        .select_related("invited_organization")
+        .order_by("created_at")
+    )
+    if case.forwarded_from_id is not None:
+        # One more query, only for forwarded cases: the previous organisation's code and name.
+        case.forwarded_from = Case.objects.select_related("organization").get(pk=case.forwarded_from_id)
+    if case.duplicate_of_id is not None:
+        case.duplicate_of = Case.objects.only("tracking_code").get(pk=case.duplicate_of_id)
+    return CaseDetail(
+        case=case,
+        events=events,
+        attachments=attachments,
+        duplicates=duplicates,
+        forwarded_to=forwarded_to,
+        invitations=invitations,
+    )
+
+
+def case_categories_of(*, actor: Actor, organization: Organization) -> QuerySet[CaseCategory]:
+    require(actor, organization, Perm.CASE_VIEW)
+    return (
+        CaseCategory.objects.filter(organization=organization, is_active=True)
+        .select_related("default_department")
+        .order_by("position", "code")
+    )
+
+
+def get_category_for(
+    *, actor: Actor, organization: Organization, code: str, field: str = "category"
+) -> CaseCategory:
+    category = case_categories_of(actor=actor, organization=organization).filter(code=code).first()
+    if category is None:
+        raise InvalidInput.for_field(
+            field, _("%(org)s has no category “%(code)s”.") % {"org": organization, "code": code}
+        )
+    return category
+
+
+def case_statuses_of(*, actor: Actor, organization: Organization) -> QuerySet[CaseStatus]:
+    require(actor, organization, Perm.CASE_VIEW)
+    return CaseStatus.objects.filter(organization=organization, is_active=True).order_by("position", "code")
+
+
+def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
+    """A staff member of the case's organisation who may work cases, by username (for `case_assign`)."""
+    require(actor, case.organization, Perm.CASE_ASSIGN)
+    membership = (
+        Membership.objects.filter(
+            organization_id=case.organization_id, is_active=True, user__username=username
+        )
+        .select_related("user")
+        .first()
+    )
+    if membership is None or Perm.CASE_WORK not in ROLE_PERMISSIONS[membership.role]:
+        raise InvalidInput.for_field(
+            "assignee",
+            _("%(user)s does not work cases in %(org)s.") % {"user": username, "org": case.organization},
+        )
+    return membership.user
+
+
+def get_department_of(
+    *, actor: Actor, organization: Organization, code: str, field: str = "department"
+) -> Department:
+    require(actor, organization, Perm.CASE_VIEW)
+    department = Department.objects.filter(organization=organization, code=code, is_active=True).first()
+    if department is None:
+        raise InvalidInput.for_field(
+            field, _("%(org)s has no department “%(code)s”.") % {"org": organization, "code": code}
+        )
+    return department
+
+
+def organization_by_slug(slug: str, *, field: str = "organization") -> Organization:
+    """Any active organisation, for forwarding and invitations: the directory of organisations is public."""
+    organization = Organization.objects.filter(slug=slug, is_active=True).first()
+    if organization is None:
+        raise InvalidInput.for_field(field, _("No organisation “%(slug)s”.") % {"slug": slug})
+    return organization

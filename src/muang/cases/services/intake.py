@@ -1,0 +1,292 @@
+"""Creating cases: from a citizen channel (`case_submit`) or by staff on a citizen's behalf (`case_create`)."""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from muang.core import audit
+from muang.core.access import Actor, require
+from muang.core.errors import InvalidInput
+from muang.core.models import Citizen, Department, Organization, User
+from muang.core.permissions import Perm
+from muang.core.validation import check_point_in_thailand
+
+from ..models import AttachmentKind, Case, CaseCategory, Channel, EventKind, SystemStatus
+from ..tracking import new_tracking_code
+from .sla import due_at_for
+from .steps import (
+    MAX_DESCRIPTION,
+    MAX_TITLE,
+    add_event,
+    attach_photos,
+    clean_photos,
+    clean_text,
+    current_time,
+    status_of,
+)
+
+TRACKING_CODE_ATTEMPTS = 5
+CITIZEN_CHANNELS = frozenset({Channel.WEB, Channel.LINE, Channel.OPEN311})
+STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.WALK_IN, Channel.STAFF})
+# Fields checked by Django's own field validation; relations are checked explicitly (no extra queries).
+_RELATION_FIELDS = [
+    "organization",
+    "department",
+    "category",
+    "status",
+    "reporter",
+    "created_by",
+    "assignee",
+    "duplicate_of",
+    "forwarded_from",
+]
+
+
+def _validated_location(location: Point | None) -> Point | None:
+    if location is None:
+        return None
+    if location.srid not in (None, 4326):
+        location = location.transform(4326, clone=True)
+    location.srid = 4326
+    try:
+        check_point_in_thailand(location.x, location.y)
+    except ValidationError as e:
+        raise InvalidInput.from_validation_error(e) from e
+    return location
+
+
+def _check_category(
+    organization: Organization, category: CaseCategory, department: Department | None
+) -> Department:
+    if category.organization_id != organization.pk or not category.is_active:
+        raise InvalidInput.for_field(
+            "category", _("Choose an active category of %(org)s.") % {"org": organization}
+        )
+    department = department or category.default_department
+    if department.organization_id != organization.pk or not department.is_active:
+        raise InvalidInput.for_field(
+            "department", _("Choose an active department of %(org)s.") % {"org": organization}
+        )
+    return department
+
+
+def _constraint_name(error: IntegrityError) -> str:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") or ""
+
+
+def new_case(
+    *,
+    organization: Organization,
+    category: CaseCategory,
+    department: Department | None,
+    channel: str,
+    description: str,
+    title: str = "",
+    location: Point | None = None,
+    address: str = "",
+    attributes: dict[str, Any] | None = None,
+    reporter: Citizen | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    created_by: User | None = None,
+    forwarded_from: Case | None = None,
+    idempotency_key: str = "",
+    now: dt.datetime,
+) -> tuple[Case, bool]:
+    """Validate and insert a case in status `received`, with its SLA and an unguessable tracking code.
+
+    With an `idempotency_key`, a repeat returns the first case and False instead of inserting a second one.
+    """
+    department = _check_category(organization, category, department)
+    if idempotency_key:
+        existing = Case.objects.filter(organization=organization, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    case = Case(
+        organization=organization,
+        department=department,
+        category=category,
+        status=status_of(organization, SystemStatus.RECEIVED),
+        is_open=True,
+        channel=channel,
+        title=clean_text(title, field="title", max_length=MAX_TITLE),
+        description=clean_text(description, field="description", max_length=MAX_DESCRIPTION, required=True),
+        location=_validated_location(location),
+        address=address.strip(),
+        attributes=attributes or {},
+        reporter=reporter,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        contact_email=contact_email.strip(),
+        created_by=created_by,
+        forwarded_from=forwarded_from,
+        idempotency_key=idempotency_key,
+        sla_hours=category.sla_hours,
+        sla_started_at=now,
+        due_at=due_at_for(organization, now, category.sla_hours),
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        case.full_clean(exclude=[*_RELATION_FIELDS, "tracking_code"], validate_constraints=False)
+    except ValidationError as e:
+        raise InvalidInput.from_validation_error(e) from e
+    for _attempt in range(TRACKING_CODE_ATTEMPTS):
+        case.tracking_code = new_tracking_code(organization.pk)
+        try:
+            with transaction.atomic():
+                case.save()
+            return case, True
+        except IntegrityError as e:
+            if _constraint_name(e) == "case_idempotency_key_unique":
+                # A concurrent double submit won the race: answer with its case.
+                return Case.objects.get(organization=organization, idempotency_key=idempotency_key), False
+            if _constraint_name(e) != "case_tracking_code_unique":
+                raise
+    raise RuntimeError("could not find a free tracking code")  # 40 random bits: practically unreachable
+
+
+def _record_created(
+    *,
+    case: Case,
+    photos: Sequence[ContentFile],
+    actor: Actor | None,
+    citizen: Citizen | None,
+    now: dt.datetime,
+) -> None:
+    event = add_event(
+        case=case,
+        kind=EventKind.CREATED,
+        now=now,
+        public=True,
+        data={"channel": case.channel},
+        actor=actor,
+        citizen=citizen,
+    )
+    attach_photos(
+        case=case,
+        event=event,
+        photos=photos,
+        kind=AttachmentKind.BEFORE,
+        actor=actor,
+        citizen=citizen,
+        now=now,
+    )
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    organization: Organization,
+    category: CaseCategory,
+    channel: str,
+    description: str,
+    reporter: Citizen | None = None,
+    title: str = "",
+    location: Point | None = None,
+    address: str = "",
+    attributes: dict[str, Any] | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    photos: Sequence[File] = (),
+    idempotency_key: str = "",
+    now: dt.datetime | None = None,
+) -> tuple[Case, bool]:
+    """A citizen's report from a public channel (web, LINE, Open311), already routed to `organization`.
+
+    The channel has authenticated the citizen (or not: `reporter=None` and no contact is an anonymous report,
+    refused for categories that do not allow it). Photos are checked and re-encoded before anything is written.
+    Returns (case, created); a repeated `idempotency_key` returns the first case and False.
+    """
+    now = current_time(now)
+    if channel not in CITIZEN_CHANNELS:
+        raise InvalidInput.for_field("channel", _("Not a citizen channel: %(c)s.") % {"c": channel})
+    if (
+        not category.allow_anonymous
+        and reporter is None
+        and not (contact_phone.strip() or contact_email.strip())
+    ):
+        raise InvalidInput.for_field(
+            "contact", _("Reports of this category need a phone number or an email address.")
+        )
+    cleaned = clean_photos(photos)
+    case, created = new_case(
+        organization=organization,
+        category=category,
+        department=None,
+        channel=channel,
+        description=description,
+        title=title,
+        location=location,
+        address=address,
+        attributes=attributes,
+        reporter=reporter,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        idempotency_key=idempotency_key,
+        now=now,
+    )
+    if created:
+        _record_created(case=case, photos=cleaned, actor=None, citizen=reporter, now=now)
+    return case, created
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: Actor,
+    organization: Organization,
+    category: CaseCategory,
+    description: str,
+    channel: str = Channel.PHONE,
+    department: Department | None = None,
+    reporter: Citizen | None = None,
+    title: str = "",
+    location: Point | None = None,
+    address: str = "",
+    attributes: dict[str, Any] | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    photos: Sequence[File] = (),
+    idempotency_key: str = "",
+    now: dt.datetime | None = None,
+) -> tuple[Case, bool]:
+    """Staff file a case: on a citizen's behalf (phone call, walk-in) or one they found themselves. Audited."""
+    require(actor, organization, Perm.CASE_CREATE)
+    now = current_time(now)
+    if channel not in STAFF_CHANNELS | {Channel.DEVICE}:
+        raise InvalidInput.for_field("channel", _("Not a staff channel: %(c)s.") % {"c": channel})
+    cleaned = clean_photos(photos)
+    case, created = new_case(
+        organization=organization,
+        category=category,
+        department=department,
+        channel=channel,
+        description=description,
+        title=title,
+        location=location,
+        address=address,
+        attributes=attributes,
+        reporter=reporter,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        created_by=actor.user,
+        idempotency_key=idempotency_key,
+        now=now,
+    )
+    if created:
+        _record_created(case=case, photos=cleaned, actor=actor, citizen=None, now=now)
+        audit.record_create(actor=actor, organization=organization, instance=case)
+    return case, created

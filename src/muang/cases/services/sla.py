@@ -1,0 +1,52 @@
+"""Due times: an organisation's working week and holiday calendar applied to a category's SLA."""
+
+import datetime as dt
+import logging
+
+from muang.core.models import Organization
+
+from ..models import Holiday
+from ..working_time import (
+    MAX_DAYS_SCANNED,
+    WorkingWeek,
+    WorkingWeekError,
+    add_working_hours,
+    calendar_days_needed,
+)
+
+logger = logging.getLogger("muang.cases")
+
+
+def working_week_of(organization: Organization) -> WorkingWeek:
+    """The organisation's working week; a broken setting falls back to the default rather than stop intake."""
+    try:
+        return WorkingWeek.from_settings((organization.settings or {}).get("cases"))
+    except WorkingWeekError:
+        logger.warning("organisation %s has unusable working hours; using the default", organization.slug)
+        return WorkingWeek.default()
+
+
+def holidays_between(organization: Organization, first: dt.date, last: dt.date) -> frozenset[dt.date]:
+    return frozenset(
+        Holiday.objects.filter(organization=organization, date__range=(first, last)).values_list(
+            "date", flat=True
+        )
+    )
+
+
+def due_at_for(organization: Organization, start: dt.datetime, sla_hours: int) -> dt.datetime | None:
+    """`sla_hours` working hours after `start` in the organisation's calendar; None when there is no SLA."""
+    if not sla_hours:
+        return None
+    week = working_week_of(organization)
+    first = start.astimezone(week.timezone).date()
+    horizon = calendar_days_needed(sla_hours, week)
+    while True:
+        last = first + dt.timedelta(days=horizon)
+        due = add_working_hours(
+            start, sla_hours, week=week, holidays=holidays_between(organization, first, last)
+        )
+        # Holidays were loaded up to `last`; a due time beyond it may have skipped unknown holidays: widen.
+        if due.astimezone(week.timezone).date() <= last or horizon >= MAX_DAYS_SCANNED:
+            return due
+        horizon *= 2
