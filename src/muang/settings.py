@@ -240,6 +240,12 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # --- Muang ----------------------------------------------------------------------------------------------------
 MUANG_SITE_NAME = os.environ.get("MUANG_SITE_NAME", "Muang")
 MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
+# `manage.py load_demo` runs these in order (core first: the other apps' demos build on its organisations).
+MUANG_DEMO_LOADERS = [
+    "muang.core.demo.load_demo",
+    "muang.reports.demo.load_demo_reports",
+]
+MUANG_DEMO_REPORTS = int(os.environ.get("MUANG_DEMO_REPORTS", "2000"))
 # Base map tiles for Leaflet (any XYZ tile server, e.g. a municipality's own or OpenStreetMap's).
 MUANG_MAP_TILES = os.environ.get("MUANG_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # LINE Messaging API endpoint (tests point it at a local recording server).

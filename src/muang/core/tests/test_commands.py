@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from muang.core.access import Actor, visible_organizations
+from muang.core.demo import load_demo
 from muang.core.models import District, Membership, Organization, Province, Role, Subdistrict, User
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +42,9 @@ def _demo_fingerprint():
 
 
 def test_demo_is_complete_idempotent_and_deterministic(areas):
-    call_command("load_demo")
+    load_demo()
     first = _demo_fingerprint()
-    call_command("load_demo")  # second run: nothing new
+    load_demo()  # second run: nothing new
     assert _demo_fingerprint() == first
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
@@ -63,5 +64,5 @@ def test_demo_is_complete_idempotent_and_deterministic(areas):
 
     Department.objects.all().delete()
     Organization.objects.all().delete()
-    call_command("load_demo")
+    load_demo()
     assert _demo_fingerprint() == first

@@ -1,8 +1,8 @@
 """The Django admin is scoped to the organisations a system administrator administers."""
 
 import pytest
-from django.core.management import call_command
 
+from muang.core.demo import load_demo
 from muang.core.models import AuditEntry, Department, Organization, User
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, areas):
-    call_command("load_demo", verbosity=0)
+    load_demo()
     client.force_login(User.objects.get(username="admin.chaiso"))
     return client
 

@@ -1,10 +1,10 @@
 """Each demo role gets a home page fit for it; the organisation switcher; language; tokens page."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from muang.core.demo import load_demo
 from muang.core.models import ApiToken, Organization, User
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(areas):
-    call_command("load_demo", verbosity=0)
+    load_demo()
 
 
 @pytest.mark.parametrize(
