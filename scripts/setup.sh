@@ -18,6 +18,7 @@ APT_PACKAGES=(
   gdal-bin libgdal32 libgeos-c1v5 libproj25                  # GeoDjango's C libraries
   gettext                                                    # compilemessages (Thai / English)
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-noto-core fonts-thai-tlwg  # WeasyPrint + Thai font
+  poppler-utils zbar-tools                                   # tests read back PDFs (pdftotext) and QR codes (zbarimg)
   mosquitto                                                  # MQTT broker (IoT ingest)
   nodejs npm                                                 # front-end packages (htmx, Leaflet)
   python3-venv python3-dev build-essential

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from muang.billing.api import router as billing_router
 from muang.cases.api import router as cases_router
 from muang.core.access import Actor
 from muang.core.api import router as core_router
@@ -118,3 +119,4 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", core_router)
 api.add_router("/", cases_router)
+api.add_router("/", billing_router)

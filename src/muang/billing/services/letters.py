@@ -1,0 +1,83 @@
+"""Warning letters (หนังสือแจ้งเตือน) for overdue bills: the s.69 penalty steps up once one is received."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muang.billing.access import require_billing
+from muang.billing.models import Bill, WarningLetter
+from muang.billing.selectors import OPEN_STATUSES, amount_due_of
+from muang.billing.services.bills import _audit_created, profile_of
+from muang.core.access import Actor
+from muang.core.errors import Conflict, InvalidInput
+from muang.core.models import Organization
+from muang.core.permissions import Perm
+from muang.core.services import update_audited
+
+
+@transaction.atomic
+def warning_letters_issue(
+    *,
+    actor: Actor,
+    organization: Organization,
+    bills: Sequence[Bill],
+    issued_on: dt.date | None = None,
+) -> list[WarningLetter]:
+    """One letter per overdue bill (e.g. the arrears report's), stating what is due on the issue day.
+
+    Bills that are not overdue, or already have a letter, are skipped; the deadline is set when the letter
+    is received (:func:`warning_letter_received`)."""
+    require_billing(actor, organization, Perm.BILL_ISSUE)
+    issued_on = issued_on or timezone.localdate()
+    ids = [b.pk for b in bills]
+    loaded = (
+        Bill.objects.select_for_update()
+        .filter(organization=organization, pk__in=ids, status__in=OPEN_STATUSES)
+        .exclude(warning_letters__isnull=False)
+        .order_by("pk")
+    )
+    letters = []
+    for bill in loaded:
+        due = amount_due_of(bill, issued_on)
+        if not due.overdue:
+            continue
+        letters.append(
+            WarningLetter(
+                organization=organization,
+                bill=bill,
+                issued_on=issued_on,
+                amount_stated=due.total,
+                issued_by=actor.user,
+            )
+        )
+    WarningLetter.objects.bulk_create(letters)
+    _audit_created(actor, organization, letters)
+    return letters
+
+
+@transaction.atomic
+def warning_letter_received(
+    *, actor: Actor, letter: WarningLetter, received_on: dt.date, deadline: dt.date | None = None
+) -> WarningLetter:
+    """Record delivery; the deadline defaults to the profile's number of days after it."""
+    organization = letter.organization
+    require_billing(actor, organization, Perm.BILL_ISSUE)
+    if received_on < letter.issued_on or received_on > timezone.localdate():
+        raise InvalidInput.for_field("received_on", _("Between the issue date and today."))
+    if letter.received_on is not None:
+        raise Conflict(_("The letter's delivery is already recorded."))
+    deadline = deadline or received_on + dt.timedelta(days=profile_of(organization).warning_deadline_days)
+    if deadline < received_on:
+        raise InvalidInput.for_field("deadline", _("The deadline cannot be before delivery."))
+    return update_audited(
+        actor=actor,
+        organization=organization,
+        instance=letter,
+        data={"received_on": received_on, "deadline": deadline},
+        allowed={"received_on", "deadline"},
+    )
