@@ -15,6 +15,7 @@ from muang.core.api import router as core_router
 from muang.core.errors import MuangError
 from muang.core.middleware import problem_response
 from muang.core.services import api_token_authenticate
+from muang.property.api import router as property_router
 
 logger = logging.getLogger("muang.api")
 
@@ -120,3 +121,4 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", core_router)
 api.add_router("/", cases_router)
 api.add_router("/", billing_router)
+api.add_router("/", property_router)
