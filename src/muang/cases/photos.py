@@ -1,12 +1,14 @@
 """Photo intake: accept only real images of sane size, and re-encode them so no EXIF (GPS, device) survives."""
 
 import io
+import threading
 import uuid
 import warnings
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from muang.core.errors import InvalidInput
 
@@ -15,6 +17,22 @@ MAX_PHOTO_PIXELS = 50_000_000  # a 10 MB file claiming more pixels than this is 
 MAX_STORED_SIDE = 2560
 MAX_PHOTOS_PER_EVENT = 5
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO"})
+
+
+_strict_lock = threading.Lock()
+
+
+@contextmanager
+def _strict_loading():
+    """Refuse truncated files even if another library (WeasyPrint does, at import) let Pillow accept them
+    process-wide; the flag is restored for that library afterwards."""
+    with _strict_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def clean_photo(upload: File, *, field: str = "photos") -> ContentFile:
@@ -38,7 +56,8 @@ def clean_photo(upload: File, *, field: str = "photos") -> ContentFile:
             width, height = image.size
             if width * height > MAX_PHOTO_PIXELS:
                 raise InvalidInput.for_field(field, _("The photo has too many pixels."))
-            image.load()
+            with _strict_loading():
+                image.load()
     except InvalidInput:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:

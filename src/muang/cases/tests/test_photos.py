@@ -71,3 +71,14 @@ def test_truncated_image():
     data = jpeg_with_gps(640, 480)
     with pytest.raises(InvalidInput, match="not a photo"):
         clean_photo(upload(data[: len(data) // 3]))
+
+
+def test_truncated_image_is_refused_even_after_weasyprint_relaxed_pillow():
+    import weasyprint  # noqa: F401  (sets ImageFile.LOAD_TRUNCATED_IMAGES = True at import)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    data = jpeg_with_gps(640, 480)
+    with pytest.raises(InvalidInput, match="not a photo"):
+        clean_photo(upload(data[: len(data) // 3]))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint keeps its setting
