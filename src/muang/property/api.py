@@ -16,7 +16,7 @@ from muang.core.access import Actor, get_organization_for
 from muang.core.errors import InvalidInput
 from muang.core.permissions import Perm
 from muang.core.schemas import AuditEntryOut
-from muang.property import selectors
+from muang.property import selectors, tiles
 from muang.property.schemas import (
     BuildingIn,
     BuildingOut,
@@ -59,6 +59,7 @@ router = Router()
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 ORG = "/organizations/{slug}"
 GEOJSON = "application/geo+json"
+MVT = tiles.MVT_CONTENT_TYPE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -126,6 +127,21 @@ def parcels_geojson(
     organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
     body = selectors.parcels_geojson(actor=a, organization=organization, bbox=selectors.parse_bbox(bbox))
     return HttpResponse(body, content_type=GEOJSON)
+
+
+@router.get(
+    f"{ORG}/parcels/tiles/{{z}}/{{x}}/{{y}}.mvt",
+    tags=["parcels"],
+    openapi_extra={"responses": {200: {"description": "Mapbox Vector Tile", "content": {MVT: {}}}}},
+)
+def parcels_tile(request: HttpRequest, slug: str, z: int, x: int, y: int):
+    """The map layer as vector tiles (layer `parcels`: code, use, survey_status, exemption)."""
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    tile = tiles.parcel_tile(actor=a, organization=organization, z=z, x=x, y=y)
+    response = HttpResponse(tile, content_type=MVT)
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 @router.get(f"{ORG}/parcels/{{code}}", response=ParcelCardOut, tags=["parcels"])

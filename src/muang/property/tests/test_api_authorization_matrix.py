@@ -8,6 +8,7 @@ none of these: no token scope covers the registry's personal data yet, so even a
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -57,6 +58,13 @@ def _square_geojson(f: Fixtures, n: int) -> dict:
     return json.loads(square(inside(f.org, n)).geojson)
 
 
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
+    """The Web Mercator (OSM) tile holding a point."""
+    n = 2**z
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return z, int((lon + 180) / 360 * n), int(y)
+
+
 def _jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "blue").save(buffer, "JPEG")
@@ -69,6 +77,7 @@ ENDPOINTS = [
     Endpoint("GET", f"{ORG}/parcels", STAFF),
     Endpoint("GET", f"{ORG}/parcels?bbox={{bbox}}", STAFF),
     Endpoint("GET", f"{ORG}/parcels.geojson?bbox={{bbox}}", STAFF),
+    Endpoint("GET", f"{ORG}/parcels/tiles/{{z}}/{{x}}/{{y}}.mvt", STAFF),
     Endpoint("GET", f"{ORG}/parcels/{{parcel}}", STAFF),
     Endpoint("GET", f"{ORG}/parcels/{{parcel}}/history", STAFF),
     Endpoint(
@@ -299,6 +308,7 @@ def fixtures(areas):
         "registration": registration.pk,
         "sign": sign.pk,
         "bbox": f"{c.x - 0.02},{c.y - 0.02},{c.x + 0.02},{c.y + 0.02}",
+        **dict(zip("zxy", tile_of(c.x, c.y, 16), strict=True)),
     }
     return f
 
@@ -355,12 +365,27 @@ def test_every_property_operation_is_in_the_matrix():
             "ownership_id",
             "registration_id",
             "signboard_id",
+            "z",
+            "x",
+            "y",
         ):
             path = path.replace(f"{{{name}}}", "{}")
         normalised.add((method, path.replace("{year}", "2025")))
     covered_normalised = set()
     for method, path in covered:
-        for name in ("org", "parcel", "building", "unit", "owner", "ownership", "registration", "sign"):
+        for name in (
+            "org",
+            "parcel",
+            "building",
+            "unit",
+            "owner",
+            "ownership",
+            "registration",
+            "sign",
+            "z",
+            "x",
+            "y",
+        ):
             path = path.replace(f"{{{name}}}", "{}")
         covered_normalised.add((method, path))
     assert normalised <= covered_normalised, normalised - covered_normalised
