@@ -24,9 +24,11 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     province_id = "40"
     district_id = "4005"
     subdistrict_id = "400512"
+    # A 20 x 60 grid of small boundaries over Khon Kaen, wrapping around: always inside Thailand, however many
+    # organisations a test session creates.
     boundary = factory.Sequence(
         lambda n: synthetic_boundary(
-            (16.3 + (n % 20) * 0.05, 101.9 + (n // 20) * 0.05), 1.5, random.Random(n)
+            (16.3 + (n % 20) * 0.05, 101.9 + ((n // 20) % 60) * 0.05), 1.5, random.Random(n)
         )
     )
 
