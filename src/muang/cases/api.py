@@ -6,17 +6,21 @@ or service, and answers with the case as it now is.
 """
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from muang.core.access import Actor, get_organization_for
+from muang.core.errors import InvalidInput
 from muang.core.permissions import Perm
+from muang.core.validation import point_from
 
 from . import selectors, services
 from .schemas import (
     AssignIn,
     AttachmentIn,
+    CaseCreateIn,
     CaseDetailOut,
     CaseQueueQuery,
     CaseSummaryOut,
@@ -79,6 +83,32 @@ def cases_list(request: HttpRequest, slug: str, filters: Query[CaseQueueQuery]):
         bbox=selectors.BBox.parse(filters.bbox) if filters.bbox else None,
         order=filters.order,
     )
+
+
+@router.post("/organizations/{slug}/cases", response={201: CaseDetailOut, 200: CaseDetailOut})
+def cases_create(request: HttpRequest, slug: str, payload: CaseCreateIn):
+    """File a case on a citizen's behalf; 200 with the first case when the idempotency key was seen."""
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.CASE_CREATE)
+    category = selectors.get_category_for(actor=a, organization=organization, code=payload.category)
+    if (payload.lat is None) != (payload.lon is None):
+        raise InvalidInput.for_field("location", _("Give both latitude and longitude, or neither."))
+    location = point_from(lat=payload.lat, lon=payload.lon) if payload.lat is not None else None
+    case, created = services.case_create(
+        actor=a,
+        organization=organization,
+        category=category,
+        description=payload.description,
+        channel=payload.channel,
+        title=payload.title,
+        location=location,
+        address=payload.address,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+        contact_email=payload.contact_email,
+        idempotency_key=payload.idempotency_key,
+    )
+    return Status(201 if created else 200, _detail(a, case))
 
 
 @router.get("/organizations/{slug}/case-categories", response=list[CategoryOut])

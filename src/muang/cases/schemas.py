@@ -160,6 +160,22 @@ class CaseQueueQuery(Schema):
     order: QueueOrder = "-created_at"
 
 
+class CaseCreateIn(Schema):
+    """Staff file a case for a citizen (phone call, walk-in) or one they found themselves."""
+
+    category: str = Field(..., pattern=CODE_PATTERN)
+    description: str = Field(..., min_length=1, max_length=5000)
+    channel: Literal["phone", "walk_in", "staff"] = "phone"
+    title: str = Field("", max_length=200)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    address: str = Field("", max_length=300)
+    contact_name: str = Field("", max_length=200)
+    contact_phone: str = Field("", max_length=40)
+    contact_email: str = Field("", max_length=254)
+    idempotency_key: str = Field("", max_length=64, description="a repeated key returns the first case")
+
+
 class AssignIn(Schema):
     assignee: str | None = Field(..., max_length=150, description="a username; null takes the case back")
     message: str = Field("", max_length=2000, description="internal")

@@ -1,9 +1,10 @@
 """Checks shared by services, forms and the admin: every refusal names the field and says what is wrong."""
 
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from muang.core.errors import InvalidInput
 from muang.core.models import (
     LOCAL_GOVERNMENT_KINDS,
     OVERSIGHT_KINDS,
@@ -31,6 +32,17 @@ def check_point_in_thailand(lon: float, lat: float, field: str = "location") -> 
         raise ValidationError(
             {field: _("The point (%(lat)s, %(lon)s) is outside Thailand.") % {"lon": lon, "lat": lat}}
         )
+
+
+def point_from(*, lat: float, lon: float) -> Point:
+    """A validated WGS84 point (range, then inside Thailand), or InvalidInput naming `location`."""
+    try:
+        check_point_in_thailand(float(lon), float(lat))
+    except (TypeError, ValueError) as e:
+        raise InvalidInput.for_field("location", _("Latitude and longitude must be numbers.")) from e
+    except ValidationError as e:
+        raise InvalidInput.from_validation_error(e) from e
+    return Point(float(lon), float(lat), srid=4326)
 
 
 def clean_boundary(geometry: GEOSGeometry | None, field: str = "boundary") -> MultiPolygon | None:

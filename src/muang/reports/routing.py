@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
-from muang.core.errors import InvalidInput, MuangError
+from muang.core.errors import MuangError
 from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization, OrganizationKind
-from muang.core.validation import check_point_in_thailand
+from muang.core.validation import point_from  # noqa: F401 (the intake channels import it from here)
 
 
 class ReportOutsideArea(MuangError):
@@ -31,17 +30,6 @@ class ReportOutsideArea(MuangError):
 class Route:
     organization: Organization
     point: Point
-
-
-def point_from(*, lat: float, lon: float) -> Point:
-    """A validated WGS84 point (range, then inside Thailand), or InvalidInput naming `location`."""
-    try:
-        check_point_in_thailand(float(lon), float(lat))
-    except (TypeError, ValueError) as e:
-        raise InvalidInput.for_field("location", _("Latitude and longitude must be numbers.")) from e
-    except ValidationError as e:
-        raise InvalidInput.from_validation_error(e) from e
-    return Point(float(lon), float(lat), srid=4326)
 
 
 def _candidates():

@@ -31,6 +31,17 @@ class Endpoint:
 
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/organizations/{org}/cases", READERS),
+    Endpoint(
+        "POST",
+        "/api/v1/organizations/{org}/cases",
+        READERS,  # any officer may take a call and file it; the case goes to the category's department
+        {
+            "category": "streetlight",
+            "description": "โทรแจ้งไฟถนนดับหน้าวัด",
+            "channel": "phone",
+            "contact_phone": "0812345678",
+        },
+    ),
     Endpoint("GET", "/api/v1/organizations/{org}/cases?shared=true", READERS),
     Endpoint("GET", "/api/v1/organizations/{org}/case-categories", READERS),
     Endpoint("GET", "/api/v1/organizations/{org}/case-statuses", READERS),
