@@ -6,9 +6,10 @@ ROOT=$(pwd)
 source scripts/env.sh
 for name in web worker; do
   pidfile="$MUANG_DATA/run/$name.pid"
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    kill -TERM "$(cat "$pidfile")"
-    for _ in $(seq 1 50); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.2; done
+  pid=$(cat "$pidfile" 2>/dev/null || true)  # gunicorn removes its own pid file as it exits
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     echo "$name stopped"
   fi
   rm -f "$pidfile"
