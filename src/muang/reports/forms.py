@@ -1,0 +1,160 @@
+"""Forms of the web side of citizen reports (intake, rating, reopen) and of the staff work pages."""
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from muang.cases.photos import MAX_PHOTOS_PER_EVENT
+from muang.cases.services.steps import MAX_DESCRIPTION, MAX_MESSAGE
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to MAX_PHOTOS_PER_EVENT files; their content is checked (and re-encoded) by the case service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_PHOTOS_PER_EVENT:
+            raise forms.ValidationError(
+                _("At most %(max)d photos at a time.") % {"max": MAX_PHOTOS_PER_EVENT}, code="too_many"
+            )
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+
+
+class ReportForm(forms.Form):
+    """The citizen's report. Where and which category are checked against the organisation in the view."""
+
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    category = forms.CharField(label=_("Category"), max_length=40)
+    description = forms.CharField(
+        label=_("What is the problem?"), max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    photos = MultiplePhotoField(label=_("Photos (up to 5)"))
+    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    contact_phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9 -]{9,20}$",
+        max_length=40,
+        required=False,
+        error_messages={"invalid": _("A phone number is 9 to 20 digits.")},
+    )
+    contact_email = forms.EmailField(label=_("Email"), required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=16)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+
+class RatingForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("Rating"), choices=[(i, str(i)) for i in range(1, 6)], coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it not fixed?"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class QueueFilterForm(forms.Form):
+    """Filters of the staff queue; choices are filled in by the view from the organisation's data."""
+
+    status = forms.MultipleChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    open = forms.BooleanField(label=_("Open only"), required=False)
+    bbox = forms.CharField(label=_("Area (min_lon,min_lat,max_lon,max_lat)"), required=False, max_length=100)
+    created_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    created_to = forms.DateField(
+        label=_("Received until"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+
+    def __init__(self, *args, statuses=(), categories=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.code, s.name_th) for s in statuses]
+        self.fields["category"].choices = [("", _("All"))] + [(c.code, c.name_th) for c in categories]
+        if departments:
+            self.fields["department"].choices = [("", _("All"))] + [(d.code, d.name_th) for d in departments]
+        else:
+            del self.fields["department"]
+
+
+class ExportForm(forms.Form):
+    created_from = forms.DateField(label=_("Received from"), widget=forms.DateInput({"type": "date"}))
+    created_to = forms.DateField(label=_("Received until"), widget=forms.DateInput({"type": "date"}))
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "Excel")], initial="csv", required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["format"] = data.get("format") or "csv"
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and end < start:
+            self.add_error("created_to", _("The end is before the start."))
+        if start and end and (end - start) > dt.timedelta(days=366):
+            self.add_error("created_to", _("Export at most one year at a time."))
+        return data
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    message = forms.CharField(label=_("Internal note"), max_length=MAX_MESSAGE, required=False)
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("Nobody"))] + [
+            (u.username, u.get_full_name() or u.username) for u in staff
+        ]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    message = forms.CharField(
+        label=_("Public message"),
+        max_length=MAX_MESSAGE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photos = MultiplePhotoField(label=_("Photos after the fix"))
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.code, s.name_th) for s in statuses]
+
+
+class NoteForm(forms.Form):
+    message = forms.CharField(
+        label=_("Note"), max_length=MAX_MESSAGE, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    public = forms.BooleanField(label=_("Show to the public"), required=False)
+    photo_kind = forms.ChoiceField(
+        label=_("Photos are"),
+        choices=[("before", _("before")), ("after", _("after")), ("other", _("other"))],
+        initial="other",
+        required=False,
+    )
+    photos = MultiplePhotoField(label=_("Photos"))
+
+    def clean_photo_kind(self) -> str:
+        return self.cleaned_data.get("photo_kind") or "other"

@@ -1,0 +1,476 @@
+"""Reads for the web side of citizen reports: the public map, list, case page and statistics, and staff helpers.
+
+Everything public goes through here and returns only public fields: never the reporter, contact details, LINE
+ids, internal notes or assignees. Locations of sensitive categories are blurred (`public_point`).
+"""
+
+import datetime as dt
+import json
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muang.cases.models import Case, CaseCategory, CaseStatus, SystemStatus
+from muang.cases.selectors import BBox, CaseDetail, case_detail
+from muang.cases.tracking import normalize_tracking_code, organization_id_of
+from muang.core.access import SYSTEM, Actor
+from muang.core.errors import InvalidInput, NotFound
+from muang.core.models import Membership, Organization, Role
+from muang.core.permissions import ROLE_PERMISSIONS, Perm
+
+NEARBY_METRES = 300
+NEARBY_LIMIT = 10
+# Sensitive locations: snapped to a grid of about 110 m, then moved by a per-case offset inside the cell so
+# that two cases in one cell do not stack. The exact point cannot be recovered from the cell.
+BLUR_GRID = 0.001
+BLUR_JITTER = 0.0008
+MAP_POINT_LIMIT = 1000
+MAP_POINT_MIN_ZOOM = 15
+MAP_MAX_CLUSTERS = 2000
+PUBLIC_PAGE_SIZE = 30
+GRID_BASE = 0.002  # the snapshot's cell, in degrees; zoomed-out cells are whole multiples of it or larger
+
+
+def _jitter(case_id: int, prime: int) -> float:
+    return ((case_id * prime) % 1000 / 1000.0 - 0.5) * BLUR_JITTER
+
+
+def public_point(case_id: int, lon: float, lat: float, *, sensitive: bool) -> tuple[float, float]:
+    """(lon, lat) as public pages may show it. Mirrors the SQL of `map_features` exactly."""
+    if not sensitive:
+        return lon, lat
+    return (
+        round(lon / BLUR_GRID) * BLUR_GRID + _jitter(case_id, 7919),
+        round(lat / BLUR_GRID) * BLUR_GRID + _jitter(case_id, 104729),
+    )
+
+
+_BLUR_SQL = f"""
+CASE WHEN cat.is_sensitive THEN round(ST_X(c.location)::numeric / {BLUR_GRID}, 0)::float8 * {BLUR_GRID}
+  + (((c.id * 7919) %% 1000) / 1000.0 - 0.5) * {BLUR_JITTER} ELSE ST_X(c.location) END AS lon,
+CASE WHEN cat.is_sensitive THEN round(ST_Y(c.location)::numeric / {BLUR_GRID}, 0)::float8 * {BLUR_GRID}
+  + (((c.id * 104729) %% 1000) / 1000.0 - 0.5) * {BLUR_JITTER} ELSE ST_Y(c.location) END AS lat
+"""
+
+
+# --- the public map ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    bbox: BBox
+    zoom: int
+    organization_id: int | None = None
+    category: str | None = None
+    open_only: bool = True
+
+
+def _map_filters(q: MapQuery) -> tuple[str, list[Any]]:
+    where = ["c.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"]
+    params: list[Any] = [q.bbox.min_lon, q.bbox.min_lat, q.bbox.max_lon, q.bbox.max_lat]
+    if q.open_only:
+        where.append("c.is_open")
+    if q.organization_id is not None:
+        where.append("c.organization_id = %s")
+        params.append(q.organization_id)
+    if q.category:
+        where.append("cat.code = %s")
+        params.append(q.category)
+    # Cases of deactivated organisations and merged duplicates are not on the public map.
+    where.append("c.duplicate_of_id IS NULL")
+    where.append("c.organization_id IN (SELECT id FROM core_organization WHERE is_active)")
+    return " AND ".join(where), params
+
+
+def map_features(q: MapQuery) -> str:
+    """GeoJSON text for the public map.
+
+    From zoom 15 on, single cases (at most MAP_POINT_LIMIT, newest first; `truncated` says when there are more),
+    live from the database. Below, counts per grid cell placed at the cell's centre (no exact point leaks through
+    a cluster of one), from the in-process grid snapshot (`map_grid`).
+    """
+    if q.zoom >= MAP_POINT_MIN_ZOOM:
+        return _map_features_sql(q)
+    return map_grid.clusters(q)
+
+
+def _map_features_sql(q: MapQuery) -> str:
+    """Single cases as GeoJSON, built in one SQL statement over the GiST index of `cases_case.location`.
+
+    Only constant fragments are formatted into the SQL; every value is a parameter.
+    """
+    where, params = _map_filters(q)
+    sql = f"""
+        SELECT json_build_object('type', 'FeatureCollection', 'truncated', count(*) > %s,
+          'features', coalesce(json_agg(json_build_object(
+            'type', 'Feature',
+            'geometry', json_build_object('type', 'Point', 'coordinates',
+                json_build_array(round(f.lon::numeric, 6), round(f.lat::numeric, 6))),
+            'properties', json_build_object('code', f.tracking_code, 'category', f.name_th,
+                'status', f.status_name, 'open', f.is_open, 'created', f.created_at,
+                'sensitive', f.is_sensitive))) FILTER (WHERE f.n <= %s), '[]'::json))::text
+        FROM (
+          SELECT c.tracking_code, cat.name_th, st.name_th AS status_name, c.is_open, c.created_at,
+                 cat.is_sensitive, row_number() OVER (ORDER BY c.created_at DESC) AS n, {_BLUR_SQL}
+          FROM cases_case c
+          JOIN cases_casecategory cat ON cat.id = c.category_id
+          JOIN cases_casestatus st ON st.id = c.status_id
+          WHERE {where}
+          ORDER BY c.created_at DESC
+          LIMIT %s
+        ) f
+    """  # noqa: S608
+    # One row more than shown tells whether the box holds more cases than the map draws.
+    params = [MAP_POINT_LIMIT, MAP_POINT_LIMIT, *params, MAP_POINT_LIMIT + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+class MapGrid:
+    """Counts of public cases per fine grid cell (GRID_BASE degrees, about 220 m), organisation and category,
+    held in memory by each web process.
+
+    A city-sized box holds hundreds of thousands of cases: counting them live costs 0.3-0.5 s (the heap rows
+    must be read), so zoomed-out maps read this snapshot and aggregate its cells with numpy in a few ms. When
+    the snapshot is older than settings.MUANG_MAP_GRID_SECONDS a background thread rebuilds it with one grouped
+    query while requests keep answering from the old one: clusters lag new reports by about that long; single
+    cases (zoom 15+) are always live. With a lifetime of 0 (tests) it is rebuilt in the request.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._snapshots: dict[bool, tuple[float, tuple[Any, ...]]] = {}
+
+    def _build(self, open_only: bool) -> tuple[Any, ...]:
+        import numpy as np
+
+        sql = f"""
+            SELECT c.organization_id, c.category_id, floor(ST_X(c.location) / {GRID_BASE})::int,
+                   floor(ST_Y(c.location) / {GRID_BASE})::int, count(*)
+            FROM cases_case c
+            WHERE c.location IS NOT NULL AND c.duplicate_of_id IS NULL {"AND c.is_open" if open_only else ""}
+              AND c.organization_id IN (SELECT id FROM core_organization WHERE is_active)
+            GROUP BY 1, 2, 3, 4
+        """  # noqa: S608 (constants only)
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        columns = np.array(rows, dtype=np.int64).reshape(-1, 5)
+        full = tuple(columns[:, k] for k in range(5))
+        # The same cells summed over categories: what most requests (no category filter) read.
+        org, gx, gy = full[0], full[2], full[3]
+        key = (org << 42) | ((gx + (1 << 20)) << 21) | (gy + (1 << 20))
+        unique, inverse = np.unique(key, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=full[4]).astype(np.int64)
+        first = np.zeros(unique.size, dtype=np.int64)
+        first[inverse.ravel()] = np.arange(key.size)
+        summed = (org[first], np.zeros(unique.size, dtype=np.int64), gx[first], gy[first], counts)
+        return full, summed
+
+    def _rebuild_in_background(self, open_only: bool) -> None:
+        def run() -> None:
+            try:
+                self._snapshots[open_only] = (time.monotonic(), self._build(open_only))
+            finally:
+                connection.close()  # this thread's own connection
+                self._lock.release()
+
+        threading.Thread(target=run, name="muang-map-grid", daemon=True).start()
+
+    def snapshot(self, open_only: bool) -> tuple[Any, ...]:
+        ttl = float(getattr(settings, "MUANG_MAP_GRID_SECONDS", 60))
+        entry = self._snapshots.get(open_only)
+        if entry is not None and time.monotonic() - entry[0] < ttl:
+            return entry[1]
+        if entry is None or ttl <= 0:
+            with self._lock:
+                entry = (time.monotonic(), self._build(open_only))
+                self._snapshots[open_only] = entry
+            return entry[1]
+        if self._lock.acquire(blocking=False):  # else another rebuild is running already
+            self._rebuild_in_background(open_only)
+        return entry[1]
+
+    def clear(self) -> None:
+        self._snapshots.clear()
+
+    def clusters(self, q: MapQuery) -> str:
+        import numpy as np
+
+        full, summed = self.snapshot(q.open_only)
+        org, category, gx, gy, n = full if q.category else summed
+        cx = (gx + 0.5) * GRID_BASE
+        cy = (gy + 0.5) * GRID_BASE
+        # Cells whose centre lies in the box.
+        mask = (
+            (cx >= q.bbox.min_lon) & (cx <= q.bbox.max_lon) & (cy >= q.bbox.min_lat) & (cy <= q.bbox.max_lat)
+        )
+        if q.organization_id is not None:
+            mask &= org == q.organization_id
+        if q.category:
+            ids = CaseCategory.objects.filter(code=q.category).values_list("id", flat=True)
+            mask &= np.isin(category, np.array(list(ids), dtype=np.int64))
+        cell = 360.0 / (2**q.zoom) / 6
+        kx = np.floor(cx[mask] / cell).astype(np.int64)
+        ky = np.floor(cy[mask] / cell).astype(np.int64)
+        features = []
+        if kx.size:
+            # Grid indices fit in 31 bits at any zoom used here: pack (x, y) into one key for a 1-D unique.
+            keys, inverse = np.unique((kx << 32) | (ky & 0xFFFFFFFF), return_inverse=True)
+            counts = np.bincount(inverse.ravel(), weights=n[mask]).astype(np.int64)
+            key_x = keys >> 32
+            key_y = ((keys & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000  # back to signed
+            for i in np.argsort(-counts, kind="stable")[:MAP_MAX_CLUSTERS]:
+                x, y = (int(key_x[i]) + 0.5) * cell, (int(key_y[i]) + 0.5) * cell
+                features.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [round(x, 6), round(y, 6)]},
+                        "properties": {"count": int(counts[i])},
+                    }
+                )
+        return json.dumps(
+            {"type": "FeatureCollection", "truncated": False, "cell": cell, "features": features}
+        )
+
+
+map_grid = MapGrid()
+
+
+# --- the public case page, list and nearby reports ---------------------------------------------------------------
+
+
+def public_case_detail(tracking_code: str) -> CaseDetail:
+    """A case by its tracking code with its public timeline and photos only: anyone may read it."""
+    code = normalize_tracking_code(tracking_code)
+    if code is None:
+        raise NotFound(_("“%(code)s” is not a tracking code.") % {"code": tracking_code})
+    case = (
+        Case.objects.select_related("organization", "category", "status", "department")
+        .filter(organization_id=organization_id_of(code), tracking_code=code, organization__is_active=True)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("No case %(code)s.") % {"code": code})
+    # The public page is a read by the platform on everyone's behalf; public_only drops internal events.
+    return case_detail(actor=SYSTEM, case=case, public_only=True)
+
+
+def public_cases(
+    *, organization: Organization | None = None, open_only: bool = False, category: str | None = None
+) -> QuerySet[Case]:
+    """Cases for the public list: only the columns public pages show."""
+    qs = (
+        Case.objects.filter(organization__is_active=True, duplicate_of__isnull=True)
+        .select_related("organization", "category", "status")
+        .only(
+            "tracking_code",
+            "created_at",
+            "is_open",
+            "address",
+            "description",
+            "resolved_at",
+            "organization__name_th",
+            "organization__slug",
+            "category__name_th",
+            "category__is_sensitive",
+            "status__name_th",
+            "status__kind",
+        )
+    )
+    if organization is not None:
+        qs = qs.filter(organization=organization)
+    if open_only:
+        qs = qs.filter(is_open=True)
+    if category:
+        qs = qs.filter(category__code=category)
+    return qs.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class NearbyCase:
+    tracking_code: str
+    category: str
+    status: str
+    created_at: dt.datetime
+    distance_m: int
+
+
+def nearby_open_cases(
+    *, organization: Organization, category: CaseCategory, point: Point, metres: int = NEARBY_METRES
+) -> list[NearbyCase]:
+    """Open cases of the same category within `metres`, nearest first, so a citizen can follow one instead."""
+    sql = """
+        SELECT c.tracking_code, cat.name_th, st.name_th, c.created_at,
+               ST_Distance(c.location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography) AS d
+        FROM cases_case c
+        JOIN cases_casecategory cat ON cat.id = c.category_id
+        JOIN cases_casestatus st ON st.id = c.status_id
+        WHERE c.organization_id = %s AND c.category_id = %s AND c.is_open AND c.duplicate_of_id IS NULL
+          AND ST_DWithin(c.location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)
+          AND c.location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s)
+        ORDER BY d
+        LIMIT %s
+    """
+    degrees = metres / 100_000  # a box a little larger than the circle, so the GiST index narrows first
+    params = [point.x, point.y, organization.pk, category.pk, point.x, point.y, metres]
+    params += [point.x, point.y, degrees, NEARBY_LIMIT]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [NearbyCase(r[0], r[1], r[2], r[3], round(r[4])) for r in rows]
+
+
+def intake_categories(organization: Organization) -> list[CaseCategory]:
+    """The active categories a citizen may choose in `organization` (the public directory of its services)."""
+    return list(
+        CaseCategory.objects.filter(organization=organization, is_active=True)
+        .only("code", "name_th", "name_en", "allow_anonymous", "is_sensitive", "organization_id")
+        .order_by("position", "code")
+    )
+
+
+def intake_category(organization: Organization, code: str) -> CaseCategory:
+    category = CaseCategory.objects.filter(organization=organization, is_active=True, code=code).first()
+    if category is None:
+        raise InvalidInput.for_field(
+            "category", _("%(org)s has no category “%(code)s”.") % {"org": organization.name_th, "code": code}
+        )
+    return category
+
+
+def category_notice(organization: Organization, code: str) -> str:
+    """A category's notice to citizens, kept as data in Organization.settings["reports"]["notices"][code]."""
+    notices = (organization.settings or {}).get("reports", {}).get("notices", {})
+    return str(notices.get(code, "")) if isinstance(notices, dict) else ""
+
+
+def public_organizations() -> QuerySet[Organization]:
+    return (
+        Organization.objects.filter(is_active=True, case_categories__isnull=False)
+        .distinct()
+        .order_by("name_th")
+    )
+
+
+def public_organization(slug: str) -> Organization:
+    organization = Organization.objects.filter(slug=slug, is_active=True).first()
+    if organization is None:
+        raise NotFound(_("No organisation “%(slug)s”.") % {"slug": slug})
+    return organization
+
+
+# --- statistics --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    organization: Organization
+    total: int
+    open: int
+    by_category: list[dict[str, Any]]
+    by_status: list[dict[str, Any]]
+    median_hours_to_resolve: float | None
+    average_rating: float | None
+    ratings: list[tuple[int, int]]  # (stars, how many) for 1..5
+    rated: int
+
+
+def organization_stats(organization: Organization) -> Stats:
+    """Aggregate figures only (no case, no person): counts, the median time to resolve and satisfaction."""
+    cases = Case.objects.filter(organization=organization)
+    by_category = list(
+        cases.values("category__name_th")
+        .annotate(n=Count("id"), open=Count("id", filter=Q(is_open=True)))
+        .order_by("-n", "category__name_th")
+    )
+    by_status = list(
+        cases.values("status__name_th", "status__kind", "status__position")
+        .annotate(n=Count("id"))
+        .order_by("status__position", "status__name_th")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*), count(*) FILTER (WHERE is_open),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at))
+                     FILTER (WHERE resolved_at IS NOT NULL),
+                   avg(rating), count(rating),
+                   count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),
+                   count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4),
+                   count(*) FILTER (WHERE rating = 5)
+            FROM cases_case WHERE organization_id = %s
+            """,
+            [organization.pk],
+        )
+        row = cursor.fetchone()
+    total, n_open, median_seconds, avg_rating, rated = row[:5]
+    return Stats(
+        organization=organization,
+        total=total,
+        open=n_open,
+        by_category=by_category,
+        by_status=by_status,
+        median_hours_to_resolve=round(median_seconds / 3600, 1) if median_seconds is not None else None,
+        average_rating=round(float(avg_rating), 2) if avg_rating is not None else None,
+        ratings=[(stars, row[4 + stars]) for stars in range(1, 6)],
+        rated=rated,
+    )
+
+
+# --- staff helpers -----------------------------------------------------------------------------------------------
+
+
+def assignable_staff(
+    *, actor: Actor, case_or_org: Case | Organization, department_id: int | None
+) -> list[Any]:
+    """Staff who may be given cases of `department_id`: its officers and head, and organisation-wide roles."""
+    organization = case_or_org.organization if isinstance(case_or_org, Case) else case_or_org
+    if not actor.has_perm(organization, Perm.CASE_ASSIGN):
+        return []
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.CASE_WORK in perms]
+    rows = (
+        Membership.objects.filter(
+            organization=organization, is_active=True, user__is_active=True, role__in=roles
+        )
+        .filter(Q(department_id=department_id) | ~Q(role__in=[Role.OFFICER, Role.DEPARTMENT_HEAD]))
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [m.user for m in rows]
+
+
+def staff_statuses(organization: Organization) -> list[CaseStatus]:
+    """Statuses staff may set by hand (forwarded and duplicate have their own actions)."""
+    return list(
+        CaseStatus.objects.filter(organization=organization, is_active=True)
+        .exclude(code__in=[SystemStatus.FORWARDED, SystemStatus.DUPLICATE])
+        .order_by("position", "code")
+    )
+
+
+def status_names(organization: Organization) -> dict[str, str]:
+    return dict(CaseStatus.objects.filter(organization=organization).values_list("code", "name_th"))
+
+
+def overdue_by_department(now: dt.datetime | None = None) -> dict[int, list[Case]]:
+    """Open cases past their due time, grouped by department id, oldest due first (for the daily digest)."""
+    now = now or timezone.now()
+    grouped: dict[int, list[Case]] = {}
+    rows = (
+        Case.objects.filter(is_open=True, due_at__lt=now, organization__is_active=True)
+        .select_related("organization", "category", "status", "department", "assignee")
+        .order_by("department_id", "due_at", "id")
+    )
+    for case in rows.iterator(chunk_size=1000):
+        grouped.setdefault(case.department_id, []).append(case)
+    return grouped

@@ -1,0 +1,175 @@
+"""Web-specific glue for citizen reports. Every write goes through `muang.cases.services`.
+
+Citizens have no login yet: the browser that filed a report keeps a signed per-case token in its session, and
+that token lets the same browser rate or reopen the case. The token names the case and the Citizen row created
+for the report (without any personal data: the contact stays on the case, for staff only).
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.gis.geos import Point
+from django.core import signing
+from django.core.files.base import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from muang.cases import services as cases
+from muang.cases.models import Case, CaseCategory, Channel, SystemStatus
+from muang.core.access import Actor
+from muang.core.errors import AccessDenied, MuangError
+from muang.core.models import Citizen, Organization, User
+
+REPORTER_SALT = "muang.reports.reporter"
+SESSION_KEY = "muang_reports"
+MAX_TOKENS_IN_SESSION = 50
+
+# Canned responses per status code, used when the organisation has none in settings["cases"]["canned_responses"].
+DEFAULT_CANNED_RESPONSES: dict[str, list[str]] = {
+    SystemStatus.RECEIVED: ["ได้รับเรื่องแล้ว เจ้าหน้าที่จะตรวจสอบโดยเร็ว"],
+    SystemStatus.IN_PROGRESS: [
+        "เจ้าหน้าที่ลงพื้นที่ตรวจสอบแล้ว กำลังดำเนินการแก้ไข",
+        "อยู่ระหว่างจัดหาวัสดุอุปกรณ์ จะดำเนินการโดยเร็ว",
+    ],
+    SystemStatus.RESOLVED: ["ดำเนินการแก้ไขเรียบร้อยแล้ว ขอบคุณที่แจ้งเรื่อง", "แก้ไขแล้ว ตามภาพหลังดำเนินการ"],
+    SystemStatus.NOT_RESPONSIBLE: ["เรื่องนี้ไม่อยู่ในอำนาจหน้าที่ของหน่วยงาน ได้แนะนำหน่วยงานที่รับผิดชอบแล้ว"],
+    SystemStatus.CLOSED: ["ปิดเรื่องเรียบร้อย"],
+}
+
+
+def canned_responses(organization: Organization) -> dict[str, list[str]]:
+    """Per status code, the organisation's canned responses (data in its settings), else the defaults."""
+    configured = (organization.settings or {}).get("cases", {}).get("canned_responses")
+    if isinstance(configured, dict) and configured:
+        return {str(k): [str(t) for t in v] for k, v in configured.items() if isinstance(v, list)}
+    return {str(k): v for k, v in DEFAULT_CANNED_RESPONSES.items()}
+
+
+# --- the reporter's token ----------------------------------------------------------------------------------------
+
+
+def reporter_token(case: Case) -> str:
+    return signing.dumps({"case": case.pk, "citizen": str(case.reporter_id)}, salt=REPORTER_SALT)
+
+
+def remember_reporter(session, case: Case) -> None:
+    tokens = dict(session.get(SESSION_KEY, {}))
+    tokens[case.tracking_code] = reporter_token(case)
+    if len(tokens) > MAX_TOKENS_IN_SESSION:  # the oldest first out (dicts keep insertion order)
+        tokens = dict(list(tokens.items())[-MAX_TOKENS_IN_SESSION:])
+    session[SESSION_KEY] = tokens
+
+
+def reporter_of(session, case: Case) -> Citizen | None:
+    """The Citizen who filed `case` from this browser, or None when the session holds no valid token for it."""
+    token = session.get(SESSION_KEY, {}).get(case.tracking_code)
+    if not token or case.reporter_id is None:
+        return None
+    try:
+        data = signing.loads(token, salt=REPORTER_SALT)
+    except signing.BadSignature:
+        return None
+    if data.get("case") != case.pk or data.get("citizen") != str(case.reporter_id):
+        return None
+    return Citizen(pk=case.reporter_id)
+
+
+# --- intake ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def web_report_submit(
+    *,
+    organization: Organization,
+    category: CaseCategory,
+    location: Point,
+    description: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    photos: Sequence[File] = (),
+    idempotency_key: str,
+    now: dt.datetime | None = None,
+) -> tuple[Case, bool]:
+    """File a web report. A repeat of the same idempotency key returns the first case (and no new Citizen).
+
+    The reporter is a Citizen row without personal data, so that the reporter's own browser may rate and reopen
+    the case through the citizen services. The anonymity rule of the category is checked here on the contact,
+    since a reporter row alone would satisfy the case service.
+    """
+    if not category.allow_anonymous and not (contact_phone.strip() or contact_email.strip()):
+        raise MuangError(
+            _("Reports of this category need a phone number or an email address."),
+            field_errors={
+                "contact_phone": [_("Reports of this category need a phone number or an email address.")]
+            },
+        )
+    existing = Case.objects.filter(organization=organization, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    citizen = Citizen.objects.create()
+    case, created = cases.case_submit(
+        organization=organization,
+        category=category,
+        channel=Channel.WEB,
+        description=description,
+        reporter=citizen,
+        location=location,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        photos=photos,
+        idempotency_key=idempotency_key,
+        now=now,
+    )
+    if not created:  # a concurrent double submit won the race inside case_submit
+        transaction.set_rollback(True)
+    return case, created
+
+
+def rate_by_reporter(*, session, case: Case, stars: int, comment: str = "") -> Case:
+    citizen = reporter_of(session, case)
+    if citizen is None:
+        raise AccessDenied(_("Only the browser that filed this report may rate it."))
+    return cases.case_rate_by_citizen(citizen=citizen, case=case, stars=stars, comment=comment)
+
+
+def reopen_by_reporter(*, session, case: Case, reason: str) -> Case:
+    citizen = reporter_of(session, case)
+    if citizen is None:
+        raise AccessDenied(_("Only the browser that filed this report may reopen it."))
+    return cases.case_reopen_by_citizen(citizen=citizen, case=case, reason=reason)
+
+
+# --- staff bulk actions ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    done: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (tracking code, why)
+
+
+def cases_bulk_update(
+    *,
+    actor: Actor,
+    cases_to_update: Sequence[Case],
+    assignee: User | None = None,
+    status: str | None = None,
+    message: str = "",
+) -> BulkResult:
+    """Assign and / or change the status of each case through its service; one case's refusal stops only it."""
+    result = BulkResult()
+    for case in cases_to_update:
+        try:
+            with transaction.atomic():
+                if assignee is not None and case.assignee_id != assignee.pk:
+                    case = cases.case_assign(actor=actor, case=case, assignee=assignee)
+                if status and case.status.code != status:
+                    cases.case_change_status(actor=actor, case=case, status=status, message=message)
+        except MuangError as e:
+            result.failed.append((case.tracking_code, e.detail))
+        else:
+            result.done.append(case.tracking_code)
+    return result

@@ -1,0 +1,76 @@
+"""Background jobs of citizen reports (django-tasks): the daily overdue digest for department heads."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from muang.core.models import Membership, Role
+
+from .selectors import overdue_by_department
+
+BANGKOK = dt.timezone(dt.timedelta(hours=7))
+MAX_LINES = 200
+
+
+def _message(department, cases, now: dt.datetime) -> tuple[str, str]:
+    org = department.organization
+    with translation.override("th"):
+        subject = _("%(n)d overdue cases in %(department)s, %(org)s") % {
+            "n": len(cases),
+            "department": department.name_th,
+            "org": org.name_th,
+        }
+        lines = [subject, ""]
+        for c in cases[:MAX_LINES]:
+            late = now - c.due_at
+            hours = int(late.total_seconds() // 3600)
+            lines.append(
+                f"{c.tracking_code}  {c.category.name_th}  {c.status.name_th}  "
+                + _("due %(due)s, %(h)d h late")
+                % {"due": c.due_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M"), "h": hours}
+                + (f"  → {c.assignee.username}" if c.assignee else "")
+            )
+        if len(cases) > MAX_LINES:
+            lines.append(_("… and %(n)d more.") % {"n": len(cases) - MAX_LINES})
+    return subject, "\n".join(lines)
+
+
+def overdue_digest_send(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Email each active department head the overdue open cases of their department.
+
+    Heads without an email address are counted as `skipped`; departments without a head as `no_head`.
+    """
+    now = now or timezone.now()
+    grouped = overdue_by_department(now)
+    if not grouped:
+        return {"departments": 0, "sent": 0, "skipped": 0, "no_head": 0}
+    heads: dict[int, list[str]] = {}
+    skipped = 0
+    for m in Membership.objects.filter(
+        role=Role.DEPARTMENT_HEAD, is_active=True, user__is_active=True, department_id__in=list(grouped)
+    ).select_related("user"):
+        if m.user.email:
+            heads.setdefault(m.department_id, []).append(m.user.email)
+        else:
+            skipped += 1
+    messages = []
+    no_head = 0
+    for department_id, cases in grouped.items():
+        to = heads.get(department_id)
+        if not to:
+            no_head += 1
+            continue
+        subject, body = _message(cases[0].department, cases, now)
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, sorted(to)))
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    return {"departments": len(grouped), "sent": sent, "skipped": skipped, "no_head": no_head}
+
+
+@task()
+def send_overdue_digest() -> dict[str, int]:
+    """Daily: the overdue digest to every department head (enqueue once a day)."""
+    return overdue_digest_send()

@@ -1,0 +1,197 @@
+"""The citizen's web report: pick a place, see who receives it and similar open reports, file, then track."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from muang.cases.models import AttachmentKind, SystemStatus
+from muang.core.errors import InvalidInput, MuangError, NotFound
+
+from .. import selectors, services
+from ..forms import RatingForm, ReopenForm, ReportForm
+from ..routing import locate_organization, point_from
+from . import add_service_errors
+
+
+def _with_notices(organization) -> list:
+    return [
+        (c, selectors.category_notice(organization, c.code))
+        for c in selectors.intake_categories(organization)
+    ]
+
+
+def _place(lat: str | None, lon: str | None):
+    """(route, error message) for the coordinates the page sent."""
+    try:
+        route = locate_organization(point_from(lat=float(lat or ""), lon=float(lon or "")))
+    except ValueError:
+        return None, _("Latitude and longitude must be numbers.")
+    except MuangError as e:
+        return None, e.detail
+    return route, ""
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None)
+    route = None
+    categories = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            route = locate_organization(point_from(lat=data["lat"], lon=data["lon"]))
+            categories = _with_notices(route.organization)
+            category = selectors.intake_category(route.organization, data["category"])
+            case, _created = services.web_report_submit(
+                organization=route.organization,
+                category=category,
+                location=route.point,
+                description=data["description"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                contact_email=data["contact_email"],
+                photos=data["photos"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except MuangError as e:
+            add_service_errors(form, e)
+        else:
+            services.remember_reporter(request.session, case)
+            return redirect("reports:track", code=case.tracking_code)
+    elif request.method == "POST" and form.cleaned_data.get("lat") is not None:
+        route, _error = _place(request.POST.get("lat"), request.POST.get("lon"))
+        if route is not None:
+            categories = _with_notices(route.organization)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "reports/report_new.html",
+        {"form": form, "route": route, "categories": categories, "chosen": request.POST.get("category", "")},
+        status=status,
+    )
+
+
+@require_GET
+def report_place(request: HttpRequest) -> HttpResponse:
+    """htmx: which organisation receives a report at this point, and its categories with their notices."""
+    route, error = _place(request.GET.get("lat"), request.GET.get("lon"))
+    categories = []
+    if route is not None:
+        categories = _with_notices(route.organization)
+    return render(
+        request,
+        "reports/_place.html",
+        {"route": route, "error": error, "categories": categories, "chosen": request.GET.get("category", "")},
+    )
+
+
+@require_GET
+def report_nearby(request: HttpRequest) -> HttpResponse:
+    """htmx: open reports of the chosen category within about 300 m, to follow instead of filing again."""
+    route, error = _place(request.GET.get("lat"), request.GET.get("lon"))
+    nearby, category = [], None
+    if route is not None:
+        try:
+            category = selectors.intake_category(route.organization, request.GET.get("category", ""))
+        except InvalidInput as e:
+            error = e.detail
+        else:
+            nearby = selectors.nearby_open_cases(
+                organization=route.organization, category=category, point=route.point
+            )
+    return render(
+        request,
+        "reports/_nearby.html",
+        {
+            "route": route,
+            "error": error,
+            "category": category,
+            "nearby": nearby,
+            "notice": selectors.category_notice(route.organization, category.code) if category else "",
+        },
+    )
+
+
+def _tracking_context(request: HttpRequest, code: str) -> dict:
+    try:
+        detail = selectors.public_case_detail(code)
+    except NotFound as e:
+        raise Http404(e.detail) from e
+    case = detail.case
+    reporter = services.reporter_of(request.session, case)
+    names = selectors.status_names(case.organization)
+    for event in detail.events:
+        event.status_name = names.get(event.data.get("to")) if event.kind == "status_changed" else None
+    lon = lat = None
+    if case.location is not None:
+        lon, lat = selectors.public_point(
+            case.pk, case.location.x, case.location.y, sensitive=case.category.is_sensitive
+        )
+    return {
+        "detail": detail,
+        "case": case,
+        "is_reporter": reporter is not None,
+        "can_rate": reporter is not None and not case.is_open and case.resolved_at and case.rating is None,
+        "can_reopen": reporter is not None
+        and not case.is_open
+        and case.status.code not in (SystemStatus.FORWARDED, SystemStatus.DUPLICATE),
+        "before": [a for a in detail.attachments if a.kind == AttachmentKind.BEFORE],
+        "after": [a for a in detail.attachments if a.kind == AttachmentKind.AFTER],
+        "lon": lon,
+        "lat": lat,
+        "rating_form": RatingForm(),
+        "reopen_form": ReopenForm(),
+    }
+
+
+@require_GET
+def report_track(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "reports/track.html", _tracking_context(request, code))
+
+
+@require_POST
+def report_rate(request: HttpRequest, code: str) -> HttpResponse:
+    ctx = _tracking_context(request, code)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rate_by_reporter(
+                session=request.session,
+                case=ctx["case"],
+                stars=form.cleaned_data["stars"],
+                comment=form.cleaned_data["comment"],
+            )
+        except MuangError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("reports:track", code=ctx["case"].tracking_code)
+    ctx["rating_form"] = form
+    return render(request, "reports/track.html", ctx, status=422)
+
+
+@require_POST
+def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
+    ctx = _tracking_context(request, code)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_by_reporter(
+                session=request.session, case=ctx["case"], reason=form.cleaned_data["reason"]
+            )
+        except MuangError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("The report is open again."))
+            return redirect("reports:track", code=ctx["case"].tracking_code)
+    ctx["reopen_form"] = form
+    return render(request, "reports/track.html", ctx, status=422)
+
+
+@require_GET
+def report_lookup(request: HttpRequest) -> HttpResponse:
+    """The "track a report" box: any spelling of a tracking code."""
+    code = request.GET.get("code", "").strip()
+    return redirect("reports:track", code=code) if code else redirect("reports:new")

@@ -1,0 +1,106 @@
+"""Public pages: the map of reports with its bounding-box GeoJSON endpoint, the list and the statistics."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from muang.cases.selectors import BBox
+from muang.core.errors import InvalidInput, NotFound
+
+from .. import selectors
+
+MAX_BBOX_DEGREES = 5.0
+
+
+def _organization(request: HttpRequest):
+    slug = request.GET.get("org", "").strip()
+    if not slug:
+        return None
+    try:
+        return selectors.public_organization(slug)
+    except NotFound as e:
+        raise Http404(e.detail) from e
+
+
+@require_GET
+def public_map(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    center = None
+    if organization is not None and organization.boundary is not None:
+        extent = organization.boundary.extent
+        center = {"bounds": [[extent[1], extent[0]], [extent[3], extent[2]]]}
+    return render(
+        request,
+        "reports/map.html",
+        {"organization": organization, "organizations": selectors.public_organizations(), "center": center},
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=30)
+def public_map_data(request: HttpRequest) -> HttpResponse:
+    """GeoJSON of the reports in ?bbox=min_lon,min_lat,max_lon,max_lat at ?zoom= (public fields only).
+
+    Optional: ?org=<slug>, ?category=<code>, ?all=1 (closed ones too). Errors are JSON naming the field.
+    """
+    try:
+        bbox = BBox.parse(request.GET.get("bbox", ""))
+        try:
+            zoom = int(request.GET.get("zoom", "12"))
+        except ValueError as e:
+            raise InvalidInput.for_field("zoom", _("The zoom is a whole number from 0 to 22.")) from e
+        if not 0 <= zoom <= 22:
+            raise InvalidInput.for_field("zoom", _("The zoom is a whole number from 0 to 22."))
+        if (bbox.max_lon - bbox.min_lon) > MAX_BBOX_DEGREES or (
+            bbox.max_lat - bbox.min_lat
+        ) > MAX_BBOX_DEGREES:
+            raise InvalidInput.for_field("bbox", _("The box is too large; zoom in."))
+        organization = _organization(request)
+    except InvalidInput as e:
+        return JsonResponse({"detail": e.detail, "errors": e.field_errors}, status=400)
+    category = request.GET.get("category", "").strip()[:40] or None
+    text = selectors.map_features(
+        selectors.MapQuery(
+            bbox=bbox,
+            zoom=zoom,
+            organization_id=organization.pk if organization else None,
+            category=category,
+            open_only=request.GET.get("all") != "1",
+        )
+    )
+    return HttpResponse(text, content_type="application/geo+json")
+
+
+@require_GET
+def public_list(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    qs = selectors.public_cases(
+        organization=organization,
+        open_only=request.GET.get("open") == "1",
+        category=request.GET.get("category", "").strip() or None,
+    )
+    page = Paginator(qs, selectors.PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "organization": organization,
+            "organizations": selectors.public_organizations(),
+            "page": page,
+            "cases": list(page.object_list),
+        },
+    )
+
+
+@require_GET
+def public_stats(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    stats = selectors.organization_stats(organization) if organization is not None else None
+    return render(
+        request,
+        "reports/stats.html",
+        {"organization": organization, "organizations": selectors.public_organizations(), "stats": stats},
+    )

@@ -1,0 +1,333 @@
+"""Staff work pages (session login): the department queue with its map, a case page, bulk actions, exports."""
+
+import datetime as dt
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from muang.cases import services as cases
+from muang.cases.models import Case
+from muang.cases.policy import is_department_bound
+from muang.cases.selectors import (
+    BBox,
+    case_categories_of,
+    case_detail,
+    case_queue,
+    get_assignee_for,
+    get_case_for,
+)
+from muang.core.access import Actor
+from muang.core.errors import AccessDenied, MuangError, NotFound
+from muang.core.models import Department, Membership
+from muang.core.permissions import Perm
+from muang.core.workspace import active_membership, actor_from_request
+
+from .. import exports, selectors, services
+from ..forms import AssignForm, ExportForm, NoteForm, QueueFilterForm, StatusForm
+from . import add_service_errors
+
+QUEUE_PAGE_SIZE = 50
+MAP_LIMIT = 2000
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/forbidden.html", status=403)
+
+
+def staff_view(view):
+    """Signed-in staff with the case view permission in their active organisation; passes actor and membership."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        membership = active_membership(request)
+        actor = actor_from_request(request)
+        if membership is None or not actor.has_perm(membership.organization, Perm.CASE_VIEW):
+            return _forbidden(request)
+        try:
+            return view(request, actor, membership, *args, **kwargs)
+        except AccessDenied:
+            return _forbidden(request)
+        except NotFound as e:
+            raise Http404(e.detail) from e
+
+    return wrapped
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo("Asia/Bangkok"))
+
+
+def _filtered_queue(
+    request: HttpRequest, actor: Actor, membership: Membership
+) -> tuple[QueueFilterForm, QuerySet[Case]]:
+    org = membership.organization
+    bound = is_department_bound(actor, org)
+    form = QueueFilterForm(
+        request.GET or None,
+        statuses=selectors.staff_statuses(org),
+        categories=list(case_categories_of(actor=actor, organization=org)),
+        departments=[] if bound else list(Department.objects.filter(organization=org, is_active=True)),
+    )
+    filters: dict = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "statuses": data["status"],
+            "category": data["category"] or None,
+            "overdue": True if data["overdue"] else None,
+            "is_open": True if data["open"] else None,
+            "created_from": _day_start(data["created_from"]) if data["created_from"] else None,
+            "created_to": _day_start(data["created_to"] + dt.timedelta(days=1))
+            if data["created_to"]
+            else None,
+        }
+        if not bound:
+            filters["department"] = data.get("department") or None
+        if data["bbox"]:
+            try:
+                filters["bbox"] = BBox.parse(data["bbox"])
+            except MuangError as e:
+                add_service_errors(form, e)
+    if bound:
+        # Officers and heads see their own department's queue (the case rules allow no more).
+        filters["department"] = membership.department.code if membership.department else "-"
+    qs = case_queue(
+        actor=actor, organization=org, order="due_at" if filters.get("overdue") else "-created_at", **filters
+    )
+    return form, qs
+
+
+@staff_view
+@require_GET
+def queue(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
+    form, qs = _filtered_queue(request, actor, membership)
+    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(c, c.is_overdue(now)) for c in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    org = membership.organization
+    return render(
+        request,
+        "reports/staff_queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "organization": org,
+            "can_assign": actor.has_perm(org, Perm.CASE_ASSIGN),
+            "staff": selectors.assignable_staff(
+                actor=actor, case_or_org=org, department_id=membership.department_id
+            ),
+            "statuses": selectors.staff_statuses(org),
+            "export_form": ExportForm(),
+        },
+    )
+
+
+@staff_view
+@require_GET
+def queue_map(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
+    """GeoJSON of the same filtered queue for the staff map (exact locations: staff see everything)."""
+    import json
+
+    _form, qs = _filtered_queue(request, actor, membership)
+    now = timezone.now()
+    rows = qs.exclude(location=None).values_list(
+        "tracking_code", "location", "status__name_th", "category__name_th", "is_open", "due_at"
+    )[:MAP_LIMIT]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(loc.x, 6), round(loc.y, 6)]},
+            "properties": {
+                "code": code,
+                "status": status,
+                "category": category,
+                "overdue": bool(is_open and due and due < now),
+            },
+        }
+        for code, loc, status, category, is_open, due in rows
+    ]
+    body = {"type": "FeatureCollection", "features": features, "truncated": len(features) >= MAP_LIMIT}
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/geo+json")
+
+
+def _case_context(actor: Actor, membership: Membership, case: Case, **forms_) -> dict:
+    org = membership.organization
+    detail = case_detail(actor=actor, case=case)
+    statuses = selectors.staff_statuses(org)
+    staff = selectors.assignable_staff(actor=actor, case_or_org=case, department_id=case.department_id)
+    return {
+        "detail": detail,
+        "case": case,
+        "overdue": case.is_overdue(),
+        "can_assign": actor.has_perm(org, Perm.CASE_ASSIGN),
+        "assign_form": forms_.get("assign_form")
+        or AssignForm(initial={"assignee": case.assignee.username if case.assignee else ""}, staff=staff),
+        "status_form": forms_.get("status_form") or StatusForm(statuses=statuses),
+        "note_form": forms_.get("note_form") or NoteForm(),
+        "canned": services.canned_responses(org),
+    }
+
+
+def _case_for(actor: Actor, membership: Membership, code: str) -> Case:
+    case = get_case_for(actor=actor, tracking_code=code)
+    if case.organization_id != membership.organization_id:
+        raise NotFound(_("No case %(code)s.") % {"code": code})
+    return case
+
+
+@staff_view
+@require_GET
+def case_page(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
+    case = _case_for(actor, membership, code)
+    return render(request, "reports/staff_case.html", _case_context(actor, membership, case))
+
+
+def _case_action(request, actor, membership, code, form_name, form, do) -> HttpResponse:
+    case = _case_for(actor, membership, code)
+    if form.is_valid():
+        try:
+            do(case, form.cleaned_data)
+        except MuangError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("reports:staff-case", code=case.tracking_code)
+    case = _case_for(actor, membership, code)
+    return render(
+        request,
+        "reports/staff_case.html",
+        _case_context(actor, membership, case, **{form_name: form}),
+        status=422,
+    )
+
+
+@staff_view
+@require_POST
+def case_assign(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
+    case = _case_for(actor, membership, code)
+    staff = selectors.assignable_staff(actor=actor, case_or_org=case, department_id=case.department_id)
+
+    def do(case, data):
+        assignee = (
+            get_assignee_for(actor=actor, case=case, username=data["assignee"]) if data["assignee"] else None
+        )
+        cases.case_assign(actor=actor, case=case, assignee=assignee, message=data["message"])
+
+    return _case_action(
+        request, actor, membership, code, "assign_form", AssignForm(request.POST, staff=staff), do
+    )
+
+
+@staff_view
+@require_POST
+def case_status(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
+    form = StatusForm(request.POST, request.FILES, statuses=selectors.staff_statuses(membership.organization))
+
+    def do(case, data):
+        cases.case_change_status(
+            actor=actor, case=case, status=data["status"], message=data["message"], photos=data["photos"]
+        )
+
+    return _case_action(request, actor, membership, code, "status_form", form, do)
+
+
+@staff_view
+@require_POST
+def case_note(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
+    form = NoteForm(request.POST, request.FILES)
+
+    def do(case, data):
+        cases.case_add_note(
+            actor=actor,
+            case=case,
+            message=data["message"],
+            public=data["public"],
+            photos=data["photos"],
+            photo_kind=data["photo_kind"],
+        )
+
+    return _case_action(request, actor, membership, code, "note_form", form, do)
+
+
+@staff_view
+@require_POST
+def bulk(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
+    """Assign and / or change the status of the ticked cases, each through its service."""
+    org = membership.organization
+    codes = request.POST.getlist("codes")[:QUEUE_PAGE_SIZE]
+    selected = list(case_queue(actor=actor, organization=org).filter(tracking_code__in=codes))
+    try:
+        assignee = (
+            get_assignee_for(actor=actor, case=selected[0], username=request.POST["assignee"])
+            if selected and request.POST.get("assignee")
+            else None
+        )
+    except MuangError as e:
+        messages.error(request, e.detail)
+        return redirect(request.POST.get("next") or "reports:staff-queue")
+    status = request.POST.get("status", "").strip() or None
+    if not selected or (assignee is None and status is None):
+        messages.error(request, _("Tick some cases and choose what to do with them."))
+    else:
+        result = services.cases_bulk_update(
+            actor=actor,
+            cases_to_update=selected,
+            assignee=assignee,
+            status=status,
+            message=request.POST.get("message", ""),
+        )
+        if result.done:
+            messages.success(request, _("Updated: %(codes)s") % {"codes": ", ".join(result.done)})
+        for code, why in result.failed:
+            messages.error(request, f"{code}: {why}")
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if nxt.startswith("/work/cases/") else "reports:staff-queue")
+
+
+@staff_view
+@require_GET
+def export(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "reports/staff_export.html",
+            {"form": form, "organization": membership.organization},
+            status=422,
+        )
+    data = form.cleaned_data
+    start, end = _day_start(data["created_from"]), _day_start(data["created_to"] + dt.timedelta(days=1))
+    bound = is_department_bound(actor, membership.organization)
+    qs = case_queue(
+        actor=actor,
+        organization=membership.organization,
+        department=(membership.department.code if membership.department else "-") if bound else None,
+        created_from=start,
+        created_to=end,
+        order="created_at",
+    )
+    name = f"cases-{membership.organization.slug}-{data['created_from']:%Y%m%d}-{data['created_to']:%Y%m%d}"
+    if data["format"] == "xlsx":
+        response = HttpResponse(
+            exports.cases_xlsx(qs),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = HttpResponse(exports.cases_csv(qs), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
