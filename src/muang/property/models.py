@@ -750,3 +750,6 @@ class CondoPrice(models.Model):
     def __str__(self) -> str:
         floor = "all floors" if self.floor is None else f"floor {self.floor}"
         return f"{self.condominium_code} {floor}: {self.price_per_square_metre}"
+
+
+from muang.property.models_assessment import *  # noqa: E402, F403

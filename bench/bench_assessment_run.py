@@ -1,0 +1,292 @@
+"""Land-and-building tax assessment run over a generated registry (issue: tax map; target <= 60 s for
+1,000,000 parcels on 2 cores), beside a baseline that computes the same taxes in ONE set-based SQL statement.
+
+    .venv/bin/python bench/bench_assessment_run.py [--parcels 1000000]
+
+Registry (generated in SQL with generate_series, in the scratch database `muang_bench_assessment`): owners
+(0.8 per parcel, 10% farmers), parcels of 1–5 rai (60% residential, 20% other, 10% agricultural, 10% vacant
+with 1–9 vacant years, every 20th mixed 50/50 other/residential), one building on every residential and
+other parcel (3 construction types, ages 1–45), every 50th parcel co-owned 1/2 + 1/2, two thirds of the
+homes with the owner in the house registration, land prices per zone and for some blocks.
+
+The timed run is the task body (`services.assessment.assessment_run_execute`): the streaming read, the rules
+in Python, COPY of every taxpayer's sheet, progress updates, and the swap that replaces the previous run's
+results. The baseline is the tax only (no sheets) in SQL; both grand totals are printed (they may differ by
+satang where a mixed-use split is rounded differently).
+"""
+
+import argparse
+import datetime as dt
+
+from support import report, setup_django, timed
+
+YEAR = 2025
+
+
+def populate(org_id: int, tax_year_id: int, parcels: int) -> None:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(
+            "select (select count(*) from property_parcel where organization_id = %s),"
+            " (select count(*) >= %s from property_ownership where organization_id = %s),"
+            " exists (select 1 from property_houseregistration where organization_id = %s)",
+            [org_id, parcels, org_id, org_id],
+        )
+        if c.fetchone() == (parcels, True, True):
+            return
+        c.execute("delete from property_buildingprice where tax_year_id = %s", [tax_year_id])
+        for table in (
+            "property_assessment",
+            "property_houseregistration",
+            "property_ownership",
+            "property_building",
+            "property_parcel",
+            "property_owner",
+        ):
+            c.execute(f"delete from {table} where organization_id = %s", [org_id])  # noqa: S608
+        owners = max(1, parcels * 4 // 5)
+        c.execute(
+            """
+            INSERT INTO property_owner (organization_id, kind, title, name, last_name, address, phone, email,
+                is_farmer, created_at, updated_at)
+            SELECT %(org)s, 'individual', 'นาย', 'owner' || i, 'bench', '', '', '', i %% 10 = 0, now(), now()
+            FROM generate_series(0, %(n)s - 1) i
+            """,
+            {"org": org_id, "n": owners},
+        )
+        c.execute("select min(id) from property_owner where organization_id = %s", [org_id])
+        first_owner = c.fetchone()[0]
+        c.execute(
+            """
+            INSERT INTO property_parcel (organization_id, code, deed_type, deed_number, land_number, map_sheet,
+                area_rai, area_ngan, area_wah, area_square_wah, area_square_metres, survey_status, exemption,
+                address, note, created_at, updated_at, vacant_since,
+                use, share_agricultural, share_residential, share_other, share_vacant)
+            SELECT %(org)s,
+                   lpad((i / 26000)::text, 2, '0') || chr(65 + (i / 1000) %% 26) || lpad((i %% 1000)::text, 3, '0'),
+                   'chanote', '', '', '', 1 + i %% 5, i %% 4, 0, (1 + i %% 5) * 400 + (i %% 4) * 100,
+                   ((1 + i %% 5) * 400 + (i %% 4) * 100) * 4, 'surveyed', '', '', '', now(), now(),
+                   CASE WHEN i %% 10 = 9 THEN 2016 + (i / 10) %% 9 END,
+                   u.use, u.sa, u.sr, u.so, u.sv
+            FROM generate_series(0, %(n)s - 1) i
+            CROSS JOIN LATERAL (SELECT * FROM (VALUES
+                ('mixed', 0, 50, 50, 0), ('residential', 0, 100, 0, 0), ('other', 0, 0, 100, 0),
+                ('agricultural', 100, 0, 0, 0), ('vacant', 0, 0, 0, 100)) v(use, sa, sr, so, sv)
+                WHERE v.use = CASE WHEN i %% 20 = 7 THEN 'mixed' WHEN i %% 10 < 6 THEN 'residential'
+                                   WHEN i %% 10 < 8 THEN 'other' WHEN i %% 10 = 8 THEN 'agricultural'
+                                   ELSE 'vacant' END) u
+            """,
+            {"org": org_id, "n": parcels},
+        )
+        c.execute(
+            """
+            INSERT INTO property_building (organization_id, parcel_id, number, house_number, house_id, type_code,
+                construction, floor_area_m2, year_built, storeys, note, created_at, updated_at,
+                use, share_agricultural, share_residential, share_other, share_vacant)
+            SELECT p.organization_id, p.id, 1, '', '', CASE WHEN p.use = 'other' THEN '400' ELSE '100' END,
+                   (ARRAY['masonry', 'half_masonry', 'wood'])[1 + p.id %% 3], 80 + p.id %% 400,
+                   %(year)s - 1 - p.id %% 45, 2, '', now(), now(),
+                   p.use, p.share_agricultural, p.share_residential, p.share_other, p.share_vacant
+            FROM property_parcel p
+            WHERE p.organization_id = %(org)s AND p.use IN ('residential', 'other', 'mixed')
+            """,
+            {"org": org_id, "year": YEAR},
+        )
+        c.execute(
+            """
+            INSERT INTO property_ownership (organization_id, owner_id, parcel_id, kind, share_numerator,
+                share_denominator, valid_from, document, created_at)
+            SELECT p.organization_id, %(first)s + (p.id + k) %% %(owners)s, p.id, 'owner', 1,
+                   CASE WHEN p.id %% 50 = 0 THEN 2 ELSE 1 END, '2020-01-01', '', now()
+            FROM property_parcel p CROSS JOIN generate_series(0, 1) k
+            WHERE p.organization_id = %(org)s AND (k = 0 OR p.id %% 50 = 0)
+            """,
+            {"org": org_id, "first": first_owner, "owners": owners},
+        )
+        c.execute(
+            """
+            INSERT INTO property_houseregistration (organization_id, owner_id, building_id, registered_on,
+                created_at)
+            SELECT b.organization_id, o.owner_id, b.id, '2015-01-01', now()
+            FROM property_building b JOIN property_ownership o ON o.parcel_id = b.parcel_id
+            WHERE b.organization_id = %(org)s AND b.use = 'residential' AND b.id %% 3 <> 0
+            """,
+            {"org": org_id},
+        )
+        c.execute("delete from property_landprice where tax_year_id = %s", [tax_year_id])
+        c.execute("delete from property_buildingprice where tax_year_id = %s", [tax_year_id])
+        c.execute(
+            """
+            INSERT INTO property_landprice (organization_id, tax_year_id, key, price_per_square_wah, note)
+            SELECT %(org)s, %(ty)s, lpad(z::text, 2, '0'), 2000 + z * 1500, '' FROM generate_series(0, 99) z
+            UNION ALL
+            SELECT %(org)s, %(ty)s, lpad(z::text, 2, '0') || chr(65 + b), 40000 + z * 1000, ''
+            FROM generate_series(0, 99) z, generate_series(0, 25, 5) b
+            """,
+            {"org": org_id, "ty": tax_year_id},
+        )
+        c.execute(
+            """
+            INSERT INTO property_buildingprice (organization_id, tax_year_id, type_code, description,
+                price_per_square_metre)
+            VALUES (%(org)s, %(ty)s, '100', '', 7800), (%(org)s, %(ty)s, '400', '', 9500)
+            """,
+            {"org": org_id, "ty": tax_year_id},
+        )
+        for table in ("owner", "parcel", "building", "ownership", "houseregistration"):
+            c.execute(f"analyze property_{table}")
+
+
+def baseline_sql(tax_year) -> tuple[str, dict]:
+    """The same taxes in one statement: brackets, exemptions, escalation and reduction from the tax year."""
+    from muang.property.rules.land_building import TaxClass
+
+    rules = tax_year.land_building_rules()
+    brackets = []
+    for tax_class in TaxClass:
+        lower = 0
+        for b in rules.schedules.for_class(tax_class).brackets:
+            upper = "NULL" if b.upper is None else str(b.upper)
+            brackets.append(f"('{tax_class.value}', {lower}::numeric, {upper}::numeric, {b.rate_percent})")
+            lower = b.upper
+    ex = rules.exemptions
+    esc = rules.vacant_escalation
+    sched = tax_year.depreciation_schedules()
+
+    def dep_case(construction) -> str:
+        s = sched[construction]
+        parts, counted, acc = [], 0, "0"
+        for band in s.bands:
+            if band.through_age is None:
+                parts.append(f"ELSE {acc} + (age - {counted}) * {band.percent_per_year}")
+            else:
+                parts.append(
+                    f"WHEN age <= {band.through_age} THEN {acc} + (age - {counted}) * {band.percent_per_year}"
+                )
+                acc = f"({acc} + {band.through_age - counted} * {band.percent_per_year})"
+                counted = band.through_age
+        return f"LEAST({s.cap_percent}, CASE {' '.join(parts)} END)"
+
+    from muang.property.rules.depreciation import Construction
+
+    dep = (
+        f"CASE construction WHEN 'masonry' THEN {dep_case(Construction.MASONRY)} "
+        f"WHEN 'half_masonry' THEN {dep_case(Construction.HALF_MASONRY)} "
+        f"ELSE {dep_case(Construction.WOOD)} END"
+    )
+    from muang.property.services.assessment import ITEMS_SQL
+
+    items = ITEMS_SQL.rsplit("ORDER BY", 1)[0]
+    sql = f"""
+    WITH rows AS ({items}),
+    valued AS (
+        SELECT owner_id, individual, is_farmer, kind, prop_id, num, den, registered, vacant_since, sa, sr, so, sv,
+               ROUND(CASE WHEN num = den THEN v ELSE v * num / den END, 2) AS owned
+        FROM (SELECT r.*, %(year)s - year_built AS age FROM rows r) r
+        CROSS JOIN LATERAL (SELECT COALESCE(price, 0) * quantity * CASE WHEN kind IN ('B', 'S')
+                THEN 1 - ({dep})::numeric / 100 ELSE 1 END AS v) x
+    ),
+    props AS (
+        SELECT *, CASE WHEN kind IN ('L', 'B') THEN 'P' ELSE kind END AS pkind,
+               bool_or(individual AND registered AND kind IN ('B', 'C'))
+                   OVER (PARTITION BY owner_id, CASE WHEN kind IN ('L', 'B') THEN 'P' ELSE kind END, prop_id)
+                   AS main_home
+        FROM valued
+    ),
+    parts AS (
+        SELECT owner_id, pkind, prop_id, vacant_since, u.use, ROUND(owned * u.w / 100, 2) AS value,
+            CASE u.use
+              WHEN 'agricultural' THEN CASE WHEN individual AND is_farmer THEN 'farmer' ELSE 'agricultural' END
+              WHEN 'other' THEN 'other'
+              WHEN 'vacant' THEN 'vacant'
+              ELSE CASE WHEN individual AND registered AND kind = 'S' THEN 'residence_building_only'
+                        WHEN main_home THEN 'residence_main_home' ELSE 'residence_other' END
+            END AS tax_class
+        FROM props CROSS JOIN LATERAL (VALUES ('agricultural', sa), ('residential', sr), ('other', so),
+                                              ('vacant', sv)) u(use, w)
+        WHERE u.w > 0
+    ),
+    classed AS (  -- one row per (owner, property, class); the farmer's agricultural parts once per owner
+        SELECT owner_id, CASE WHEN tax_class = 'farmer' THEN 'agricultural' ELSE tax_class END AS tax_class,
+               sum(value) AS value, row_number() OVER () AS rid,
+               CASE WHEN tax_class = 'vacant' AND max(vacant_since) IS NOT NULL
+                    THEN GREATEST(0, %(year)s - max(vacant_since) + 1) ELSE 0 END AS vacant_years,
+               CASE tax_class WHEN 'farmer' THEN {ex.individual_farmer}
+                    WHEN 'residence_main_home' THEN {ex.residence_main_home}
+                    WHEN 'residence_building_only' THEN {ex.residence_building_only} ELSE 0 END AS exemption
+        FROM parts
+        GROUP BY owner_id, tax_class, CASE WHEN tax_class = 'farmer' THEN NULL ELSE pkind END,
+                 CASE WHEN tax_class = 'farmer' THEN NULL ELSE prop_id END
+    ),
+    br(tax_class, lower, upper, rate) AS (VALUES {", ".join(brackets)}),
+    taxed AS (
+        SELECT c.owner_id, sum(ROUND(GREATEST(0, LEAST(GREATEST(c.value - c.exemption, 0),
+                   COALESCE(br.upper, 'Infinity')) - br.lower) * LEAST(br.rate + CASE WHEN c.tax_class = 'vacant'
+                   THEN GREATEST(c.vacant_years - 1, 0) / {esc.every_years} * {esc.step_percent} ELSE 0 END,
+                   CASE WHEN c.tax_class = 'vacant' THEN {esc.cap_percent} ELSE 100 END) / 100, 2)) AS gross,
+               c.tax_class, c.value
+        FROM classed c JOIN br ON br.tax_class = c.tax_class
+        GROUP BY c.owner_id, c.tax_class, c.value, c.vacant_years, c.exemption, c.rid
+    )
+    SELECT count(DISTINCT owner_id), sum(gross - ROUND(gross * {rules.reduction_percent} / 100, 2))
+    FROM taxed
+    """  # noqa: S608
+    return sql, {"org": tax_year.organization_id, "ty": tax_year.pk, "year": YEAR, "day": dt.date(YEAR, 1, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--parcels", type=int, default=1_000_000)
+    args = parser.parse_args()
+    setup_django(database="muang_bench_assessment")
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from muang.core.models import Organization, Province
+    from muang.core.tests.factories import OrganizationFactory
+    from muang.property.models import AssessmentRun, TaxYear
+    from muang.property.services import ruledata
+    from muang.property.services.assessment import assessment_run_execute
+
+    if not Province.objects.exists():
+        call_command("load_areas", verbosity=0)
+    org = Organization.objects.filter(slug="bench-assessment").first() or OrganizationFactory(
+        slug="bench-assessment", dla_code=None
+    )
+    tax_year, _ = TaxYear.objects.get_or_create(
+        organization=org, year=YEAR, defaults=ruledata.seed_fields(YEAR)
+    )
+    with timed() as t:
+        populate(org.pk, tax_year.pk, args.parcels)
+    print(f"registry: {args.parcels:,} parcels ready in {t.seconds:.1f} s", flush=True)
+
+    AssessmentRun.objects.filter(organization=org, status__in=AssessmentRun.ACTIVE).update(status="failed")
+    run = AssessmentRun.objects.create(
+        organization=org, tax_year=tax_year, year=YEAR, started_by_label="bench"
+    )
+    with timed() as t_run:
+        run = assessment_run_execute(run_id=run.pk)
+    print(
+        f"run {run.pk}: {run.status}, {run.assessments_count:,} taxpayers, progress "
+        f"{run.progress_done:,}/{run.progress_total:,}, total tax {run.total_tax:,}",
+        flush=True,
+    )
+    sql, params = baseline_sql(tax_year)
+    with timed() as t_sql, connection.cursor() as cursor:
+        cursor.execute("SET jit = off")  # as in the run: JIT compiles this plan for seconds and gains nothing
+        cursor.execute(sql, params)
+        owners, total = cursor.fetchone()
+    print(f"baseline: {owners:,} taxpayers, total tax {total:,}", flush=True)
+    report(
+        f"assessment run, {args.parcels:,} parcels",
+        f"{t_run.seconds:.1f} s",
+        "one set-based SQL statement",
+        f"{t_sql.seconds:.1f} s",
+        target="60 s (1M parcels)",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Assessment-run endpoints: start a run, watch its progress, list the year's assessments, read one
+taxpayer's calculation sheet (ภ.ด.ส.7). Thin: resolve the organisation, call one service or selector."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from muang.core.access import Actor, get_organization_for
+from muang.core.permissions import Perm
+from muang.property import selectors_assessment as selectors
+from muang.property.services import assessment as services
+
+router = Router()
+ORG = "/organizations/{slug}"
+TAGS = ["assessment"]
+
+
+class Page(PageNumberPagination):
+    page_size = 100
+
+
+class AssessmentRunOut(Schema):
+    id: int
+    year: int
+    status: str
+    progress_done: int
+    progress_total: int
+    progress_percent: float
+    assessments_count: int
+    total_tax: Decimal
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    started_by_label: str
+    error: str
+
+
+class AssessmentOut(Schema):
+    owner_id: int
+    owner_name: str
+    year: int
+    run_id: int
+    total_value: Decimal
+    total_tax: Decimal
+    property_count: int
+
+    @staticmethod
+    def resolve_owner_name(obj) -> str:
+        return obj.owner.display_name
+
+
+class AssessmentSheetOut(AssessmentOut):
+    sheet: dict
+
+
+def actor(request: HttpRequest) -> Actor:
+    return request.auth
+
+
+@router.post(f"{ORG}/tax-years/{{year}}/assessment-runs", response={202: AssessmentRunOut}, tags=TAGS)
+def assessment_runs_start(request: HttpRequest, slug: str, year: int):
+    """Queue the land-and-building tax assessment of every taxpayer for the year (409 while one runs)."""
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    return Status(202, services.assessment_run_start(actor=a, organization=organization, year=year))
+
+
+@router.get(f"{ORG}/tax-years/{{year}}/assessment-runs", response=list[AssessmentRunOut], tags=TAGS)
+def assessment_runs_list(request: HttpRequest, slug: str, year: int):
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    return list(selectors.assessment_runs_of(actor=a, organization=organization, year=year)[:50])
+
+
+@router.get(f"{ORG}/assessment-runs/{{run_id}}", response=AssessmentRunOut, tags=TAGS)
+def assessment_runs_get(request: HttpRequest, slug: str, run_id: int):
+    """Status and progress (taxpayers done of total) for the progress bar."""
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    return selectors.get_assessment_run_for(actor=a, organization=organization, run_id=run_id)
+
+
+@router.get(f"{ORG}/tax-years/{{year}}/assessments", response=list[AssessmentOut], tags=TAGS)
+@paginate(Page)
+def assessments_list(
+    request: HttpRequest,
+    slug: str,
+    year: int,
+    min_tax: Decimal | None = Query(None, ge=0),  # noqa: B008 (ninja's parameter marker)
+):
+    """The year's assessments in force (the latest finished run), by owner."""
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    return selectors.assessments_of(actor=a, organization=organization, year=year, min_tax=min_tax)
+
+
+@router.get(f"{ORG}/tax-years/{{year}}/assessments/{{owner_id}}", response=AssessmentSheetOut, tags=TAGS)
+def assessments_get(request: HttpRequest, slug: str, year: int, owner_id: int):
+    """One taxpayer's calculation sheet (ภ.ด.ส.7): every property, value, exemption, bracket slice and tax."""
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    return selectors.get_assessment_for(actor=a, organization=organization, year=year, owner_id=owner_id)
