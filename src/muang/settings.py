@@ -194,6 +194,9 @@ MUANG_WORKER_STALE_SECONDS = 90
 # Enqueued by every running worker at these intervals (seconds); each must be safe to run concurrently.
 MUANG_PERIODIC_TASKS = {
     "muang.core.tasks.deliver_notifications": 30,
+    "muang.cases.tasks.escalate_overdue_cases": 15 * 60,  # marks what it escalated: safe to repeat
+    # The daily overdue digest (muang.reports.tasks.send_overdue_digest) needs a once-a-day guard before it can
+    # be scheduled here: every worker start would otherwise send it again.
 }
 
 # --- Security -------------------------------------------------------------------------------------------------
