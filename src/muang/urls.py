@@ -11,6 +11,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("line/", include("muang.reports.line.urls")),
+    path("open311/v2/", include("muang.reports.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth.MuangLoginView.as_view(), name="login"),
     path("accounts/logout/", auth.logout_view, name="logout"),

@@ -15,6 +15,7 @@ from linebot.v3.messaging import (
     ApiException,
     Configuration,
     MessagingApi,
+    MessagingApiBlob,
     PushMessageRequest,
     ReplyMessageRequest,
 )
@@ -35,7 +36,11 @@ class Delivered:
 
 class LineAdapter:
     def __init__(self, *, access_token: str, base_url: str | None = None, timeout: float = 10.0):
-        self._config = Configuration(access_token=access_token, host=base_url or settings.MUANG_LINE_API_BASE)
+        host = base_url or settings.MUANG_LINE_API_BASE
+        self._config = Configuration(access_token=access_token, host=host)
+        # Content downloads live on a separate host in production; a test server answers both.
+        data_host = "https://api-data.line.me" if host.rstrip("/") == "https://api.line.me" else host
+        self._data_config = Configuration(access_token=access_token, host=data_host)
         self._timeout = timeout
 
     def push(self, *, to: str, messages: list[dict], retry_key: str) -> Delivered:
@@ -47,6 +52,24 @@ class LineAdapter:
     def reply(self, *, reply_token: str, messages: list[dict]) -> Delivered:
         request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
         return self._send(lambda api: api.reply_message(request, _request_timeout=self._timeout))
+
+    def get_message_content(self, message_id: str) -> bytes:
+        """The bytes of an image (video, audio) a user sent, from LINE's data host (api-data.line.me).
+
+        LINE keeps the content for a limited time only; a missing message is a non-retryable 404.
+        """
+        try:
+            with ApiClient(self._data_config) as client:
+                return bytes(
+                    MessagingApiBlob(client).get_message_content(message_id, _request_timeout=self._timeout)
+                )
+        except ApiException as e:
+            retryable = e.status == 429 or (e.status or 0) >= 500
+            raise LineDeliveryError(
+                f"LINE answered {e.status}: {e.body}", retryable=retryable, status=e.status
+            ) from e
+        except Exception as e:  # connection refused, timeout, TLS
+            raise LineDeliveryError(f"LINE unreachable: {type(e).__name__}: {e}", retryable=True) from e
 
     def _send(self, call) -> Delivered:
         try:

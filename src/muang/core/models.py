@@ -254,6 +254,7 @@ class ApiScope(models.TextChoices):
     ORG_READ = "org:read", _("Read the organisation, its departments and areas")
     ORG_WRITE = "org:write", _("Update the organisation's details and departments")
     AUDIT_READ = "audit:read", _("Read the audit log")
+    REPORTS_SUBMIT = "reports:submit", _("File citizen reports (Open311 GeoReport v2 clients)")
 
 
 class ApiToken(models.Model):

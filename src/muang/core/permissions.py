@@ -73,4 +73,7 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ApiScope.ORG_READ: frozenset({Perm.ORG_VIEW}),
     ApiScope.ORG_WRITE: frozenset({Perm.ORG_VIEW, Perm.ORG_EDIT, Perm.DEPARTMENT_EDIT}),
     ApiScope.AUDIT_READ: frozenset({Perm.AUDIT_VIEW}),
+    # A citizen-facing app (Open311 client) files reports as the citizens it serves: no staff permission.
+    # The Open311 endpoint checks the scope itself (muang.reports.open311).
+    ApiScope.REPORTS_SUBMIT: frozenset(),
 }

@@ -21,3 +21,122 @@ class CategoryModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization}: {self.n_examples} examples"
+
+
+class CategoryQuestion(models.Model):
+    """An extra question asked for one category (Open311 service definition attribute; the web form too).
+
+    Field names follow GeoReport v2 attributes: `code`, `datatype`, `required`, `order`, `description`,
+    `datatype_description`, and `values` ([{"key": ..., "name": ...}]) for the list datatypes.
+    """
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("short text")
+        NUMBER = "number", _("number")
+        DATETIME = "datetime", _("date and time")
+        TEXT = "text", _("long text")
+        SINGLEVALUELIST = "singlevaluelist", _("one choice of a list")
+        MULTIVALUELIST = "multivaluelist", _("several choices of a list")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("cases.CaseCategory", on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=40)
+    description = models.CharField(_("question"), max_length=300)
+    datatype = models.CharField(_("answer type"), max_length=16, choices=Datatype.choices, default="string")
+    datatype_description = models.CharField(_("answer hint"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    values = models.JSONField(
+        _("choices"), default=list, blank=True, help_text=_('[{"key": .., "name": ..}]')
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organization_id", "category_id", "order", "code"]
+        verbose_name = _("category question")
+        verbose_name_plural = _("category questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "category", "code"], name="category_question_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}:{self.code}"
+
+
+class LineWebhookEvent(models.Model):
+    """A LINE webhook event already processed: the unique key makes a redelivery a no-op."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    webhook_event_id = models.CharField(max_length=64)
+    event_type = models.CharField(max_length=32)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LINE webhook event")
+        verbose_name_plural = _("LINE webhook events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "webhook_event_id"], name="line_webhook_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.webhook_event_id
+
+
+class LineConversation(models.Model):
+    """Where one LINE user is in filing a report with one organisation's LINE account (a small state machine).
+
+    `data` holds the draft: location, the organisation it routes to, description, category code, photo ids.
+    """
+
+    class State(models.TextChoices):
+        IDLE = "idle", _("idle")
+        LOCATION = "location", _("waiting for the location")
+        DESCRIPTION = "description", _("waiting for the description")
+        CATEGORY = "category", _("waiting for the category")
+        PHOTOS = "photos", _("waiting for photos")
+        CONFIRM = "confirm", _("waiting for confirmation")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    line_user_id = models.CharField(max_length=64)
+    citizen = models.ForeignKey("core.Citizen", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.IDLE)
+    data = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("LINE conversation")
+        verbose_name_plural = _("LINE conversations")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "line_user_id"], name="line_conversation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_user_id} ({self.state})"
+
+
+class LineCaseLink(models.Model):
+    """A case filed through LINE, and the LINE account (of `channel_organization`) to push its updates through.
+
+    `organization` is the case's own; it differs from `channel_organization` when the point was another's.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="line_link")
+    channel_organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    line_user_id = models.CharField(max_length=64)
+    tracking_url = models.URLField(max_length=300, blank=True, help_text=_("the public page pushes link to"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case filed through LINE")
+        verbose_name_plural = _("cases filed through LINE")
+        indexes = [
+            models.Index(fields=["channel_organization", "line_user_id"], name="line_case_link_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.line_user_id}"

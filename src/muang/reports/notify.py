@@ -1,0 +1,41 @@
+"""Telling citizens what happened to their reports, through the channel they used.
+
+`notify_reporter_of_status(case)` is meant to be called by the cases status service right after a public status
+change (case_change_status, case_reopen, forwarding...), inside its transaction: the outbox row commits with
+the change and is delivered afterwards with retries.
+"""
+
+from django.utils import translation
+
+from muang.cases.models import Case
+from muang.core.models import LineChannel, Notification
+from muang.core.outbox import notification_enqueue
+from muang.reports.line import messages as m
+from muang.reports.models import LineCaseLink
+
+
+def notify_reporter_of_status(case: Case) -> Notification | None:
+    """Enqueue a LINE push about the case's current status if it was filed through LINE; else None.
+
+    The push goes through the LINE account the citizen wrote to (LINE user ids are per account), which may
+    belong to another organisation than the case's when the report was routed there.
+    """
+    link = (
+        LineCaseLink.objects.select_related("channel_organization")
+        .filter(organization_id=case.organization_id, case_id=case.pk)
+        .first()
+    )
+    if link is None:
+        return None
+    if not LineChannel.objects.filter(organization_id=link.channel_organization_id, is_active=True).exists():
+        return None
+    language = case.reporter.preferred_language if case.reporter_id and case.reporter else "th"
+    with translation.override(language or "th"):
+        message = m.status_changed(case, link.tracking_url)
+    return notification_enqueue(
+        organization=link.channel_organization,
+        channel=Notification.Channel.LINE_PUSH,
+        recipient=link.line_user_id,
+        messages=[message],
+        subject=f"case:{case.pk}:status:{case.status_id}",
+    )
