@@ -195,9 +195,11 @@ MUANG_WORKER_STALE_SECONDS = 90
 MUANG_PERIODIC_TASKS = {
     "muang.core.tasks.deliver_notifications": 30,
     "muang.cases.tasks.escalate_overdue_cases": 15 * 60,  # marks what it escalated: safe to repeat
-    # The daily overdue digest (muang.reports.tasks.send_overdue_digest) needs a once-a-day guard before it can
-    # be scheduled here: every worker start would otherwise send it again.
+    # Checks every 15 minutes; sends once per day from MUANG_DIGEST_HOUR (guarded by core.DailyRun).
+    "muang.reports.tasks.send_overdue_digest": 15 * 60,
 }
+# The hour (Asia/Bangkok) from which the daily overdue digest goes to department heads.
+MUANG_DIGEST_HOUR = int(os.environ.get("MUANG_DIGEST_HOUR", "7"))
 
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -334,6 +334,25 @@ class WorkerHeartbeat(models.Model):
         return f"{self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
+class DailyRun(models.Model):
+    """A once-a-day job that has run (or is running) for one day, Asia/Bangkok.
+
+    Periodic tasks run on every worker start and at short intervals; a daily job claims its day here first
+    (`muang.core.services.claim_daily_run`), so it runs once per day however many workers or restarts there are.
+    """
+
+    job = models.CharField(max_length=100)
+    day = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="daily_run_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"
+
+
 class LineChannel(models.Model):
     """An organisation's LINE Official Account (Messaging API channel)."""
 

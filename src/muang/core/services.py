@@ -2,7 +2,8 @@
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
-from muang.core.models import ApiScope, ApiToken, AuditEntry, Department, Organization
+from muang.core.models import ApiScope, ApiToken, AuditEntry, DailyRun, Department, Organization
 from muang.core.permissions import Perm
 from muang.core.validation import clean_boundary
 
@@ -189,3 +190,22 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
         # Throttled so that a busy integration does not turn every read into a write.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def run_once_a_day(job: str, day: dt.date, work: Callable[[], dict]) -> dict | None:
+    """Run `work` once for `day`, however many workers call this: its result, or None when it already ran.
+
+    The day is claimed by inserting a DailyRun row in the same transaction as the work: a second caller waits on
+    the unique index and then finds the day taken, and if the work fails, the claim rolls back with it so the
+    next call tries again.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                run = DailyRun.objects.create(job=job, day=day)
+        except IntegrityError:
+            return None
+        result = work()
+        run.result = result
+        run.save(update_fields=["result"])
+    return result

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from muang.core.models import Membership, Role
+from muang.core.services import run_once_a_day
 
 from .selectors import overdue_by_department
 
@@ -70,7 +71,23 @@ def overdue_digest_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     return {"departments": len(grouped), "sent": sent, "skipped": skipped, "no_head": no_head}
 
 
+DIGEST_JOB = "reports.overdue_digest"
+
+
+def overdue_digest_daily(*, now: dt.datetime | None = None) -> dict | None:
+    """The digest once per Bangkok day, from `settings.MUANG_DIGEST_HOUR` on (the start of the working day).
+
+    Called every few minutes by the worker; only the first call of the day at or after that hour sends (see
+    `run_once_a_day`). None before the hour or when today's digest has gone.
+    """
+    now = now or timezone.now()
+    local = now.astimezone(BANGKOK)
+    if local.hour < settings.MUANG_DIGEST_HOUR:
+        return None
+    return run_once_a_day(DIGEST_JOB, local.date(), lambda: overdue_digest_send(now=now))
+
+
 @task()
-def send_overdue_digest() -> dict[str, int]:
-    """Daily: the overdue digest to every department head (enqueue once a day)."""
-    return overdue_digest_send()
+def send_overdue_digest() -> dict | None:
+    """Periodic (every 15 minutes): the daily overdue digest to every department head, once a day."""
+    return overdue_digest_daily()

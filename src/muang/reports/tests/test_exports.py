@@ -1,6 +1,7 @@
 """CSV and Excel exports of cases for a date range: staff only, their department's cases, no contact details."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -10,7 +11,8 @@ from openpyxl import load_workbook
 
 from muang.cases.tests.conftest import make_town
 from muang.cases.tests.factories import CaseCategoryFactory, bkk, submit_case
-from muang.reports.tasks import overdue_digest_send, send_overdue_digest
+from muang.core.models import DailyRun
+from muang.reports.tasks import DIGEST_JOB, overdue_digest_daily, overdue_digest_send, send_overdue_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +97,53 @@ def test_the_daily_digest_emails_each_head_their_overdue_cases(town, settings):
     message = mail.outbox[0]
     assert message.to == ["head@example.org"]
     assert late.tracking_code in message.body and town.works.name_th in message.subject
-    mail.outbox.clear()
+
+
+def test_the_digest_goes_once_a_day_from_the_configured_hour(town, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MUANG_DIGEST_HOUR = 7
+    town.head.user.email = "head@example.org"
+    town.head.user.save()
+    submit_case(town.category, now=bkk(2026, 1, 5, 9))
+    assert overdue_digest_daily(now=bkk(2026, 11, 23, 6, 59)) is None, "not before 07:00 Bangkok"
+    assert mail.outbox == []
+    assert overdue_digest_daily(now=bkk(2026, 11, 23, 7, 0))["sent"] == 1
+    assert overdue_digest_daily(now=bkk(2026, 11, 23, 7, 15)) is None, "the day's digest has gone"
+    assert overdue_digest_daily(now=bkk(2026, 11, 23, 23, 59)) is None
+    assert len(mail.outbox) == 1
+    assert overdue_digest_daily(now=bkk(2026, 11, 24, 7, 0))["sent"] == 1, "the next day it goes again"
+    assert len(mail.outbox) == 2
+    assert list(DailyRun.objects.filter(job=DIGEST_JOB).values_list("day", flat=True).order_by("day")) == [
+        dt.date(2026, 11, 23),
+        dt.date(2026, 11, 24),
+    ]
+
+
+def test_a_digest_that_fails_to_send_is_tried_again(town, settings, monkeypatch):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    town.head.user.email = "head@example.org"
+    town.head.user.save()
+    submit_case(town.category, now=bkk(2026, 1, 5, 9))
+
+    def broken(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("muang.reports.tasks.send_mass_mail", broken)
+    with pytest.raises(OSError):
+        overdue_digest_daily(now=bkk(2026, 11, 23, 8))
+    assert not DailyRun.objects.filter(job=DIGEST_JOB).exists(), "the claim rolled back with the failure"
+    monkeypatch.undo()
+    assert overdue_digest_daily(now=bkk(2026, 11, 23, 8, 15))["sent"] == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_periodic_task_sends_the_digest_once(town, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MUANG_DIGEST_HOUR = 0  # whatever the time of this run
+    assert "muang.reports.tasks.send_overdue_digest" in settings.MUANG_PERIODIC_TASKS
+    town.head.user.email = "head@example.org"
+    town.head.user.save()
+    submit_case(town.category, now=bkk(2026, 1, 5, 9))
     send_overdue_digest.enqueue()  # the task, through the (immediate) test queue
+    send_overdue_digest.enqueue()
     assert len(mail.outbox) == 1
