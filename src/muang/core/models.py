@@ -19,6 +19,7 @@ GLOBAL_MODELS = {
     "core.User": "a staff member may belong to several organisations through Membership",
     "core.Citizen": "a citizen talks to many organisations",
     "core.WorkerHeartbeat": "one row per background worker process",
+    "core.DailyRun": "a platform-wide daily job (e.g. the overdue digest) claiming its day",
 }
 
 province_code = RegexValidator(r"^\d{2}$", _("A province code has exactly 2 digits."))

@@ -1,8 +1,8 @@
 """Writes of the core domain: organisations, departments, API tokens. Keyword-only, atomic, audited."""
 
+import datetime as dt
 import hashlib
 import secrets
-import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
