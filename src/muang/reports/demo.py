@@ -25,6 +25,7 @@ from muang.cases.services.setup import seed_statuses
 from muang.core.access import SYSTEM, Actor
 from muang.core.models import Organization, User
 from muang.reports.demo_text import CATEGORY_NAMES, generate_reports
+from muang.reports.models import CategoryQuestion
 
 SEED = 2569
 DEMO_ORGS = ("chumphae", "nonsaat", "nanongthum", "nonhan", "chaiso")
@@ -60,6 +61,88 @@ PUBLIC_UPDATES = {
     "not_responsible": "เรื่องนี้อยู่ในความรับผิดชอบของหน่วยงานอื่น ได้ประสานต่อให้แล้วครับ",
 }
 COMMENTS = ["รวดเร็วมากครับ ขอบคุณ", "แก้ไขดี แต่ช้าไปหน่อย", "ยังไม่ค่อยเรียบร้อย", "ประทับใจครับ", ""]
+
+
+# Extra questions per category code (asked on the web form, published to Open311 clients), and notices.
+DEMO_QUESTIONS: dict[str, list[dict]] = {
+    "streetlight": [
+        {
+            "code": "pole",
+            "description": "หมายเลขเสาไฟ (ถ้ามองเห็น)",
+            "datatype": "string",
+            "datatype_description": "ตัวเลขหรือรหัสที่พ่นไว้บนเสา",
+        },
+        {
+            "code": "since",
+            "description": "ไฟดับมานานเท่าไร",
+            "datatype": "singlevaluelist",
+            "required": True,
+            "values": [
+                {"key": "tonight", "name": "เพิ่งดับคืนนี้"},
+                {"key": "days", "name": "2–7 วัน"},
+                {"key": "weeks", "name": "เกินหนึ่งสัปดาห์"},
+            ],
+        },
+    ],
+    "noise": [
+        {
+            "code": "when",
+            "description": "ช่วงเวลาที่มีเสียงรบกวน",
+            "datatype": "multivaluelist",
+            "required": True,
+            "values": [
+                {"key": "day", "name": "กลางวัน"},
+                {"key": "evening", "name": "หัวค่ำ"},
+                {"key": "night", "name": "หลังสี่ทุ่ม"},
+            ],
+        },
+    ],
+    "road": [
+        {
+            "code": "size",
+            "description": "หลุมกว้างประมาณกี่เซนติเมตร",
+            "datatype": "number",
+            "datatype_description": "ตัวเลขโดยประมาณ",
+        },
+    ],
+}
+DEMO_NOTICES = {
+    "water_supply": "น้ำประปาไม่ไหลทั้งหมู่บ้าน แจ้งการประปาส่วนภูมิภาคได้ที่ 1662 ด้วย",
+    "tree": "กรณีต้นไม้ล้มขวางถนนหรือพาดสายไฟ โทร 199 ได้ตลอด 24 ชั่วโมง",
+}
+
+
+def ensure_questions(organization: Organization, categories: dict[str, CaseCategory]) -> None:
+    for code, questions in DEMO_QUESTIONS.items():
+        category = categories.get(code)
+        if category is None:
+            continue
+        for order, q in enumerate(questions, start=1):
+            CategoryQuestion.objects.get_or_create(
+                organization=organization, category=category, code=q["code"], defaults={**q, "order": order}
+            )
+    org_settings = dict(organization.settings or {})
+    reports = dict(org_settings.get("reports") or {})
+    if "notices" not in reports:
+        reports["notices"] = {code: text for code, text in DEMO_NOTICES.items() if code in categories}
+        org_settings["reports"] = reports
+        organization.settings = org_settings
+        organization.save(update_fields=["settings"])
+
+
+def _demo_answers(code: str, rng: random.Random) -> dict:
+    answers: dict = {}
+    for q in DEMO_QUESTIONS.get(code, []):
+        keys = [v["key"] for v in q.get("values", [])]
+        if q["datatype"] == "singlevaluelist":
+            answers[q["code"]] = rng.choice(keys)
+        elif q["datatype"] == "multivaluelist":
+            answers[q["code"]] = sorted(rng.sample(keys, rng.randint(1, len(keys))))
+        elif q["datatype"] == "number" and rng.random() < 0.7:
+            answers[q["code"]] = str(rng.choice([20, 30, 50, 80, 100]))
+        elif q["datatype"] == "string" and rng.random() < 0.4:
+            answers[q["code"]] = f"{rng.randint(1, 40):02d}-{rng.randint(1, 300):03d}"
+    return answers
 
 
 def ensure_categories(organization: Organization) -> dict[str, CaseCategory]:
@@ -109,6 +192,9 @@ def load_demo_reports(n: int | None = None) -> int:
         return 0
     rng = random.Random(SEED)  # noqa: S311 (demo data, deliberately reproducible)
     categories = {o.pk: ensure_categories(o) for o in orgs}
+    for o in orgs:
+        ensure_questions(o, categories[o.pk])
+    answers_rng = random.Random(SEED + 1)  # noqa: S311 (its own stream: the reports stay as they were)
     users = {u.username: u for u in User.objects.filter(username__contains=".")}
     anchor = timezone.now().replace(minute=0, second=0, microsecond=0)
     texts = generate_reports(n, seed=SEED)
@@ -128,6 +214,7 @@ def load_demo_reports(n: int | None = None) -> int:
             if rng.random() < 0.6 or not category.allow_anonymous
             else "",
             idempotency_key=f"demo-{i}",
+            attributes=_demo_answers(category.code, answers_rng),
             now=when,
         )
         created += 1

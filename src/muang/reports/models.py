@@ -1,5 +1,6 @@
 """Citizen reports: what the intake channels keep beside the shared Case (muang.cases)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,24 @@ class CategoryQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id}:{self.code}"
+
+    def clean(self) -> None:
+        errors = {}
+        if (
+            self.category_id
+            and self.organization_id
+            and self.category.organization_id != self.organization_id
+        ):
+            errors["category"] = _("Choose a category of the same organisation.")
+        values = self.values if isinstance(self.values, list) else None
+        if values is None or not all(isinstance(v, dict) and str(v.get("key", "")).strip() for v in values):
+            errors["values"] = _('Choices are a list of {"key": ..., "name": ...} with a key each.')
+        elif len({str(v["key"]) for v in values}) != len(values):
+            errors["values"] = _("Each choice needs its own key.")
+        elif self.datatype in (self.Datatype.SINGLEVALUELIST, self.Datatype.MULTIVALUELIST) and not values:
+            errors["values"] = _("A question with a list of answers needs at least one choice.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class LineWebhookEvent(models.Model):

@@ -89,6 +89,7 @@ def web_report_submit(
     contact_phone: str = "",
     contact_email: str = "",
     photos: Sequence[File] = (),
+    attributes: dict | None = None,
     idempotency_key: str,
     now: dt.datetime | None = None,
 ) -> tuple[Case, bool]:
@@ -120,6 +121,7 @@ def web_report_submit(
         contact_phone=contact_phone,
         contact_email=contact_email,
         photos=photos,
+        attributes=attributes,
         idempotency_key=idempotency_key,
         now=now,
     )

@@ -16,6 +16,7 @@ from muang.cases.tracking import normalize_tracking_code
 from muang.core.models import Organization
 from muang.reports.demo_text import DEFAULT_KEYWORDS
 from muang.reports.models import CategoryQuestion
+from muang.reports.questions import questions_of
 from muang.reports.selectors import public_point
 
 from .formats import w3c
@@ -51,14 +52,6 @@ def services(organization: Organization) -> list[dict]:
         }
         for c in categories
     ]
-
-
-def questions_of(category: CaseCategory) -> list[CategoryQuestion]:
-    return list(
-        CategoryQuestion.objects.filter(
-            organization_id=category.organization_id, category=category, is_active=True
-        ).order_by("order", "code")
-    )
 
 
 def service_definition(category: CaseCategory) -> dict:

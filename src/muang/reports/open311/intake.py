@@ -4,7 +4,6 @@ Parsing and checking the GeoReport v2 fields happens here; every refusal is an `
 status and a description saying exactly what is wrong, which the view turns into the error array.
 """
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +15,7 @@ from muang.cases.services import case_submit
 from muang.core.errors import InvalidInput
 from muang.core.models import ApiScope, ApiToken, Organization
 from muang.core.services import api_token_authenticate
-from muang.reports.models import CategoryQuestion
+from muang.reports.questions import AnswerProblem, Problem, check_answers, choice_keys, max_length
 from muang.reports.routing import ReportOutsideArea, locate_organization, point_from
 
 MAX_IDEMPOTENCY_KEY = 40
@@ -69,50 +68,24 @@ def _number(value: str, name: str) -> Decimal:
 
 def _attributes(data: QueryDict, category: CaseCategory) -> dict:
     """`attribute[code]` (and `attribute[code][]` for multi-value lists), checked against the category's questions."""
-    answers: dict = {}
-    problems: list[str] = []
-    for question in CategoryQuestion.objects.filter(
-        organization_id=category.organization_id, category=category, is_active=True
-    ).order_by("order", "code"):
-        name = f"attribute[{question.code}]"
-        if question.datatype == CategoryQuestion.Datatype.MULTIVALUELIST:
-            values = [v for v in data.getlist(name) + data.getlist(name + "[]") if v != ""]
-        else:
-            value = data.get(name, "").strip()
-            values = [value] if value else []
-        if not values:
-            if question.required:
-                problems.append(_("%(name)s is required: %(q)s") % {"name": name, "q": question.description})
-            continue
-        keys = {str(v.get("key")) for v in question.values or []}
-        if question.datatype in (
-            CategoryQuestion.Datatype.SINGLEVALUELIST,
-            CategoryQuestion.Datatype.MULTIVALUELIST,
-        ):
-            wrong = [v for v in values if v not in keys]
-            if wrong:
-                problems.append(
-                    _("%(name)s must be one of %(keys)s.") % {"name": name, "keys": ", ".join(sorted(keys))}
-                )
-                continue
-        if question.datatype == CategoryQuestion.Datatype.NUMBER:
-            try:
-                Decimal(values[0])
-            except InvalidOperation:
-                problems.append(_("%(name)s must be a number.") % {"name": name})
-                continue
-        if question.datatype == CategoryQuestion.Datatype.DATETIME:
-            try:
-                dt.datetime.fromisoformat(values[0])
-            except ValueError:
-                problems.append(_("%(name)s must be a W3C date and time.") % {"name": name})
-                continue
-        answers[question.code] = (
-            values if question.datatype == CategoryQuestion.Datatype.MULTIVALUELIST else values[0]
-        )
+    answers, problems = check_answers(data, category)
     if problems:
-        raise Open311Error(400, *problems)
+        raise Open311Error(400, *(_attribute_problem(p) for p in problems))
     return answers
+
+
+def _attribute_problem(p: AnswerProblem) -> str:
+    name, question = p.field, p.question
+    if p.problem == Problem.REQUIRED:
+        return _("%(name)s is required: %(q)s") % {"name": name, "q": question.description}
+    if p.problem == Problem.NOT_A_CHOICE:
+        keys = ", ".join(sorted(choice_keys(question)))
+        return _("%(name)s must be one of %(keys)s.") % {"name": name, "keys": keys}
+    if p.problem == Problem.NOT_A_NUMBER:
+        return _("%(name)s must be a number.") % {"name": name}
+    if p.problem == Problem.NOT_A_DATETIME:
+        return _("%(name)s must be a W3C date and time.") % {"name": name}
+    return _("%(name)s may be at most %(max)d characters.") % {"name": name, "max": max_length(question)}
 
 
 def parse_submission(data: QueryDict, organization: Organization, *, idempotency_key: str = "") -> Submission:

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from muang.cases.models import Case
+from muang.reports.models import CategoryQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -18,5 +19,9 @@ def test_demo_reports_cover_every_status_and_load_once(areas, settings):
     assert all(c.organization.boundary.contains(c.location) for c in cases)
     assert any(c.rating for c in cases)
     assert all(c.category.default_department_id == c.department_id for c in cases)
+    # Extra questions are configured, and demo reports of those categories carry valid answers.
+    lights = [c for c in cases if c.category.code == "streetlight"]
+    assert lights and all(c.attributes.get("since") in {"tonight", "days", "weeks"} for c in lights)
+    assert CategoryQuestion.objects.filter(category__code="noise", required=True).exists()
     call_command("load_demo", verbosity=0)
     assert Case.objects.count() == 150

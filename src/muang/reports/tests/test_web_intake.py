@@ -13,6 +13,7 @@ from muang.cases.models import Case, CaseEvent
 from muang.cases.services import case_assign, case_change_status
 from muang.cases.tests.conftest import make_town
 from muang.cases.tests.factories import CaseCategoryFactory, submit_case
+from muang.reports.models import CategoryQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +196,89 @@ def test_the_reporter_reopens_within_the_window(client, town):
 def test_an_unknown_tracking_code_is_404(client, town):
     assert client.get("/r/0000-0000-0000").status_code == 404
     assert client.get("/r/not-a-code").status_code == 404
+
+
+@pytest.fixture
+def questions(town):
+    when = CategoryQuestion.objects.create(
+        organization=town.org,
+        category=town.category,
+        code="when",
+        description="ดับตั้งแต่เมื่อไร",
+        datatype="singlevaluelist",
+        required=True,
+        values=[{"key": "today", "name": "วันนี้"}, {"key": "week", "name": "เกินหนึ่งสัปดาห์"}],
+        order=1,
+    )
+    pole = CategoryQuestion.objects.create(
+        organization=town.org,
+        category=town.category,
+        code="pole",
+        description="หมายเลขเสาไฟ",
+        datatype="number",
+        datatype_description="ตัวเลขบนเสา",
+        order=2,
+    )
+    return when, pole
+
+
+def test_choosing_a_category_shows_its_notice_and_questions(client, town, questions):
+    town.org.settings = {"reports": {"notices": {town.category.code: "ไฟดับทั้งหมู่บ้าน โทร 1129"}}}
+    town.org.save()
+    p = inside(town)
+    html = client.get("/r/nearby/", {"lat": p.y, "lon": p.x, "category": town.category.code}).content.decode()
+    assert "ไฟดับทั้งหมู่บ้าน โทร 1129" in html
+    assert 'name="attribute[when]"' in html and "เกินหนึ่งสัปดาห์" in html
+    assert 'name="attribute[pole]" type="number"' in html and "ตัวเลขบนเสา" in html
+    assert html.index("ดับตั้งแต่เมื่อไร") < html.index("หมายเลขเสาไฟ"), "in the configured order"
+
+
+def test_answers_are_kept_on_the_case_and_shown_to_staff(client, town, questions):
+    response = client.post("/r/", form_data(town, **{"attribute[when]": "week", "attribute[pole]": "1234"}))
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.attributes == {"when": "week", "pole": "1234"}
+    staff = Client()
+    staff.force_login(town.officer.user)
+    page = staff.get(f"/work/cases/{case.tracking_code}/").content.decode()
+    assert "ดับตั้งแต่เมื่อไร" in page and "เกินหนึ่งสัปดาห์" in page and "1234" in page
+
+
+@pytest.mark.parametrize(
+    ("answers", "code", "message"),
+    [
+        ({}, "when", "Please answer this question."),
+        ({"attribute[when]": "yesterday"}, "when", "Choose one of the answers listed."),
+        ({"attribute[when]": "today", "attribute[pole]": "สิบ"}, "pole", "Enter a number."),
+        ({"attribute[when]": "today", "attribute[pole]": "NaN"}, "pole", "Enter a number."),
+    ],
+)
+def test_a_wrong_answer_is_named_beside_its_question_and_nothing_is_filed(
+    client, town, questions, answers, code, message
+):
+    response = client.post("/r/", form_data(town, **answers))
+    assert response.status_code == 422
+    assert not Case.objects.exists()
+    html = response.content.decode()
+    assert f'data-field="attribute[{code}]">{message}</p>' in html
+    # What the citizen typed or chose stays in the form.
+    if "attribute[pole]" in answers:
+        assert f'value="{answers["attribute[pole]"]}"' in html
+        assert 'value="today" checked' in html
+    assert "Some answers about the problem need attention." in html
+
+
+def test_an_over_long_answer_is_refused(client, town):
+    CategoryQuestion.objects.create(
+        organization=town.org, category=town.category, code="where", description="จุดสังเกต", datatype="string"
+    )
+    response = client.post("/r/", form_data(town, **{"attribute[where]": "ก" * 301}))
+    assert response.status_code == 422 and not Case.objects.exists()
+    assert "At most 300 characters." in response.content.decode()
+
+
+def test_another_categorys_questions_are_not_asked(client, town, questions):
+    other = CaseCategoryFactory(organization=town.org, default_department=town.works)
+    response = client.post("/r/", form_data(town, category=other.code))
+    assert response.status_code == 302
+    assert Case.objects.get().attributes == {}

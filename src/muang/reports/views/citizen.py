@@ -11,6 +11,15 @@ from muang.core.errors import InvalidInput, MuangError, NotFound
 
 from .. import selectors, services
 from ..forms import RatingForm, ReopenForm, ReportForm
+from ..questions import (
+    AnswerProblem,
+    Problem,
+    check_answers,
+    field_name,
+    max_length,
+    questions_of,
+    raw_values,
+)
 from ..routing import locate_organization, point_from
 from . import add_service_errors
 
@@ -20,6 +29,43 @@ def _with_notices(organization) -> list:
         (c, selectors.category_notice(organization, c.code))
         for c in selectors.intake_categories(organization)
     ]
+
+
+def answer_message(p: AnswerProblem) -> str:
+    """A problem with an answer, worded for the citizen beside the question."""
+    if p.problem == Problem.REQUIRED:
+        return _("Please answer this question.")
+    if p.problem == Problem.NOT_A_CHOICE:
+        return _("Choose one of the answers listed.")
+    if p.problem == Problem.NOT_A_NUMBER:
+        return _("Enter a number.")
+    if p.problem == Problem.NOT_A_DATETIME:
+        return _("Enter a date and time.")
+    return _("At most %(max)d characters.") % {"max": max_length(p.question)}
+
+
+def _category_context(route, category, data=None, problems: list[AnswerProblem] = ()) -> dict:
+    """What the page shows once a category is chosen: its notice, its questions (with what was sent and what
+    was wrong), and similar open reports nearby."""
+    errors = {p.question.code: answer_message(p) for p in problems}
+    questions = [
+        {
+            "q": q,
+            "name": field_name(q.code),
+            "sent": raw_values(data, q) if data is not None else [],
+            "error": errors.get(q.code, ""),
+            "max_length": max_length(q),
+        }
+        for q in questions_of(category)
+    ]
+    return {
+        "category": category,
+        "questions": questions,
+        "notice": selectors.category_notice(route.organization, category.code),
+        "nearby": selectors.nearby_open_cases(
+            organization=route.organization, category=category, point=route.point
+        ),
+    }
 
 
 def _place(lat: str | None, lon: str | None):
@@ -38,12 +84,17 @@ def report_new(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     route = None
     categories = []
+    chosen: dict = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             route = locate_organization(point_from(lat=data["lat"], lon=data["lon"]))
             categories = _with_notices(route.organization)
             category = selectors.intake_category(route.organization, data["category"])
+            answers, problems = check_answers(request.POST, category)
+            chosen = _category_context(route, category, request.POST, problems)
+            if problems:
+                raise MuangError(_("Some answers about the problem need attention."))
             case, _created = services.web_report_submit(
                 organization=route.organization,
                 category=category,
@@ -53,6 +104,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 contact_phone=data["contact_phone"],
                 contact_email=data["contact_email"],
                 photos=data["photos"],
+                attributes=answers,
                 idempotency_key=data["idempotency_key"],
             )
         except MuangError as e:
@@ -64,11 +116,24 @@ def report_new(request: HttpRequest) -> HttpResponse:
         route, _error = _place(request.POST.get("lat"), request.POST.get("lon"))
         if route is not None:
             categories = _with_notices(route.organization)
+            try:
+                category = selectors.intake_category(route.organization, request.POST.get("category", ""))
+            except InvalidInput:
+                pass
+            else:
+                _answers, problems = check_answers(request.POST, category)
+                chosen = _category_context(route, category, request.POST, problems)
     status = 422 if request.method == "POST" else 200
     return render(
         request,
         "reports/report_new.html",
-        {"form": form, "route": route, "categories": categories, "chosen": request.POST.get("category", "")},
+        {
+            "form": form,
+            "route": route,
+            "categories": categories,
+            "chosen": request.POST.get("category", ""),
+            **chosen,
+        },
         status=status,
     )
 
@@ -89,29 +154,18 @@ def report_place(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def report_nearby(request: HttpRequest) -> HttpResponse:
-    """htmx: open reports of the chosen category within about 300 m, to follow instead of filing again."""
+    """htmx, when a category is chosen: its notice and extra questions, and the open reports of that category
+    within about 300 m, to follow instead of filing again."""
     route, error = _place(request.GET.get("lat"), request.GET.get("lon"))
-    nearby, category = [], None
+    context: dict = {"route": route, "error": error}
     if route is not None:
         try:
             category = selectors.intake_category(route.organization, request.GET.get("category", ""))
         except InvalidInput as e:
-            error = e.detail
+            context["error"] = e.detail
         else:
-            nearby = selectors.nearby_open_cases(
-                organization=route.organization, category=category, point=route.point
-            )
-    return render(
-        request,
-        "reports/_nearby.html",
-        {
-            "route": route,
-            "error": error,
-            "category": category,
-            "nearby": nearby,
-            "notice": selectors.category_notice(route.organization, category.code) if category else "",
-        },
-    )
+            context.update(_category_context(route, category))
+    return render(request, "reports/_nearby.html", context)
 
 
 def _tracking_context(request: HttpRequest, code: str) -> dict:

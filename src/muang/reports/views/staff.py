@@ -33,6 +33,7 @@ from muang.core.workspace import active_membership, actor_from_request
 
 from .. import exports, selectors, services
 from ..forms import AssignForm, ExportForm, NoteForm, QueueFilterForm, StatusForm
+from ..questions import answers_for_display
 from . import add_service_errors
 
 QUEUE_PAGE_SIZE = 50
@@ -179,6 +180,7 @@ def _case_context(actor: Actor, membership: Membership, case: Case, **forms_) ->
         "status_form": forms_.get("status_form") or StatusForm(statuses=statuses),
         "note_form": forms_.get("note_form") or NoteForm(),
         "canned": services.canned_responses(org),
+        "answers": answers_for_display(case.category, case.attributes),
     }
 
 
