@@ -256,6 +256,8 @@ class ApiScope(models.TextChoices):
     ORG_WRITE = "org:write", _("Update the organisation's details and departments")
     AUDIT_READ = "audit:read", _("Read the audit log")
     REPORTS_SUBMIT = "reports:submit", _("File citizen reports (Open311 GeoReport v2 clients)")
+    CASES_READ = "cases:read", _("Read the case queue and cases, with reporters' contacts")
+    CASES_WRITE = "cases:write", _("File cases for citizens and work them: assign, status, notes, routing")
 
 
 class ApiToken(models.Model):

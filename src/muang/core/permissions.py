@@ -76,4 +76,8 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     # A citizen-facing app (Open311 client) files reports as the citizens it serves: no staff permission.
     # The Open311 endpoint checks the scope itself (muang.reports.open311).
     ApiScope.REPORTS_SUBMIT: frozenset(),
+    # An integration (a call-centre system, a contractor's maintenance app) working the organisation's cases.
+    # A token is not bound to a department: it acts on every case of its organisation (muang.cases.policy).
+    ApiScope.CASES_READ: frozenset({Perm.CASE_VIEW}),
+    ApiScope.CASES_WRITE: _CASE_MANAGER,
 }

@@ -1,7 +1,8 @@
 """Every case endpoint × every kind of caller (see muang.testing.authz).
 
 The matrix officer works in another department than the cases: they may read the queue and the cases, not
-work them. Tokens have no case scopes yet: every case endpoint refuses them.
+work them. The matrix token holds every scope, `cases:read` and `cases:write` included, so it does all of it in its
+own organisation (a token is not bound to a department); scope by scope: test_token_scopes.py.
 """
 
 from dataclasses import dataclass
@@ -12,8 +13,8 @@ from muang.cases.tests.api.conftest import jpeg
 from muang.core.models import AuditEntry
 from muang.testing.authz import PRINCIPALS, assert_matrix_cell
 
-READERS = frozenset({"officer", "privileged"})
-WORKERS = frozenset({"privileged"})
+READERS = frozenset({"officer", "privileged", "token"})
+WORKERS = frozenset({"privileged", "token"})
 
 
 @dataclass(frozen=True)
