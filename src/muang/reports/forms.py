@@ -6,6 +6,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from muang.cases.models import Channel
 from muang.cases.photos import MAX_PHOTOS_PER_EVENT
 from muang.cases.services.steps import MAX_DESCRIPTION, MAX_MESSAGE
 
@@ -158,3 +159,89 @@ class NoteForm(forms.Form):
 
     def clean_photo_kind(self) -> str:
         return self.cleaned_data.get("photo_kind") or "other"
+
+
+class CategoryForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"))
+    department = forms.ChoiceField(label=_("Department"), required=False)
+
+    def __init__(self, *args, categories=(), departments=(), **kwargs):
+        kwargs.setdefault("auto_id", "category_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.code, c.name_th) for c in categories]
+        self.fields["department"].choices = [("", _("The category's department"))] + [
+            (d.code, d.name_th) for d in departments
+        ]
+
+
+class ForwardForm(forms.Form):
+    organization = forms.ChoiceField(label=_("Forward to"))
+    reason = forms.CharField(
+        label=_("Why (the citizen sees this)"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        kwargs.setdefault("auto_id", "forward_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [(o.slug, o.name_th) for o in organizations]
+
+
+class InviteForm(forms.Form):
+    organization = forms.ChoiceField(label=_("Invite as co-responsible"))
+    message = forms.CharField(label=_("Message"), max_length=MAX_MESSAGE, required=False)
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        kwargs.setdefault("auto_id", "invite_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [(o.slug, o.name_th) for o in organizations]
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(label=_("Duplicate of (tracking code)"), max_length=40)
+    message = forms.CharField(label=_("Public message"), max_length=MAX_MESSAGE, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "duplicate_%s")
+        super().__init__(*args, **kwargs)
+
+
+class StaffCaseForm(forms.Form):
+    """A case filed by staff for a citizen who called or walked in."""
+
+    channel = forms.ChoiceField(
+        label=_("Received by"),
+        choices=[(c.value, c.label) for c in (Channel.PHONE, Channel.WALK_IN, Channel.STAFF)],
+    )
+    category = forms.ChoiceField(label=_("Category"))
+    description = forms.CharField(
+        label=_("What is the problem?"), max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False)
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
+    address = forms.CharField(label=_("Place (address or landmark)"), max_length=300, required=False)
+    contact_name = forms.CharField(label=_("Citizen's name"), max_length=200, required=False)
+    contact_phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9 -]{9,20}$",
+        max_length=40,
+        required=False,
+        error_messages={"invalid": _("A phone number is 9 to 20 digits.")},
+    )
+    photos = MultiplePhotoField(label=_("Photos (up to 5)"))
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=16)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.code, c.name_th) for c in categories]
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            self.add_error("lon", _("Give both latitude and longitude, or neither."))
+        if data.get("lat") is None and not (data.get("address") or "").strip():
+            self.add_error("address", _("Say where: a point on the map or an address."))
+        return data

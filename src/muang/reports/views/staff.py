@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from muang.cases import services as cases
 from muang.cases.models import Case
@@ -26,14 +26,28 @@ from muang.cases.selectors import (
     get_case_for,
 )
 from muang.core.access import Actor
-from muang.core.errors import AccessDenied, MuangError, NotFound
+from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotFound
 from muang.core.models import Department, Membership
 from muang.core.permissions import Perm
+from muang.core.validation import point_from
 from muang.core.workspace import active_membership, actor_from_request
 
 from .. import exports, selectors, services
-from ..forms import AssignForm, ExportForm, NoteForm, QueueFilterForm, StatusForm
+from ..forms import (
+    AssignForm,
+    CategoryForm,
+    DuplicateForm,
+    ExportForm,
+    ForwardForm,
+    InviteForm,
+    NoteForm,
+    QueueFilterForm,
+    StaffCaseForm,
+    StatusForm,
+)
 from ..questions import answers_for_display
+from ..routing import ReportOutsideArea, locate_organization
+from ..suggestion import suggest_category
 from . import add_service_errors
 
 QUEUE_PAGE_SIZE = 50
@@ -128,6 +142,7 @@ def queue(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
             "query": query.urlencode(),
             "organization": org,
             "can_assign": actor.has_perm(org, Perm.CASE_ASSIGN),
+            "can_create": actor.has_perm(org, Perm.CASE_CREATE),
             "staff": selectors.assignable_staff(
                 actor=actor, case_or_org=org, department_id=membership.department_id
             ),
@@ -165,12 +180,50 @@ def queue_map(request: HttpRequest, actor: Actor, membership: Membership) -> Htt
     return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/geo+json")
 
 
+def _other_organizations(org):
+    return [o for o in selectors.public_organizations() if o.pk != org.pk]
+
+
+def _routing_forms(actor: Actor, org, case: Case, forms_: dict) -> dict:
+    """The routing card: the suggested category (with its confidence) and the forms to re-route the case."""
+    if not case.is_open:
+        return {}
+    context: dict = {}
+    if actor.has_perm(org, Perm.CASE_ROUTE):
+        categories = list(case_categories_of(actor=actor, organization=org))
+        others = _other_organizations(org)
+        context |= {
+            "can_route": True,
+            "category_form": forms_.get("category_form")
+            or CategoryForm(
+                initial={"category": case.category.code},
+                categories=categories,
+                departments=Department.objects.filter(organization=org).order_by("name_th"),
+            ),
+            "forward_form": forms_.get("forward_form") or ForwardForm(organizations=others),
+            "invite_form": forms_.get("invite_form") or InviteForm(organizations=others),
+        }
+        suggestion = suggest_category(organization=org, text=case.description)
+        if suggestion is not None:
+            category, confidence, source = suggestion
+            context["suggestion"] = {
+                "category": category,
+                "percent": round(confidence * 100),
+                "source": source,
+                "differs": category.pk != case.category_id,
+            }
+    if actor.has_perm(org, Perm.CASE_WORK):
+        context["duplicate_form"] = forms_.get("duplicate_form") or DuplicateForm()
+    return context
+
+
 def _case_context(actor: Actor, membership: Membership, case: Case, **forms_) -> dict:
     org = membership.organization
     detail = case_detail(actor=actor, case=case)
     statuses = selectors.staff_statuses(org)
     staff = selectors.assignable_staff(actor=actor, case_or_org=case, department_id=case.department_id)
     return {
+        **_routing_forms(actor, org, case, forms_),
         "detail": detail,
         "case": case,
         "overdue": case.is_overdue(),
@@ -263,6 +316,122 @@ def case_note(request: HttpRequest, actor: Actor, membership: Membership, code: 
         )
 
     return _case_action(request, actor, membership, code, "note_form", form, do)
+
+
+@staff_view
+@require_POST
+def case_category(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
+    org = membership.organization
+    form = CategoryForm(
+        request.POST,
+        categories=case_categories_of(actor=actor, organization=org),
+        departments=Department.objects.filter(organization=org),
+    )
+
+    def do(case, data):
+        category = case_categories_of(actor=actor, organization=org).get(code=data["category"])
+        department = (
+            Department.objects.get(organization=org, code=data["department"]) if data["department"] else None
+        )
+        cases.case_change_category(actor=actor, case=case, category=category, department=department)
+
+    return _case_action(request, actor, membership, code, "category_form", form, do)
+
+
+@staff_view
+@require_POST
+def case_forward(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
+    others = _other_organizations(membership.organization)
+    form = ForwardForm(request.POST, organizations=others)
+
+    def do(case, data):
+        target = next(o for o in others if o.slug == data["organization"])
+        cases.case_forward(actor=actor, case=case, to_organization=target, reason=data["reason"])
+
+    return _case_action(request, actor, membership, code, "forward_form", form, do)
+
+
+@staff_view
+@require_POST
+def case_invite(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
+    others = _other_organizations(membership.organization)
+    form = InviteForm(request.POST, organizations=others)
+
+    def do(case, data):
+        target = next(o for o in others if o.slug == data["organization"])
+        cases.case_invite(actor=actor, case=case, organization=target, message=data["message"])
+
+    return _case_action(request, actor, membership, code, "invite_form", form, do)
+
+
+@staff_view
+@require_POST
+def case_duplicate(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
+    form = DuplicateForm(request.POST)
+
+    def do(case, data):
+        try:
+            original = get_case_for(actor=actor, tracking_code=data["original"])
+        except (NotFound, InvalidInput, AccessDenied) as e:
+            raise InvalidInput.for_field(
+                "original", _("No case %(code)s here.") % {"code": data["original"]}
+            ) from e
+        cases.case_mark_duplicate(actor=actor, case=case, original=original, message=data["message"])
+
+    return _case_action(request, actor, membership, code, "duplicate_form", form, do)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
+    """A case filed for a citizen who called or walked in (or one staff found themselves)."""
+    org = membership.organization
+    if not actor.has_perm(org, Perm.CASE_CREATE):
+        return _forbidden(request)
+    categories = list(case_categories_of(actor=actor, organization=org))
+    form = StaffCaseForm(request.POST or None, request.FILES or None, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            location = None
+            if data["lat"] is not None:
+                location = point_from(lat=data["lat"], lon=data["lon"])
+                covering = locate_organization(location).organization
+                if covering.pk != org.pk:
+                    raise InvalidInput.for_field(
+                        "lat",
+                        _(
+                            "This place is in %(org)s, not here: file it there, or file it here and forward it."
+                        )
+                        % {"org": covering.name_th},
+                    )
+            category = next(c for c in categories if c.code == data["category"])
+            case, _created = cases.case_create(
+                actor=actor,
+                organization=org,
+                category=category,
+                channel=data["channel"],
+                description=data["description"],
+                location=location,
+                address=data["address"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                photos=data["photos"],
+                idempotency_key=f"staff:{data['idempotency_key']}",
+            )
+        except ReportOutsideArea as e:
+            form.add_error("lat", e.detail)
+        except MuangError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Case %(code)s filed.") % {"code": case.tracking_code})
+            return redirect("reports:staff-case", code=case.tracking_code)
+    return render(
+        request,
+        "reports/staff_case_new.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @staff_view
