@@ -32,6 +32,16 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
+def phone_field() -> forms.RegexField:
+    return forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9 -]{9,20}$",
+        max_length=40,
+        required=False,
+        error_messages={"invalid": _("A phone number is 9 to 20 digits.")},
+    )
+
+
 class ReportForm(forms.Form):
     """The citizen's report. Where and which category are checked against the organisation in the view."""
 
@@ -43,13 +53,7 @@ class ReportForm(forms.Form):
     )
     photos = MultiplePhotoField(label=_("Photos (up to 5)"))
     contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    contact_phone = forms.RegexField(
-        label=_("Phone"),
-        regex=r"^\+?[0-9 -]{9,20}$",
-        max_length=40,
-        required=False,
-        error_messages={"invalid": _("A phone number is 9 to 20 digits.")},
-    )
+    contact_phone = phone_field()
     contact_email = forms.EmailField(label=_("Email"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=16)
 
@@ -222,13 +226,7 @@ class StaffCaseForm(forms.Form):
     lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
     address = forms.CharField(label=_("Place (address or landmark)"), max_length=300, required=False)
     contact_name = forms.CharField(label=_("Citizen's name"), max_length=200, required=False)
-    contact_phone = forms.RegexField(
-        label=_("Phone"),
-        regex=r"^\+?[0-9 -]{9,20}$",
-        max_length=40,
-        required=False,
-        error_messages={"invalid": _("A phone number is 9 to 20 digits.")},
-    )
+    contact_phone = phone_field()
     photos = MultiplePhotoField(label=_("Photos (up to 5)"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=16)
 

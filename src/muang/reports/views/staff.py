@@ -338,30 +338,33 @@ def case_category(request: HttpRequest, actor: Actor, membership: Membership, co
     return _case_action(request, actor, membership, code, "category_form", form, do)
 
 
+def _to_other_organization(request, actor, membership, code, form_name, form_class, do) -> HttpResponse:
+    """A routing action towards another organisation (forward, invite), chosen among those that take cases."""
+    others = _other_organizations(membership.organization)
+    form = form_class(request.POST, organizations=others)
+
+    def with_target(case, data):
+        do(case, next(o for o in others if o.slug == data["organization"]), data)
+
+    return _case_action(request, actor, membership, code, form_name, form, with_target)
+
+
 @staff_view
 @require_POST
 def case_forward(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
-    others = _other_organizations(membership.organization)
-    form = ForwardForm(request.POST, organizations=others)
-
-    def do(case, data):
-        target = next(o for o in others if o.slug == data["organization"])
+    def do(case, target, data):
         cases.case_forward(actor=actor, case=case, to_organization=target, reason=data["reason"])
 
-    return _case_action(request, actor, membership, code, "forward_form", form, do)
+    return _to_other_organization(request, actor, membership, code, "forward_form", ForwardForm, do)
 
 
 @staff_view
 @require_POST
 def case_invite(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
-    others = _other_organizations(membership.organization)
-    form = InviteForm(request.POST, organizations=others)
-
-    def do(case, data):
-        target = next(o for o in others if o.slug == data["organization"])
+    def do(case, target, data):
         cases.case_invite(actor=actor, case=case, organization=target, message=data["message"])
 
-    return _case_action(request, actor, membership, code, "invite_form", form, do)
+    return _to_other_organization(request, actor, membership, code, "invite_form", InviteForm, do)
 
 
 @staff_view
