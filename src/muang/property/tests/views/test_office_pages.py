@@ -296,3 +296,31 @@ def test_exports(org, admin, owner, django_capture_on_commit_callbacks):
     parcels = admin.get("/tax/exports/parcels.geojson")
     assert json.loads(b"".join(parcels.streaming_content))["type"] == "FeatureCollection"
     assert Client().get("/tax/exports/registry.xlsx").status_code == 302
+
+
+def test_list_pages_do_not_query_per_row(org, admin, tax_year, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_taxpayers(n):
+        for _ in range(n):
+            o = OwnerFactory(organization=org)
+            p = ParcelFactory(organization=org, use="other", share_residential=0, share_other=100)
+            LandPrice.objects.create(
+                organization=org, tax_year=tax_year, key=p.code, price_per_square_wah=1000
+            )
+            Ownership.objects.create(organization=org, owner=o, parcel=p, valid_from=dt.date(2020, 1, 1))
+
+    counts = []
+    for n in (2, 8):
+        add_taxpayers(n)
+        run_via_page(admin, django_capture_on_commit_callbacks)
+        for path in (
+            f"/tax/assessment/taxpayers/?year={YEAR}",
+            f"/tax/?year={YEAR}",
+            f"/tax/assessment/?year={YEAR}",
+        ):
+            with CaptureQueriesContext(connection) as ctx:
+                assert admin.get(path).status_code == 200
+            counts.append((path, len(ctx.captured_queries)))
+    assert counts[:3] == [(p, c) for p, c in counts[3:]], counts
