@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -222,12 +221,12 @@ def _audit_summary(
 # --- land and building tax -----------------------------------------------------------------------------------
 
 
-def _holdings(organization: Organization, owner_ids: Iterable[int], day: dt.date) -> dict[int, dict]:
+def _holdings(organization: Organization, day: dt.date) -> dict[int, dict]:
     """Per owner, what the sheet labels point at: parcel code → id, (parcel code, number) → building id,
     'condominium unit' label → [unit ids]. From the ownerships on 1 January, as the run read them."""
     holdings: dict[int, dict] = defaultdict(lambda: {"P": {}, "S": {}, "C": defaultdict(list)})
     rows = (
-        Ownership.objects.filter(organization=organization, owner_id__in=list(owner_ids), valid_from__lte=day)
+        Ownership.objects.filter(organization=organization, valid_from__lte=day)
         .exclude(valid_to__lte=day)
         .values_list(
             "owner_id",
@@ -329,14 +328,14 @@ def assessment_bills_issue(
     if len(instalment_dates) != 3 or instalment_dates[0] != due:
         instalment_dates = []  # a chosen due date: billing spaces the instalments a month apart
 
-    assessments = list(
+    assessments = (
         Assessment.objects.filter(organization=organization, run=run)
         .select_related("owner")
         .order_by("owner_id")
+        .iterator(chunk_size=2000)
     )
     summary = BillingSummary(kind=BillKind.LAND_BUILDING_TAX, year=run.year)
-    owners_with_tax = [a.owner_id for a in assessments if a.total_tax > 0]
-    holdings = _holdings(organization, owners_with_tax, dt.date(run.year, 1, 1))
+    holdings = _holdings(organization, dt.date(run.year, 1, 1))
     wanted: dict[str, _Wanted] = {}
     with translation.override(settings.LANGUAGE_CODE):  # the notice is a Thai document
         for a in assessments:

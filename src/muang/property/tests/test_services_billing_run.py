@@ -107,6 +107,7 @@ def test_one_bill_per_taxpayer_with_the_convention(org, admin, world):
     line = rich.lines.get()
     assert line.source_ref == f"property:parcel:{world['parcel'].pk}"
     assert world["parcel"].code in line.description and line.amount == rich.amount
+    assert line.description.endswith(" 1")  # the building held with the land is named on the parcel's line
     # the tax year's calendar: due at the end of April, three instalments April/May/June
     assert rich.due_date == dt.date(2026, 4, 30) and rich.has_instalments
     assert [i.due_date for i in rich.instalments.all()] == [
