@@ -21,7 +21,7 @@ from muang.core.models import Membership
 from muang.core.permissions import Perm
 from muang.property import selectors_assessment, selectors_office
 from muang.property.forms_office import BillsIssueForm, SignboardBillsForm
-from muang.property.models import AssessmentRun, TaxYear
+from muang.property.models import AssessmentRun, Construction, TaxYear
 from muang.property.services import assessment, assessment_exports, billing_run, exports
 
 from .office_access import add_service_errors, chosen_year, office_view
@@ -198,8 +198,21 @@ def taxpayers(request: HttpRequest, actor: Actor, membership: Membership) -> Htt
     )
 
 
+def tax_class_labels() -> dict[str, str]:
+    return {
+        "agricultural": _("Agricultural"),
+        "residence_main_home": _("Residence: main home of an owner in the house registration (s.41)"),
+        "residence_building_only": _("Residence: building only, owner in the house registration (s.41)"),
+        "residence_other": _("Other residential"),
+        "other": _("Other use"),
+        "vacant": _("Vacant or unused"),
+    }
+
+
 def _sheet_view(sheet: dict) -> dict:
-    """The JSON sheet with its figures as Decimals, for the template's baht filter."""
+    """The JSON sheet with its figures as Decimals, for the template's baht filter, and labels in words."""
+    labels = tax_class_labels()
+    constructions = dict(Construction.choices)
 
     def dec(v):
         return None if v is None else Decimal(v)
@@ -211,6 +224,7 @@ def _sheet_view(sheet: dict) -> dict:
             classes.append(
                 {
                     **c,
+                    "label": labels.get(c.get("class"), c.get("class")),
                     "slices": [
                         {
                             "lower": dec(s[0]),
@@ -223,7 +237,11 @@ def _sheet_view(sheet: dict) -> dict:
                     ],
                 }
             )
-        props.append({**p, "classes": classes})
+        items = [
+            {**i, "construction": constructions.get(i.get("construction"), i.get("construction"))}
+            for i in p.get("items", [])
+        ]
+        props.append({**p, "items": items, "classes": classes})
     farmer = sheet.get("farmer")
     if farmer:
         c = farmer["assessment"]

@@ -86,9 +86,13 @@ def _year_context(request, actor, membership, tax_year, **forms) -> dict:
         qs = selectors.land_prices_of(actor=actor, tax_year=tax_year, key_prefix=q.upper())
     page = Paginator(qs, PRICES_PAGE_SIZE).get_page(request.GET.get("page"))
     can_edit = actor.has_perm(org, Perm.VALUATION_EDIT)
-    schedules = []
-    for tax_class, brackets in (tax_year.rate_schedules or {}).items():
-        schedules.append({"tax_class": tax_class, "brackets": brackets})
+    from .office import tax_class_labels
+
+    labels = tax_class_labels()
+    schedules = [
+        {"tax_class": labels.get(tax_class, tax_class), "brackets": brackets}
+        for tax_class, brackets in (tax_year.rate_schedules or {}).items()
+    ]
     context = {
         "tax_year": tax_year,
         "table": table,

@@ -168,6 +168,7 @@ def test_taxpayers_search_and_the_sheet(org, admin, owner, django_capture_on_com
     sheet = admin.get(f"/tax/assessment/taxpayers/{owner.pk}/?year={YEAR}").content.decode()
     assert 'data-testid="sheet-total">190,000.00<' in sheet
     assert "0.3" in sheet and "0.4" in sheet  # the two bracket slices of commercial land
+    assert "Other use" in sheet
 
 
 def test_signboard_bills_from_the_page(org, admin, owner, tax_year):
