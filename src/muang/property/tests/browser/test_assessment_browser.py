@@ -12,6 +12,7 @@ from muang.conftest import load_area_slice
 from muang.core.models import Role
 from muang.core.tests.factories import PASSWORD, member
 from muang.property.models import AssessmentRun, LandPrice, Ownership, TaxYear
+from muang.property.services.assessment import assessment_run_execute
 from muang.property.tests.factories import OwnerFactory, ParcelFactory, tax_year_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,6 +50,19 @@ def test_officer_runs_the_assessment_and_issues_the_bills(live_server, in_chromi
         assert "7,200.00" in summary.inner_text()  # 1,200 + 2,400 + 3,600 baht of other-use land
         page.screenshot(path=tmp_path / "bills.png", full_page=True)
 
+        # A run queued for the worker: the page polls its progress until the worker has finished it.
+        queued = AssessmentRun.objects.create(
+            organization=org, tax_year=tax_year, year=YEAR, started_by=user, started_by_label=user.username
+        )
+        page.goto(f"{live_server.url}/tax/assessment/?year={YEAR}")
+        page.wait_for_selector("[data-testid=run-progress][data-status=queued]")
+        assert page.locator("[data-testid=start-run]").is_disabled()
+        assessment_run_execute(run_id=queued.pk)  # what the db_worker does
+        page.wait_for_selector(
+            f"[data-testid=run-progress][data-status=done] >> text={queued.pk}", timeout=15_000
+        )
+        assert page.locator("[data-testid=start-run]").is_enabled()  # the page reloaded once the run was done
+
     in_chromium(steps)
-    assert AssessmentRun.objects.get(organization=org).status == AssessmentRun.Status.DONE
+    assert set(AssessmentRun.objects.filter(organization=org).values_list("status", flat=True)) == {"done"}
     assert Bill.objects.filter(organization=org, source_ref__startswith="property:owner:").count() == 3
