@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -12,6 +13,7 @@ from muang.core.access import Actor, get_organization_for
 from muang.core.permissions import Perm
 from muang.property import selectors_assessment as selectors
 from muang.property.services import assessment as services
+from muang.property.services import billing_run
 
 router = Router()
 ORG = "/organizations/{slug}"
@@ -54,6 +56,38 @@ class AssessmentOut(Schema):
 
 class AssessmentSheetOut(AssessmentOut):
     sheet: dict
+
+
+class BillsIssueIn(Schema):
+    issued_on: dt.date | None = None  # default: today (Asia/Bangkok)
+    due_date: dt.date | None = None  # default: the tax year's calendar (payment due)
+
+
+class SignboardBillsIssueIn(Schema):
+    issued_on: dt.date | None = None  # default: today; the bills are due 15 days later
+
+
+class BillingConflictOut(Schema):
+    owner_id: int
+    payer_name: str
+    bill_id: int
+    bill_number: str
+    status: str
+    billed: Decimal
+    paid: Decimal
+    assessed: Decimal
+
+
+class BillingSummaryOut(Schema):
+    kind: str
+    year: int
+    issued: int
+    unchanged: int
+    reissued: int
+    cancelled: int
+    skipped_zero: int
+    issued_total: Decimal
+    conflicts: list[BillingConflictOut]
 
 
 def actor(request: HttpRequest) -> Actor:
@@ -103,3 +137,27 @@ def assessments_get(request: HttpRequest, slug: str, year: int, owner_id: int):
     a = actor(request)
     organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
     return selectors.get_assessment_for(actor=a, organization=organization, year=year, owner_id=owner_id)
+
+
+@router.post(f"{ORG}/assessment-runs/{{run_id}}/bills", response=BillingSummaryOut, tags=TAGS)
+def assessment_run_bills_issue(request: HttpRequest, slug: str, run_id: int, payload: BillsIssueIn):
+    """Issue the land-and-building tax bills (ภ.ด.ส.6) of a finished run: one per taxpayer with tax due.
+
+    Again after a re-run: equal amounts are left alone, changed unpaid bills are cancelled and re-issued,
+    changed bills with payments are listed as conflicts (409 while the run is not the finished one in force)."""
+    a = actor(request)
+    organization = get_organization_for(a, slug)
+    run = selectors.get_assessment_run_for(actor=a, organization=organization, run_id=run_id)
+    return billing_run.assessment_bills_issue(
+        actor=a, run=run, issued_on=payload.issued_on or timezone.localdate(), due_date=payload.due_date
+    )
+
+
+@router.post(f"{ORG}/tax-years/{{year}}/signboard-bills", response=BillingSummaryOut, tags=TAGS)
+def signboard_bills_issue(request: HttpRequest, slug: str, year: int, payload: SignboardBillsIssueIn):
+    """Issue the signboard tax bills (ภ.ป.3) of the year: one per owner, one line per sign."""
+    a = actor(request)
+    organization = get_organization_for(a, slug)
+    return billing_run.signboard_bills_issue(
+        actor=a, organization=organization, year=year, issued_on=payload.issued_on or timezone.localdate()
+    )

@@ -1,7 +1,8 @@
 """Every assessment endpoint × every kind of caller (see muang.testing.authz).
 
 Reads need `property.view` (officers and system administrators); starting a run needs `valuation.edit`
-(system administrators). API tokens get neither (no token scope covers the tax registry).
+(system administrators); issuing bills needs billing's `bill.issue` (system administrators here).
+API tokens get none (no token scope covers the tax registry).
 """
 
 import datetime as dt
@@ -10,10 +11,12 @@ from decimal import Decimal
 
 import pytest
 
+from muang.billing.models import Bill, BillingProfile
+from muang.billing.tests.factories import BILLER_ID
 from muang.core.access import SYSTEM
 from muang.property.models import AssessmentRun, LandPrice, Ownership, TaxYear
 from muang.property.services.assessment import assessment_run_start
-from muang.property.tests.factories import OwnerFactory, ParcelFactory, tax_year_fields
+from muang.property.tests.factories import OwnerFactory, ParcelFactory, SignboardFactory, tax_year_fields
 from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
 
 STAFF = frozenset({"officer", "privileged"})
@@ -26,10 +29,14 @@ class Endpoint:
     method: str
     path: str
     allowed: frozenset[str]
+    creates_run: bool = False
+    creates_bills: bool = False
 
 
 ENDPOINTS = [
-    Endpoint("POST", f"{ORG}/tax-years/2025/assessment-runs", EDITORS),
+    Endpoint("POST", f"{ORG}/tax-years/2025/assessment-runs", EDITORS, creates_run=True),
+    Endpoint("POST", f"{ORG}/assessment-runs/{{run}}/bills", EDITORS, creates_bills=True),
+    Endpoint("POST", f"{ORG}/tax-years/2025/signboard-bills", EDITORS, creates_bills=True),
     Endpoint("GET", f"{ORG}/tax-years/2025/assessment-runs", STAFF),
     Endpoint("GET", f"{ORG}/assessment-runs/{{run}}", STAFF),
     Endpoint("GET", f"{ORG}/tax-years/2025/assessments", STAFF),
@@ -48,6 +55,8 @@ def fixtures(areas, django_capture_on_commit_callbacks):
         organization=org, tax_year=tax_year, key=parcel.code, price_per_square_wah=Decimal(150000)
     )
     Ownership.objects.create(organization=org, owner=owner, parcel=parcel, valid_from=dt.date(2020, 1, 1))
+    SignboardFactory(owner=owner, installed_on=dt.date(2020, 1, 1))
+    BillingProfile.objects.create(organization=org, biller_id=BILLER_ID)
     with django_capture_on_commit_callbacks(execute=True):
         run = assessment_run_start(actor=SYSTEM, organization=org, year=2025)
     run.refresh_from_db()
@@ -61,12 +70,13 @@ def fixtures(areas, django_capture_on_commit_callbacks):
 def test_endpoint_authorization(fixtures, endpoint: Endpoint, principal: str):
     world, ids = fixtures
     runs_before = AssessmentRun.objects.count()
-    response = world.call(principal, endpoint.method, endpoint.path.format(**ids))
     writes = endpoint.method != "GET"
+    body = {"issued_on": "2025-02-10"} if endpoint.creates_bills else None
+    response = world.call(principal, endpoint.method, endpoint.path.format(**ids), body)
     assert_matrix_cell(world, principal, endpoint.allowed, response, writes=writes)
-    if writes:
-        expected = runs_before + (1 if principal in endpoint.allowed else 0)
-        assert AssessmentRun.objects.count() == expected
+    allowed = principal in endpoint.allowed
+    assert AssessmentRun.objects.count() == runs_before + (1 if allowed and endpoint.creates_run else 0)
+    assert Bill.objects.exists() == (allowed and endpoint.creates_bills)
 
 
 @pytest.mark.django_db
@@ -92,6 +102,50 @@ def test_a_second_run_while_one_is_queued_is_409(fixtures):
     response = world.call("privileged", "POST", f"{ORG}/tax-years/2025/assessment-runs".format(**ids))
     assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.django_db
+def test_issuing_bills_over_http_and_its_errors(fixtures):
+    world, ids = fixtures
+    path = f"{ORG}/assessment-runs/{{run}}/bills".format(**ids)
+    response = world.call("privileged", "POST", path, {"issued_on": "2025-02-10"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["issued"], body["unchanged"], body["conflicts"]) == (1, 0, [])
+    assert Decimal(body["issued_total"]) == Decimal("190000.00")
+    bill = Bill.objects.get(organization=world.org)
+    assert bill.source_ref == f"property:owner:{ids['owner']}" and bill.due_date == dt.date(2025, 4, 30)
+    again = world.call("privileged", "POST", path, {"issued_on": "2025-02-10"}).json()
+    assert (again["issued"], again["unchanged"]) == (0, 1)
+    late = world.call("privileged", "POST", path, {"issued_on": "2025-05-10", "due_date": "2025-05-01"})
+    assert late.status_code == 422 and late["Content-Type"] == "application/problem+json"
+    # another organisation's run id through this organisation: 404, not someone else's run
+    other_run = AssessmentRun.objects.create(
+        organization=world.other_org,
+        tax_year=TaxYear.objects.create(organization=world.other_org, year=2025, **tax_year_fields(2025)),
+        year=2025,
+        status=AssessmentRun.Status.DONE,
+        started_by_label="x",
+    )
+    crossing = world.call(
+        "privileged",
+        "POST",
+        f"/api/v1/organizations/{world.org.slug}/assessment-runs/{other_run.pk}/bills",
+        {},
+    )
+    assert crossing.status_code == 404 and crossing["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.django_db
+def test_bills_from_a_run_still_queued_is_409(fixtures):
+    world, ids = fixtures
+    org = world.org
+    queued = AssessmentRun.objects.create(
+        organization=org, tax_year=TaxYear.objects.get(organization=org), year=2025, started_by_label="x"
+    )
+    response = world.call("privileged", "POST", f"{ORG}/assessment-runs/{queued.pk}/bills".format(**ids), {})
+    assert response.status_code == 409 and response.json()["detail"]
+    assert not Bill.objects.exists()
 
 
 def test_every_assessment_operation_is_in_the_matrix():
