@@ -254,3 +254,28 @@ def test_batch_notices_are_capped_with_a_clear_message(org, cashier, login, monk
     assert response.status_code == 302 and response.url == "/billing/bills/?year=2026"
     assert "The filters select 3 bills; at most 2 notices" in client.get(response.url).content.decode()
     assert MAX_BATCH_NOTICES >= 100
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_pages_do_not_query_per_row(org, head, login):
+    """The templates get prepared data: more payments or bills, the same number of queries."""
+    bill = issue(org, "1000.00", due_date=dt.date(2026, 12, 31))
+    payment_record(actor=SYSTEM, bill=bill, amount=D("10.00"), channel="cash", paid_on=dt.date(2026, 4, 1))
+    client = login(head)
+    url = f"/billing/bills/{bill.number}/"
+    few_payments, few_bills = _queries(client, url), _queries(client, "/billing/bills/")
+    for day in range(2, 6):
+        payment_record(
+            actor=SYSTEM, bill=bill, amount=D("10.00"), channel="cash", paid_on=dt.date(2026, 4, day)
+        )
+        issue(org, "10.00", instalments=False)
+    assert _queries(client, url) == few_payments
+    assert _queries(client, "/billing/bills/") == few_bills
