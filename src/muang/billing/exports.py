@@ -98,7 +98,7 @@ def arrears_xlsx(report: ArrearsReport) -> bytes:
                    _("Surcharge"), _("Total")])  # fmt: skip
     for g in report.groups:
         groups.append(
-            [_kind_label(g.kind), g.year + BUDDHIST_ERA_OFFSET, g.count]
+            [g.kind_label, g.year + BUDDHIST_ERA_OFFSET, g.count]
             + [_money_cell(groups, v) for v in (g.principal, g.penalty, g.surcharge, g.total)]
         )
     out = io.BytesIO()

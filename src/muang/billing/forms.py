@@ -155,6 +155,15 @@ class ResolveForm(forms.Form):
     bill_number = forms.CharField(label=_("Bill number"), max_length=20, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, hint in (
+            ("bill_number", _("Bill number, if not the line's own")),
+            ("note", _("Note (required to reject)")),
+        ):
+            self.fields[name].widget.attrs.update(placeholder=hint, **{"aria-label": hint})
+        self.fields["action"].widget.attrs["aria-label"] = _("Action")
+
 
 class ArrearsFilterForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput())

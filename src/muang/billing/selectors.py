@@ -19,6 +19,7 @@ from muang.billing.models import (
     BankStatementImport,
     BankStatementLine,
     Bill,
+    BillKind,
     BillLine,
     BillStatus,
     Instalment,
@@ -188,6 +189,10 @@ class ArrearsGroup:
     surcharge: Decimal
     total: Decimal
 
+    @property
+    def kind_label(self) -> str:
+        return str(BillKind(self.kind).label) if self.kind in BillKind.values else self.kind
+
 
 @dataclass(frozen=True)
 class ArrearsReport:
@@ -237,15 +242,11 @@ def arrears_report(
     as_of: dt.date | None = None,
     kind: str | None = None,
     year: int | None = None,
-    numbers: list[str] | None = None,
 ) -> ArrearsReport:
     """Every open bill with an instalment overdue on ``as_of``, with its penalty and surcharge that day,
-    oldest first (what goes to warning letters in May and to the Land Office in June). ``numbers`` narrows
-    it to those bills (e.g. the ones ticked for warning letters)."""
+    oldest first (what goes to warning letters in May and to the Land Office in June)."""
     as_of = as_of or timezone.localdate()
     bills = bills_of(actor=actor, organization=organization, kind=kind, year=year, overdue_on=as_of)
-    if numbers is not None:
-        bills = bills.filter(number__in=numbers)
     rows = []
     for bill in bills.prefetch_related("instalments", "warning_letters"):
         due = amount_due_of(bill, as_of)
