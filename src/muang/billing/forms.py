@@ -84,6 +84,24 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why is the bill cancelled?"), max_length=300)
 
 
+class NotifiedForm(forms.Form):
+    notified_on = forms.DateField(label=_("Notice received by the payer on"), widget=DateInput())
+
+
+class ExtendForm(forms.Form):
+    extension_until = forms.DateField(label=_("Extend the time to pay until"), widget=DateInput())
+
+
+class LetterReceivedForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    deadline = forms.DateField(
+        label=_("Pay by"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the profile's number of days after delivery."),
+    )
+
+
 class ObjectionForm(forms.Form):
     filed_on = forms.DateField(label=_("Filed on"), widget=DateInput())
     reason = forms.CharField(

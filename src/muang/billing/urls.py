@@ -13,6 +13,8 @@ urlpatterns = [
     path("bills/<str:number>/notice.pdf", bills.bill_notice_pdf, name="notice"),
     path("bills/<str:number>/pay", bills.bill_pay, name="pay"),
     path("bills/<str:number>/cancel", bills.bill_cancel, name="cancel"),
+    path("bills/<str:number>/notified", bills.bill_notified, name="notified"),
+    path("bills/<str:number>/extend", bills.bill_extend, name="extend"),
     path("bills/<str:number>/objections", bills.objection_file, name="objection"),
     path("bills/<str:number>/objections/<int:objection_id>/decide", bills.objection_decide, name="decide"),
     path("bills/<str:number>/refunds", bills.refund_record, name="refund"),
@@ -27,4 +29,5 @@ urlpatterns = [
     path("arrears/letters", arrears.letters_issue, name="letters-issue"),
     path("letters/", arrears.letters_page, name="letters"),
     path("letters/letters.pdf", arrears.letters_pdf, name="letters-pdf"),
+    path("letters/<int:letter_id>/received", arrears.letter_received, name="letter-received"),
 ]

@@ -24,7 +24,7 @@ from muang.core.permissions import Perm
 from muang.core.workspace import active_membership, actor_from_request
 
 # Service field names that a form names differently.
-FIELD_ALIASES = {"receipt_number": "receipt", "payment": "receipt", "extension_until": None}
+FIELD_ALIASES = {"receipt_number": "receipt", "payment": "receipt"}
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:

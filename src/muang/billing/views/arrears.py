@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from muang.billing import exports, selectors
-from muang.billing.forms import ArrearsFilterForm
+from muang.billing.forms import ArrearsFilterForm, LetterReceivedForm
 from muang.billing.services import letters as letter_services
 from muang.core.access import Actor
-from muang.core.errors import InvalidInput
+from muang.core.errors import InvalidInput, MuangError, NotFound
 from muang.core.models import Membership
 
-from . import billing_view, perms_of
+from . import add_service_errors, billing_view, perms_of
 from .bills import pdf_response
 
 ROWS_SHOWN = 500
@@ -155,18 +155,67 @@ def letters_page(request: HttpRequest, actor: Actor, membership: Membership) -> 
     except InvalidInput as e:
         messages.error(request, e.detail)
         return redirect("billing:letters")
+    return _letters(request, actor, membership, ids)
+
+
+def _letters(request, actor: Actor, membership: Membership, ids, failed=None, status: int = 200):
     qs = selectors.warning_letters_of(actor=actor, organization=membership.organization, ids=ids)
     page = Paginator(qs, LETTERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    failed_id, failed_form = failed or (None, None)
+    rows = [
+        (w, _bind_to(failed_form if w.pk == failed_id else LetterReceivedForm(prefix=f"w{w.pk}"), w.pk))
+        for w in page.object_list
+    ]
     return render(
         request,
         "billing/web/letters.html",
         {
             "page": page,
+            "rows": rows,
             "ids": request.GET.get("ids", ""),
             "organization": membership.organization,
             **perms_of(actor, membership),
         },
+        status=status,
     )
+
+
+def _bind_to(form: LetterReceivedForm, letter_id: int) -> LetterReceivedForm:
+    """The fields sit in the letters table (inside the download form) but submit with their own small form."""
+    for field in form.fields.values():
+        field.widget.attrs["form"] = f"received-{letter_id}"
+    return form
+
+
+@billing_view
+@require_POST
+def letter_received(
+    request: HttpRequest, actor: Actor, membership: Membership, letter_id: int
+) -> HttpResponse:
+    """Record a letter's delivery: from then on, the s.69 penalty is 20% within its deadline, 40% after."""
+    letter = (
+        selectors.warning_letters_of(actor=actor, organization=membership.organization, ids=[letter_id])
+        .select_related("organization")
+        .first()
+    )
+    if letter is None:
+        raise NotFound(_("No such warning letter."))
+    form = LetterReceivedForm(request.POST, prefix=f"w{letter_id}")
+    if form.is_valid():
+        try:
+            letter_services.warning_letter_received(
+                actor=actor,
+                letter=letter,
+                received_on=form.cleaned_data["received_on"],
+                deadline=form.cleaned_data["deadline"],
+            )
+        except MuangError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("The letter's delivery is recorded."))
+            nxt = request.POST.get("next", "")
+            return redirect(nxt if nxt.startswith("/billing/letters/") else reverse("billing:letters"))
+    return _letters(request, actor, membership, None, failed=(letter_id, form), status=422)
 
 
 @billing_view

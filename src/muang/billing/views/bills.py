@@ -18,6 +18,8 @@ from muang.billing.forms import (
     BillFilterForm,
     CancelForm,
     DecisionForm,
+    ExtendForm,
+    NotifiedForm,
     ObjectionForm,
     PaymentForm,
     RefundForm,
@@ -154,6 +156,10 @@ def _bill_context(request: HttpRequest, actor: Actor, membership: Membership, bi
         "is_open": bill.status in selectors.OPEN_STATUSES,
         "payment_form": payment_form,
         "cancel_form": forms_.get("cancel_form") or CancelForm(),
+        "notified_form": forms_.get("notified_form")
+        or NotifiedForm(initial={"notified_on": bill.notified_on}),
+        "extend_form": forms_.get("extend_form")
+        or ExtendForm(initial={"extension_until": bill.extension_until}),
         "objection_form": forms_.get("objection_form") or ObjectionForm(),
         "decision_form": forms_.get("decision_form") or DecisionForm(),
         "decision_for": forms_.get("decision_for"),
@@ -238,6 +244,36 @@ def bill_cancel(request: HttpRequest, actor: Actor, membership: Membership, numb
 
     return _bill_action(
         request, actor, membership, number, "cancel_form", CancelForm(request.POST), do, success=success
+    )
+
+
+@billing_view
+@require_POST
+def bill_notified(request: HttpRequest, actor: Actor, membership: Membership, number: str) -> HttpResponse:
+    def do(bill, data):
+        return bill_services.bill_mark_notified(actor=actor, bill=bill, notified_on=data["notified_on"])
+
+    def success(bill):
+        messages.success(request, _("The notice's delivery is recorded."))
+        return redirect("billing:bill", number=number)
+
+    return _bill_action(
+        request, actor, membership, number, "notified_form", NotifiedForm(request.POST), do, success=success
+    )
+
+
+@billing_view
+@require_POST
+def bill_extend(request: HttpRequest, actor: Actor, membership: Membership, number: str) -> HttpResponse:
+    def do(bill, data):
+        return bill_services.bill_extend(actor=actor, bill=bill, until=data["extension_until"])
+
+    def success(bill):
+        messages.success(request, _("The time to pay is extended."))
+        return redirect("billing:bill", number=number)
+
+    return _bill_action(
+        request, actor, membership, number, "extend_form", ExtendForm(request.POST), do, success=success
     )
 
 

@@ -4,6 +4,7 @@ the bill shows paid: with a real browser, on a phone-sized screen, in Thai."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from muang.billing.models import Bill, BillStatus, Receipt
 from muang.billing.selectors import amount_due_of
@@ -41,6 +42,9 @@ def _walk(page, url: str, user, bill: Bill, tmp_path) -> None:
     page.click(f'a[href="/billing/bills/{bill.number}/"]')
     page.wait_for_selector("#payment-form")
     assert "31 ธ.ค. 2569" in page.locator("h1 + .grid").inner_text()  # the due date, in the Buddhist Era
+    # the date picker speaks C.E.; the day it holds is repeated in the Buddhist Era beside it
+    today = timezone.localdate()
+    assert page.locator("#id_paid_on + .be-date").inner_text().endswith(str(today.year + 543))
 
     # Too much first: the form says so and nothing is recorded.
     due = amount_due_of(bill)

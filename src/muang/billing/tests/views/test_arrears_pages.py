@@ -130,3 +130,28 @@ def test_letters_need_a_choice(org, head, login, bills):
     assert "Choose the letters to print." in client.get(response.url).content.decode()
     response = client.get("/billing/letters/letters.pdf", {"ids": "1,x"})
     assert response.status_code == 302
+
+
+def test_recording_a_letters_delivery_steps_up_the_penalty(org, head, login, bills):
+    client = login(head)
+    client.post("/billing/arrears/letters", {"bills": [bills["land"].number]})
+    letter = WarningLetter.objects.get()
+    page = client.get("/billing/letters/").content.decode()
+    assert f'action="/billing/letters/{letter.pk}/received"' in page
+    response = client.post(
+        f"/billing/letters/{letter.pk}/received", {f"w{letter.pk}-received_on": "2020-01-01"}
+    )
+    assert response.status_code == 422 and "Between the issue date and today." in response.content.decode()
+    letter.issued_on = dt.date(2026, 5, 10)  # as if sent in May
+    letter.save(update_fields=["issued_on"])
+    response = client.post(
+        f"/billing/letters/{letter.pk}/received",
+        {f"w{letter.pk}-received_on": "2026-05-12", "next": "https://elsewhere.example/"},
+    )
+    assert response.status_code == 302 and response.url == "/billing/letters/"
+    letter.refresh_from_db()
+    assert letter.received_on == dt.date(2026, 5, 12) and letter.deadline == dt.date(2026, 6, 11)
+    report = arrears_report(actor=SYSTEM, organization=org, as_of=dt.date(2026, 6, 15))
+    row = next(r for r in report.rows if r.bill == bills["land"])
+    assert row.penalty == D("400.00")  # 40%: the letter's deadline has passed
+    assert client.post("/billing/letters/999999/received", {}).status_code == 404

@@ -279,3 +279,42 @@ def test_pages_do_not_query_per_row(org, head, login):
         issue(org, "10.00", instalments=False)
     assert _queries(client, url) == few_payments
     assert _queries(client, "/billing/bills/") == few_bills
+
+
+def test_notice_delivery_and_extension(org, head, login):
+    bill = issue(org, "1000.00")
+    client = login(head)
+    response = client.post(f"/billing/bills/{bill.number}/notified", {"notified_on": "2026-02-01"})
+    assert response.status_code == 422 and "Between the issue date and today." in response.content.decode()
+    assert (
+        client.post(f"/billing/bills/{bill.number}/notified", {"notified_on": "2026-02-20"}).status_code
+        == 302
+    )
+    response = client.post(f"/billing/bills/{bill.number}/extend", {"extension_until": "2026-04-01"})
+    assert (
+        response.status_code == 422 and "An extension ends after the due date." in response.content.decode()
+    )
+    assert (
+        client.post(f"/billing/bills/{bill.number}/extend", {"extension_until": "2026-07-31"}).status_code
+        == 302
+    )
+    bill.refresh_from_db()
+    assert bill.notified_on == dt.date(2026, 2, 20) and bill.extension_until == dt.date(2026, 7, 31)
+    # paid within the extension: no penalty, 0.5% a month
+    due = amount_due_of(bill, dt.date(2026, 6, 15))
+    assert (due.penalty, due.surcharge) == (D("0.00"), D("10.00"))
+    page = client.get(f"/billing/bills/{bill.number}/", {"as_of": "2026-06-15"}).content.decode()
+    assert "1,010.00" in page[page.index('id="due-as-of"') :]
+    # the objection deadline now runs from delivery
+    assert "by 22 Mar 2026" in page
+
+
+def test_cashier_cannot_record_delivery(org, cashier, login):
+    bill = issue(org, "1000.00")
+    assert (
+        login(cashier)
+        .post(f"/billing/bills/{bill.number}/notified", {"notified_on": "2026-02-20"})
+        .status_code
+        == 403
+    )
+    assert Bill.objects.get(pk=bill.pk).notified_on is None

@@ -180,3 +180,27 @@ def test_another_organisations_bill_is_not_found(world):
 def test_the_menu_shows_billing_only_to_those_who_may_read_it(world):
     assert "/billing/bills/" in client_for(world, "cashier").get("/billing/bank/").content.decode()
     assert "/billing/bills/" not in client_for(world, "officer").get("/").content.decode()
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_delivery_extension_and_letter_receipt(world, principal):
+    bill = world["bill"]
+    letter = WarningLetter.objects.create(
+        organization=world["org"], bill=bill, issued_on=dt.date(2026, 5, 10), amount_stated=D("1120.00")
+    )
+    client = client_for(world, principal)
+    client.post(f"/billing/bills/{bill.number}/notified", {"notified_on": "2026-02-20"})
+    client.post(f"/billing/bills/{bill.number}/extend", {"extension_until": "2026-07-31"})
+    response = client.post(
+        f"/billing/letters/{letter.pk}/received", {f"w{letter.pk}-received_on": "2026-05-12"}
+    )
+    allowed = principal in ISSUERS
+    if not allowed and principal != "anonymous":
+        assert response.status_code == (404 if principal == "other_org" else 403)
+    bill.refresh_from_db()
+    letter.refresh_from_db()
+    assert (
+        bill.notified_on is not None,
+        bill.extension_until is not None,
+        letter.received_on is not None,
+    ) == (allowed,) * 3
