@@ -19,6 +19,7 @@ urlpatterns = [
     path("switch-organization/", home.switch_organization_view, name="switch-organization"),
     path("tokens/", home.tokens_view, name="tokens"),
     path("tax/", include("muang.property.urls_office")),
+    path("billing/", include("muang.billing.urls")),
     path("", include("muang.reports.urls")),
     path("", home.home, name="home"),
 ]

@@ -281,6 +281,8 @@ def arrears(
             total=r.total,
             months_late=r.months_late,
             oldest_due_date=r.oldest_due_date,
+            days_overdue=r.days_overdue,
+            status=r.bill.status,
             warning_letters=r.warning_letters,
         )
         for r in report.rows[offset : offset + limit]

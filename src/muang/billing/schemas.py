@@ -219,6 +219,8 @@ class ArrearsRowOut(Schema):
     total: Money
     months_late: int
     oldest_due_date: dt.date
+    days_overdue: int = Field(..., description="Days since the oldest unpaid due date")
+    status: Literal["open", "partly_paid"]
     warning_letters: int
 
 

@@ -6,7 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.gis.db.models import PointField
+from django.contrib.gis.db.models.functions import PointOnSurface
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +19,8 @@ from muang.billing.models import (
     BankStatementImport,
     BankStatementLine,
     Bill,
+    BillKind,
+    BillLine,
     BillStatus,
     Instalment,
     MatchStatus,
@@ -169,12 +174,49 @@ class ArrearsRow:
     months_late: int
     oldest_due_date: dt.date
     warning_letters: int
+    days_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class ArrearsGroup:
+    """The arrears of one kind of charge and year: what the report groups its rows by."""
+
+    kind: str
+    year: int
+    count: int
+    principal: Decimal
+    penalty: Decimal
+    surcharge: Decimal
+    total: Decimal
+
+    @property
+    def kind_label(self) -> str:
+        return str(BillKind(self.kind).label) if self.kind in BillKind.values else self.kind
 
 
 @dataclass(frozen=True)
 class ArrearsReport:
     as_of: dt.date
     rows: list[ArrearsRow]
+
+    @property
+    def groups(self) -> list[ArrearsGroup]:
+        """Totals per kind and year, newest year first."""
+        by_key: dict[tuple[str, int], list[ArrearsRow]] = {}
+        for r in self.rows:
+            by_key.setdefault((r.bill.kind, r.bill.year), []).append(r)
+        return [
+            ArrearsGroup(
+                kind=kind,
+                year=year,
+                count=len(rows),
+                principal=sum((r.principal for r in rows), ZERO),
+                penalty=sum((r.penalty for r in rows), ZERO),
+                surcharge=sum((r.surcharge for r in rows), ZERO),
+                total=sum((r.total for r in rows), ZERO),
+            )
+            for (kind, year), rows in sorted(by_key.items(), key=lambda kv: (-kv[0][1], kv[0][0]))
+        ]
 
     @property
     def principal(self) -> Decimal:
@@ -210,6 +252,7 @@ def arrears_report(
         due = amount_due_of(bill, as_of)
         if not due.overdue:
             continue
+        oldest = min(i.due_date for i in due.instalments)
         rows.append(
             ArrearsRow(
                 bill=bill,
@@ -218,9 +261,92 @@ def arrears_report(
                 surcharge=due.surcharge,
                 total=due.total,
                 months_late=due.months_late,
-                oldest_due_date=min(i.due_date for i in due.instalments),
+                oldest_due_date=oldest,
                 warning_letters=len(bill.warning_letters.all()),
+                days_overdue=(as_of - oldest).days,
             )
         )
     rows.sort(key=lambda r: (r.oldest_due_date, r.bill.number))
     return ArrearsReport(as_of=as_of, rows=rows)
+
+
+# --- where a bill's property is -------------------------------------------------------------------------------
+
+PARCEL_REF = "property:parcel:"
+BUILDING_REF = "property:building:"
+
+
+def _ref_id(source_ref: str, prefix: str) -> int | None:
+    if source_ref.startswith(prefix) and source_ref[len(prefix) :].isdigit():
+        return int(source_ref[len(prefix) :])
+    return None
+
+
+def bill_locations(
+    *, actor: Actor, organization: Organization, bills: list[Bill]
+) -> dict[int, list[tuple[float, float]]]:
+    """(lon, lat) points of the parcels each bill is for, by bill id (bills without any are left out).
+
+    Land and building bills name their parcels and buildings on their lines (``property:parcel:<id>``,
+    ``property:building:<id>``; a building stands for its parcel). The points come from the property registry
+    through its selectors: a parcel's pin, else a point on its surveyed shape. Someone who may not read the
+    registry gets no points (the export then carries null geometries)."""
+    from muang.core.errors import AccessDenied
+    from muang.property.selectors import buildings_of, parcels_of
+
+    require_billing(actor, organization, Perm.BILL_VIEW)
+    parcels_by_bill: dict[int, list[int]] = {}
+    building_ids: set[int] = set()
+    building_refs: list[tuple[int, int]] = []
+    lines = BillLine.objects.filter(
+        organization=organization, bill_id__in=[b.pk for b in bills], source_ref__startswith="property:"
+    ).values_list("bill_id", "source_ref")
+    for bill_id, ref in lines:
+        if (parcel_id := _ref_id(ref, PARCEL_REF)) is not None:
+            parcels_by_bill.setdefault(bill_id, []).append(parcel_id)
+        elif (building_id := _ref_id(ref, BUILDING_REF)) is not None:
+            building_ids.add(building_id)
+            building_refs.append((bill_id, building_id))
+    if not parcels_by_bill and not building_refs:
+        return {}
+    try:
+        parcel_of_building = dict(
+            buildings_of(actor=actor, organization=organization)
+            .filter(pk__in=building_ids)
+            .values_list("pk", "parcel_id")
+        )
+        for bill_id, building_id in building_refs:
+            if building_id in parcel_of_building:
+                parcels_by_bill.setdefault(bill_id, []).append(parcel_of_building[building_id])
+        wanted = {p for ids in parcels_by_bill.values() for p in ids}
+        points = {
+            pk: (round(point.x, 6), round(point.y, 6))
+            for pk, point in parcels_of(actor=actor, organization=organization, include_retired=True)
+            .filter(pk__in=wanted)
+            .annotate(
+                point=Coalesce("location", PointOnSurface("geometry"), output_field=PointField(srid=4326))
+            )
+            .values_list("pk", "point")
+            if point is not None
+        }
+    except AccessDenied:
+        return {}
+    out: dict[int, list[tuple[float, float]]] = {}
+    for bill_id, parcel_ids in parcels_by_bill.items():
+        seen = list(dict.fromkeys(points[p] for p in parcel_ids if p in points))
+        if seen:
+            out[bill_id] = seen
+    return out
+
+
+# --- warning letters ---------------------------------------------------------------------------------------------
+
+
+def warning_letters_of(
+    *, actor: Actor, organization: Organization, ids: list[int] | None = None
+) -> QuerySet[WarningLetter]:
+    require_billing(actor, organization, Perm.BILL_VIEW)
+    qs = WarningLetter.objects.filter(organization=organization).select_related("bill")
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.order_by("-issued_on", "-id")

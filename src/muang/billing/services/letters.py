@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,3 +82,48 @@ def warning_letter_received(
         data={"received_on": received_on, "deadline": deadline},
         allowed={"received_on", "deadline"},
     )
+
+
+def warning_letters_pdf(
+    *, actor: Actor, organization: Organization, letters: Sequence[WarningLetter]
+) -> bytes:
+    """The letters as one PDF for printing and mailing: what is owed as stated on the issue day, the time
+    to pay after delivery, and a Thai QR code for that amount."""
+    from muang.billing.services.notices import (
+        KIND_TEXT,
+        MAX_NOTICES_PER_DOCUMENT,
+        qr_payload,
+        qr_svg,
+        render_pdf,
+    )
+    from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
+
+    require_billing(actor, organization, Perm.BILL_VIEW)
+    if not letters:
+        raise InvalidInput.for_field("letters", _("Choose at least one warning letter."))
+    if len(letters) > MAX_NOTICES_PER_DOCUMENT:
+        raise InvalidInput.for_field(
+            "letters", _("At most %(n)s letters per document.") % {"n": MAX_NOTICES_PER_DOCUMENT}
+        )
+    profile = profile_of(organization)
+    html = []
+    for letter in letters:
+        if letter.organization_id != organization.pk:
+            raise InvalidInput.for_field("letters", _("A letter of another organisation."))
+        bill = letter.bill
+        payload = qr_payload(profile, bill, letter.amount_stated)
+        html.append(
+            render_to_string(
+                "billing/warning_letter.html",
+                {
+                    "letter": letter,
+                    "bill": bill,
+                    "organization": organization,
+                    "profile": profile,
+                    "text": KIND_TEXT[bill.kind],
+                    "year_be": bill.year + BUDDHIST_ERA_OFFSET,
+                    "svg": qr_svg(payload),
+                },
+            )
+        )
+    return render_pdf(html)

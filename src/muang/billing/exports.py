@@ -1,0 +1,154 @@
+"""The arrears report as an Excel workbook and as GeoJSON (one feature per overdue bill, at its parcels).
+
+Both take a prepared :class:`~muang.billing.selectors.ArrearsReport`: the figures are exactly the report's.
+Money goes out as numbers (Excel sums them), dates as dates; text a spreadsheet would run as a formula is
+prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from muang.billing.models import BillKind
+from muang.billing.selectors import ArrearsReport
+from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
+
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _kind_label(kind: str) -> str:
+    return str(BillKind(kind).label) if kind in BillKind.values else kind
+
+
+def _headers() -> list[str]:
+    return [
+        _("Bill number"),
+        _("Kind"),
+        _("Year (B.E.)"),
+        _("Payer"),
+        _("Tax ID"),
+        _("Address"),
+        _("Status"),
+        _("Oldest due date"),
+        _("Days overdue"),
+        _("Months late"),
+        _("Tax / fee outstanding"),
+        _("Penalty"),
+        _("Surcharge"),
+        _("Total"),
+        _("Warning letters"),
+    ]
+
+
+def arrears_xlsx(report: ArrearsReport) -> bytes:
+    """Sheet 1: one row per overdue bill and a total row; sheet 2: totals by kind and year."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Arrears"))
+    bold = Font(bold=True)
+
+    def cell(value, *, fmt: str | None = None, strong: bool = False) -> WriteOnlyCell:
+        c = WriteOnlyCell(sheet, value=value)
+        if fmt:
+            c.number_format = fmt
+        if strong:
+            c.font = bold
+        return c
+
+    sheet.append([cell(_("Arrears as of %(day)s") % {"day": report.as_of.isoformat()}, strong=True)])
+    sheet.append([cell(h, strong=True) for h in _headers()])
+    for r in report.rows:
+        b = r.bill
+        sheet.append(
+            [
+                b.number,
+                _kind_label(b.kind),
+                b.year + BUDDHIST_ERA_OFFSET,
+                _safe(b.payer_name),
+                b.payer_tax_id,
+                _safe(b.payer_address),
+                str(b.get_status_display()),
+                cell(r.oldest_due_date, fmt=DATE_FORMAT),
+                r.days_overdue,
+                r.months_late,
+                cell(r.principal, fmt=MONEY_FORMAT),
+                cell(r.penalty, fmt=MONEY_FORMAT),
+                cell(r.surcharge, fmt=MONEY_FORMAT),
+                cell(r.total, fmt=MONEY_FORMAT),
+                r.warning_letters,
+            ]
+        )
+    sheet.append(
+        [cell(_("Total"), strong=True), cell(len(report.rows)), *[None] * 8]
+        + [cell(v, fmt=MONEY_FORMAT, strong=True) for v in _totals(report)]
+    )
+    groups = workbook.create_sheet(_("By kind and year"))
+    groups.append([_("Kind"), _("Year (B.E.)"), _("Bills"), _("Tax / fee outstanding"), _("Penalty"),
+                   _("Surcharge"), _("Total")])  # fmt: skip
+    for g in report.groups:
+        groups.append(
+            [g.kind_label, g.year + BUDDHIST_ERA_OFFSET, g.count]
+            + [_money_cell(groups, v) for v in (g.principal, g.penalty, g.surcharge, g.total)]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _money_cell(sheet, value: Decimal) -> WriteOnlyCell:
+    c = WriteOnlyCell(sheet, value=value)
+    c.number_format = MONEY_FORMAT
+    return c
+
+
+def _totals(report: ArrearsReport) -> list[Decimal]:
+    return [report.principal, report.penalty, report.surcharge, report.total]
+
+
+def _geometry(points: list[tuple[float, float]] | None) -> dict | None:
+    if not points:
+        return None
+    if len(points) == 1:
+        return {"type": "Point", "coordinates": list(points[0])}
+    return {"type": "MultiPoint", "coordinates": [list(p) for p in points]}
+
+
+def arrears_geojson(report: ArrearsReport, locations: dict[int, list[tuple[float, float]]]) -> str:
+    """A FeatureCollection (RFC 7946, WGS84 lon/lat): each overdue bill at its parcels' points, or with a
+    null geometry when it names no parcel (signboards, fees). Amounts are strings, exact to the satang."""
+    features = [
+        {
+            "type": "Feature",
+            "id": r.bill.number,
+            "geometry": _geometry(locations.get(r.bill.pk)),
+            "properties": {
+                "bill_number": r.bill.number,
+                "kind": r.bill.kind,
+                "year": r.bill.year,
+                "payer_name": r.bill.payer_name,
+                "status": r.bill.status,
+                "oldest_due_date": r.oldest_due_date.isoformat(),
+                "days_overdue": r.days_overdue,
+                "months_late": r.months_late,
+                "principal": str(r.principal),
+                "penalty": str(r.penalty),
+                "surcharge": str(r.surcharge),
+                "total": str(r.total),
+                "warning_letters": r.warning_letters,
+            },
+        }
+        for r in report.rows
+    ]
+    body = {"type": "FeatureCollection", "as_of": report.as_of.isoformat(), "features": features}
+    return json.dumps(body, ensure_ascii=False)
