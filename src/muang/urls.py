@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth.logout_view, name="logout"),
     path("switch-organization/", home.switch_organization_view, name="switch-organization"),
     path("tokens/", home.tokens_view, name="tokens"),
+    path("my-tax/", include("muang.selfservice.urls")),
     path("", include("muang.reports.urls")),
     path("", home.home, name="home"),
 ]
