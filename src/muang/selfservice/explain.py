@@ -40,6 +40,12 @@ class BracketLine:
     rate_percent: Decimal
     tax: Decimal
 
+    @property
+    def rate_text(self) -> str:
+        """0.300 → "0.3": rates as the Act writes them."""
+        text = f"{self.rate_percent:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 @dataclass
 class ClassPart:
