@@ -29,10 +29,6 @@ class UseChangeNoticeAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     readonly_fields = [f.name for f in UseChangeNotice._meta.fields]
     actions = ["accept", "reject"]
 
-    def has_change_permission(self, request, obj=None):
-        # Viewing only; the actions below need the change permission to be offered.
-        return obj is None and self.has_view_permission(request)
-
     def _decide(self, request, queryset, status: str, note: str) -> None:
         done = 0
         for notice in queryset:

@@ -9,8 +9,10 @@ the owner: someone else's bill number answers 404.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,6 +47,18 @@ def _organization(slug: str) -> Organization:
 
 
 def _ip(request: HttpRequest) -> str | None:
+    """The citizen's address for the throttles. Behind `MUANG_PROXY_COUNT` trusted reverse proxies it is the
+    address the outermost of them saw (X-Forwarded-For, counted from the right; the left part is the client's
+    own claim and could be forged); otherwise the connection's."""
+    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or None
 
 

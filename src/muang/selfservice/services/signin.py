@@ -8,7 +8,7 @@ Rules (each one is tested):
 - Codes: 6 digits from `secrets`, only a keyed hash (HMAC with the site's secret key) is stored; valid for
   5 minutes; 5 wrong codes lock the challenge and the ID for 15 minutes.
 - A new code may be sent after 60 seconds, at most 3 sends per challenge.
-- At most 5 challenges per ID and 20 per IP address an hour, and 30 wrong codes per IP address an hour.
+- At most 5 challenges per ID and 50 per IP address an hour, and 100 wrong codes per IP address an hour.
 - Every function takes `now` so the rules are tested with explicit times.
 """
 
@@ -46,8 +46,9 @@ RESEND_AFTER = dt.timedelta(seconds=60)
 MAX_SENDS = 3
 WINDOW = dt.timedelta(hours=1)
 ID_LIMIT_PER_WINDOW = 5
-IP_LIMIT_PER_WINDOW = 20
-IP_WRONG_CODES_PER_WINDOW = 30
+# Generous: mobile carriers put many citizens behind one address (CGNAT), and unknown IDs cost no SMS.
+IP_LIMIT_PER_WINDOW = 50
+IP_WRONG_CODES_PER_WINDOW = 100
 _CODE = re.compile(r"^\d{6}$")
 
 

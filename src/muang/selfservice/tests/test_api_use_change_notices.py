@@ -98,3 +98,28 @@ def test_a_decision_is_recorded_once_and_a_rejection_needs_a_reason(world):
     assert again.status_code == 409
     response = world.call("department_head", "POST", path, {"status": "maybe"})
     assert response.status_code == 422
+
+
+@pytest.mark.django_db
+def test_staff_decide_in_the_admin_only_for_their_own_organisation(world):
+    from django.contrib import admin
+    from django.test import Client
+
+    admin_user = world.users["privileged"]
+    admin_user.is_staff = True
+    admin_user.save()
+    client = Client()
+    client.force_login(admin_user)
+    changelist = "/admin/selfservice/usechangenotice/"
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert world.notice.reference in page.content.decode()
+    assert world.other_notice.reference not in page.content.decode()
+    response = client.post(
+        changelist,
+        {"action": "accept", admin.helpers.ACTION_CHECKBOX_NAME: [world.notice.pk, world.other_notice.pk]},
+    )
+    assert response.status_code == 302
+    assert UseChangeNotice.objects.get(pk=world.notice.pk).status == UseChangeStatus.ACCEPTED
+    assert UseChangeNotice.objects.get(pk=world.other_notice.pk).status == UseChangeStatus.RECEIVED
+    assert client.get(f"{changelist}{world.notice.pk}/change/").status_code == 200  # viewable, read-only

@@ -53,6 +53,12 @@ def test_the_overview_makes_a_fixed_number_of_queries(town, client, django_asser
         client.get(url(town, "home"))
 
 
+def test_the_bill_page_makes_a_fixed_number_of_queries(town, client, django_assert_max_num_queries):
+    payment_record(actor=SYSTEM, bill=town.bill, amount=Decimal("300.00"), channel="cash")
+    with django_assert_max_num_queries(16):
+        client.get(url(town, "bill", town.bill.number))
+
+
 def test_properties_show_the_parcel_the_building_and_a_map(town, client):
     response = client.get(url(town, "properties"))
     html = response.content.decode()

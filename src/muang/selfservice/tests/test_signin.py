@@ -178,7 +178,7 @@ def test_at_most_five_codes_an_hour_per_id(town):
     assert request(town, town.owner.national_id, now=T0 + dt.timedelta(minutes=61)).code
 
 
-def test_at_most_twenty_sign_ins_an_hour_per_ip_address(town):
+def test_sign_ins_are_limited_per_ip_address(town):
     for i in range(signin.IP_LIMIT_PER_WINDOW):
         request(town, national_id(500 + i), ip="203.0.113.7", now=T0)
     with pytest.raises(SignInThrottled, match="from your network"):
@@ -283,3 +283,15 @@ def test_throttling_on_the_page_answers_429(town):
         _post_id(client, town, town.owner.national_id)
     response = _post_id(client, town, town.owner.national_id)
     assert response.status_code == 429 and "Too many codes" in response.content.decode()
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled(town, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    client = Client()
+    _post_id(client, town, town.owner.national_id, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.50")
+    assert SignInChallenge.objects.get().ip_address == "203.0.113.50"  # what our proxy saw, not the claim
+
+
+def test_without_a_proxy_the_forwarded_header_is_ignored(town):
+    _post_id(Client(), town, town.owner.national_id, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert SignInChallenge.objects.get().ip_address == "127.0.0.1"
