@@ -248,6 +248,7 @@ MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
 MUANG_DEMO_LOADERS = [
     "muang.core.demo.load_demo",
     "muang.reports.demo.load_demo_reports",
+    "muang.selfservice.demo.load_demo_taxpayer",
 ]
 MUANG_DEMO_REPORTS = int(os.environ.get("MUANG_DEMO_REPORTS", "2000"))
 # Base map tiles for Leaflet (any XYZ tile server, e.g. a municipality's own or OpenStreetMap's).
