@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/assessments/<int:year>/", views.assessment, name="assessment"),
     path("<slug:slug>/bills/<str:number>/", views.bill, name="bill"),
     path("<slug:slug>/bills/<str:number>/notice.pdf", views.notice_pdf, name="notice"),
+    path("<slug:slug>/bills/<str:number>/qr.png", views.qr_png, name="qr"),
     path("<slug:slug>/bills/<str:number>/objection/", views.objection_new, name="objection-new"),
     path("<slug:slug>/objections/<int:objection_id>/", views.objection_done, name="objection"),
     path("<slug:slug>/receipts/<str:number>.pdf", views.receipt_pdf, name="receipt"),

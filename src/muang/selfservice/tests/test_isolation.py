@@ -33,7 +33,7 @@ def url(org, name, *args):
 
 
 def test_the_neighbours_bill_is_404(town, client):
-    for name in ("bill", "notice", "objection-new"):
+    for name in ("bill", "notice", "qr", "objection-new"):
         assert client.get(url(town.org, name, town.neighbour_bill.number)).status_code == 404, name
     assert (
         client.post(

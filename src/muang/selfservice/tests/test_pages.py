@@ -99,8 +99,16 @@ def test_the_bill_shows_the_thai_qr_code_of_the_amount_due_today(town, client):
         str(YEAR + 543),
     )
     assert parsed.amount == Decimal("1000.00") and parsed.one_time
-    assert f'data-payload="{payload}"' in html and "<svg" in html
+    assert f'data-payload="{payload}"' in html and '<svg viewBox="0 0 ' in html  # scales with the screen
     assert "1,000.00" in html
+
+
+def test_the_qr_code_saves_as_a_picture_for_the_banking_app(town, client):
+    response = client.get(url(town, "qr", town.late_bill.number))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG") and "attachment" in response["Content-Disposition"]
+    payment_record(actor=SYSTEM, bill=town.bill, amount=Decimal("1000.00"), channel="cash")
+    assert client.get(url(town, "qr", town.bill.number)).status_code == 404  # nothing left to pay
 
 
 def test_an_overdue_bill_asks_for_the_tax_with_penalty_and_surcharge(town, client):
