@@ -17,6 +17,7 @@ from muang.core.middleware import problem_response
 from muang.core.services import api_token_authenticate
 from muang.property.api import router as property_router
 from muang.property.api_assessment import router as assessment_router
+from muang.selfservice.api import router as selfservice_router
 
 logger = logging.getLogger("muang.api")
 
@@ -124,3 +125,4 @@ api.add_router("/", cases_router)
 api.add_router("/", billing_router)
 api.add_router("/", property_router)
 api.add_router("/", assessment_router)
+api.add_router("/", selfservice_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "muang.property",
     "muang.billing",
     "muang.reports",
+    "muang.selfservice",
 ]
 
 MIDDLEWARE = [
@@ -249,9 +250,17 @@ MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
 MUANG_DEMO_LOADERS = [
     "muang.core.demo.load_demo",
     "muang.reports.demo.load_demo_reports",
+    "muang.selfservice.demo.load_demo_taxpayer",
 ]
 MUANG_DEMO_REPORTS = int(os.environ.get("MUANG_DEMO_REPORTS", "2000"))
 # Base map tiles for Leaflet (any XYZ tile server, e.g. a municipality's own or OpenStreetMap's).
 MUANG_MAP_TILES = os.environ.get("MUANG_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # LINE Messaging API endpoint (tests point it at a local recording server).
 MUANG_LINE_API_BASE = os.environ.get("MUANG_LINE_API_BASE", "https://api.line.me")
+# SMS gateway (ThaiBulkSMS API v2, muang.core.sms). Without a key and secret, DEBUG installs print sign-in codes
+# to the console instead (muang.selfservice), and production cannot send codes.
+MUANG_SMS_API_BASE = os.environ.get("MUANG_SMS_API_BASE", "https://api-v2.thaibulksms.com")
+MUANG_SMS_API_KEY = os.environ.get("MUANG_SMS_API_KEY", "")
+MUANG_SMS_API_SECRET = os.environ.get("MUANG_SMS_API_SECRET", "")
+MUANG_SMS_SENDER = os.environ.get("MUANG_SMS_SENDER", "")
+MUANG_SMS_CREDIT_TYPE = os.environ.get("MUANG_SMS_CREDIT_TYPE", "standard")

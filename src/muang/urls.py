@@ -20,6 +20,7 @@ urlpatterns = [
     path("tokens/", home.tokens_view, name="tokens"),
     path("tax/", include("muang.property.urls_office")),
     path("billing/", include("muang.billing.urls")),
+    path("my-tax/", include("muang.selfservice.urls")),
     path("", include("muang.reports.urls")),
     path("", home.home, name="home"),
 ]

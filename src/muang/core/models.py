@@ -381,6 +381,7 @@ class Notification(models.Model):
     class Channel(models.TextChoices):
         LINE_PUSH = "line_push", _("LINE push message")
         LINE_REPLY = "line_reply", _("LINE reply")
+        SMS = "sms", _("SMS")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
@@ -389,9 +390,11 @@ class Notification(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notifications")
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    recipient = models.CharField(_("recipient"), max_length=64, help_text=_("LINE user ID"))
+    recipient = models.CharField(
+        _("recipient"), max_length=64, help_text=_("LINE user ID, or a mobile number for SMS")
+    )
     reply_token = models.CharField(max_length=64, blank=True)
-    messages = models.JSONField(help_text=_("LINE message objects"))
+    messages = models.JSONField(help_text=_("LINE message objects (SMS: text messages, joined)"))
     retry_key = models.UUIDField(default=uuid.uuid4, editable=False, help_text=_("X-Line-Retry-Key"))
     subject = models.CharField(max_length=100, blank=True, help_text=_("what it is about, e.g. case:123"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)

@@ -10,12 +10,18 @@ from django.utils import timezone
 
 from muang.core.line import LineAdapter, LineDeliveryError
 from muang.core.models import LineChannel, Notification, Organization
+from muang.core.sms import SmsAdapter, SmsDeliveryError
 
 logger = logging.getLogger("muang.outbox")
 
 # Waits between attempts; after the last one the notification is given up ("dead") and shown to staff.
 RETRY_DELAYS = [dt.timedelta(seconds=s) for s in (30, 120, 600, 3600, 6 * 3600)]
 LEASE = dt.timedelta(minutes=5)  # a claimed row is invisible to other workers for this long
+# Messages carrying a secret (one-time sign-in codes): pointless after a few minutes, so they are not retried
+# past that, and their text is blanked once delivered or given up, so the outbox keeps no usable code.
+SECRET_SUBJECT_PREFIX = "otp:"  # noqa: S105 (a subject prefix, not a secret)
+SECRET_LIFETIME = dt.timedelta(minutes=5)
+SECRET_REMOVED = [{"type": "text", "text": "(one-time code removed after delivery)"}]
 
 
 def notification_enqueue(
@@ -63,21 +69,50 @@ def default_adapter(organization_id: int) -> LineAdapter | None:
     return LineAdapter(access_token=channel.access_token) if channel else None
 
 
+def default_sms_adapter() -> SmsAdapter | None:
+    return SmsAdapter.from_settings()
+
+
+def _send_sms(n: Notification, adapter: SmsAdapter | None) -> None:
+    if adapter is None:
+        raise SmsDeliveryError("no SMS gateway is configured (MUANG_SMS_API_KEY)", retryable=False)
+    text = "\n".join(m.get("text", "") for m in n.messages if m.get("type") == "text")
+    adapter.send(to=n.recipient, text=text)
+
+
 def deliver_due(
     *,
     now: dt.datetime | None = None,
     limit: int = 100,
     adapter_for: Callable[[int], LineAdapter | None] = default_adapter,
+    sms_adapter_for: Callable[[], SmsAdapter | None] = default_sms_adapter,
 ) -> Counter:
     """Send what is due. Returns counts by outcome (sent, retry, dead)."""
     now = now or timezone.now()
     outcome: Counter = Counter()
     adapters: dict[int, LineAdapter | None] = {}
+    sms_adapter: list[SmsAdapter | None] = []  # built on the first SMS only
     for n in _claim(now, limit):
+        n.attempts += 1
+        secret = n.subject.startswith(SECRET_SUBJECT_PREFIX)
+        if n.channel == Notification.Channel.SMS:
+            if not sms_adapter:
+                sms_adapter.append(sms_adapter_for())
+            try:
+                _send_sms(n, sms_adapter[0])
+            except SmsDeliveryError as e:
+                _failed(n, e, now, outcome, give_up_at=n.created_at + SECRET_LIFETIME if secret else None)
+            else:
+                _sent(n, outcome)
+            if secret and n.status != Notification.Status.PENDING:
+                n.messages = SECRET_REMOVED
+            n.save(
+                update_fields=["attempts", "status", "next_attempt_at", "last_error", "sent_at", "messages"]
+            )
+            continue
         if n.organization_id not in adapters:
             adapters[n.organization_id] = adapter_for(n.organization_id)
         adapter = adapters[n.organization_id]
-        n.attempts += 1
         try:
             if adapter is None:
                 raise LineDeliveryError("the organisation has no active LINE channel", retryable=False)
@@ -87,18 +122,33 @@ def deliver_due(
                 # A reply token lives about a minute: a retried reply goes out as a push instead.
                 adapter.push(to=n.recipient, messages=n.messages, retry_key=str(n.retry_key))
         except LineDeliveryError as e:
-            n.last_error = str(e)[:2000]
-            if e.retryable and n.attempts <= len(RETRY_DELAYS):
-                n.next_attempt_at = now + RETRY_DELAYS[n.attempts - 1]
-                outcome["retry"] += 1
-            else:
-                n.status = Notification.Status.DEAD
-                outcome["dead"] += 1
-                logger.warning("notification %s given up after %s attempts: %s", n.pk, n.attempts, e)
+            _failed(n, e, now, outcome)
         else:
-            n.status = Notification.Status.SENT
-            n.sent_at = timezone.now()
-            n.last_error = ""
-            outcome["sent"] += 1
+            _sent(n, outcome)
         n.save(update_fields=["attempts", "status", "next_attempt_at", "last_error", "sent_at"])
     return outcome
+
+
+def _failed(
+    n: Notification,
+    e: LineDeliveryError | SmsDeliveryError,
+    now: dt.datetime,
+    outcome: Counter,
+    give_up_at: dt.datetime | None = None,
+) -> None:
+    n.last_error = str(e)[:2000]
+    retry_at = now + RETRY_DELAYS[n.attempts - 1] if n.attempts <= len(RETRY_DELAYS) else None
+    if e.retryable and retry_at is not None and (give_up_at is None or retry_at < give_up_at):
+        n.next_attempt_at = retry_at
+        outcome["retry"] += 1
+    else:
+        n.status = Notification.Status.DEAD
+        outcome["dead"] += 1
+        logger.warning("notification %s given up after %s attempts: %s", n.pk, n.attempts, e)
+
+
+def _sent(n: Notification, outcome: Counter) -> None:
+    n.status = Notification.Status.SENT
+    n.sent_at = timezone.now()
+    n.last_error = ""
+    outcome["sent"] += 1

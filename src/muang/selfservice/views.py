@@ -1,0 +1,493 @@
+"""The taxpayer's pages under /my-tax/<organisation>/: sign-in with a one-time code, properties, assessments,
+bills with the Thai QR code, notices and receipts, and the ภ.ด.ส.5 / ภ.ด.ส.10 forms.
+
+Every page after sign-in goes through `taxpayer_page`, which loads the organisation from the URL and the owner
+from the session (for THAT organisation only), and every lookup by number goes through the selectors scoped to
+the owner: someone else's bill number answers 404.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import uuid
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from muang.billing import thaiqr
+from muang.billing.models import BillingProfile, ObjectionStatus
+from muang.billing.services import notices
+from muang.billing.services.disputes import objection_deadline
+from muang.core.errors import InvalidInput, MuangError, NotFound
+from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization
+from muang.core.thai_id import format_thai_id
+
+from . import selectors, session
+from .explain import explain_sheet
+from .forms import CodeForm, ObjectionForm, SignInForm, UseChangeForm
+from .models import SignInChallenge
+from .services import filings, signin
+
+
+def _organization(slug: str) -> Organization:
+    organization = Organization.objects.filter(
+        slug=slug, is_active=True, kind__in=LOCAL_GOVERNMENT_KINDS
+    ).first()
+    if organization is None:
+        raise Http404(_("No organisation “%(slug)s”.") % {"slug": slug})
+    return organization
+
+
+def _ip(request: HttpRequest) -> str | None:
+    """The citizen's address for the throttles. Behind `MUANG_PROXY_COUNT` trusted reverse proxies it is the
+    address the outermost of them saw (X-Forwarded-For, counted from the right; the left part is the client's
+    own claim and could be forged); otherwise the connection's."""
+    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _add_errors(form, error: MuangError, default_field: str | None = None) -> None:
+    if error.field_errors:
+        for name, errors in error.field_errors.items():
+            target = name if name in form.fields else default_field
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        form.add_error(default_field, error.detail)
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def taxpayer_page(view):
+    """Organisation from the URL, owner from the session; anyone else goes to the sign-in page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, slug: str, *args, **kwargs):
+        organization = _organization(slug)
+        owner = session.signed_in_owner(request.session, organization)
+        if owner is None:
+            url = reverse("selfservice:sign-in", args=[organization.slug])
+            return redirect(f"{url}?next={request.path}")
+        request.taxpayer_organization = organization
+        request.taxpayer = owner
+        request.taxpayer_actor = session.taxpayer_actor(
+            owner, ip_address=_ip(request), request_id=getattr(request, "id", "")
+        )
+        try:
+            response = view(request, organization, owner, *args, **kwargs)
+        except NotFound as e:
+            raise Http404(e.detail) from e
+        return _no_store(response)
+
+    return wrapper
+
+
+def _context(request: HttpRequest, organization: Organization, owner, **extra) -> dict:
+    return {"org": organization, "owner": owner, "owner_id_text": _masked_id(owner), **extra}
+
+
+def _masked_id(owner) -> str:
+    tax_id = selectors.owner_tax_id(owner)
+    if not tax_id:
+        return ""
+    formatted = format_thai_id(tax_id)
+    return "x-xxxx-xxxxx-" + formatted[-4:]
+
+
+def _safe_next(request: HttpRequest, organization: Organization) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    prefix = f"/my-tax/{organization.slug}/"
+    if target.startswith(prefix) and "//" not in target and "\\" not in target:
+        return target
+    return reverse("selfservice:home", args=[organization.slug])
+
+
+# --- choosing the organisation and signing in --------------------------------------------------------------------
+
+
+@require_GET
+def choose(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    organizations = Organization.objects.filter(
+        is_active=True,
+        kind__in=LOCAL_GOVERNMENT_KINDS,
+        pk__in=BillingProfile.objects.values("organization_id"),
+    )
+    if q:
+        organizations = organizations.filter(Q(name_th__icontains=q) | Q(name_en__icontains=q))
+    organizations = organizations.select_related("province", "district").order_by("province_id", "name_th")[
+        :50
+    ]
+    return render(request, "selfservice/choose.html", {"organizations": organizations, "q": q})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization(slug)
+    if session.signed_in_owner(request.session, organization) is not None:
+        return redirect(_safe_next(request, organization))
+    form = SignInForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                issued = signin.sign_in_request(
+                    organization=organization, tax_id=form.cleaned_data["tax_id"], ip_address=_ip(request)
+                )
+            except MuangError as e:
+                _add_errors(form, e, "tax_id")
+                status = e.status if e.status in (422, 429) else 422
+            else:
+                session.remember_challenge(request.session, organization, issued.challenge.pk)
+                url = reverse("selfservice:code", args=[organization.slug])
+                next_url = _safe_next(request, organization)
+                return redirect(f"{url}?next={next_url}")
+    return render(
+        request,
+        "selfservice/sign_in.html",
+        {"org": organization, "form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
+
+
+def _pending(request: HttpRequest, organization: Organization) -> SignInChallenge | None:
+    challenge_id = session.pending_challenge_id(request.session, organization)
+    if not challenge_id:
+        return None
+    try:
+        uuid.UUID(challenge_id)
+    except ValueError:
+        return None
+    return SignInChallenge.objects.filter(organization=organization, pk=challenge_id).first()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization(slug)
+    challenge = _pending(request, organization)
+    if challenge is None:
+        messages.info(request, _("Enter your ID first; we will send you a code."))
+        return redirect("selfservice:sign-in", slug=organization.slug)
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                owner = signin.sign_in_verify(challenge=challenge, code=form.cleaned_data["code"])
+            except MuangError as e:
+                _add_errors(form, e, "code")
+                status = e.status if e.status in (422, 429) else 422
+            else:
+                next_url = _safe_next(request, organization)
+                session.sign_in(request.session, owner)
+                return redirect(next_url)
+        else:
+            status = 422
+        challenge.refresh_from_db()
+    return render(
+        request,
+        "selfservice/code.html",
+        {
+            "org": organization,
+            "form": form,
+            "challenge": challenge,
+            "resend_at": challenge.sent_at + signin.RESEND_AFTER,
+            "can_resend": challenge.sends < signin.MAX_SENDS and challenge.locked_at is None,
+            "next": request.GET.get("next", ""),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def resend(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization(slug)
+    challenge = _pending(request, organization)
+    if challenge is None:
+        return redirect("selfservice:sign-in", slug=organization.slug)
+    try:
+        signin.sign_in_resend(challenge=challenge)
+    except MuangError as e:
+        messages.error(request, e.detail)
+    else:
+        messages.success(request, _("A new code was sent. The earlier code no longer works."))
+    url = reverse("selfservice:code", args=[organization.slug])
+    return redirect(f"{url}?next={_safe_next(request, organization)}")
+
+
+@require_POST
+def sign_out(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization(slug)
+    session.sign_out(request.session)
+    messages.success(request, _("You are signed out."))
+    return redirect("selfservice:sign-in", slug=organization.slug)
+
+
+# --- the taxpayer's pages ----------------------------------------------------------------------------------------
+
+
+@require_GET
+@taxpayer_page
+def home(request: HttpRequest, organization, owner) -> HttpResponse:
+    today = timezone.localdate()
+    rows = selectors.bill_rows(selectors.bills_of(organization=organization, owner=owner), today)
+    properties = selectors.properties_of(organization=organization, owner=owner, today=today)
+    return render(
+        request,
+        "selfservice/home.html",
+        _context(
+            request,
+            organization,
+            owner,
+            rows=rows,
+            to_pay=[r for r in rows if not r.settled],
+            properties=properties,
+            assessments=selectors.assessments_of(organization=organization, owner=owner),
+            notices=list(selectors.use_change_notices_of(organization=organization, owner=owner)[:20]),
+            objections=selectors.objections_of(organization=organization, owner=owner),
+            today=today,
+        ),
+    )
+
+
+@require_GET
+@taxpayer_page
+def properties(request: HttpRequest, organization, owner) -> HttpResponse:
+    props = selectors.properties_of(organization=organization, owner=owner)
+    points = [{"lat": h.lat, "lon": h.lon, "label": h.label} for h in props.holdings if h.lat is not None]
+    return render(
+        request,
+        "selfservice/properties.html",
+        _context(request, organization, owner, properties=props, points=points),
+    )
+
+
+@require_GET
+@taxpayer_page
+def assessment(request: HttpRequest, organization, owner, year: int) -> HttpResponse:
+    a = selectors.assessment_of(organization=organization, owner=owner, year=year)
+    return render(
+        request,
+        "selfservice/assessment.html",
+        _context(
+            request, organization, owner, assessment=a, sheet=explain_sheet(a.sheet), year_be=year + 543
+        ),
+    )
+
+
+@require_GET
+@taxpayer_page
+def bill(request: HttpRequest, organization, owner, number: str) -> HttpResponse:
+    b = selectors.get_bill_of(organization=organization, owner=owner, number=number)
+    today = timezone.localdate()
+    due = selectors.amount_due_of(b, today)
+    qr = None
+    qr_all = None
+    profile = BillingProfile.objects.filter(organization=organization).first()
+    if profile is not None and due.payable_now > 0:
+        payload = notices.qr_payload(profile, b, due.payable_now)
+        qr = {"amount": due.payable_now, "payload": payload, "svg": _qr_svg(payload)}
+        if len(due.exact_amounts) > 1 and due.exact_amounts[-1] != due.payable_now:
+            payload_all = notices.qr_payload(profile, b, due.exact_amounts[-1])
+            qr_all = {
+                "amount": due.exact_amounts[-1],
+                "payload": payload_all,
+                "svg": _qr_svg(payload_all),
+            }
+    deadline = objection_deadline(b)
+    payments = list(b.payments.all())
+    return render(
+        request,
+        "selfservice/bill.html",
+        _context(
+            request,
+            organization,
+            owner,
+            bill=b,
+            due=due,
+            instalments=selectors.instalment_rows(b, today),
+            payments=payments,
+            qr=qr,
+            qr_all=qr_all,
+            profile=profile,
+            year_be=b.year + 543,
+            objections=list(b.objections.all()),
+            objection_deadline=deadline,
+            may_object=today <= deadline
+            and not any(o.status == ObjectionStatus.PENDING for o in b.objections.all()),
+            today=today,
+        ),
+    )
+
+
+def _qr_svg(payload: str) -> SafeString:
+    """The code as inline SVG that scales with the screen (a viewBox, no fixed size), checked like the notice's."""
+    thaiqr.parse(payload)  # never draw a code a banking app would reject
+    svg = segno.make_qr(payload, error="m").svg_inline(scale=1, border=4, omitsize=True, title="Thai QR")
+    return mark_safe(svg)  # noqa: S308 (segno's own SVG of a validated payload)
+
+
+@require_GET
+@taxpayer_page
+def qr_png(request: HttpRequest, organization, owner, number: str) -> HttpResponse:
+    """The QR code of the amount due today as a picture: on a phone, the citizen saves it and opens it in the
+    banking app ("scan from gallery"), since a phone cannot scan its own screen."""
+    b = selectors.get_bill_of(organization=organization, owner=owner, number=number)
+    due = selectors.amount_due_of(b, timezone.localdate())
+    profile = BillingProfile.objects.filter(organization=organization).first()
+    if profile is None or due.payable_now <= 0:
+        raise Http404(_("Nothing to pay on this bill."))
+    payload = notices.qr_payload(profile, b, due.payable_now)
+    response = HttpResponse(thaiqr.render_png(payload, scale=8), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="thaiqr-{b.number}-{due.payable_now}.png"'
+    return response
+
+
+@require_GET
+@taxpayer_page
+def notice_pdf(request: HttpRequest, organization, owner, number: str) -> HttpResponse:
+    b = selectors.get_bill_of(organization=organization, owner=owner, number=number)
+    try:
+        content = notices.bill_notice_pdf(actor=request.taxpayer_actor, bill=b)
+    except MuangError as e:
+        raise Http404(e.detail) from e
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{b.number}.pdf"'
+    return response
+
+
+@require_GET
+@taxpayer_page
+def receipt_pdf(request: HttpRequest, organization, owner, number: str) -> HttpResponse:
+    receipt = selectors.get_receipt_of(organization=organization, owner=owner, number=number)
+    content = notices.receipt_pdf(actor=request.taxpayer_actor, receipt=receipt)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{receipt.number}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@taxpayer_page
+def objection_new(request: HttpRequest, organization, owner, number: str) -> HttpResponse:
+    b = selectors.get_bill_of(organization=organization, owner=owner, number=number)
+    form = ObjectionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                objection = filings.objection_file_online(
+                    actor=request.taxpayer_actor, bill=b, reason=form.cleaned_data["reason"]
+                )
+            except MuangError as e:
+                _add_errors(form, e, "reason")
+            else:
+                return redirect("selfservice:objection", slug=organization.slug, objection_id=objection.pk)
+        status = 422
+    return render(
+        request,
+        "selfservice/objection_new.html",
+        _context(
+            request,
+            organization,
+            owner,
+            bill=b,
+            form=form,
+            deadline=objection_deadline(b),
+            year_be=b.year + 543,
+        ),
+        status=status,
+    )
+
+
+@require_GET
+@taxpayer_page
+def objection_done(request: HttpRequest, organization, owner, objection_id: int) -> HttpResponse:
+    objection = selectors.get_objection_of(organization=organization, owner=owner, objection_id=objection_id)
+    return render(
+        request,
+        "selfservice/objection_done.html",
+        _context(request, organization, owner, objection=objection, reference=objection_reference(objection)),
+    )
+
+
+def objection_reference(objection) -> str:
+    return f"{objection.bill.number}-{objection.pk}"
+
+
+@require_http_methods(["GET", "POST"])
+@taxpayer_page
+def use_change_new(request: HttpRequest, organization, owner) -> HttpResponse:
+    props = selectors.properties_of(organization=organization, owner=owner)
+    initial = {"property": request.GET.get("property", "")}
+    form = UseChangeForm(
+        request.POST or None, request.FILES or None, holdings=props.holdings, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            holding = selectors.holding_for(organization=organization, owner=owner, key=data["property"])
+            try:
+                if holding is None:
+                    raise InvalidInput.for_field("property", _("Choose one of your properties."))
+                notice = filings.use_change_file(
+                    actor=request.taxpayer_actor,
+                    owner=owner,
+                    holding=holding,
+                    use=data["use"],
+                    shares={
+                        k: data.get(f"share_{k}") for k in ("agricultural", "residential", "other", "vacant")
+                    },
+                    changed_on=data["changed_on"],
+                    note=data["note"],
+                    photo=data.get("photo"),
+                )
+            except MuangError as e:
+                _add_errors(form, e, None)
+            else:
+                return redirect("selfservice:use-change", slug=organization.slug, reference=notice.reference)
+        status = 422
+    return render(
+        request,
+        "selfservice/use_change_new.html",
+        _context(
+            request, organization, owner, form=form, holdings=props.holdings, notice_days=filings.NOTICE_DAYS
+        ),
+        status=status,
+    )
+
+
+@require_GET
+@taxpayer_page
+def use_change_done(request: HttpRequest, organization, owner, reference: str) -> HttpResponse:
+    notice = selectors.get_use_change_notice_of(organization=organization, owner=owner, reference=reference)
+    return render(
+        request,
+        "selfservice/use_change_done.html",
+        _context(request, organization, owner, notice=notice, late=filings.notice_is_late(notice)),
+    )
