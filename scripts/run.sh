@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/env.sh
 export DJANGO_SETTINGS_MODULE=muang.settings PYTHONPATH="$ROOT/src"
+# No SMS gateway configured: taxpayers' sign-in codes are written to the web log (never in production).
+export MUANG_SMS_CONSOLE=${MUANG_SMS_CONSOLE:-1}
 RUN="$MUANG_DATA/run"; LOG="$MUANG_DATA/log"
 mkdir -p "$RUN" "$LOG"
 

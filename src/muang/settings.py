@@ -259,6 +259,8 @@ MUANG_MAP_TILES = os.environ.get("MUANG_MAP_TILES", "https://tile.openstreetmap.
 MUANG_LINE_API_BASE = os.environ.get("MUANG_LINE_API_BASE", "https://api.line.me")
 # SMS gateway (ThaiBulkSMS API v2, muang.core.sms). Without a key and secret, DEBUG installs print sign-in codes
 # to the console instead (muang.selfservice), and production cannot send codes.
+# Without an SMS gateway outside production (`make run`), sign-in codes go to the log instead of a phone.
+MUANG_SMS_CONSOLE = env_bool("MUANG_SMS_CONSOLE") and not PRODUCTION
 MUANG_SMS_API_BASE = os.environ.get("MUANG_SMS_API_BASE", "https://api-v2.thaibulksms.com")
 MUANG_SMS_API_KEY = os.environ.get("MUANG_SMS_API_KEY", "")
 MUANG_SMS_API_SECRET = os.environ.get("MUANG_SMS_API_SECRET", "")

@@ -200,13 +200,21 @@ def test_wrong_codes_are_also_limited_per_ip_address(town):
         sign_in_verify(challenge=issued.challenge, code=issued.code, now=T0)
 
 
-def test_in_development_without_a_gateway_the_code_is_printed(town, settings, caplog):
-    settings.DEBUG = True
+@pytest.mark.parametrize("switch", ["DEBUG", "MUANG_SMS_CONSOLE"])
+def test_in_development_without_a_gateway_the_code_is_printed(town, settings, caplog, switch):
+    setattr(settings, switch, True)
     settings.MUANG_SMS_API_KEY = ""
     with caplog.at_level(logging.WARNING, logger="muang.selfservice"):
         issued = request(town, town.owner.national_id)
     assert f"sign-in code for 08x-xxx-5678 is {issued.code}" in caplog.text
     assert not Notification.objects.exists()
+
+
+def test_with_a_gateway_the_code_goes_by_sms_even_in_development(town, settings):
+    settings.MUANG_SMS_CONSOLE = True
+    settings.MUANG_SMS_API_KEY, settings.MUANG_SMS_API_SECRET = "key", "secret"
+    request(town, town.owner.national_id)
+    assert Notification.objects.get().channel == Notification.Channel.SMS
 
 
 # --- the pages ----------------------------------------------------------------------------------------------
