@@ -574,3 +574,41 @@ STATUS_COLOURS: dict[str, str] = {
 
 def legend() -> list[dict[str, str]]:
     return [{"code": s.value, "label": str(s.label), "colour": STATUS_COLOURS[s]} for s in MapStatus]
+
+
+# --- low zoom --------------------------------------------------------------------------------------------------
+
+_CLUSTER_SQL = f"""
+    SELECT avg(ST_XMin(shape) + ST_XMax(shape)) / 2, avg(ST_YMin(shape) + ST_YMax(shape)) / 2, count(*)
+    FROM (SELECT COALESCE(p.geometry, p.location) AS shape
+          FROM {Parcel._meta.db_table} p
+          WHERE p.organization_id = %(org)s AND p.retired_on IS NULL
+            AND COALESCE(p.geometry, p.location) && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)) s
+    GROUP BY floor(ST_XMin(shape) / %(cell)s), floor(ST_YMin(shape) / %(cell)s)
+"""  # noqa: S608 (the table name is ours; every value is a parameter)
+
+
+def parcel_clusters(
+    *, actor: Actor, organization: Organization, bbox: tuple[float, float, float, float], zoom: int
+) -> str:
+    """How many parcels lie in each cell of a grid over the box (cells ~64 screen pixels at `zoom`), as
+    GeoJSON points with a `count`: the map below parcel zoom. Only the bounding boxes are read (no geometry
+    is decoded), so a district-wide view of a province-sized registry stays quick."""
+    require(actor, organization, Perm.PROPERTY_VIEW)
+    if not 0 <= zoom <= 22:
+        raise InvalidInput.for_field("zoom", _("Zoom must be between 0 and %(max)s.") % {"max": 22})
+    west, south, east, north = bbox
+    cell = 360 / 2**zoom / 4  # a 256-pixel tile is 360 / 2^zoom degrees wide
+    params = {"org": organization.pk, "w": west, "s": south, "e": east, "n": north, "cell": cell}
+    with connection.cursor() as cursor:
+        cursor.execute(_CLUSTER_SQL, params)
+        rows = cursor.fetchall()
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(x, 6), round(y, 6)]},
+            "properties": {"count": n},
+        }
+        for x, y, n in rows
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features})

@@ -10,6 +10,7 @@ app_name = "property-map"
 urlpatterns = [
     path("", tax_map.map_page, name="map"),
     path("parcels.geojson", tax_map.parcels_data, name="parcels"),
+    path("clusters.geojson", tax_map.clusters_data, name="clusters"),
     path("buildings.geojson", tax_map.buildings_data, name="buildings"),
     path("signboards.geojson", tax_map.signboards_data, name="signboards"),
     path("search", tax_map.search, name="search"),

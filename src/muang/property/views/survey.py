@@ -14,7 +14,7 @@ from muang.core.models import Organization
 from muang.core.permissions import Perm
 from muang.property import selectors_map as sm
 from muang.property.forms import SurveyForm
-from muang.property.services.survey import parcel_survey_record
+from muang.property.services.survey import SURVEYED_STATES, parcel_survey_record
 
 from . import property_view
 
@@ -60,7 +60,7 @@ def _initial(parcel) -> dict:
     initial = {"use": parcel.use, "note": parcel.note}
     for name in SurveyForm.SHARE_FIELDS:
         initial[name] = getattr(parcel, name)
-    if parcel.survey_status in (s for s in dict(SurveyForm.base_fields["survey_status"].choices)):
+    if parcel.survey_status in SURVEYED_STATES:  # a parcel not yet surveyed gets the form's "surveyed"
         initial["survey_status"] = parcel.survey_status
     return initial
 

@@ -7,6 +7,22 @@
   const map = L.map(el).setView([13.75, 100.5], 6);
   L.tileLayer(el.dataset.tiles, { maxZoom: 20, maxNativeZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
   let me = null, ring = null;
+  // The parcels around the surveyor, outlined; a tap opens the survey form of that parcel.
+  const parcels = L.geoJSON(null, {
+    style: { color: "#0b5d7a", weight: 2, fillOpacity: 0.08 },
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 6, color: "#0b5d7a" }),
+    onEachFeature: (f, layer) => {
+      layer.bindTooltip(f.properties.code, { permanent: false });
+      if (el.dataset.survey) layer.on("click", () => { location.href = el.dataset.survey.replace("CODE", encodeURIComponent(f.properties.code)); });
+    },
+  }).addTo(map);
+  function loadParcels(lat, lon) {
+    const d = 0.002; // about 200 m each way
+    const bbox = [lon - d, lat - d, lon + d, lat + d].map((v) => v.toFixed(6)).join(",");
+    fetch(`${el.dataset.parcels}?bbox=${bbox}`, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((data) => { if (data) { parcels.clearLayers(); parcels.addData(data); } });
+  }
 
   function show(lat, lon, accuracy) {
     const at = [lat, lon];
@@ -20,6 +36,7 @@
     const q = new URLSearchParams({ lat: lat.toFixed(7), lon: lon.toFixed(7) });
     if (accuracy) q.set("accuracy", String(Math.round(accuracy)));
     if (window.htmx) htmx.ajax("GET", `${el.dataset.nearby}?${q}`, { target: "#nearby", swap: "innerHTML" });
+    loadParcels(lat, lon);
   }
   window.muangSurvey = { show: show };
 

@@ -9,8 +9,9 @@
   const map = L.map(el, { preferCanvas: true, zoomControl: true });
   L.tileLayer(el.dataset.tiles, { maxZoom: 20, maxNativeZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
   if (cfg.start) {
-    map.fitBounds([[cfg.start[1], cfg.start[0]], [cfg.start[3], cfg.start[2]]]);
-    if (map.getZoom() < cfg.minZoom) map.setZoom(cfg.minZoom);
+    // Open on the organisation, at parcel zoom at least (no animation: nothing may move under a first tap).
+    const start = L.latLngBounds([[cfg.start[1], cfg.start[0]], [cfg.start[3], cfg.start[2]]]);
+    map.setView(start.getCenter(), Math.max(map.getBoundsZoom(start), cfg.minZoom), { animate: false });
   } else {
     map.setView([13.75, 100.5], 6);
   }
@@ -35,6 +36,18 @@
       layer.on("click", () => openCard(f.properties.code));
     },
   }).addTo(map);
+  // Below parcel zoom: how many parcels lie in each part of the view; a tap zooms in there.
+  const clusters = L.geoJSON(null, {
+    pointToLayer: (f, latlng) => {
+      const n = f.properties.count;
+      const size = n < 100 ? 30 : n < 1000 ? 38 : 46;
+      return L.marker(latlng, {
+        icon: L.divIcon({ className: "parcel-cluster", html: `<span>${n.toLocaleString()}</span>`, iconSize: [size, size] }),
+        keyboard: false,
+      });
+    },
+    onEachFeature: (f, layer) => layer.on("click", () => map.setView(layer.getLatLng(), Math.min(map.getZoom() + 2, cfg.minZoom))),
+  }).addTo(map);
   const buildings = L.geoJSON(null, {
     style: { color: "#344054", weight: 1, fillColor: "#475467", fillOpacity: 0.5 },
     onEachFeature: (f, layer) => layer.bindTooltip(f.properties.code),
@@ -52,36 +65,63 @@
     return [r(Math.max(b.getWest(), -180)), r(Math.max(b.getSouth(), -90)), r(Math.min(b.getEast(), 180)), r(Math.min(b.getNorth(), 90))].join(",");
   }
   const pending = {};
-  async function load(name, layer, url, extra) {
+  let inflight = 0;
+  async function fetchLayer(name, url, extra) {
     if (pending[name]) pending[name].abort();
     const ctl = (pending[name] = new AbortController());
-    const res = await fetch(`${url}?bbox=${bbox()}${extra || ""}`, { signal: ctl.signal, credentials: "same-origin" });
-    if (!res.ok) throw new Error(`${name}: ${res.status}`);
-    const data = await res.json();
-    layer.clearLayers();
-    if (name === "parcels") for (const k of Object.keys(byCode)) delete byCode[k];
-    layer.addData(data);
-    return data;
+    inflight += 1;
+    try {
+      const res = await fetch(`${url}?bbox=${bbox()}${extra || ""}`, { signal: ctl.signal, credentials: "same-origin" });
+      if (!res.ok) throw new Error(`${name}: ${res.status}`);
+      return await res.json();
+    } finally {
+      inflight -= 1;
+    }
   }
+  function fill(layer, data) {
+    layer.clearLayers();
+    if (layer === parcels) for (const k of Object.keys(byCode)) delete byCode[k];
+    layer.addData(data);
+  }
+  // Each move starts a new generation; answers for an older view are dropped, so a slow answer never
+  // paints over the current one.
+  let generation = 0;
   let loads = 0;
   async function refresh() {
-    if (map.getZoom() < cfg.minZoom) {
-      parcels.clearLayers(); buildings.clearLayers(); signboards.clearLayers();
-      showHint(el.dataset.zoomHint || "Zoom in to see the parcels.");
-      el.dataset.ready = "1";
-      return;
-    }
+    const gen = ++generation;
+    const zoom = map.getZoom();
     try {
-      const data = await load("parcels", parcels, cfg.parcels, `&year=${cfg.year}`);
+      if (zoom < cfg.minZoom) {
+        parcels.clearLayers(); buildings.clearLayers(); signboards.clearLayers();
+        showHint(el.dataset.zoomHint || "Zoom in to see the parcels.");
+        const b = map.getBounds();
+        if (b.getEast() - b.getWest() <= 1 && b.getNorth() - b.getSouth() <= 1) {
+          const data = await fetchLayer("clusters", cfg.clusters, `&zoom=${zoom}`);
+          if (gen !== generation) return;
+          fill(clusters, data);
+        } else {
+          clusters.clearLayers();
+        }
+        el.dataset.ready = "1";
+        return;
+      }
+      clusters.clearLayers();
+      const data = await fetchLayer("parcels", cfg.parcels, `&year=${cfg.year}`);
+      if (gen !== generation) return;
+      fill(parcels, data);
       showHint(data.truncated ? (el.dataset.truncatedHint || "Too many parcels here: zoom in to see them all.") : "");
       for (const [name, [layer, url]] of Object.entries(layers)) {
-        if (map.hasLayer(layer)) await load(name, layer, url, "");
+        if (!map.hasLayer(layer)) continue;
+        const extra = await fetchLayer(name, url, "");
+        if (gen !== generation) return;
+        fill(layer, extra);
       }
       loads += 1;
       el.dataset.loads = String(loads);
+      el.dataset.loadedZoom = String(zoom);
       el.dataset.ready = "1";
     } catch (e) {
-      if (e.name !== "AbortError") showHint(String(e.message || e));
+      if (e.name !== "AbortError" && gen === generation) showHint(String(e.message || e));
     }
   }
   map.on("moveend", refresh);
@@ -121,6 +161,7 @@
     map: map,
     reload: refresh,
     openCard: openCard,
+    busy: () => inflight > 0,
     statusOf: (code) => (byCode[code] ? byCode[code].feature.properties.status : null),
   };
   refresh();

@@ -17,12 +17,15 @@ def test_the_map_turns_from_unpaid_to_paid(live_server, in_chromium, tmp_path):
 
 
 def _show_parcel(page, parcel) -> None:
-    """Centre the map on the parcel at street zoom and wait for the layer that answers that move."""
+    """Centre the map on the parcel at street zoom and wait until the layer for that view has loaded."""
     page.wait_for_selector("#tax-map[data-ready='1']")
-    before = int(page.get_attribute("#tax-map", "data-loads") or 0)
     spot = parcel.location
-    page.evaluate("([lat, lon]) => window.muangTaxMap.map.setView([lat, lon], 18)", [spot.y, spot.x])
-    page.wait_for_function(f"Number(document.getElementById('tax-map').dataset.loads || 0) > {before}")
+    page.evaluate(
+        "([lat, lon]) => window.muangTaxMap.map.setView([lat, lon], 18, { animate: false })", [spot.y, spot.x]
+    )
+    page.wait_for_function(
+        "document.getElementById('tax-map').dataset.loadedZoom === '18' && !window.muangTaxMap.busy()"
+    )
 
 
 def _status(page, code: str) -> str:
@@ -75,3 +78,47 @@ def _walk(page, url: str, tmp_path) -> None:
     page.wait_for_selector(f"button.hit[data-code='{parcel.code}']").click()
     page.wait_for_selector(f"#parcel-card[data-code='{parcel.code}']")
     page.screenshot(path=tmp_path / "paid.png", full_page=True)
+
+
+def test_a_surveyor_on_a_phone_records_a_parcel(live_server, in_chromium, tmp_path):
+    in_chromium(lambda page: _survey(page, live_server.url, tmp_path))
+
+
+def _survey(page, url: str, tmp_path) -> None:
+    from muang.property.models import Parcel
+
+    load_area_slice()
+    org = billing_organization()
+    parcel = ParcelFactory(organization=org, code="03C010")
+    user = member(org, Role.DEPARTMENT_HEAD)
+    spot = parcel.geometry.point_on_surface
+    # The phone's GPS, as the browser reports it to the page.
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": spot.y, "longitude": spot.x, "accuracy": 5})
+
+    page.goto(f"{url}/accounts/login/?next=/tax/map/survey/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/tax/map/survey/")
+    page.click("#locate")
+    item = page.wait_for_selector(f"#nearby li[data-code='{parcel.code}']")
+    assert "you are here" in item.inner_text()
+    page.screenshot(path=tmp_path / "nearby.png", full_page=True)
+    item.query_selector("a.button").click()
+    page.wait_for_selector("#survey-form")
+    assert page.locator("p.field-share_residential").is_hidden()  # shares only for mixed use
+    page.select_option("#id_use", "mixed")
+    page.fill("#id_share_residential", "70")
+    page.fill("#id_share_other", "20")
+    page.fill("#id_reason", "")
+    page.click("#survey-form button[type=submit]")
+    errors = page.locator("#survey-form [role=alert]").all_inner_texts()
+    assert any("90" in e for e in errors) or any("required" in e for e in errors), errors
+    page.fill("#id_share_other", "30")
+    page.fill("#id_reason", "สำรวจภาคสนาม ร้านค้าหน้าบ้าน")
+    page.click("#survey-form button[type=submit]")
+    page.wait_for_url(f"{url}/tax/map/survey/?done={parcel.code}")
+    parcel = Parcel.objects.get(pk=parcel.pk)
+    assert (parcel.use, parcel.share_other) == ("mixed", 30)
+    page.screenshot(path=tmp_path / "saved.png", full_page=True)
