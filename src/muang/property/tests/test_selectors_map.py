@@ -306,14 +306,19 @@ def test_year_and_position_input(org):
 
 
 def test_clusters_count_the_parcels_of_the_organisation_by_grid_cell(org, officer):
-    parcels = ParcelFactory.create_batch(5, organization=org)
+    # Five neighbours in a row, 0.0004 degrees apart.
+    parcels = [
+        ParcelFactory(organization=org, geometry=square(inside(org, k)), location=inside(org, k))
+        for k in range(5)
+    ]
     ParcelFactory(organization=org, retired_on=dt.date(2025, 1, 1))
     ParcelFactory(organization=billing_organization(), geometry=square(parcels[0].location))
     bbox = box_around(parcels[0].location, 0.05)
-    coarse = json.loads(sm.parcel_clusters(actor=officer, organization=org, bbox=bbox, zoom=10))
-    # ~8 km cells: the five neighbours share one (two if a cell edge happens to run between them).
+    coarse = json.loads(sm.parcel_clusters(actor=officer, organization=org, bbox=bbox, zoom=14))
+    # ~600 m cells: the five neighbours share one (two if a cell edge happens to run between them).
     assert sum(f["properties"]["count"] for f in coarse["features"]) == 5 and len(coarse["features"]) <= 2
     fine = json.loads(sm.parcel_clusters(actor=officer, organization=org, bbox=bbox, zoom=20))
     assert sum(f["properties"]["count"] for f in fine["features"]) == 5 and len(fine["features"]) == 5
-    with pytest.raises(InvalidInput):
-        sm.parcel_clusters(actor=officer, organization=org, bbox=bbox, zoom=23)
+    for zoom in (13, 23):
+        with pytest.raises(InvalidInput):
+            sm.parcel_clusters(actor=officer, organization=org, bbox=bbox, zoom=zoom)

@@ -63,6 +63,7 @@ def map_page(request: HttpRequest, actor: Actor, organization: Organization) -> 
                 "card": reverse("property-map:card", args=["CODE"]),
                 "start": _map_start(organization),
                 "minZoom": MIN_PARCEL_ZOOM,
+                "clusterMinZoom": sm.CLUSTER_MIN_ZOOM,
                 "year": year,
                 "colours": {item["code"]: item["colour"] for item in sm.legend()},
                 "labels": {item["code"]: item["label"] for item in sm.legend()},

@@ -95,7 +95,7 @@
         parcels.clearLayers(); buildings.clearLayers(); signboards.clearLayers();
         showHint(el.dataset.zoomHint || "Zoom in to see the parcels.");
         const b = map.getBounds();
-        if (b.getEast() - b.getWest() <= 1 && b.getNorth() - b.getSouth() <= 1) {
+        if (zoom >= cfg.clusterMinZoom && b.getEast() - b.getWest() <= 1 && b.getNorth() - b.getSouth() <= 1) {
           const data = await fetchLayer("clusters", cfg.clusters, `&zoom=${zoom}`);
           if (gen !== generation) return;
           fill(clusters, data);
