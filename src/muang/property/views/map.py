@@ -52,7 +52,7 @@ def map_page(request: HttpRequest, actor: Actor, organization: Organization) -> 
             "organization": organization,
             "year": year,
             "year_error": year_error,
-            "years": sm.map_years(organization=organization),
+            "years": sorted({*sm.map_years(organization=organization), year}, reverse=True),
             "legend": sm.legend(),
             "can_edit": actor.has_perm(organization, Perm.PROPERTY_EDIT),
             "map_config": {
