@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth.logout_view, name="logout"),
     path("switch-organization/", home.switch_organization_view, name="switch-organization"),
     path("tokens/", home.tokens_view, name="tokens"),
+    path("tax/map/", include("muang.property.urls_map")),
     path("tax/", include("muang.property.urls_office")),
     path("billing/", include("muang.billing.urls")),
     path("my-tax/", include("muang.selfservice.urls")),

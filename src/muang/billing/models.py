@@ -224,6 +224,8 @@ class BillLine(models.Model):
                 fields=["organization", "bill", "position"], name="billline_position_unique"
             )
         ]
+        # What was billed for one property ("property:parcel:42"): the tax map looks up the parcels in view.
+        indexes = [models.Index(fields=["organization", "source_ref"], name="billline_org_source")]
 
     def __str__(self) -> str:
         return f"{self.description}: {self.amount}"

@@ -592,6 +592,36 @@ class Signboard(models.Model):
         return f"sign {self.pk} type {self.sign_type} {self.width_cm}×{self.height_cm} cm"
 
 
+class ParcelPhoto(models.Model):
+    """A photo taken on a field survey of a parcel, re-encoded on upload (no EXIF, so no device or GPS tags):
+    where the surveyor stood is kept apart, as the phone reported it, with its accuracy."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="photos")
+    file = models.ImageField(
+        _("photo"), upload_to="parcels/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    taken_at = models.PointField(_("taken at"), srid=4326, null=True, blank=True)
+    accuracy_m = models.PositiveIntegerField(_("GPS accuracy (m)"), null=True, blank=True)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    taken_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    taken_by_label = models.CharField(_("taken by"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization_id", "parcel_id", "-created_at", "-id"]
+        verbose_name = _("parcel photo")
+        verbose_name_plural = _("parcel photos")
+        indexes = [
+            models.Index(fields=["organization", "parcel", "-created_at"], name="parcel_photo_org_parcel")
+        ]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of parcel {self.parcel_id}"
+
+
 # --- valuation tables -----------------------------------------------------------------------------------------
 
 

@@ -1,3 +1,3 @@
-"""Headless Chromium in a thread of its own (see muang.reports.tests.browser.conftest)."""
+"""Headless Chromium in a thread of its own for the property browser tests (see muang.reports.tests.browser.conftest)."""
 
 from muang.reports.tests.browser.conftest import in_chromium  # noqa: F401 (a fixture)
