@@ -208,7 +208,8 @@ def _match_line(line: ParsedLine, bill: _BillState | None, paid_on: dt.date) -> 
         allocation = allocate(amount, bill.instalments, paid_on, bill.ctx)
         paid = {p.seq: p.principal for p in allocation.parts}
         bill.instalments = [
-            i._replace(paid=i.paid + paid[i.seq]) if i.seq in paid else i for i in bill.instalments
+            InstalmentState(i.seq, i.amount, i.due_date, i.paid + paid[i.seq]) if i.seq in paid else i
+            for i in bill.instalments
         ]
         bill.paid_principal += allocation.principal
         bill.paid_penalty += allocation.penalty
@@ -253,7 +254,7 @@ def _single_on_time(line: ParsedLine, bill: _BillState, paid_on: dt.date) -> _Ou
     unpaid = inst.amount - inst.paid
     if paid_on > inst.due_date or unpaid <= 0 or line.amount != unpaid:
         return None
-    bill.instalments = [inst._replace(paid=inst.amount)]
+    bill.instalments = [InstalmentState(inst.seq, inst.amount, inst.due_date, inst.amount)]
     bill.paid_principal += unpaid
     bill.status = bill_status_for(bill.amount, bill.paid_principal)
     bill.changed = True
