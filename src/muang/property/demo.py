@@ -56,6 +56,7 @@ from muang.property.models import (
     Ownership,
     Parcel,
     Signboard,
+    TaxYear,
 )
 from muang.property.services.assessment import assessment_run_execute, assessment_run_start
 from muang.property.services.common import audit_create_entries, full_clean
@@ -327,18 +328,27 @@ def load_demo_property(
     year = year or timezone.localdate().year
     created = 0
     for organization in Organization.objects.filter(slug__in=slugs).order_by("slug"):
-        if organization.boundary is None or Parcel.objects.filter(organization=organization).exists():
+        if organization.boundary is None:
             continue
-        seed = SEED * 1000 + DEMO_ORGS.index(organization.slug) if organization.slug in DEMO_ORGS else SEED
-        created += _load_organization(organization, n=n, year=year, seed=seed)
-        with connection.cursor() as cursor:  # fresh statistics, or the run's one big join plans blind
-            tables = (Parcel, Building, CondoUnit, Owner, Ownership, HouseRegistration, LandPrice)
-            cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
-        run = assessment_run_start(actor=SYSTEM, organization=organization, year=year)
-        run = assessment_run_execute(run_id=run.pk)
-        if run.status != AssessmentRun.Status.DONE:  # a worker took it first: it finishes it
-            logger.info("demo assessment run %s of %s is %s", run.pk, organization.slug, run.status)
+        if not Parcel.objects.filter(organization=organization).exists():
+            seed = (
+                SEED * 1000 + DEMO_ORGS.index(organization.slug) if organization.slug in DEMO_ORGS else SEED
+            )
+            created += _load_organization(organization, n=n, year=year, seed=seed)
+        assessed = AssessmentRun.objects.filter(organization=organization, year=year).exists()
+        if not assessed and TaxYear.objects.filter(organization=organization, year=year).exists():
+            _assess(organization, year)  # also finishes a load whose run never started
     return created
+
+
+def _assess(organization: Organization, year: int) -> None:
+    with connection.cursor() as cursor:  # fresh statistics, or the run's one big join plans blind
+        tables = (Parcel, Building, CondoUnit, Owner, Ownership, HouseRegistration, LandPrice)
+        cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
+    run = assessment_run_start(actor=SYSTEM, organization=organization, year=year)
+    run = assessment_run_execute(run_id=run.pk)
+    if run.status != AssessmentRun.Status.DONE:  # a worker took it first: it finishes it
+        logger.info("demo assessment run %s of %s is %s", run.pk, organization.slug, run.status)
 
 
 @transaction.atomic
