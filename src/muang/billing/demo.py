@@ -39,6 +39,7 @@ from muang.core.permissions import Perm
 
 SEED = 2569
 SAMPLE_DIR = "demo/bank-statements"  # under MEDIA_ROOT
+COUNTER_MAX = 200  # counter payments per organisation
 # (channel as the bank writes it, weight, branch or "" when not at a branch)
 CHANNELS = [("MOBILE", 52, ""), ("ATM", 14, ""), ("COUNTER", 22, "0623 สาขาชุมแพ"), ("INTERNET", 12, "")]
 CHEQUE_BANKS = ["ธนาคารกรุงไทย", "ธนาคารออมสิน", "ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร", "ธนาคารกสิกรไทย"]
@@ -170,9 +171,10 @@ def _staff(organization: Organization, perm: Perm) -> Actor:
 def load_demo_payments(
     organization: Organization, *, seed: int = SEED, sample_format: str = "th_bank"
 ) -> dict[str, object]:
-    """Pay about a third of the organisation's open bills at the counter and a third through an imported
-    bank file; leave the rest open, and save one more bank file (some of the open bills, paid today) under
-    MEDIA_ROOT for an officer to import. Once per organisation: nothing happens when it has payments."""
+    """Pay a fifth of the organisation's open bills at the counter (at most COUNTER_MAX) and 45% through an
+    imported bank file; leave the rest open, and save one more bank file (some of the open bills, paid
+    today) under MEDIA_ROOT for an officer to import. Once per organisation: nothing happens when it has
+    payments."""
     if Payment.objects.filter(organization=organization).exists():
         return {}
     bills = list(
@@ -184,8 +186,11 @@ def load_demo_payments(
         return {}
     rng = random.Random(seed)  # noqa: S311 (demo data, deliberately reproducible)
     rng.shuffle(bills)
-    third = len(bills) // 3
-    at_counter, by_bank, left_open = bills[:third], bills[third : 2 * third], bills[2 * third :]
+    # Most Thai taxpayers pay by mobile banking or at a bank; the counter serves the rest (capped: each
+    # counter payment is a full service call with its receipt and audit entry).
+    counter = min(len(bills) // 5, COUNTER_MAX)
+    bank = len(bills) * 45 // 100
+    at_counter, by_bank, left_open = bills[:counter], bills[counter : counter + bank], bills[counter + bank :]
     today = timezone.localdate()
     cashier = _staff(organization, Perm.PAYMENT_RECORD)
     for bill in at_counter:
