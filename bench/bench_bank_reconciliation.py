@@ -281,6 +281,10 @@ def _run(args) -> int:
     print(f"reconciliation (parse, match, apply, receipts, commit):  {elapsed:6.2f} s "
           f"for {lines:,} lines ({lines / elapsed:,.0f} lines/s); target ≤ {TARGET_SECONDS:.0f} s "
           f"→ {'OK' if elapsed <= TARGET_SECONDS else 'SLOWER THAN TARGET'}")  # fmt: skip
+    baseline = copy_s + join_s
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"  = {elapsed / baseline:.0f}× the baseline of this run ({baseline:.2f} s); "
+          f"load average {load} on {os.cpu_count()} CPUs (a shared machine slows both)")  # fmt: skip
 
     got = {status: statement.summary[status]["lines"] for status in MatchStatus.values}
     print("lines by status:", ", ".join(f"{k} {v:,}" for k, v in got.items()))

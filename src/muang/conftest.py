@@ -48,6 +48,7 @@ def areas(db):
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MUANG_DEMO_REPORTS = 40  # the demo's shape, not its size
+    settings.MUANG_DEMO_PARCELS = 60
 
 
 @pytest.fixture(autouse=True)

@@ -250,9 +250,13 @@ MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
 MUANG_DEMO_LOADERS = [
     "muang.core.demo.load_demo",
     "muang.reports.demo.load_demo_reports",
-    "muang.selfservice.demo.load_demo_taxpayer",
+    "muang.property.demo.load_demo_property",  # parcels, buildings, signboards, owners; the year's assessment
+    "muang.property.demo_bills.load_demo_bills",  # its bills, as issued in February (and April for signboards)
+    "muang.billing.demo.load_demo_billing_payments",  # some paid at the counter, some by a bank file
+    "muang.selfservice.demo.load_demo_taxpayer",  # one taxpayer with an unpaid bill for the self-service pages
 ]
 MUANG_DEMO_REPORTS = int(os.environ.get("MUANG_DEMO_REPORTS", "2000"))
+MUANG_DEMO_PARCELS = int(os.environ.get("MUANG_DEMO_PARCELS", "2000"))  # per demo organisation
 # Base map tiles for Leaflet (any XYZ tile server, e.g. a municipality's own or OpenStreetMap's).
 MUANG_MAP_TILES = os.environ.get("MUANG_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # LINE Messaging API endpoint (tests point it at a local recording server).

@@ -27,11 +27,13 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -150,8 +152,9 @@ def _match(
     seen_before = _known_transactions(organization, {p.transaction_id for p in parsed})
     outcomes: list[_Outcome] = []
     first_line_of: dict[str, int] = {}
+    days: dict[dt.datetime, dt.date] = {}  # the Bangkok day of each distinct payment time, computed once
     # Bank order: a file may pay instalment 1 and later instalment 2 of one bill.
-    for line in sorted(parsed, key=lambda p: (p.paid_at, p.line_no)):
+    for line in sorted(parsed, key=itemgetter(1, 0)):  # (paid_at, line_no)
         txn = line.transaction_id
         if txn in seen_before:
             outcomes.append(
@@ -170,11 +173,14 @@ def _match(
             )
             continue
         first_line_of[txn] = line.line_no
-        outcomes.append(_match_line(line, bills.get(line.ref1)))
+        paid_on = days.get(line.paid_at)
+        if paid_on is None:
+            paid_on = days[line.paid_at] = line.paid_at.astimezone(BANGKOK).date()
+        outcomes.append(_match_line(line, bills.get(line.ref1), paid_on))
     return outcomes
 
 
-def _match_line(line: ParsedLine, bill: _BillState | None) -> _Outcome:
+def _match_line(line: ParsedLine, bill: _BillState | None, paid_on: dt.date) -> _Outcome:
     if bill is None:
         return _Outcome(line, MatchStatus.UNMATCHED, _("No bill %(r)s.") % {"r": line.ref1 or "—"})
     if line.ref2 and line.ref2 != bill.ref2:
@@ -188,7 +194,6 @@ def _match_line(line: ParsedLine, bill: _BillState | None) -> _Outcome:
         return _Outcome(
             line, MatchStatus.UNMATCHED, _("Bill %(n)s is cancelled.") % {"n": bill.number}, bill.id
         )
-    paid_on = line.paid_at.astimezone(BANGKOK).date()
     amount = line.amount
     if len(bill.instalments) == 1:
         fast = _single_on_time(line, bill, paid_on)
@@ -203,7 +208,8 @@ def _match_line(line: ParsedLine, bill: _BillState | None) -> _Outcome:
         allocation = allocate(amount, bill.instalments, paid_on, bill.ctx)
         paid = {p.seq: p.principal for p in allocation.parts}
         bill.instalments = [
-            i._replace(paid=i.paid + paid[i.seq]) if i.seq in paid else i for i in bill.instalments
+            InstalmentState(i.seq, i.amount, i.due_date, i.paid + paid[i.seq]) if i.seq in paid else i
+            for i in bill.instalments
         ]
         bill.paid_principal += allocation.principal
         bill.paid_penalty += allocation.penalty
@@ -248,7 +254,7 @@ def _single_on_time(line: ParsedLine, bill: _BillState, paid_on: dt.date) -> _Ou
     unpaid = inst.amount - inst.paid
     if paid_on > inst.due_date or unpaid <= 0 or line.amount != unpaid:
         return None
-    bill.instalments = [inst._replace(paid=inst.amount)]
+    bill.instalments = [InstalmentState(inst.seq, inst.amount, inst.due_date, inst.amount)]
     bill.paid_principal += unpaid
     bill.status = bill_status_for(bill.amount, bill.paid_principal)
     bill.changed = True
@@ -269,7 +275,7 @@ def _known_transactions(organization: Organization, txns: set[str]) -> set[str]:
                 JOIN {BankStatementLine._meta.db_table} l
                   ON l.organization_id = %s AND l.transaction_id = t.transaction_id
                  AND NOT l.status = %s AND NOT l.transaction_id = ''""",  # noqa: S608
-            [list(txns), organization.pk, MatchStatus.DUPLICATE],
+            [_text_array(txns), organization.pk, MatchStatus.DUPLICATE],
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -283,22 +289,22 @@ def _load_bills(organization: Organization, numbers: set[str]) -> dict[str, _Bil
         cursor.execute(
             f"""SELECT id, number, ref2, kind, status, amount, paid_principal, paid_penalty, paid_surcharge,
                        extension_until
-                FROM {bill_table} WHERE organization_id = %s AND number = ANY(%s)""",  # noqa: S608
-            [organization.pk, list(numbers)],
+                FROM {bill_table} WHERE organization_id = %s AND number = ANY(%s::text[])""",  # noqa: S608
+            [organization.pk, _text_array(numbers)],
         )
         bill_rows = cursor.fetchall()
-        ids = [r[0] for r in bill_rows]
+        id_array = "{" + ",".join(str(r[0]) for r in bill_rows) + "}"
         cursor.execute(
             f"""SELECT DISTINCT ON (bill_id) bill_id, received_on, deadline FROM {letter_table}
-                WHERE organization_id = %s AND bill_id = ANY(%s) AND received_on IS NOT NULL
+                WHERE organization_id = %s AND bill_id = ANY(%s::bigint[]) AND received_on IS NOT NULL
                 ORDER BY bill_id, received_on""",  # noqa: S608
-            [organization.pk, ids],
+            [organization.pk, id_array],
         )
         letters = {r[0]: (r[1], r[2]) for r in cursor.fetchall()}
         cursor.execute(
             f"""SELECT bill_id, seq, amount, due_date FROM {inst_table}
-                WHERE organization_id = %s AND bill_id = ANY(%s) ORDER BY bill_id, seq""",  # noqa: S608
-            [organization.pk, ids],
+                WHERE organization_id = %s AND bill_id = ANY(%s::bigint[]) ORDER BY bill_id, seq""",  # noqa: S608
+            [organization.pk, id_array],
         )
         inst_rows = cursor.fetchall()
     instalments: dict[int, list] = defaultdict(list)
@@ -310,10 +316,23 @@ def _load_bills(organization: Organization, numbers: set[str]) -> dict[str, _Bil
         received, deadline = letters.get(bid, (None, None))
         key = (kind, received, deadline, ext)
         ctx = contexts.get(key) or contexts.setdefault(key, ChargeContext(*key))
-        out[number] = _BillState(
-            bid, number, ref2, status, amount, pp, pen, sur, ctx, instalments_paid(instalments[bid], pp)
-        )
+        parts = instalments[bid]
+        if len(parts) == 1:  # most bills: what instalments_paid computes, without the general loop
+            ((seq, i_amount, due_date),) = parts
+            states = [InstalmentState(seq, i_amount, due_date, min(i_amount, pp if pp > ZERO else ZERO))]
+        else:
+            states = instalments_paid(parts, pp)
+        out[number] = _BillState(bid, number, ref2, status, amount, pp, pen, sur, ctx, states)
     return out
+
+
+_ARRAY_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"'})
+
+
+def _text_array(values: Collection[str]) -> str:
+    """A large text array as ONE ``text[]`` literal, for ``%s::text[]``: Django's client-side binding would
+    otherwise quote 100,000 list items one by one in Python."""
+    return '{"' + '","'.join(v.translate(_ARRAY_ESCAPES) for v in values) + '"}' if values else "{}"
 
 
 # --- writing -----------------------------------------------------------------------------------------------------
@@ -323,9 +342,21 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _COPY_CHUNK = 20_000
 
 
+_COPY_SPECIAL = re.compile(r"[\\\n\r]")
+
+
 def _esc(text: str) -> str:
     """A value for COPY's text format (tabs separate columns, newlines rows, backslash escapes)."""
     return text.translate(_COPY_ESCAPES)
+
+
+def _tab_joined(values: Sequence[str]) -> str:
+    """Text values as tab-separated COPY columns. Bank files almost never hold a tab, newline or backslash,
+    so the joined text is checked once instead of escaping each value (a tenth of the time at 100,000 lines)."""
+    joined = "\t".join(values)
+    if joined.count("\t") == len(values) - 1 and not _COPY_SPECIAL.search(joined):
+        return joined
+    return "\t".join(v.translate(_COPY_ESCAPES) for v in values)
 
 
 def _copy(cursor, sql: str, rows) -> None:
@@ -342,11 +373,19 @@ def _copy(cursor, sql: str, rows) -> None:
             copy.write("".join(chunk))
 
 
-def _next_ids(cursor, table: str, count: int) -> list[int]:
+def _next_ids(cursor, table: str, count: int) -> Sequence[int]:
+    """``count`` new ids of ``table``. Usually one contiguous block (then only its ends travel); when another
+    session took ids from the sequence meanwhile, the full list."""
     cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+        """SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL
+                                         ELSE array_agg(id ORDER BY id)::text END
+           FROM (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)) AS ids""",
+        [table, count],
     )
-    return [r[0] for r in cursor.fetchall()]
+    low, high, scattered = cursor.fetchone()
+    if scattered is None:
+        return range(low, high + 1)
+    return [int(i) for i in scattered.strip("{}").split(",")]
 
 
 def _write(
@@ -372,6 +411,7 @@ def _write(
     matched = [o for o in outcomes if o.status == MatchStatus.MATCHED]
     line_table, pay_table = BankStatementLine._meta.db_table, Payment._meta.db_table
     statement_id, nul = statement.pk, "\\N"
+    stamps = {p: p.isoformat() for p in {o.line.paid_at for o in outcomes}}
     with connection.cursor() as cursor:
         line_ids = _next_ids(cursor, line_table, len(outcomes))
         _copy(
@@ -380,9 +420,8 @@ def _write(
             "payer_name, channel, branch, transaction_id, status, detail, expected_amount, bill_id, resolution, "
             "resolution_note) FROM STDIN",
             (
-                f"{line_id}\t{org_id}\t{statement_id}\t{p.line_no}\t{p.paid_at.isoformat()}\t{_esc(p.ref1)}\t"
-                f"{_esc(p.ref2)}\t{p.amount:f}\t{_esc(p.payer_name)}\t{_esc(p.channel)}\t{_esc(p.branch)}\t"
-                f"{_esc(p.transaction_id)}\t{o.status}\t{_esc(o.detail[:300])}\t"
+                f"{line_id}\t{org_id}\t{statement_id}\t{p.line_no}\t{stamps[p.paid_at]}\t{_tab_joined(p[2:4])}\t"
+                f"{p.amount:f}\t{_tab_joined(p[5:9])}\t{o.status}\t{_esc(o.detail[:300]) if o.detail else ''}\t"
                 f"{nul if o.expected is None else format(o.expected, 'f')}\t{nul if o.bill_id is None else o.bill_id}"
                 "\t\t\n"
                 for line_id, o in zip(line_ids, outcomes, strict=True)
@@ -395,6 +434,7 @@ def _write(
             pay_ids = _next_ids(cursor, pay_table, len(matched))
             user = nul if user_id is None else user_id
             recorded_at = now.isoformat()
+            days = {t: t.astimezone(BANGKOK).date().isoformat() for t in {o.line.paid_at for o in matched}}
             _copy(
                 cursor,
                 f"COPY {pay_table} (id, organization_id, bill_id, channel, paid_on, amount, principal, penalty, "
@@ -402,7 +442,7 @@ def _write(
                 "recorded_at) FROM STDIN",
                 (
                     f"{pay_id}\t{org_id}\t{o.bill_id}\t{PaymentChannel.BANK}\t"
-                    f"{o.line.paid_at.astimezone(BANGKOK).date().isoformat()}\t{o.line.amount:f}\t"
+                    f"{days[o.line.paid_at]}\t{o.line.amount:f}\t"
                     f"{o.payment[0]:f}\t{o.payment[1]:f}\t{o.payment[2]:f}\t{_esc(o.payment[3])}\t"
                     f"{_esc(o.line.transaction_id)}\t\t\t{line_id_of[o.line.line_no]}\t\t{user}\t{recorded_at}\n"
                     for pay_id, o in zip(pay_ids, matched, strict=True)
@@ -440,13 +480,14 @@ def _copy_receipts(
     seqs = reserve_numbers(
         organization_id=organization.pk, name="receipt", year=fiscal_year, count=len(payment_ids)
     )
+    prefix = _esc(prefix)  # the rest of a receipt number is digits
     user, issued_at = ("\\N" if user_id is None else user_id), now.isoformat()
     _copy(
         cursor,
         f"COPY {Receipt._meta.db_table} (organization_id, payment_id, fiscal_year, seq, number, issued_at, "
         "issued_by_id) FROM STDIN",
         (
-            f"{organization.pk}\t{pay_id}\t{fiscal_year}\t{seq}\t{_esc(receipt_number(prefix, fiscal_year, seq))}\t"
+            f"{organization.pk}\t{pay_id}\t{fiscal_year}\t{seq}\t{receipt_number(prefix, fiscal_year, seq)}\t"
             f"{issued_at}\t{user}\n"
             for pay_id, seq in zip(payment_ids, seqs, strict=True)
         ),

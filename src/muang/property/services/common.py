@@ -66,7 +66,15 @@ def audit_bulk_create(
     *, actor: Actor, organization: Organization, instances: Sequence[models.Model], reason: str
 ) -> None:
     """One audit entry per imported row, written in bulk (an import of 100,000 parcels stays fast)."""
-    entries = [
+    entries = audit_create_entries(actor=actor, organization=organization, instances=instances, reason=reason)
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+def audit_create_entries(
+    *, actor: Actor, organization: Organization, instances: Sequence[models.Model], reason: str
+) -> list[AuditEntry]:
+    """The unsaved "created" audit entries of saved rows (for callers that write them their own way)."""
+    return [
         AuditEntry(
             organization=organization,
             actor_user=actor.user,
@@ -83,7 +91,6 @@ def audit_bulk_create(
         )
         for instance in instances
     ]
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
 
 
 # --- field checks shared by the services and the importers ---
