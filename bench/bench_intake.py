@@ -16,6 +16,7 @@ import random
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -29,7 +30,11 @@ class Phase:
     label: str
     latencies_ms: list[float] = field(default_factory=list)
     seconds: float = 0.0
-    errors: int = 0
+    failures: Counter = field(default_factory=Counter)  # status code or exception name -> count
+
+    @property
+    def errors(self) -> int:
+        return sum(self.failures.values())
 
     def row(self) -> str:
         done = len(self.latencies_ms)
@@ -93,15 +98,15 @@ def run_phase(
                     allow_redirects=False,
                     timeout=60,
                 )
-                ok = r.status_code == expect
-            except OSError:
-                ok = False
+                failure = None if r.status_code == expect else f"HTTP {r.status_code}"
+            except OSError as e:
+                failure = type(e).__name__
             elapsed = (time.perf_counter() - start) * 1000
             with lock:
-                if ok:
+                if failure is None:
                     phase.latencies_ms.append(elapsed)
                 else:
-                    phase.errors += 1
+                    phase.failures[failure] += 1
 
     with timed() as t, ThreadPoolExecutor(len(sessions)) as pool:
         list(pool.map(client, enumerate(sessions)))
@@ -152,6 +157,9 @@ def main() -> None:
     print(intake.row())
     overhead = percentile(intake.latencies_ms, 95) - percentile(empty.latencies_ms, 95)
     print(f"intake p95 minus empty-view p95: {overhead:.1f} ms; cases filed: {filed:,}; {load_average()}")
+    for phase in (empty, intake):
+        if phase.failures:
+            print(f"{phase.label}: failures {dict(phase.failures)}")
 
 
 if __name__ == "__main__":
