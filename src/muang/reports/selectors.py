@@ -340,7 +340,11 @@ def intake_categories(organization: Organization) -> list[CaseCategory]:
 
 
 def intake_category(organization: Organization, code: str) -> CaseCategory:
-    category = CaseCategory.objects.filter(organization=organization, is_active=True, code=code).first()
+    category = (
+        CaseCategory.objects.select_related("default_department")  # the case service reads it: no extra query
+        .filter(organization=organization, is_active=True, code=code)
+        .first()
+    )
     if category is None:
         raise InvalidInput.for_field(
             "category", _("%(org)s has no category “%(code)s”.") % {"org": organization.name_th, "code": code}

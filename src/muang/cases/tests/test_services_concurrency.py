@@ -4,10 +4,11 @@ import itertools
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
-from muang.cases.models import Case, CaseEvent, EventKind
+from muang.cases.models import Case, CaseEvent, CaseStatus, EventKind
 from muang.cases.services import case_change_status, case_mark_duplicate, case_rate
+from muang.cases.services.steps import lock_case
 from muang.cases.tests.conftest import MONDAY_9, make_town
 from muang.cases.tests.factories import submit_case
 from muang.core.errors import Conflict, InvalidInput
@@ -81,3 +82,49 @@ def test_simultaneous_status_changes_are_serialised(areas):
     # Whatever the order, the events chain: each change starts where the previous one ended.
     assert changes[0]["from"] == "received" and changes[-1]["to"] == case.status.code
     assert all(a["to"] == b["from"] for a, b in itertools.pairwise(changes))
+
+
+def test_a_transition_that_waited_for_the_lock_reads_the_row_and_its_relations_as_committed(areas):
+    # Given a case that another transaction holds locked while it moves status, assignee and department
+    town = make_town()
+    case = submit_case(town.category, now=MONDAY_9)
+    in_progress = CaseStatus.objects.get(organization=town.org, code="in_progress")
+    holding, commit = threading.Event(), threading.Event()
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                lock_case(case)
+                Case.objects.filter(pk=case.pk).update(
+                    status=in_progress, assignee=town.other_officer.user, department=town.health
+                )
+                holding.set()
+                commit.wait(10)
+        finally:
+            connection.close()
+
+    seen: list[Case] = []
+
+    def second() -> None:
+        try:
+            with transaction.atomic():
+                seen.append(lock_case(case))
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    assert holding.wait(10)
+    waiter = threading.Thread(target=second)
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive() and not seen, "the second transaction waits for the lock"
+    # When the first commits
+    commit.set()
+    holder.join(10)
+    waiter.join(10)
+    # Then the waiter got the row with the committed status, assignee and department (a JOIN would have lost it)
+    [row] = seen
+    assert row.status == in_progress and row.status.code == "in_progress" and not row.status._state.adding
+    assert row.assignee.username == town.other_officer.user.username
+    assert row.department.code == "health" and row.category.code == "streetlight"
