@@ -7,22 +7,12 @@ in one process (no HTTP), measured in the same run. Issue target: >= 100 lifecyc
 
 import argparse
 import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
-from support import BENCH_DB, ROOT, report, setup_django, timed
+from support import BENCH_DB, gunicorn_server, load_average, report, setup_django, timed
 
 DB = f"{BENCH_DB}_cases"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def staff_session(base: str, username: str, password: str):
@@ -72,6 +62,7 @@ def main() -> None:
     parser.add_argument("--lifecycles", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     setup_django(database=DB)
 
@@ -103,39 +94,7 @@ def main() -> None:
             case_rate(actor=a, case=case, stars=5)
     baseline_rate = baseline_n / base.seconds
 
-    port = free_port()
-    env = {
-        **os.environ,
-        "MUANG_DB_NAME": DB,
-        "PYTHONPATH": str(ROOT / "src"),
-        "DJANGO_SETTINGS_MODULE": "muang.settings",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "muang.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn_server(database=DB, workers=args.workers, threads=args.threads) as base_url:
         sessions = [staff_session(base_url, head.username, PASSWORD) for _ in range(args.clients)]
         counter = iter(range(args.lifecycles))
         lock = threading.Lock()
@@ -153,9 +112,7 @@ def main() -> None:
         lifecycle_http(sessions[0], base_url, org.slug, category, officer.username, -1)  # warm-up
         with timed() as run, ThreadPoolExecutor(args.clients) as pool:
             total = sum(pool.map(client, sessions))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    print(f"gunicorn {args.workers} workers x {args.threads} threads; {load_average()}")
     report(
         f"case lifecycles/s via API, {args.cases:,} cases, {args.clients} clients",
         f"{total / run.seconds:.1f}/s",

@@ -6,9 +6,12 @@ Every script prints its figure beside a baseline measured in the same run, e.g.
 """
 
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,3 +75,79 @@ def report(label: str, figure: str, baseline_label: str, baseline: str, target: 
     if target:
         line += f"   target {target}"
     print(line, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_server(*, database: str, workers: int, threads: int) -> Iterator[str]:
+    """A gunicorn (gthread workers) serving the project on the bench database with the bench URLconf; yields its
+    base URL and stops it afterwards."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "MUANG_DB_NAME": database,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "bench")]),
+        "DJANGO_SETTINGS_MODULE": "server_settings",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "muang.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base, workers)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_serving(base: str, workers: int, timeout: float = 180) -> None:
+    """The socket is bound before the workers have imported Django: wait for answers, not for the port."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    answered = 0
+    while answered < workers * 2:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"gunicorn at {base} did not answer within {timeout:.0f} s")
+        try:
+            answered += requests.get(f"{base}/healthz", timeout=timeout).status_code == 200
+        except requests.ConnectionError:
+            time.sleep(0.2)
+
+
+def percentile(samples: list[float], p: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[p - 1]
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} CPUs"

@@ -50,9 +50,8 @@ class Page(PageNumberPagination):
 
 
 def _detail(a: Actor, case) -> selectors.CaseDetail:
-    return selectors.case_detail(
-        actor=a, case=selectors.get_case_for(actor=a, tracking_code=case.tracking_code)
-    )
+    """The case as the service returns it (just locked and read afresh, relations loaded): not fetched again."""
+    return selectors.case_detail(actor=a, case=case)
 
 
 # --- reading -----------------------------------------------------------------------------------------------------
@@ -241,7 +240,7 @@ def cases_forward(request: HttpRequest, code: str, payload: ForwardIn):
         reason=payload.reason,
         category_code=payload.category or "",
     )
-    return Status(201, _detail(a, case))
+    return Status(201, _detail(a, selectors.get_case_for(actor=a, tracking_code=case.tracking_code)))
 
 
 @router.post("/cases/{code}/invitations", response={201: InvitationOut})

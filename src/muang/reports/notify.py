@@ -1,13 +1,14 @@
 """Telling citizens what happened to their reports, through the channel they used.
 
-`notify_reporter_of_status(case)` is meant to be called by the cases status service right after a public status
-change (case_change_status, case_reopen, forwarding...), inside its transaction: the outbox row commits with
-the change and is delivered afterwards with retries.
+`notify_reporter_of_status(case)` runs on `muang.cases.signals.case_status_changed`, which the case services
+send right after a public status change (assign, status change, reopen, forwarding, duplicate...), inside their
+transaction: the outbox row commits with the change and is delivered afterwards with retries. Connected in
+`ReportsConfig.ready()`.
 """
 
 from django.utils import translation
 
-from muang.cases.models import Case
+from muang.cases.models import Case, Channel
 from muang.core.models import LineChannel, Notification
 from muang.core.outbox import notification_enqueue
 from muang.reports.line import messages as m
@@ -20,6 +21,8 @@ def notify_reporter_of_status(case: Case) -> Notification | None:
     The push goes through the LINE account the citizen wrote to (LINE user ids are per account), which may
     belong to another organisation than the case's when the report was routed there.
     """
+    if case.channel != Channel.LINE:  # only LINE reports have a link: no query for the others
+        return None
     link = (
         LineCaseLink.objects.select_related("channel_organization")
         .filter(organization_id=case.organization_id, case_id=case.pk)
@@ -39,3 +42,11 @@ def notify_reporter_of_status(case: Case) -> Notification | None:
         messages=[message],
         subject=f"case:{case.pk}:status:{case.status_id}",
     )
+
+
+def on_case_status_changed(sender, *, case: Case, citizen=None, **kwargs) -> None:
+    """Receiver of `case_status_changed`. A reporter who moved the case themselves (reopening it) already got
+    the answer in the conversation they used: no push about their own action."""
+    if citizen is not None:
+        return
+    notify_reporter_of_status(case)

@@ -2,7 +2,9 @@
 
 Every transition locks the case row (`select_for_update`), re-checks the rules on the locked row, writes a
 timeline event and, for staff, an audit entry. Citizen variants (`*_by_citizen`) check that the citizen is
-the reporter and leave the audit log to staff writes; their events name the citizen instead.
+the reporter and leave the audit log to staff writes; their events name the citizen instead. A move of the
+public status is announced on `muang.cases.signals.case_status_changed`, inside the transaction (the reports
+app pushes it to a LINE reporter). Only the fields that changed are written, and the same diff is audited.
 """
 
 import datetime as dt
@@ -25,6 +27,7 @@ from .steps import (
     MAX_COMMENT,
     MAX_MESSAGE,
     add_event,
+    announce_status_change,
     attach_photos,
     audit_case_update,
     clean_photos,
@@ -33,7 +36,9 @@ from .steps import (
     lock_case,
     lock_cases,
     move_to_status,
-    status_of,
+    new_event,
+    save_case,
+    status_for,
 )
 
 # Statuses with their own service: setting them by hand would skip what that service does.
@@ -54,7 +59,8 @@ def _require_open(case: Case) -> None:
 def _status_event(
     case: Case, old_code: str, *, actor: Actor | None, now: dt.datetime, message: str = ""
 ) -> CaseEvent:
-    return add_event(
+    """The public timeline event of a status move (not saved yet)."""
+    return new_event(
         case=case,
         kind=EventKind.STATUS_CHANGED,
         now=now,
@@ -111,23 +117,28 @@ def case_assign(
     case.updated_at = now
     old_code = case.status.code
     if assignee is not None and old_code == SystemStatus.RECEIVED:
-        move_to_status(case, status_of(case.organization, SystemStatus.ASSIGNED), now=now)
+        move_to_status(case, status_for(case, SystemStatus.ASSIGNED), now=now)
     elif assignee is None and old_code == SystemStatus.ASSIGNED:
-        move_to_status(case, status_of(case.organization, SystemStatus.RECEIVED), now=now)
-    case.save()
+        move_to_status(case, status_for(case, SystemStatus.RECEIVED), now=now)
+    changes = save_case(case, before)
     # Who works a case is internal; the public timeline only learns that the status moved.
-    add_event(
-        case=case,
-        kind=EventKind.ASSIGNED,
-        now=now,
-        public=False,
-        message=message,
-        data={"from": previous, "to": assignee.username if assignee else None},
-        actor=actor,
-    )
+    events = [
+        new_event(
+            case=case,
+            kind=EventKind.ASSIGNED,
+            now=now,
+            public=False,
+            message=message,
+            data={"from": previous, "to": assignee.username if assignee else None},
+            actor=actor,
+        )
+    ]
     if case.status.code != old_code:
-        _status_event(case, old_code, actor=actor, now=now)
-    audit_case_update(actor=actor, case=case, before=before, reason="assign")
+        events.append(_status_event(case, old_code, actor=actor, now=now))
+    CaseEvent.objects.bulk_create(events)
+    if case.status.code != old_code:
+        announce_status_change(case, old_code, actor=actor)
+    audit_case_update(actor=actor, case=case, changes=changes, reason="assign")
     return case
 
 
@@ -158,7 +169,7 @@ def case_change_status(
     cleaned = clean_photos(photos)
     case = lock_case(case)
     require_on_case(actor, case, Perm.CASE_WORK)
-    target = status_of(case.organization, status)
+    target = status_for(case, status)
     old = case.status
     if target.pk == old.pk:
         raise Conflict(_("The case is already “%(status)s”.") % {"status": old.name_th})
@@ -171,10 +182,12 @@ def case_change_status(
         raise InvalidInput.for_field("status", _("Assign the case to someone first."))
     before = audit.snapshot(case)
     move_to_status(case, target, now=now)
-    case.save()
+    changes = save_case(case, before)
     event = _status_event(case, old.code, actor=actor, now=now, message=message)
+    event.save(force_insert=True)
     attach_photos(case=case, event=event, photos=cleaned, kind=photo_kind, actor=actor, now=now)
-    audit_case_update(actor=actor, case=case, before=before, reason=f"status: {target.code}")
+    announce_status_change(case, old.code, actor=actor)
+    audit_case_update(actor=actor, case=case, changes=changes, reason=f"status: {target.code}")
     return case
 
 
@@ -257,26 +270,32 @@ def case_change_category(
         case.assignee = None
         case.assigned_at = None
         if old_code == SystemStatus.ASSIGNED:
-            move_to_status(case, status_of(case.organization, SystemStatus.RECEIVED), now=now)
+            move_to_status(case, status_for(case, SystemStatus.RECEIVED), now=now)
     case.updated_at = now
-    case.save()
-    add_event(
-        case=case,
-        kind=EventKind.CATEGORY_CHANGED,
-        now=now,
-        public=False,
-        data={"from": old, "to": {"category": category.code, "department": department.code}},
-        actor=actor,
-    )
+    changes = save_case(case, before)
+    events = [
+        new_event(
+            case=case,
+            kind=EventKind.CATEGORY_CHANGED,
+            now=now,
+            public=False,
+            data={"from": old, "to": {"category": category.code, "department": department.code}},
+            actor=actor,
+        )
+    ]
     if case.status.code != old_code:
-        _status_event(case, old_code, actor=actor, now=now)
-    audit_case_update(actor=actor, case=case, before=before, reason="category")
+        events.append(_status_event(case, old_code, actor=actor, now=now))
+    CaseEvent.objects.bulk_create(events)
+    if case.status.code != old_code:
+        announce_status_change(case, old_code, actor=actor)
+    audit_case_update(actor=actor, case=case, changes=changes, reason="category")
     return case
 
 
 def _reopen(
     case: Case, *, reason: str, now: dt.datetime, actor: Actor | None, citizen: Citizen | None
-) -> None:
+) -> dict[str, list]:
+    """Reopen the locked case; returns what changed, for the audit log of staff reopenings."""
     if case.is_open:
         raise Conflict(_("Case %(code)s is open already.") % {"code": case.tracking_code})
     if case.status.code == SystemStatus.FORWARDED:
@@ -288,9 +307,10 @@ def _reopen(
             _("Case %(code)s can be reopened only within %(days)d days of closing; it closed on %(date)s.")
             % {"code": case.tracking_code, "days": window, "date": f"{closed_at:%Y-%m-%d}"}
         )
+    before = audit.snapshot(case)
     old_code = case.status.code
     target = SystemStatus.IN_PROGRESS if case.assignee_id else SystemStatus.RECEIVED
-    move_to_status(case, status_of(case.organization, target), now=now)
+    move_to_status(case, status_for(case, target), now=now)
     case.closed_at = None
     case.resolved_at = None
     case.rating = None  # the earlier rating stays in the timeline; the next resolution is rated afresh
@@ -301,7 +321,7 @@ def _reopen(
     case.reopen_count += 1
     case.sla_started_at = now
     case.due_at = due_at_for(case.organization, now, case.sla_hours)
-    case.save()
+    changes = save_case(case, before)
     add_event(
         case=case,
         kind=EventKind.REOPENED,
@@ -312,6 +332,8 @@ def _reopen(
         actor=actor,
         citizen=citizen,
     )
+    announce_status_change(case, old_code, actor=actor, citizen=citizen)
+    return changes
 
 
 @transaction.atomic
@@ -325,9 +347,8 @@ def case_reopen(*, actor: Actor, case: Case, reason: str, now: dt.datetime | Non
     reason = clean_text(reason, field="reason", max_length=MAX_MESSAGE, required=True)
     case = lock_case(case)
     require_on_case(actor, case, Perm.CASE_WORK)
-    before = audit.snapshot(case)
-    _reopen(case, reason=reason, now=now, actor=actor, citizen=None)
-    audit_case_update(actor=actor, case=case, before=before, reason="reopen")
+    changes = _reopen(case, reason=reason, now=now, actor=actor, citizen=None)
+    audit_case_update(actor=actor, case=case, changes=changes, reason="reopen")
     return case
 
 
@@ -355,7 +376,8 @@ def case_reopen_by_citizen(
 
 def _rate(
     case: Case, *, stars: int, comment: str, now: dt.datetime, actor: Actor | None, citizen: Citizen | None
-) -> None:
+) -> dict[str, list]:
+    """Rate the locked case; returns what changed, for the audit log of staff ratings."""
     if not 1 <= stars <= 5:
         raise InvalidInput.for_field("stars", _("A rating is 1 to 5 stars."))
     comment = clean_text(comment, field="comment", max_length=MAX_COMMENT)
@@ -363,11 +385,12 @@ def _rate(
         raise Conflict(_("Only a resolved case can be rated."))
     if case.rating is not None:
         raise Conflict(_("Case %(code)s has been rated already.") % {"code": case.tracking_code})
+    before = audit.snapshot(case)
     case.rating = stars
     case.rating_comment = comment
     case.rated_at = now
     case.updated_at = now
-    case.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+    changes = save_case(case, before)
     # The comment may name people: internal. Statistics read the stars from the case.
     add_event(
         case=case,
@@ -379,6 +402,7 @@ def _rate(
         actor=actor,
         citizen=citizen,
     )
+    return changes
 
 
 @transaction.atomic
@@ -390,9 +414,8 @@ def case_rate(
     now = current_time(now)
     case = lock_case(case)
     require_on_case(actor, case, Perm.CASE_WORK)
-    before = audit.snapshot(case)
-    _rate(case, stars=stars, comment=comment, now=now, actor=actor, citizen=None)
-    audit_case_update(actor=actor, case=case, before=before, reason="rating on behalf of the reporter")
+    changes = _rate(case, stars=stars, comment=comment, now=now, actor=actor, citizen=None)
+    audit_case_update(actor=actor, case=case, changes=changes, reason="rating on behalf of the reporter")
     return case
 
 
@@ -447,9 +470,10 @@ def case_mark_duplicate(
     if root.duplicate_of_id is not None:  # merged elsewhere while we were waiting for the locks
         raise Conflict(_("Case %(code)s changed meanwhile; try again.") % {"code": root.tracking_code})
     before = audit.snapshot(case)
+    old_code = case.status.code
     case.duplicate_of = root
-    move_to_status(case, status_of(case.organization, SystemStatus.DUPLICATE), now=now)
-    case.save()
+    move_to_status(case, status_for(case, SystemStatus.DUPLICATE), now=now)
+    changes = save_case(case, before)
     moved = list(Case.objects.filter(duplicate_of=case).values_list("tracking_code", flat=True))
     Case.objects.filter(duplicate_of=case).update(duplicate_of=root, updated_at=now)
     add_event(
@@ -469,5 +493,6 @@ def case_mark_duplicate(
         data={"duplicate": case.tracking_code, "moved": moved},
         actor=actor,
     )
-    audit_case_update(actor=actor, case=case, before=before, reason=f"duplicate of {root.tracking_code}")
+    announce_status_change(case, old_code, actor=actor)
+    audit_case_update(actor=actor, case=case, changes=changes, reason=f"duplicate of {root.tracking_code}")
     return case

@@ -22,12 +22,14 @@ from .intake import new_case
 from .steps import (
     MAX_MESSAGE,
     add_event,
+    announce_status_change,
     audit_case_update,
     clean_text,
     current_time,
     lock_case,
     move_to_status,
-    status_of,
+    save_case,
+    status_for,
 )
 
 MAX_FORWARD_CHAIN = 50
@@ -140,8 +142,9 @@ def case_forward(
         ]
     )
     before = audit.snapshot(case)
-    move_to_status(case, status_of(case.organization, SystemStatus.FORWARDED), now=now)
-    case.save()
+    old_code = case.status.code
+    move_to_status(case, status_for(case, SystemStatus.FORWARDED), now=now)
+    changes = save_case(case, before)
     add_event(
         case=case,
         kind=EventKind.FORWARDED,
@@ -169,7 +172,8 @@ def case_forward(
         actor=actor,
         acting_organization=case.organization,
     )
-    audit_case_update(actor=actor, case=case, before=before, reason=f"forwarded to {to_organization.slug}")
+    announce_status_change(case, old_code, actor=actor)
+    audit_case_update(actor=actor, case=case, changes=changes, reason=f"forwarded to {to_organization.slug}")
     audit.record_create(
         actor=actor,
         organization=to_organization,

@@ -2,20 +2,24 @@
 photos, audit. Internal to `muang.cases.services`; other apps call the services, never these."""
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile, File
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput
-from muang.core.models import AuditEntry, Citizen, Organization
+from muang.core.models import AuditEntry, Citizen, Department, Organization, User
 
-from ..models import Attachment, AttachmentKind, Case, CaseEvent, CaseStatus, SystemStatus
+from ..models import Attachment, AttachmentKind, Case, CaseCategory, CaseEvent, CaseStatus, SystemStatus
 from ..photos import MAX_PHOTOS_PER_EVENT, clean_photo
+from ..signals import case_status_changed
 from .setup import seed_statuses
 
 MAX_MESSAGE = 2000
@@ -33,16 +37,54 @@ def current_time(now: dt.datetime | None) -> dt.datetime:
     return now
 
 
-# Locking and reading are two statements on purpose. PostgreSQL re-checks a row that was waited for against the
-# joined rows of the original snapshot: `SELECT ... JOIN status ... FOR UPDATE` would silently drop a case whose
-# status another transaction just changed. So: lock the bare rows, then read them with their relations.
+# One statement locks the case row and reads it afresh, with what transitions need beside it: the organisation's
+# statuses and the row's category, department and assignee, as JSON from scalar subqueries. A JOIN would be
+# wrong here: PostgreSQL re-checks a row that was waited for against the joined rows of the original snapshot, so
+# `SELECT ... JOIN status ... FOR UPDATE` would silently drop a case whose status another transaction just
+# changed. The subqueries are re-evaluated for the row version finally locked, and every related row is still
+# checked against the ids of the locked row below (a mismatch falls back to an ordinary query).
+_RELATED_SQL = """json_build_array(
+    (SELECT json_agg(s) FROM cases_casestatus s WHERE s.organization_id = cases_case.organization_id),
+    (SELECT row_to_json(c) FROM cases_casecategory c WHERE c.id = cases_case.category_id),
+    (SELECT row_to_json(d) FROM core_department d WHERE d.id = cases_case.department_id),
+    (SELECT json_build_object('id', u.id, 'username', u.username, 'first_name', u.first_name,
+        'last_name', u.last_name, 'is_active', u.is_active) FROM core_user u WHERE u.id = cases_case.assignee_id)
+)::text"""
 _RELATED = ("organization", "status", "category", "department", "assignee")
 
 
+def _from_json(model: type[models.Model], row: dict[str, Any] | None, pk: int | None) -> models.Model | None:
+    """A model instance from one row given as JSON (missing columns deferred), or None if it is not `pk`."""
+    if row is None or row.get("id") != pk:
+        return None
+    fields = [f for f in model._meta.concrete_fields if f.column in row]
+    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], [row[f.column] for f in fields])
+
+
 def lock_case(case: Case) -> Case:
-    """The case row, locked until the transaction ends, read afresh with what transitions need."""
-    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
-    return Case.objects.select_related(*_RELATED).get(pk=case.pk)
+    """The case row, locked until the transaction ends, read afresh with what transitions need: one query."""
+    row = (
+        Case.objects.select_for_update()
+        .annotate(_related=RawSQL(_RELATED_SQL, (), output_field=models.TextField()))  # noqa: S611 constant SQL
+        .get(pk=case.pk)
+    )
+    statuses_json, category_json, department_json, assignee_json = json.loads(row._related)
+    del row._related
+    statuses = [_from_json(CaseStatus, s, s["id"]) for s in statuses_json or ()]
+    row._statuses_by_code = {s.code: s for s in statuses if s.is_active}
+    related = {
+        "status": next((s for s in statuses if s.pk == row.status_id), None),
+        "category": _from_json(CaseCategory, category_json, row.category_id),
+        "department": _from_json(Department, department_json, row.department_id),
+        "assignee": _from_json(User, assignee_json, row.assignee_id),
+    }
+    if Case.organization.is_cached(case) and case.organization_id == row.organization_id:
+        row.organization = case.organization  # a case never changes organisation
+    for name, value in related.items():
+        if value is not None:
+            setattr(row, name, value)
+        # else: left to Django to load on first use (an unassigned case has no assignee to load)
+    return row
 
 
 def lock_cases(*cases: Case) -> dict[int, Case]:
@@ -62,6 +104,14 @@ def status_of(organization: Organization, code: str, *, field: str = "status") -
             field, _("%(org)s has no active case status “%(code)s”.") % {"org": organization, "code": code}
         )
     return status
+
+
+def status_for(case: Case, code: str, *, field: str = "status") -> CaseStatus:
+    """The active status `code` of the case's organisation; free for a case from `lock_case`, which read them."""
+    known = getattr(case, "_statuses_by_code", None)
+    if known is not None and code in known:
+        return known[code]
+    return status_of(case.organization, code, field=field)
 
 
 def move_to_status(case: Case, status: CaseStatus, *, now: dt.datetime) -> None:
@@ -96,7 +146,7 @@ def clean_photos(photos: Sequence[File], *, field: str = "photos") -> list[Conte
     return [clean_photo(photo, field=field) for photo in photos]
 
 
-def add_event(
+def new_event(
     *,
     case: Case,
     kind: str,
@@ -108,7 +158,8 @@ def add_event(
     citizen: Citizen | None = None,
     acting_organization: Organization | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    """A timeline event, not saved yet: `add_event` for one, `CaseEvent.objects.bulk_create` for several."""
+    return CaseEvent(
         organization_id=case.organization_id,
         case=case,
         kind=kind,
@@ -122,6 +173,33 @@ def add_event(
         else (case.organization if actor is not None else None),
         created_at=now,
     )
+
+
+def add_event(
+    *,
+    case: Case,
+    kind: str,
+    now: dt.datetime,
+    public: bool,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+    citizen: Citizen | None = None,
+    acting_organization: Organization | None = None,
+) -> CaseEvent:
+    event = new_event(
+        case=case,
+        kind=kind,
+        now=now,
+        public=public,
+        message=message,
+        data=data,
+        actor=actor,
+        citizen=citizen,
+        acting_organization=acting_organization,
+    )
+    event.save(force_insert=True)
+    return event
 
 
 def attach_photos(
@@ -156,8 +234,15 @@ def attach_photos(
     return attachments
 
 
-def audit_case_update(*, actor: Actor, case: Case, before: dict[str, Any], reason: str) -> None:
+def save_case(case: Case, before: dict[str, Any]) -> dict[str, list[Any]]:
+    """Write only the fields that changed since `before` (an audit snapshot); the changes, for the audit log."""
     changes = audit.diff(before, audit.snapshot(case))
+    if changes:
+        case.save(update_fields=list(changes))
+    return changes
+
+
+def audit_case_update(*, actor: Actor, case: Case, changes: dict[str, list[Any]], reason: str) -> None:
     if changes:
         audit.record(
             actor=actor,
@@ -167,3 +252,10 @@ def audit_case_update(*, actor: Actor, case: Case, before: dict[str, Any], reaso
             changes=changes,
             reason=reason,
         )
+
+
+def announce_status_change(
+    case: Case, old_status: str, *, actor: Actor | None, citizen: Citizen | None = None
+) -> None:
+    """Tell subscribers (the reporter's notifications) that the case's public status moved; see `..signals`."""
+    case_status_changed.send(sender=Case, case=case, old_status=old_status, actor=actor, citizen=citizen)

@@ -1,9 +1,21 @@
 """The LINE webhook, called as LINE calls it: signed raw bodies, conversations to a case, replies in the outbox."""
 
 import pytest
+from django.db import transaction
 
-from muang.cases.models import Case, Channel
-from muang.cases.services import case_change_status
+from muang.cases.models import Case, CaseStatus, Channel
+from muang.cases.services import (
+    case_add_note,
+    case_assign,
+    case_change_category,
+    case_change_status,
+    case_forward,
+    case_mark_duplicate,
+    case_rate,
+    case_reopen,
+    case_reopen_by_citizen,
+)
+from muang.cases.tests.conftest import make_town
 from muang.cases.tests.factories import submit_case
 from muang.core.line import LineAdapter, LineDeliveryError
 from muang.core.models import Citizen, LineChannel, Notification
@@ -218,7 +230,7 @@ def test_a_photo_line_no_longer_has_is_left_out_and_said_so(client, town, conten
     assert "could not be attached" in reply_text(filed)
 
 
-def test_status_change_is_pushed_to_the_line_reporter(client, town, content):
+def file_through_line(client, town) -> Case:
     lat, lon = inside(town)
     for event in (
         text("สวัสดี"),
@@ -229,11 +241,87 @@ def test_status_change_is_pushed_to_the_line_reporter(client, town, content):
         postback("action=confirm"),
     ):
         say(client, town, event)
-    case = case_change_status(actor=town.admin, case=Case.objects.get(), status="in_progress")
-    n = notify_reporter_of_status(case)
+    return Case.objects.get(channel=Channel.LINE)
+
+
+def pushes() -> list[Notification]:
+    return list(Notification.objects.filter(channel=Notification.Channel.LINE_PUSH).order_by("id"))
+
+
+def test_status_change_is_pushed_to_the_line_reporter(client, town, content):
+    case = file_through_line(client, town)
+    case = case_change_status(actor=town.admin, case=case, status="in_progress")
+    [n] = pushes()
     assert n.channel == Notification.Channel.LINE_PUSH and n.recipient == USER and n.organization == town.org
     assert case.tracking_code in n.messages[0]["text"] and case.status.name_th in n.messages[0]["text"]
+    assert n.subject == f"case:{case.pk}:status:{case.status_id}"
     assert notify_reporter_of_status(submit_case(town.category)) is None, "web reports get no LINE push"
+
+
+def test_every_public_status_change_pushes_once_and_nothing_else_does(client, town, content):
+    other_town = make_town()
+    # Given a case filed through LINE
+    case = file_through_line(client, town)
+    assert pushes() == [], "filing is answered by a reply, not a push"
+    worker = town.officer.user
+
+    def note(public: bool):
+        return lambda c: case_add_note(actor=town.head, case=c, message="ช่างกำลังไป", public=public).case
+
+    def forward(c):
+        case_forward(actor=town.admin, case=c, to_organization=other_town.org, reason="ถนนของจังหวัด")
+        return Case.objects.get(pk=c.pk)
+
+    steps = [
+        ("assign: received → assigned", lambda c: case_assign(actor=town.head, case=c, assignee=worker), 1),
+        ("internal note", note(public=False), 0),
+        ("public note", note(public=True), 0),
+        ("in progress", lambda c: case_change_status(actor=town.head, case=c, status="in_progress"), 1),
+        ("resolved", lambda c: case_change_status(actor=town.head, case=c, status="resolved"), 1),
+        ("rated", lambda c: case_rate(actor=town.head, case=c, stars=4), 0),
+        ("reopened by staff", lambda c: case_reopen(actor=town.head, case=c, reason="ยังดับอยู่"), 1),
+        (
+            "re-triaged to another department, still in progress",
+            lambda c: case_change_category(
+                actor=town.admin, case=c, category=c.category, department=town.health
+            ),
+            0,
+        ),
+        ("forwarded", forward, 1),
+    ]
+    for label, step, expected in steps:
+        before = len(pushes())
+        case = step(case)
+        assert len(pushes()) - before == expected, label
+    # Then each push names the status the case moved to, in order
+    statuses = [n.subject.rsplit(":", 1)[1] for n in pushes()]
+    codes = [CaseStatus.objects.get(pk=s).code for s in statuses]
+    assert codes == ["assigned", "in_progress", "resolved", "in_progress", "forwarded"]
+    assert {n.recipient for n in pushes()} == {USER}
+
+
+def test_a_duplicate_mark_pushes_and_a_rolled_back_change_does_not(client, town, content):
+    case = file_through_line(client, town)
+    original = submit_case(town.category)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        case_change_status(actor=town.admin, case=case, status="in_progress")
+        raise RuntimeError("the surrounding transaction fails")
+    assert pushes() == [], "the push is written in the transaction of the change"
+    case_mark_duplicate(actor=town.admin, case=case, original=original)
+    [n] = pushes()
+    assert n.subject.endswith(f":{Case.objects.get(pk=case.pk).status_id}")
+
+
+def test_web_reports_and_the_reporters_own_reopening_push_nothing(client, town, content):
+    web = submit_case(town.category)
+    web = case_change_status(actor=town.admin, case=web, status="resolved")
+    case_reopen(actor=town.admin, case=web, reason="ยังไม่เรียบร้อย")
+    assert pushes() == []
+    line = file_through_line(client, town)
+    line = case_change_status(actor=town.admin, case=line, status="resolved")
+    assert len(pushes()) == 1
+    case_reopen_by_citizen(citizen=line.reporter, case=line, reason="ยังดับอยู่")
+    assert len(pushes()) == 1, "the reporter reopened it: no push about their own action"
 
 
 def test_adapter_downloads_message_content_from_the_data_host(content):
@@ -253,18 +341,9 @@ def test_adapter_uses_the_data_host_in_production():
 
 
 def test_a_resolved_case_is_rated_with_one_tap_from_the_push(client, town, content):
-    lat, lon = inside(town)
-    for event in (
-        text("สวัสดี"),
-        location(lat, lon),
-        text("ไฟถนนดับ"),
-        postback("action=category&code=streetlight"),
-        postback("action=photos_done"),
-        postback("action=confirm"),
-    ):
-        say(client, town, event)
-    case = case_change_status(actor=town.admin, case=Case.objects.get(), status="resolved", message="ซ่อมแล้ว")
-    push = notify_reporter_of_status(case)
+    case = file_through_line(client, town)
+    case = case_change_status(actor=town.admin, case=case, status="resolved", message="ซ่อมแล้ว")
+    [push] = pushes()
     stars = [a for a in quick_actions(push) if parse_postback(a["data"]).get("action") == "rate"]
     assert len(stars) == 5
     thanks = say(client, town, postback(stars[0]["data"]))
