@@ -201,6 +201,8 @@ MUANG_PERIODIC_TASKS = {
 }
 # The hour (Asia/Bangkok) from which the daily overdue digest goes to department heads.
 MUANG_DIGEST_HOUR = int(os.environ.get("MUANG_DIGEST_HOUR", "7"))
+# Where an uploaded import waits between its dry run and the import (empty: the system's temp directory).
+MUANG_IMPORT_STAGING_DIR = os.environ.get("MUANG_IMPORT_STAGING_DIR", "")
 
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
