@@ -195,6 +195,7 @@ MUANG_WORKER_STALE_SECONDS = 90
 MUANG_PERIODIC_TASKS = {
     "muang.core.tasks.deliver_notifications": 30,
     "muang.cases.tasks.escalate_overdue_cases": 15 * 60,  # marks what it escalated: safe to repeat
+    "muang.property.tasks.fail_stale_assessment_runs": 5 * 60,  # locks and re-checks each run: safe to repeat
     # The daily overdue digest (muang.reports.tasks.send_overdue_digest) needs a once-a-day guard before it can
     # be scheduled here: every worker start would otherwise send it again.
 }
