@@ -249,19 +249,23 @@ ADJOIN_TOLERANCE_M = 0.5
 ADJOIN_MIN_SHARED_M = 2.0
 ADJOINING_SQL = f"""
 WITH own AS MATERIALIZED (
-    SELECT o.owner_id, o.parcel_id, o.share_numerator AS num, o.share_denominator AS den
-    FROM {_t(Ownership)} o JOIN {_t(Parcel)} p ON p.id = o.parcel_id
-    WHERE o.organization_id = %(org)s AND o.valid_from <= %(day)s
-      AND (o.valid_to IS NULL OR o.valid_to > %(day)s)
-      AND p.geometry IS NOT NULL AND p.retired_on IS NULL AND p.exemption = ''
+    SELECT owner_id, parcel_id, share_numerator AS num, share_denominator AS den
+    FROM {_t(Ownership)}
+    WHERE organization_id = %(org)s AND parcel_id IS NOT NULL AND valid_from <= %(day)s
+      AND (valid_to IS NULL OR valid_to > %(day)s)
+),
+-- narrow pairs first (an owner's parcels), the geometries only for those
+pairs AS MATERIALIZED (
+    SELECT DISTINCT a.parcel_id AS a, b.parcel_id AS b
+    FROM own a JOIN own b ON b.owner_id = a.owner_id AND b.parcel_id > a.parcel_id
 ),
 candidates AS MATERIALIZED (
-    SELECT DISTINCT a.parcel_id AS a, b.parcel_id AS b
-    FROM own a
-    JOIN own b ON b.owner_id = a.owner_id AND b.parcel_id > a.parcel_id
-    JOIN {_t(Parcel)} pa ON pa.id = a.parcel_id
-    JOIN {_t(Parcel)} pb ON pb.id = b.parcel_id
-    WHERE pa.geometry && ST_Expand(pb.geometry, 0.0001)
+    SELECT pairs.a, pairs.b
+    FROM pairs
+    JOIN {_t(Parcel)} pa ON pa.id = pairs.a
+    JOIN {_t(Parcel)} pb ON pb.id = pairs.b
+    WHERE pa.retired_on IS NULL AND pa.exemption = '' AND pb.retired_on IS NULL AND pb.exemption = ''
+      AND pa.geometry && ST_Expand(pb.geometry, 0.0001)
       AND ST_Length(ST_Intersection(ST_Buffer(pa.geometry::geography, %(tolerance)s)::geometry,
                                     ST_Boundary(pb.geometry))::geography) >= %(shared)s
 ),
