@@ -198,6 +198,7 @@ MUANG_PERIODIC_TASKS = {
     "muang.cases.tasks.escalate_overdue_cases": 15 * 60,  # marks what it escalated: safe to repeat
     # Checks every 15 minutes; sends once per day from MUANG_DIGEST_HOUR (guarded by core.DailyRun).
     "muang.reports.tasks.send_overdue_digest": 15 * 60,
+    "muang.property.tasks.fail_stale_assessment_runs": 5 * 60,  # locks and re-checks each run: safe to repeat
 }
 # The hour (Asia/Bangkok) from which the daily overdue digest goes to department heads.
 MUANG_DIGEST_HOUR = int(os.environ.get("MUANG_DIGEST_HOUR", "7"))

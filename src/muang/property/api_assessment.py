@@ -1,12 +1,13 @@
-"""Assessment-run endpoints: start a run, watch its progress, list the year's assessments, read one
-taxpayer's calculation sheet (ภ.ด.ส.7). Thin: resolve the organisation, call one service or selector."""
+"""Assessment-run endpoints: start a run, watch its progress, abandon a stuck one, list the year's
+assessments, read one taxpayer's calculation sheet (ภ.ด.ส.7). Thin: resolve the organisation, call one
+service or selector."""
 
 import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from muang.core.access import Actor, get_organization_for
@@ -38,6 +39,16 @@ class AssessmentRunOut(Schema):
     finished_at: dt.datetime | None
     started_by_label: str
     error: str
+    heartbeat_at: dt.datetime | None
+    stale: bool  # queued or running without a sign of life for a while: staff may abandon it
+
+    @staticmethod
+    def resolve_stale(obj) -> bool:
+        return services.is_stale(obj)
+
+
+class AssessmentRunAbandonIn(Schema):
+    reason: str = Field(..., max_length=300)
 
 
 class AssessmentOut(Schema):
@@ -115,6 +126,16 @@ def assessment_runs_get(request: HttpRequest, slug: str, run_id: int):
     a = actor(request)
     organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
     return selectors.get_assessment_run_for(actor=a, organization=organization, run_id=run_id)
+
+
+@router.post(f"{ORG}/assessment-runs/{{run_id}}/abandon", response=AssessmentRunOut, tags=TAGS)
+def assessment_runs_abandon(request: HttpRequest, slug: str, run_id: int, payload: AssessmentRunAbandonIn):
+    """Mark a queued or running run failed with a reason (a stuck run after a worker crash), freeing the year
+    for a new run; the previous result stays in force. 409 once the run has ended."""
+    a = actor(request)
+    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    run = selectors.get_assessment_run_for(actor=a, organization=organization, run_id=run_id)
+    return services.assessment_run_abandon(actor=a, run=run, reason=payload.reason)
 
 
 @router.get(f"{ORG}/tax-years/{{year}}/assessments", response=list[AssessmentOut], tags=TAGS)

@@ -34,6 +34,8 @@ class AssessmentRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Moved by every batch the run writes: a running run whose heartbeat is old is stuck (its worker died).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     started_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     started_by_label = models.CharField(_("started by"), max_length=200)
     error = models.TextField(_("error"), blank=True)
@@ -66,8 +68,12 @@ class AssessmentRun(models.Model):
 class Assessment(models.Model):
     """One taxpayer's land-and-building tax of one run: the total and the sheet that explains it."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="assessments")
+    # No separate indexes on organization and run: the (organization, year, owner) index and the unique
+    # (run, owner) constraint lead with them, and every index slows the COPY of a run's rows.
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", db_index=False)
+    run = models.ForeignKey(
+        AssessmentRun, on_delete=models.CASCADE, related_name="assessments", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("tax year (C.E.)"))
     owner = models.ForeignKey("property.Owner", on_delete=models.PROTECT, related_name="assessments")
     total_value = models.DecimalField(_("appraised value"), max_digits=18, decimal_places=2)

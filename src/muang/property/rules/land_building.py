@@ -415,3 +415,80 @@ def assess_mixed_use(value: Decimal, shares: Sequence[UseShare], rules: TaxYearR
         for share, part_value in zip(shares, part_values, strict=True)
     )
     return MixedUseAssessment(value=value, shares=shares, parts=parts, tax=sum((p.tax for p in parts), ZERO))
+
+
+# --- contiguous parcels of one owner (s.42) ----------------------------------------------------------------
+
+
+def contiguous_groups(
+    parcels: Sequence[int], adjoining: Sequence[tuple[int, int]]
+) -> tuple[tuple[int, ...], ...]:
+    """The pieces of land (ผืนเดียวกัน) formed by ``parcels``, given which pairs of them adjoin.
+
+    Adjoining is transitive along a chain: A–B and B–C put A, B and C in one piece even where A and C do
+    not touch. Every parcel is in exactly one group; a parcel that adjoins none is a group of its own.
+    Groups and their members are sorted, so the result does not depend on the order of the input. Pairs
+    naming a parcel not in ``parcels`` are refused: the caller decides which parcels may be joined.
+    """
+    parent = {p: p for p in parcels}
+
+    def root(p: int) -> int:
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]  # path halving
+            p = parent[p]
+        return p
+
+    for a, b in adjoining:
+        if a not in parent or b not in parent:
+            raise ValueError(f"pair ({a}, {b}) names a parcel outside the set")
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = {}
+    for p in parent:
+        members.setdefault(root(p), []).append(p)
+    return tuple(sorted(tuple(sorted(m)) for m in members.values()))
+
+
+@dataclass(frozen=True)
+class ContiguousAssessment:
+    parcel_values: tuple[Decimal, ...]  # each parcel's value under the class
+    assessment: Assessment  # on the total, as one parcel
+    parcel_taxes: tuple[Decimal, ...]  # the tax spread over the parcels in proportion to value
+
+
+def assess_contiguous(
+    parcel_values: Sequence[Decimal],
+    tax_class: TaxClass,
+    rules: TaxYearRules,
+    *,
+    vacant_years: Sequence[int] | None = None,
+) -> ContiguousAssessment:
+    """s.42 para 2: adjoining parcels of the same owner forming one piece of land are taxed as ONE parcel.
+
+    Under each class, the parcels' values are added up, the class's exemption (s.41) is taken once and the
+    brackets are applied once to the remainder — so dividing a plot into several title deeds neither
+    multiplies the exemption nor restarts the brackets. The tax is spread over the parcels in proportion to
+    value, to the satang, for a notice that lists them line by line.
+
+    Vacant land (s.43): the piece has lain vacant only as long as its most recently vacant part, so the
+    escalation is that of the fewest ``vacant_years`` among the parcels (one entry per parcel).
+    """
+    values = tuple(parcel_values)
+    if not values:
+        raise ValueError("at least one parcel is needed")
+    if any(v < 0 for v in values):
+        raise ValueError("values must not be negative")
+    years = 0
+    if vacant_years is not None:
+        if len(vacant_years) != len(values):
+            raise ValueError("one vacant_years entry per parcel")
+        years = min(vacant_years)
+    assessment = assess(sum(values, ZERO), tax_class, rules, vacant_years=years)
+    if assessment.tax == 0:
+        taxes = tuple(ZERO for _ in values)
+    elif len(values) == 1:
+        taxes = (assessment.tax,)
+    else:
+        taxes = allocate_satang(assessment.tax, values)
+    return ContiguousAssessment(parcel_values=values, assessment=assessment, parcel_taxes=taxes)

@@ -1,8 +1,8 @@
 """Every assessment endpoint × every kind of caller (see muang.testing.authz).
 
-Reads need `property.view` (officers and system administrators); starting a run needs `valuation.edit`
-(system administrators); issuing bills needs billing's `bill.issue` (system administrators here).
-API tokens get none (no token scope covers the tax registry).
+Reads need `property.view` (officers and system administrators); starting or abandoning a run needs
+`valuation.edit` (system administrators); issuing bills needs billing's `bill.issue` (system administrators
+here). API tokens get none (no token scope covers the tax registry).
 """
 
 import datetime as dt
@@ -43,6 +43,9 @@ ENDPOINTS = [
     Endpoint("GET", f"{ORG}/tax-years/2025/assessments/{{owner}}", STAFF),
 ]
 
+# Abandoning needs a queued or running run: its own matrix, with a fresh queued run per cell.
+ABANDON = Endpoint("POST", f"{ORG}/assessment-runs/{{active}}/abandon", EDITORS)
+
 
 @pytest.fixture
 def fixtures(areas, django_capture_on_commit_callbacks):
@@ -77,6 +80,27 @@ def test_endpoint_authorization(fixtures, endpoint: Endpoint, principal: str):
     allowed = principal in endpoint.allowed
     assert AssessmentRun.objects.count() == runs_before + (1 if allowed and endpoint.creates_run else 0)
     assert Bill.objects.exists() == (allowed and endpoint.creates_bills)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_abandon_authorization(fixtures, principal: str):
+    world, ids = fixtures
+    org = world.org
+    active = AssessmentRun.objects.create(
+        organization=org, tax_year=TaxYear.objects.get(organization=org), year=2025, started_by_label="x"
+    )
+    path = ABANDON.path.format(**ids, active=active.pk)
+
+    response = world.call(principal, "POST", path, {"reason": "the worker crashed"})
+
+    assert_matrix_cell(world, principal, ABANDON.allowed, response, writes=True)
+    active.refresh_from_db()
+    if principal in ABANDON.allowed:
+        assert active.status == AssessmentRun.Status.FAILED
+        assert response.json()["error"] == "the worker crashed"
+    else:
+        assert active.status == AssessmentRun.Status.QUEUED
 
 
 @pytest.mark.django_db
@@ -158,7 +182,8 @@ def test_every_assessment_operation_is_in_the_matrix():
         for method in op.methods
     }
     covered = set()
-    for e in ENDPOINTS:
-        path = e.path.replace("{org}", "{slug}").replace("{run}", "{run_id}").replace("{owner}", "{owner_id}")
+    for e in [*ENDPOINTS, ABANDON]:
+        path = e.path.replace("{org}", "{slug}").replace("{owner}", "{owner_id}")
+        path = path.replace("{run}", "{run_id}").replace("{active}", "{run_id}")
         covered.add((e.method, path.replace("2025", "{year}")))
     assert operations <= covered, operations - covered

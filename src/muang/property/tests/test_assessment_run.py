@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from muang.core.errors import AccessDenied, Conflict
-from muang.core.tests.factories import OrganizationFactory
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -18,7 +17,6 @@ from muang.property.models import (
     HouseRegistration,
     LandPrice,
     Ownership,
-    TaxYear,
 )
 from muang.property.selectors_assessment import assessments_of, get_assessment_for
 from muang.property.services.assessment import assessment_run_start
@@ -27,27 +25,11 @@ from muang.property.tests.factories import (
     OwnerFactory,
     ParcelFactory,
     actor_for,
-    tax_year_fields,
 )
 
 YEAR = 2025
 JAN1 = dt.date(YEAR, 1, 1)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org(areas):
-    return OrganizationFactory()
-
-
-@pytest.fixture
-def admin(org):
-    return actor_for(org)
-
-
-@pytest.fixture
-def tax_year(org):
-    return TaxYear.objects.create(organization=org, year=YEAR, **tax_year_fields(YEAR))
 
 
 def price_parcel(tax_year, parcel, per_wah) -> None:

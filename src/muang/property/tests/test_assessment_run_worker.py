@@ -34,3 +34,74 @@ def test_run_outside_a_transaction_uses_the_writer_thread(areas, monkeypatch):
     assert (run.progress_done, run.progress_total, run.assessments_count) == (5, 5, 5)
     assert run.total_tax == Decimal("950000.00")
     assert Assessment.objects.filter(run=run).count() == 5
+
+
+def _registry(org, tax_year, n):
+    owners = [OwnerFactory(organization=org) for _ in range(n)]
+    for i, owner in enumerate(owners):
+        parcel = ParcelFactory(organization=org, use="other", share_residential=0, share_other=100)
+        LandPrice.objects.create(
+            organization=org,
+            tax_year=tax_year,
+            key=parcel.code,
+            price_per_square_wah=Decimal(10_000 * (i + 1)),
+        )
+        Ownership.objects.create(organization=org, owner=owner, parcel=parcel, valid_from=dt.date(2020, 1, 1))
+    return owners
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_run_is_split_over_processes_with_the_same_result(areas, monkeypatch):
+    """Forced to 2 processes (a real run does so from PARALLEL_MIN_OWNERS taxpayers on a multi-core host):
+    each process takes one owner-id range; the rows, totals and progress equal those of one process."""
+    monkeypatch.setattr(service, "BATCH_OWNERS", 3)
+    org = OrganizationFactory()
+    tax_year = TaxYear.objects.create(organization=org, year=2025, **tax_year_fields(2025))
+    _registry(org, tax_year, 11)
+
+    one = service.assessment_run_start(actor=SYSTEM, organization=org, year=2025)
+    monkeypatch.setattr(service, "_processes", lambda total: 2)
+    _total, ranges = service._slices(organization_id=org.pk, day=dt.date(2025, 1, 1))
+    assert len(ranges) == 2
+    two = service.assessment_run_start(actor=SYSTEM, organization=org, year=2025)
+
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert two.status == AssessmentRun.Status.DONE, two.error
+    assert (two.progress_done, two.progress_total, two.assessments_count) == (11, 11, 11)
+    assert two.total_tax == one.total_tax
+    assert not Assessment.objects.filter(run=one).exists()  # replaced by the second run's rows
+    rows = Assessment.objects.filter(run=two).order_by("owner_id")
+    assert [a.total_tax for a in rows] == sorted(a.total_tax for a in rows)  # price rises with the owner id
+    assert rows.count() == 11
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_in_one_process_fails_the_run_and_keeps_the_previous_result(areas, monkeypatch):
+    org = OrganizationFactory()
+    tax_year = TaxYear.objects.create(organization=org, year=2025, **tax_year_fields(2025))
+    owners = _registry(org, tax_year, 6)
+    first = service.assessment_run_start(actor=SYSTEM, organization=org, year=2025)
+    monkeypatch.setattr(service, "_processes", lambda total: 2)
+    real = service.Calculator.owner
+    last = owners[-1].pk
+
+    def broken(self, rows):
+        if rows[0][0] == last:  # in the second process only
+            raise RuntimeError("rules exploded")
+        return real(self, rows)
+
+    monkeypatch.setattr(service.Calculator, "owner", broken)
+
+    with pytest.raises(RuntimeError, match="rules exploded"):
+        service.assessment_run_execute(
+            run_id=AssessmentRun.objects.create(
+                organization=org, tax_year=tax_year, year=2025, started_by_label="t"
+            ).pk
+        )
+
+    failed = AssessmentRun.objects.exclude(pk=first.pk).get()
+    assert failed.status == AssessmentRun.Status.FAILED
+    assert "rules exploded" in failed.error
+    assert not Assessment.objects.filter(run=failed).exists()
+    assert Assessment.objects.filter(run=first).count() == 6
