@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessment/", office.assessment_page, name="assessment"),
     path("assessment/start", office.assessment_start, name="assessment-start"),
     path("assessment/runs/<int:run_id>/progress", office.run_progress, name="run-progress"),
+    path("assessment/runs/<int:run_id>/abandon", office.run_abandon, name="run-abandon"),
     path("assessment/runs/<int:run_id>/bills", office.bills_issue, name="bills-issue"),
     path("assessment/signboard-bills", office.signboard_bills_issue, name="signboard-bills-issue"),
     path("assessment/taxpayers/", office.taxpayers, name="taxpayers"),

@@ -86,6 +86,7 @@ def _run_context(request: HttpRequest, actor: Actor, membership: Membership, yea
         if can_issue
         else None,
         "summary": request.session.pop(SUMMARY_SESSION_KEY, None),
+        **(_progress_context(actor, membership, active) if active else {}),
     }
 
 
@@ -118,11 +119,42 @@ def run_progress(request: HttpRequest, actor: Actor, membership: Membership, run
     run = selectors_assessment.get_assessment_run_for(
         actor=actor, organization=membership.organization, run_id=run_id
     )
-    response = render(request, "property/office/_run_progress.html", {"run": run})
+    response = render(
+        request, "property/office/_run_progress.html", _progress_context(actor, membership, run)
+    )
     if request.headers.get("HX-Request") and run.status not in AssessmentRun.ACTIVE:
         # Finished: reload the page once so the results, the run list and the bill buttons show.
         response["HX-Refresh"] = "true"
     return response
+
+
+def _progress_context(actor: Actor, membership: Membership, run: AssessmentRun) -> dict:
+    stale = assessment.is_stale(run)
+    return {
+        "run": run,
+        "stale": stale,
+        "can_abandon": stale and actor.has_perm(membership.organization, Perm.VALUATION_EDIT),
+    }
+
+
+@office_view
+@require_POST
+def run_abandon(request: HttpRequest, actor: Actor, membership: Membership, run_id: int) -> HttpResponse:
+    """Give up a run that shows no sign of life (its worker died): the year is free for a new run."""
+    run = selectors_assessment.get_assessment_run_for(
+        actor=actor, organization=membership.organization, run_id=run_id
+    )
+    try:
+        assessment.assessment_run_abandon(actor=actor, run=run, reason=request.POST.get("reason", ""))
+    except MuangError as e:
+        if e.status == 403:
+            raise
+        messages.error(request, e.detail)
+    else:
+        messages.success(
+            request, _("Assessment run %(id)s was given up; you can start a new one.") % {"id": run.pk}
+        )
+    return redirect(_assessment_url(run.year))
 
 
 def _summary_for_session(summary: billing_run.BillingSummary) -> dict:

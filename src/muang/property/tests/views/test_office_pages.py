@@ -325,3 +325,32 @@ def test_list_pages_do_not_query_per_row(org, admin, tax_year, django_capture_on
                 assert admin.get(path).status_code == 200
             counts.append((path, len(ctx.captured_queries)))
     assert counts[:3] == [(p, c) for p, c in counts[3:]], counts
+
+
+def test_a_run_without_a_sign_of_life_can_be_given_up_with_a_reason(org, admin, officer, tax_year):
+    from django.utils import timezone
+
+    from muang.core.models import AuditEntry
+
+    stuck = AssessmentRun.objects.create(
+        organization=org,
+        tax_year=tax_year,
+        year=YEAR,
+        status=AssessmentRun.Status.RUNNING,
+        started_at=timezone.now() - dt.timedelta(hours=1),
+        started_by_label="worker",
+    )
+    AssessmentRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    page = admin.get(f"/tax/assessment/?year={YEAR}").content.decode()
+    assert 'data-testid="run-stale"' in page and 'data-testid="run-abandon"' in page
+    assert 'data-testid="run-abandon"' not in officer.get(f"/tax/assessment/?year={YEAR}").content.decode()
+    assert officer.post(f"/tax/assessment/runs/{stuck.pk}/abandon", {"reason": "x"}).status_code == 403
+    no_reason = admin.post(f"/tax/assessment/runs/{stuck.pk}/abandon", {"reason": ""})
+    assert no_reason.status_code == 302
+    stuck.refresh_from_db()
+    assert stuck.status == AssessmentRun.Status.RUNNING, "a reason is required"
+    done = admin.post(f"/tax/assessment/runs/{stuck.pk}/abandon", {"reason": "เครื่องประมวลผลดับ"})
+    assert done.status_code == 302
+    stuck.refresh_from_db()
+    assert stuck.status == AssessmentRun.Status.FAILED and "เครื่องประมวลผลดับ" in stuck.error
+    assert AuditEntry.objects.filter(object_type="property.AssessmentRun", object_id=str(stuck.pk)).exists()
