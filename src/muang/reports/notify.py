@@ -8,7 +8,7 @@ transaction: the outbox row commits with the change and is delivered afterwards 
 
 from django.utils import translation
 
-from muang.cases.models import Case, Channel
+from muang.cases.models import Case, Channel, SystemStatus
 from muang.core.models import LineChannel, Notification
 from muang.core.outbox import notification_enqueue
 from muang.reports.line import messages as m
@@ -21,7 +21,10 @@ def notify_reporter_of_status(case: Case) -> Notification | None:
     The push goes through the LINE account the citizen wrote to (LINE user ids are per account), which may
     belong to another organisation than the case's when the report was routed there.
     """
-    if case.channel != Channel.LINE:  # only LINE reports have a link: no query for the others
+    if case.channel not in (
+        Channel.LINE,
+        Channel.FORWARD,
+    ):  # only these can have a link: no query for the others
         return None
     link = (
         LineCaseLink.objects.select_related("channel_organization")
@@ -44,9 +47,33 @@ def notify_reporter_of_status(case: Case) -> Notification | None:
     )
 
 
+def follow_forwarded(case: Case) -> LineCaseLink | None:
+    """When a LINE report is forwarded, the new case in the other organisation gets the same link, so the
+    citizen keeps hearing about it (through the LINE account they wrote to, with the new tracking page)."""
+    if case.channel != Channel.LINE and case.forwarded_from_id is None:
+        return None
+    link = LineCaseLink.objects.filter(organization_id=case.organization_id, case_id=case.pk).first()
+    forwarded = Case.objects.filter(forwarded_from=case).order_by("-id").first()
+    if link is None or forwarded is None:
+        return None
+    base = link.tracking_url[: link.tracking_url.rfind("/r/")] if "/r/" in link.tracking_url else ""
+    new_link, _created = LineCaseLink.objects.get_or_create(
+        case=forwarded,
+        defaults={
+            "organization": forwarded.organization,
+            "channel_organization": link.channel_organization,
+            "line_user_id": link.line_user_id,
+            "tracking_url": m.tracking_link(base, forwarded.tracking_code) if base else "",
+        },
+    )
+    return new_link
+
+
 def on_case_status_changed(sender, *, case: Case, citizen=None, **kwargs) -> None:
     """Receiver of `case_status_changed`. A reporter who moved the case themselves (reopening it) already got
     the answer in the conversation they used: no push about their own action."""
     if citizen is not None:
         return
+    if case.status.code == SystemStatus.FORWARDED:
+        follow_forwarded(case)
     notify_reporter_of_status(case)

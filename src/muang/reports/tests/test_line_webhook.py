@@ -300,6 +300,35 @@ def test_every_public_status_change_pushes_once_and_nothing_else_does(client, to
     assert {n.recipient for n in pushes()} == {USER}
 
 
+def test_the_citizen_keeps_hearing_about_a_forwarded_report_from_the_other_organisation(
+    client, town, content
+):
+    other_town = make_town()
+    case = file_through_line(client, town)
+    case_forward(actor=town.admin, case=case, to_organization=other_town.org, reason="ถนนของจังหวัด")
+    forwarded = Case.objects.get(forwarded_from=case)
+    link = LineCaseLink.objects.get(case=forwarded)
+    assert (link.organization, link.channel_organization, link.line_user_id) == (
+        other_town.org,
+        town.org,
+        USER,
+    )
+    assert link.tracking_url.endswith(f"/r/{forwarded.tracking_code}")
+    case_assign(actor=other_town.head, case=forwarded, assignee=other_town.officer.user)
+    resolved = case_change_status(actor=other_town.head, case=forwarded, status="resolved", message="ซ่อมแล้ว")
+    last = pushes()[-1]
+    assert last.organization == town.org and last.recipient == USER, (
+        "through the LINE account the citizen used"
+    )
+    assert resolved.tracking_code in last.messages[0]["text"]
+    assert [n.subject.rsplit(":", 1)[1] for n in pushes()][-2:] == [
+        str(s)
+        for s in CaseStatus.objects.filter(organization=other_town.org, code__in=["assigned", "resolved"])
+        .order_by("code")
+        .values_list("pk", flat=True)
+    ]
+
+
 def test_a_duplicate_mark_pushes_and_a_rolled_back_change_does_not(client, town, content):
     case = file_through_line(client, town)
     original = submit_case(town.category)
