@@ -6,7 +6,7 @@ from muang.billing.tests.factories import billing_organization
 from muang.conftest import load_area_slice
 from muang.core.models import Role
 from muang.core.tests.factories import PASSWORD, member
-from muang.property.tests.factories import OwnerFactory, ParcelFactory
+from muang.property.tests.factories import OwnerFactory, ParcelFactory, inside, square
 from muang.property.tests.map_support import YEAR, own, pay, property_bill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,8 +35,11 @@ def _status(page, code: str) -> str:
 def _walk(page, url: str, tmp_path) -> None:
     load_area_slice()
     org = billing_organization(name_th="เทศบาลตำบลบ้านแฮด")
-    parcel = ParcelFactory(organization=org, code="01A007", deed_number="4521")
-    neighbour = ParcelFactory(organization=org, code="01A008")
+    # Side by side near the centre (the factory's grid position depends on how many parcels earlier tests made).
+    parcel = ParcelFactory(
+        organization=org, code="01A007", deed_number="4521", geometry=square(inside(org, 210))
+    )
+    neighbour = ParcelFactory(organization=org, code="01A008", geometry=square(inside(org, 211)))
     owner = OwnerFactory(organization=org, name="ประเสริฐ", last_name="ทองดี")
     own(owner, parcel)
     bill = property_bill(owner, (parcel, "1500.00"))
