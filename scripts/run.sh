@@ -18,7 +18,7 @@ if alive "$RUN/web.pid"; then
 else
   .venv/bin/gunicorn muang.wsgi:application --bind "$MUANG_HOST:$MUANG_PORT" \
     --workers "${MUANG_WEB_WORKERS:-3}" --threads 2 --timeout 60 \
-    --pid "$RUN/web.pid" --daemon \
+    --pid "$RUN/web.pid" --daemon --capture-output \
     --access-logfile "$LOG/web-access.log" --error-logfile "$LOG/web.log"
 fi
 if ! alive "$RUN/worker.pid"; then
