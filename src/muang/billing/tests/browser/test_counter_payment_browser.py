@@ -41,6 +41,7 @@ def _walk(page, url: str, user, bill: Bill, tmp_path) -> None:
     page.wait_for_selector(f'tr[data-number="{bill.number}"]')
     page.click(f'a[href="/billing/bills/{bill.number}/"]')
     page.wait_for_selector("#payment-form")
+    page.wait_for_selector("#id_paid_on + .be-date")  # dates.js has run (it adds the B.E. hints: the layout moves)
     assert "31 ธ.ค. 2569" in page.locator("h1 + .grid").inner_text()  # the due date, in the Buddhist Era
     # the date picker speaks C.E.; the day it holds is repeated in the Buddhist Era beside it
     today = timezone.localdate()
@@ -51,13 +52,14 @@ def _walk(page, url: str, user, bill: Bill, tmp_path) -> None:
     page.fill("#id_amount", str(due.total + 1))
     page.click("#pay")
     page.wait_for_selector("#form-problem")
+    page.wait_for_selector("#id_paid_on + .be-date")
     assert page.locator('[data-field="amount"]').count() == 1
     assert not Receipt.objects.filter(payment__bill=bill).exists()
 
     page.check("input[name=channel][value=cash]")
     page.fill("#id_amount", str(due.total))
-    # Leave the field as a cashier does (Tab): clicking straight from a focused number input that carries an
-    # error sometimes lands the headless click on the form rather than the button.
+    # Leave the field as a cashier does (Tab): clicking straight from the focused number input of a page that
+    # came back with an error lands the headless click on the form rather than the button (seen only there).
     page.press("#id_amount", "Tab")
     page.screenshot(path=tmp_path / "bill.png", full_page=True)
     page.click("#pay")

@@ -7,6 +7,7 @@
   function toggle() { shares.forEach((p) => { p.hidden = use.value !== "mixed"; }); }
   use?.addEventListener("change", toggle);
   toggle();
+  form.dataset.ready = "1";
   const lat = form.querySelector("#id_lat"), lon = form.querySelector("#id_lon"), acc = form.querySelector("#id_accuracy");
   const q = new URLSearchParams(location.search);
   if (lat && !lat.value && q.get("lat")) { lat.value = q.get("lat"); lon.value = q.get("lon"); acc.value = q.get("accuracy") || ""; }

@@ -109,7 +109,7 @@ def _survey(page, url: str, tmp_path) -> None:
     assert "you are here" in item.inner_text()
     page.screenshot(path=tmp_path / "nearby.png", full_page=True)
     item.query_selector("a.button").click()
-    page.wait_for_selector("#survey-form")
+    page.wait_for_selector("#survey-form[data-ready='1']")  # its script has run
     assert page.locator("p.field-share_residential").is_hidden()  # shares only for mixed use
     page.select_option("#id_use", "mixed")
     page.fill("#id_share_residential", "70")
