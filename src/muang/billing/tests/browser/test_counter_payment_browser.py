@@ -41,7 +41,9 @@ def _walk(page, url: str, user, bill: Bill, tmp_path) -> None:
     page.wait_for_selector(f'tr[data-number="{bill.number}"]')
     page.click(f'a[href="/billing/bills/{bill.number}/"]')
     page.wait_for_selector("#payment-form")
-    page.wait_for_selector("#id_paid_on + .be-date")  # dates.js has run (it adds the B.E. hints: the layout moves)
+    page.wait_for_selector(
+        "#id_paid_on + .be-date"
+    )  # dates.js has run (it adds the B.E. hints: the layout moves)
     assert "31 ธ.ค. 2569" in page.locator("h1 + .grid").inner_text()  # the due date, in the Buddhist Era
     # the date picker speaks C.E.; the day it holds is repeated in the Buddhist Era beside it
     today = timezone.localdate()
