@@ -9,47 +9,25 @@ again by its service (collect, issue, adjust, reconcile), and a refused write sh
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from muang.billing.access import billing_permissions
 from muang.core.access import Actor
-from muang.core.errors import AccessDenied, MuangError, NotFound
+from muang.core.errors import AccessDenied, MuangError
 from muang.core.models import Membership
 from muang.core.permissions import Perm
-from muang.core.workspace import active_membership, actor_from_request
+from muang.core.views.pages import staff_page
 
 # Service field names that a form names differently.
 FIELD_ALIASES = {"receipt_number": "receipt", "payment": "receipt"}
 
 
-def forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/forbidden.html", status=403)
-
-
-def billing_view(view):
-    """Signed-in staff allowed to read the billing of their active organisation; passes actor and membership.
-    Domain errors a view does not handle itself become 403 / 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        membership = active_membership(request)
-        actor = actor_from_request(request)
-        if membership is None or Perm.BILL_VIEW not in billing_permissions(actor, membership.organization):
-            return forbidden(request)
-        try:
-            return view(request, actor, membership, *args, **kwargs)
-        except AccessDenied:
-            return forbidden(request)
-        except NotFound as e:
-            raise Http404(e.detail) from e
-
-    return wrapped
+# Signed-in staff allowed to read the billing of their active organisation; passes actor and membership.
+# Domain errors a view does not handle itself become 403 / 404.
+billing_view = staff_page(
+    lambda actor, organization: Perm.BILL_VIEW in billing_permissions(actor, organization)
+)
 
 
 def perms_of(actor: Actor, membership: Membership) -> dict[str, bool]:

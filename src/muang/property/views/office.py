@@ -19,12 +19,13 @@ from muang.core.access import Actor
 from muang.core.errors import MuangError
 from muang.core.models import Membership
 from muang.core.permissions import Perm
+from muang.core.views.pages import add_service_errors
 from muang.property import selectors_assessment, selectors_office
 from muang.property.forms_office import BillsIssueForm, SignboardBillsForm
 from muang.property.models import AssessmentRun, Construction, TaxYear
 from muang.property.services import assessment, assessment_exports, billing_run, exports
 
-from .office_access import add_service_errors, chosen_year, office_view
+from .office_access import chosen_year, office_view
 
 TAXPAYERS_PAGE_SIZE = 50
 SUMMARY_SESSION_KEY = "muang_tax_bills_summary"

@@ -6,47 +6,19 @@ from __future__ import annotations
 import hashlib
 import secrets
 import tempfile
-from functools import wraps
 from pathlib import Path
 
-from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 
-from muang.core.errors import AccessDenied, MuangError, NotFound
 from muang.core.models import Membership
 from muang.core.permissions import Perm
-from muang.core.workspace import active_membership, actor_from_request
+from muang.core.views.pages import holds, staff_page
 from muang.property.models import TaxYear
 
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/forbidden.html", status=403)
-
-
-def office_view(view):
-    """Signed-in staff with `property.view` in their active organisation; passes actor and membership.
-
-    Domain errors the view does not handle become pages: no permission → 403, not found (including
-    another organisation's objects) → 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        membership = active_membership(request)
-        actor = actor_from_request(request)
-        if membership is None or not actor.has_perm(membership.organization, Perm.PROPERTY_VIEW):
-            return _forbidden(request)
-        try:
-            return view(request, actor, membership, *args, **kwargs)
-        except AccessDenied:
-            return _forbidden(request)
-        except NotFound as e:
-            raise Http404(e.detail) from e
-
-    return wrapped
+# Signed-in staff with `property.view` in their active organisation; passes actor and membership. Domain errors
+# the view does not handle become pages: no permission → 403, not found (another organisation's objects) → 404.
+office_view = staff_page(holds(Perm.PROPERTY_VIEW))
 
 
 def chosen_year(request: HttpRequest, membership: Membership) -> int:
@@ -64,17 +36,6 @@ def chosen_year(request: HttpRequest, membership: Membership) -> int:
     from django.utils import timezone
 
     return timezone.localdate().year
-
-
-def add_service_errors(form: forms.Form, error: MuangError, aliases: dict[str, str] | None = None) -> None:
-    """Put a domain error on the form field it names (or on the form when it names none)."""
-    if not error.field_errors:
-        form.add_error(None, error.detail)
-        return
-    for name, messages in error.field_errors.items():
-        field = (aliases or {}).get(name, name)
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 # --- uploads between the dry run and the import ----------------------------------------------------------------

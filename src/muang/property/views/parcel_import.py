@@ -13,11 +13,12 @@ from muang.core.access import Actor, require
 from muang.core.errors import MuangError
 from muang.core.models import Membership
 from muang.core.permissions import Perm
+from muang.core.views.pages import add_service_errors
 from muang.property import selectors
 from muang.property.forms_office import ConfirmImportForm, ParcelImportForm
 from muang.property.services import imports
 
-from .office_access import add_service_errors, drop_upload, office_view, stage_upload, staged_upload
+from .office_access import drop_upload, office_view, stage_upload, staged_upload
 
 PURPOSE = "parcels"
 

@@ -15,6 +15,7 @@ from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, MuangError
 from muang.core.models import Membership
 from muang.core.permissions import Perm
+from muang.core.views.pages import add_service_errors
 from muang.property import selectors
 from muang.property.forms_office import (
     BuildingPriceForm,
@@ -27,7 +28,7 @@ from muang.property.forms_office import (
 )
 from muang.property.services import ruledata, valuation
 
-from .office_access import add_service_errors, drop_upload, office_view, stage_upload, staged_upload
+from .office_access import drop_upload, office_view, stage_upload, staged_upload
 
 PRICES_PAGE_SIZE = 100
 PRICE_FORMS = {"land": LandPriceForm, "building": BuildingPriceForm, "condo": CondoPriceForm}

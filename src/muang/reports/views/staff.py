@@ -1,14 +1,12 @@
 """Staff work pages (session login): the department queue with its map, a case page, bulk actions, exports."""
 
 import datetime as dt
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +28,7 @@ from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotFound
 from muang.core.models import Department, Membership
 from muang.core.permissions import Perm
 from muang.core.validation import point_from
-from muang.core.workspace import active_membership, actor_from_request
+from muang.core.views.pages import forbidden, holds, staff_page
 
 from .. import exports, selectors, services
 from ..forms import (
@@ -54,28 +52,8 @@ QUEUE_PAGE_SIZE = 50
 MAP_LIMIT = 2000
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/forbidden.html", status=403)
-
-
-def staff_view(view):
-    """Signed-in staff with the case view permission in their active organisation; passes actor and membership."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        membership = active_membership(request)
-        actor = actor_from_request(request)
-        if membership is None or not actor.has_perm(membership.organization, Perm.CASE_VIEW):
-            return _forbidden(request)
-        try:
-            return view(request, actor, membership, *args, **kwargs)
-        except AccessDenied:
-            return _forbidden(request)
-        except NotFound as e:
-            raise Http404(e.detail) from e
-
-    return wrapped
+# Signed-in staff with the case view permission in their active organisation; passes actor and membership.
+staff_view = staff_page(holds(Perm.CASE_VIEW))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -390,7 +368,7 @@ def case_new(request: HttpRequest, actor: Actor, membership: Membership) -> Http
     """A case filed for a citizen who called or walked in (or one staff found themselves)."""
     org = membership.organization
     if not actor.has_perm(org, Perm.CASE_CREATE):
-        return _forbidden(request)
+        return forbidden(request)
     categories = list(case_categories_of(actor=actor, organization=org))
     form = StaffCaseForm(request.POST or None, request.FILES or None, categories=categories)
     if request.method == "POST" and form.is_valid():
