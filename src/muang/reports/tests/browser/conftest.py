@@ -1,4 +1,5 @@
-"""Headless Chromium (Debian's package, driven by Playwright) for the citizen report browser test.
+"""Headless Chromium (Debian's package, driven by Playwright) for the browser tests of the apps (reports, billing,
+property, selfservice re-export `in_chromium`).
 
 Playwright's sync API allows one instance per thread, and the core browser tests keep theirs open for the whole
 session; so this test drives its own Chromium in a thread of its own, whatever ran before it.
@@ -24,7 +25,10 @@ def _run_with_page(fn: Callable) -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
                 context = browser.new_context(
-                    locale="th-TH", timezone_id="Asia/Bangkok", viewport={"width": 390, "height": 844}
+                    locale="th-TH",
+                    timezone_id="Asia/Bangkok",
+                    viewport={"width": 390, "height": 844},
+                    accept_downloads=True,  # receipts and notices
                 )
                 # The base map comes from an outside tile server this machine cannot reach.
                 context.route(
