@@ -1,14 +1,17 @@
-"""A local stand-in for api.line.me: records each request and answers with recorded LINE responses.
+"""Local stand-ins for the outside HTTP services we cannot reach here (api.line.me, the SMS gateway): each
+records the requests it gets and answers with recorded responses.
 
-Tests point `MUANG_LINE_API_BASE` (or `LineAdapter(base_url=...)`) at it, so the real SDK makes real HTTP
-requests over a socket; only the far end is replaced.
+Tests point the adapter's base URL (`MUANG_LINE_API_BASE`, `MUANG_SMS_API_BASE`, or `base_url=`) at it, so the
+real client makes real HTTP requests over a socket; only the far end is replaced.
 """
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 RECORDINGS = Path(__file__).parent / "recordings"
 
@@ -23,11 +26,15 @@ class Seen:
     method: str
     path: str
     headers: dict[str, str]
-    body: dict
+    body: Any  # as `start_recorded_server`'s parser read it
+
+    @property
+    def form(self) -> Any:  # the SMS gateway's requests are forms
+        return self.body
 
 
 @dataclass
-class FakeLine:
+class FakeService:
     url: str
     requests: list[Seen] = field(default_factory=list)
     answers: list[tuple[int, dict]] = field(default_factory=list)
@@ -36,14 +43,20 @@ class FakeLine:
         self.answers.extend(answers)
 
 
-def start_fake_line() -> tuple[FakeLine, ThreadingHTTPServer]:
-    ok = recording("line_push_200")["response"]
-    state = FakeLine(url="")
+FakeLine = FakeService
+
+
+def start_recorded_server(
+    default: str, parse: Callable[[bytes], Any]
+) -> tuple[FakeService, ThreadingHTTPServer]:
+    """A server answering every POST with the queued answers, then with the recording `default`."""
+    ok = recording(default)["response"]
+    state = FakeService(url="")
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             length = int(self.headers.get("Content-Length", 0))
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = parse(self.rfile.read(length))
             state.requests.append(
                 Seen("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             )
@@ -62,3 +75,7 @@ def start_fake_line() -> tuple[FakeLine, ThreadingHTTPServer]:
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return state, server
+
+
+def start_fake_line() -> tuple[FakeService, ThreadingHTTPServer]:
+    return start_recorded_server("line_push_200", lambda raw: json.loads(raw or b"{}"))
