@@ -185,10 +185,11 @@ def bill_notice_pdf(request: HttpRequest, actor: Actor, membership: Membership, 
 
 
 def _bill_action(
-    request, actor, membership, number, form_name, form, do, *, success, extra=None
+    request, actor, membership, number, form_name, form, do, *, saved=None, success=None, extra=None
 ) -> HttpResponse:
     """Validate ``form``, run the service in ``do``; on any error show the bill again with the form's errors
-    (422): the service is atomic, so nothing was written."""
+    (422): the service is atomic, so nothing was written. Done: ``success(result)``'s answer, or back to the
+    bill with the message ``saved`` (a text, or made from the result)."""
     bill = _bill_for(actor, membership, number)
     if form.is_valid():
         try:
@@ -196,7 +197,10 @@ def _bill_action(
         except MuangError as e:
             add_service_errors(form, e)
         else:
-            return success(result)
+            if success is not None:
+                return success(result)
+            messages.success(request, saved(result) if callable(saved) else saved)
+            return redirect("billing:bill", number=number)
     bill = _bill_for(actor, membership, number)  # as it is now, not as the failed attempt left the object
     context = _bill_context(
         request, actor, membership, bill, **{form_name: form, "open_panel": form_name, **(extra or {})}
@@ -238,12 +242,10 @@ def bill_cancel(request: HttpRequest, actor: Actor, membership: Membership, numb
     def do(bill, data):
         return bill_services.bill_cancel(actor=actor, bill=bill, reason=data["reason"])
 
-    def success(bill):
-        messages.success(request, _("Bill %(number)s is cancelled.") % {"number": bill.number})
-        return redirect("billing:bill", number=bill.number)
+    saved = _("Bill %(number)s is cancelled.") % {"number": number}
 
     return _bill_action(
-        request, actor, membership, number, "cancel_form", CancelForm(request.POST), do, success=success
+        request, actor, membership, number, "cancel_form", CancelForm(request.POST), do, saved=saved
     )
 
 
@@ -253,12 +255,10 @@ def bill_notified(request: HttpRequest, actor: Actor, membership: Membership, nu
     def do(bill, data):
         return bill_services.bill_mark_notified(actor=actor, bill=bill, notified_on=data["notified_on"])
 
-    def success(bill):
-        messages.success(request, _("The notice's delivery is recorded."))
-        return redirect("billing:bill", number=number)
+    saved = _("The notice's delivery is recorded.")
 
     return _bill_action(
-        request, actor, membership, number, "notified_form", NotifiedForm(request.POST), do, success=success
+        request, actor, membership, number, "notified_form", NotifiedForm(request.POST), do, saved=saved
     )
 
 
@@ -268,12 +268,10 @@ def bill_extend(request: HttpRequest, actor: Actor, membership: Membership, numb
     def do(bill, data):
         return bill_services.bill_extend(actor=actor, bill=bill, until=data["extension_until"])
 
-    def success(bill):
-        messages.success(request, _("The time to pay is extended."))
-        return redirect("billing:bill", number=number)
+    saved = _("The time to pay is extended.")
 
     return _bill_action(
-        request, actor, membership, number, "extend_form", ExtendForm(request.POST), do, success=success
+        request, actor, membership, number, "extend_form", ExtendForm(request.POST), do, saved=saved
     )
 
 
@@ -285,12 +283,10 @@ def objection_file(request: HttpRequest, actor: Actor, membership: Membership, n
             actor=actor, bill=bill, filed_on=data["filed_on"], reason=data["reason"]
         )
 
-    def success(objection):
-        messages.success(request, _("The objection is recorded."))
-        return redirect("billing:bill", number=number)
+    saved = _("The objection is recorded.")
 
     return _bill_action(
-        request, actor, membership, number, "objection_form", ObjectionForm(request.POST), do, success=success
+        request, actor, membership, number, "objection_form", ObjectionForm(request.POST), do, saved=saved
     )
 
 
@@ -312,13 +308,11 @@ def objection_decide(
             note=data["note"],
         )
 
-    def success(objection):
-        messages.success(request, _("The decision is recorded."))
-        return redirect("billing:bill", number=number)
+    saved = _("The decision is recorded.")
 
     form = DecisionForm(request.POST)
     return _bill_action(
-        request, actor, membership, number, "decision_form", form, do, success=success,
+        request, actor, membership, number, "decision_form", form, do, saved=saved,
         extra={"decision_for": objection_id},
     )  # fmt: skip
 
@@ -341,14 +335,11 @@ def refund_record(request: HttpRequest, actor: Actor, membership: Membership, nu
             note=data["note"],
         )
 
-    def success(refund):
-        messages.success(
-            request, _("A refund of %(amount)s baht is recorded.") % {"amount": f"{refund.amount:,.2f}"}
-        )
-        return redirect("billing:bill", number=number)
+    def saved(refund):
+        return _("A refund of %(amount)s baht is recorded.") % {"amount": f"{refund.amount:,.2f}"}
 
     form = RefundForm(request.POST, receipts=list(by_receipt))
-    return _bill_action(request, actor, membership, number, "refund_form", form, do, success=success)
+    return _bill_action(request, actor, membership, number, "refund_form", form, do, saved=saved)
 
 
 # --- receipts ------------------------------------------------------------------------------------------------------
