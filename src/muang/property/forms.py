@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.errors import MuangError
+from muang.core.views.pages import add_service_errors
 from muang.property.models import PURE_USES, Parcel, Use
 from muang.property.services.survey import MAX_NOTE, SURVEYED_STATES
 
@@ -69,11 +70,4 @@ class SurveyForm(forms.Form):
 
     def add_service_errors(self, error: MuangError) -> None:
         """Put a service's field errors on the form fields (use_shares on the share fields' group)."""
-        aliases = {"use_shares": "use", "location": None, "__all__": None}
-        if not error.field_errors:
-            self.add_error(None, error.detail)
-            return
-        for name, messages in error.field_errors.items():
-            target = aliases.get(name, name)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+        add_service_errors(self, error, {"use_shares": "use"})
