@@ -106,9 +106,6 @@ def web_report_submit(
                 "contact_phone": [_("Reports of this category need a phone number or an email address.")]
             },
         )
-    existing = Case.objects.filter(organization=organization, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing, False
     citizen = Citizen.objects.create()
     case, created = cases.case_submit(
         organization=organization,
@@ -125,7 +122,7 @@ def web_report_submit(
         idempotency_key=idempotency_key,
         now=now,
     )
-    if not created:  # a concurrent double submit won the race inside case_submit
+    if not created:  # a repeat of the key (or a concurrent double submit): the first case, no new Citizen row
         transaction.set_rollback(True)
     return case, created
 

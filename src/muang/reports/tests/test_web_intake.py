@@ -13,6 +13,7 @@ from muang.cases.models import Case, CaseEvent
 from muang.cases.services import case_assign, case_change_status
 from muang.cases.tests.conftest import make_town
 from muang.cases.tests.factories import CaseCategoryFactory, submit_case
+from muang.core.models import Citizen
 from muang.reports.models import CategoryQuestion
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +112,7 @@ def test_a_double_tapped_submit_files_one_report(client, town):
     first = client.post("/r/", form_data(town))
     second = client.post("/r/", form_data(town))
     assert Case.objects.count() == 1
+    assert Citizen.objects.count() == 1, "the repeat left no reporter row behind"
     assert first["Location"] == second["Location"]
 
 

@@ -87,12 +87,11 @@ def report_new(request: HttpRequest) -> HttpResponse:
     chosen: dict = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        category, problems = None, []
         try:
             route = locate_organization(point_from(lat=data["lat"], lon=data["lon"]))
-            categories = _with_notices(route.organization)
             category = selectors.intake_category(route.organization, data["category"])
             answers, problems = check_answers(request.POST, category)
-            chosen = _category_context(route, category, request.POST, problems)
             if problems:
                 raise MuangError(_("Some answers about the problem need attention."))
             case, _created = services.web_report_submit(
@@ -109,6 +108,11 @@ def report_new(request: HttpRequest) -> HttpResponse:
             )
         except MuangError as e:
             add_service_errors(form, e)
+            # Only a refusal shows the form again, with the place's categories and the chosen one's questions.
+            if route is not None:
+                categories = _with_notices(route.organization)
+                if category is not None:
+                    chosen = _category_context(route, category, request.POST, problems)
         else:
             services.remember_reporter(request.session, case)
             return redirect("reports:track", code=case.tracking_code)
