@@ -306,8 +306,6 @@ def assessment_bills_issue(
     organization = run.organization
     require_billing(actor, organization, Perm.BILL_ISSUE)
     run = AssessmentRun.objects.select_for_update().select_related("tax_year").get(pk=run.pk)
-    if run.organization_id != organization.pk:  # pragma: no cover (the run's own organisation)
-        raise NotFound(_("No such assessment run."))
     if run.status != AssessmentRun.Status.DONE:
         raise Conflict(
             _("Assessment run %(id)s is %(status)s: bills are issued from a finished run.")
