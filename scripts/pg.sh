@@ -24,6 +24,15 @@ running() { [ -f "$PGDATA/postmaster.pid" ] && pg "$PGBIN/pg_ctl" -D "$PGDATA" s
 case "${1:-start}" in
   start)
     mkdir -p "$MUANG_PG_SOCKET_DIR" "$MUANG_DATA/log"
+    if [ "${#RUN_AS[@]}" -gt 0 ]; then
+      # The cluster's owner must be able to pass through every directory above .data (a checkout in a
+      # `mktemp -d` directory is 0700 root): give those directories "search" (x) to others, nothing more.
+      dir=$(cd "$MUANG_DATA" && pwd)
+      while [ "$dir" != "/" ]; do
+        pg test -x "$dir" 2>/dev/null || { chmod o+x "$dir"; echo "==> $dir: allowed $OWNER to pass through (o+x)"; }
+        dir=$(dirname "$dir")
+      done
+    fi
     touch "$LOG"
     chown "$OWNER" "$MUANG_PG_SOCKET_DIR" "$LOG"
     chmod 700 "$MUANG_PG_SOCKET_DIR"  # local connections are trusted: only the owner (and root) may reach them
