@@ -147,3 +147,14 @@ def test_the_periodic_task_sends_the_digest_once(town, settings):
     send_overdue_digest.enqueue()  # the task, through the (immediate) test queue
     send_overdue_digest.enqueue()
     assert len(mail.outbox) == 1
+
+
+def test_the_export_takes_dates_in_the_buddhist_era(town):
+    """Issue 8 item 16: the date fields are dd/mm/yyyy in the Buddhist Era, as Thai officers write them."""
+    january, _february, _other_department = _cases(town)
+    response = signed_in(town.officer).get(
+        "/work/cases/export", {"created_from": "1/1/2569", "created_to": "31/01/2569", "format": "csv"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == [january.tracking_code]
+    assert "20260101-20260131" in response["Content-Disposition"]
