@@ -64,7 +64,11 @@ class ProblemJsonMiddleware:
             from http import HTTPStatus
 
             title = HTTPStatus(response.status_code).phrase
-            return problem_response(response.status_code, title, instance=request.path)
+            problem = problem_response(response.status_code, title, instance=request.path)
+            for header in ("Allow", "WWW-Authenticate", "Retry-After"):  # what the client needs to go on
+                if header in response:
+                    problem[header] = response[header]
+            return problem
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
