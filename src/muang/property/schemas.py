@@ -558,7 +558,7 @@ class BuildingPriceOut(Schema):
 
 class CondoPriceIn(Schema):
     condominium_code: str = Field(..., min_length=1, max_length=30)
-    floor: int | None = Field(None, description="Empty: every floor")
+    floor: int | None = Field(None, ge=-10, le=300, description="Empty: every floor")
     price_per_square_metre: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
     reason: str = OptionalReason
 

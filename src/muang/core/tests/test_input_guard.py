@@ -119,3 +119,15 @@ def test_a_json_body_past_the_limit_is_a_413_problem(town, staff):
     assert response.status_code == 413
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "payload_too_large"
+
+
+def test_an_overlong_admin_username_is_a_form_error_not_a_500():
+    response = Client().post("/admin/login/", {"username": "ก" * 3000, "password": "x"})
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+
+
+def test_the_api_root_is_a_404_problem_not_a_500():
+    response = Client().get("/api/v1/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"

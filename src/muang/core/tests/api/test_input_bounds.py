@@ -62,6 +62,7 @@ def test_the_public_list_clamps_a_huge_page_to_the_last_one():
         ("land-prices", {"key": "01", "price_per_square_wah": "1e20"}, "price_per_square_wah"),
         ("building-prices", {"type_code": "100", "price_per_square_metre": "12345678901.5"}, "price_per_square_metre"),
         ("condo-prices", {"condominium_code": "C1", "price_per_square_metre": "1e12"}, "price_per_square_metre"),
+        ("condo-prices", {"condominium_code": "C1", "floor": 99999, "price_per_square_metre": "10"}, "floor"),
     ],
 )  # fmt: skip
 def test_a_price_too_large_for_its_column_is_a_422(town, staff, table, body, field):
