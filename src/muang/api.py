@@ -3,6 +3,7 @@
 import logging
 from http import HTTPStatus
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -52,7 +53,49 @@ class SessionActorAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An RFC 9457 problem document; `errors` names each field at fault.",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEM_RESPONSE = {
+    "description": "Refused: not signed in (401), not allowed (403), not found (404), a conflict (409), "
+    "too large (413) or invalid input (400, 422), as a problem document naming the fields.",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+class MuangAPI(NinjaAPI):
+    """Every operation documents its refusals: a 4XX problem+json (the schema is honest about errors)."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                responses = {str(code): response for code, response in operation["responses"].items()}
+                responses.setdefault("4XX", PROBLEM_RESPONSE)
+                operation["responses"] = responses
+        return schema
+
+
+api = MuangAPI(
     title="Muang API",
     version="1",
     description="The API of Muang, a smart-city platform for Thai local governments. "
@@ -112,6 +155,16 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, 404, str(exc) or "Not found.", code="not_found")
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem(request, 413, "The request is too large.", code="payload_too_large")
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return problem(request, 400, "The request cannot be read.", code="bad_request")
 
 
 @api.exception_handler(Exception)

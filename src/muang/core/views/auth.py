@@ -1,6 +1,7 @@
 """Staff sign-in: one message for an unknown user and a wrong password, throttled by django-axes."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
@@ -16,6 +17,17 @@ class StaffAuthenticationForm(AuthenticationForm):
         "invalid_login": _("The username or password is not correct."),
         "inactive": _("The username or password is not correct."),
     }
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in, with the staff form's username check: Django's own sets max_length after its
+    validators are built, so an overlong name went on to the lockout table (varchar 255): a 500."""
+
     username = forms.CharField(
         label=_("Username"),
         max_length=150,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from muang.core.input_guard import refuses_input_with
 from muang.core.models import Organization
 
 from . import documents
@@ -43,9 +44,15 @@ def _jurisdiction(request: HttpRequest) -> Organization:
     return organization
 
 
-def open311_view(view):
-    """Turn Open311Error into the error array in the requested format."""
+def _refused(request: HttpRequest, view_kwargs: dict, status: int, field: str | None, message: str):
+    """Input the edge refuses (a NUL character, a body past the limit): the error array, in the format asked."""
+    return error(view_kwargs.get("fmt", "json"), status, message)
 
+
+def open311_view(view):
+    """Turn Open311Error, and input refused before the view runs, into the error array in the requested format."""
+
+    @refuses_input_with(_refused)
     def wrapped(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
         try:
             return view(request, fmt, **kwargs)
@@ -191,5 +198,6 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     )
 
 
+@refuses_input_with(_refused)
 def root(request: HttpRequest) -> HttpResponse:
     return discovery(request, "json")
