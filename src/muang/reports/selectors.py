@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import Point
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
@@ -436,9 +437,24 @@ class Stats:
     by_organization: list[OrganizationCount]  # filled for every organisation only
 
 
+def _kept(key: str, compute):
+    """`compute()`, kept in the cache for settings.MUANG_PUBLIC_FIGURES_SECONDS: the public figures scan every
+    case (seconds with a million), and anyone may ask for them at any rate."""
+    seconds = settings.MUANG_PUBLIC_FIGURES_SECONDS
+    if seconds <= 0:
+        return compute()
+    return cache.get_or_set(f"muang.reports.{key}", compute, seconds)
+
+
 def organization_stats(organization: Organization | None) -> Stats:
     """Aggregate figures only (no case, no person): counts, the median time to resolve and satisfaction, of
-    one organisation or, with None, of every active organisation together (and each one's counts)."""
+    one organisation or, with None, of every active organisation together (and each one's counts).
+    Kept for a few minutes (`_kept`)."""
+    key = f"stats:{organization.pk if organization is not None else 'all'}"
+    return _kept(key, lambda: _organization_stats(organization))
+
+
+def _organization_stats(organization: Organization | None) -> Stats:
     if organization is not None:
         cases = Case.objects.filter(organization=organization)
         scope_sql, scope_params = "organization_id = %s", [organization.pk]
@@ -468,6 +484,23 @@ def organization_stats(organization: Organization | None) -> Stats:
             .annotate(n=Count("id"), open=Count("id", filter=Q(is_open=True)))
             .order_by("-n", "organization__name_th")
         ]
+    total, n_open, median_hours, average_rating, rated, ratings = _figures(scope_sql, scope_params)
+    return Stats(
+        organization=organization,
+        total=total,
+        open=n_open,
+        by_category=by_category,
+        by_status=by_status,
+        median_hours_to_resolve=median_hours,
+        average_rating=average_rating,
+        ratings=ratings,
+        rated=rated,
+        by_organization=by_organization,
+    )
+
+
+def _figures(scope_sql: str, scope_params: list[Any]) -> tuple:
+    """(total, open, median hours to resolve, average rating, ratings, [(stars, how many)]) in one query."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -484,17 +517,41 @@ def organization_stats(organization: Organization | None) -> Stats:
         )
         row = cursor.fetchone()
     total, n_open, median_seconds, avg_rating, rated = row[:5]
-    return Stats(
-        organization=organization,
+    return (
+        total,
+        n_open,
+        round(median_seconds / 3600, 1) if median_seconds is not None else None,
+        round(float(avg_rating), 2) if avg_rating is not None else None,
+        rated,
+        [(stars, row[4 + stars]) for stars in range(1, 6)],
+    )
+
+
+@dataclass(frozen=True)
+class PublicTotals:
+    total: int
+    open: int
+    resolved: int
+    median_hours_to_resolve: float | None
+    average_rating: float | None
+
+
+def public_totals() -> PublicTotals:
+    """The figures of every active organisation together, for the public home page (one query, kept for a
+    few minutes)."""
+    return _kept("totals", _public_totals)
+
+
+def _public_totals() -> PublicTotals:
+    total, n_open, median_hours, average_rating, _rated, _ratings = _figures(
+        "organization_id IN (SELECT id FROM core_organization WHERE is_active)", []
+    )
+    return PublicTotals(
         total=total,
         open=n_open,
-        by_category=by_category,
-        by_status=by_status,
-        median_hours_to_resolve=round(median_seconds / 3600, 1) if median_seconds is not None else None,
-        average_rating=round(float(avg_rating), 2) if avg_rating is not None else None,
-        ratings=[(stars, row[4 + stars]) for stars in range(1, 6)],
-        rated=rated,
-        by_organization=by_organization,
+        resolved=total - n_open,
+        median_hours_to_resolve=median_hours,
+        average_rating=average_rating,
     )
 
 

@@ -31,6 +31,7 @@ from muang.billing.services import notices
 from muang.billing.services.disputes import objection_deadline
 from muang.core.errors import InvalidInput, MuangError, NotFound
 from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization
+from muang.core.public_home import HomePanel
 from muang.core.thai_id import format_thai_id
 
 from . import selectors, session
@@ -125,6 +126,11 @@ def _safe_next(request: HttpRequest, organization: Organization) -> str:
 
 
 # --- choosing the organisation and signing in --------------------------------------------------------------------
+
+
+def home_panel(request: HttpRequest) -> HomePanel:
+    """The public home page's part from tax self-service: pay my tax."""
+    return HomePanel("selfservice/_home_panel.html")
 
 
 @require_GET

@@ -1,6 +1,7 @@
 """Public pages: the map's GeoJSON endpoint (fast, no personal data, sensitive places blurred), list, stats."""
 
 import json
+import re
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -265,3 +266,21 @@ def test_the_tracking_page_costs_the_same_queries_however_long_the_timeline(clie
     for i in range(6):
         case_add_note(actor=town.officer, case=long, message=f"อัปเดต {i}", public=True)
     assert count(short) == count(long) <= 12
+
+
+def test_the_public_figures_are_kept_for_a_few_minutes(client, town, settings):
+    """Anyone may ask for them at any rate, and with a million cases they take seconds to count."""
+    from django.core.cache import cache
+
+    settings.MUANG_PUBLIC_FIGURES_SECONDS = 60
+    cache.clear()
+    try:
+        submit_case(town.category)
+        with CaptureQueriesContext(connection) as queries:
+            for url in ("/", "/", "/reports/stats/", "/reports/stats/"):
+                assert client.get(url).status_code == 200
+        # The home page's totals once (1 query), the statistics once (4): not again on the second visit.
+        counted = [q["sql"] for q in queries if re.search(r"\bcases_case\b", q["sql"])]
+        assert len(counted) == 5, counted
+    finally:
+        cache.clear()

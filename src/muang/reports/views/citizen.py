@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from muang.cases.models import AttachmentKind, SystemStatus
+from muang.cases.tracking import normalize_tracking_code
 from muang.core.errors import InvalidInput, MuangError, NotFound
 
 from .. import selectors, services
@@ -204,9 +205,19 @@ def _tracking_context(request: HttpRequest, code: str) -> dict:
     }
 
 
+def _not_found(request: HttpRequest, code: str, message: str, status: int = 404) -> HttpResponse:
+    """A mistyped or unknown tracking code: say so in the reader's language, with the code to correct."""
+    context = {"code": code[:40], "message": message}
+    return render(request, "reports/track_not_found.html", context, status=status)
+
+
 @require_GET
 def report_track(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "reports/track.html", _tracking_context(request, code))
+    try:
+        context = _tracking_context(request, code)
+    except Http404 as e:
+        return _not_found(request, code, str(e))
+    return render(request, "reports/track.html", context)
 
 
 @require_POST
@@ -251,5 +262,11 @@ def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def report_lookup(request: HttpRequest) -> HttpResponse:
     """The "track a report" box: any spelling of a tracking code."""
-    code = request.GET.get("code", "").strip()
-    return redirect("reports:track", code=code) if code else redirect("reports:new")
+    typed = request.GET.get("code", "").strip()
+    if not typed:
+        return redirect("reports:new")
+    code = normalize_tracking_code(typed)
+    if code is None:  # a form error, not a redirect to an address that cannot exist (a "/" in it, say)
+        message = _("“%(code)s” is not a tracking code.") % {"code": typed[:40]}
+        return _not_found(request, typed, message, status=422)
+    return redirect("reports:track", code=code)

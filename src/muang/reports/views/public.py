@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from muang.cases.selectors import BBox
 from muang.core.errors import InvalidInput, NotFound
+from muang.core.public_home import HomePanel
 
 from .. import selectors
 
@@ -108,3 +109,8 @@ def public_stats(request: HttpRequest) -> HttpResponse:
         "reports/stats.html",
         {"organization": organization, "organizations": selectors.public_organizations(), "stats": stats},
     )
+
+
+def home_panel(request: HttpRequest) -> HomePanel:
+    """The public home page's part from citizen reports: report, follow a report, the figures of the city."""
+    return HomePanel("reports/_home_panel.html", {"totals": selectors.public_totals()})
