@@ -25,13 +25,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from muang.billing import thaiqr
+from muang.billing import qr_picture, thaiqr
 from muang.billing.models import BillingProfile, ObjectionStatus
 from muang.billing.services import notices
 from muang.billing.services.disputes import objection_deadline
 from muang.core.errors import InvalidInput, MuangError, NotFound
 from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization
 from muang.core.public_home import HomePanel
+from muang.core.templatetags.thai import baht, format_thai_date
 from muang.core.thai_id import format_thai_id
 
 from . import selectors, session
@@ -369,7 +370,14 @@ def qr_png(request: HttpRequest, organization, owner, number: str) -> HttpRespon
     if profile is None or due.payable_now <= 0:
         raise Http404(_("Nothing to pay on this bill."))
     payload = notices.qr_payload(profile, b, due.payable_now)
-    response = HttpResponse(thaiqr.render_png(payload, scale=8), content_type="image/png")
+    today = timezone.localdate()
+    lines = [
+        (organization.name_th, False),
+        (_("Bill %(number)s") % {"number": b.number}, False),
+        (_("%(amount)s baht") % {"amount": baht(due.payable_now)}, True),
+        (_("Amount due on %(date)s") % {"date": format_thai_date(today, "long")}, False),
+    ]
+    response = HttpResponse(qr_picture.labelled_qr_png(payload, lines=lines), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="thaiqr-{b.number}-{due.payable_now}.png"'
     return response
 
