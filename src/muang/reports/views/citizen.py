@@ -8,10 +8,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from muang.cases.models import AttachmentKind, SystemStatus
 from muang.cases.tracking import normalize_tracking_code
+from muang.core.client_address import client_ip
 from muang.core.errors import InvalidInput, MuangError, NotFound
 
 from .. import selectors, services
-from ..forms import RatingForm, ReopenForm, ReportForm
+from ..forms import ClaimForm, RatingForm, ReopenForm, ReportForm
 from ..questions import (
     AnswerProblem,
     Problem,
@@ -196,6 +197,12 @@ def _tracking_context(request: HttpRequest, code: str) -> dict:
         "can_reopen": reporter is not None
         and not case.is_open
         and case.status.code not in (SystemStatus.FORWARDED, SystemStatus.DUPLICATE),
+        # Another browser than the one that filed it: the reporter may show it is theirs with their phone.
+        "can_claim": reporter is None
+        and case.reporter_id is not None
+        and not case.is_open
+        and case.status.code not in (SystemStatus.FORWARDED, SystemStatus.DUPLICATE),
+        "claim_form": ClaimForm(),
         "before": [a for a in detail.attachments if a.kind == AttachmentKind.BEFORE],
         "after": [a for a in detail.attachments if a.kind == AttachmentKind.AFTER],
         "lon": lon,
@@ -239,6 +246,32 @@ def report_rate(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("reports:track", code=ctx["case"].tracking_code)
     ctx["rating_form"] = form
     return render(request, "reports/track.html", ctx, status=422)
+
+
+@require_POST
+def report_claim(request: HttpRequest, code: str) -> HttpResponse:
+    """ "This is my report": with the phone number it was filed with, this browser may rate and reopen it."""
+    ctx = _tracking_context(request, code)
+    form = ClaimForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            services.reporter_claim(
+                session=request.session,
+                case=ctx["case"],
+                phone=form.cleaned_data["phone"],
+                ip_address=client_ip(request),
+            )
+        except MuangError as e:
+            add_service_errors(form, e)
+            status = e.status
+        else:
+            messages.success(
+                request, _("Thank you. You may now rate the fix, or reopen the report, from here.")
+            )
+            return redirect("reports:track", code=ctx["case"].tracking_code)
+    ctx["claim_form"] = form
+    return render(request, "reports/track.html", ctx, status=status)
 
 
 @require_POST
