@@ -13,6 +13,7 @@ from muang.billing.api import router as billing_router
 from muang.cases.api import router as cases_router
 from muang.core.access import Actor
 from muang.core.api import router as core_router
+from muang.core.api_docs import LocalSwagger
 from muang.core.errors import MuangError
 from muang.core.middleware import problem_response
 from muang.core.services import api_token_authenticate
@@ -102,6 +103,7 @@ api = MuangAPI(
     "Errors are RFC 9457 problem+json documents.",
     urls_namespace="api-v1",
     docs_url="/docs",
+    docs=LocalSwagger(),
     auth=[TokenAuth(), SessionActorAuth()],
 )
 

@@ -169,6 +169,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+    ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),  # the API docs page (muang.core.api_docs)
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -260,6 +261,14 @@ MUANG_DEMO_LOADERS = [
     "muang.billing.demo.load_demo_billing_payments",  # some paid at the counter, some by a bank file
     "muang.selfservice.demo.load_demo_taxpayer",  # one taxpayer with an unpaid bill for the self-service pages
 ]
+# The public home page (/) shows these apps' panels in this order (muang.core.public_home).
+MUANG_PUBLIC_HOME_PANELS = [
+    "muang.reports.views.public.home_panel",  # report a problem, follow a report, the city's figures
+    "muang.selfservice.views.home_panel",  # pay my tax
+]
+# The public figures (home page, statistics) are aggregates over every case: computed at most this often per
+# web process (seconds). Tests see every change at once.
+MUANG_PUBLIC_FIGURES_SECONDS = int(os.environ.get("MUANG_PUBLIC_FIGURES_SECONDS", "0" if TESTING else "300"))
 MUANG_DEMO_REPORTS = int(os.environ.get("MUANG_DEMO_REPORTS", "2000"))
 MUANG_DEMO_PARCELS = int(os.environ.get("MUANG_DEMO_PARCELS", "2000"))  # per demo organisation
 # Base map tiles for Leaflet (any XYZ tile server, e.g. a municipality's own or OpenStreetMap's).

@@ -6,6 +6,9 @@ from django.views.static import serve
 from muang.api import api
 from muang.core.views import auth, health, home
 
+handler404 = "muang.core.views.errors.page_not_found"
+handler500 = "muang.core.views.errors.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

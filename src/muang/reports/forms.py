@@ -75,6 +75,16 @@ class RatingForm(forms.Form):
     )
 
 
+class ClaimForm(forms.Form):
+    """ "This is my report": the phone number given with it (checked, and throttled, by the service)."""
+
+    phone = forms.CharField(
+        label=_("The phone number you gave with the report"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is it not fixed?"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 2})

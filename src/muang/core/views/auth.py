@@ -40,6 +40,14 @@ class MuangLoginView(LoginView):
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # LoginView names the site after the request's host ("127.0.0.1:8000"), which would replace the
+        # installation's name (MUANG_SITE_NAME, from the context processor) in the header.
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
+
 
 def lockout(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
     """Shown instead of the login result once too many attempts failed (AXES_LOCKOUT_CALLABLE)."""

@@ -16,6 +16,7 @@ from muang.core.errors import MuangError
 from muang.core.forms import ApiTokenForm
 from muang.core.models import ApiToken, Organization, Role
 from muang.core.permissions import Perm
+from muang.core.public_home import public_home_panels
 from muang.core.workspace import active_membership, actor_from_request, switch_organization
 
 
@@ -63,8 +64,11 @@ def _home_context(actor: Actor, membership) -> dict:
     return ctx
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The site's root: citizens get the public home page (with the staff entrance); signed-in staff get the
+    home page of their role in the active organisation."""
+    if not request.user.is_authenticated:
+        return render(request, "core/home_public.html", {"panels": public_home_panels(request)})
     membership = active_membership(request)
     if membership is None:
         return render(request, "core/home_no_membership.html", status=403)

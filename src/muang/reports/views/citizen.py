@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from muang.cases.models import AttachmentKind, SystemStatus
+from muang.cases.tracking import normalize_tracking_code
+from muang.core.client_address import client_ip
 from muang.core.errors import InvalidInput, MuangError, NotFound
 
 from .. import selectors, services
-from ..forms import RatingForm, ReopenForm, ReportForm
+from ..forms import ClaimForm, RatingForm, ReopenForm, ReportForm
 from ..questions import (
     AnswerProblem,
     Problem,
@@ -195,6 +197,12 @@ def _tracking_context(request: HttpRequest, code: str) -> dict:
         "can_reopen": reporter is not None
         and not case.is_open
         and case.status.code not in (SystemStatus.FORWARDED, SystemStatus.DUPLICATE),
+        # Another browser than the one that filed it: the reporter may show it is theirs with their phone.
+        "can_claim": reporter is None
+        and case.reporter_id is not None
+        and not case.is_open
+        and case.status.code not in (SystemStatus.FORWARDED, SystemStatus.DUPLICATE),
+        "claim_form": ClaimForm(),
         "before": [a for a in detail.attachments if a.kind == AttachmentKind.BEFORE],
         "after": [a for a in detail.attachments if a.kind == AttachmentKind.AFTER],
         "lon": lon,
@@ -204,9 +212,19 @@ def _tracking_context(request: HttpRequest, code: str) -> dict:
     }
 
 
+def _not_found(request: HttpRequest, code: str, message: str, status: int = 404) -> HttpResponse:
+    """A mistyped or unknown tracking code: say so in the reader's language, with the code to correct."""
+    context = {"code": code[:40], "message": message}
+    return render(request, "reports/track_not_found.html", context, status=status)
+
+
 @require_GET
 def report_track(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "reports/track.html", _tracking_context(request, code))
+    try:
+        context = _tracking_context(request, code)
+    except Http404 as e:
+        return _not_found(request, code, str(e))
+    return render(request, "reports/track.html", context)
 
 
 @require_POST
@@ -231,6 +249,32 @@ def report_rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+def report_claim(request: HttpRequest, code: str) -> HttpResponse:
+    """ "This is my report": with the phone number it was filed with, this browser may rate and reopen it."""
+    ctx = _tracking_context(request, code)
+    form = ClaimForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            services.reporter_claim(
+                session=request.session,
+                case=ctx["case"],
+                phone=form.cleaned_data["phone"],
+                ip_address=client_ip(request),
+            )
+        except MuangError as e:
+            add_service_errors(form, e)
+            status = e.status
+        else:
+            messages.success(
+                request, _("Thank you. You may now rate the fix, or reopen the report, from here.")
+            )
+            return redirect("reports:track", code=ctx["case"].tracking_code)
+    ctx["claim_form"] = form
+    return render(request, "reports/track.html", ctx, status=status)
+
+
+@require_POST
 def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _tracking_context(request, code)
     form = ReopenForm(request.POST)
@@ -251,5 +295,11 @@ def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def report_lookup(request: HttpRequest) -> HttpResponse:
     """The "track a report" box: any spelling of a tracking code."""
-    code = request.GET.get("code", "").strip()
-    return redirect("reports:track", code=code) if code else redirect("reports:new")
+    typed = request.GET.get("code", "").strip()
+    if not typed:
+        return redirect("reports:new")
+    code = normalize_tracking_code(typed)
+    if code is None:  # a form error, not a redirect to an address that cannot exist (a "/" in it, say)
+        message = _("“%(code)s” is not a tracking code.") % {"code": typed[:40]}
+        return _not_found(request, typed, message, status=422)
+    return redirect("reports:track", code=code)
