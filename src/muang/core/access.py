@@ -20,9 +20,9 @@ from muang.core.models import (
 from muang.core.permissions import (
     OVERSIGHT_PERMISSIONS,
     OVERSIGHT_ROLES,
-    ROLE_PERMISSIONS,
     SCOPE_PERMISSIONS,
     Perm,
+    membership_permissions,
 )
 
 
@@ -54,6 +54,7 @@ class Actor:
         if self.user is None:
             return {}
         rows = Membership.objects.filter(user=self.user, is_active=True, organization__is_active=True)
+        # The department comes along with its duties: permissions_in then needs no query of its own.
         return {m.organization_id: m for m in rows.select_related("organization", "department")}
 
     def membership_in(self, organization: Organization) -> Membership | None:
@@ -68,7 +69,7 @@ class Actor:
             return frozenset().union(*(SCOPE_PERMISSIONS.get(s, frozenset()) for s in self.token.scopes))
         membership = self.membership_in(organization)
         if membership is not None:
-            return ROLE_PERMISSIONS[membership.role]
+            return membership_permissions(membership)
         if any(overseer_covers(m.organization, organization) for m in self._oversight_memberships()):
             return OVERSIGHT_PERMISSIONS
         return frozenset()

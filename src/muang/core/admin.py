@@ -1,5 +1,6 @@
 """Django admin for configuration, scoped to the organisations the admin administers, every write audited."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.gis.admin import GISModelAdmin
@@ -14,6 +15,7 @@ from muang.core.models import (
     Citizen,
     Department,
     District,
+    Duty,
     LineChannel,
     Membership,
     Notification,
@@ -170,11 +172,38 @@ class OrganizationAdmin(ScopedAdmin, GISModelAdmin):
         return ("slug", "kind", "dla_code", "province", "district", "subdistrict")
 
 
+class DepartmentForm(forms.ModelForm):
+    """The duties as ticks rather than the comma-separated text Django gives an ArrayField."""
+
+    duties = forms.MultipleChoiceField(
+        label=_("duties"),
+        choices=Duty.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "What this department is responsible for; its staff get the permissions of these duties."
+        ),
+    )
+
+    class Meta:
+        model = Department
+        fields = ("organization", "code", "name_th", "name_en", "phone", "duties", "is_active")
+
+
 @admin.register(Department)
 class DepartmentAdmin(ScopedAdmin):
-    list_display = ("name_th", "code", "organization", "phone", "is_active")
+    """Departments and the duties they hold: who works the tax registry (tax) and the bills (finance) follows
+    from here, so every change is audited like any other admin write."""
+
+    form = DepartmentForm
+    list_display = ("name_th", "code", "organization", "duty_list", "phone", "is_active")
     list_filter = (("organization", admin.RelatedOnlyFieldListFilter), "is_active")
     search_fields = ("name_th", "name_en", "code")
+
+    @admin.display(description=_("duties"))
+    def duty_list(self, obj: Department) -> str:
+        labels = dict(Duty.choices)
+        return ", ".join(str(labels.get(d, d)) for d in obj.duties)
 
 
 class MembershipInline(admin.TabularInline):

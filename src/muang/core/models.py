@@ -157,14 +157,41 @@ class Organization(models.Model):
         validate_organization(self)
 
 
+class Duty(models.TextChoices):
+    """What a department is responsible for (its ภารกิจ). Which departments hold which duty is per-organisation
+    data (`Department.duties`); permissions resolve from the member's role and their department's duties
+    (`muang.core.permissions.DUTY_PERMISSIONS`), so the tax registry is the tax office's, not every officer's."""
+
+    ADMINISTRATION = "administration", _("General administration")
+    FINANCE = "finance", _("Finance: bills, payments, receipts")
+    TAX = "tax", _("Tax: property registry, tax map, assessment")
+    ENGINEERING = "engineering", _("Engineering and public works")
+    PUBLIC_HEALTH = "public_health", _("Public health and environment")
+    SOCIAL_WELFARE = "social_welfare", _("Social welfare")
+    DISASTER_PREVENTION = (
+        "disaster_prevention",
+        _("Disaster prevention and mitigation"),
+    )
+    EDUCATION = "education", _("Education")
+
+
 class Department(models.Model):
-    """A กอง / สำนัก of an organisation."""
+    """A กอง / สำนัก of an organisation, with the duties it holds."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="departments")
     code = models.SlugField(_("code"), max_length=40)
     name_th = models.CharField(_("Thai name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    duties = ArrayField(
+        models.CharField(max_length=32, choices=Duty.choices),
+        verbose_name=_("duties"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What this department is responsible for; its staff get the permissions of these duties."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

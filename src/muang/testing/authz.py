@@ -82,6 +82,15 @@ def build_world() -> World:
     return world
 
 
+def give_duties(world: World, principal: str, *duties: str) -> None:
+    """The principal's department (in the world's organisation) holds these duties: the tax officer of a
+    registry matrix, the cashier of a billing one."""
+    membership = world.users[principal].memberships.select_related("department").get(organization=world.org)
+    department = membership.department
+    department.duties = sorted({*department.duties, *duties})
+    department.save(update_fields=["duties"])
+
+
 def assert_matrix_cell(world: World, principal: str, allowed: set[str], response, *, writes: bool) -> None:
     if principal in allowed:
         assert response.status_code < 400, (principal, response.status_code, response.content[:500])

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from muang.billing.access import has_billing_perm
 from muang.core.access import Actor
 from muang.core.errors import MuangError
 from muang.core.models import Membership
@@ -71,7 +70,7 @@ def _run_context(request: HttpRequest, actor: Actor, membership: Membership, yea
     current = selectors_assessment.current_run(organization=org, year=year)
     active = next((r for r in runs if r.status in AssessmentRun.ACTIVE), None)
     tax_year = TaxYear.objects.filter(organization=org, year=year).first()
-    can_issue = has_billing_perm(actor, org, Perm.BILL_ISSUE)
+    can_issue = actor.has_perm(org, Perm.BILL_ISSUE)
     today = timezone.localdate()
     return {
         "year": year,
