@@ -318,6 +318,7 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("updated")
         DELETE = "delete", _("deleted")
         REVOKE = "revoke", _("revoked")
+        EXPORT = "export", _("exported")  # personal data left the application in a file
 
     # No database-level foreign keys: the trail must outlive what it describes.
     organization = models.ForeignKey(

@@ -326,7 +326,8 @@ def _download(content, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def export_registry_xlsx(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
     org = membership.organization
-    return _download(exports.registry_xlsx(actor=actor, organization=org), XLSX, f"{org.slug}-registry.xlsx")
+    content = exports.registry_xlsx(actor=actor, organization=org)
+    return _download(content, XLSX, exports.registry_filename(org))
 
 
 @office_view
@@ -343,7 +344,7 @@ def export_assessments_xlsx(request: HttpRequest, actor: Actor, membership: Memb
     org = membership.organization
     year = chosen_year(request, membership)
     content = assessment_exports.assessments_xlsx(actor=actor, organization=org, year=year)
-    return _download(content, XLSX, f"{org.slug}-assessments-{year}.xlsx")
+    return _download(content, XLSX, assessment_exports.assessments_filename(org, year))
 
 
 @office_view

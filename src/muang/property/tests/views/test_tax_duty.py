@@ -109,3 +109,12 @@ def test_permissions_in_costs_one_query_for_all_memberships(demo, django_assert_
         assert it.has_perm(demo, Perm.PROPERTY_VIEW)
         assert not it.has_perm(nanongthum, Perm.PROPERTY_VIEW)
         assert it.has_perm(nanongthum, Perm.CASE_VIEW)
+
+
+def test_every_registry_workbook_taken_is_audited(demo):
+    response = signed_in("officer.nonsaat").get("/tax/exports/registry.xlsx")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.actor_label == "officer.nonsaat" and entry.organization == demo
+    assert entry.object_type == "property.registry" and entry.object_repr == "nonsaat-registry.xlsx"
+    assert entry.changes["rows"] == 1  # the one owner; the demo's core has no parcels
