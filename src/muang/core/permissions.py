@@ -23,6 +23,9 @@ class Perm(StrEnum):
     ORG_EDIT = "org.edit"  # contact details, boundary, settings
     DEPARTMENT_EDIT = "department.edit"
     STAFF_VIEW = "staff.view"  # who works where (names, roles): never shown to overseers
+    # Create staff accounts, invite existing ones, change memberships (system administrators only). Never
+    # reaches an account with a membership elsewhere, a superuser or platform staff (core.access).
+    STAFF_MANAGE = "staff.manage"
     AUDIT_VIEW = "audit.view"
     TOKEN_MANAGE = "token.manage"  # noqa: S105 (a permission name, not a secret)
     ROLLUP_VIEW = "rollup.view"  # aggregate figures only, no personal data
