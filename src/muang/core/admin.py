@@ -33,6 +33,7 @@ from muang.core.models import (
     User,
 )
 from muang.core.validation import validate_membership
+from muang.core.widgets import OfflineMapWidget
 
 admin.site.site_header = _("Muang administration")
 admin.site.site_title = _("Muang")
@@ -167,6 +168,12 @@ if admin.site.is_registered(AccessAttempt):
     admin.site.register(AccessAttempt, AxesAccessAttemptAdmin)
 
 
+class MapAdmin(GISModelAdmin):
+    """Geometry fields on the installation's own base map, OpenLayers from the npm package (no CDN)."""
+
+    gis_widget = OfflineMapWidget
+
+
 class ReadOnlyAdminMixin:
     """Rows that are viewed here but written only by the platform (tokens, the audit log, reference data)."""
 
@@ -181,7 +188,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdmin, GISModelAdmin):
+class OrganizationAdmin(ScopedAdmin, MapAdmin):
     org_path = "pk"
     superuser_only_add = True
     list_display = ("name_th", "kind", "dla_code", "province", "district", "is_active")
