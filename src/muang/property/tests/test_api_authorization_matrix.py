@@ -108,7 +108,7 @@ ENDPOINTS = [
         },
     ),
     Endpoint("GET", f"{ORG}/registry.geojson", STAFF),
-    Endpoint("GET", f"{ORG}/registry.xlsx", STAFF),
+    Endpoint("GET", f"{ORG}/registry.xlsx", STAFF, audits=1),  # personal data leaving: audited
     # buildings and condominium units
     Endpoint("GET", f"{ORG}/buildings", STAFF),
     Endpoint(
