@@ -227,14 +227,14 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp): scripts and styles only from this site (every front-end library is
-# served from an installed package, never a CDN), inline scripts only with the request's nonce, style
-# attributes never; map tiles from the configured tile server.
 # Base map tiles for Leaflet and the admin's map (any XYZ tile server, e.g. a municipality's own or OSM's).
 MUANG_MAP_TILES = os.environ.get("MUANG_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 _tiles = urlsplit(MUANG_MAP_TILES)
 # A relative URL (tiles served by this site) needs nothing more; `{s}.tile…` subdomains become a wildcard.
 MUANG_MAP_TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}".replace("{s}", "*") if _tiles.netloc else SELF
+# Content-Security-Policy (django-csp): scripts and styles only from this site (every front-end library is
+# served from an installed package, never a CDN), inline scripts only with the request's nonce, style
+# attributes never; images also from the tile server.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

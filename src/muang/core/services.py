@@ -259,7 +259,11 @@ def invitation_check(
     wanted = (invitee or "").strip()
     if not wanted:
         raise InvalidInput.for_field("invitee", _("Give the username or the e-mail address of the account."))
-    user = User.objects.filter(username__iexact=wanted).first()
+    # The username as typed first (usernames are case-sensitive), then regardless of case if that is unique.
+    user = User.objects.filter(username=wanted).first()
+    if user is None:
+        by_name = list(User.objects.filter(username__iexact=wanted)[:2])
+        user = by_name[0] if len(by_name) == 1 else None
     if user is None and "@" in wanted:
         by_email = list(User.objects.filter(email__iexact=wanted)[:2])
         user = by_email[0] if len(by_email) == 1 else None
