@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from muang.api import api
-from muang.core.views import auth, health, home
+from muang.core.views import auth, health, home, invitations
 
 handler404 = "muang.core.views.errors.page_not_found"
 handler500 = "muang.core.views.errors.server_error"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/logout/", auth.logout_view, name="logout"),
     path("switch-organization/", home.switch_organization_view, name="switch-organization"),
     path("tokens/", home.tokens_view, name="tokens"),
+    path("invitations/", invitations.invitations_view, name="invitations"),
     path("tax/map/", include("muang.property.urls_map")),
     path("tax/", include("muang.property.urls_office")),
     path("billing/", include("muang.billing.urls")),

@@ -15,14 +15,15 @@ from muang.core.models import (
     Membership,
     Organization,
     OrganizationKind,
+    Role,
     User,
 )
 from muang.core.permissions import (
     OVERSIGHT_PERMISSIONS,
     OVERSIGHT_ROLES,
-    ROLE_PERMISSIONS,
     SCOPE_PERMISSIONS,
     Perm,
+    membership_permissions,
 )
 
 
@@ -54,6 +55,7 @@ class Actor:
         if self.user is None:
             return {}
         rows = Membership.objects.filter(user=self.user, is_active=True, organization__is_active=True)
+        # The department comes along with its duties: permissions_in then needs no query of its own.
         return {m.organization_id: m for m in rows.select_related("organization", "department")}
 
     def membership_in(self, organization: Organization) -> Membership | None:
@@ -68,7 +70,7 @@ class Actor:
             return frozenset().union(*(SCOPE_PERMISSIONS.get(s, frozenset()) for s in self.token.scopes))
         membership = self.membership_in(organization)
         if membership is not None:
-            return ROLE_PERMISSIONS[membership.role]
+            return membership_permissions(membership)
         if any(overseer_covers(m.organization, organization) for m in self._oversight_memberships()):
             return OVERSIGHT_PERMISSIONS
         return frozenset()
@@ -121,6 +123,47 @@ def visible_organizations(actor: Actor) -> QuerySet[Organization]:
             oversight |= Q(province_id=m.organization.province_id)
     oversight &= Q(kind__in=LOCAL_GOVERNMENT_KINDS)
     return Organization.objects.filter(Q(pk__in=list(actor.memberships)) | oversight, is_active=True)
+
+
+# --- staff accounts ---------------------------------------------------------------------------------------------
+# Who may manage whose account (password, e-mail, active, staff flag, deletion, memberships). A superuser manages
+# everyone. An organisation's system administrator manages only accounts whose EVERY membership is in
+# organisations they administer: never an account that also belongs to another organisation (its other
+# organisation's administrator would lose control of it), never a superuser, never platform staff (accounts
+# without any membership, such as the platform operator's staff). So an administrator can never reach more than
+# their own organisations, whatever they do with the accounts they manage.
+
+
+def administered_organization_ids(user: User) -> frozenset[int] | None:
+    """None for an active superuser (every organisation); else the active organisations where the user is an
+    active system administrator (empty for everyone else)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    return frozenset(
+        Membership.objects.filter(
+            user=user, role=Role.SYSTEM_ADMIN, is_active=True, organization__is_active=True
+        ).values_list("organization_id", flat=True)
+    )
+
+
+def users_managed_within(organization_ids: frozenset[int] | None) -> QuerySet[User]:
+    """The accounts the administrator of these organisations may manage (None: a superuser, every account)."""
+    if organization_ids is None:
+        return User.objects.all()
+    if not organization_ids:
+        return User.objects.none()
+    elsewhere = Membership.objects.exclude(organization_id__in=organization_ids).values("user_id")
+    inside = Membership.objects.filter(organization_id__in=organization_ids).values("user_id")
+    return User.objects.filter(pk__in=inside, is_superuser=False).exclude(pk__in=elsewhere)
+
+
+def may_manage_user(manager: User, user: User) -> bool:
+    organizations = administered_organization_ids(manager)
+    if user.pk is None:  # a new account: created inside the manager's organisations
+        return organizations is None or bool(organizations)
+    return users_managed_within(organizations).filter(pk=user.pk).exists()
 
 
 def require(actor: Actor, organization: Organization, perm: Perm) -> None:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from muang.core.permissions import membership_permissions
 from muang.core.workspace import active_membership
 
 
@@ -11,4 +12,7 @@ def workspace(request: HttpRequest) -> dict:
         "map_tiles_url": settings.MUANG_MAP_TILES,
         "membership": membership,
         "memberships": getattr(request, "_muang_memberships", []),
+        # What the menu may offer: the permissions of the active membership (role × the department's duties),
+        # from the loaded membership, without a query. The pages check again.
+        "staff_perms": membership_permissions(membership) if membership is not None else frozenset(),
     }

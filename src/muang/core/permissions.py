@@ -1,8 +1,21 @@
-"""What each role may do. Checked in services and selectors (through `muang.core.access`), not only in views."""
+"""What each role may do. Checked in services and selectors (through `muang.core.access`), not only in views.
 
+A member's permissions in an organisation are their role's (`ROLE_PERMISSIONS`) plus, for officers and
+department heads, what the duties of their department give that role (`DUTY_PERMISSIONS`): the tax registry
+belongs to the department holding the tax duty, bills to the one holding the finance duty. Which department
+holds which duty is each organisation's own data (`Department.duties`, edited in the scoped admin).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from muang.core.models import ApiScope, Role
+from muang.core.models import ROLES_WITH_DEPARTMENT, ApiScope, Duty, Role
+
+if TYPE_CHECKING:
+    from muang.core.models import Membership
 
 
 class Perm(StrEnum):
@@ -10,6 +23,9 @@ class Perm(StrEnum):
     ORG_EDIT = "org.edit"  # contact details, boundary, settings
     DEPARTMENT_EDIT = "department.edit"
     STAFF_VIEW = "staff.view"  # who works where (names, roles): never shown to overseers
+    # Create staff accounts, invite existing ones, change memberships (system administrators only). Never
+    # reaches an account with a membership elsewhere, a superuser or platform staff (core.access).
+    STAFF_MANAGE = "staff.manage"
     AUDIT_VIEW = "audit.view"
     TOKEN_MANAGE = "token.manage"  # noqa: S105 (a permission name, not a secret)
     ROLLUP_VIEW = "rollup.view"  # aggregate figures only, no personal data
@@ -37,10 +53,11 @@ class Perm(StrEnum):
 _CASE_OFFICER = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_WORK})
 _CASE_MANAGER = _CASE_OFFICER | {Perm.CASE_ASSIGN, Perm.CASE_ROUTE}
 
+# What the role gives in any department. Registry and billing work come from the department's duties below.
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.OFFICER: frozenset({Perm.ORG_VIEW, Perm.PROPERTY_VIEW}) | _CASE_OFFICER,
-    Role.DEPARTMENT_HEAD: frozenset({Perm.ORG_VIEW, Perm.STAFF_VIEW, Perm.PROPERTY_VIEW, Perm.PROPERTY_EDIT})
-    | _CASE_MANAGER,
+    Role.OFFICER: frozenset({Perm.ORG_VIEW}) | _CASE_OFFICER,
+    Role.DEPARTMENT_HEAD: frozenset({Perm.ORG_VIEW, Perm.STAFF_VIEW}) | _CASE_MANAGER,
+    # Executives oversee the whole organisation: they read the registry and the bills, they do not write them.
     Role.EXECUTIVE: frozenset(
         {
             Perm.ORG_VIEW,
@@ -60,14 +77,48 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 OVERSIGHT_PERMISSIONS: frozenset[Perm] = frozenset({Perm.ORG_VIEW, Perm.ROLLUP_VIEW})
 OVERSIGHT_ROLES = frozenset({Role.OVERSEER, Role.EXECUTIVE, Role.SYSTEM_ADMIN})
 
-# Billing work belongs to one department (กองคลัง / งานจัดเก็บรายได้), named in the organisation's
-# BillingProfile: its members get these on top of their role's permissions (muang.billing.access).
-REVENUE_DEPARTMENT_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.OFFICER: frozenset({Perm.BILL_VIEW, Perm.PAYMENT_RECORD, Perm.BANK_RECONCILE}),
-    Role.DEPARTMENT_HEAD: frozenset(
-        {Perm.BILL_VIEW, Perm.PAYMENT_RECORD, Perm.BANK_RECONCILE, Perm.BILL_ISSUE, Perm.BILL_ADJUST}
-    ),
+# What a duty of the member's department adds to their role (officers and department heads only: the other
+# roles have no department). A duty without an entry here gives nothing yet; the apps that serve it (care,
+# disaster prevention, ...) add theirs.
+DUTY_PERMISSIONS: dict[str, dict[str, frozenset[Perm]]] = {
+    # งานจัดเก็บรายได้ / งานแผนที่ภาษี: officers read the registry, the tax map and the tax office; the head
+    # also edits the registry. A tax year's tables stay with the system administrator (valuation.edit).
+    Duty.TAX: {
+        Role.OFFICER: frozenset({Perm.PROPERTY_VIEW}),
+        Role.DEPARTMENT_HEAD: frozenset({Perm.PROPERTY_VIEW, Perm.PROPERTY_EDIT}),
+    },
+    # กองคลัง (การเงิน): officers record payments and reconcile bank statements; the head also issues bills
+    # and decides objections and refunds.
+    Duty.FINANCE: {
+        Role.OFFICER: frozenset({Perm.BILL_VIEW, Perm.PAYMENT_RECORD, Perm.BANK_RECONCILE}),
+        Role.DEPARTMENT_HEAD: frozenset(
+            {Perm.BILL_VIEW, Perm.PAYMENT_RECORD, Perm.BANK_RECONCILE, Perm.BILL_ISSUE, Perm.BILL_ADJUST}
+        ),
+    },
 }
+
+
+def role_permissions(role: str, duties: Iterable[str] = ()) -> frozenset[Perm]:
+    """A role's permissions with what the given duties of its department add."""
+    perms = ROLE_PERMISSIONS.get(role, frozenset())
+    if role not in ROLES_WITH_DEPARTMENT:
+        return perms
+    return perms.union(*(DUTY_PERMISSIONS.get(d, {}).get(role, frozenset()) for d in duties))
+
+
+def department_duties(membership: Membership) -> tuple[str, ...]:
+    """The duties of the member's department (an inactive department holds none). Reads the department the
+    membership carries: load memberships with `select_related("department")` and this costs no query."""
+    if membership.department_id is None:
+        return ()
+    department = membership.department
+    return tuple(department.duties) if department.is_active else ()
+
+
+def membership_permissions(membership: Membership) -> frozenset[Perm]:
+    """What a member may do in the membership's organisation: role × the duties of their department."""
+    return role_permissions(membership.role, department_duties(membership))
+
 
 SCOPE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ApiScope.ORG_READ: frozenset({Perm.ORG_VIEW}),

@@ -26,10 +26,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from muang.billing import thaiqr
-from muang.billing.access import require_billing
 from muang.billing.models import Bill, BillingProfile, BillKind, PaymentChannel, Receipt
 from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
-from muang.core.access import Actor
+from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
 from muang.core.permissions import Perm
@@ -202,7 +201,7 @@ def bill_notices_pdf(
     extra: dict[int, dict[str, Any]] | None = None,
 ) -> bytes:
     """Notices of many bills in one PDF, for printing and mailing (``extra`` per bill id)."""
-    require_billing(actor, organization, Perm.BILL_VIEW)
+    require(actor, organization, Perm.BILL_VIEW)
     if not bills:
         raise InvalidInput.for_field("bills", "Choose at least one bill.")
     if len(bills) > MAX_NOTICES_PER_DOCUMENT:
@@ -265,7 +264,7 @@ def receipt_data(receipt: Receipt) -> ReceiptData:
 
 
 def receipt_pdf(*, actor: Actor, receipt: Receipt) -> bytes:
-    require_billing(actor, receipt.organization, Perm.BILL_VIEW)
+    require(actor, receipt.organization, Perm.BILL_VIEW)
     receipt = Receipt.objects.select_related("payment__bill__organization", "issued_by", "organization").get(
         pk=receipt.pk
     )

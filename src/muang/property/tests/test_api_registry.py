@@ -228,16 +228,17 @@ def test_exports_open_as_geojson_and_excel(org, client):
     assert response["Content-Disposition"].endswith('registry.xlsx"')
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     assert workbook.sheetnames == [
-        "parcels",
-        "buildings",
-        "condo_units",
-        "owners",
-        "ownerships",
-        "house_registrations",
-        "signboards",
+        "Parcels",
+        "Buildings",
+        "Condo units",
+        "Owners",
+        "Ownerships",
+        "House registrations",
+        "Signboards",
     ]
-    parcels = list(workbook["parcels"].iter_rows(values_only=True))
-    assert parcels[1][0] == parcel.code and len(list(workbook["owners"].iter_rows())) == 2
+    parcels = list(workbook["Parcels"].iter_rows(values_only=True))
+    assert parcels[0][0] == "Parcel code" and parcels[1][0] == parcel.code
+    assert len(list(workbook["Owners"].iter_rows())) == 2
 
 
 def test_another_organisations_rows_are_not_found(org, client, areas):

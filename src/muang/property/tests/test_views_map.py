@@ -11,7 +11,7 @@ from django.test import Client
 from PIL import Image
 
 from muang.billing.tests.factories import billing_organization, revenue_member
-from muang.core.models import AuditEntry, Role
+from muang.core.models import AuditEntry, Duty, Role
 from muang.core.tests.factories import UserFactory, member
 from muang.property.models import Parcel, ParcelPhoto
 from muang.property.tests.factories import OwnerFactory, ParcelFactory
@@ -29,8 +29,8 @@ def world(areas):
     users = {
         "outsider": UserFactory(),
         "overseer": member(org, Role.OVERSEER),
-        "officer": member(org, Role.OFFICER),
-        "head": member(org, Role.DEPARTMENT_HEAD),
+        "officer": member(org, Role.OFFICER, duties=[Duty.TAX]),
+        "head": member(org, Role.DEPARTMENT_HEAD, duties=[Duty.TAX]),
         "cashier": revenue_member(org),
         "other_org": member(other, Role.SYSTEM_ADMIN),
     }
