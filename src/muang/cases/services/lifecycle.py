@@ -200,16 +200,18 @@ def case_add_note(
     public: bool = False,
     photos: Sequence[File] = (),
     photo_kind: str = AttachmentKind.OTHER,
+    photos_field: str = "photos",
     now: dt.datetime | None = None,
 ) -> CaseEvent:
-    """An internal note, or a public update the citizen sees, with up to five photos.
+    """An internal note, or a public update the citizen sees, with up to five photos (a refused photo is
+    reported on `photos_field`, the name of the caller's upload field).
 
     Staff of an organisation invited as co-responsible may add notes too, in their organisation's name.
     """
     now = current_time(now)
     acting = acting_organization_for_notes(actor, case)
     message = clean_text(message, field="message", max_length=MAX_MESSAGE, required=not photos)
-    cleaned = clean_photos(photos)
+    cleaned = clean_photos(photos, field=photos_field)
     event = add_event(
         case=case,
         kind=EventKind.NOTE,
