@@ -8,8 +8,8 @@ Two storages:
   expose them): everything else, read only through `muang.core.views.files.private_file` at `/files/<name>`,
   which asks the app that owns the file whether this reader may see it.
 
-Every stored image goes through `muang.core.images.clean_image` (the `CleanImageField` below refuses to
-store anything else) and is named `<kind>/<organization id>/<random token>.<jpg|png>` (`logos/<token>.png`
+Every stored image goes through `muang.core.images.clean_image` (the `CleanImageField` below re-encodes
+whatever a caller hands it uncleaned) and is named `<kind>/<organization id>/<random token>.<jpg|png>` (`logos/<token>.png`
 for the public logos): nothing of the uploader's file name, no date, no row id.
 
 An app that stores private files registers a reader for its kind (in its `AppConfig.ready`); the reader gets
@@ -49,7 +49,7 @@ PRIVATE_URL = "/files/"
 CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
 # kind/organization/token.ext; the token is URL-safe base64 (secrets.token_urlsafe).
 PRIVATE_NAME = re.compile(
-    r"^(?P<kind>[a-z][a-z-]{0,30})/(?P<org>[1-9][0-9]{0,18})/[A-Za-z0-9_-]{16,64}\.(jpg|png)$"
+    r"(?P<kind>[a-z][a-z-]{0,30})/(?P<org>[1-9][0-9]{0,18})/[A-Za-z0-9_-]{16,64}\.(jpg|png)"
 )
 
 
@@ -272,7 +272,7 @@ def register_reader(kind: str, reader: Reader) -> None:
 def check_read(request: HttpRequest, actor: Actor, name: str) -> Visibility:
     """Whether `actor` (and the request's session) may read the private file `name`, and how to send it.
     NotFound for a name of no registered kind, or of a file no row holds; AccessDenied from the reader."""
-    match = PRIVATE_NAME.match(name)
+    match = PRIVATE_NAME.fullmatch(name)
     reader = _readers.get(match["kind"]) if match else None
     if reader is None:
         raise NotFound()
