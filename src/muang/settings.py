@@ -188,7 +188,10 @@ STATICFILES_FINDERS = [
     "muang.core.staticfiles.PackageFileFinder",
 ]
 STORAGES = {
+    # Public media (MEDIA_ROOT at /media/): organisation logos only. Every other upload is private.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Private files (MUANG_PRIVATE_ROOT, never published): served by /files/ after an access check.
+    "private": {"BACKEND": "muang.core.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if TESTING
@@ -197,6 +200,10 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MUANG_MEDIA_ROOT", DATA_DIR / "media"))
+MUANG_PRIVATE_ROOT = Path(os.environ.get("MUANG_PRIVATE_ROOT", DATA_DIR / "private"))
+# Every uploaded image (muang.core.images): refused above these before any pixel is decoded.
+MUANG_IMAGE_MAX_BYTES = int(os.environ.get("MUANG_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+MUANG_IMAGE_MAX_PIXELS = int(os.environ.get("MUANG_IMAGE_MAX_PIXELS", "32000000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from muang.api import api
-from muang.core.views import auth, health, home, invitations
+from muang.core.views import auth, files, health, home, invitations
 
 handler404 = "muang.core.views.errors.page_not_found"
 handler500 = "muang.core.views.errors.server_error"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("switch-organization/", home.switch_organization_view, name="switch-organization"),
     path("tokens/", home.tokens_view, name="tokens"),
     path("invitations/", invitations.invitations_view, name="invitations"),
+    # Private uploads, each after its app's access check (muang.core.uploads). Never a directory on disk.
+    path("files/<path:name>", files.private_file, name="private-file"),
     path("tax/map/", include("muang.property.urls_map")),
     path("tax/", include("muang.property.urls_office")),
     path("billing/", include("muang.billing.urls")),
@@ -31,5 +33,5 @@ urlpatterns = [
 ]
 
 if not settings.PRODUCTION:
-    # Uploaded files (logos, photos). In production the reverse proxy serves MEDIA_ROOT.
+    # Public media (organisation logos). In production the reverse proxy serves MEDIA_ROOT.
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -9,6 +9,9 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.images import LOGO_SIDE
+from muang.core.uploads import CleanImageField
+
 # Models that are global reference data or identities rather than rows owned by one organisation.
 # The standards test fails for any other model without an `organization` field.
 GLOBAL_MODELS = {
@@ -119,7 +122,9 @@ class Organization(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = CleanImageField(
+        _("logo"), kind="logos", public=True, max_side=LOGO_SIDE, keep_transparency=True, blank=True
+    )
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
