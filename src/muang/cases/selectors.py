@@ -463,6 +463,8 @@ def timeline_of(detail: CaseDetail) -> list[TimelineEntry]:
         return _("the platform") if event.kind == "escalated" else ""
 
     return [TimelineEntry(event=e, who=who_of(e), change=change_of(e)) for e in events]
+
+
 # --- stored photos ------------------------------------------------------------------------------------------------
 
 
