@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_notification_sms'),
+        ('core', '0010_invitation'),
     ]
 
     operations = [
