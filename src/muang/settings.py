@@ -162,11 +162,12 @@ LANGUAGE_COOKIE_NAME = "muang_language"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 NODE_MODULES = ROOT_DIR / "node_modules"
-# Front-end libraries come from npm packages installed by the setup step, never copied into the repository.
-STATICFILES_DIRS = [
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+# Front-end libraries come from npm packages installed by the setup step, never copied into the repository:
+# each app declares its own (`AppContract.vendor_static`), served from node_modules by this finder.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "muang.core.staticfiles.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -192,18 +193,7 @@ TASKS = {
 }
 MUANG_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("MUANG_WORKER_HEARTBEAT_SECONDS", "15"))
 MUANG_WORKER_STALE_SECONDS = 90
-# Enqueued by every running worker at these intervals (seconds); each must be safe to run concurrently.
-MUANG_PERIODIC_TASKS = {
-    "muang.core.tasks.deliver_notifications": 30,
-    "muang.cases.tasks.escalate_overdue_cases": 15 * 60,  # marks what it escalated: safe to repeat
-    # Checks every 15 minutes; sends once per day from MUANG_DIGEST_HOUR (guarded by core.DailyRun).
-    "muang.reports.tasks.send_overdue_digest": 15 * 60,
-    "muang.property.tasks.fail_stale_assessment_runs": 5 * 60,  # locks and re-checks each run: safe to repeat
-}
-# The hour (Asia/Bangkok) from which the daily overdue digest goes to department heads.
-MUANG_DIGEST_HOUR = int(os.environ.get("MUANG_DIGEST_HOUR", "7"))
-# Where an uploaded import waits between its dry run and the import (empty: the system's temp directory).
-MUANG_IMPORT_STAGING_DIR = os.environ.get("MUANG_IMPORT_STAGING_DIR", "")
+# Each app's periodic tasks, demo loaders and settings are declared in its AppConfig (muang.core.contract).
 
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -249,17 +239,6 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # --- Muang ----------------------------------------------------------------------------------------------------
 MUANG_SITE_NAME = os.environ.get("MUANG_SITE_NAME", "Muang")
 MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
-# `manage.py load_demo` runs these in order (core first: the other apps' demos build on its organisations).
-MUANG_DEMO_LOADERS = [
-    "muang.core.demo.load_demo",
-    "muang.reports.demo.load_demo_reports",
-    "muang.property.demo.load_demo_property",  # parcels, buildings, signboards, owners; the year's assessment
-    "muang.property.demo_bills.load_demo_bills",  # its bills, as issued in February (and April for signboards)
-    "muang.billing.demo.load_demo_billing_payments",  # some paid at the counter, some by a bank file
-    "muang.selfservice.demo.load_demo_taxpayer",  # one taxpayer with an unpaid bill for the self-service pages
-]
-MUANG_DEMO_REPORTS = int(os.environ.get("MUANG_DEMO_REPORTS", "2000"))
-MUANG_DEMO_PARCELS = int(os.environ.get("MUANG_DEMO_PARCELS", "2000"))  # per demo organisation
 # Base map tiles for Leaflet (any XYZ tile server, e.g. a municipality's own or OpenStreetMap's).
 MUANG_MAP_TILES = os.environ.get("MUANG_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # LINE Messaging API endpoint (tests point it at a local recording server).

@@ -1,31 +1,34 @@
+"""The site's URLs: the platform's own mounts, then every installed app's (`AppContract.urls`, in app order)."""
+
+from functools import partial
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from muang.api import api
-from muang.core.views import auth, health, home
+from muang.core import registry
+from muang.core.views.pages import public_page
 
-urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
-    path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
-    path("line/", include("muang.reports.line.urls")),
-    path("open311/v2/", include("muang.reports.open311.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth.MuangLoginView.as_view(), name="login"),
-    path("accounts/logout/", auth.logout_view, name="logout"),
-    path("switch-organization/", home.switch_organization_view, name="switch-organization"),
-    path("tokens/", home.tokens_view, name="tokens"),
-    path("tax/map/", include("muang.property.urls_map")),
-    path("tax/", include("muang.property.urls_office")),
-    path("billing/", include("muang.billing.urls")),
-    path("my-tax/", include("muang.selfservice.urls")),
-    path("", include("muang.reports.urls")),
-    path("", home.home, name="home"),
-]
 
-if not settings.PRODUCTION:
-    # Uploaded files (logos, photos). In production the reverse proxy serves MEDIA_ROOT.
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+def build_urlpatterns(api=None) -> list:
+    from muang.api import api as default_api
+
+    patterns = [
+        path("api/v1/", (api or default_api).urls),
+        path("admin/", admin.site.urls),
+        path("i18n/", include("django.conf.urls.i18n")),
+        *registry.urlpatterns(),
+    ]
+    if not settings.PRODUCTION:
+        # Uploaded files (logos, photos). In production the reverse proxy serves MEDIA_ROOT.
+        media = public_page("a local install's uploads (logos, photos); in production the proxy serves them")(
+            partial(serve)  # a copy: the declaration is not written on Django's own function
+        )
+        patterns.append(
+            path("media/<path:path>", media, {"document_root": settings.MEDIA_ROOT}, name="media")
+        )
+    return patterns
+
+
+urlpatterns = build_urlpatterns()

@@ -1,8 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.contract import AppContract, PeriodicTask
+
 
 class CasesConfig(AppConfig):
     name = "muang.cases"
     label = "cases"
     verbose_name = _("Cases: the shared workflow")
+
+    def contract(self) -> AppContract:
+        from muang.cases import permissions
+
+        return AppContract(
+            api=["muang.cases.api.router"],
+            permissions=[permissions.CasePerm],
+            scopes=permissions.SCOPES,
+            grants=permissions.GRANTS,
+            # Marks what it escalated: safe to repeat.
+            periodic_tasks=[PeriodicTask("muang.cases.tasks.escalate_overdue_cases", 15 * 60)],
+        )

@@ -12,10 +12,10 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muang.core.access import Actor, require
+from muang.cases.permissions import CasePerm
+from muang.core.access import Actor, member_permissions, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Department, Membership, Organization, User
-from muang.core.permissions import ROLE_PERMISSIONS, Perm
 
 from .models import Attachment, Case, CaseCategory, CaseEvent, CaseInvitation, CaseStatus
 from .policy import require_view
@@ -83,7 +83,7 @@ def case_queue(
 ) -> QuerySet[Case]:
     """The organisation's cases for staff, filtered: by department / status / category code, open or not,
     overdue, escalated, assignee username (or unassigned), received in [created_from, created_to), in a box."""
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     now = now or timezone.now()
     qs = _case_rows().filter(organization=organization)
     if department:
@@ -125,7 +125,7 @@ def cases_shared_with(
     *, actor: Actor, organization: Organization, is_open: bool | None = True
 ) -> QuerySet[Case]:
     """Cases of other organisations that invited `organization` as co-responsible."""
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     qs = _case_rows().filter(
         pk__in=CaseInvitation.objects.filter(invited_organization=organization).values("case_id")
     )
@@ -234,7 +234,7 @@ def case_detail(*, actor: Actor, case: Case, public_only: bool = False) -> CaseD
 
 
 def case_categories_of(*, actor: Actor, organization: Organization) -> QuerySet[CaseCategory]:
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     return (
         CaseCategory.objects.filter(organization=organization, is_active=True)
         .select_related("default_department")
@@ -254,13 +254,13 @@ def get_category_for(
 
 
 def case_statuses_of(*, actor: Actor, organization: Organization) -> QuerySet[CaseStatus]:
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     return CaseStatus.objects.filter(organization=organization, is_active=True).order_by("position", "code")
 
 
 def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
     """A staff member of the case's organisation who may work cases, by username (for `case_assign`)."""
-    require(actor, case.organization, Perm.CASE_ASSIGN)
+    require(actor, case.organization, CasePerm.CASE_ASSIGN)
     membership = (
         Membership.objects.filter(
             organization_id=case.organization_id, is_active=True, user__username=username
@@ -268,7 +268,7 @@ def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
         .select_related("user")
         .first()
     )
-    if membership is None or Perm.CASE_WORK not in ROLE_PERMISSIONS[membership.role]:
+    if membership is None or CasePerm.CASE_WORK not in member_permissions(membership):
         raise InvalidInput.for_field(
             "assignee",
             _("%(user)s does not work cases in %(org)s.") % {"user": username, "org": case.organization},
@@ -279,7 +279,7 @@ def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
 def get_department_of(
     *, actor: Actor, organization: Organization, code: str, field: str = "department"
 ) -> Department:
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     department = Department.objects.filter(organization=organization, code=code, is_active=True).first()
     if department is None:
         raise InvalidInput.for_field(

@@ -1,7 +1,23 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from muang.core import registry
+from muang.core.access import member_permissions
 from muang.core.workspace import active_membership
+
+
+def _menu(request: HttpRequest, membership) -> list[registry.MenuLink]:
+    """The main menu from the apps' declared entries: a member's entries by the permissions they hold in their
+    active organisation (already loaded with the membership); a visitor's public entries."""
+    if membership is not None:
+        perms = member_permissions(membership)
+        for hook in registry.member_permission_hooks():
+            perms = perms | hook(membership)
+        return registry.staff_menu(perms)
+    if hasattr(request, "user") and not request.user.is_authenticated:
+        return registry.public_menu()
+    return []
 
 
 def workspace(request: HttpRequest) -> dict:
@@ -11,4 +27,6 @@ def workspace(request: HttpRequest) -> dict:
         "map_tiles_url": settings.MUANG_MAP_TILES,
         "membership": membership,
         "memberships": getattr(request, "_muang_memberships", []),
+        # Built only if the page shows it (an htmx fragment does not).
+        "menu": SimpleLazyObject(lambda: _menu(request, membership)),
     }

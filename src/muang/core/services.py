@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
-from muang.core.models import ApiScope, ApiToken, AuditEntry, DailyRun, Department, Organization
-from muang.core.permissions import Perm
+from muang.core.models import ApiToken, AuditEntry, DailyRun, Department, Organization
+from muang.core.permissions import CorePerm
+from muang.core.registry import permission_table
 from muang.core.validation import clean_boundary
 
 ORGANIZATION_EDITABLE_FIELDS = frozenset(
@@ -65,7 +66,7 @@ def update_audited(
 
 @transaction.atomic
 def organization_update(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Organization:
-    require(actor, organization, Perm.ORG_EDIT)
+    require(actor, organization, CorePerm.ORG_EDIT)
     if "boundary" in data:
         try:
             data = {**data, "boundary": clean_boundary(data["boundary"])}
@@ -84,7 +85,7 @@ def organization_update(*, actor: Actor, organization: Organization, data: dict[
 def department_create(
     *, actor: Actor, organization: Organization, code: str, name_th: str, name_en: str, phone: str = ""
 ) -> Department:
-    require(actor, organization, Perm.DEPARTMENT_EDIT)
+    require(actor, organization, CorePerm.DEPARTMENT_EDIT)
     department = Department(
         organization=organization, code=code, name_th=name_th, name_en=name_en, phone=phone
     )
@@ -103,7 +104,7 @@ def department_create(
 
 @transaction.atomic
 def department_update(*, actor: Actor, department: Department, data: dict[str, Any]) -> Department:
-    require(actor, department.organization, Perm.DEPARTMENT_EDIT)
+    require(actor, department.organization, CorePerm.DEPARTMENT_EDIT)
     return update_audited(
         actor=actor,
         organization=department.organization,
@@ -128,12 +129,12 @@ def api_token_create(
     expires_at=None,
 ) -> tuple[ApiToken, str]:
     """Create a token; the returned secret is shown once and never stored."""
-    require(actor, organization, Perm.TOKEN_MANAGE)
+    require(actor, organization, CorePerm.TOKEN_MANAGE)
     if actor.token is not None:
         raise InvalidInput(_("A token cannot create tokens; sign in as a system administrator."))
     if not name.strip():
         raise InvalidInput.for_field("name", _("Give the token a name."))
-    valid_scopes = set(ApiScope.values)
+    valid_scopes = set(permission_table().scopes)
     if not scopes or not set(scopes) <= valid_scopes:
         raise InvalidInput.for_field(
             "scopes", _("Choose one or more of: %(scopes)s.") % {"scopes": ", ".join(sorted(valid_scopes))}
@@ -157,7 +158,7 @@ def api_token_create(
 
 @transaction.atomic
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
-    require(actor, token.organization, Perm.TOKEN_MANAGE)
+    require(actor, token.organization, CorePerm.TOKEN_MANAGE)
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         raise Conflict(_("This token was already revoked."))

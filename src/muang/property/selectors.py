@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
-from muang.core.permissions import Perm
 from muang.property.models import (
     Building,
     BuildingPrice,
@@ -30,6 +29,7 @@ from muang.property.models import (
     Signboard,
     TaxYear,
 )
+from muang.property.permissions import PropertyPerm
 
 MAP_FEATURE_LIMIT = 5000
 # What a parcel shows on the map: its surveyed geometry, else its pin (GiST-indexed as this expression).
@@ -72,7 +72,7 @@ def parcels_of(
     survey_status: str | None = None,
     include_retired: bool = False,
 ) -> QuerySet[Parcel]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Parcel.objects.filter(organization=organization)
     if not include_retired:
         qs = qs.filter(retired_on__isnull=True)
@@ -131,7 +131,7 @@ def parcels_geojson(
     Only the columns the map colours by; geometry to 6 decimals (~10 cm). Parcels without a surveyed
     geometry show as their pin. More than `limit` features → `limit` of them (any; no sort, so the index scan stops early) and `"truncated": true`.
     """
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     west, south, east, north = bbox
     sql = f"""
         WITH hits AS (
@@ -158,7 +158,7 @@ def parcels_geojson(
 
 def registry_history(*, actor: Actor, organization: Organization, parcel: Parcel) -> QuerySet[AuditEntry]:
     """Every change of a parcel and of what hangs on it (buildings, units, ownerships, signboards), newest first."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
 
     def ids(qs) -> list[str]:
         return [str(pk) for pk in qs.values_list("pk", flat=True)]
@@ -186,7 +186,7 @@ def registry_history(*, actor: Actor, organization: Organization, parcel: Parcel
 
 
 def object_history(*, actor: Actor, organization: Organization, instance) -> QuerySet[AuditEntry]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     return AuditEntry.objects.filter(
         organization=organization, object_type=instance._meta.label, object_id=str(instance.pk)
     ).order_by("-at", "-id")
@@ -198,7 +198,7 @@ def object_history(*, actor: Actor, organization: Organization, instance) -> Que
 def buildings_of(
     *, actor: Actor, organization: Organization, parcel: Parcel | None = None
 ) -> QuerySet[Building]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Building.objects.filter(organization=organization).select_related("parcel")
     if parcel is not None:
         qs = qs.filter(parcel=parcel)
@@ -215,7 +215,7 @@ def get_building_for(*, actor: Actor, organization: Organization, building_id: i
 def condo_units_of(
     *, actor: Actor, organization: Organization, condominium_code: str = ""
 ) -> QuerySet[CondoUnit]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = CondoUnit.objects.filter(organization=organization)
     if condominium_code:
         qs = qs.filter(condominium_code=condominium_code)
@@ -231,7 +231,7 @@ def get_condo_unit_for(*, actor: Actor, organization: Organization, unit_id: int
 
 def owners_of(*, actor: Actor, organization: Organization, q: str = "") -> QuerySet[Owner]:
     """Owners by name, family name or (exact) national / tax ID."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Owner.objects.filter(organization=organization)
     if q := q.strip():
         digits = q.replace("-", "").replace(" ", "")
@@ -267,7 +267,7 @@ def house_registrations_on(*, organization: Organization, day: dt.date) -> Query
 def ownerships_of(
     *, actor: Actor, organization: Organization, owner: Owner | None = None, parcel: Parcel | None = None
 ) -> QuerySet[Ownership]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Ownership.objects.filter(organization=organization).select_related(
         "owner", "parcel", "building__parcel"
     )
@@ -288,7 +288,7 @@ def get_ownership_for(*, actor: Actor, organization: Organization, ownership_id:
 def get_house_registration_for(
     *, actor: Actor, organization: Organization, registration_id: int
 ) -> HouseRegistration:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     registration = HouseRegistration.objects.filter(organization=organization, pk=registration_id).first()
     if registration is None:
         raise NotFound(
@@ -305,7 +305,7 @@ def signboards_of(
     parcel: Parcel | None = None,
     include_removed: bool = False,
 ) -> QuerySet[Signboard]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Signboard.objects.filter(organization=organization).select_related("parcel")
     if not include_removed:
         qs = qs.filter(removed_on__isnull=True)
@@ -331,7 +331,7 @@ def get_signboard_for(*, actor: Actor, organization: Organization, signboard_id:
 
 
 def tax_years_of(*, actor: Actor, organization: Organization) -> QuerySet[TaxYear]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     return TaxYear.objects.filter(organization=organization).order_by("-year")
 
 
@@ -343,7 +343,7 @@ def get_tax_year_for(*, actor: Actor, organization: Organization, year: int) -> 
 
 
 def land_prices_of(*, actor: Actor, tax_year: TaxYear, key_prefix: str = "") -> QuerySet[LandPrice]:
-    require(actor, tax_year.organization, Perm.PROPERTY_VIEW)
+    require(actor, tax_year.organization, PropertyPerm.PROPERTY_VIEW)
     qs = LandPrice.objects.filter(organization=tax_year.organization, tax_year=tax_year)
     if key_prefix:
         qs = qs.filter(key__startswith=key_prefix.upper())
@@ -351,21 +351,21 @@ def land_prices_of(*, actor: Actor, tax_year: TaxYear, key_prefix: str = "") -> 
 
 
 def building_prices_of(*, actor: Actor, tax_year: TaxYear) -> QuerySet[BuildingPrice]:
-    require(actor, tax_year.organization, Perm.PROPERTY_VIEW)
+    require(actor, tax_year.organization, PropertyPerm.PROPERTY_VIEW)
     return BuildingPrice.objects.filter(organization=tax_year.organization, tax_year=tax_year).order_by(
         "type_code"
     )
 
 
 def condo_prices_of(*, actor: Actor, tax_year: TaxYear) -> QuerySet[CondoPrice]:
-    require(actor, tax_year.organization, Perm.PROPERTY_VIEW)
+    require(actor, tax_year.organization, PropertyPerm.PROPERTY_VIEW)
     return CondoPrice.objects.filter(organization=tax_year.organization, tax_year=tax_year).order_by(
         "condominium_code", "floor"
     )
 
 
 def imports_of(*, actor: Actor, organization: Organization) -> QuerySet[ImportBatch]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     return ImportBatch.objects.filter(organization=organization).order_by("-created_at", "-id")
 
 

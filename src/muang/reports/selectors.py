@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.cases.models import Case, CaseCategory, CaseStatus, SystemStatus
+from muang.cases.permissions import CasePerm
 from muang.cases.selectors import BBox, CaseDetail, case_detail
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
-from muang.core.access import SYSTEM, Actor
+from muang.core.access import SYSTEM, Actor, roles_holding
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Membership, Organization, Role
-from muang.core.permissions import ROLE_PERMISSIONS, Perm
 
 NEARBY_METRES = 300
 NEARBY_LIMIT = 10
@@ -439,9 +439,9 @@ def assignable_staff(
 ) -> list[Any]:
     """Staff who may be given cases of `department_id`: its officers and head, and organisation-wide roles."""
     organization = case_or_org.organization if isinstance(case_or_org, Case) else case_or_org
-    if not actor.has_perm(organization, Perm.CASE_ASSIGN):
+    if not actor.has_perm(organization, CasePerm.CASE_ASSIGN):
         return []
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.CASE_WORK in perms]
+    roles = roles_holding(CasePerm.CASE_WORK)
     rows = (
         Membership.objects.filter(
             organization=organization, is_active=True, user__is_active=True, role__in=roles

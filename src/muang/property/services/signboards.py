@@ -17,13 +17,13 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.models import (
     Building,
     Owner,
     Parcel,
     Signboard,
 )
+from muang.property.permissions import PropertyPerm
 from muang.property.rules.signboard import sign_area_cm2
 from muang.property.services.common import (
     CENTI,
@@ -118,7 +118,7 @@ def signboard_create(
     message: str = "",
     reason: str = "",
 ) -> Signboard:
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     same_org(organization, owner, parcel, building)
     if building is not None and parcel is not None and building.parcel_id != parcel.pk:
         raise InvalidInput.for_field("building", _("This building stands on another parcel."))
@@ -153,7 +153,7 @@ def signboard_update(
     *, actor: Actor, signboard: Signboard, data: Mapping[str, Any], reason: str
 ) -> Signboard:
     organization = signboard.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
     row = Signboard.objects.select_for_update().get(pk=signboard.pk)
     before = audit.snapshot(row)
@@ -174,7 +174,7 @@ def signboard_set_photo(
     from PIL import Image, UnidentifiedImageError
 
     organization = signboard.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     if photo.size is not None and photo.size > MAX_PHOTO_BYTES:
         raise InvalidInput.for_field("photo", _("A photo may be at most 10 MB."))
     try:

@@ -19,10 +19,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from muang.core.models import Organization
+from muang.core.views.pages import public_page
 
 from . import documents
 from .formats import error, render
 from .intake import Open311Error, authenticate, open311_request_submit, parse_submission
+
+OPEN311_REASON = "GeoReport v2 is public: services and public case facts, never a reporter"
 
 logger = logging.getLogger("muang.reports.open311")
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -57,6 +60,8 @@ def open311_view(view):
     return wrapped
 
 
+@public_page(OPEN311_REASON)
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -78,6 +83,8 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, document, root="discovery")
 
 
+@public_page(OPEN311_REASON)
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -85,6 +92,8 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, documents.services(organization), root="services", item="service")
 
 
+@public_page(OPEN311_REASON)
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def service_definition(request: HttpRequest, fmt: str, service_code: str) -> HttpResponse:
@@ -154,6 +163,8 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, document, root="service_requests", item="request", status=201 if created else 200)
 
 
+@public_page(OPEN311_REASON + "; POST needs an api_key with reports:submit (intake.authenticate)")
+@public_page(OPEN311_REASON + "; POST needs an api_key with reports:submit (intake.authenticate)")
 @csrf_exempt  # API clients authenticate with api_key, never with a session cookie
 @require_http_methods(["GET", "POST"])
 @open311_view
@@ -163,6 +174,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return _request_list(request, fmt)
 
 
+@public_page(OPEN311_REASON)
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
@@ -174,6 +187,8 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
     return render(fmt, rows, root="service_requests", item="request")
 
 
+@public_page(OPEN311_REASON)
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
@@ -191,5 +206,7 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     )
 
 
+@public_page(OPEN311_REASON)
+@public_page(OPEN311_REASON)
 def root(request: HttpRequest) -> HttpResponse:
     return discovery(request, "json")

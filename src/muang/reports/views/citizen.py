@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from muang.cases.models import AttachmentKind, SystemStatus
 from muang.core.errors import InvalidInput, MuangError, NotFound
+from muang.core.views.pages import public_page
 
 from .. import selectors, services
 from ..forms import RatingForm, ReopenForm, ReportForm
@@ -22,6 +23,11 @@ from ..questions import (
 )
 from ..routing import locate_organization, point_from
 from . import add_service_errors
+
+CITIZEN_REASON = (
+    "anyone may report a problem; a report is reached by its unguessable tracking code, and rating or reopening "
+    "it needs the reporter's own session"
+)
 
 
 def _with_notices(organization) -> list:
@@ -79,6 +85,8 @@ def _place(lat: str | None, lon: str | None):
     return route, ""
 
 
+@public_page(CITIZEN_REASON)
+@public_page(CITIZEN_REASON)
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
@@ -142,6 +150,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(CITIZEN_REASON)
+@public_page(CITIZEN_REASON)
 @require_GET
 def report_place(request: HttpRequest) -> HttpResponse:
     """htmx: which organisation receives a report at this point, and its categories with their notices."""
@@ -156,6 +166,8 @@ def report_place(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(CITIZEN_REASON)
+@public_page(CITIZEN_REASON)
 @require_GET
 def report_nearby(request: HttpRequest) -> HttpResponse:
     """htmx, when a category is chosen: its notice and extra questions, and the open reports of that category
@@ -204,11 +216,15 @@ def _tracking_context(request: HttpRequest, code: str) -> dict:
     }
 
 
+@public_page(CITIZEN_REASON)
+@public_page(CITIZEN_REASON)
 @require_GET
 def report_track(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/track.html", _tracking_context(request, code))
 
 
+@public_page(CITIZEN_REASON)
+@public_page(CITIZEN_REASON)
 @require_POST
 def report_rate(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _tracking_context(request, code)
@@ -230,6 +246,8 @@ def report_rate(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/track.html", ctx, status=422)
 
 
+@public_page(CITIZEN_REASON)
+@public_page(CITIZEN_REASON)
 @require_POST
 def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _tracking_context(request, code)
@@ -248,6 +266,8 @@ def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/track.html", ctx, status=422)
 
 
+@public_page(CITIZEN_REASON)
+@public_page(CITIZEN_REASON)
 @require_GET
 def report_lookup(request: HttpRequest) -> HttpResponse:
     """The "track a report" box: any spelling of a tracking code."""

@@ -9,8 +9,11 @@ from django.views.decorators.http import require_GET
 
 from muang.cases.selectors import BBox
 from muang.core.errors import InvalidInput, NotFound
+from muang.core.views.pages import public_page
 
 from .. import selectors
+
+PUBLIC_REASON = "the public side of reports: aggregates and public case facts, never a reporter"
 
 MAX_BBOX_DEGREES = 5.0
 
@@ -25,6 +28,8 @@ def _organization(request: HttpRequest):
         raise Http404(e.detail) from e
 
 
+@public_page(PUBLIC_REASON)
+@public_page(PUBLIC_REASON)
 @require_GET
 def public_map(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
@@ -39,6 +44,8 @@ def public_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(PUBLIC_REASON)
+@public_page(PUBLIC_REASON)
 @require_GET
 @cache_control(public=True, max_age=30)
 def public_map_data(request: HttpRequest) -> HttpResponse:
@@ -74,6 +81,8 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
     return HttpResponse(text, content_type="application/geo+json")
 
 
+@public_page(PUBLIC_REASON)
+@public_page(PUBLIC_REASON)
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
@@ -95,6 +104,8 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(PUBLIC_REASON)
+@public_page(PUBLIC_REASON)
 @require_GET
 def public_stats(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)

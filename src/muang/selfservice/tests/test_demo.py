@@ -13,8 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_taxpayer_can_sign_in_and_has_a_bill(areas, settings, django_capture_on_commit_callbacks):
     settings.MUANG_DEMO_REPORTS = 5
-    settings.MUANG_DEMO_LOADERS = ["muang.core.demo.load_demo"]
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", only=["core.organizations"], verbosity=0)
     with django_capture_on_commit_callbacks(execute=True):
         assert load_demo_taxpayer()
     owner = Owner.objects.get(national_id=DEMO_NATIONAL_ID)
