@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, DemoLoader, MenuEntry, Mount
+from muang.core.contract import AppContract, DemoLoader, Direction, KpiSource, MenuEntry, Mount
 
 
 class BillingConfig(AppConfig):
@@ -20,6 +20,17 @@ class BillingConfig(AppConfig):
             member_permissions="muang.billing.access.membership_billing_permissions",
             permissions=[BillingPerm],
             grants=permissions.GRANTS,
+            kpi_sources=[
+                KpiSource(
+                    "billing.collected_share",
+                    _("Share of the amount falling due that was collected"),
+                    "%",
+                    "muang.billing.kpis.collected_share",
+                ),
+                KpiSource(
+                    "billing.arrears", _("Arrears"), "THB", "muang.billing.kpis.arrears", Direction.DOWN
+                ),
+            ],
             demo=[
                 # Pays some of whatever bills the demo organisations have: at the counter and by a bank file.
                 DemoLoader(

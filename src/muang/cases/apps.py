@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, PeriodicTask
+from muang.core.contract import AppContract, Direction, KpiSource, PeriodicTask
 
 
 class CasesConfig(AppConfig):
@@ -19,4 +19,25 @@ class CasesConfig(AppConfig):
             grants=permissions.GRANTS,
             # Marks what it escalated: safe to repeat.
             periodic_tasks=[PeriodicTask("muang.cases.tasks.escalate_overdue_cases", 15 * 60)],
+            kpi_sources=[
+                KpiSource(
+                    "cases.resolved_within_sla",
+                    _("Cases resolved within their service level"),
+                    "%",
+                    "muang.cases.kpis.resolved_within_sla",
+                ),
+                KpiSource(
+                    "cases.median_days_to_resolve",
+                    _("Median days to resolve a case"),
+                    "days",
+                    "muang.cases.kpis.median_days_to_resolve",
+                    Direction.DOWN,
+                ),
+                KpiSource(
+                    "cases.satisfaction",
+                    _("Citizens' rating of resolved cases"),
+                    "stars",
+                    "muang.cases.kpis.satisfaction",
+                ),
+            ],
         )

@@ -159,6 +159,16 @@ def test_periodic_tasks_of_every_app_are_scheduled():
     }
 
 
+def test_the_apps_offer_their_kpi_sources():
+    assert {(k.code, k.unit, k.direction) for k in registry.kpi_sources()} == {
+        ("cases.resolved_within_sla", "%", "up"),
+        ("cases.median_days_to_resolve", "days", "down"),
+        ("cases.satisfaction", "stars", "up"),
+        ("billing.collected_share", "%", "up"),
+        ("billing.arrears", "THB", "down"),
+    }
+
+
 def test_the_installed_contracts_pass_their_checks():
     assert contract_errors(registry.contracts()) == []
 
