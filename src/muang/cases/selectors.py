@@ -180,13 +180,24 @@ class CaseDetail:
         return getattr(self.case, name)
 
 
-def case_detail(*, actor: Actor, case: Case, public_only: bool = False) -> CaseDetail:
-    """The case with its timeline (events with their photos), links and co-responsible organisations.
+def case_detail(*, actor: Actor, case: Case) -> CaseDetail:
+    """The case with its timeline (events with their photos), links and co-responsible organisations, for
+    staff who may see it.
 
     Four queries whatever the case: events, photos (shared out to their events here rather than prefetched
     apart), the cases linked to it (its duplicates and where it was forwarded) and its invitations.
     """
     require_view(actor, case)
+    return _detail(case, public_only=False)
+
+
+def case_public_detail(case: Case) -> CaseDetail:
+    """What anyone holding the case's tracking code may read: its public timeline and photos only. No actor:
+    nobody's rights are borrowed for it."""
+    return _detail(case, public_only=True)
+
+
+def _detail(case: Case, *, public_only: bool) -> CaseDetail:
     events_qs = CaseEvent.objects.filter(organization_id=case.organization_id, case=case)
     photos_qs = Attachment.objects.filter(organization_id=case.organization_id, case=case)
     if public_only:

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from muang.cases.models import Case, CaseCategory, CaseStatus, SystemStatus
 from muang.cases.permissions import CasePerm
-from muang.cases.selectors import BBox, CaseDetail, case_detail
+from muang.cases.selectors import BBox, CaseDetail, case_public_detail
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
-from muang.core.access import SYSTEM, Actor, roles_holding
+from muang.core.access import Actor, roles_holding
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Membership, Organization, Role
 
@@ -261,8 +261,7 @@ def public_case_detail(tracking_code: str) -> CaseDetail:
     )
     if case is None:
         raise NotFound(_("No case %(code)s.") % {"code": code})
-    # The public page is a read by the platform on everyone's behalf; public_only drops internal events.
-    return case_detail(actor=SYSTEM, case=case, public_only=True)
+    return case_public_detail(case)
 
 
 def public_cases(
