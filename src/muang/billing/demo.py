@@ -269,8 +269,8 @@ def _save_sample(
 def load_demo_billing_payments(
     slugs: tuple[str, ...] = ("chumphae", "nonsaat", "nanongthum", "nonhan", "chaiso"),
 ) -> int:
-    """`load_demo_payments` for each demo organisation that has open bills (for MUANG_DEMO_LOADERS, after the
-    loader that issues the demo bills); returns how many organisations got payments."""
+    """`load_demo_payments` for each demo organisation that has open bills (the `billing.payments` demo
+    loader, after the loader that issues the demo bills); returns how many organisations got payments."""
     done = 0
     for organization in Organization.objects.filter(slug__in=slugs).order_by("slug"):
         if load_demo_payments(organization, seed=SEED + organization.pk):

@@ -59,7 +59,12 @@ def contract_errors(plugged: tuple[registry.Plugged, ...]) -> list[Error]:
                 continue
             if not hasattr(task, "enqueue") or periodic.every <= 0:
                 errors.append(_error(p.name, f"{periodic.task!r} is not a task with a positive interval", 6))
-        for dotted in (*c.api, *(s.selector for s in c.kpi_sources), *(d.loader for d in c.demo)):
+        for dotted in (
+            *c.api,
+            *(s.selector for s in c.kpi_sources),
+            *(d.loader for d in c.demo),
+            *c.demo_logins,
+        ):
             try:
                 import_string(dotted)
             except ImportError:

@@ -147,6 +147,8 @@ class AppContract:
     # Background work and demo data.
     periodic_tasks: tuple[PeriodicTask, ...] = ()
     demo: tuple[DemoLoader, ...] = ()
+    # Dotted paths to `f(url) -> list[str]`: lines `make run` prints about the app's demo accounts, if loaded.
+    demo_logins: tuple[str, ...] = ()
     # Numbers for the city dashboard.
     kpi_sources: tuple[KpiSource, ...] = ()
     # Front-end files from npm packages: static prefix -> directory inside node_modules (no CDN, ever).
@@ -171,6 +173,7 @@ class AppContract:
             "grants",
             "periodic_tasks",
             "demo",
+            "demo_logins",
             "kpi_sources",
             "category_suggesters",
             "case_panels",

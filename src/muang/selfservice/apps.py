@@ -21,4 +21,5 @@ class SelfserviceConfig(AppConfig):
                     after=("property.tax_map", "billing.payments"),
                 )
             ],
+            demo_logins=["muang.selfservice.demo.login_lines"],
         )

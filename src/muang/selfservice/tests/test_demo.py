@@ -1,5 +1,7 @@
 """The demo taxpayer: assessed by the real run, billed in three instalments, loaded once."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -23,3 +25,8 @@ def test_the_demo_taxpayer_can_sign_in_and_has_a_bill(areas, settings, django_ca
     issued = signin.sign_in_request(organization=owner.organization, tax_id=DEMO_NATIONAL_ID, ip_address=None)
     assert signin.sign_in_verify(challenge=issued.challenge, code=issued.code) == owner
     assert load_demo_taxpayer() is None  # once
+    out = io.StringIO()
+    call_command(
+        "demo_logins", url="http://muang.test/", stdout=out
+    )  # what `make run` prints, from the contract
+    assert f"http://muang.test/my-tax/nonsaat/  national ID {DEMO_NATIONAL_ID}" in out.getvalue()
