@@ -129,6 +129,40 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
     ]
 
 
+@pytest.mark.django_db
+def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monkeypatch):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from muang.billing.tests.factories import billing_organization, revenue_member
+    from muang.core import context_processors
+    from muang.core.tests.factories import member
+
+    admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
+    with django_assert_num_queries(0):
+        assert len(registry.staff_menu(admin)) == 8
+        assert len(registry.public_menu()) == 5
+
+    def queries_of(user, *, menu: bool) -> int:
+        client = Client()
+        client.force_login(user)
+        client.get("/")  # warm the session
+        with monkeypatch.context() as m:
+            if not menu:
+                m.setattr(context_processors, "_menu", lambda request, membership: [])
+            with CaptureQueriesContext(connection) as captured:
+                client.get("/")
+        return len(captured)
+
+    org = billing_organization()
+    system_admin = member(org, Role.SYSTEM_ADMIN)
+    assert queries_of(system_admin, menu=True) == queries_of(system_admin, menu=False)
+    # Billing's revenue department is one lookup for the whole menu (until departments carry duties).
+    cashier = revenue_member(org)
+    assert queries_of(cashier, menu=True) <= queries_of(cashier, menu=False) + 1
+
+
 def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
     assert [loader.name for loader in registry.demo_loaders()] == [
         "core.organizations",
