@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",  # trigram indexes on expressions (the case queue's search)
     "django.contrib.humanize",
     "django_htmx",
     "axes",

@@ -9,6 +9,8 @@ a bill paid in one go has one, a bill split under the instalment right has three
 to instalments in order, so "what is due" and "what is late" are always computed per instalment.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -22,6 +24,18 @@ REF_PATTERN = r"^[A-Z0-9]{1,20}$"
 ref_validator = RegexValidator(REF_PATTERN, _("Use 1–20 characters: capital letters A–Z and digits 0–9."))
 biller_id_validator = RegexValidator(r"^\d{15}$", _("A biller ID has exactly 15 digits (tax ID + suffix)."))
 receipt_prefix_validator = RegexValidator(r"^[A-Z0-9]{0,6}$", _("Up to 6 capital letters or digits."))
+
+
+def _money(amount) -> str:
+    """฿1,609.53: how amounts read in labels (the audit log, the admin)."""
+    return f"฿{Decimal(amount or 0):,.2f}"
+
+
+def _bill_label(row) -> str:
+    """The number of a row's bill when the bill is at hand (no query from __str__), else its row number."""
+    if row.bill_id is None:
+        return ""
+    return row.bill.number if type(row).bill.is_cached(row) else f"#{row.bill_id}"
 
 
 class BillKind(models.TextChoices):
@@ -228,7 +242,7 @@ class BillLine(models.Model):
         indexes = [models.Index(fields=["organization", "source_ref"], name="billline_org_source")]
 
     def __str__(self) -> str:
-        return f"{self.description}: {self.amount}"
+        return f"{self.description} {_money(self.amount)}"
 
 
 class Instalment(models.Model):
@@ -254,7 +268,7 @@ class Instalment(models.Model):
         indexes = [models.Index(fields=["organization", "due_date"])]
 
     def __str__(self) -> str:
-        return f"{self.bill_id}/{self.seq}: {self.amount} by {self.due_date}"
+        return f"{_bill_label(self)} #{self.seq} {_money(self.amount)}"
 
 
 class PaymentChannel(models.TextChoices):
@@ -316,7 +330,8 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} for {self.bill_id} on {self.paid_on}"
+        # Also the audit log's label of a payment: money as money, the bill by its number (no ids, no English).
+        return f"{_money(self.amount)} · {_bill_label(self)}"
 
 
 class Receipt(models.Model):
@@ -465,7 +480,7 @@ class BankStatementLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"line {self.line_no}: {self.ref1}/{self.ref2} {self.amount} ({self.status})"
+        return f"#{self.line_no} {self.ref1}/{self.ref2} {_money(self.amount)}"
 
     @property
     def needs_attention(self) -> bool:
@@ -499,7 +514,7 @@ class WarningLetter(models.Model):
         indexes = [models.Index(fields=["organization", "bill"])]
 
     def __str__(self) -> str:
-        return f"warning for {self.bill_id} on {self.issued_on}"
+        return _bill_label(self)
 
 
 class ObjectionStatus(models.TextChoices):
@@ -538,7 +553,7 @@ class Objection(models.Model):
         indexes = [models.Index(fields=["organization", "status"])]
 
     def __str__(self) -> str:
-        return f"objection to {self.bill_id} ({self.status})"
+        return _bill_label(self)
 
 
 class RefundStatus(models.TextChoices):
@@ -591,4 +606,4 @@ class Refund(models.Model):
         indexes = [models.Index(fields=["organization", "status"])]
 
     def __str__(self) -> str:
-        return f"refund {self.amount} to {self.payee_name}"
+        return f"{_money(self.amount)} · {self.payee_name}"

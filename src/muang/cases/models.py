@@ -7,9 +7,11 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +179,12 @@ class Case(models.Model):
     )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    # The digits alone (081-234-5678 → 0812345678), kept by the database, for the queue's phone search.
+    contact_phone_digits = models.GeneratedField(
+        expression=Func(F("contact_phone"), Value(r"\D"), Value(""), Value("g"), function="regexp_replace"),
+        output_field=models.CharField(max_length=40),
+        db_persist=True,
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -249,6 +257,13 @@ class Case(models.Model):
                 condition=Q(is_open=True),
                 name="case_org_open_assignee_idx",
             ),
+            # The queue's search box (muang.cases.selectors.queue_search): words of the description or place
+            # (icontains compares upper(...)), and phone numbers by their digits. Trigrams work for Thai too.
+            GinIndex(OpClass(Upper("description"), name="gin_trgm_ops"), name="case_description_trgm_idx"),
+            GinIndex(OpClass(Upper("address"), name="gin_trgm_ops"), name="case_address_trgm_idx"),
+            GinIndex(
+                OpClass(F("contact_phone_digits"), name="gin_trgm_ops"), name="case_contact_phone_trgm_idx"
+            ),
             # Escalation scans only open, not yet escalated cases with a due time: a small partial index.
             models.Index(
                 fields=["organization", "due_at"],
@@ -263,6 +278,11 @@ class Case(models.Model):
     def is_overdue(self, now=None) -> bool:
         now = now or timezone.now()
         return self.is_open and self.due_at is not None and self.due_at < now
+
+
+def _case_label(row) -> str:
+    """The tracking code of a row's case when the case is at hand (no query from __str__), else its number."""
+    return row.case.tracking_code if type(row).case.is_cached(row) else f"#{row.case_id}"
 
 
 class EventKind(models.TextChoices):
@@ -313,7 +333,8 @@ class CaseEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.kind}"
+        # Stored as the audit log's object label: the case's code, never internal ids or kind codes.
+        return _case_label(self)
 
 
 class AttachmentKind(models.TextChoices):
@@ -385,4 +406,6 @@ class CaseInvitation(models.Model):
         indexes = [models.Index(fields=["invited_organization", "case"], name="case_invitation_invited_idx")]
 
     def __str__(self) -> str:
-        return f"{self.case_id} → {self.invited_organization_id}"
+        if CaseInvitation.invited_organization.is_cached(self):
+            return f"{_case_label(self)} → {self.invited_organization.name_th}"
+        return _case_label(self)

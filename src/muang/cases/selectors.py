@@ -2,6 +2,7 @@
 (related rows joined or prefetched) so that a page of cases costs the same few queries at any size."""
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,12 +16,15 @@ from django.utils.translation import gettext as _
 from muang.cases.permissions import CasePerm
 from muang.core.access import Actor, member_permissions, require
 from muang.core.errors import InvalidInput, NotFound
-from muang.core.models import Department, Membership, Organization, User
+from muang.core.models import Citizen, Department, Membership, Organization, User
 
-from .models import Attachment, Case, CaseCategory, CaseEvent, CaseInvitation, CaseStatus
+from .models import Attachment, Case, CaseCategory, CaseEvent, CaseInvitation, CaseStatus, Channel
 from .policy import require_view
 from .tracking import normalize_tracking_code, organization_id_of
 
+MAX_SEARCH = 100
+MAX_SEARCH_WORDS = 5
+PHONE_LIKE = re.compile(r"^\+?[0-9][0-9 ()\-]*$")
 QueueOrder = Literal["-created_at", "created_at", "due_at", "-updated_at"]
 QUEUE_ORDERS: dict[str, tuple[Any, ...]] = {
     "-created_at": ("-created_at", "-id"),
@@ -78,11 +82,13 @@ def case_queue(
     created_from: dt.datetime | None = None,
     created_to: dt.datetime | None = None,
     bbox: BBox | None = None,
+    search: str = "",
     order: QueueOrder = "-created_at",
     now: dt.datetime | None = None,
 ) -> QuerySet[Case]:
     """The organisation's cases for staff, filtered: by department / status / category code, open or not,
-    overdue, escalated, assignee username (or unassigned), received in [created_from, created_to), in a box."""
+    overdue, escalated, assignee username (or unassigned), received in [created_from, created_to), in a box,
+    and by what an officer types in the search box (`queue_search`)."""
     require(actor, organization, CasePerm.CASE_VIEW)
     now = now or timezone.now()
     qs = _case_rows().filter(organization=organization)
@@ -118,7 +124,46 @@ def case_queue(
         qs = qs.filter(created_at__lt=created_to)
     if bbox is not None:
         qs = qs.filter(location__contained=bbox.polygon())
+    if search.strip():
+        qs = qs.filter(queue_search(search))
     return qs.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["-created_at"]))
+
+
+MIN_PHONE_DIGITS = 4
+FULL_PHONE_DIGITS = 8  # a Thai number without its leading 0: 8 digits (fixed line) or 9 (mobile)
+
+
+def phone_digits(text: str) -> str:
+    """The digits of a phone number as a search term: 081-234-5678, +66 81 234 5678 → 812345678."""
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("66") and len(digits) >= 11:
+        digits = digits[2:]
+    return digits.removeprefix("0")
+
+
+def queue_search(text: str) -> Q:
+    """What an officer types in the queue's search box: a tracking code (any spelling), a phone number (the
+    contact's or the reporter's, whatever its punctuation), or words of the description or place; every word
+    must appear. Served by the trigram indexes of `Case.Meta` (pg_trgm also splits Thai text, which has no
+    spaces between words, into trigrams)."""
+    text = text.strip()[:MAX_SEARCH]
+    if code := normalize_tracking_code(text):
+        return Q(tracking_code=code)
+    if PHONE_LIKE.match(text) and len(digits := phone_digits(text)) >= MIN_PHONE_DIGITS:
+        found = Q(contact_phone_digits__contains=digits)
+        if len(digits) >= FULL_PHONE_DIGITS:
+            # A whole number also finds the reporter's own account (LINE, sign-in by phone), by its unique
+            # phone as stored (+66… or 0…): an index lookup, never a scan of every citizen.
+            # Looked up first (one small query), so that both halves of the OR stay index scans.
+            forms = [f"+66{digits}", f"0{digits}", f"66{digits}"]
+            reporters = list(Citizen.objects.filter(phone__in=forms).values_list("id", flat=True))
+            if reporters:
+                found |= Q(reporter_id__in=reporters)
+        return found
+    condition = Q()
+    for word in text.split()[:MAX_SEARCH_WORDS]:
+        condition &= Q(description__icontains=word) | Q(address__icontains=word)
+    return condition
 
 
 def cases_shared_with(
@@ -305,3 +350,125 @@ def organization_by_slug(slug: str, *, field: str = "organization") -> Organizat
     if organization is None:
         raise InvalidInput.for_field(field, _("No organisation “%(slug)s”.") % {"slug": slug})
     return organization
+
+
+# --- the timeline as people read it ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One timeline event as staff read it: who (by name) and what changed (in words and names, never codes)."""
+
+    event: CaseEvent
+    who: str
+    change: str
+
+    def __getattr__(self, name: str) -> Any:  # created_at, is_public, message, attachments... of the event
+        if name.startswith("__") or name == "event":
+            raise AttributeError(name)
+        return getattr(self.event, name)
+
+
+def _names_by_username(usernames: set[str]) -> dict[str, str]:
+    if not usernames:
+        return {}
+    users = User.objects.filter(username__in=usernames).only("username", "first_name", "last_name")
+    return {u.username: u.display_name for u in users}
+
+
+def timeline_of(detail: CaseDetail) -> list[TimelineEntry]:
+    """The case's events with the codes in their data turned into what people call things: the organisation's
+    status names, people's names, category, department and organisation names.
+
+    At most three queries whatever the length of the timeline (statuses; people named in assignments and
+    escalations; categories and departments, only when the category changed).
+    """
+    case, events = detail.case, detail.events
+    statuses = dict(
+        CaseStatus.objects.filter(organization_id=case.organization_id).values_list("code", "name_th")
+    )
+    usernames: set[str] = set()
+    routed = False
+    for event in events:
+        if event.kind == "assigned":
+            usernames |= {u for u in (event.data.get("from"), event.data.get("to")) if isinstance(u, str)}
+        elif event.kind == "escalated":
+            usernames |= {u for u in event.data.get("to") or () if isinstance(u, str)}
+        elif event.kind == "category_changed":
+            routed = True
+    people = _names_by_username(usernames)
+    categories: dict[str, str] = {}
+    departments: dict[str, str] = {}
+    if routed:
+        categories = dict(
+            CaseCategory.objects.filter(organization_id=case.organization_id).values_list("code", "name_th")
+        )
+        departments = dict(
+            Department.objects.filter(organization_id=case.organization_id).values_list("code", "name_th")
+        )
+
+    def status(code: Any) -> str:
+        return statuses.get(code, str(code or "—"))
+
+    def person(username: Any) -> str:
+        return people.get(username, username) if username else _("nobody")
+
+    def place(value: Any) -> str:
+        value = value if isinstance(value, dict) else {}
+        category = categories.get(value.get("category"), value.get("category") or "—")
+        department = departments.get(value.get("department"), value.get("department") or "—")
+        return f"{category} ({department})"
+
+    def change_of(event: CaseEvent) -> str:
+        data = event.data or {}
+        kind = event.kind
+        if kind in ("status_changed", "reopened"):
+            return f"{status(data.get('from'))} → {status(data.get('to'))}"
+        if kind == "assigned":
+            if data.get("to") and data.get("from"):
+                return f"{person(data['from'])} → {person(data['to'])}"
+            if data.get("to"):
+                return _("to %(name)s") % {"name": person(data["to"])}
+            return _("taken back from %(name)s") % {"name": person(data.get("from"))}
+        if kind == "category_changed":
+            return f"{place(data.get('from'))} → {place(data.get('to'))}"
+        if kind == "escalated":
+            names = ", ".join(person(u) for u in data.get("to") or ()) or "—"
+            return _("brought to the attention of %(names)s") % {"names": names}
+        if kind == "forwarded":
+            return _("to %(org)s, new code %(code)s") % {
+                "org": data.get("organization_name", ""),
+                "code": data.get("tracking_code", ""),
+            }
+        if kind == "forward_received":
+            return _("from %(org)s, their code %(code)s") % {
+                "org": data.get("organization_name", ""),
+                "code": data.get("tracking_code", ""),
+            }
+        if kind == "invited":
+            return str(data.get("organization_name", ""))
+        if kind == "duplicate_marked":
+            return _("of %(code)s") % {"code": data.get("original", "")}
+        if kind == "duplicate_linked":
+            return _("%(code)s is a duplicate of this case") % {"code": data.get("duplicate", "")}
+        if kind == "rated":
+            return _("%(stars)s of 5 stars") % {"stars": data.get("stars", "")}
+        if kind == "created" and data.get("channel"):
+            return _("by %(channel)s") % {
+                "channel": dict(Channel.choices).get(data["channel"], data["channel"])
+            }
+        return ""
+
+    def who_of(event: CaseEvent) -> str:
+        if event.actor_user_id is not None:
+            who = event.actor_user.display_name
+            if event.actor_organization_id not in (None, case.organization_id):
+                who = f"{who} ({event.actor_organization.name_th})"
+            return who
+        if event.actor_citizen_id is not None:
+            return _("the reporter")
+        if event.actor_organization_id not in (None, case.organization_id):
+            return event.actor_organization.name_th
+        return _("the platform") if event.kind == "escalated" else ""
+
+    return [TimelineEntry(event=e, who=who_of(e), change=change_of(e)) for e in events]

@@ -40,9 +40,12 @@ def _json_value(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The concrete field values of a model instance, JSON-ready; secrets are masked."""
+    """The concrete field values of a model instance, JSON-ready; secrets are masked. Columns the database
+    computes (generated fields) follow from the others and are left out."""
     data = {}
     for f in instance._meta.concrete_fields:
+        if f.generated:
+            continue
         if f.name in HIDDEN_FIELDS:
             data[f.name] = "***"
             continue

@@ -1,12 +1,15 @@
 """Reads of the core domain. Every tenant read takes the actor and checks access."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Area, Transform
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from muang.core.access import Actor, overseen_organizations, require
 from muang.core.errors import InvalidInput, NotFound
@@ -153,7 +156,43 @@ def audit_entries(
         qs = qs.filter(at__gte=since)
     if until:
         qs = qs.filter(at__lt=until)
-    return qs.order_by("-at", "-id")
+    return qs.select_related("actor_user", "actor_token").order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """An audit entry as a person reads it: who by name, what in words of the page's language."""
+
+    at: dt.datetime
+    who: str
+    what: str
+    fields: int  # how many fields changed
+
+
+def audit_lines(entries: Iterable[AuditEntry]) -> list[AuditLine]:
+    """Entries (read with `actor_user` and `actor_token` joined) for the home pages: people by their names
+    rather than usernames, the kind of thing by its translated name ("updated case 00XZ-F7J4-VQ4C")."""
+    lines = []
+    for e in entries:
+        if e.actor_user_id is not None and e.actor_user is not None:
+            who = e.actor_user.display_name
+        elif e.actor_token_id is not None and e.actor_token is not None:
+            who = _("API token “%(name)s”") % {"name": e.actor_token.name}
+        elif e.actor_label == "system":
+            who = _("the platform")
+        else:
+            who = e.actor_label
+        try:
+            thing = apps.get_model(e.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            thing = e.object_type
+        what = _("%(action)s %(thing)s %(object)s") % {
+            "action": e.get_action_display(),
+            "thing": thing,
+            "object": e.object_repr,
+        }
+        lines.append(AuditLine(at=e.at, who=who, what=what, fields=len(e.changes or {})))
+    return lines
 
 
 def api_tokens_of(*, actor: Actor, organization: Organization) -> QuerySet[ApiToken]:
@@ -216,9 +255,9 @@ def recent_actions_of(*, actor: Actor, organization: Organization, limit: int = 
     if actor.user is None:
         return []
     return list(
-        AuditEntry.objects.filter(organization=organization, actor_user=actor.user).order_by("-at", "-id")[
-            :limit
-        ]
+        AuditEntry.objects.filter(organization=organization, actor_user=actor.user)
+        .select_related("actor_user", "actor_token")
+        .order_by("-at", "-id")[:limit]
     )
 
 

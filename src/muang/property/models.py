@@ -70,6 +70,14 @@ class SignType(models.IntegerChoices):
     NO_THAI_OR_THAI_BELOW = RuleSignType.NO_THAI_OR_THAI_BELOW.value, _("3: no Thai, or Thai below")
 
 
+def _related_label(row: models.Model, field: str) -> str:
+    """The related row's own label when it is at hand (no query from __str__), else its number."""
+    descriptor = getattr(type(row), field)
+    if descriptor.is_cached(row):
+        return str(getattr(row, field))
+    return f"#{getattr(row, f'{field}_id')}"
+
+
 def _use_split_constraints(prefix: str) -> list:
     """CHECKs shared by everything with a use split: shares in percent that add up to 100, and a pure use
     holding the whole share. Stored as columns so the assessment reads them in SQL."""
@@ -226,6 +234,13 @@ class Owner(models.Model):
     @property
     def display_name(self) -> str:
         return " ".join(p for p in (f"{self.title}{self.name}", self.last_name) if p)
+
+    @property
+    def given_and_family_name(self) -> str:
+        """A person's name without the title (นาย, นาง…), as "คุณ…" takes it; a company keeps its full name."""
+        if self.kind == self.Kind.JURISTIC:
+            return self.display_name
+        return " ".join(p for p in (self.name, self.last_name) if p)
 
 
 class Parcel(UseSplit):
@@ -493,11 +508,12 @@ class Ownership(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.parcel_id and f"parcel {self.parcel_id}"
-        target = (
-            target or (self.building_id and f"building {self.building_id}") or f"unit {self.condo_unit_id}"
+        # Also the audit log's label: names and codes people know, never row ids in English words.
+        field = "parcel" if self.parcel_id else "building" if self.building_id else "condo_unit"
+        return (
+            f"{_related_label(self, 'owner')} · {_related_label(self, field)} "
+            f"({self.share_numerator}/{self.share_denominator})"
         )
-        return f"owner {self.owner_id} of {target} ({self.share_numerator}/{self.share_denominator})"
 
 
 class HouseRegistration(models.Model):
@@ -538,7 +554,8 @@ class HouseRegistration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"owner {self.owner_id} registered from {self.registered_on}"
+        home = "building" if self.building_id else "condo_unit"
+        return f"{_related_label(self, 'owner')} · {_related_label(self, home)}"
 
 
 class Signboard(models.Model):
@@ -589,7 +606,7 @@ class Signboard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"sign {self.pk} type {self.sign_type} {self.width_cm}×{self.height_cm} cm"
+        return f"{self.width_cm:g}×{self.height_cm:g} cm · {_related_label(self, 'owner')}"
 
 
 class ParcelPhoto(models.Model):
@@ -619,7 +636,7 @@ class ParcelPhoto(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"photo {self.pk} of parcel {self.parcel_id}"
+        return _related_label(self, "parcel")
 
 
 # --- valuation tables -----------------------------------------------------------------------------------------

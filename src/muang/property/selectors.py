@@ -366,7 +366,11 @@ def condo_prices_of(*, actor: Actor, tax_year: TaxYear) -> QuerySet[CondoPrice]:
 
 def imports_of(*, actor: Actor, organization: Organization) -> QuerySet[ImportBatch]:
     require(actor, organization, PropertyPerm.PROPERTY_VIEW)
-    return ImportBatch.objects.filter(organization=organization).order_by("-created_at", "-id")
+    return (
+        ImportBatch.objects.filter(organization=organization)
+        .select_related("actor_user")  # the page names who imported, by name
+        .order_by("-created_at", "-id")
+    )
 
 
 def parcels_with_land_price(*, organization: Organization, tax_year: TaxYear) -> QuerySet[Parcel]:

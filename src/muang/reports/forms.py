@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from muang.cases.models import Channel
 from muang.cases.photos import MAX_PHOTOS_PER_EVENT
 from muang.cases.services.steps import MAX_DESCRIPTION, MAX_MESSAGE
+from muang.core.models import Role
+from muang.core.thai_dates import ThaiDateField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -79,37 +81,67 @@ class ReopenForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    """Filters of the staff queue; choices are filled in by the view from the organisation's data."""
+    """Filters of the staff queue; choices are filled in by the view from the organisation's data.
 
-    status = forms.MultipleChoiceField(label=_("Status"), required=False)
+    Made for a phone: a search box, statuses as tick boxes, dates as dd/mm/yyyy in the Buddhist Era with a
+    calendar button, and the area taken from the map ("only what the map shows"), never typed as numbers.
+    """
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "A tracking code, words from the description or the place, or the reporter's phone number."
+        ),
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search", "autocomplete": "off"}),
+    )
+    status = forms.MultipleChoiceField(label=_("Status"), required=False, widget=forms.CheckboxSelectMultiple)
     category = forms.ChoiceField(label=_("Category"), required=False)
     department = forms.ChoiceField(label=_("Department"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     open = forms.BooleanField(label=_("Open only"), required=False)
-    bbox = forms.CharField(label=_("Area (min_lon,min_lat,max_lon,max_lat)"), required=False, max_length=100)
-    created_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput({"type": "date"})
-    )
-    created_to = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput({"type": "date"})
-    )
+    created_from = ThaiDateField(label=_("Received from"), required=False)
+    created_to = ThaiDateField(label=_("Received until"), required=False)
+    # Set by the map's "only what the map shows" switch (reports/queue_map.js), as min_lon,min_lat,max_lon,max_lat.
+    bbox = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+
+    FILTERS = ("status", "category", "department", "overdue", "open", "created_from", "created_to", "bbox")
 
     def __init__(self, *args, statuses=(), categories=(), departments=(), **kwargs):
+        kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(s.code, s.name_th) for s in statuses]
-        self.fields["category"].choices = [("", _("All"))] + [(c.code, c.name_th) for c in categories]
+        self.fields["category"].choices = [("", _("All")), *((c.code, c.name_th) for c in categories)]
         if departments:
-            self.fields["department"].choices = [("", _("All"))] + [(d.code, d.name_th) for d in departments]
+            self.fields["department"].choices = [("", _("All")), *((d.code, d.name_th) for d in departments)]
         else:
             del self.fields["department"]
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and end < start:
+            self.add_error("created_to", _("The end is before the start."))
+        return data
+
+    def active_filters(self) -> int:
+        """How many filters (besides the search box) the queue is narrowed by, for the folded filter panel."""
+        if not self.is_bound:
+            return 0
+        return sum(1 for name in self.FILTERS if name in self.fields and self.data.get(name))
+
 
 class ExportForm(forms.Form):
-    created_from = forms.DateField(label=_("Received from"), widget=forms.DateInput({"type": "date"}))
-    created_to = forms.DateField(label=_("Received until"), widget=forms.DateInput({"type": "date"}))
+    created_from = ThaiDateField(label=_("Received from"))
+    created_to = ThaiDateField(label=_("Received until"))
     format = forms.ChoiceField(
         label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "Excel")], initial="csv", required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "export_%s")
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()
@@ -122,19 +154,54 @@ class ExportForm(forms.Form):
         return data
 
 
+def staff_choices(staff) -> list:
+    """Choices of people (memberships from `selectors.assignable_staff`) by name; grouped by department when
+    they come from several."""
+
+    def label(m) -> str:
+        name = m.user.display_name
+        return f"{name} ({m.get_role_display()})" if m.role == Role.DEPARTMENT_HEAD else name
+
+    departments: dict = {}
+    for m in staff:
+        departments.setdefault(m.department.name_th, []).append((m.user.username, label(m)))
+    if len(departments) <= 1:
+        return [choice for choices in departments.values() for choice in choices]
+    return list(departments.items())
+
+
 class AssignForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
     message = forms.CharField(label=_("Internal note"), max_length=MAX_MESSAGE, required=False)
 
     def __init__(self, *args, staff=(), **kwargs):
+        kwargs.setdefault("auto_id", "assign_%s")
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", _("Nobody"))] + [
-            (u.username, u.get_full_name() or u.username) for u in staff
-        ]
+        self.fields["assignee"].choices = [("", _("Nobody")), *staff_choices(staff)]
+
+
+class BulkForm(forms.Form):
+    """The queue's bar for the ticked cases: give them to someone and / or move their status."""
+
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    status = forms.ChoiceField(label=_("Set status"), required=False)
+    message = forms.CharField(label=_("Public message"), max_length=MAX_MESSAGE, required=False)
+
+    def __init__(self, *args, staff=(), statuses=(), **kwargs):
+        kwargs.setdefault("auto_id", "bulk_%s")
+        super().__init__(*args, **kwargs)
+        if staff:
+            self.fields["assignee"].choices = [("", _("No change")), *staff_choices(staff)]
+        else:
+            del self.fields["assignee"]
+        self.fields["status"].choices = [("", _("No change")), *((s.code, s.name_th) for s in statuses)]
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
+    """A progress update: the status (it starts on the case's own, so a message alone moves nothing), a public
+    message and photos."""
+
+    status = forms.ChoiceField(label=_("Status"))
     message = forms.CharField(
         label=_("Public message"),
         max_length=MAX_MESSAGE,
@@ -143,9 +210,15 @@ class StatusForm(forms.Form):
     )
     photos = MultiplePhotoField(label=_("Photos after the fix"))
 
-    def __init__(self, *args, statuses=(), **kwargs):
+    def __init__(self, *args, statuses=(), current=None, **kwargs):
+        kwargs.setdefault("auto_id", "status_%s")
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s.code, s.name_th) for s in statuses]
+        self.fields["status"].choices = [
+            (s.code, _("%(status)s (now)") % {"status": s.name_th} if s.code == current else s.name_th)
+            for s in statuses
+        ]
+        if current is not None:
+            self.fields["status"].initial = current
 
 
 class NoteForm(forms.Form):
@@ -160,6 +233,10 @@ class NoteForm(forms.Form):
         required=False,
     )
     photos = MultiplePhotoField(label=_("Photos"))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "note_%s")
+        super().__init__(*args, **kwargs)
 
     def clean_photo_kind(self) -> str:
         return self.cleaned_data.get("photo_kind") or "other"

@@ -22,7 +22,7 @@ from muang.cases.models import Case, CaseCategory, CaseStatus, SystemStatus
 from muang.cases.permissions import CasePerm
 from muang.cases.selectors import BBox, CaseDetail, case_public_detail
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
-from muang.core.access import Actor, roles_holding
+from muang.core.access import Actor
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Membership, Organization, Role
 
@@ -434,22 +434,27 @@ def organization_stats(organization: Organization) -> Stats:
 
 
 def assignable_staff(
-    *, actor: Actor, case_or_org: Case | Organization, department_id: int | None
-) -> list[Any]:
-    """Staff who may be given cases of `department_id`: its officers and head, and organisation-wide roles."""
-    organization = case_or_org.organization if isinstance(case_or_org, Case) else case_or_org
+    *, actor: Actor, organization: Organization, department_id: int | None
+) -> list[Membership]:
+    """Who may be given cases of `department_id`: its officers and its head (the case service refuses anyone
+    else). Without a department (an executive's bulk form), those of every department, by department.
+    Memberships with their user and department joined, in the order a list shows them."""
     if not actor.has_perm(organization, CasePerm.CASE_ASSIGN):
         return []
-    roles = roles_holding(CasePerm.CASE_WORK)
-    rows = (
-        Membership.objects.filter(
-            organization=organization, is_active=True, user__is_active=True, role__in=roles
-        )
-        .filter(Q(department_id=department_id) | ~Q(role__in=[Role.OFFICER, Role.DEPARTMENT_HEAD]))
-        .select_related("user")
-        .order_by("user__username")
+    rows = Membership.objects.filter(
+        organization=organization,
+        is_active=True,
+        user__is_active=True,
+        role__in=[Role.OFFICER, Role.DEPARTMENT_HEAD],
+        department__is_active=True,
     )
-    return [m.user for m in rows]
+    if department_id is not None:
+        rows = rows.filter(department_id=department_id)
+    return list(
+        rows.select_related("user", "department").order_by(
+            "department__name_th", "role", "user__first_name", "user__last_name", "user__username"
+        )
+    )
 
 
 def staff_statuses(organization: Organization) -> list[CaseStatus]:

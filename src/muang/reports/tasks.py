@@ -10,6 +10,7 @@ from django_tasks import task
 
 from muang.core.models import Membership, Role
 from muang.core.services import run_once_a_day
+from muang.core.templatetags.thai import format_thai_date
 
 from .selectors import overdue_by_department
 
@@ -32,8 +33,8 @@ def _message(department, cases, now: dt.datetime) -> tuple[str, str]:
             lines.append(
                 f"{c.tracking_code}  {c.category.name_th}  {c.status.name_th}  "
                 + _("due %(due)s, %(h)d h late")
-                % {"due": c.due_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M"), "h": hours}
-                + (f"  → {c.assignee.username}" if c.assignee else "")
+                % {"due": format_thai_date(c.due_at, "datetime", language="th"), "h": hours}
+                + (f"  → {c.assignee.display_name}" if c.assignee else "")
             )
         if len(cases) > MAX_LINES:
             lines.append(_("… and %(n)d more.") % {"n": len(cases) - MAX_LINES})

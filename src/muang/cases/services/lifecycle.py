@@ -18,7 +18,7 @@ from muang.cases.permissions import CasePerm
 from muang.core import audit
 from muang.core.access import Actor, member_permissions, require
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
-from muang.core.models import ROLES_WITH_DEPARTMENT, Citizen, Department, Membership, User
+from muang.core.models import ROLES_WITH_DEPARTMENT, Citizen, Department, Membership, Organization, User
 
 from ..models import AttachmentKind, Case, CaseCategory, CaseEvent, EventKind, SystemStatus
 from ..policy import acting_organization_for_notes, require_on_case
@@ -72,6 +72,8 @@ def _status_event(
 
 
 def _check_assignee(case: Case, assignee: User) -> None:
+    """Cases are worked by the officers and the head of the case's department, nobody else: not the mayor,
+    not the IT administrator (they may assign, but are not given the work)."""
     membership = (
         Membership.objects.filter(user=assignee, organization_id=case.organization_id, is_active=True)
         .only("role", "department_id")
@@ -85,13 +87,19 @@ def _check_assignee(case: Case, assignee: User) -> None:
         raise InvalidInput.for_field(
             "assignee",
             _("%(user)s does not work cases in %(org)s.")
-            % {"user": assignee.username, "org": case.organization},
+            % {"user": assignee.display_name, "org": case.organization},
         )
-    if membership.role in ROLES_WITH_DEPARTMENT and membership.department_id != case.department_id:
+    if membership.role not in ROLES_WITH_DEPARTMENT:
+        raise InvalidInput.for_field(
+            "assignee",
+            _("%(user)s is not an officer or the head of a department: give the case to %(department)s.")
+            % {"user": assignee.display_name, "department": case.department.name_th},
+        )
+    if membership.department_id != case.department_id:
         raise InvalidInput.for_field(
             "assignee",
             _("%(user)s works in another department; move the case to that department first.")
-            % {"user": assignee.username},
+            % {"user": assignee.display_name},
         )
 
 
@@ -99,7 +107,9 @@ def _check_assignee(case: Case, assignee: User) -> None:
 def case_assign(
     *, actor: Actor, case: Case, assignee: User | None, message: str = "", now: dt.datetime | None = None
 ) -> Case:
-    """Give the case to a staff member of its department (None takes it back). `received` becomes `assigned`."""
+    """Give the case to an officer or the head of its department (None takes it back).
+
+    `received` becomes `assigned`."""
     require(actor, case.organization, CasePerm.CASE_ASSIGN)
     now = current_time(now)
     message = clean_text(message, field="message", max_length=MAX_MESSAGE)
@@ -156,7 +166,8 @@ def case_change_status(
     """Move the case to another status of its organisation, with an optional public message and photos.
 
     An open case may go to any status; a closed one only to another closed status (resolved → closed):
-    back to open is `case_reopen`. Forwarded and duplicate have their own services.
+    back to open is `case_reopen`. Forwarded and duplicate have their own services. The case's own status with
+    a message or photos is a progress update: it is added to the public timeline and moves nothing.
     """
     require(actor, case.organization, CasePerm.CASE_WORK)
     now = current_time(now)
@@ -172,7 +183,19 @@ def case_change_status(
     target = status_for(case, status)
     old = case.status
     if target.pk == old.pk:
-        raise Conflict(_("The case is already “%(status)s”.") % {"status": old.name_th})
+        if not message and not cleaned:
+            raise Conflict(_("The case is already “%(status)s”.") % {"status": old.name_th})
+        _add_note(
+            actor=actor,
+            case=case,
+            acting=case.organization,
+            message=message,
+            public=True,
+            photos=cleaned,
+            photo_kind=photo_kind,
+            now=now,
+        )
+        return case
     if not case.is_open:
         if old.code in DEDICATED_STATUSES:
             raise Conflict(_("A %(status)s case cannot change status.") % {"status": old.name_th})
@@ -209,7 +232,30 @@ def case_add_note(
     now = current_time(now)
     acting = acting_organization_for_notes(actor, case)
     message = clean_text(message, field="message", max_length=MAX_MESSAGE, required=not photos)
-    cleaned = clean_photos(photos)
+    return _add_note(
+        actor=actor,
+        case=case,
+        acting=acting,
+        message=message,
+        public=public,
+        photos=clean_photos(photos),
+        photo_kind=photo_kind,
+        now=now,
+    )
+
+
+def _add_note(
+    *,
+    actor: Actor,
+    case: Case,
+    acting: Organization,
+    message: str,
+    public: bool,
+    photos: Sequence,
+    photo_kind: str,
+    now: dt.datetime,
+) -> CaseEvent:
+    """A note event (message and photos already cleaned) in the name of `acting`, audited."""
     event = add_event(
         case=case,
         kind=EventKind.NOTE,
@@ -219,9 +265,7 @@ def case_add_note(
         actor=actor,
         acting_organization=acting,
     )
-    attach_photos(
-        case=case, event=event, photos=cleaned, kind=photo_kind, public=public, actor=actor, now=now
-    )
+    attach_photos(case=case, event=event, photos=photos, kind=photo_kind, public=public, actor=actor, now=now)
     Case.objects.filter(pk=case.pk).update(updated_at=now)
     audit.record_create(
         actor=actor, organization=acting, instance=event, reason=f"note on {case.tracking_code}"

@@ -189,3 +189,73 @@ def test_case_detail_in_a_fixed_number_of_queries(town, django_assert_num_querie
     assert detail.duplicate_of.tracking_code == original.tracking_code
     public = case_public_detail(case)
     assert {e.kind for e in public.events} == {"created", "duplicate_marked"}
+
+
+# --- the search box (issue 8 item 16) ----------------------------------------------------------------------------
+@pytest.fixture
+def searchable(town):
+    from muang.core.models import Citizen
+
+    line_citizen = Citizen.objects.create(display_name="ผู้แจ้ง LINE", phone="+66897654321")
+    return {
+        "temple": submit_case(
+            town.category, description="ไฟถนนดับหน้าวัดป่า ซอย 3", contact_phone="081-234-5678"
+        ),
+        "market": submit_case(town.category, description="ท่อระบายน้ำอุดตัน", address="ตลาดสดเทศบาล"),
+        "led": submit_case(town.category, description="LED lamp flickering", contact_phone="+66812220000"),
+        "line": submit_case(town.category, description="ไฟกะพริบ", reporter=line_citizen),
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("ไฟถนน", {"temple"}),  # Thai has no spaces between words: any part of the text
+        ("ดับ วัดป่า", {"temple"}),  # every word must appear
+        ("ดับ ตลาด", set()),
+        ("ตลาดสด", {"market"}),  # the place too
+        ("led LAMP", {"led"}),  # whatever the case of the letters
+        ("0812345678", {"temple"}),  # the phone however it was written down
+        ("081 234 5678", {"temple"}),
+        ("+66 81 234 5678", {"temple"}),
+        ("0812220000", {"led"}),
+        ("089-765-4321", {"line"}),  # a reporter who came through LINE with a phone
+        ("2345678", {"temple"}),  # the end of a number
+        ("", {"temple", "market", "led", "line"}),
+    ],
+)
+def test_the_search_box_finds_by_words_place_and_phone(town, searchable, typed, expected):
+    found = case_queue(actor=town.head, organization=town.org, search=typed)
+    assert {k for k, c in searchable.items() if c in found} == expected
+
+
+def test_the_search_box_finds_a_tracking_code_as_people_say_it(town, searchable, other_town):
+    code = searchable["market"].tracking_code
+    for typed in (code, code.lower(), code.replace("-", " "), code.replace("-", "")):
+        assert list(case_queue(actor=town.head, organization=town.org, search=typed)) == [
+            searchable["market"]
+        ]
+    elsewhere = submit_case(other_town.category)
+    assert not case_queue(actor=town.head, organization=town.org, search=elsewhere.tracking_code).exists()
+
+
+def test_the_search_is_served_by_trigram_indexes(town, searchable):
+    """With sequential scans priced out, PostgreSQL reaches the rows of a search through the trigram indexes:
+    the search's conditions have the shape the indexes serve (upper(description), the phone's digits)."""
+    from django.db import connection
+
+    from muang.cases.models import Case
+    from muang.cases.selectors import queue_search
+
+    def plan(search: str) -> str:
+        sql, params = (
+            Case.objects.filter(queue_search(search)).order_by().values("id").query.sql_with_params()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    words = plan("ระบายน้ำ")
+    assert "case_description_trgm_idx" in words and "case_address_trgm_idx" in words, words
+    assert "case_contact_phone_trgm_idx" in plan("0812345678")

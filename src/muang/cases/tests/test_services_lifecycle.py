@@ -11,6 +11,7 @@ from muang.cases.services import (
     case_change_category,
     case_change_status,
 )
+from muang.cases.signals import case_status_changed
 from muang.cases.tests.conftest import MONDAY_9
 from muang.cases.tests.factories import CaseCategoryFactory, bkk, submit_case
 from muang.core.access import SYSTEM, Actor
@@ -64,6 +65,18 @@ def test_the_assignee_must_work_in_the_cases_department(town, case):
     with pytest.raises(InvalidInput) as e:
         case_assign(actor=town.admin, case=case, assignee=town.other_officer.user)
     assert "assignee" in e.value.field_errors
+
+
+@pytest.mark.parametrize("who", ["executive", "admin"])
+def test_the_mayor_and_the_it_administrator_are_not_given_a_road_repair(town, case, who):
+    """Issue 8 item 12: the work goes to the department's officers and head, whoever assigns it."""
+    for assigner in (town.head, town.executive, town.admin):
+        with pytest.raises(InvalidInput) as e:
+            case_assign(actor=assigner, case=case, assignee=getattr(town, who).user)
+        assert "assignee" in e.value.field_errors
+    case.refresh_from_db()
+    assert case.assignee is None and case.status.code == SystemStatus.RECEIVED
+    assert not AuditEntry.objects.filter(object_type="cases.Case").exists()
 
 
 @pytest.mark.parametrize("stranger", ["no-membership", "overseer", "other-organisation"])
@@ -171,9 +184,33 @@ def test_unknown_status(town, case):
     assert "status" in e.value.field_errors
 
 
-def test_same_status_is_a_conflict(town, case):
+def test_same_status_without_a_message_is_a_conflict(town, case):
     with pytest.raises(Conflict):
         case_change_status(actor=town.officer, case=case, status="received")
+
+
+def test_a_progress_update_on_the_current_status_moves_nothing(town, case):
+    """Issue 8 item 10: a public message sent with the case's own status is an update, never a transition."""
+    case_assign(actor=town.head, case=case, assignee=town.officer.user, now=MONDAY_9)
+    case = case_change_status(actor=town.officer, case=case, status="in_progress", now=MONDAY_9)
+    announced = []
+
+    def listener(sender, **kwargs):
+        announced.append(kwargs)
+
+    case_status_changed.connect(listener)
+    try:
+        case = case_change_status(
+            actor=town.officer, case=case, status="in_progress", message="รออะไหล่ 2 วัน", now=LATER
+        )
+    finally:
+        case_status_changed.disconnect(listener)
+    case.refresh_from_db()
+    assert case.status.code == "in_progress" and case.is_open and case.assignee == town.officer.user
+    assert not announced  # no "status changed" push to the reporter
+    last = CaseEvent.objects.filter(case=case).latest("created_at", "id")
+    assert (last.kind, last.is_public, last.message) == (EventKind.NOTE, True, "รออะไหล่ 2 วัน")
+    assert [k for k, _public in kinds(case)].count("status_changed") == 2  # assigned, in progress: no third
 
 
 def test_assigned_needs_an_assignee(town, case):

@@ -37,7 +37,7 @@ def _home_context(actor: Actor, membership) -> dict:
         "role": role,
         "area_km2": selectors.organization_area_km2(org),
         "departments": list(selectors.departments_of(actor=actor, organization=org)),
-        "my_actions": selectors.recent_actions_of(actor=actor, organization=org),
+        "my_actions": selectors.audit_lines(selectors.recent_actions_of(actor=actor, organization=org)),
         "features": [f for f in [_feature(org)] if f],
     }
     if actor.has_perm(org, CorePerm.STAFF_VIEW):
@@ -48,7 +48,7 @@ def _home_context(actor: Actor, membership) -> dict:
         else:
             ctx["department_counts"] = selectors.department_staff_counts(actor=actor, organization=org)
     if actor.has_perm(org, CorePerm.AUDIT_VIEW):
-        ctx["audit"] = list(selectors.audit_entries(actor=actor, organization=org)[:10])
+        ctx["audit"] = selectors.audit_lines(selectors.audit_entries(actor=actor, organization=org)[:10])
     if actor.has_perm(org, CorePerm.TOKEN_MANAGE):
         ctx["token_count"] = (
             selectors.api_tokens_of(actor=actor, organization=org).filter(revoked_at=None).count()

@@ -100,6 +100,23 @@ def test_the_daily_digest_emails_each_head_their_overdue_cases(town, settings):
     assert late.tracking_code in message.body and town.works.name_th in message.subject
 
 
+def test_the_digest_names_the_assignee_and_the_due_time_in_the_buddhist_era(town, settings):
+    """Issue 8 item 13: people by their names and dates in the Buddhist Era, in the e-mail too."""
+    from muang.cases.services import case_assign
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    town.head.user.email = "head@example.org"
+    town.head.user.save()
+    town.officer.user.first_name, town.officer.user.last_name = "สมปอง", "ขยันดี"
+    town.officer.user.save()
+    late = submit_case(town.category, now=bkk(2026, 1, 5, 9))
+    case_assign(actor=town.head, case=late, assignee=town.officer.user, now=bkk(2026, 1, 5, 10))
+    overdue_digest_send(now=bkk(2026, 11, 23, 9))
+    body = mail.outbox[0].body
+    assert "→ สมปอง ขยันดี" in body and town.officer.user.username not in body
+    assert "6 ม.ค. 2569" in body and "2026-01" not in body
+
+
 def test_the_digest_goes_once_a_day_from_the_configured_hour(town, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MUANG_DIGEST_HOUR = 7
@@ -148,3 +165,14 @@ def test_the_periodic_task_sends_the_digest_once(town, settings):
     send_overdue_digest.enqueue()  # the task, through the (immediate) test queue
     send_overdue_digest.enqueue()
     assert len(mail.outbox) == 1
+
+
+def test_the_export_takes_dates_in_the_buddhist_era(town):
+    """Issue 8 item 16: the date fields are dd/mm/yyyy in the Buddhist Era, as Thai officers write them."""
+    january, _february, _other_department = _cases(town)
+    response = signed_in(town.officer).get(
+        "/work/cases/export", {"created_from": "1/1/2569", "created_to": "31/01/2569", "format": "csv"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == [january.tracking_code]
+    assert "20260101-20260131" in response["Content-Disposition"]

@@ -221,3 +221,110 @@ def test_the_assign_form_is_hidden_from_officers_and_refused(town):
     )
     assert response.status_code in (403, 422)
     assert Case.objects.get(pk=case.pk).assignee is None
+
+
+def test_the_assign_list_offers_the_departments_officers_and_head_only(town):
+    """Issue 8 item 12: no mayor, no IT administrator, no officer of another department in the list."""
+    case = submit_case(town.category)
+    for who in ("head", "executive", "admin"):
+        page = signed_in(getattr(town, who)).get(f"/work/cases/{case.tracking_code}/")
+        offered = {value for value, _label in page.context["assign_form"].fields["assignee"].choices}
+        assert offered == {"", town.officer.user.username, town.head.user.username}, who
+    # Assigning to the mayor anyway is refused by the service, with the reason on the form.
+    refused = signed_in(town.executive).post(
+        f"/work/cases/{case.tracking_code}/assign", {"assignee": town.executive.user.username}
+    )
+    assert refused.status_code == 422 and refused.context["assign_form"].errors["assignee"]
+    assert Case.objects.get(pk=case.pk).assignee is None
+
+
+def test_the_status_select_starts_on_the_current_status_and_a_message_alone_moves_nothing(town):
+    """Issue 8 item 10: the officer who only writes a public message leaves an in-progress case in progress."""
+    case = submit_case(town.category)
+    head = signed_in(town.head)
+    head.post(f"/work/cases/{case.tracking_code}/assign", {"assignee": town.officer.user.username})
+    officer = signed_in(town.officer)
+    officer.post(f"/work/cases/{case.tracking_code}/status", {"status": "in_progress"})
+    page = officer.get(f"/work/cases/{case.tracking_code}/")
+    form = page.context["status_form"]
+    assert form["status"].value() == "in_progress"
+    assert '<option value="in_progress" selected>' in page.content.decode()
+    # What the browser sends when the officer only types a message: the select's current value.
+    response = officer.post(
+        f"/work/cases/{case.tracking_code}/status",
+        {"status": form["status"].value(), "message": "รออะไหล่จากกองคลัง"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status.code == "in_progress"
+    public = Client().get(f"/r/{case.tracking_code}").content.decode()
+    assert "รออะไหล่จากกองคลัง" in public
+
+
+def test_every_control_of_the_queue_and_the_case_page_is_labelled_once(town):
+    """Issue 8 item 16: no unlabelled control, no id used twice (the filter and export forms shared ids)."""
+    from muang.testing.html_checks import duplicate_ids, unlabelled_controls
+
+    case = submit_case(
+        town.category,
+        location=town.org.boundary.point_on_surface,
+        photos=[SimpleUploadedFile("p.jpg", jpeg(), content_type="image/jpeg")],
+    )
+    other = make_town()  # an organisation to forward to
+    CaseCategoryFactory(organization=other.org)
+    for who in ("officer", "head", "executive", "admin"):
+        client = signed_in(getattr(town, who))
+        for url in (
+            "/work/cases/",
+            "/work/cases/?q=x&status=received&created_from=1/1/2569",
+            f"/work/cases/{case.tracking_code}/",
+        ):
+            html = client.get(url).content.decode()
+            assert unlabelled_controls(html) == [], (who, url)
+            assert duplicate_ids(html) == [], (who, url)
+
+
+def test_the_timeline_names_statuses_people_and_categories(town, settings):
+    """Issue 8 item 13: no `received → assigned`, no `→ mayor.nonsaat` on the case page."""
+    from muang.cases.services import case_assign, case_change_category, case_escalate_overdue
+
+    settings.LANGUAGE_CODE = "th"
+    town.officer.user.first_name, town.officer.user.last_name = "สมปอง", "ขยันดี"
+    town.officer.user.save()
+    town.head.user.first_name, town.head.user.last_name = "สมศักดิ์", "หัวหน้า"
+    town.head.user.save()
+    case = submit_case(town.category, now=bkk(2026, 1, 5, 9))  # long overdue
+    case_assign(actor=town.head, case=case, assignee=town.officer.user)
+    case_escalate_overdue(organization=town.org)
+    road = CaseCategoryFactory(organization=town.org, default_department=town.works, name_th="ถนนชำรุด")
+    case_change_category(actor=town.head, case=case, category=road)
+
+    html = signed_in(town.head).get(f"/work/cases/{case.tracking_code}/").content.decode()
+    timeline = html[html.index('id="timeline"') :]
+    assert "รับเรื่องแล้ว → มอบหมายผู้รับผิดชอบแล้ว" in timeline
+    assert "ให้ สมปอง ขยันดี" in timeline
+    assert "แจ้งให้ สมศักดิ์ หัวหน้า ทราบ" in timeline
+    assert f"{town.category.name_th} ({town.works.name_th}) → ถนนชำรุด ({town.works.name_th})" in timeline
+    for raw in (
+        "received →",
+        "→ assigned",
+        town.officer.user.username,
+        town.head.user.username,
+        "streetlight",
+    ):
+        assert raw not in timeline, raw
+
+
+def test_the_case_page_opens_with_the_place_on_a_map_and_the_citizens_photo(town):
+    """Issue 8 item 17: the case page had no map and the citizen's photo sat at the very bottom."""
+    case = submit_case(
+        town.category,
+        location=town.org.boundary.point_on_surface,
+        photos=[SimpleUploadedFile("p.jpg", jpeg(), content_type="image/jpeg")],
+    )
+    html = signed_in(town.officer).get(f"/work/cases/{case.tracking_code}/").content.decode()
+    photo = case.attachments.get().file.url
+    facts = html[html.index('id="case-facts"') : html.index('id="status-form"')]
+    assert 'id="case-map"' in facts and f'data-lat="{case.location.y:.6f}"' in facts
+    assert f'<img src="{photo}"' in facts  # beside the description, before any form
+    assert "reports/case_map.js" in html

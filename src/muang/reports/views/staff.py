@@ -23,6 +23,7 @@ from muang.cases.selectors import (
     case_queue,
     get_assignee_for,
     get_case_for,
+    timeline_of,
 )
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotFound
@@ -33,6 +34,7 @@ from muang.core.views.pages import forbidden, holds, staff_page
 from .. import exports, selectors, services
 from ..forms import (
     AssignForm,
+    BulkForm,
     CategoryForm,
     DuplicateForm,
     ExportForm,
@@ -83,6 +85,7 @@ def _filtered_queue(
             "created_to": _day_start(data["created_to"] + dt.timedelta(days=1))
             if data["created_to"]
             else None,
+            "search": data["q"],
         }
         if not bound:
             filters["department"] = data.get("department") or None
@@ -110,6 +113,14 @@ def queue(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
     query = request.GET.copy()
     query.pop("page", None)
     org = membership.organization
+    bound = is_department_bound(actor, org)
+    statuses = selectors.staff_statuses(org)
+    staff = selectors.assignable_staff(
+        actor=actor, organization=org, department_id=membership.department_id if bound else None
+    )
+    bbox = form.cleaned_data.get("bbox") if form.is_bound and not form.errors.get("bbox") else ""
+    without_area = query.copy()
+    without_area.pop("bbox", None)
     return render(
         request,
         "reports/staff_queue.html",
@@ -118,13 +129,12 @@ def queue(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+            "query_without_area": without_area.urlencode(),
+            "bbox": bbox,
             "organization": org,
             "can_assign": actor.has_perm(org, CasePerm.CASE_ASSIGN),
             "can_create": actor.has_perm(org, CasePerm.CASE_CREATE),
-            "staff": selectors.assignable_staff(
-                actor=actor, case_or_org=org, department_id=membership.department_id
-            ),
-            "statuses": selectors.staff_statuses(org),
+            "bulk_form": BulkForm(staff=staff, statuses=statuses),
             "export_form": ExportForm(),
         },
     )
@@ -199,16 +209,20 @@ def _case_context(actor: Actor, membership: Membership, case: Case, **forms_) ->
     org = membership.organization
     detail = case_detail(actor=actor, case=case)
     statuses = selectors.staff_statuses(org)
-    staff = selectors.assignable_staff(actor=actor, case_or_org=case, department_id=case.department_id)
+    staff = selectors.assignable_staff(actor=actor, organization=org, department_id=case.department_id)
+    created = next((e for e in detail.events if e.kind == "created"), None)
     return {
         **_routing_forms(actor, org, case, forms_),
         "detail": detail,
+        "timeline": timeline_of(detail),
+        # What the citizen sent, at the top of the page beside the map (the timeline keeps every photo too).
+        "report_photos": list(created.attachments.all()) if created is not None else [],
         "case": case,
         "overdue": case.is_overdue(),
         "can_assign": actor.has_perm(org, CasePerm.CASE_ASSIGN),
         "assign_form": forms_.get("assign_form")
         or AssignForm(initial={"assignee": case.assignee.username if case.assignee else ""}, staff=staff),
-        "status_form": forms_.get("status_form") or StatusForm(statuses=statuses),
+        "status_form": forms_.get("status_form") or StatusForm(statuses=statuses, current=case.status.code),
         "note_form": forms_.get("note_form") or NoteForm(),
         "canned": services.canned_responses(org),
         "answers": answers_for_display(case.category, case.attributes),
@@ -252,7 +266,9 @@ def _case_action(request, actor, membership, code, form_name, form, do) -> HttpR
 @require_POST
 def case_assign(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
     case = _case_for(actor, membership, code)
-    staff = selectors.assignable_staff(actor=actor, case_or_org=case, department_id=case.department_id)
+    staff = selectors.assignable_staff(
+        actor=actor, organization=membership.organization, department_id=case.department_id
+    )
 
     def do(case, data):
         assignee = (

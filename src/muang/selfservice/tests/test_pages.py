@@ -160,3 +160,11 @@ def test_pages_are_thai_first_with_buddhist_era_dates(town, client, settings):
     assert not AuditEntry.objects.filter(
         actor_label__startswith="taxpayer"
     ).exists()  # reading writes nothing
+
+
+def test_the_taxpayer_is_greeted_by_name_without_a_doubled_title(town, client, settings):
+    """Issue 8 item 13: "สวัสดี คุณนางสมหญิง" put คุณ before the title นาง."""
+    settings.LANGUAGE_CODE = "th"
+    html = client.get(url(town, "home")).content.decode()
+    assert "สวัสดี คุณสมหญิง รักเมือง" in html
+    assert "คุณนาง" not in html

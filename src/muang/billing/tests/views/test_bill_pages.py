@@ -318,3 +318,12 @@ def test_cashier_cannot_record_delivery(org, cashier, login):
         == 403
     )
     assert Bill.objects.get(pk=bill.pk).notified_on is None
+
+
+def test_a_bill_is_due_for_payment_not_due_for_completion(org, cashier, login, settings):
+    """Issue 8 item 13: the bill said "กำหนดเสร็จ" (a case's deadline) instead of "ครบกำหนดชำระ"."""
+    settings.LANGUAGE_CODE = "th"
+    bill = issue(org, "1000.00", due_date=dt.date(2026, 12, 31))
+    html = login(cashier).get(f"/billing/bills/{bill.number}/").content.decode()
+    assert "ครบกำหนดชำระ 31 ธ.ค. 2569" in html
+    assert "กำหนดเสร็จ" not in html

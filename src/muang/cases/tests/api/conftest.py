@@ -12,7 +12,8 @@ from muang.cases.services import case_change_status
 from muang.cases.services.setup import seed_statuses
 from muang.cases.tests.factories import CaseCategoryFactory, submit_case
 from muang.core.access import SYSTEM
-from muang.core.tests.factories import DepartmentFactory
+from muang.core.models import Role
+from muang.core.tests.factories import DepartmentFactory, member
 from muang.testing.authz import World, build_world
 
 
@@ -30,7 +31,7 @@ class CaseWorld:
             case=self.case.tracking_code,
             original=self.original.tracking_code,
             resolved=self.resolved.tracking_code,
-            privileged=self.world.users["privileged"].username,
+            assignee=self.world.users["works_officer"].username,
         )
 
 
@@ -42,6 +43,8 @@ def build_case_world() -> CaseWorld:
         CaseCategoryFactory(organization=org, code="streetlight", default_department=works)
     CaseCategoryFactory(organization=world.org, code="road", default_department=works_of(world.org))
     category = world.org.case_categories.get(code="streetlight")
+    # Cases are given to the officers of their department (not to the system administrator).
+    world.users["works_officer"] = member(world.org, Role.OFFICER, department=works_of(world.org))
     case = submit_case(category, description="ไฟดับหน้าวัด")
     original = submit_case(category, description="ไฟถนนดับ ซอย 3")
     resolved = submit_case(category, description="ไฟดับ ตลาด")

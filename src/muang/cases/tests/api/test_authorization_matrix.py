@@ -47,7 +47,7 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/organizations/{org}/case-categories", READERS),
     Endpoint("GET", "/api/v1/organizations/{org}/case-statuses", READERS),
     Endpoint("GET", "/api/v1/cases/{case}", READERS),
-    Endpoint("POST", "/api/v1/cases/{case}/assign", WORKERS, {"assignee": "{privileged}"}),
+    Endpoint("POST", "/api/v1/cases/{case}/assign", WORKERS, {"assignee": "{assignee}"}),
     Endpoint("POST", "/api/v1/cases/{case}/status", WORKERS, {"status": "in_progress", "message": "กำลังไป"}),
     Endpoint("POST", "/api/v1/cases/{case}/notes", WORKERS, {"message": "รออะไหล่", "public": False}),
     Endpoint(

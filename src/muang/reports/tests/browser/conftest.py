@@ -15,7 +15,7 @@ from django.db import connections
 from muang.core.tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 
-def _run_with_page(fn: Callable) -> None:
+def _run_with_page(fn: Callable, viewport: dict | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     failure: list[BaseException] = []
@@ -27,7 +27,7 @@ def _run_with_page(fn: Callable) -> None:
                 context = browser.new_context(
                     locale="th-TH",
                     timezone_id="Asia/Bangkok",
-                    viewport={"width": 390, "height": 844},
+                    viewport=viewport or {"width": 390, "height": 844},
                     accept_downloads=True,  # receipts and notices
                 )
                 # The base map comes from an outside tile server this machine cannot reach.
@@ -54,5 +54,6 @@ def _run_with_page(fn: Callable) -> None:
 
 @pytest.fixture
 def in_chromium() -> Callable[[Callable], None]:
-    """in_chromium(lambda page: ...) runs the steps with a fresh mobile-sized Thai page."""
+    """in_chromium(lambda page: ...) runs the steps with a fresh mobile-sized Thai page (or another size:
+    in_chromium(steps, viewport={"width": 1280, "height": 900}))."""
     return _run_with_page

@@ -49,7 +49,7 @@ def _walk(page, url: str, sms, tmp_path) -> None:
     page.fill("#id_code", code)
     page.click("#verify")
     page.wait_for_url(re.compile(rf"/my-tax/{org.slug}/home/$"))
-    assert owner.display_name in page.locator("h1").inner_text()
+    assert owner.given_and_family_name in page.locator("h1").inner_text()  # "คุณสมหญิง", not "คุณนางสมหญิง"
     page.screenshot(path=tmp_path / "home.png", full_page=True)
 
     page.click(f"#to-pay a[href$='/bills/{bill.number}/']")

@@ -1,0 +1,104 @@
+"""Dates as Thai people write them: day/month/year in the Buddhist Era (31/12/2569), read and shown on forms.
+
+The browser's own date picker shows the Christian Era and a layout that follows the phone's settings, so date
+fields are text fields that take and show dd/mm/yyyy (B.E. on Thai pages, C.E. under the English switch); a small
+script (core/thai_date.js) adds a calendar button that opens the phone's picker and writes the day back in that
+form. A year of 2400 or more is B.E., anything less C.E.: the two never overlap in practice.
+"""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+BUDDHIST_ERA_OFFSET = 543
+BE_YEARS_FROM = 2400  # a four-digit year from here on is B.E.
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
+_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")  # 31122569, as typed on a phone's number pad
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # links written before, and the browser's own format
+
+
+def parse_thai_date(text: str) -> dt.date:
+    """ "31/12/2569", "31-12-2026", "31.12.69", "31122569" or "2026-12-31" → 31 December 2026.
+
+    Two-digit years are B.E. (69 → 2569), as on Thai forms. Raises ValueError for anything else.
+    """
+    text = (text or "").strip()
+    if m := _ISO.match(text):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := (_DAY_MONTH_YEAR.match(text) or _COMPACT.match(text)):
+        day, month = int(m.group(1)), int(m.group(2))
+        year = int(m.group(3))
+        if len(m.group(3)) == 2:
+            year += 2500
+    else:
+        raise ValueError(text)
+    if year >= BE_YEARS_FROM:
+        year -= BUDDHIST_ERA_OFFSET
+    if not 1900 <= year <= 2200:
+        raise ValueError(text)
+    return dt.date(year, month, day)  # ValueError for 31/02
+
+
+def uses_buddhist_era(language: str | None = None) -> bool:
+    return (language or translation.get_language() or "th").startswith("th")
+
+
+def format_day_month_year(value: dt.date, language: str | None = None) -> str:
+    """31/12/2569 on Thai pages, 31/12/2026 in English."""
+    year = value.year + (BUDDHIST_ERA_OFFSET if uses_buddhist_era(language) else 0)
+    return f"{value.day:02d}/{value.month:02d}/{year}"
+
+
+class ThaiDateInput(forms.TextInput):
+    """A text field for dd/mm/yyyy; core/thai_date.js adds the calendar button (labels come as data)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "data-thai-date": "", "size": 10, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        be = uses_buddhist_era()
+        context["widget"]["attrs"].update(
+            {
+                "placeholder": _("dd/mm/yyyy (B.E.)") if be else _("dd/mm/yyyy"),
+                "data-era": "be" if be else "ce",
+                "data-picker-label": _("Choose on a calendar"),
+            }
+        )
+        return context
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            return format_day_month_year(value)
+        return super().format_value(value)
+
+
+class ThaiDateField(forms.DateField):
+    """A date typed as dd/mm/yyyy (B.E. or C.E.), or the ISO form of older links."""
+
+    widget = ThaiDateInput
+    default_error_messages = {
+        "invalid": _("Write the date as day/month/year, e.g. 31/12/2569."),
+    }
+
+    def bound_data(self, data, initial):
+        """A readable day is shown back in the page's own form (1/12/69 → 01/12/2569); anything else as typed."""
+        try:
+            return self.to_python(data) or data
+        except forms.ValidationError:
+            return data
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_thai_date(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
