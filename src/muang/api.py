@@ -4,6 +4,7 @@
 import logging
 from http import HTTPStatus
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -11,6 +12,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from muang.core import registry
 from muang.core.access import Actor
+from muang.core.api_docs import LocalSwagger
 from muang.core.errors import MuangError
 from muang.core.middleware import problem_response
 from muang.core.services import api_token_authenticate
@@ -46,6 +48,48 @@ class SessionActorAuth(APIKeyCookie):
                 request_id=getattr(request, "id", ""),
             )
         return None
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An RFC 9457 problem document; `errors` names each field at fault.",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEM_RESPONSE = {
+    "description": "Refused: not signed in (401), not allowed (403), not found (404), a conflict (409), "
+    "too large (413) or invalid input (400, 422), as a problem document naming the fields.",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+class MuangAPI(NinjaAPI):
+    """Every operation documents its refusals: a 4XX problem+json (the schema is honest about errors)."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                responses = {str(code): response for code, response in operation["responses"].items()}
+                responses.setdefault("4XX", PROBLEM_RESPONSE)
+                operation["responses"] = responses
+        return schema
 
 
 def problem(
@@ -93,6 +137,14 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, 404, str(exc) or "Not found.", code="not_found")
 
 
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem(request, 413, "The request is too large.", code="payload_too_large")
+
+
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return problem(request, 400, "The request cannot be read.", code="bad_request")
+
+
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled API error on %s", request.path)
     return problem(request, 500, "An unexpected error occurred; it has been logged.", code="server_error")
@@ -105,20 +157,23 @@ EXCEPTION_HANDLERS = [
     (AuthorizationError, on_authorization_error),
     (HttpError, on_http_error),
     (Http404, on_not_found),
+    (RequestDataTooBig, on_too_big),
+    (SuspiciousOperation, on_suspicious),
     (Exception, on_unexpected),
 ]
 
 
-def build_api(*, urls_namespace: str = "api-v1") -> NinjaAPI:
+def build_api(*, urls_namespace: str = "api-v1") -> MuangAPI:
     """The API with every installed app's routers. `muang.api.api` is the one the site serves; a test that
     installs an app builds another."""
-    new = NinjaAPI(
+    new = MuangAPI(
         title="Muang API",
         version="1",
         description="The API of Muang, a smart-city platform for Thai local governments. "
         "Errors are RFC 9457 problem+json documents.",
         urls_namespace=urls_namespace,
         docs_url="/docs",
+        docs=LocalSwagger(),
         auth=[TokenAuth(), SessionActorAuth()],
     )
     for exception, handler in EXCEPTION_HANDLERS:

@@ -62,3 +62,29 @@ def _domain_tests_in_english(request, settings):
 @pytest.fixture
 def api_client() -> Client:
     return Client(enforce_csrf_checks=True)
+
+
+MANIFEST_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
+
+
+@pytest.fixture(scope="session")
+def _hashed_static_root(tmp_path_factory):
+    """The static files collected once per run as a deployment collects them: names with a content hash."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=root, STORAGES={**settings.STORAGES, "staticfiles": MANIFEST_STORAGE}):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root
+
+
+@pytest.fixture
+def hashed_static(settings, _hashed_static_root):
+    """Pages link static files by their hashed names, as in production (whitenoise's manifest storage; the
+    tests otherwise use plain names). The live server finds the hashed copies through STATICFILES_DIRS."""
+    settings.STATIC_ROOT = _hashed_static_root
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": MANIFEST_STORAGE}
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(_hashed_static_root)]
+    return _hashed_static_root

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "muang.core.middleware.RequestIdMiddleware",
+    "muang.core.input_guard.RefuseHostileInputMiddleware",  # before the session reads its cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
     "muang.core.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -10,6 +10,10 @@ from django.views.static import serve
 from muang.core import registry
 from muang.core.views.pages import public_page
 
+# The platform's error pages (Thai first, no technical detail).
+handler404 = "muang.core.views.errors.page_not_found"
+handler500 = "muang.core.views.errors.server_error"
+
 
 def build_urlpatterns(api=None) -> list:
     from muang.api import api as default_api

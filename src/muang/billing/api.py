@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from muang.billing import selectors
 from muang.billing.bank_formats import FORMATS
@@ -28,6 +28,7 @@ from muang.billing.services import bills as bill_services
 from muang.billing.services import notices, payments, reconciliation
 from muang.core.access import Actor, get_organization_for
 from muang.core.errors import InvalidInput
+from muang.core.pagination import Page as BoundedPage
 
 router = Router(tags=["billing"])
 MAX_STATEMENT_BYTES = 30 * 1024 * 1024
@@ -46,7 +47,7 @@ def actor(request: HttpRequest) -> Actor:
     return request.auth
 
 
-class Page(PageNumberPagination):
+class Page(BoundedPage):
     page_size = 50
 
 

@@ -1,12 +1,15 @@
 """The billing back office (/billing/): bills and the counter, receipts, bank statements, arrears, letters."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import arrears, bank, bills
 
 app_name = "billing"
 
 urlpatterns = [
+    # /billing/ (named in the README): the bills list is the back office's front page.
+    path("", RedirectView.as_view(pattern_name="billing:bills"), name="index"),
     path("bills/", bills.bill_list, name="bills"),
     path("bills/notices.pdf", bills.bill_notices_batch, name="notices-batch"),
     path("bills/<str:number>/", bills.bill_page, name="bill"),

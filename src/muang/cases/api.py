@@ -9,11 +9,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from muang.cases.permissions import CasePerm
 from muang.core.access import Actor, get_organization_for
 from muang.core.errors import InvalidInput
+from muang.core.pagination import Page as BoundedPage
 from muang.core.validation import point_from
 
 from . import selectors, services
@@ -45,7 +46,7 @@ def actor(request: HttpRequest) -> Actor:
     return request.auth
 
 
-class Page(PageNumberPagination):
+class Page(BoundedPage):
     page_size = 50
 
 

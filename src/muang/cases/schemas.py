@@ -6,6 +6,8 @@ from typing import Any, Literal
 from django.utils import timezone
 from ninja import Field, Schema
 
+from muang.core.schemas import Instant
+
 from .models import AttachmentKind
 from .selectors import QueueOrder
 
@@ -153,8 +155,8 @@ class CaseQueueQuery(Schema):
     overdue: bool | None = None
     escalated: bool | None = None
     assignee: str | None = Field(None, max_length=150, description="a username, `me`, or `none`")
-    since: dt.datetime | None = Field(None, description="received at or after")
-    until: dt.datetime | None = Field(None, description="received before")
+    since: Instant | None = Field(None, description="received at or after")
+    until: Instant | None = Field(None, description="received before")
     bbox: str | None = Field(None, max_length=100, description="min_lon,min_lat,max_lon,max_lat")
     shared: bool = Field(False, description="cases of other organisations that invited this one")
     order: QueueOrder = "-created_at"

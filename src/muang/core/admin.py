@@ -23,9 +23,11 @@ from muang.core.models import (
     Subdistrict,
     User,
 )
+from muang.core.views.auth import AdminSignInForm
 
 admin.site.site_header = _("Muang administration")
 admin.site.site_title = _("Muang")
+admin.site.login_form = AdminSignInForm
 
 
 def administered_org_ids(request: HttpRequest) -> set[int] | None:

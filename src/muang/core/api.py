@@ -1,14 +1,13 @@
 """Core endpoints: areas, the caller, organisations, departments, staff, audit log, oversight, tokens."""
 
-import datetime as dt
-
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from muang.core import selectors, services
 from muang.core.access import Actor, get_organization_for, visible_organizations
 from muang.core.errors import AccessDenied
+from muang.core.pagination import Page as BoundedPage
 from muang.core.permissions import CorePerm
 from muang.core.schemas import (
     AreaOut,
@@ -16,6 +15,7 @@ from muang.core.schemas import (
     DepartmentIn,
     DepartmentOut,
     DepartmentPatch,
+    Instant,
     MeOut,
     OrganizationOut,
     OrganizationPatch,
@@ -35,7 +35,7 @@ def actor(request: HttpRequest) -> Actor:
     return request.auth
 
 
-class Page(PageNumberPagination):
+class Page(BoundedPage):
     page_size = 50
 
 
@@ -146,8 +146,8 @@ def audit_list(
     object_type: str | None = Query(None, max_length=100),
     object_id: str | None = Query(None, max_length=64),
     actor_label: str | None = Query(None, alias="actor", max_length=200),
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
 ):
     """The organisation's audit log, newest first, filtered."""
     a = actor(request)

@@ -37,5 +37,6 @@ class CoreConfig(AppConfig):
                 "vendor/htmx": "htmx.org/dist",
                 "vendor/leaflet": "leaflet/dist",
                 "vendor/leaflet.markercluster": "leaflet.markercluster/dist",
+                "vendor/swagger-ui": "swagger-ui-dist",  # the API docs page (muang.core.api_docs)
             },
         )

@@ -64,6 +64,7 @@ def contract_errors(plugged: tuple[registry.Plugged, ...]) -> list[Error]:
             *(s.selector for s in c.kpi_sources),
             *(d.loader for d in c.demo),
             *c.demo_logins,
+            *c.public_home_panels,
         ):
             try:
                 import_string(dotted)

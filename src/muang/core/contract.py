@@ -134,6 +134,9 @@ class AppContract:
     # The main menu: `menu` for signed-in members, `public_menu` for visitors.
     menu: tuple[MenuEntry, ...] = ()
     public_menu: tuple[MenuEntry, ...] = ()
+    # The public home page (/): dotted paths to `f(request) -> HomePanel | None` (`muang.core.public_home`),
+    # shown in app order.
+    public_home_panels: tuple[str, ...] = ()
     # Who may do what: the app's permission enum(s), its API scopes, and who is granted what.
     permissions: tuple[type[StrEnum], ...] = ()
     scopes: tuple[Scope, ...] = ()
@@ -168,6 +171,7 @@ class AppContract:
             "api",
             "menu",
             "public_menu",
+            "public_home_panels",
             "permissions",
             "scopes",
             "grants",

@@ -5,11 +5,15 @@ import json
 import logging
 import uuid
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 API_PREFIXES = ("/api/",)
 PROBLEM_JSON = "application/problem+json"
+# Exceptions Django itself turns into a 4xx answer (404, 403, 400): never a 500.
+CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
 
 
 class RequestIdLogFilter(logging.Filter):
@@ -64,10 +68,16 @@ class ProblemJsonMiddleware:
             from http import HTTPStatus
 
             title = HTTPStatus(response.status_code).phrase
-            return problem_response(response.status_code, title, instance=request.path)
+            problem = problem_response(response.status_code, title, instance=request.path)
+            for header in ("Allow", "WWW-Authenticate", "Retry-After"):  # what the client needs to go on
+                if header in response:
+                    problem[header] = response[header]
+            return problem
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, CLIENT_ERRORS):
+            return None  # Django answers these 4xx itself (then __call__ makes them problem+json)
         if request.path.startswith(API_PREFIXES):
             logging.getLogger("muang.api").exception("unhandled error on %s", request.path)
             return problem_response(

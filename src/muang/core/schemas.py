@@ -2,14 +2,47 @@
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
+from zoneinfo import ZoneInfo
 
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import AfterValidator, AwareDatetime, field_validator
 
 from muang.core import registry
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """A moment in UTC (naive input is Bangkok time). PostgreSQL refuses UTC offsets past ±15:59, which
+    ISO 8601 allows, and a moment at the edge of the calendar has no UTC equivalent: 422, not a 500."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=BANGKOK)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError as e:
+        raise ValueError("out of range") from e
+
+
+# A date and time from a client: filters take naive values as Bangkok time; what is stored must say its zone.
+Instant = Annotated[dt.datetime, AfterValidator(_in_utc)]
+AwareInstant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+
+
+class PatchSchema(Schema):
+    """A partial update: only the fields sent are changed. `null` is refused (422 naming the field) for every
+    field that cannot be empty, instead of reaching a NOT NULL column; `NULLABLE` names those that can."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_allowed(cls, value, info):
+        if value is None and info.field_name not in cls.NULLABLE:
+            raise ValueError("may not be null: leave the field out to keep its value")
+        return value
 
 
 class AreaOut(Schema):
@@ -37,7 +70,7 @@ class DepartmentIn(Schema):
     phone: str = Field("", max_length=40)
 
 
-class DepartmentPatch(Schema):
+class DepartmentPatch(PatchSchema):
     name_th: str | None = Field(None, min_length=1, max_length=200)
     name_en: str | None = Field(None, min_length=1, max_length=200)
     phone: str | None = Field(None, max_length=40)
@@ -78,7 +111,9 @@ def _geometry_from_geojson(value: dict[str, Any] | None) -> GEOSGeometry | None:
     return geometry
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(PatchSchema):
+    NULLABLE = frozenset({"boundary"})
+
     name_th: str | None = Field(None, min_length=1, max_length=200)
     name_en: str | None = Field(None, min_length=1, max_length=200)
     address: str | None = Field(None, max_length=1000)
@@ -152,7 +187,7 @@ def _scope_codes(schema: dict) -> None:
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     scopes: list[str] = Field(..., min_length=1, json_schema_extra=_scope_codes)
-    expires_at: dt.datetime | None = None
+    expires_at: AwareInstant | None = Field(None, description="with its time zone, e.g. +07:00")
 
 
 class TokenOut(Schema):

@@ -139,6 +139,8 @@ def api_token_create(
         raise InvalidInput.for_field(
             "scopes", _("Choose one or more of: %(scopes)s.") % {"scopes": ", ".join(sorted(valid_scopes))}
         )
+    if expires_at is not None and timezone.is_naive(expires_at):
+        raise InvalidInput.for_field("expires_at", _("Give the expiry with its time zone, e.g. +07:00."))
     if expires_at is not None and expires_at <= timezone.now():
         raise InvalidInput.for_field("expires_at", _("The expiry must be in the future."))
     prefix = secrets.token_hex(4)
@@ -177,7 +179,7 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
 def api_token_authenticate(secret: str) -> ApiToken | None:
     """The live token for a presented secret, or None (unknown, malformed, revoked or expired)."""
     parts = secret.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or "\x00" in parts[1]:
         return None
     token = ApiToken.objects.select_related("organization").filter(prefix=parts[1]).first()
     if token is None or not secrets.compare_digest(token.key_hash, hash_token_secret(secret)):

@@ -1,5 +1,7 @@
 """Checks shared by services, forms and the admin: every refusal names the field and says what is wrong."""
 
+import re
+
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -14,6 +16,9 @@ from muang.core.models import (
     OrganizationKind,
     Role,
 )
+
+# A person's phone number as citizens and staff type it: digits, spaces and hyphens, an optional leading +.
+PHONE_PATTERN = r"^\+?[0-9 -]{9,20}$"
 
 # Thailand's extent with a small margin (lon 97.34–105.64 E, lat 5.61–20.46 N).
 THAILAND_BBOX = Polygon.from_bbox((97.2, 5.5, 105.8, 20.6))
@@ -32,6 +37,15 @@ def check_point_in_thailand(lon: float, lat: float, field: str = "location") -> 
         raise ValidationError(
             {field: _("The point (%(lat)s, %(lon)s) is outside Thailand.") % {"lon": lon, "lat": lat}}
         )
+
+
+def clean_phone(value: str | None, *, field: str = "phone") -> str:
+    """A citizen's phone number, stripped: empty, or 9 to 20 digits (spaces, hyphens, a leading +), else
+    InvalidInput naming `field`. Never cut to fit: a number that does not fit is refused."""
+    phone = (value or "").strip()
+    if phone and not re.fullmatch(PHONE_PATTERN, phone):
+        raise InvalidInput.for_field(field, _("A phone number is 9 to 20 digits."))
+    return phone
 
 
 def point_from(*, lat: float, lon: float) -> Point:

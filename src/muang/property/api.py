@@ -10,10 +10,11 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from muang.core.access import Actor, get_organization_for
 from muang.core.errors import InvalidInput
+from muang.core.pagination import Page as BoundedPage
 from muang.core.schemas import AuditEntryOut
 from muang.property import selectors, tiles
 from muang.property.permissions import PropertyPerm
@@ -67,7 +68,7 @@ def actor(request: HttpRequest) -> Actor:
     return request.auth
 
 
-class Page(PageNumberPagination):
+class Page(BoundedPage):
     page_size = 50
 
 

@@ -8,9 +8,10 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from muang.core.access import Actor, get_organization_for
+from muang.core.pagination import Page as BoundedPage
 from muang.property import selectors_assessment as selectors
 from muang.property.permissions import PropertyPerm
 from muang.property.services import assessment as services
@@ -21,7 +22,7 @@ ORG = "/organizations/{slug}"
 TAGS = ["assessment"]
 
 
-class Page(PageNumberPagination):
+class Page(BoundedPage):
     page_size = 100
 
 

@@ -91,7 +91,9 @@ class BuildingPriceForm(forms.Form):
 
 class CondoPriceForm(forms.Form):
     condominium_code = forms.CharField(label=_("Condominium registration"), max_length=30)
-    floor = forms.IntegerField(label=_("Floor (empty: every floor)"), required=False)
+    floor = forms.IntegerField(
+        label=_("Floor (empty: every floor)"), required=False, min_value=-10, max_value=300
+    )
     price_per_square_metre = forms.DecimalField(
         label=_("Baht per m²"), min_value=0, decimal_places=2, max_digits=12
     )

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.gis.geos import GEOSGeometry
 from ninja import Field, Schema
 from pydantic import field_validator
 
 from muang.core.errors import InvalidInput
+from muang.core.schemas import PatchSchema
 from muang.core.thai_id import is_valid_juristic_tax_id, is_valid_national_id
 from muang.property.models import Construction, Ownership, Parcel, TaxYear, Use
 from muang.property.services.geometry import geometry_from_geojson
@@ -27,6 +28,12 @@ ExemptionName = Literal[tuple(Parcel.Exemption.values)]  # type: ignore[valid-ty
 Reason = Field(..., min_length=1, max_length=300, description="Why: kept in the history with who and when.")
 OptionalReason = Field("", max_length=300, description="Why (kept in the history).")
 GeoJSON = dict[str, Any]
+# Every number below is bounded by its column (max_digits / decimal_places, integer range): a value that cannot
+# be stored is a 422 naming the field, never a database error.
+MAX_RAI = 10_000_000  # 16,000 km²: larger than any local government
+MAX_SHARE = 1_000_000  # ownership share numerator / denominator
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+UseShares = dict[Literal["agricultural", "residential", "other", "vacant"], Percent]
 
 
 def _geometry(value: GeoJSON | None, field: str) -> GEOSGeometry | None:
@@ -67,10 +74,10 @@ class _WithGeometry(Schema):
 
 
 class ParcelFields(_WithGeometry):
-    use_shares: dict[Literal["agricultural", "residential", "other", "vacant"], Decimal] | None = Field(
+    use_shares: UseShares | None = Field(
         None, description="For mixed use: percent of the land area per use, adding up to 100."
     )
-    area_rai: int = Field(0, ge=0)
+    area_rai: int = Field(0, ge=0, le=MAX_RAI)
     area_ngan: int = Field(0, ge=0, le=3)
     area_wah: Decimal = Field(Decimal(0), ge=0, lt=100, decimal_places=2)
     geometry: GeoJSON | None = Field(None, description="GeoJSON Polygon or MultiPolygon in WGS84")
@@ -94,12 +101,14 @@ class ParcelIn(ParcelFields):
     reason: str = OptionalReason
 
 
-class ParcelPatch(ParcelFields):
+class ParcelPatch(PatchSchema, ParcelFields):
     """Only the fields sent are changed."""
+
+    NULLABLE = frozenset({"geometry", "location", "vacant_since"})
 
     code: str | None = Field(None, pattern=r"^[0-9]{2}[A-Za-z][0-9]{3}$")
     use: UseName | None = None
-    area_rai: int | None = Field(None, ge=0)
+    area_rai: int | None = Field(None, ge=0, le=MAX_RAI)
     area_ngan: int | None = Field(None, ge=0, le=3)
     area_wah: Decimal | None = Field(None, ge=0, lt=100, decimal_places=2)
     deed_type: DeedTypeName | None = None
@@ -182,7 +191,9 @@ class OwnerIn(OwnerFields):
     reason: str = OptionalReason
 
 
-class OwnerPatch(OwnerFields):
+class OwnerPatch(PatchSchema, OwnerFields):
+    NULLABLE = frozenset({"national_id", "tax_id"})
+
     kind: Literal["individual", "juristic"] | None = None
     name: str | None = Field(None, min_length=1, max_length=200)
     title: str | None = Field(None, max_length=50)
@@ -218,7 +229,7 @@ class OwnerOut(OwnerSummaryOut):
 
 
 class BuildingFields(_WithGeometry):
-    use_shares: dict[Literal["agricultural", "residential", "other", "vacant"], Decimal] | None = Field(
+    use_shares: UseShares | None = Field(
         None, description="For mixed use: percent of the floor area per use, adding up to 100."
     )
     storeys: int = Field(1, ge=1, le=200)
@@ -233,16 +244,18 @@ class BuildingFields(_WithGeometry):
 class BuildingIn(BuildingFields):
     type_code: str = Field(..., pattern=r"^[0-9]{3,4}$", description="Treasury building type, e.g. 100")
     construction: ConstructionName
-    floor_area_m2: Decimal = Field(..., gt=0, decimal_places=2)
+    floor_area_m2: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
     year_built: int = Field(..., ge=1800, le=2399, description="C.E. year the building was completed")
     use: UseName
     reason: str = OptionalReason
 
 
-class BuildingPatch(BuildingFields):
+class BuildingPatch(PatchSchema, BuildingFields):
+    NULLABLE = frozenset({"footprint", "demolished_on"})
+
     type_code: str | None = Field(None, pattern=r"^[0-9]{3,4}$")
     construction: ConstructionName | None = None
-    floor_area_m2: Decimal | None = Field(None, gt=0, decimal_places=2)
+    floor_area_m2: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=2)
     year_built: int | None = Field(None, ge=1800, le=2399)
     use: UseName | None = None
     storeys: int | None = Field(None, ge=1, le=200)
@@ -277,7 +290,7 @@ class BuildingOut(Schema):
 
 
 class CondoUnitFields(Schema):
-    use_shares: dict[Literal["agricultural", "residential", "other", "vacant"], Decimal] | None = None
+    use_shares: UseShares | None = None
     building_name: str = Field("", max_length=60)
     title_deed_number: str = Field("", max_length=30)
 
@@ -287,18 +300,18 @@ class CondoUnitIn(CondoUnitFields):
     condominium_name: str = Field(..., min_length=1, max_length=200)
     unit_number: str = Field(..., min_length=1, max_length=30)
     floor: int = Field(..., ge=-10, le=300)
-    area_m2: Decimal = Field(..., gt=0, decimal_places=2)
+    area_m2: Decimal = Field(..., gt=0, max_digits=10, decimal_places=2)
     use: UseName = "residential"
     parcel_code: str | None = Field(None, description="The condominium's land, when it is in the registry")
     reason: str = OptionalReason
 
 
-class CondoUnitPatch(CondoUnitFields):
+class CondoUnitPatch(PatchSchema, CondoUnitFields):
     condominium_code: str | None = Field(None, min_length=1, max_length=30)
     condominium_name: str | None = Field(None, min_length=1, max_length=200)
     unit_number: str | None = Field(None, min_length=1, max_length=30)
     floor: int | None = Field(None, ge=-10, le=300)
-    area_m2: Decimal | None = Field(None, gt=0, decimal_places=2)
+    area_m2: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=2)
     use: UseName | None = None
     building_name: str | None = Field(None, max_length=60)
     title_deed_number: str | None = Field(None, max_length=30)
@@ -332,8 +345,8 @@ class OwnershipIn(Schema):
     building_id: int | None = None
     condo_unit_id: int | None = None
     kind: Literal[tuple(Ownership.Kind.values)] = "owner"  # type: ignore[valid-type]
-    share_numerator: int = Field(1, ge=1)
-    share_denominator: int = Field(1, ge=1)
+    share_numerator: int = Field(1, ge=1, le=MAX_SHARE)
+    share_denominator: int = Field(1, ge=1, le=MAX_SHARE)
     valid_from: dt.date
     document: str = Field("", max_length=200)
     reason: str = OptionalReason
@@ -401,19 +414,21 @@ class SignboardIn(SignboardFields):
     parcel_code: str | None = None
     building_id: int | None = None
     sign_type: Literal[1, 2, 3]
-    width_cm: Decimal = Field(..., gt=0, decimal_places=1)
-    height_cm: Decimal = Field(..., gt=0, decimal_places=1)
+    width_cm: Decimal = Field(..., gt=0, max_digits=8, decimal_places=1)
+    height_cm: Decimal = Field(..., gt=0, max_digits=8, decimal_places=1)
     installed_on: dt.date
     reason: str = OptionalReason
 
 
-class SignboardPatch(SignboardFields):
+class SignboardPatch(PatchSchema, SignboardFields):
+    NULLABLE = frozenset({"location", "removed_on"})
+
     place: str | None = Field(None, max_length=300)
     moving: bool | None = None
     message: str | None = Field(None, max_length=2000)
     sign_type: Literal[1, 2, 3] | None = None
-    width_cm: Decimal | None = Field(None, gt=0, decimal_places=1)
-    height_cm: Decimal | None = Field(None, gt=0, decimal_places=1)
+    width_cm: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=1)
+    height_cm: Decimal | None = Field(None, gt=0, max_digits=8, decimal_places=1)
     installed_on: dt.date | None = None
     removed_on: dt.date | None = None
     reason: str = Reason
@@ -466,16 +481,18 @@ class TaxYearIn(Schema):
     reason: str = OptionalReason
 
 
-class TaxYearPatch(Schema):
+class TaxYearPatch(PatchSchema):
     """Rule data as JSON, decimals as strings; validated by building the rule dataclasses."""
+
+    NULLABLE = frozenset({"sign_rates"})
 
     status: Literal[tuple(TaxYear.Status.values)] | None = None  # type: ignore[valid-type]
     rate_schedules: dict[str, list[dict[str, Any]]] | None = None
     exemptions: dict[str, Any] | None = None
     ceilings: dict[str, Any] | None = None
     vacant_escalation: dict[str, Any] | None = None
-    reduction_percent: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
-    max_reduction_percent: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
+    reduction_percent: Percent | None = None
+    max_reduction_percent: Percent | None = None
     depreciation: dict[str, Any] | None = None
     sign_rates: dict[str, Any] | None = None
     land_building_penalties: dict[str, Any] | None = None
@@ -515,7 +532,7 @@ class LandPriceIn(Schema):
     key: str = Field(
         ..., pattern=r"^[0-9]{2}([A-Za-z]([0-9]{3})?)?$", description="zone 01, block 01A, parcel 01A001"
     )
-    price_per_square_wah: Decimal = Field(..., ge=0, decimal_places=2)
+    price_per_square_wah: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
     note: str = Field("", max_length=200)
     reason: str = OptionalReason
 
@@ -528,7 +545,7 @@ class LandPriceOut(Schema):
 
 class BuildingPriceIn(Schema):
     type_code: str = Field(..., pattern=r"^[0-9]{3,4}$")
-    price_per_square_metre: Decimal = Field(..., ge=0, decimal_places=2)
+    price_per_square_metre: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
     description: str = Field("", max_length=200)
     reason: str = OptionalReason
 
@@ -541,8 +558,8 @@ class BuildingPriceOut(Schema):
 
 class CondoPriceIn(Schema):
     condominium_code: str = Field(..., min_length=1, max_length=30)
-    floor: int | None = Field(None, description="Empty: every floor")
-    price_per_square_metre: Decimal = Field(..., ge=0, decimal_places=2)
+    floor: int | None = Field(None, ge=-10, le=300, description="Empty: every floor")
+    price_per_square_metre: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
     reason: str = OptionalReason
 
 

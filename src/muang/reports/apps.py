@@ -1,6 +1,7 @@
 import os
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.contract import AppContract, DemoLoader, MenuEntry, Mount, PeriodicTask
@@ -29,6 +30,8 @@ class ReportsConfig(AppConfig):
                 Mount("open311/v2/", "muang.reports.open311.urls"),  # GeoReport v2
             ],
             menu=[MenuEntry(_("Citizen reports"), "reports:staff-queue", CasePerm.CASE_VIEW, order=10)],
+            # Report a problem, follow a report, the city's figures.
+            public_home_panels=["muang.reports.views.public.home_panel"],
             public_menu=[
                 MenuEntry(_("Report a problem"), "reports:new", order=10),
                 MenuEntry(_("Map of reports"), "reports:map", order=20),
@@ -47,5 +50,10 @@ class ReportsConfig(AppConfig):
                 "MUANG_DIGEST_HOUR": int(os.environ.get("MUANG_DIGEST_HOUR", "7")),
                 # How many demo citizen reports `make run` files (once).
                 "MUANG_DEMO_REPORTS": int(os.environ.get("MUANG_DEMO_REPORTS", "2000")),
+                # The public figures (home page, statistics) are aggregates over every case: computed at most
+                # this often per web process (seconds). Tests see every change at once.
+                "MUANG_PUBLIC_FIGURES_SECONDS": int(
+                    os.environ.get("MUANG_PUBLIC_FIGURES_SECONDS", "0" if settings.TESTING else "300")
+                ),
             },
         )

@@ -11,6 +11,7 @@ from muang.cases.photos import MAX_PHOTOS_PER_EVENT
 from muang.cases.services.steps import MAX_DESCRIPTION, MAX_MESSAGE
 from muang.core.models import Role
 from muang.core.thai_dates import ThaiDateField
+from muang.core.validation import PHONE_PATTERN
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -37,7 +38,7 @@ class MultiplePhotoField(forms.FileField):
 def phone_field() -> forms.RegexField:
     return forms.RegexField(
         label=_("Phone"),
-        regex=r"^\+?[0-9 -]{9,20}$",
+        regex=PHONE_PATTERN,
         max_length=40,
         required=False,
         error_messages={"invalid": _("A phone number is 9 to 20 digits.")},
@@ -71,6 +72,16 @@ class RatingForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Comment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClaimForm(forms.Form):
+    """ "This is my report": the phone number given with it (checked, and throttled, by the service)."""
+
+    phone = forms.CharField(
+        label=_("The phone number you gave with the report"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
 

@@ -159,3 +159,29 @@ class LineCaseLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.line_user_id}"
+
+
+class ReporterCheck(models.Model):
+    """One try, on the tracking page, to show that the visitor filed a report: the phone number given with it.
+
+    A success lets that browser rate and reopen the report like the browser that filed it; the rows count the
+    wrong tries per case and per address, so that a phone number cannot be guessed (5 per case an hour).
+    No phone number is kept here.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    succeeded = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("reporter check")
+        verbose_name_plural = _("reporter checks")
+        indexes = [
+            models.Index(fields=["organization", "case", "created_at"], name="reportercheck_case_time"),
+            models.Index(fields=["ip_address", "created_at"], name="reportercheck_ip_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'ok' if self.succeeded else 'wrong'} {self.case_id} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import Point
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,6 +205,24 @@ class MapGrid:
     def clear(self) -> None:
         self._snapshots.clear()
 
+    def extent(
+        self, *, organization_id: int | None = None, open_only: bool = True
+    ) -> tuple[float, float, float, float] | None:
+        """(min_lon, min_lat, max_lon, max_lat) of the cells holding public cases (of one organisation), or
+        None when there are none: where a first visit to the map should look. Read from the snapshot."""
+        org, _category, gx, gy, _n = self.snapshot(open_only)[1]
+        if organization_id is not None:
+            mask = org == organization_id
+            gx, gy = gx[mask], gy[mask]
+        if not gx.size:
+            return None
+        return (
+            round(float(gx.min()) * GRID_BASE, 6),
+            round(float(gy.min()) * GRID_BASE, 6),
+            round(float(gx.max() + 1) * GRID_BASE, 6),
+            round(float(gy.max() + 1) * GRID_BASE, 6),
+        )
+
     def clusters(self, q: MapQuery) -> str:
         import numpy as np
 
@@ -365,6 +385,25 @@ def public_organizations() -> QuerySet[Organization]:
     )
 
 
+def map_start_bounds(organization: Organization | None) -> list[list[float]] | None:
+    """Where the public map opens, as Leaflet bounds [[south, west], [north, east]]: around the open reports
+    (of `organization`), else around `organization`'s area or the areas of the organisations that take
+    reports, else None (the client shows the whole country)."""
+    box = map_grid.extent(organization_id=organization.pk if organization else None)
+    if box is None:
+        boundaries = (
+            Organization.objects.filter(pk=organization.pk)
+            if organization is not None
+            else public_organizations().order_by()
+        )
+        extent = boundaries.aggregate(extent=Extent("boundary"))["extent"]
+        box = tuple(round(v, 6) for v in extent) if extent else None
+    if box is None:
+        return None
+    min_lon, min_lat, max_lon, max_lat = box
+    return [[min_lat, min_lon], [max_lat, max_lon]]
+
+
 def public_organization(slug: str) -> Organization:
     organization = Organization.objects.filter(slug=slug, is_active=True).first()
     if organization is None:
@@ -376,8 +415,16 @@ def public_organization(slug: str) -> Organization:
 
 
 @dataclass
+class OrganizationCount:
+    name: str
+    slug: str
+    total: int
+    open: int
+
+
+@dataclass
 class Stats:
-    organization: Organization
+    organization: Organization | None  # None: every organisation that takes reports
     total: int
     open: int
     by_category: list[dict[str, Any]]
@@ -386,24 +433,76 @@ class Stats:
     average_rating: float | None
     ratings: list[tuple[int, int]]  # (stars, how many) for 1..5
     rated: int
+    by_organization: list[OrganizationCount]  # filled for every organisation only
 
 
-def organization_stats(organization: Organization) -> Stats:
-    """Aggregate figures only (no case, no person): counts, the median time to resolve and satisfaction."""
-    cases = Case.objects.filter(organization=organization)
+def _kept(key: str, compute):
+    """`compute()`, kept in the cache for settings.MUANG_PUBLIC_FIGURES_SECONDS: the public figures scan every
+    case (seconds with a million), and anyone may ask for them at any rate."""
+    seconds = settings.MUANG_PUBLIC_FIGURES_SECONDS
+    if seconds <= 0:
+        return compute()
+    return cache.get_or_set(f"muang.reports.{key}", compute, seconds)
+
+
+def organization_stats(organization: Organization | None) -> Stats:
+    """Aggregate figures only (no case, no person): counts, the median time to resolve and satisfaction, of
+    one organisation or, with None, of every active organisation together (and each one's counts).
+    Kept for a few minutes (`_kept`)."""
+    key = f"stats:{organization.pk if organization is not None else 'all'}"
+    return _kept(key, lambda: _organization_stats(organization))
+
+
+def _organization_stats(organization: Organization | None) -> Stats:
+    if organization is not None:
+        cases = Case.objects.filter(organization=organization)
+        scope_sql, scope_params = "organization_id = %s", [organization.pk]
+    else:
+        cases = Case.objects.filter(organization__is_active=True)
+        scope_sql, scope_params = "organization_id IN (SELECT id FROM core_organization WHERE is_active)", []
     by_category = list(
         cases.values("category__name_th")
         .annotate(n=Count("id"), open=Count("id", filter=Q(is_open=True)))
         .order_by("-n", "category__name_th")
     )
     by_status = list(
-        cases.values("status__name_th", "status__kind", "status__position")
-        .annotate(n=Count("id"))
-        .order_by("status__position", "status__name_th")
+        cases.values("status__name_th", "status__kind")
+        .annotate(n=Count("id"), position=Min("status__position"))
+        .order_by("position", "status__name_th")
     )
+    by_organization = []
+    if organization is None:
+        by_organization = [
+            OrganizationCount(
+                name=row["organization__name_th"],
+                slug=row["organization__slug"],
+                total=row["n"],
+                open=row["open"],
+            )
+            for row in cases.values("organization__name_th", "organization__slug")
+            .annotate(n=Count("id"), open=Count("id", filter=Q(is_open=True)))
+            .order_by("-n", "organization__name_th")
+        ]
+    total, n_open, median_hours, average_rating, rated, ratings = _figures(scope_sql, scope_params)
+    return Stats(
+        organization=organization,
+        total=total,
+        open=n_open,
+        by_category=by_category,
+        by_status=by_status,
+        median_hours_to_resolve=median_hours,
+        average_rating=average_rating,
+        ratings=ratings,
+        rated=rated,
+        by_organization=by_organization,
+    )
+
+
+def _figures(scope_sql: str, scope_params: list[Any]) -> tuple:
+    """(total, open, median hours to resolve, average rating, ratings, [(stars, how many)]) in one query."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT count(*), count(*) FILTER (WHERE is_open),
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at))
                      FILTER (WHERE resolved_at IS NOT NULL),
@@ -411,22 +510,47 @@ def organization_stats(organization: Organization) -> Stats:
                    count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),
                    count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4),
                    count(*) FILTER (WHERE rating = 5)
-            FROM cases_case WHERE organization_id = %s
-            """,
-            [organization.pk],
+            FROM cases_case WHERE {scope_sql}
+            """,  # noqa: S608 (a constant condition; the id is a parameter)
+            scope_params,
         )
         row = cursor.fetchone()
     total, n_open, median_seconds, avg_rating, rated = row[:5]
-    return Stats(
-        organization=organization,
+    return (
+        total,
+        n_open,
+        round(median_seconds / 3600, 1) if median_seconds is not None else None,
+        round(float(avg_rating), 2) if avg_rating is not None else None,
+        rated,
+        [(stars, row[4 + stars]) for stars in range(1, 6)],
+    )
+
+
+@dataclass(frozen=True)
+class PublicTotals:
+    total: int
+    open: int
+    resolved: int
+    median_hours_to_resolve: float | None
+    average_rating: float | None
+
+
+def public_totals() -> PublicTotals:
+    """The figures of every active organisation together, for the public home page (one query, kept for a
+    few minutes)."""
+    return _kept("totals", _public_totals)
+
+
+def _public_totals() -> PublicTotals:
+    total, n_open, median_hours, average_rating, _rated, _ratings = _figures(
+        "organization_id IN (SELECT id FROM core_organization WHERE is_active)", []
+    )
+    return PublicTotals(
         total=total,
         open=n_open,
-        by_category=by_category,
-        by_status=by_status,
-        median_hours_to_resolve=round(median_seconds / 3600, 1) if median_seconds is not None else None,
-        average_rating=round(float(avg_rating), 2) if avg_rating is not None else None,
-        ratings=[(stars, row[4 + stars]) for stars in range(1, 6)],
-        rated=rated,
+        resolved=total - n_open,
+        median_hours_to_resolve=median_hours,
+        average_rating=average_rating,
     )
 
 

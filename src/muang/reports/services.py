@@ -2,24 +2,32 @@
 
 Citizens have no login yet: the browser that filed a report keeps a signed per-case token in its session, and
 that token lets the same browser rate or reopen the case. The token names the case and the Citizen row created
-for the report (without any personal data: the contact stays on the case, for staff only).
+for the report (without any personal data: the contact stays on the case, for staff only). Any other browser
+gets the token by giving the phone number the report was filed with (`reporter_claim`, throttled); a report
+filed through LINE is also rated in the LINE chat.
 """
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
 from django.core import signing
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from muang.cases import services as cases
 from muang.cases.models import Case, CaseCategory, Channel, SystemStatus
 from muang.core.access import Actor
-from muang.core.errors import AccessDenied, MuangError
+from muang.core.errors import AccessDenied, InvalidInput, MuangError
 from muang.core.models import Citizen, Organization, User
+
+from .models import ReporterCheck
 
 REPORTER_SALT = "muang.reports.reporter"
 SESSION_KEY = "muang_reports"
@@ -127,17 +135,80 @@ def web_report_submit(
     return case, created
 
 
+# --- claiming a report from another browser ----------------------------------------------------------------------
+
+CLAIM_WINDOW = dt.timedelta(hours=1)
+CLAIM_WRONG_PER_CASE = 5  # a Thai phone number has 10 digits: 5 guesses an hour find nothing
+CLAIM_WRONG_PER_ADDRESS = 30  # generous: mobile carriers put many citizens behind one address
+
+
+class ClaimThrottled(MuangError):
+    status = 429
+    code = "throttled"
+    title = gettext_lazy("Too many attempts")
+
+
+def _phone_digits(text: str) -> str:
+    """The digits of a Thai phone number in its local form: 081-234-5678, +66 81 234 5678 → 0812345678."""
+    digits = re.sub(r"\D", "", text or "")
+    if digits.startswith("66") and len(digits) in (10, 11):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def reporter_claim(
+    *, session, case: Case, phone: str, ip_address: str | None, now: dt.datetime | None = None
+) -> None:
+    """The visitor shows they filed `case` with the phone number given with it: from then on this browser may
+    rate and reopen it as the one that filed it did. Wrong numbers are counted (per case and per address) and
+    refused past CLAIM_WRONG_PER_CASE / CLAIM_WRONG_PER_ADDRESS an hour."""
+    given = _phone_digits(phone)
+    if len(given) < 9:
+        raise InvalidInput.for_field("phone", _("Enter the phone number you gave with the report."))
+    if not _record_claim(case=case, given=given, ip_address=ip_address, now=now or timezone.now()):
+        raise InvalidInput.for_field("phone", _("This is not the phone number given with this report."))
+    remember_reporter(session, case)
+
+
+@transaction.atomic
+def _record_claim(*, case: Case, given: str, ip_address: str | None, now: dt.datetime) -> bool:
+    """Check and count one try (committed whatever the answer, so that wrong tries add up)."""
+    with connection.cursor() as cursor:  # tries at one case queue here: the count cannot be raced past
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"reports:claim:{case.pk}"])
+    wrong = ReporterCheck.objects.filter(succeeded=False, created_at__gt=now - CLAIM_WINDOW)
+    if wrong.filter(organization_id=case.organization_id, case=case).count() >= CLAIM_WRONG_PER_CASE or (
+        ip_address and wrong.filter(ip_address=ip_address).count() >= CLAIM_WRONG_PER_ADDRESS
+    ):
+        raise ClaimThrottled(
+            _("Too many wrong numbers for this report. Try again in an hour, or call the city's staff.")
+        )
+    on_file = _phone_digits(case.contact_phone)
+    succeeded = case.reporter_id is not None and bool(on_file) and constant_time_compare(given, on_file)
+    ReporterCheck.objects.create(
+        organization_id=case.organization_id,
+        case=case,
+        ip_address=ip_address,
+        succeeded=succeeded,
+        created_at=now,
+    )
+    return succeeded
+
+
 def rate_by_reporter(*, session, case: Case, stars: int, comment: str = "") -> Case:
     citizen = reporter_of(session, case)
     if citizen is None:
-        raise AccessDenied(_("Only the browser that filed this report may rate it."))
+        raise AccessDenied(
+            _("Only the person who reported it may rate it: give the phone number it was filed with first.")
+        )
     return cases.case_rate_by_citizen(citizen=citizen, case=case, stars=stars, comment=comment)
 
 
 def reopen_by_reporter(*, session, case: Case, reason: str) -> Case:
     citizen = reporter_of(session, case)
     if citizen is None:
-        raise AccessDenied(_("Only the browser that filed this report may reopen it."))
+        raise AccessDenied(
+            _("Only the person who reported it may reopen it: give the phone number it was filed with first.")
+        )
     return cases.case_reopen_by_citizen(citizen=citizen, case=case, reason=reason)
 
 

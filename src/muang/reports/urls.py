@@ -14,6 +14,7 @@ urlpatterns = [
     path("r/<str:code>", citizen.report_track, name="track"),
     path("r/<str:code>/rate", citizen.report_rate, name="rate"),
     path("r/<str:code>/reopen", citizen.report_reopen, name="reopen"),
+    path("r/<str:code>/mine", citizen.report_claim, name="claim"),
     path("reports/", public.public_list, name="list"),
     path("reports/map/", public.public_map, name="map"),
     path("reports/map.geojson", public.public_map_data, name="map-data"),

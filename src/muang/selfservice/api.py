@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from muang.core.access import Actor, get_organization_for
+from muang.core.pagination import Page as BoundedPage
 from muang.selfservice import selectors
 from muang.selfservice.schemas import UseChangeDecisionIn, UseChangeNoticeOut
 from muang.selfservice.services.filings import use_change_decide
@@ -12,7 +13,7 @@ from muang.selfservice.services.filings import use_change_decide
 router = Router(tags=["self-service"])
 
 
-class Page(PageNumberPagination):
+class Page(BoundedPage):
     page_size = 50
 
 

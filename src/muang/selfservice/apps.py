@@ -13,6 +13,7 @@ class SelfserviceConfig(AppConfig):
             urls=[Mount("my-tax/", "muang.selfservice.urls")],
             api=["muang.selfservice.api.router"],
             public_menu=[MenuEntry(_("My taxes"), "selfservice:choose", order=40)],
+            public_home_panels=["muang.selfservice.views.home_panel"],  # pay my tax
             demo=[
                 # One taxpayer with an unpaid bill for the self-service pages (after the demo payments).
                 DemoLoader(

@@ -9,11 +9,9 @@ the owner: someone else's bill number answers 404.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import uuid
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,12 +23,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from muang.billing import thaiqr
+from muang.billing import qr_picture, thaiqr
 from muang.billing.models import BillingProfile, ObjectionStatus
 from muang.billing.services import notices
 from muang.billing.services.disputes import objection_deadline
+from muang.core.client_address import client_ip
 from muang.core.errors import InvalidInput, MuangError, NotFound
 from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization
+from muang.core.public_home import HomePanel
+from muang.core.templatetags.thai import baht, format_thai_date
 from muang.core.thai_id import format_thai_id
 from muang.core.views.pages import citizen_page, public_page
 
@@ -48,22 +49,6 @@ def _organization(slug: str) -> Organization:
     if organization is None:
         raise Http404(_("No organisation “%(slug)s”.") % {"slug": slug})
     return organization
-
-
-def _ip(request: HttpRequest) -> str | None:
-    """The citizen's address for the throttles. Behind `MUANG_PROXY_COUNT` trusted reverse proxies it is the
-    address the outermost of them saw (X-Forwarded-For, counted from the right; the left part is the client's
-    own claim and could be forged); otherwise the connection's."""
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= proxies:
-            candidate = forwarded[-proxies]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                pass
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _add_errors(form, error: MuangError, default_field: str | None = None) -> None:
@@ -95,7 +80,7 @@ def taxpayer_page(view):
         request.taxpayer_organization = organization
         request.taxpayer = owner
         request.taxpayer_actor = session.taxpayer_actor(
-            owner, ip_address=_ip(request), request_id=getattr(request, "id", "")
+            owner, ip_address=client_ip(request), request_id=getattr(request, "id", "")
         )
         try:
             response = view(request, organization, owner, *args, **kwargs)
@@ -132,6 +117,11 @@ def _safe_next(request: HttpRequest, organization: Organization) -> str:
 # --- choosing the organisation and signing in --------------------------------------------------------------------
 
 
+def home_panel(request: HttpRequest) -> HomePanel:
+    """The public home page's part from tax self-service: pay my tax."""
+    return HomePanel("selfservice/_home_panel.html")
+
+
 @public_page(SIGN_IN_REASON)
 @require_GET
 def choose(request: HttpRequest) -> HttpResponse:
@@ -163,7 +153,9 @@ def sign_in(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 issued = signin.sign_in_request(
-                    organization=organization, tax_id=form.cleaned_data["tax_id"], ip_address=_ip(request)
+                    organization=organization,
+                    tax_id=form.cleaned_data["tax_id"],
+                    ip_address=client_ip(request),
                 )
             except MuangError as e:
                 _add_errors(form, e, "tax_id")
@@ -373,7 +365,14 @@ def qr_png(request: HttpRequest, organization, owner, number: str) -> HttpRespon
     if profile is None or due.payable_now <= 0:
         raise Http404(_("Nothing to pay on this bill."))
     payload = notices.qr_payload(profile, b, due.payable_now)
-    response = HttpResponse(thaiqr.render_png(payload, scale=8), content_type="image/png")
+    today = timezone.localdate()
+    lines = [
+        (organization.name_th, False),
+        (_("Bill %(number)s") % {"number": b.number}, False),
+        (_("%(amount)s baht") % {"amount": baht(due.payable_now)}, True),
+        (_("Amount due on %(date)s") % {"date": format_thai_date(today, "long")}, False),
+    ]
+    response = HttpResponse(qr_picture.labelled_qr_png(payload, lines=lines), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="thaiqr-{b.number}-{due.payable_now}.png"'
     return response
 

@@ -15,7 +15,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Citizen, Department, Organization, User
-from muang.core.validation import check_point_in_thailand
+from muang.core.validation import check_point_in_thailand, clean_phone
 
 from ..models import AttachmentKind, Case, CaseCategory, Channel, EventKind, SystemStatus
 from ..tracking import new_tracking_code
@@ -124,7 +124,7 @@ def new_case(
         attributes=attributes or {},
         reporter=reporter,
         contact_name=contact_name.strip(),
-        contact_phone=contact_phone.strip(),
+        contact_phone=clean_phone(contact_phone, field="contact_phone"),
         contact_email=contact_email.strip(),
         created_by=created_by,
         forwarded_from=forwarded_from,

@@ -1,6 +1,7 @@
 """Staff sign-in: one message for an unknown user and a wrong password, throttled by django-axes."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
@@ -26,11 +27,30 @@ class StaffAuthenticationForm(AuthenticationForm):
     )
 
 
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in, with the staff form's username check: Django's own sets max_length after its
+    validators are built, so an overlong name went on to the lockout table (varchar 255): a 500."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
 @method_decorator(public_page("the staff sign-in form, throttled by django-axes"), name="dispatch")
 class MuangLoginView(LoginView):
     template_name = "core/login.html"
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # LoginView names the site after the request's host ("127.0.0.1:8000"), which would replace the
+        # installation's name (MUANG_SITE_NAME, from the context processor) in the header.
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
 
 
 def lockout(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:

@@ -15,7 +15,8 @@ from muang.core.errors import MuangError
 from muang.core.forms import ApiTokenForm
 from muang.core.models import ApiToken, Organization, Role
 from muang.core.permissions import CorePerm
-from muang.core.views.pages import holds, signed_in_page, staff_page
+from muang.core.public_home import public_home_panels
+from muang.core.views.pages import holds, public_page, signed_in_page, staff_page
 from muang.core.workspace import active_membership, actor_from_request, switch_organization
 
 
@@ -63,8 +64,12 @@ def _home_context(actor: Actor, membership) -> dict:
     return ctx
 
 
-@signed_in_page
+@public_page("the public home page for visitors; a signed-in member gets the home page of their role")
 def home(request: HttpRequest) -> HttpResponse:
+    """The site's root: citizens get the public home page (with the staff entrance); signed-in staff get the
+    home page of their role in the active organisation."""
+    if not request.user.is_authenticated:
+        return render(request, "core/home_public.html", {"panels": public_home_panels(request)})
     membership = active_membership(request)
     if membership is None:
         return render(request, "core/home_no_membership.html", status=403)

@@ -16,7 +16,6 @@ logger = logging.getLogger("muang.reports.line")
 
 
 @machine_endpoint("LINE signs each call: the X-Line-Signature over the raw body, with the channel secret")
-@machine_endpoint("LINE signs each call: the X-Line-Signature over the raw body, with the channel secret")
 @csrf_exempt  # LINE cannot send a CSRF token: the signature over the raw body authenticates the call
 @require_POST
 def webhook(request: HttpRequest, slug: str) -> HttpResponse:

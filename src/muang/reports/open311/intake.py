@@ -15,11 +15,22 @@ from muang.cases.services import case_submit
 from muang.core.errors import InvalidInput
 from muang.core.models import ApiToken, Organization
 from muang.core.services import api_token_authenticate
+from muang.core.validation import clean_phone
 from muang.reports.permissions import ReportScope
 from muang.reports.questions import AnswerProblem, Problem, check_answers, choice_keys, max_length
 from muang.reports.routing import ReportOutsideArea, locate_organization, point_from
 
 MAX_IDEMPOTENCY_KEY = 40
+MAX_ADDRESS = 300  # Case.address
+MAX_NAME = 200  # Case.contact_name (first_name and last_name together)
+# The service's field names as the GeoReport v2 client sent them.
+OPEN311_NAMES = {
+    "contact_phone": "phone",
+    "contact_email": "email",
+    "contact_name": "first_name/last_name",
+    "address": "address_string",
+    "location": "lat/long",
+}
 
 
 class Open311Error(Exception):
@@ -120,14 +131,25 @@ def parse_submission(data: QueryDict, organization: Organization, *, idempotency
     if len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
         raise Open311Error(400, _("The idempotency key may be at most 40 characters."))
     name = " ".join(p for p in (data.get("first_name", "").strip(), data.get("last_name", "").strip()) if p)
+    address = data.get("address_string", "").strip()
+    if len(address) > MAX_ADDRESS:
+        problems.append(_("address_string may be at most %(max)d characters.") % {"max": MAX_ADDRESS})
+    if len(name) > MAX_NAME:
+        problems.append(_("first_name and last_name may be at most %(max)d characters.") % {"max": MAX_NAME})
+    try:
+        phone = clean_phone(data.get("phone", ""), field="phone")
+    except InvalidInput as e:
+        problems.append(f"phone: {e.detail}")
+    if problems:
+        raise Open311Error(400, *problems)
     return Submission(
         category=category,
         lat=lat,
         lon=lon,
         description=description,
-        address=data.get("address_string", "").strip()[:300],
-        contact_name=name[:200],
-        contact_phone=data.get("phone", "").strip()[:40],
+        address=address,
+        contact_name=name,
+        contact_phone=phone,
         contact_email=data.get("email", "").strip(),
         attributes=_attributes(data, category),
         idempotency_key=idempotency_key,
@@ -165,5 +187,7 @@ def open311_request_submit(
             idempotency_key=key,
         )
     except InvalidInput as e:
-        descriptions = [f"{f}: {m}" for f, messages in e.field_errors.items() for m in messages] or [e.detail]
+        descriptions = [
+            f"{OPEN311_NAMES.get(f, f)}: {m}" for f, messages in e.field_errors.items() for m in messages
+        ] or [e.detail]
         raise Open311Error(400, *descriptions) from e

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from muang.core.input_guard import refuses_input_with
 from muang.core.models import Organization
 from muang.core.views.pages import public_page
 
@@ -46,9 +47,15 @@ def _jurisdiction(request: HttpRequest) -> Organization:
     return organization
 
 
-def open311_view(view):
-    """Turn Open311Error into the error array in the requested format."""
+def _refused(request: HttpRequest, view_kwargs: dict, status: int, field: str | None, message: str):
+    """Input the edge refuses (a NUL character, a body past the limit): the error array, in the format asked."""
+    return error(view_kwargs.get("fmt", "json"), status, message)
 
+
+def open311_view(view):
+    """Turn Open311Error, and input refused before the view runs, into the error array in the requested format."""
+
+    @refuses_input_with(_refused)
     def wrapped(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
         try:
             return view(request, fmt, **kwargs)
@@ -60,7 +67,6 @@ def open311_view(view):
     return wrapped
 
 
-@public_page(OPEN311_REASON)
 @public_page(OPEN311_REASON)
 @require_GET
 @open311_view
@@ -84,7 +90,6 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @public_page(OPEN311_REASON)
-@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -92,7 +97,6 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, documents.services(organization), root="services", item="service")
 
 
-@public_page(OPEN311_REASON)
 @public_page(OPEN311_REASON)
 @require_GET
 @open311_view
@@ -164,7 +168,6 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @public_page(OPEN311_REASON + "; POST needs an api_key with reports:submit (intake.authenticate)")
-@public_page(OPEN311_REASON + "; POST needs an api_key with reports:submit (intake.authenticate)")
 @csrf_exempt  # API clients authenticate with api_key, never with a session cookie
 @require_http_methods(["GET", "POST"])
 @open311_view
@@ -174,7 +177,6 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return _request_list(request, fmt)
 
 
-@public_page(OPEN311_REASON)
 @public_page(OPEN311_REASON)
 @require_GET
 @open311_view
@@ -187,7 +189,6 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
     return render(fmt, rows, root="service_requests", item="request")
 
 
-@public_page(OPEN311_REASON)
 @public_page(OPEN311_REASON)
 @require_GET
 @open311_view
@@ -207,6 +208,6 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 
 
 @public_page(OPEN311_REASON)
-@public_page(OPEN311_REASON)
+@refuses_input_with(_refused)
 def root(request: HttpRequest) -> HttpResponse:
     return discovery(request, "json")

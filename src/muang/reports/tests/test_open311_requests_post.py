@@ -99,7 +99,7 @@ def test_a_client_idempotency_key_returns_the_first_report(client, world):
         ({"attribute[when]": None}, ["attribute[when] is required"]),
         ({"attribute[when]": "noon"}, ["night"]),
         ({"attribute[decibels]": "loud"}, ["attribute[decibels] must be a number"]),
-        ({"email": "not-an-email"}, ["contact_email"]),
+        ({"email": "not-an-email"}, ["email: Enter a valid email address."]),
     ],
 )
 def test_bad_input_is_a_400_with_the_error_array_and_nothing_is_written(client, world, overrides, fragments):

@@ -1,6 +1,7 @@
 """Public pages: the map's GeoJSON endpoint (fast, no personal data, sensitive places blurred), list, stats."""
 
 import json
+import re
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -125,12 +126,56 @@ def test_closed_cases_show_only_when_asked_and_other_organisations_can_be_filter
         ({"bbox": "90,5,110,25"}, "bbox"),
         ({"bbox": "101,16,101.1,16.1", "zoom": "x"}, "zoom"),
         ({"bbox": "101,16,101.1,16.1", "zoom": "40"}, "zoom"),
+        # Wider than the widest screen shows at its zoom (the whole of Thailand is fine from zoom 5 on).
+        ({"bbox": "90,0,110,25", "zoom": "9"}, "bbox"),
     ],
 )
 def test_a_bad_box_or_zoom_is_a_json_error_naming_the_field(client, params, field):
     response = client.get("/reports/map.geojson", params)
     assert response.status_code == 400
     assert field in response.json()["errors"]
+
+
+THAILAND = "97.3,5.6,105.7,20.5"
+
+
+def test_the_whole_country_at_a_low_zoom_is_counted_not_refused(client, town):
+    """The first visit used to open on all of Thailand, and the server refused that box with a 400."""
+    p = town.org.boundary.point_on_surface
+    for _i in range(3):
+        submit_case(town.category, location=p)
+    for zoom in ("5", "6"):
+        response = client.get("/reports/map.geojson", {"bbox": THAILAND, "zoom": zoom})
+        assert response.status_code == 200, response.content
+        assert sum(f["properties"]["count"] for f in response.json()["features"]) == 3
+
+
+def test_the_map_opens_around_the_open_reports(client, town):
+    other = make_town()
+    p = town.org.boundary.point_on_surface
+    q = other.org.boundary.point_on_surface
+    submit_case(town.category, location=p)
+    submit_case(other.category, location=q)
+
+    (south, west), (north, east) = client.get("/reports/map/").context["center"]["bounds"]
+    for point in (p, q):
+        assert west <= point.x <= east and south <= point.y <= north
+    # One organisation's map: around its reports only, a few hundred metres wide.
+    (south, west), (north, east) = client.get("/reports/map/", {"org": town.org.slug}).context["center"][
+        "bounds"
+    ]
+    assert west <= p.x <= east and south <= p.y <= north
+    assert east - west < 0.01 and north - south < 0.01
+
+
+def test_without_open_reports_the_map_opens_on_the_organisations_areas(client, town):
+    extent = town.org.boundary.extent
+    bounds = client.get("/reports/map/", {"org": town.org.slug}).context["center"]["bounds"]
+    assert bounds == [
+        [pytest.approx(extent[1]), pytest.approx(extent[0])],
+        [pytest.approx(extent[3]), pytest.approx(extent[2])],
+    ]
+    assert client.get("/reports/map/").context["center"]["bounds"] is not None
 
 
 def test_the_map_endpoint_is_one_query_whatever_the_number_of_cases(client, town):
@@ -188,8 +233,25 @@ def test_the_statistics_page_counts_and_measures_satisfaction(client, town):
     assert stats.by_category[0]["n"] == 3
     html = response.content.decode()
     assert "4.0 / 5" in html
-    assert client.get("/reports/stats/").status_code == 200
     assert client.get("/reports/stats/", {"org": "nope"}).status_code == 404
+
+
+def test_the_statistics_open_on_every_organisation_s_figures(client, town):
+    """Without an organisation chosen the page used to show nothing but "choose an organisation"."""
+    other = make_town()
+    for category, n in ((town.category, 3), (other.category, 2)):
+        for _i in range(n):
+            submit_case(category)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/reports/stats/")
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    assert stats.total == 5 and stats.open == 5
+    assert [(o.slug, o.total) for o in stats.by_organization] == [(town.org.slug, 3), (other.org.slug, 2)]
+    html = response.content.decode()
+    assert 'id="total">5<' in html
+    assert f'href="?org={other.org.slug}"' in html
+    assert len(queries) <= 8, [q["sql"] for q in queries]
 
 
 def test_the_tracking_page_costs_the_same_queries_however_long_the_timeline(client, town):
@@ -204,3 +266,21 @@ def test_the_tracking_page_costs_the_same_queries_however_long_the_timeline(clie
     for i in range(6):
         case_add_note(actor=town.officer, case=long, message=f"อัปเดต {i}", public=True)
     assert count(short) == count(long) <= 12
+
+
+def test_the_public_figures_are_kept_for_a_few_minutes(client, town, settings):
+    """Anyone may ask for them at any rate, and with a million cases they take seconds to count."""
+    from django.core.cache import cache
+
+    settings.MUANG_PUBLIC_FIGURES_SECONDS = 60
+    cache.clear()
+    try:
+        submit_case(town.category)
+        with CaptureQueriesContext(connection) as queries:
+            for url in ("/", "/", "/reports/stats/", "/reports/stats/"):
+                assert client.get(url).status_code == 200
+        # The home page's totals once (1 query), the statistics once (4): not again on the second visit.
+        counted = [q["sql"] for q in queries if re.search(r"\bcases_case\b", q["sql"])]
+        assert len(counted) == 5, counted
+    finally:
+        cache.clear()

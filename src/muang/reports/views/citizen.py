@@ -7,11 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from muang.cases.models import AttachmentKind, SystemStatus
+from muang.cases.tracking import normalize_tracking_code
+from muang.core.client_address import client_ip
 from muang.core.errors import InvalidInput, MuangError, NotFound
 from muang.core.views.pages import public_page
 
 from .. import selectors, services
-from ..forms import RatingForm, ReopenForm, ReportForm
+from ..forms import ClaimForm, RatingForm, ReopenForm, ReportForm
 from ..questions import (
     AnswerProblem,
     Problem,
@@ -86,7 +88,6 @@ def _place(lat: str | None, lon: str | None):
 
 
 @public_page(CITIZEN_REASON)
-@public_page(CITIZEN_REASON)
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
@@ -151,7 +152,6 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 
 @public_page(CITIZEN_REASON)
-@public_page(CITIZEN_REASON)
 @require_GET
 def report_place(request: HttpRequest) -> HttpResponse:
     """htmx: which organisation receives a report at this point, and its categories with their notices."""
@@ -166,7 +166,6 @@ def report_place(request: HttpRequest) -> HttpResponse:
     )
 
 
-@public_page(CITIZEN_REASON)
 @public_page(CITIZEN_REASON)
 @require_GET
 def report_nearby(request: HttpRequest) -> HttpResponse:
@@ -207,6 +206,12 @@ def _tracking_context(request: HttpRequest, code: str) -> dict:
         "can_reopen": reporter is not None
         and not case.is_open
         and case.status.code not in (SystemStatus.FORWARDED, SystemStatus.DUPLICATE),
+        # Another browser than the one that filed it: the reporter may show it is theirs with their phone.
+        "can_claim": reporter is None
+        and case.reporter_id is not None
+        and not case.is_open
+        and case.status.code not in (SystemStatus.FORWARDED, SystemStatus.DUPLICATE),
+        "claim_form": ClaimForm(),
         "before": [a for a in detail.attachments if a.kind == AttachmentKind.BEFORE],
         "after": [a for a in detail.attachments if a.kind == AttachmentKind.AFTER],
         "lon": lon,
@@ -216,14 +221,22 @@ def _tracking_context(request: HttpRequest, code: str) -> dict:
     }
 
 
-@public_page(CITIZEN_REASON)
+def _not_found(request: HttpRequest, code: str, message: str, status: int = 404) -> HttpResponse:
+    """A mistyped or unknown tracking code: say so in the reader's language, with the code to correct."""
+    context = {"code": code[:40], "message": message}
+    return render(request, "reports/track_not_found.html", context, status=status)
+
+
 @public_page(CITIZEN_REASON)
 @require_GET
 def report_track(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "reports/track.html", _tracking_context(request, code))
+    try:
+        context = _tracking_context(request, code)
+    except Http404 as e:
+        return _not_found(request, code, str(e))
+    return render(request, "reports/track.html", context)
 
 
-@public_page(CITIZEN_REASON)
 @public_page(CITIZEN_REASON)
 @require_POST
 def report_rate(request: HttpRequest, code: str) -> HttpResponse:
@@ -247,7 +260,32 @@ def report_rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @public_page(CITIZEN_REASON)
-@public_page(CITIZEN_REASON)
+@require_POST
+def report_claim(request: HttpRequest, code: str) -> HttpResponse:
+    """ "This is my report": with the phone number it was filed with, this browser may rate and reopen it."""
+    ctx = _tracking_context(request, code)
+    form = ClaimForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            services.reporter_claim(
+                session=request.session,
+                case=ctx["case"],
+                phone=form.cleaned_data["phone"],
+                ip_address=client_ip(request),
+            )
+        except MuangError as e:
+            add_service_errors(form, e)
+            status = e.status
+        else:
+            messages.success(
+                request, _("Thank you. You may now rate the fix, or reopen the report, from here.")
+            )
+            return redirect("reports:track", code=ctx["case"].tracking_code)
+    ctx["claim_form"] = form
+    return render(request, "reports/track.html", ctx, status=status)
+
+
 @require_POST
 def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _tracking_context(request, code)
@@ -267,9 +305,14 @@ def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @public_page(CITIZEN_REASON)
-@public_page(CITIZEN_REASON)
 @require_GET
 def report_lookup(request: HttpRequest) -> HttpResponse:
     """The "track a report" box: any spelling of a tracking code."""
-    code = request.GET.get("code", "").strip()
-    return redirect("reports:track", code=code) if code else redirect("reports:new")
+    typed = request.GET.get("code", "").strip()
+    if not typed:
+        return redirect("reports:new")
+    code = normalize_tracking_code(typed)
+    if code is None:  # a form error, not a redirect to an address that cannot exist (a "/" in it, say)
+        message = _("“%(code)s” is not a tracking code.") % {"code": typed[:40]}
+        return _not_found(request, typed, message, status=422)
+    return redirect("reports:track", code=code)

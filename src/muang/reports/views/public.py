@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from muang.cases.selectors import BBox
 from muang.core.errors import InvalidInput, NotFound
+from muang.core.public_home import HomePanel
 from muang.core.views.pages import public_page
 
 from .. import selectors
@@ -16,6 +17,14 @@ from .. import selectors
 PUBLIC_REASON = "the public side of reports: aggregates and public case facts, never a reporter"
 
 MAX_BBOX_DEGREES = 5.0
+# Zoomed out, the map reads counts per cell from an in-memory snapshot, so a larger box costs no more: up to
+# what the widest screen served (a 4K monitor, 16 map tiles of 256 pixels) shows at that zoom. The whole of
+# Thailand fits from zoom 5 on.
+MAP_SCREEN_TILES = 16
+
+
+def max_box_degrees(zoom: int) -> float:
+    return max(MAX_BBOX_DEGREES, 360.0 / 2**zoom * MAP_SCREEN_TILES)
 
 
 def _organization(request: HttpRequest):
@@ -29,14 +38,10 @@ def _organization(request: HttpRequest):
 
 
 @public_page(PUBLIC_REASON)
-@public_page(PUBLIC_REASON)
 @require_GET
 def public_map(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
-    center = None
-    if organization is not None and organization.boundary is not None:
-        extent = organization.boundary.extent
-        center = {"bounds": [[extent[1], extent[0]], [extent[3], extent[2]]]}
+    center = {"bounds": selectors.map_start_bounds(organization)}
     return render(
         request,
         "reports/map.html",
@@ -44,7 +49,6 @@ def public_map(request: HttpRequest) -> HttpResponse:
     )
 
 
-@public_page(PUBLIC_REASON)
 @public_page(PUBLIC_REASON)
 @require_GET
 @cache_control(public=True, max_age=30)
@@ -61,9 +65,8 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
             raise InvalidInput.for_field("zoom", _("The zoom is a whole number from 0 to 22.")) from e
         if not 0 <= zoom <= 22:
             raise InvalidInput.for_field("zoom", _("The zoom is a whole number from 0 to 22."))
-        if (bbox.max_lon - bbox.min_lon) > MAX_BBOX_DEGREES or (
-            bbox.max_lat - bbox.min_lat
-        ) > MAX_BBOX_DEGREES:
+        limit = max_box_degrees(zoom)
+        if (bbox.max_lon - bbox.min_lon) > limit or (bbox.max_lat - bbox.min_lat) > limit:
             raise InvalidInput.for_field("bbox", _("The box is too large; zoom in."))
         organization = _organization(request)
     except InvalidInput as e:
@@ -81,7 +84,6 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
     return HttpResponse(text, content_type="application/geo+json")
 
 
-@public_page(PUBLIC_REASON)
 @public_page(PUBLIC_REASON)
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
@@ -105,13 +107,17 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 @public_page(PUBLIC_REASON)
-@public_page(PUBLIC_REASON)
 @require_GET
 def public_stats(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
-    stats = selectors.organization_stats(organization) if organization is not None else None
+    stats = selectors.organization_stats(organization)  # None: every organisation's totals
     return render(
         request,
         "reports/stats.html",
         {"organization": organization, "organizations": selectors.public_organizations(), "stats": stats},
     )
+
+
+def home_panel(request: HttpRequest) -> HomePanel:
+    """The public home page's part from citizen reports: report, follow a report, the figures of the city."""
+    return HomePanel("reports/_home_panel.html", {"totals": selectors.public_totals()})

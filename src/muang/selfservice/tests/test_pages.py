@@ -2,14 +2,16 @@
 notice and receipts as PDF."""
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image, ImageChops
 
-from muang.billing import thaiqr
+from muang.billing import qr_picture, thaiqr
 from muang.billing.selectors import amount_due_of
 from muang.billing.services import notices
 from muang.billing.services.bills import profile_of
@@ -109,6 +111,33 @@ def test_the_qr_code_saves_as_a_picture_for_the_banking_app(town, client):
     assert response.content.startswith(b"\x89PNG") and "attachment" in response["Content-Disposition"]
     payment_record(actor=SYSTEM, bill=town.bill, amount=Decimal("1000.00"), channel="cash")
     assert client.get(url(town, "qr", town.bill.number)).status_code == 404  # nothing left to pay
+
+
+def test_the_saved_qr_picture_says_what_it_pays(town, client):
+    """A saved code used to be a bare square: in the gallery it said neither the bill nor the amount."""
+    bill = town.late_bill
+    response = client.get(url(town, "qr", bill.number))
+    picture = Image.open(io.BytesIO(response.content)).convert("RGB")
+    today = timezone.localdate()
+    due = amount_due_of(bill, today)
+    payload = notices.qr_payload(profile_of(town.org), bill, due.payable_now)
+    code = Image.open(io.BytesIO(thaiqr.render_png(payload, scale=8))).convert("RGB")
+    # The code itself, untouched (quiet zone included), on top.
+    left = (picture.width - code.width) // 2
+    assert (
+        ImageChops.difference(picture.crop((left, 0, left + code.width, code.height)), code).getbbox() is None
+    )
+    # Under it, words (ink where there was none) ...
+    assert picture.height > code.height + 100
+    assert picture.crop((0, code.height, picture.width, picture.height)).convert("L").getextrema()[0] < 80
+    # ... and they are the organisation, the bill number and the amount due today, in that order.
+    lines = [
+        (town.org.name_th, False),
+        (f"Bill {bill.number}", False),
+        (f"{due.payable_now:,.2f} baht", True),
+        (f"Amount due on {today.day} {today:%b} {today.year}", False),
+    ]
+    assert response.content == qr_picture.labelled_qr_png(payload, lines=lines)
 
 
 def test_an_overdue_bill_asks_for_the_tax_with_penalty_and_surcharge(town, client):

@@ -116,6 +116,18 @@ def test_read_pages(world, principal):
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
+def test_the_back_office_address_leads_to_the_bills(world, principal):
+    """/billing/ (named in the README) was a 404: it leads to the bills list, with that page's access rules."""
+    response = client_for(world, principal).get("/billing/")
+    assert response.status_code == 302 and response["Location"] == "/billing/bills/"
+    final = client_for(world, principal).get("/billing/", follow=True)
+    if principal == "anonymous":
+        assert final.redirect_chain[-1][0].startswith("/accounts/login/") and final.status_code == 200
+    else:
+        assert final.status_code == _expected_read(principal, names_object=False)
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
 def test_counter_payment(world, principal):
     bill = world["bill"]
     before = AuditEntry.objects.count()

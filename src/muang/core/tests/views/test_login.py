@@ -51,13 +51,13 @@ def test_lockout_is_per_username_and_address(client, staff, settings):
     assert other_place.status_code == 302
 
 
-def test_anonymous_home_redirects_to_login(client):
+def test_anonymous_visitors_get_the_public_home_with_the_staff_entrance(client):
     response = client.get("/")
-    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert response.status_code == 200 and f'href="{LOGIN}"' in response.content.decode()
 
 
 def test_logout_needs_post(client, staff):
     client.force_login(staff)
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
-    assert client.get("/").status_code == 302
+    assert 'id="staff-entrance"' in client.get("/").content.decode()  # signed out: the public home
