@@ -286,6 +286,7 @@ def report_claim(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/track.html", ctx, status=status)
 
 
+@public_page(CITIZEN_REASON)
 @require_POST
 def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _tracking_context(request, code)
