@@ -47,6 +47,7 @@ def areas(db):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MUANG_PRIVATE_ROOT = tmp_path / "private"
     settings.MUANG_DEMO_REPORTS = 40  # the demo's shape, not its size
     settings.MUANG_DEMO_PARCELS = 60
 

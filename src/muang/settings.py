@@ -6,8 +6,10 @@ MUANG_ENV=production switches on the production security settings; anything else
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # trigram indexes on expressions (the case queue's search)
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "muang.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "muang.core.middleware.RequestIdMiddleware",
     "muang.core.input_guard.RefuseHostileInputMiddleware",  # before the session reads its cookie
@@ -78,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "muang.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -170,9 +176,18 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "muang.core.staticfiles.VendorFinder",
+    "muang.core.staticfiles.PackageFileFinder",
 ]
+# Single files of packages whose useful part does not sit in one small folder (muang.core.staticfiles).
+MUANG_PACKAGE_STATIC_FILES = {
+    "vendor/ol/ol.js": NODE_MODULES / "ol" / "dist" / "ol.js",  # OpenLayers for the admin's map widget
+    "vendor/ol/ol.css": NODE_MODULES / "ol" / "ol.css",
+}
 STORAGES = {
+    # Public media (MEDIA_ROOT at /media/): organisation logos only. Every other upload is private.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Private files (MUANG_PRIVATE_ROOT, never published): served by /files/ after an access check.
+    "private": {"BACKEND": "muang.core.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if TESTING
@@ -181,6 +196,10 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MUANG_MEDIA_ROOT", DATA_DIR / "media"))
+MUANG_PRIVATE_ROOT = Path(os.environ.get("MUANG_PRIVATE_ROOT", DATA_DIR / "private"))
+# Every uploaded image (muang.core.images): refused above these before any pixel is decoded.
+MUANG_IMAGE_MAX_BYTES = int(os.environ.get("MUANG_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+MUANG_IMAGE_MAX_PIXELS = int(os.environ.get("MUANG_IMAGE_MAX_PIXELS", "32000000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -203,6 +222,44 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Base map tiles for Leaflet and the admin's map (any XYZ tile server, e.g. a municipality's own or OSM's).
+MUANG_MAP_TILES = os.environ.get("MUANG_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+_tiles = urlsplit(MUANG_MAP_TILES)
+# A relative URL (tiles served by this site) needs nothing more; `{s}.tile…` subdomains become a wildcard.
+MUANG_MAP_TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}".replace("{s}", "*") if _tiles.netloc else SELF
+# Content-Security-Policy (django-csp): scripts and styles only from this site (every front-end library is
+# served from an installed package, never a CDN), inline scripts only with the request's nonce, style
+# attributes never; images also from the tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:", MUANG_MAP_TILES_ORIGIN],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy: only what pages use. Geolocation for the report form, the field survey and the maps; no
+# camera or microphone (photos come through a file input, which needs neither), no payment, USB, sensors, ...
+MUANG_PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "midi": [],
+    "display-capture": [],
+    "accelerometer": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "fullscreen": ["self"],
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("MUANG_SSL_REDIRECT", True)
@@ -241,8 +298,6 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # --- Muang ----------------------------------------------------------------------------------------------------
 MUANG_SITE_NAME = os.environ.get("MUANG_SITE_NAME", "Muang")
 MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
-# Base map tiles for Leaflet (any XYZ tile server, e.g. a municipality's own or OpenStreetMap's).
-MUANG_MAP_TILES = os.environ.get("MUANG_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # LINE Messaging API endpoint (tests point it at a local recording server).
 MUANG_LINE_API_BASE = os.environ.get("MUANG_LINE_API_BASE", "https://api.line.me")
 # SMS gateway (ThaiBulkSMS API v2, muang.core.sms). Without a key and secret, DEBUG installs print sign-in codes

@@ -25,8 +25,10 @@ def build_urlpatterns(api=None) -> list:
         *registry.urlpatterns(),
     ]
     if not settings.PRODUCTION:
-        # Uploaded files (logos, photos). In production the reverse proxy serves MEDIA_ROOT.
-        media = public_page("a local install's uploads (logos, photos); in production the proxy serves them")(
+        # Public media (organisation logos). In production the reverse proxy serves MEDIA_ROOT.
+        media = public_page(
+            "a local install's public media (organisation logos); in production the proxy serves them"
+        )(
             partial(serve)  # a copy: the declaration is not written on Django's own function
         )
         patterns.append(

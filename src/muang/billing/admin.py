@@ -19,7 +19,7 @@ from muang.core.admin import ReadOnlyAdminMixin, ScopedAdmin
 
 @admin.register(BillingProfile)
 class BillingProfileAdmin(ScopedAdmin):
-    list_display = ("organization", "biller_id", "receipt_prefix", "revenue_department")
+    list_display = ("organization", "biller_id", "receipt_prefix")
 
 
 class ReadOnlyBillingAdmin(ReadOnlyAdminMixin, ScopedAdmin):

@@ -17,7 +17,6 @@ class BillingConfig(AppConfig):
             urls=[Mount("billing/", "muang.billing.urls")],
             api=["muang.billing.api.router"],
             menu=[MenuEntry(_("Bills and payments"), "billing:bills", BillingPerm.BILL_VIEW, order=30)],
-            member_permissions="muang.billing.access.membership_billing_permissions",
             permissions=[BillingPerm],
             grants=permissions.GRANTS,
             kpi_sources=[

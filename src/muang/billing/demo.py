@@ -26,7 +26,6 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from muang.billing.access import has_billing_perm
 from muang.billing.bank_formats import FORMATS
 from muang.billing.models import Bill, BillStatus, Payment, PaymentChannel
 from muang.billing.permissions import BillingPerm
@@ -163,7 +162,7 @@ def _staff(organization: Organization, perm: str) -> Actor:
     memberships = Membership.objects.filter(organization=organization).select_related("user").order_by("pk")
     for membership in memberships:
         actor = Actor(user=membership.user)
-        if has_billing_perm(actor, organization, perm):
+        if actor.has_perm(organization, perm):
             return actor
     return SYSTEM
 

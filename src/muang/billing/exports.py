@@ -2,7 +2,7 @@
 
 Both take a prepared :class:`~muang.billing.selectors.ArrearsReport`: the figures are exactly the report's.
 Money goes out as numbers (Excel sums them), dates as dates; text a spreadsheet would run as a formula is
-prefixed with an apostrophe.
+made inert (muang.core.spreadsheets). Both name payers, so each file taken is audited (who, rows, filters).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from openpyxl.styles import Font
 from muang.billing.models import BillKind
 from muang.billing.selectors import ArrearsReport
 from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
+from muang.core import audit
+from muang.core.access import Actor
+from muang.core.models import Organization
+from muang.core.spreadsheets import safe_row
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _kind_label(kind: str) -> str:
@@ -52,7 +52,24 @@ def _headers() -> list[str]:
     ]
 
 
-def arrears_xlsx(report: ArrearsReport) -> bytes:
+def arrears_filename(organization: Organization, report: ArrearsReport, extension: str) -> str:
+    return f"arrears-{organization.slug}-{report.as_of:%Y%m%d}.{extension}"
+
+
+def _audit(actor: Actor, organization: Organization, report: ArrearsReport, extension: str, filters) -> None:
+    audit.record_export(
+        actor=actor,
+        organization=organization,
+        what="billing.arrears",
+        filename=arrears_filename(organization, report, extension),
+        rows=len(report.rows),
+        filters={"as_of": report.as_of, **(filters or {})},
+    )
+
+
+def arrears_xlsx(
+    report: ArrearsReport, *, actor: Actor, organization: Organization, filters: dict | None = None
+) -> bytes:
     """Sheet 1: one row per overdue bill and a total row; sheet 2: totals by kind and year."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Arrears"))
@@ -71,23 +88,25 @@ def arrears_xlsx(report: ArrearsReport) -> bytes:
     for r in report.rows:
         b = r.bill
         sheet.append(
-            [
-                b.number,
-                _kind_label(b.kind),
-                b.year + BUDDHIST_ERA_OFFSET,
-                _safe(b.payer_name),
-                b.payer_tax_id,
-                _safe(b.payer_address),
-                str(b.get_status_display()),
-                cell(r.oldest_due_date, fmt=DATE_FORMAT),
-                r.days_overdue,
-                r.months_late,
-                cell(r.principal, fmt=MONEY_FORMAT),
-                cell(r.penalty, fmt=MONEY_FORMAT),
-                cell(r.surcharge, fmt=MONEY_FORMAT),
-                cell(r.total, fmt=MONEY_FORMAT),
-                r.warning_letters,
-            ]
+            safe_row(
+                [
+                    b.number,
+                    _kind_label(b.kind),
+                    b.year + BUDDHIST_ERA_OFFSET,
+                    b.payer_name,
+                    b.payer_tax_id,
+                    b.payer_address,
+                    str(b.get_status_display()),
+                    cell(r.oldest_due_date, fmt=DATE_FORMAT),
+                    r.days_overdue,
+                    r.months_late,
+                    cell(r.principal, fmt=MONEY_FORMAT),
+                    cell(r.penalty, fmt=MONEY_FORMAT),
+                    cell(r.surcharge, fmt=MONEY_FORMAT),
+                    cell(r.total, fmt=MONEY_FORMAT),
+                    r.warning_letters,
+                ]
+            )
         )
     sheet.append(
         [cell(_("Total"), strong=True), cell(len(report.rows)), *[None] * 8]
@@ -103,6 +122,7 @@ def arrears_xlsx(report: ArrearsReport) -> bytes:
         )
     out = io.BytesIO()
     workbook.save(out)
+    _audit(actor, organization, report, "xlsx", filters)
     return out.getvalue()
 
 
@@ -124,7 +144,14 @@ def _geometry(points: list[tuple[float, float]] | None) -> dict | None:
     return {"type": "MultiPoint", "coordinates": [list(p) for p in points]}
 
 
-def arrears_geojson(report: ArrearsReport, locations: dict[int, list[tuple[float, float]]]) -> str:
+def arrears_geojson(
+    report: ArrearsReport,
+    locations: dict[int, list[tuple[float, float]]],
+    *,
+    actor: Actor,
+    organization: Organization,
+    filters: dict | None = None,
+) -> str:
     """A FeatureCollection (RFC 7946, WGS84 lon/lat): each overdue bill at its parcels' points, or with a
     null geometry when it names no parcel (signboards, fees). Amounts are strings, exact to the satang."""
     features = [
@@ -151,4 +178,5 @@ def arrears_geojson(report: ArrearsReport, locations: dict[int, list[tuple[float
         for r in report.rows
     ]
     body = {"type": "FeatureCollection", "as_of": report.as_of.isoformat(), "features": features}
+    _audit(actor, organization, report, "geojson", filters)
     return json.dumps(body, ensure_ascii=False)

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.models import Department, Organization
+from muang.core.models import Organization
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 REF_PATTERN = r"^[A-Z0-9]{1,20}$"
@@ -77,14 +77,6 @@ class BillingProfile(models.Model):
     receipt_prefix = models.CharField(
         _("receipt number prefix"), max_length=6, blank=True, validators=[receipt_prefix_validator]
     )
-    revenue_department = models.ForeignKey(
-        Department,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Its officers record payments and reconcile bank statements; its head issues bills."),
-    )
     instalment_minimum = models.DecimalField(
         _("smallest bill that may be paid in instalments"), default=3000, **MONEY
     )
@@ -111,8 +103,6 @@ class BillingProfile(models.Model):
             raise ValidationError(
                 {"biller_id": _("The first 13 digits must be a tax ID with a correct check digit.")}
             )
-        if self.revenue_department_id and self.revenue_department.organization_id != self.organization_id:
-            raise ValidationError({"revenue_department": _("Choose a department of this organisation.")})
 
 
 class NumberSequence(models.Model):

@@ -1,14 +1,14 @@
 """Who may do what in billing: bills carry payers' names and tax IDs, so even reading them is a permission.
 
-Executives read every bill; the rest of the billing work belongs to the organisation's revenue department
-(`REVENUE_DEPARTMENT`, resolved by `muang.billing.access`); system administrators hold everything. Taxpayers
+Executives read every bill; the rest of the billing work belongs to the department holding the finance duty
+(a duty grant); system administrators hold everything. Taxpayers
 reach their own bills as citizen principals with a `PayerScope` grant (`muang.billing.access`).
 """
 
 from enum import StrEnum
 
 from muang.core.contract import Grant
-from muang.core.models import Role
+from muang.core.models import Duty, Role
 
 
 class BillingPerm(StrEnum):
@@ -23,20 +23,20 @@ class BillingPerm(StrEnum):
     BILLING_CONFIGURE = "billing.configure"  # biller ID, bank accounts, receipt numbering
 
 
-GRANTS = (Grant({BillingPerm.BILL_VIEW}, roles={Role.EXECUTIVE}),)
-
-# Billing work belongs to one department (กองคลัง / งานจัดเก็บรายได้), named in the organisation's
-# BillingProfile: its members get these on top of their role's permissions (muang.billing.access).
-REVENUE_DEPARTMENT: dict[str, frozenset[str]] = {
-    Role.OFFICER: frozenset({BillingPerm.BILL_VIEW, BillingPerm.PAYMENT_RECORD, BillingPerm.BANK_RECONCILE}),
-    Role.DEPARTMENT_HEAD: frozenset(
-        {
-            BillingPerm.BILL_VIEW,
-            BillingPerm.PAYMENT_RECORD,
-            BillingPerm.BANK_RECONCILE,
-            BillingPerm.BILL_ISSUE,
-            BillingPerm.BILL_ADJUST,
-            BillingPerm.OBJECTION_FILE,
-        }
+GRANTS = (
+    # Executives oversee the whole organisation: they read the bills, they do not write them.
+    Grant({BillingPerm.BILL_VIEW}, roles={Role.EXECUTIVE}),
+    # กองคลัง (การเงิน), the department holding the finance duty: officers record payments and reconcile bank
+    # statements; the head also issues bills, decides objections and refunds, and files an objection for a
+    # taxpayer. Which department holds the duty is each organisation's own data (`Department.duties`).
+    Grant(
+        {BillingPerm.BILL_VIEW, BillingPerm.PAYMENT_RECORD, BillingPerm.BANK_RECONCILE},
+        roles={Role.OFFICER, Role.DEPARTMENT_HEAD},
+        duty=Duty.FINANCE,
     ),
-}
+    Grant(
+        {BillingPerm.BILL_ISSUE, BillingPerm.BILL_ADJUST, BillingPerm.OBJECTION_FILE},
+        roles={Role.DEPARTMENT_HEAD},
+        duty=Duty.FINANCE,
+    ),
+)

@@ -182,6 +182,7 @@ def cases_add_photos(
         public=payload.public,
         photos=files,
         photo_kind=payload.kind,
+        photos_field="files",
     )
     return Status(201, event)
 

@@ -18,6 +18,8 @@ class CasesConfig(AppConfig):
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,
             # Marks what it escalated: safe to repeat.
+            # Case photos (/files/cases/...): public ones to anyone, the rest to staff who may see the case.
+            file_readers={"cases": "muang.cases.selectors.read_photo"},
             periodic_tasks=[PeriodicTask("muang.cases.tasks.escalate_overdue_cases", 15 * 60)],
             kpi_sources=[
                 KpiSource(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.models import Citizen, Department, Organization
+from muang.core.uploads import CleanImageField
 
 
 class CaseCategory(models.Model):
@@ -354,7 +355,7 @@ class Attachment(models.Model):
     kind = models.CharField(
         _("kind"), max_length=8, choices=AttachmentKind.choices, default=AttachmentKind.OTHER
     )
-    file = models.ImageField(_("photo"), upload_to="cases/%Y/%m/", width_field="width", height_field="height")
+    file = CleanImageField(_("photo"), kind="cases", width_field="width", height_field="height")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     size = models.PositiveIntegerField(default=0)
@@ -371,7 +372,10 @@ class Attachment(models.Model):
         ordering = ["organization_id", "case_id", "created_at", "id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        indexes = [models.Index(fields=["organization", "case"], name="case_attachment_case_idx")]
+        indexes = [
+            models.Index(fields=["organization", "case"], name="case_attachment_case_idx"),
+            models.Index(fields=["organization", "file"], name="case_attachment_file_idx"),  # /files/ reads
+        ]
 
     def __str__(self) -> str:
         return self.file.name

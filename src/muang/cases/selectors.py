@@ -17,6 +17,7 @@ from muang.cases.permissions import CasePerm
 from muang.core.access import Actor, member_permissions, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Citizen, Department, Membership, Organization, User
+from muang.core.uploads import FileRead, Visibility
 
 from .models import Attachment, Case, CaseCategory, CaseEvent, CaseInvitation, CaseStatus, Channel
 from .policy import require_view
@@ -247,7 +248,8 @@ def _detail(case: Case, *, public_only: bool) -> CaseDetail:
     photos_qs = Attachment.objects.filter(organization_id=case.organization_id, case=case)
     if public_only:
         events_qs = events_qs.filter(is_public=True)
-        photos_qs = photos_qs.filter(is_public=True)
+        # The same rule as `photo_visibility`: a sensitive category's photos are never public.
+        photos_qs = photos_qs.filter(is_public=True, case__category__is_sensitive=False)
     events = list(events_qs.select_related("actor_user", "actor_organization").order_by("created_at", "id"))
     attachments = list(photos_qs.order_by("created_at", "id"))
     by_event: dict[int, list[Attachment]] = defaultdict(list)
@@ -472,3 +474,33 @@ def timeline_of(detail: CaseDetail) -> list[TimelineEntry]:
         return _("the platform") if event.kind == "escalated" else ""
 
     return [TimelineEntry(event=e, who=who_of(e), change=change_of(e)) for e in events]
+
+
+# --- stored photos ------------------------------------------------------------------------------------------------
+
+
+def photo_visibility(*, actor: Actor, organization_id: int, name: str) -> Visibility:
+    """Who may see the stored case photo `name` (the reader of `/files/cases/...`, see muang.core.uploads).
+
+    Anyone, when it is a public photo (not an internal one) of a case of an active organisation whose category
+    is not sensitive: what the public tracking page shows. Any other photo only to staff who may see its case
+    (its organisation's, or an invited organisation's). A category made sensitive later, or a case moved to a
+    sensitive one, takes its photos off the public side at once: the decision is made on each read.
+    """
+    attachment = (
+        Attachment.objects.filter(organization_id=organization_id, file=name)
+        .select_related("case__category", "case__organization")
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("No such photo."))
+    case = attachment.case
+    if attachment.is_public and not case.category.is_sensitive and case.organization.is_active:
+        return Visibility.PUBLIC
+    require_view(actor, case)
+    return Visibility.PERSONAL
+
+
+def read_photo(read: FileRead) -> Visibility:
+    """The reader of `/files/cases/...` (declared in the app's contract)."""
+    return photo_visibility(actor=read.actor, organization_id=read.organization_id, name=read.name)

@@ -17,6 +17,7 @@ from muang.core.models import (
     Membership,
     Organization,
     OrganizationKind,
+    Role,
     User,
 )
 from muang.core.permissions import OVERSIGHT_ROLES, CorePerm
@@ -53,6 +54,7 @@ class Actor:
         if self.user is None:
             return {}
         rows = Membership.objects.filter(user=self.user, is_active=True, organization__is_active=True)
+        # The department comes along with its duties: permissions_in then needs no query of its own.
         return {m.organization_id: m for m in rows.select_related("organization", "department")}
 
     def membership_in(self, organization: Organization) -> Membership | None:
@@ -104,7 +106,7 @@ class CitizenGrant:
 @dataclass(frozen=True)
 class CitizenActor(Actor):
     """A person who is not staff (a taxpayer today; a family member or a caregiver tomorrow), bound to ONE
-    organisation, with explicit grants such as "the bills of owner 123" (ADR 0008).
+    organisation, with explicit grants such as "the bills of owner 123" (ADR 0010).
 
     A citizen holds no permission in any organisation (`permissions_in` is empty), so every staff check
     refuses them; the services that serve citizens check their grants themselves (`require_grant`).
@@ -183,15 +185,66 @@ def visible_organizations(actor: Actor) -> QuerySet[Organization]:
     return Organization.objects.filter(Q(pk__in=list(actor.memberships)) | oversight, is_active=True)
 
 
+def department_duties(membership: Membership) -> tuple[str, ...]:
+    """The duties of the member's department (an inactive department holds none). Reads the department the
+    membership carries: load memberships with `select_related("department")` and this costs no query."""
+    if membership.department_id is None:
+        return ()
+    department = membership.department
+    return tuple(department.duties) if department.is_active else ()
+
+
 def member_permissions(membership: Membership) -> frozenset[str]:
-    """What a member holds in their own organisation: the grants of their role (and, once departments carry
-    duties, of their department's duties: `PermissionTable.for_member(role, duties)`)."""
-    return permission_table().for_member(membership.role)
+    """What a member holds in their own organisation: what the apps grant their role, plus what they grant
+    that role in a department holding one of its duties (`Grant(..., duty=...)`). No query beyond the
+    membership and its department."""
+    return permission_table().for_member(membership.role, department_duties(membership))
 
 
 def roles_holding(perm: str) -> list[str]:
     """The roles whose grants include `perm` (e.g. who may be given cases)."""
     return [role for role, perms in permission_table().by_role.items() if perm in perms]
+
+
+# --- staff accounts ---------------------------------------------------------------------------------------------
+# Who may manage whose account (password, e-mail, active, staff flag, deletion, memberships). A superuser manages
+# everyone. An organisation's system administrator manages only accounts whose EVERY membership is in
+# organisations they administer: never an account that also belongs to another organisation (its other
+# organisation's administrator would lose control of it), never a superuser, never platform staff (accounts
+# without any membership, such as the platform operator's staff). So an administrator can never reach more than
+# their own organisations, whatever they do with the accounts they manage.
+
+
+def administered_organization_ids(user: User) -> frozenset[int] | None:
+    """None for an active superuser (every organisation); else the active organisations where the user is an
+    active system administrator (empty for everyone else)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    return frozenset(
+        Membership.objects.filter(
+            user=user, role=Role.SYSTEM_ADMIN, is_active=True, organization__is_active=True
+        ).values_list("organization_id", flat=True)
+    )
+
+
+def users_managed_within(organization_ids: frozenset[int] | None) -> QuerySet[User]:
+    """The accounts the administrator of these organisations may manage (None: a superuser, every account)."""
+    if organization_ids is None:
+        return User.objects.all()
+    if not organization_ids:
+        return User.objects.none()
+    elsewhere = Membership.objects.exclude(organization_id__in=organization_ids).values("user_id")
+    inside = Membership.objects.filter(organization_id__in=organization_ids).values("user_id")
+    return User.objects.filter(pk__in=inside, is_superuser=False).exclude(pk__in=elsewhere)
+
+
+def may_manage_user(manager: User, user: User) -> bool:
+    organizations = administered_organization_ids(manager)
+    if user.pk is None:  # a new account: created inside the manager's organisations
+        return organizations is None or bool(organizations)
+    return users_managed_within(organizations).filter(pk=user.pk).exists()
 
 
 def require(actor: Actor, organization: Organization, perm: str) -> None:

@@ -83,6 +83,32 @@ def record(
     )
 
 
+def record_export(
+    *,
+    actor: Actor,
+    organization: Organization,
+    what: str,
+    filename: str,
+    rows: int,
+    filters: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """An export of personal data: who took which file, how many rows, with which filters. `what` names the
+    export (`property.registry`, `cases`, `billing.arrears`, …): it is the entry's object type."""
+    return AuditEntry.objects.create(
+        organization=organization,
+        actor_user=actor.user,
+        actor_token=actor.token,
+        actor_label=actor.label,
+        action=AuditEntry.Action.EXPORT,
+        object_type=what[:100],
+        object_id="",
+        object_repr=filename[:300],
+        changes={"rows": rows, "filters": _json_value(filters or {})},
+        request_id=actor.request_id,
+        ip_address=actor.ip_address,
+    )
+
+
 def record_create(
     *, actor: Actor, organization: Organization | None, instance: models.Model, reason: str = ""
 ):

@@ -17,11 +17,11 @@ def _error(app: str, message: str, code: int) -> Error:
 
 @register()
 def check_app_contracts(app_configs=None, **kwargs) -> list[Error]:
-    return contract_errors(registry.contracts())
+    return contract_errors(registry.contracts()) + file_reader_errors(registry.contracts())
 
 
 def contract_errors(plugged: tuple[registry.Plugged, ...]) -> list[Error]:
-    from muang.core.models import Role
+    from muang.core.models import ROLES_WITH_DEPARTMENT, Duty, Role
 
     errors: list[Error] = []
     declared = Counter(code for p in plugged for code in p.contract.permission_codes())
@@ -40,6 +40,12 @@ def contract_errors(plugged: tuple[registry.Plugged, ...]) -> list[Error]:
                 errors.append(_error(p.name, f"a grant names the unknown role {role!r}", 3))
             for scope in grant.scopes - scopes:
                 errors.append(_error(p.name, f"a grant names the undeclared API scope {scope!r}", 3))
+            if grant.duty and grant.duty not in Duty.values:
+                errors.append(_error(p.name, f"a grant names the unknown duty {grant.duty!r}", 3))
+            if grant.duty and grant.roles - ROLES_WITH_DEPARTMENT:
+                errors.append(
+                    _error(p.name, f"a duty grant names roles without a department: {sorted(grant.roles)}", 3)
+                )
         for perm in c.restricted - declared.keys():
             errors.append(_error(p.name, f"`restricted` names the undeclared permission {perm!r}", 2))
         for entry in (*c.menu, *c.public_menu):
@@ -65,6 +71,7 @@ def contract_errors(plugged: tuple[registry.Plugged, ...]) -> list[Error]:
             *(d.loader for d in c.demo),
             *c.demo_logins,
             *c.public_home_panels,
+            *c.file_readers.values(),
         ):
             try:
                 import_string(dotted)
@@ -93,4 +100,33 @@ def contract_errors(plugged: tuple[registry.Plugged, ...]) -> list[Error]:
     errors += [
         _error("contracts", f"two KPI sources are called {code!r}", 8) for code, n in kpis.items() if n > 1
     ]
+    return errors
+
+
+def file_reader_errors(plugged: tuple[registry.Plugged, ...]) -> list[Error]:
+    """Every kind of private file has exactly one reader, declared by the app whose model stores it: a private
+    upload nobody may read, or that another app decides about, is a mistake in a contract."""
+    from muang.core.uploads import clean_image_fields
+
+    errors: list[Error] = []
+    owners = Counter(kind for p in plugged for kind in p.contract.file_readers)
+    errors += [
+        _error("contracts", f"more than one app declares a reader of the private files {kind!r}", 9)
+        for kind, n in owners.items()
+        if n > 1
+    ]
+    readers = {kind: p.label for p in plugged for kind in p.contract.file_readers}
+    for model, field in clean_image_fields():
+        if field.public:
+            continue
+        app = model._meta.app_label
+        if readers.get(field.kind) != app:
+            errors.append(
+                _error(
+                    app,
+                    f"{model.__name__}.{field.name} stores private {field.kind!r} files: declare their reader in "
+                    "the app's contract (AppContract.file_readers)",
+                    9,
+                )
+            )
     return errors

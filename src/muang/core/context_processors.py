@@ -9,12 +9,10 @@ from muang.core.workspace import active_membership
 
 def _menu(request: HttpRequest, membership) -> list[registry.MenuLink]:
     """The main menu from the apps' declared entries: a member's entries by the permissions they hold in their
-    active organisation (already loaded with the membership); a visitor's public entries."""
+    active organisation (from the membership and its department, already loaded); a visitor's public entries."""
     if membership is not None:
-        perms = member_permissions(membership)
-        for hook in registry.member_permission_hooks():
-            perms = perms | hook(membership)
-        return registry.staff_menu(perms)
+        # Role × the duties of the member's department, from the loaded membership: no query.
+        return registry.staff_menu(member_permissions(membership))
     if hasattr(request, "user") and not request.user.is_authenticated:
         return registry.public_menu()
     return []

@@ -57,8 +57,9 @@ class Grant:
     """Who holds `perms` in an organisation.
 
     - `roles`: members of the organisation with one of these roles (`Role` values).
-    - `duty`: with `roles`, only members of a department that holds this duty in its organisation ("this
-      department handles this duty", per-organisation data in core); the grant is then role AND duty.
+    - `duty`: with `roles` (officers and department heads, the roles that belong to a department), only
+      members of a department that holds this duty (`core.models.Duty`) in its organisation ("this department
+      handles this duty": `Department.duties`, per-organisation data); the grant is then role AND duty.
     - `scopes`: API tokens of the organisation carrying one of these scopes.
     - `oversight`: members of a district or province office, in the local governments it oversees (read-only
       roll-ups: grant nothing personal this way).
@@ -143,10 +144,6 @@ class AppContract:
     grants: tuple[Grant, ...] = ()
     # Permissions the system administrator does not get by default (e.g. health records): only explicit grants.
     restricted: frozenset[str] = frozenset()
-    # Dotted path to `f(membership) -> frozenset[str]`: permissions a member holds through the app's own data,
-    # beyond the grants, for the menu. Only billing's revenue department uses it, until departments carry duties
-    # in core and it becomes a `Grant(duty=...)`: do not copy it into a new app, use a duty grant.
-    member_permissions: str = ""
     # Background work and demo data.
     periodic_tasks: tuple[PeriodicTask, ...] = ()
     demo: tuple[DemoLoader, ...] = ()
@@ -159,6 +156,10 @@ class AppContract:
     # Settings the app reads, with their defaults (environment variables are read here); a value already in
     # django.conf.settings (a deployment's own settings module, a test) wins.
     settings: Mapping[str, Any] = field(default_factory=dict)
+    # Private uploads (`muang.core.uploads`, served at /files/<kind>/<organisation>/<name>): for each kind of
+    # file the app stores, a dotted path to `f(read: FileRead) -> Visibility` that decides, on every read, who
+    # may see it (raises NotFound / AccessDenied otherwise). A kind belongs to one app.
+    file_readers: Mapping[str, str] = field(default_factory=dict)
     # Registries of the case desk that other apps fill (issue 9, item 4): dotted paths to an app's category
     # suggesters (text -> ranked category codes) and case panels (its own facts shown on a case page). The
     # case desk reads them through `muang.core.registry.collected("case_panels")`.

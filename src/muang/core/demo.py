@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import transaction
 
-from muang.core.models import Department, Membership, Organization, OrganizationKind, Role, User
+from muang.core.models import Department, Duty, Membership, Organization, OrganizationKind, Role, User
 
 SEED = 2569
 MARKER_SLUG = "chumphae-district"
@@ -110,17 +110,30 @@ DEMO_ORGS = [
     ),
 ]
 
+# (code, Thai name, English name, duties). As in most Thai municipalities and SAOs, กองคลัง keeps the accounts and
+# also collects the revenue (งานพัฒนาและจัดเก็บรายได้: the tax registry and the tax map); สำนักปลัด runs disaster
+# prevention (งานป้องกันและบรรเทาสาธารณภัย).
 LOCAL_DEPARTMENTS = [
-    ("palad", "สำนักปลัด", "Office of the Permanent Secretary"),
-    ("finance", "กองคลัง", "Finance Division"),
-    ("engineering", "กองช่าง", "Engineering Division"),
-    ("health-env", "กองสาธารณสุขและสิ่งแวดล้อม", "Public Health and Environment Division"),
-    ("education", "กองการศึกษา", "Education Division"),
-    ("welfare", "กองสวัสดิการสังคม", "Social Welfare Division"),
+    (
+        "palad",
+        "สำนักปลัด",
+        "Office of the Permanent Secretary",
+        (Duty.ADMINISTRATION, Duty.DISASTER_PREVENTION),
+    ),
+    ("finance", "กองคลัง", "Finance Division", (Duty.FINANCE, Duty.TAX)),
+    ("engineering", "กองช่าง", "Engineering Division", (Duty.ENGINEERING,)),
+    (
+        "health-env",
+        "กองสาธารณสุขและสิ่งแวดล้อม",
+        "Public Health and Environment Division",
+        (Duty.PUBLIC_HEALTH,),
+    ),
+    ("education", "กองการศึกษา", "Education Division", (Duty.EDUCATION,)),
+    ("welfare", "กองสวัสดิการสังคม", "Social Welfare Division", (Duty.SOCIAL_WELFARE,)),
 ]
 OVERSIGHT_DEPARTMENTS = [
-    ("local-promotion", "สำนักงานส่งเสริมการปกครองท้องถิ่น", "Local Administration Promotion Office"),
-    ("administration", "ฝ่ายบริหารงานปกครอง", "Administration Section"),
+    ("local-promotion", "สำนักงานส่งเสริมการปกครองท้องถิ่น", "Local Administration Promotion Office", ()),
+    ("administration", "ฝ่ายบริหารงานปกครอง", "Administration Section", (Duty.ADMINISTRATION,)),
 ]
 
 FIRST_NAMES = [
@@ -216,7 +229,10 @@ def load_demo() -> bool:
         orgs[d.slug] = org
         departments = OVERSIGHT_DEPARTMENTS if org.is_overseer else LOCAL_DEPARTMENTS
         Department.objects.bulk_create(
-            [Department(organization=org, code=c, name_th=th, name_en=en) for c, th, en in departments]
+            [
+                Department(organization=org, code=c, name_th=th, name_en=en, duties=list(duties))
+                for c, th, en, duties in departments
+            ]
         )
 
     def user(username: str, first: str, last: str, *, superuser: bool = False) -> User:

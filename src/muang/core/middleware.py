@@ -113,3 +113,37 @@ class ThaiFirstLocaleMiddleware:
 
             patch_vary_headers(response, ("Accept-Language",))
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: the browser features pages may use (settings.MUANG_PERMISSIONS_POLICY),
+    every other listed feature refused, also to anything a page might embed."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allow)})" for feature, allow in settings.MUANG_PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every answer to a signed-in person or an API token that does not set
+    its own: staff pages and API answers carry personal data (reporters' phones, taxpayers' IDs), which no
+    shared cache and no browser history may keep. Taxpayers' pages set it themselves (muang.selfservice)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+        if (signed_in or "HTTP_AUTHORIZATION" in request.META) and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -10,6 +10,9 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.images import LOGO_SIDE
+from muang.core.uploads import CleanImageField
+
 # Models that are global reference data or identities rather than rows owned by one organisation.
 # The standards test fails for any other model without an `organization` field.
 GLOBAL_MODELS = {
@@ -120,7 +123,9 @@ class Organization(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = CleanImageField(
+        _("logo"), kind="logos", public=True, max_side=LOGO_SIDE, keep_transparency=True, blank=True
+    )
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -158,14 +163,42 @@ class Organization(models.Model):
         validate_organization(self)
 
 
+class Duty(models.TextChoices):
+    """What a department is responsible for (its ภารกิจ). Which departments hold which duty is per-organisation
+    data (`Department.duties`); permissions resolve from the member's role and their department's duties
+    (the apps' duty grants, `muang.core.registry.duty_permissions()`), so the tax registry is the tax
+    office's, not every officer's."""
+
+    ADMINISTRATION = "administration", _("General administration")
+    FINANCE = "finance", _("Finance: bills, payments, receipts")
+    TAX = "tax", _("Tax: property registry, tax map, assessment")
+    ENGINEERING = "engineering", _("Engineering and public works")
+    PUBLIC_HEALTH = "public_health", _("Public health and environment")
+    SOCIAL_WELFARE = "social_welfare", _("Social welfare")
+    DISASTER_PREVENTION = (
+        "disaster_prevention",
+        _("Disaster prevention and mitigation"),
+    )
+    EDUCATION = "education", _("Education")
+
+
 class Department(models.Model):
-    """A กอง / สำนัก of an organisation."""
+    """A กอง / สำนัก of an organisation, with the duties it holds."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="departments")
     code = models.SlugField(_("code"), max_length=40)
     name_th = models.CharField(_("Thai name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    duties = ArrayField(
+        models.CharField(max_length=32, choices=Duty.choices),
+        verbose_name=_("duties"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What this department is responsible for; its staff get the permissions of these duties."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -234,6 +267,56 @@ class Membership(models.Model):
         validate_membership(self)
 
 
+class Invitation(models.Model):
+    """An organisation asks an existing staff account to join it; the person accepts (or declines) after
+    signing in, and only then is the Membership created. An organisation's administrator never attaches an
+    existing account directly: that would let them take over accounts of other organisations (issue 8)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        REVOKED = "revoked", _("withdrawn")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("invited")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    title = models.CharField(_("position title"), max_length=200, blank=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization_id", "-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_user_and_org",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organization} ({self.get_role_display()})"
+
+
 class Citizen(models.Model):
     """A resident's account, separate from staff; signed in through LINE or a one-time code to a phone."""
 
@@ -292,6 +375,7 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("updated")
         DELETE = "delete", _("deleted")
         REVOKE = "revoke", _("revoked")
+        EXPORT = "export", _("exported")  # personal data left the application in a file
 
     # No database-level foreign keys: the trail must outlive what it describes.
     organization = models.ForeignKey(

@@ -3,6 +3,13 @@
 Each app declares its own permissions (a `StrEnum` like this one), its API scopes and who is granted what, in
 its own `permissions.py`, and lists them in its `AppConfig.contract()`; `muang.core.registry` assembles every
 app's grants and `muang.core.access` checks them inside services and selectors, not only in views.
+
+A member's permissions in an organisation are what their role is granted plus, for officers and department
+heads, what the duties of their department grant that role (`Grant(..., duty=Duty.TAX)` in the app that
+serves the duty): the tax registry belongs to the department holding the tax duty, bills to the one holding
+the finance duty. Which department holds which duty is each organisation's own data (`Department.duties`,
+edited in the scoped admin); the duty-by-role table is assembled from the apps
+(`muang.core.registry.duty_permissions()`).
 A permission is a plain string ("org.view"); the enums make the names greppable and typo-proof.
 """
 
@@ -19,6 +26,9 @@ class CorePerm(StrEnum):
     ORG_EDIT = "org.edit"  # contact details, boundary, settings
     DEPARTMENT_EDIT = "department.edit"
     STAFF_VIEW = "staff.view"  # who works where (names, roles): never shown to overseers
+    # Create staff accounts, invite existing ones, change memberships (system administrators only). Never
+    # reaches an account with a membership elsewhere, a superuser or platform staff (core.access).
+    STAFF_MANAGE = "staff.manage"
     AUDIT_VIEW = "audit.view"
     TOKEN_MANAGE = "token.manage"  # noqa: S105 (a permission name, not a secret)
     ROLLUP_VIEW = "rollup.view"  # aggregate figures only, no personal data

@@ -56,6 +56,7 @@ def clear() -> None:
     permission_table.cache_clear()
     demo_loaders.cache_clear()
     _menus.cache_clear()
+    _file_readers.cache_clear()
 
 
 @receiver(setting_changed)
@@ -138,6 +139,8 @@ class PermissionTable:
     scopes: dict[str, Any]  # code -> label, in app order
 
     def for_member(self, role: str, duties: Iterable[str] = ()) -> frozenset[str]:
+        """A role's grants plus what the duties of the member's department grant that role (duty grants only
+        name roles that belong to a department: officers and department heads)."""
         perms = self.by_role.get(role, frozenset())
         for duty in duties:
             perms = perms | self.by_duty.get((duty, role), frozenset())
@@ -153,7 +156,7 @@ def permission_table() -> PermissionTable:
 
 
 def build_permission_table(plugged: Iterable[Plugged]) -> PermissionTable:
-    from muang.core.models import Role
+    from muang.core.models import ROLES_WITH_DEPARTMENT, Duty, Role
 
     plugged = tuple(plugged)
 
@@ -173,6 +176,11 @@ def build_permission_table(plugged: Iterable[Plugged]) -> PermissionTable:
     for p in plugged:
         for grant in p.contract.grants:
             perms = {str(x) for x in grant.perms}
+            if grant.duty and (grant.duty not in Duty.values or not grant.roles <= ROLES_WITH_DEPARTMENT):
+                raise ImproperlyConfigured(
+                    f"{p.name}: a duty grant names a duty of core.models.Duty and roles that belong to a "
+                    f"department ({sorted(ROLES_WITH_DEPARTMENT)}), not {grant.duty!r} for {sorted(grant.roles)}"
+                )
             for role in grant.roles:
                 if grant.duty:
                     by_duty.setdefault((grant.duty, role), set()).update(perms)
@@ -198,10 +206,13 @@ def build_permission_table(plugged: Iterable[Plugged]) -> PermissionTable:
     )
 
 
-def member_permission_hooks() -> list:
-    return [
-        import_string(p.contract.member_permissions) for p in contracts() if p.contract.member_permissions
-    ]
+def duty_permissions() -> dict[str, dict[str, frozenset[str]]]:
+    """What each duty of a department adds to each role, assembled from every app's duty grants:
+    {duty: {role: perms}} (a duty no app serves yet is absent: it gives nothing)."""
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for (duty, role), perms in permission_table().by_duty.items():
+        out.setdefault(duty, {})[role] = perms
+    return out
 
 
 def scope_choices() -> list[tuple[str, Any]]:
@@ -273,3 +284,29 @@ def vendor_static() -> list[tuple[str, str]]:
 
 def kpi_sources() -> tuple[KpiSource, ...]:
     return collected("kpi_sources")
+
+
+# --- private files -----------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _file_readers() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in contracts():
+        for kind, reader in p.contract.file_readers.items():
+            if kind in out:
+                raise ImproperlyConfigured(
+                    f"{p.name}: the private file kind {kind!r} is already another app's"
+                )
+            out[kind] = reader
+    return out
+
+
+def file_reader(kind: str):
+    """The callable deciding who may read the private files of `kind` (`/files/<kind>/...`), or None."""
+    path = _file_readers().get(kind)
+    return import_string(path) if path else None
+
+
+def file_kinds() -> tuple[str, ...]:
+    return tuple(_file_readers())

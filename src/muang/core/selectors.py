@@ -18,6 +18,7 @@ from muang.core.models import (
     AuditEntry,
     Department,
     District,
+    Invitation,
     Membership,
     Organization,
     Province,
@@ -267,6 +268,22 @@ def department_staff_counts(*, actor: Actor, organization: Organization) -> list
         n=Count("memberships", filter=Q(memberships__is_active=True))
     )
     return [(d, d.n) for d in rows.order_by("code")]
+
+
+def pending_invitations_for(*, actor: Actor, now: dt.datetime | None = None) -> QuerySet[Invitation]:
+    """The invitations waiting for the signed-in person's answer (their own only, unexpired)."""
+    if actor.user is None:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            user=actor.user,
+            status=Invitation.Status.PENDING,
+            expires_at__gt=now or timezone.now(),
+            organization__is_active=True,
+        )
+        .select_related("organization", "department", "invited_by")
+        .order_by("expires_at", "pk")
+    )
 
 
 def worker_status() -> tuple[bool, str]:

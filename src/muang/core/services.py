@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,11 +14,21 @@ from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import Actor, require
-from muang.core.errors import Conflict, InvalidInput
-from muang.core.models import ApiToken, AuditEntry, DailyRun, Department, Organization
+from muang.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
+from muang.core.models import (
+    ApiToken,
+    AuditEntry,
+    DailyRun,
+    Department,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+)
 from muang.core.permissions import CorePerm
 from muang.core.registry import permission_table
-from muang.core.validation import clean_boundary
+from muang.core.validation import clean_boundary, validate_membership
 
 ORGANIZATION_EDITABLE_FIELDS = frozenset(
     {"name_th", "name_en", "address", "phone", "email", "website", "boundary", "settings"}
@@ -212,3 +223,204 @@ def run_once_a_day(job: str, day: dt.date, work: Callable[[], dict]) -> dict | N
         run.result = result
         run.save(update_fields=["result"])
     return result
+
+
+# --- invitations: an existing account joins an organisation only by accepting ----------------------------------
+
+INVITATION_DAYS = 14
+
+
+@dataclass(frozen=True)
+class InvitationDraft:
+    """A checked invitation, not yet written: who is invited, into what."""
+
+    organization: Organization
+    user: User
+    role: str
+    department: Department | None
+    title: str
+
+
+def invitation_check(
+    *,
+    actor: Actor,
+    organization: Organization,
+    invitee: str,
+    role: str,
+    department: Department | None = None,
+    title: str = "",
+) -> InvitationDraft:
+    """Validate an invitation without writing it (the admin form shows these errors on its fields).
+
+    `invitee` is the account's username, or its e-mail address when exactly one account has it. Accounts that
+    cannot be invited: superusers, inactive accounts, members of the organisation already, and accounts with an
+    invitation of the organisation still waiting."""
+    require(actor, organization, CorePerm.STAFF_MANAGE)
+    if actor.token is not None:
+        raise InvalidInput(_("Invitations are sent by a signed-in system administrator, not by a token."))
+    wanted = (invitee or "").strip()
+    if not wanted:
+        raise InvalidInput.for_field("invitee", _("Give the username or the e-mail address of the account."))
+    # The username as typed first (usernames are case-sensitive), then regardless of case if that is unique.
+    user = User.objects.filter(username=wanted).first()
+    if user is None:
+        by_name = list(User.objects.filter(username__iexact=wanted)[:2])
+        user = by_name[0] if len(by_name) == 1 else None
+    if user is None and "@" in wanted:
+        by_email = list(User.objects.filter(email__iexact=wanted)[:2])
+        user = by_email[0] if len(by_email) == 1 else None
+    if user is None or not user.is_active:
+        raise InvalidInput.for_field(
+            "invitee",
+            _(
+                "No active staff account has this username or e-mail address. For a new person, add a staff user."
+            ),
+        )
+    if user.is_superuser:
+        raise InvalidInput.for_field(
+            "invitee", _("Platform administrators are not invited into organisations.")
+        )
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise InvalidInput.for_field("invitee", _("%(user)s is already a member.") % {"user": user.username})
+    if Invitation.objects.filter(
+        organization=organization, user=user, status=Invitation.Status.PENDING
+    ).exists():
+        raise InvalidInput.for_field(
+            "invitee", _("%(user)s has an invitation waiting already.") % {"user": user.username}
+        )
+    if role not in Role.values:
+        raise InvalidInput.for_field("role", _("Choose a role."))
+    membership = Membership(
+        organization=organization, user=user, role=role, department=department, title=title
+    )
+    try:
+        validate_membership(membership)
+    except ValidationError as e:
+        raise InvalidInput.from_validation_error(e) from e
+    return InvitationDraft(organization, user, role, department, title.strip())
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: Actor,
+    organization: Organization,
+    invitee: str,
+    role: str,
+    department: Department | None = None,
+    title: str = "",
+    now: dt.datetime | None = None,
+) -> Invitation:
+    draft = invitation_check(
+        actor=actor, organization=organization, invitee=invitee, role=role, department=department, title=title
+    )
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                organization=organization,
+                user=draft.user,
+                role=draft.role,
+                department=draft.department,
+                title=draft.title,
+                invited_by=actor.user,
+                expires_at=now + dt.timedelta(days=INVITATION_DAYS),
+            )
+    except IntegrityError as e:  # the same invitation, sent at the same moment by another administrator
+        raise Conflict(
+            _("%(user)s has an invitation waiting already.") % {"user": draft.user.username}
+        ) from e
+    audit.record_create(actor=actor, organization=organization, instance=invitation)
+    return invitation
+
+
+def _decide(invitation: Invitation, status: str, now: dt.datetime) -> dict[str, list[Any]]:
+    before = audit.snapshot(invitation)
+    invitation.status = status
+    invitation.decided_at = now
+    invitation.save(update_fields=["status", "decided_at"])
+    return audit.diff(before, audit.snapshot(invitation))
+
+
+def _pending_invitation_of(actor: Actor, invitation_id: int, now: dt.datetime) -> Invitation:
+    if actor.user is None:
+        raise AccessDenied(_("Sign in to answer an invitation."))
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organization", "department")
+        .filter(pk=invitation_id, user=actor.user)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(_("No such invitation."))
+    if invitation.status != Invitation.Status.PENDING:
+        raise Conflict(_("This invitation was already answered or withdrawn."))
+    if invitation.expires_at <= now or not invitation.organization.is_active:
+        raise Conflict(_("This invitation has expired: ask the organisation for a new one."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor: Actor, invitation_id: int, now: dt.datetime | None = None) -> Membership:
+    """The invited person joins: the membership is created as the invitation says, both audited."""
+    now = now or timezone.now()
+    invitation = _pending_invitation_of(actor, invitation_id, now)
+    organization = invitation.organization
+    membership = Membership(
+        organization=organization,
+        user=actor.user,
+        role=invitation.role,
+        department=invitation.department,
+        title=invitation.title,
+    )
+    _full_clean(membership, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as e:
+        raise Conflict(_("You are already a member of %(org)s.") % {"org": organization}) from e
+    changes = _decide(invitation, Invitation.Status.ACCEPTED, now)
+    audit.record(
+        actor=actor,
+        organization=organization,
+        instance=invitation,
+        action=AuditEntry.Action.UPDATE,
+        changes=changes,
+    )
+    audit.record_create(
+        actor=actor, organization=organization, instance=membership, reason="invitation accepted"
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, actor: Actor, invitation_id: int, now: dt.datetime | None = None) -> Invitation:
+    now = now or timezone.now()
+    invitation = _pending_invitation_of(actor, invitation_id, now)
+    changes = _decide(invitation, Invitation.Status.DECLINED, now)
+    audit.record(
+        actor=actor,
+        organization=invitation.organization,
+        instance=invitation,
+        action=AuditEntry.Action.UPDATE,
+        changes=changes,
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Actor, invitation: Invitation, now: dt.datetime | None = None) -> Invitation:
+    """The organisation withdraws an invitation that is still waiting."""
+    require(actor, invitation.organization, CorePerm.STAFF_MANAGE)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise Conflict(_("This invitation was already answered or withdrawn."))
+    changes = _decide(invitation, Invitation.Status.REVOKED, now or timezone.now())
+    audit.record(
+        actor=actor,
+        organization=invitation.organization,
+        instance=invitation,
+        action=AuditEntry.Action.REVOKE,
+        changes=changes,
+    )
+    return invitation

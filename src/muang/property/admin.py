@@ -3,9 +3,8 @@ organisations. Writes go through the API and the staff UI, whose services check 
 and record every change with its reason; the admin would bypass that."""
 
 from django.contrib import admin
-from django.contrib.gis.admin import GISModelAdmin
 
-from muang.core.admin import ReadOnlyAdminMixin, ScopedAdmin
+from muang.core.admin import MapAdmin, ReadOnlyAdminMixin, ScopedAdmin
 from muang.property.models import (
     Building,
     BuildingPrice,
@@ -29,7 +28,7 @@ class RegistryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
 
 @admin.register(Parcel)
-class ParcelAdmin(RegistryAdmin, GISModelAdmin):
+class ParcelAdmin(RegistryAdmin, MapAdmin):
     list_display = (
         "code",
         "organization",
@@ -86,7 +85,7 @@ class HouseRegistrationAdmin(RegistryAdmin):
 
 
 @admin.register(Signboard)
-class SignboardAdmin(RegistryAdmin, GISModelAdmin):
+class SignboardAdmin(RegistryAdmin, MapAdmin):
     list_display = (
         "__str__",
         "organization",

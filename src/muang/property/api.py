@@ -239,7 +239,7 @@ def registry_xlsx(request: HttpRequest, slug: str):
     a = actor(request)
     organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     body = exports.registry_xlsx(actor=a, organization=organization)
-    return _file_response(body, XLSX, f"{organization.slug}-registry.xlsx")
+    return _file_response(body, XLSX, exports.registry_filename(organization))
 
 
 # --- buildings -------------------------------------------------------------------------------------------------

@@ -27,6 +27,11 @@ class PropertyConfig(AppConfig):
             ],
             permissions=[PropertyPerm],
             grants=permissions.GRANTS,
+            # Signboard and survey photos (/files/signboards/..., /files/parcels/...): registry readers only.
+            file_readers={
+                "signboards": "muang.property.selectors.read_photo",
+                "parcels": "muang.property.selectors.read_photo",
+            },
             # Locks and re-checks each run: safe to repeat.
             periodic_tasks=[PeriodicTask("muang.property.tasks.fail_stale_assessment_runs", 5 * 60)],
             demo=[

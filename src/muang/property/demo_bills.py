@@ -25,13 +25,11 @@ DEMO_BILLER_TAX_ID = "0994000165501"
 
 
 def _profile(organization: Organization, index: int) -> BillingProfile:
-    finance = organization.departments.filter(code="finance").first()
     profile, _created = BillingProfile.objects.get_or_create(
         organization=organization,
         defaults={
             "biller_id": f"{DEMO_BILLER_TAX_ID}{index:02d}",
             "receipt_prefix": organization.slug[:2].upper(),
-            "revenue_department": finance,
             "signatory_name": f"นายก{organization.name_th}",
             "signatory_title": "นายกเทศมนตรี"
             if "เทศบาล" in organization.name_th

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Left
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.models import Organization, User
+from muang.core.uploads import CleanImageField
 from muang.property.rules.depreciation import Construction as RuleConstruction
 from muang.property.rules.depreciation import DepreciationSchedule
 from muang.property.rules.land_building import TaxYearRules
@@ -579,7 +580,7 @@ class Signboard(models.Model):
     message = models.TextField(_("text on the sign"), blank=True)
     installed_on = models.DateField(_("installed on"))
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="signboards/%Y/%m/", blank=True)
+    photo = CleanImageField(_("photo"), kind="signboards", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -603,6 +604,9 @@ class Signboard(models.Model):
         indexes = [
             models.Index(fields=["organization", "owner"], name="signboard_org_owner"),
             models.Index(fields=["organization", "parcel"], name="signboard_org_parcel"),
+            models.Index(
+                fields=["organization", "photo"], condition=~Q(photo=""), name="signboard_org_photo"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -615,9 +619,7 @@ class ParcelPhoto(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="photos")
-    file = models.ImageField(
-        _("photo"), upload_to="parcels/%Y/%m/", width_field="width", height_field="height"
-    )
+    file = CleanImageField(_("photo"), kind="parcels", width_field="width", height_field="height")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     taken_at = models.PointField(_("taken at"), srid=4326, null=True, blank=True)
@@ -632,7 +634,8 @@ class ParcelPhoto(models.Model):
         verbose_name = _("parcel photo")
         verbose_name_plural = _("parcel photos")
         indexes = [
-            models.Index(fields=["organization", "parcel", "-created_at"], name="parcel_photo_org_parcel")
+            models.Index(fields=["organization", "parcel", "-created_at"], name="parcel_photo_org_parcel"),
+            models.Index(fields=["organization", "file"], name="parcel_photo_org_file"),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,10 @@
 """Who may do what with the property registry and valuation: owners carry national IDs, so reading is a
-permission."""
+permission. Registry work belongs to the department holding the tax duty (`Department.duties`)."""
 
 from enum import StrEnum
 
 from muang.core.contract import Grant
-from muang.core.models import Role
+from muang.core.models import Duty, Role
 
 
 class PropertyPerm(StrEnum):
@@ -14,6 +14,11 @@ class PropertyPerm(StrEnum):
 
 
 GRANTS = (
-    Grant({PropertyPerm.PROPERTY_VIEW}, roles={Role.OFFICER, Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
-    Grant({PropertyPerm.PROPERTY_EDIT}, roles={Role.DEPARTMENT_HEAD}),
+    # Executives oversee the whole organisation: they read the registry, they do not write it.
+    Grant({PropertyPerm.PROPERTY_VIEW}, roles={Role.EXECUTIVE}),
+    # งานจัดเก็บรายได้ / งานแผนที่ภาษี, the department holding the tax duty: officers read the registry, the tax
+    # map and the tax office; the head also edits the registry. A tax year's tables stay with the system
+    # administrator (valuation.edit). Which department holds the duty is each organisation's own data.
+    Grant({PropertyPerm.PROPERTY_VIEW}, roles={Role.OFFICER, Role.DEPARTMENT_HEAD}, duty=Duty.TAX),
+    Grant({PropertyPerm.PROPERTY_EDIT}, roles={Role.DEPARTMENT_HEAD}, duty=Duty.TAX),
 )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
+from muang.core.uploads import FileRead, Visibility
 from muang.property.models import (
     Building,
     BuildingPrice,
@@ -26,6 +27,7 @@ from muang.property.models import (
     Owner,
     Ownership,
     Parcel,
+    ParcelPhoto,
     Signboard,
     TaxYear,
 )
@@ -325,6 +327,31 @@ def get_signboard_for(*, actor: Actor, organization: Organization, signboard_id:
     if sign is None:
         raise NotFound(_("No signboard %(id)s in %(org)s.") % {"id": signboard_id, "org": organization})
     return sign
+
+
+# The stored photos of the registry, by the kind in their name (muang.core.uploads): model and field.
+PHOTO_KINDS = {"signboards": (Signboard, "photo"), "parcels": (ParcelPhoto, "file")}
+
+
+def photo_visibility(*, actor: Actor, kind: str, organization_id: int, name: str) -> Visibility:
+    """A signboard or survey photo shows someone's property: staff of its organisation who may read the
+    registry (property.view) only, and never a shared cache."""
+    model, field = PHOTO_KINDS[kind]
+    row = model.objects.filter(organization_id=organization_id, **{field: name}).select_related(
+        "organization"
+    )
+    row = row.first()
+    if row is None:
+        raise NotFound(_("No such photo."))
+    require(actor, row.organization, PropertyPerm.PROPERTY_VIEW)
+    return Visibility.PERSONAL
+
+
+def read_photo(read: FileRead) -> Visibility:
+    """The reader of `/files/signboards/...` and `/files/parcels/...` (declared in the app's contract)."""
+    return photo_visibility(
+        actor=read.actor, kind=read.kind, organization_id=read.organization_id, name=read.name
+    )
 
 
 # --- valuation tables ------------------------------------------------------------------------------------------

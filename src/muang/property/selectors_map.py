@@ -420,8 +420,6 @@ def map_card(*, actor: Actor, organization: Organization, code: str, year: int) 
     """Everything the card shows, prepared here (the template runs no query): the registry facts, the
     status, each taxpayer's assessed tax for this parcel (from the sheet in force), the bills if the actor
     may see bills, and the latest survey photos."""
-    from muang.billing.access import has_billing_perm
-
     parcel = parcel_card(actor=actor, organization=organization, code=code)
     status = parcel_statuses(actor=actor, organization=organization, year=year, parcel_ids=[parcel.pk])[
         parcel.pk
@@ -451,7 +449,7 @@ def map_card(*, actor: Actor, organization: Organization, code: str, year: int) 
                         )
                     )
 
-    if has_billing_perm(actor, organization, BillingPerm.BILL_VIEW):
+    if actor.has_perm(organization, BillingPerm.BILL_VIEW):
         lines = (
             BillLine.objects.filter(
                 organization=organization,

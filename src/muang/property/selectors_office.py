@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from muang.billing.access import has_billing_perm
 from muang.billing.models import BillKind
 from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import bills_of
@@ -58,7 +57,7 @@ class Overview:
 
 
 def _bill_figures(actor: Actor, organization: Organization, year: int, kind: str) -> BillFigures | None:
-    if not has_billing_perm(actor, organization, BillingPerm.BILL_VIEW):
+    if not actor.has_perm(organization, BillingPerm.BILL_VIEW):
         return None
     row = (
         bills_of(actor=actor, organization=organization, kind=kind, year=year)

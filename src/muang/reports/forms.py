@@ -7,8 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from muang.cases.models import Channel
-from muang.cases.photos import MAX_PHOTOS_PER_EVENT
-from muang.cases.services.steps import MAX_DESCRIPTION, MAX_MESSAGE
+from muang.cases.services.steps import MAX_DESCRIPTION, MAX_MESSAGE, MAX_PHOTOS_PER_EVENT
 from muang.core.models import Role
 from muang.core.thai_dates import ThaiDateField
 from muang.core.validation import PHONE_PATTERN

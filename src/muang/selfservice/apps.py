@@ -13,6 +13,8 @@ class SelfserviceConfig(AppConfig):
             urls=[Mount("my-tax/", "muang.selfservice.urls")],
             api=["muang.selfservice.api.router"],
             public_menu=[MenuEntry(_("My taxes"), "selfservice:choose", order=40)],
+            # ภ.ด.ส.5 photos (/files/use-change/...): the taxpayer who filed, and registry readers.
+            file_readers={"use-change": "muang.selfservice.files.read_use_change_photo"},
             public_home_panels=["muang.selfservice.views.home_panel"],  # pay my tax
             demo=[
                 # One taxpayer with an unpaid bill for the self-service pages (after the demo payments).

@@ -102,13 +102,11 @@ def load_demo_taxpayer() -> str | None:
 
 
 def _billing_profile(organization: Organization) -> BillingProfile:
-    finance = organization.departments.filter(code="finance").first()
     profile, _created = BillingProfile.objects.get_or_create(
         organization=organization,
         defaults={
             "biller_id": DEMO_BILLER_ID,
             "receipt_prefix": "NS",
-            "revenue_department": finance,
             "signatory_name": "นายกเทศมนตรีตำบลโนนสะอาด",
             "signatory_title": "นายกเทศมนตรี",
             "payment_places": "งานพัฒนาและจัดเก็บรายได้ กองคลัง เทศบาลตำบลโนนสะอาด",

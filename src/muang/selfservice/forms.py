@@ -49,7 +49,12 @@ class UseChangeForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    photo = forms.ImageField(label=_("Photo (optional)"), required=False)
+    # Its content is checked and re-encoded by the service (muang.core.images), like every upload.
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
 
     def __init__(self, *args, holdings=(), **kwargs):
         super().__init__(*args, **kwargs)

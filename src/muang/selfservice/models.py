@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.models import Organization
+from muang.core.uploads import CleanImageField
 from muang.property.models import Building, CondoUnit, Owner, Parcel, Use, UseSplit, _use_split_constraints
 
 
@@ -72,7 +73,7 @@ class UseChangeNotice(UseSplit):
     previous_use = models.CharField(_("use before"), max_length=16, choices=Use.choices)
     changed_on = models.DateField(_("use changed on"))
     note = models.TextField(_("note"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="use-change/%Y/%m/", blank=True)
+    photo = CleanImageField(_("photo"), kind="use-change", blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=UseChangeStatus.choices, default=UseChangeStatus.RECEIVED
     )
@@ -100,6 +101,9 @@ class UseChangeNotice(UseSplit):
         indexes = [
             models.Index(fields=["organization", "status", "filed_at"], name="usechange_org_status"),
             models.Index(fields=["organization", "owner"], name="usechange_org_owner"),
+            models.Index(
+                fields=["organization", "photo"], condition=~Q(photo=""), name="usechange_org_photo"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -321,6 +321,21 @@ def get_use_change_notice_of(*, organization: Organization, owner: Owner, refere
     return notice
 
 
+def use_change_notice_with_photo(*, organization_id: int, name: str) -> UseChangeNotice:
+    """The notice whose stored photo is `name`, for the file reader (`muang.selfservice.files`), which decides
+    who may see it; NotFound if no notice of an active organisation has it."""
+    notice = (
+        UseChangeNotice.objects.filter(
+            organization_id=organization_id, photo=name, organization__is_active=True
+        )
+        .select_related("organization")
+        .first()
+    )
+    if notice is None:
+        raise NotFound(_("No such photo."))
+    return notice
+
+
 # --- staff -----------------------------------------------------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ TAXPAYER_BILL_PERMS = frozenset({BillingPerm.BILL_VIEW, BillingPerm.OBJECTION_FI
 
 def taxpayer_actor(owner: Owner, *, ip_address: str | None = None, request_id: str = "") -> CitizenActor:
     """The signed-in taxpayer as a citizen principal of the owner's organisation: they read and object to their
-    own bills, and the billing services check that against each bill (ADR 0008). The audit log names them."""
+    own bills, and the billing services check that against each bill (ADR 0010). The audit log names them."""
     return CitizenActor(
         organization_id=owner.organization_id,
         principal=f"taxpayer:owner:{owner.pk}",

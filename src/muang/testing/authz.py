@@ -11,6 +11,10 @@
 
 An endpoint declares which callers succeed; every other caller must get 401 (no valid credentials)
 or 403 (valid but not allowed) as problem+json, and nothing may be written.
+
+The Django admin is walked the same way (`ADMIN_PRINCIPALS`, core/tests/test_admin_authorization.py): there
+the officer and both system administrators are `is_staff` (the worst case: a staff flag given to an officer),
+and the platform's superuser joins them.
 """
 
 import json
@@ -34,6 +38,7 @@ PRINCIPALS = (
     "token_revoked",
 )
 UNAUTHENTICATED = frozenset({"anonymous", "token_revoked"})
+ADMIN_PRINCIPALS = ("anonymous", "outsider", "officer", "privileged", "other_org", "superuser")
 
 
 @dataclass
@@ -81,6 +86,28 @@ def build_world() -> World:
     )
     api_token_revoke(actor=SYSTEM, token=revoked)
     return world
+
+
+def build_admin_world() -> World:
+    """The world of the admin matrix: staff flags on the officer and the administrators, plus a superuser."""
+    from muang.core.tests.factories import UserFactory
+
+    world = build_world()
+    for principal in ("officer", "privileged", "other_org"):
+        user = world.users[principal]
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    world.users["superuser"] = UserFactory(is_staff=True, is_superuser=True)
+    return world
+
+
+def give_duties(world: World, principal: str, *duties: str) -> None:
+    """The principal's department (in the world's organisation) holds these duties: the tax officer of a
+    registry matrix, the cashier of a billing one."""
+    membership = world.users[principal].memberships.select_related("department").get(organization=world.org)
+    department = membership.department
+    department.duties = sorted({*department.duties, *duties})
+    department.save(update_fields=["duties"])
 
 
 def assert_matrix_cell(world: World, principal: str, allowed: set[str], response, *, writes: bool) -> None:

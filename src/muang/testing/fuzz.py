@@ -47,7 +47,7 @@ def build_fuzz_town() -> FuzzTown:
 
     org = billing_organization()
     seed_statuses(org)
-    department = org.billing_profile.revenue_department
+    department = org.departments.get(code="revenue")
     category = CaseCategoryFactory(organization=org, code="streetlight", default_department=department)
     # A report that lies inside the organisation (the factory boundaries are small squares near Chum Phae).
     centre = org.boundary.point_on_surface

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.billing import thaiqr
-from muang.billing.access import require_billing
 from muang.billing.dues import split_instalments
 from muang.billing.models import (
     BILL_NUMBER_PREFIX,
@@ -32,9 +31,9 @@ from muang.billing.models import (
 from muang.billing.permissions import BillingPerm
 from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET, reserve_numbers
 from muang.core import audit
-from muang.core.access import Actor
+from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
-from muang.core.models import AuditEntry, Department, Organization
+from muang.core.models import AuditEntry, Organization
 from muang.core.services import update_audited
 from muang.core.thai_id import is_valid_tax_id, normalize_thai_id
 from muang.property.rules.money import SATANG
@@ -46,7 +45,6 @@ PROFILE_FIELDS = frozenset(
         "biller_id",
         "bank_accounts",
         "receipt_prefix",
-        "revenue_department",
         "instalment_minimum",
         "warning_deadline_days",
         "signatory_name",
@@ -79,12 +77,9 @@ def profile_of(organization: Organization) -> BillingProfile:
 @transaction.atomic
 def billing_profile_set(*, actor: Actor, organization: Organization, **data: Any) -> BillingProfile:
     """Create or change the organisation's billing profile (biller ID, bank accounts, numbering)."""
-    require_billing(actor, organization, BillingPerm.BILLING_CONFIGURE)
+    require(actor, organization, BillingPerm.BILLING_CONFIGURE)
     if unknown := set(data) - PROFILE_FIELDS:
         raise InvalidInput.for_field(sorted(unknown)[0], _("This field cannot be changed here."))
-    department = data.get("revenue_department")
-    if isinstance(department, Department) and department.organization_id != organization.pk:
-        raise InvalidInput.for_field("revenue_department", _("Choose a department of this organisation."))
     profile = BillingProfile.objects.select_for_update().filter(organization=organization).first()
     if profile is None:
         profile = BillingProfile(organization=organization, **data)
@@ -95,7 +90,6 @@ def billing_profile_set(*, actor: Actor, organization: Organization, **data: Any
         profile = update_audited(
             actor=actor, organization=organization, instance=profile, data=data, allowed=PROFILE_FIELDS
         )
-    actor.extra.pop("billing_revenue_department", None)
     return profile
 
 
@@ -246,7 +240,7 @@ def bills_issue(
     """Issue many bills in one transaction, with bulk inserts: all are issued, or none (each error reported).
 
     The property app calls this at the end of an assessment run; one audit entry is written per bill."""
-    require_billing(actor, organization, BillingPerm.BILL_ISSUE)
+    require(actor, organization, BillingPerm.BILL_ISSUE)
     profile = profile_of(organization)
     issued_on = issued_on or timezone.localdate()
     single = len(drafts) == 1
@@ -362,7 +356,7 @@ def _audit_created(actor: Actor, organization: Organization, rows: Sequence[Any]
 @transaction.atomic
 def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
     """Cancel a bill nobody has paid anything on (e.g. before an assessment is re-run)."""
-    require_billing(actor, bill.organization, BillingPerm.BILL_ISSUE)
+    require(actor, bill.organization, BillingPerm.BILL_ISSUE)
     from muang.billing.services.payments import lock_payments
 
     lock_payments(bill.organization_id)  # not while a bank statement is being applied
@@ -392,7 +386,7 @@ def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
 @transaction.atomic
 def bill_mark_notified(*, actor: Actor, bill: Bill, notified_on: dt.date) -> Bill:
     """Record the day the payer received the notice: objections run 30 days from it."""
-    require_billing(actor, bill.organization, BillingPerm.BILL_ISSUE)
+    require(actor, bill.organization, BillingPerm.BILL_ISSUE)
     if notified_on < bill.issued_on or notified_on > timezone.localdate():
         raise InvalidInput.for_field("notified_on", _("Between the issue date and today."))
     return update_audited(
@@ -407,7 +401,7 @@ def bill_mark_notified(*, actor: Actor, bill: Bill, notified_on: dt.date) -> Bil
 @transaction.atomic
 def bill_extend(*, actor: Actor, bill: Bill, until: dt.date) -> Bill:
     """Extend the time to pay (s.70: paid within it, a 0.5% monthly surcharge and no penalty)."""
-    require_billing(actor, bill.organization, BillingPerm.BILL_ISSUE)
+    require(actor, bill.organization, BillingPerm.BILL_ISSUE)
     if until <= bill.due_date:
         raise InvalidInput.for_field("extension_until", _("An extension ends after the due date."))
     return update_audited(

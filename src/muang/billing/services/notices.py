@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from muang.billing import thaiqr
-from muang.billing.access import require_billing, require_on_bill
+from muang.billing.access import require_on_bill
 from muang.billing.models import Bill, BillingProfile, BillKind, PaymentChannel, Receipt
 from muang.billing.permissions import BillingPerm
 from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
-from muang.core.access import Actor, CitizenActor
+from muang.core.access import Actor, CitizenActor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
 from muang.core.thai_id import format_thai_id, is_valid_tax_id
@@ -207,7 +207,7 @@ def bill_notices_pdf(
         for bill in bills:
             require_on_bill(actor, bill, BillingPerm.BILL_VIEW)
     else:
-        require_billing(actor, organization, BillingPerm.BILL_VIEW)
+        require(actor, organization, BillingPerm.BILL_VIEW)
     if not bills:
         raise InvalidInput.for_field("bills", "Choose at least one bill.")
     if len(bills) > MAX_NOTICES_PER_DOCUMENT:

@@ -39,7 +39,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muang.billing.access import require_billing
 from muang.billing.bank_formats import BANGKOK, ParsedLine, get_format
 from muang.billing.dues import ChargeContext, InstalmentState, allocate, amount_due, instalments_paid
 from muang.billing.models import (
@@ -70,7 +69,7 @@ from muang.billing.services.payments import (
     receipt_number,
 )
 from muang.core import audit
-from muang.core.access import Actor
+from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
 from muang.property.rules.money import ZERO
@@ -110,7 +109,7 @@ def bank_statement_import(
     """Import a bank statement file and apply its exact matches; returns the import with its summary.
 
     A file that cannot be read, or was imported before, is refused whole and nothing is written."""
-    require_billing(actor, organization, BillingPerm.BANK_RECONCILE)
+    require(actor, organization, BillingPerm.BANK_RECONCILE)
     started, timings = time.perf_counter(), {}
     parser = get_format(bank_format)
     digest = hashlib.sha256(data).hexdigest()
@@ -546,7 +545,7 @@ def bank_line_resolve(
     - ``reject``: no money moves in Muang (e.g. a reversal the bank already made); ``note`` says why.
     """
     organization = line.organization
-    require_billing(actor, organization, BillingPerm.BANK_RECONCILE)
+    require(actor, organization, BillingPerm.BANK_RECONCILE)
     if action not in Resolution.ALL:
         raise InvalidInput.for_field("action", _("One of: apply, refund, reject."))
     line = BankStatementLine.objects.select_for_update().get(pk=line.pk)

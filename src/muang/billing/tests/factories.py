@@ -1,4 +1,4 @@
-"""Billing test data: an organisation with a billing profile, staff of its revenue department, bills."""
+"""Billing test data: an organisation with a billing profile, staff of its finance department, bills."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 from muang.billing.models import Bill, BillingProfile, BillKind
 from muang.billing.services.bills import LineDraft, Payer, bill_issue
 from muang.core.access import SYSTEM, Actor
-from muang.core.models import Organization, Role
+from muang.core.models import Duty, Organization, Role
 from muang.core.tests.factories import DepartmentFactory, OrganizationFactory, member
 
 BILLER_ID = "099400016550100"  # the published Thai QR bill-payment vector's biller (valid tax ID + suffix)
@@ -17,12 +17,13 @@ NATIONAL_ID = "1101700230708"  # a valid check digit
 
 def billing_organization(**kwargs) -> Organization:
     org = OrganizationFactory(**kwargs)
-    revenue = DepartmentFactory(organization=org, code="revenue", name_th="กองคลัง", name_en="Finance")
+    DepartmentFactory(
+        organization=org, code="revenue", name_th="กองคลัง", name_en="Finance", duties=[Duty.FINANCE, Duty.TAX]
+    )
     BillingProfile.objects.create(
         organization=org,
         biller_id=BILLER_ID,
         receipt_prefix="RC",
-        revenue_department=revenue,
         bank_accounts=[{"bank": "ธนาคารกรุงไทย", "account_no": "123-4-56789-0", "account_name": "เทศบาล"}],
         signatory_name="นายสมศักดิ์ ใจงาม",
         signatory_title="นายกเทศมนตรี",
@@ -32,7 +33,8 @@ def billing_organization(**kwargs) -> Organization:
 
 
 def revenue_member(org: Organization, role: str = Role.OFFICER):
-    department = org.billing_profile.revenue_department
+    """A member of กองคลัง, which holds the finance and tax duties (the one `billing_organization` made)."""
+    department = org.departments.get(duties__contains=[Duty.FINANCE])
     return member(org, role, department=department)
 
 

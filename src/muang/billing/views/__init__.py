@@ -12,7 +12,6 @@ import datetime as dt
 
 from django import forms
 
-from muang.billing.access import billing_permissions
 from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, MuangError
@@ -25,12 +24,12 @@ FIELD_ALIASES = {"receipt_number": "receipt", "payment": "receipt"}
 
 # Signed-in staff allowed to read the billing of their active organisation; passes actor and membership.
 # Domain errors a view does not handle itself become 403 / 404.
-billing_view = staff_page(holds(BillingPerm.BILL_VIEW, via=billing_permissions))
+billing_view = staff_page(holds(BillingPerm.BILL_VIEW))
 
 
 def perms_of(actor: Actor, membership: Membership) -> dict[str, bool]:
     """What the page may offer: forms for writes the person cannot make are not shown."""
-    perms = billing_permissions(actor, membership.organization)
+    perms = actor.permissions_in(membership.organization)
     return {
         "can_collect": BillingPerm.PAYMENT_RECORD in perms,
         "can_issue": BillingPerm.BILL_ISSUE in perms,

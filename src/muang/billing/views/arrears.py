@@ -49,6 +49,12 @@ def _report(request: HttpRequest, actor: Actor, membership: Membership):
     return form, report
 
 
+def _filters(form) -> dict:
+    """The report's filters as chosen (for the audit entry of an export)."""
+    data = form.cleaned_data if form.is_bound else {}
+    return {k: data[k] for k in ("kind", "year") if data.get(k)}
+
+
 @billing_view
 @require_GET
 def arrears_page(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
@@ -74,21 +80,20 @@ def _render(request, actor: Actor, membership: Membership, form, report) -> Http
     )
 
 
-def _export_name(membership: Membership, report) -> str:
-    return f"arrears-{membership.organization.slug}-{report.as_of:%Y%m%d}"
-
-
 @billing_view
 @require_GET
 def arrears_xlsx(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
     form, report = _report(request, actor, membership)
     if report is None:
         return _render(request, actor, membership, form, report)
+    org = membership.organization
     response = HttpResponse(
-        exports.arrears_xlsx(report),
+        exports.arrears_xlsx(report, actor=actor, organization=org, filters=_filters(form)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(membership, report)}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{exports.arrears_filename(org, report, "xlsx")}"'
+    )
     return response
 
 
@@ -98,11 +103,12 @@ def arrears_geojson(request: HttpRequest, actor: Actor, membership: Membership) 
     form, report = _report(request, actor, membership)
     if report is None:
         return _render(request, actor, membership, form, report)
-    locations = selectors.bill_locations(
-        actor=actor, organization=membership.organization, bills=[r.bill for r in report.rows]
-    )
-    response = HttpResponse(exports.arrears_geojson(report, locations), content_type="application/geo+json")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(membership, report)}.geojson"'
+    org = membership.organization
+    locations = selectors.bill_locations(actor=actor, organization=org, bills=[r.bill for r in report.rows])
+    body = exports.arrears_geojson(report, locations, actor=actor, organization=org, filters=_filters(form))
+    response = HttpResponse(body, content_type="application/geo+json")
+    filename = exports.arrears_filename(org, report, "geojson")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from muang.cases.permissions import CasePerm
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
+from muang.core.images import CleanImage
 from muang.core.models import Citizen, Department, Organization, User
 from muang.core.validation import check_point_in_thailand, clean_phone
 
@@ -157,7 +158,7 @@ def new_case(
 def _record_created(
     *,
     case: Case,
-    photos: Sequence[ContentFile],
+    photos: Sequence[CleanImage],
     actor: Actor | None,
     citizen: Citizen | None,
     now: dt.datetime,

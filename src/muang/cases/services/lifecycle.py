@@ -223,9 +223,11 @@ def case_add_note(
     public: bool = False,
     photos: Sequence[File] = (),
     photo_kind: str = AttachmentKind.OTHER,
+    photos_field: str = "photos",
     now: dt.datetime | None = None,
 ) -> CaseEvent:
-    """An internal note, or a public update the citizen sees, with up to five photos.
+    """An internal note, or a public update the citizen sees, with up to five photos (a refused photo is
+    reported on `photos_field`, the name of the caller's upload field).
 
     Staff of an organisation invited as co-responsible may add notes too, in their organisation's name.
     """
@@ -238,7 +240,7 @@ def case_add_note(
         acting=acting,
         message=message,
         public=public,
-        photos=clean_photos(photos),
+        photos=clean_photos(photos, field=photos_field),
         photo_kind=photo_kind,
         now=now,
     )

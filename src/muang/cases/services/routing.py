@@ -15,6 +15,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
+from muang.core.uploads import copy_stored_file
 
 from ..models import Attachment, Case, CaseCategory, CaseInvitation, Channel, EventKind, SystemStatus
 from ..policy import require_on_case
@@ -122,25 +123,26 @@ def case_forward(
         forwarded_from=case,
         now=now,
     )
-    # The photos travel with the case: new rows pointing at the same stored files.
-    Attachment.objects.bulk_create(
-        [
-            Attachment(
-                organization_id=to_organization.pk,
-                case=forwarded,
-                kind=a.kind,
-                file=a.file.name,
-                width=a.width,
-                height=a.height,
-                size=a.size,
-                is_public=a.is_public,
-                uploaded_by_id=a.uploaded_by_id,
-                uploaded_by_citizen_id=a.uploaded_by_citizen_id,
-                created_at=a.created_at,
-            )
-            for a in Attachment.objects.filter(organization_id=case.organization_id, case=case)
-        ]
-    )
+    # The photos travel with the case, as copies filed under the other organisation: each organisation's
+    # files are its own (who may read one is decided by the case it belongs to, see muang.core.uploads).
+    copies = []
+    for a in Attachment.objects.filter(organization_id=case.organization_id, case=case):
+        copy = Attachment(
+            organization_id=to_organization.pk,
+            case=forwarded,
+            kind=a.kind,
+            width=a.width,
+            height=a.height,
+            size=a.size,
+            is_public=a.is_public,
+            uploaded_by_id=a.uploaded_by_id,
+            uploaded_by_citizen_id=a.uploaded_by_citizen_id,
+            created_at=a.created_at,
+        )
+        copy.file = copy_stored_file(a.file, to=copy)
+        if copy.file:
+            copies.append(copy)
+    Attachment.objects.bulk_create(copies)
     before = audit.snapshot(case)
     old_code = case.status.code
     move_to_status(case, status_for(case, SystemStatus.FORWARDED), now=now)

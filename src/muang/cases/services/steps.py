@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from muang.core import audit
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput
+from muang.core.images import CleanImage, clean_image
 from muang.core.models import AuditEntry, Citizen, Department, Organization, User
 
 from ..models import Attachment, AttachmentKind, Case, CaseCategory, CaseEvent, CaseStatus, SystemStatus
-from ..photos import MAX_PHOTOS_PER_EVENT, clean_photo
 from ..signals import case_status_changed
 from .setup import seed_statuses
 
@@ -26,6 +26,7 @@ MAX_MESSAGE = 2000
 MAX_DESCRIPTION = 5000
 MAX_TITLE = 200
 MAX_COMMENT = 1000
+MAX_PHOTOS_PER_EVENT = 5
 SYSTEM_STATUS_CODES = frozenset(s.value for s in SystemStatus)
 
 
@@ -137,13 +138,14 @@ def clean_text(value: str | None, *, field: str, max_length: int, required: bool
     return text
 
 
-def clean_photos(photos: Sequence[File], *, field: str = "photos") -> list[ContentFile]:
-    """Every photo checked and re-encoded before anything is written, so a bad one leaves nothing behind."""
+def clean_photos(photos: Sequence[File], *, field: str = "photos") -> list[CleanImage]:
+    """Every photo checked and re-encoded (`muang.core.images`) before anything is written, so a bad one
+    leaves nothing behind."""
     if len(photos) > MAX_PHOTOS_PER_EVENT:
         raise InvalidInput.for_field(
             field, _("At most %(max)d photos at a time.") % {"max": MAX_PHOTOS_PER_EVENT}
         )
-    return [clean_photo(photo, field=field) for photo in photos]
+    return [clean_image(photo, field=field) for photo in photos]
 
 
 def new_event(
@@ -206,7 +208,7 @@ def attach_photos(
     *,
     case: Case,
     event: CaseEvent | None,
-    photos: Sequence[ContentFile],
+    photos: Sequence[CleanImage],
     kind: str = AttachmentKind.OTHER,
     public: bool = True,
     actor: Actor | None = None,

@@ -50,8 +50,11 @@ def test_forward_creates_the_case_over_there_and_closes_it_here(town, other_town
     )
     assert new.sla_started_at == LATER and new.due_at == bkk(2026, 11, 24, 11, 0)
     assert new.tracking_code != case.tracking_code
-    # Photos travel with it (same stored file), and each side's timeline says where it went / came from.
-    assert Attachment.objects.get(case=new).file.name == Attachment.objects.get(case=case).file.name
+    # Photos travel with it (a copy filed under the other organisation), and each side's timeline says where it
+    # went / came from.
+    here, there = Attachment.objects.get(case=case), Attachment.objects.get(case=new)
+    assert there.file.name.startswith(f"cases/{other_town.org.pk}/") and there.file.name != here.file.name
+    assert there.file.read() == here.file.read() and (there.width, there.height) == (here.width, here.height)
     sent = CaseEvent.objects.get(case=case, kind=EventKind.FORWARDED)
     assert (
         sent.is_public and sent.data["tracking_code"] == new.tracking_code and sent.message == "ถนนของ อบจ."

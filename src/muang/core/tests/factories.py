@@ -77,6 +77,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     )
 
 
-def member(organization: Organization, role: str = Role.OFFICER, **kwargs) -> User:
-    """A user with one membership in `organization`."""
+def member(organization: Organization, role: str = Role.OFFICER, *, duties=None, **kwargs) -> User:
+    """A user with one membership in `organization`; with `duties`, in a new department holding them."""
+    if duties is not None and "department" not in kwargs:
+        kwargs["department"] = DepartmentFactory(organization=organization, duties=list(duties))
     return MembershipFactory(organization=organization, role=role, **kwargs).user

@@ -71,10 +71,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/home_public.html", {"panels": public_home_panels(request)})
     membership = active_membership(request)
-    if membership is None:
-        return render(request, "core/home_no_membership.html", status=403)
     actor = actor_from_request(request)
-    return render(request, f"core/home_{membership.role}.html", _home_context(actor, membership))
+    pending = selectors.pending_invitations_for(actor=actor).count()
+    if membership is None:
+        return render(request, "core/home_no_membership.html", {"pending_invitations": pending}, status=403)
+    context = {**_home_context(actor, membership), "pending_invitations": pending}
+    return render(request, f"core/home_{membership.role}.html", context)
 
 
 @signed_in_page

@@ -14,7 +14,6 @@ the standards test that walks every URL of the site, `core/tests/test_page_acces
   Open311 api_key).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
@@ -61,19 +60,16 @@ def forbidden(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Holds:
-    """`perm` in the active organisation. `via` resolves the actor's permissions there when an app adds its own
-    (billing's revenue department); by default `Actor.permissions_in`."""
+    """`perm` in the active organisation (`Actor.permissions_in`: role × the department's duties)."""
 
     perm: str
-    via: Callable[[Actor, Organization], frozenset[str]] | None = None
 
     def __call__(self, actor: Actor, organization: Organization) -> bool:
-        perms = self.via(actor, organization) if self.via else actor.permissions_in(organization)
-        return self.perm in perms
+        return actor.has_perm(organization, self.perm)
 
 
-def holds(perm: str, via: Callable[[Actor, Organization], frozenset[str]] | None = None) -> Holds:
-    return Holds(perm, via)
+def holds(perm: str) -> Holds:
+    return Holds(perm)
 
 
 def staff_page(allowed: Holds):

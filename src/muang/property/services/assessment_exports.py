@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 
+from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.models import Organization
+from muang.core.spreadsheets import safe_row
 from muang.property.models import Assessment, Parcel
 from muang.property.permissions import PropertyPerm
 from muang.property.selectors_assessment import current_run
@@ -33,7 +35,8 @@ def _assessments(organization: Organization, year: int):
 
 
 def assessments_xlsx(*, actor: Actor, organization: Organization, year: int) -> bytes:
-    """Sheet "taxpayers": one row per taxpayer; sheet "properties": one row per property of each sheet."""
+    """Sheet "taxpayers": one row per taxpayer; sheet "properties": one row per property of each sheet.
+    Audited: it names the taxpayers with their IDs and addresses."""
     from openpyxl import Workbook
 
     require(actor, organization, PropertyPerm.PROPERTY_VIEW)
@@ -44,34 +47,52 @@ def assessments_xlsx(*, actor: Actor, organization: Organization, year: int) -> 
     )
     properties = workbook.create_sheet("properties")
     properties.append(["owner_id", "kind", "label", "share", "value", "tax"])
+    rows = 0
     for a in _assessments(organization, year).iterator(chunk_size=CHUNK):
         o = a.owner
+        rows += 1
         taxpayers.append(
-            [
-                o.pk,
-                o.display_name,
-                o.national_id or "",
-                o.tax_id or "",
-                o.address,
-                a.property_count,
-                a.total_value,
-                a.total_tax,
-            ]
+            safe_row(
+                [
+                    o.pk,
+                    o.display_name,
+                    o.national_id or "",
+                    o.tax_id or "",
+                    o.address,
+                    a.property_count,
+                    a.total_value,
+                    a.total_tax,
+                ]
+            )
         )
         for p in a.sheet.get("properties", []):
             properties.append(
-                [
-                    o.pk,
-                    p.get("kind"),
-                    p.get("label"),
-                    p.get("share"),
-                    Decimal(p.get("value") or 0),
-                    Decimal(p.get("tax") or 0),
-                ]
+                safe_row(
+                    [
+                        o.pk,
+                        p.get("kind"),
+                        p.get("label"),
+                        p.get("share"),
+                        Decimal(p.get("value") or 0),
+                        Decimal(p.get("tax") or 0),
+                    ]
+                )
             )
     out = io.BytesIO()
     workbook.save(out)
+    audit.record_export(
+        actor=actor,
+        organization=organization,
+        what="property.assessments",
+        filename=assessments_filename(organization, year),
+        rows=rows,
+        filters={"year": year},
+    )
     return out.getvalue()
+
+
+def assessments_filename(organization: Organization, year: int) -> str:
+    return f"{organization.slug}-assessments-{year}.xlsx"
 
 
 def parcel_taxes(*, organization: Organization, year: int) -> dict[str, tuple[Decimal, int]]:

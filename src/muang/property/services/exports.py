@@ -1,8 +1,11 @@
 """Exports of the registry as GeoJSON (parcels, for GIS) and Excel (the whole registry, for the office).
 
 Reads only, streamed in chunks so a province-sized registry does not sit in memory. The GeoJSON carries no
-personal data (it is what a GIS desk or an open-data portal may get); the workbook does, so both need the
-registry permission.
+personal data (it is what a GIS desk or an open-data portal may get); the workbook does (national IDs,
+phones, addresses), so both need the registry permission (the tax duty) and every workbook taken is audited.
+The workbook speaks the reader's language (Thai unless they switched to English): sheet names and column
+headings are translated, years are Buddhist Era in Thai, and text that a spreadsheet would run as a formula is
+made inert (muang.core.spreadsheets).
 """
 
 from __future__ import annotations
@@ -12,9 +15,14 @@ import json
 from collections.abc import Iterator
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.models import Organization
+from muang.core.spreadsheets import safe_row
 from muang.property.models import Building, CondoUnit, HouseRegistration, Owner, Ownership, Parcel, Signboard
 from muang.property.permissions import PropertyPerm
 
@@ -65,49 +73,167 @@ def parcels_geojson_chunks(*, actor: Actor, organization: Organization) -> Itera
     yield "]}"
 
 
-def _sheet(workbook, title: str, header: list[str], rows) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(list(row))  # str, int, Decimal, date, bool: all native to openpyxl
+BUDDHIST_ERA_OFFSET = 543
+
+
+def _year(value: int | None) -> int | None:
+    """A C.E. year as the reader counts it: Buddhist Era in Thai."""
+    if value is None or not (translation.get_language() or "th").startswith("th"):
+        return value
+    return value + BUDDHIST_ERA_OFFSET
+
+
+def _year_heading() -> str:
+    return _("B.E.") if (translation.get_language() or "th").startswith("th") else _("C.E.")
+
+
+# (field, heading) per sheet. Headings are translated when the workbook is written; "{era}" is B.E. or C.E.
+USE_SHARE_COLUMNS = [
+    ("use", gettext_lazy("Use")),
+    ("share_agricultural", gettext_lazy("Agricultural share (%)")),
+    ("share_residential", gettext_lazy("Residential share (%)")),
+    ("share_other", gettext_lazy("Other-use share (%)")),
+    ("share_vacant", gettext_lazy("Vacant share (%)")),
+]
+PARCEL_COLUMNS = [
+    ("code", gettext_lazy("Parcel code")),
+    ("deed_type", gettext_lazy("Deed type")),
+    ("deed_number", gettext_lazy("Deed number")),
+    ("land_number", gettext_lazy("Land number")),
+    ("map_sheet", gettext_lazy("Map sheet")),
+    ("area_rai", gettext_lazy("Rai")),
+    ("area_ngan", gettext_lazy("Ngan")),
+    ("area_wah", gettext_lazy("Square wah")),
+    ("area_square_wah", gettext_lazy("Area (square wah)")),
+    ("area_square_metres", gettext_lazy("Area (m²)")),
+    *USE_SHARE_COLUMNS,
+    ("survey_status", gettext_lazy("Survey status")),
+    ("vacant_since", gettext_lazy("Vacant since (year {era})")),
+    ("exemption", gettext_lazy("Exemption")),
+    ("address", gettext_lazy("Address")),
+    ("retired_on", gettext_lazy("Retired on")),
+]
+BUILDING_COLUMNS = [
+    ("id", gettext_lazy("Building ID")),
+    ("parcel__code", gettext_lazy("Parcel code")),
+    ("number", gettext_lazy("Building number on the parcel")),
+    ("house_number", gettext_lazy("House number")),
+    ("house_id", gettext_lazy("House ID")),
+    ("type_code", gettext_lazy("Building type code")),
+    ("construction", gettext_lazy("Construction")),
+    ("floor_area_m2", gettext_lazy("Floor area (m²)")),
+    ("year_built", gettext_lazy("Year built ({era})")),
+    ("storeys", gettext_lazy("Storeys")),
+    *USE_SHARE_COLUMNS,
+    ("demolished_on", gettext_lazy("Demolished on")),
+]
+CONDO_COLUMNS = [
+    ("id", gettext_lazy("Unit ID")),
+    ("condominium_code", gettext_lazy("Condominium code")),
+    ("condominium_name", gettext_lazy("Condominium name")),
+    ("building_name", gettext_lazy("Building")),
+    ("unit_number", gettext_lazy("Unit number")),
+    ("floor", gettext_lazy("Floor")),
+    ("area_m2", gettext_lazy("Unit area (m²)")),
+    ("title_deed_number", gettext_lazy("Unit title deed number")),
+    ("use", gettext_lazy("Use")),
+]
+OWNER_COLUMNS = [
+    ("id", gettext_lazy("Owner ID")),
+    ("kind", gettext_lazy("Kind")),
+    ("national_id", gettext_lazy("National ID")),
+    ("tax_id", gettext_lazy("Tax ID")),
+    ("title", gettext_lazy("Title")),
+    ("name", gettext_lazy("Name")),
+    ("last_name", gettext_lazy("Family name")),
+    ("address", gettext_lazy("Address")),
+    ("phone", gettext_lazy("Phone")),
+    ("email", gettext_lazy("Email")),
+    ("is_farmer", gettext_lazy("Farmer")),
+]
+OWNERSHIP_COLUMNS = [
+    ("id", gettext_lazy("Ownership ID")),
+    ("owner_id", gettext_lazy("Owner ID")),
+    ("parcel__code", gettext_lazy("Parcel code")),
+    ("building_id", gettext_lazy("Building ID")),
+    ("condo_unit_id", gettext_lazy("Unit ID")),
+    ("kind", gettext_lazy("Kind")),
+    ("share_numerator", gettext_lazy("Share numerator")),
+    ("share_denominator", gettext_lazy("Share denominator")),
+    ("valid_from", gettext_lazy("Valid from")),
+    ("valid_to", gettext_lazy("Valid until")),
+    ("document", gettext_lazy("Document")),
+]
+REGISTRATION_COLUMNS = [
+    ("id", gettext_lazy("Registration ID")),
+    ("owner_id", gettext_lazy("Owner ID")),
+    ("building_id", gettext_lazy("Building ID")),
+    ("condo_unit_id", gettext_lazy("Unit ID")),
+    ("registered_on", gettext_lazy("Registered on")),
+    ("moved_out_on", gettext_lazy("Moved out on")),
+]
+SIGN_COLUMNS = [
+    ("id", gettext_lazy("Signboard ID")),
+    ("owner_id", gettext_lazy("Owner ID")),
+    ("parcel__code", gettext_lazy("Parcel code")),
+    ("building_id", gettext_lazy("Building ID")),
+    ("place", gettext_lazy("Place")),
+    ("sign_type", gettext_lazy("Sign type")),
+    ("moving", gettext_lazy("Moving")),
+    ("width_cm", gettext_lazy("Width (cm)")),
+    ("height_cm", gettext_lazy("Height (cm)")),
+    ("area_cm2", gettext_lazy("Area (cm²)")),
+    ("message", gettext_lazy("Message")),
+    ("installed_on", gettext_lazy("Installed on")),
+    ("removed_on", gettext_lazy("Removed on")),
+]
+YEAR_FIELDS = frozenset({"vacant_since", "year_built"})
+
+
+def _headings(columns) -> list[str]:
+    era = _year_heading()
+    return [str(heading).replace("{era}", era) for _field, heading in columns]
+
+
+def _fields(columns) -> list[str]:
+    return [field for field, _heading in columns]
+
+
+class _Sheets:
+    """Writes sheets into a write-only workbook, counting the rows that leave the application."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self.rows = 0
+
+    def add(self, title: str, columns, rows) -> None:
+        sheet = self.workbook.create_sheet(title)
+        sheet.append(_headings(columns))
+        years = [i for i, field in enumerate(_fields(columns)) if field in YEAR_FIELDS]
+        for row in rows:
+            row = list(row)  # str, int, Decimal, date, bool: all native to openpyxl
+            for i in years:
+                row[i] = _year(row[i])
+            sheet.append(safe_row(row))
+            self.rows += 1
 
 
 def registry_xlsx(*, actor: Actor, organization: Organization) -> bytes:
     """The whole registry as a workbook: parcels, buildings, condo units, owners, ownerships, house
-    registrations, signboards. Geometry stays out (GeoJSON carries it); parcels keep their lon/lat."""
+    registrations, signboards. Geometry stays out (GeoJSON carries it); parcels keep their lon/lat.
+    Audited: the registry holds national IDs, phones and addresses."""
     from openpyxl import Workbook
 
     require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     workbook = Workbook(write_only=True)
+    sheets = _Sheets(workbook)
     org = {"organization": organization}
 
-    parcel_fields = [
-        "code",
-        "deed_type",
-        "deed_number",
-        "land_number",
-        "map_sheet",
-        "area_rai",
-        "area_ngan",
-        "area_wah",
-        "area_square_wah",
-        "area_square_metres",
-        "use",
-        "share_agricultural",
-        "share_residential",
-        "share_other",
-        "share_vacant",
-        "survey_status",
-        "vacant_since",
-        "exemption",
-        "address",
-        "retired_on",
-    ]
     parcels = Parcel.objects.filter(**org).order_by("code", "id")
-    _sheet(
-        workbook,
-        "parcels",
-        [*parcel_fields, "lon", "lat"],
+    parcel_fields = _fields(PARCEL_COLUMNS)
+    sheets.add(
+        _("Parcels"),
+        [*PARCEL_COLUMNS, ("lon", _("Longitude")), ("lat", _("Latitude"))],
         (
             [
                 *(getattr(p, f) for f in parcel_fields),
@@ -116,120 +242,65 @@ def registry_xlsx(*, actor: Actor, organization: Organization) -> bytes:
             for p in parcels.defer("geometry").iterator(chunk_size=CHUNK)
         ),
     )
-    building_fields = [
-        "number",
-        "house_number",
-        "house_id",
-        "type_code",
-        "construction",
-        "floor_area_m2",
-        "year_built",
-        "storeys",
-        "use",
-        "share_agricultural",
-        "share_residential",
-        "share_other",
-        "share_vacant",
-        "demolished_on",
-    ]
-    _sheet(
-        workbook,
-        "buildings",
-        ["id", "parcel", *building_fields],
+    sheets.add(
+        _("Buildings"),
+        BUILDING_COLUMNS,
         Building.objects.filter(**org)
         .order_by("parcel__code", "number")
-        .values_list("id", "parcel__code", *building_fields)
+        .values_list(*_fields(BUILDING_COLUMNS))
         .iterator(chunk_size=CHUNK),
     )
-    condo_fields = [
-        "id",
-        "condominium_code",
-        "condominium_name",
-        "building_name",
-        "unit_number",
-        "floor",
-        "area_m2",
-        "title_deed_number",
-        "use",
-    ]
-    _sheet(
-        workbook,
-        "condo_units",
-        condo_fields,
-        CondoUnit.objects.filter(**org).values_list(*condo_fields).iterator(chunk_size=CHUNK),
+    sheets.add(
+        _("Condo units"),
+        CONDO_COLUMNS,
+        CondoUnit.objects.filter(**org)
+        .order_by("id")
+        .values_list(*_fields(CONDO_COLUMNS))
+        .iterator(chunk_size=CHUNK),
     )
-    owner_fields = [
-        "id",
-        "kind",
-        "national_id",
-        "tax_id",
-        "title",
-        "name",
-        "last_name",
-        "address",
-        "phone",
-        "email",
-        "is_farmer",
-    ]
-    _sheet(
-        workbook,
-        "owners",
-        owner_fields,
-        Owner.objects.filter(**org).order_by("id").values_list(*owner_fields).iterator(chunk_size=CHUNK),
+    sheets.add(
+        _("Owners"),
+        OWNER_COLUMNS,
+        Owner.objects.filter(**org)
+        .order_by("id")
+        .values_list(*_fields(OWNER_COLUMNS))
+        .iterator(chunk_size=CHUNK),
     )
-    ownership_fields = [
-        "id",
-        "owner_id",
-        "parcel__code",
-        "building_id",
-        "condo_unit_id",
-        "kind",
-        "share_numerator",
-        "share_denominator",
-        "valid_from",
-        "valid_to",
-        "document",
-    ]
-    _sheet(
-        workbook,
-        "ownerships",
-        ownership_fields,
+    sheets.add(
+        _("Ownerships"),
+        OWNERSHIP_COLUMNS,
         Ownership.objects.filter(**org)
         .order_by("id")
-        .values_list(*ownership_fields)
+        .values_list(*_fields(OWNERSHIP_COLUMNS))
         .iterator(chunk_size=CHUNK),
     )
-    registration_fields = ["id", "owner_id", "building_id", "condo_unit_id", "registered_on", "moved_out_on"]
-    _sheet(
-        workbook,
-        "house_registrations",
-        registration_fields,
+    sheets.add(
+        _("House registrations"),
+        REGISTRATION_COLUMNS,
         HouseRegistration.objects.filter(**org)
         .order_by("id")
-        .values_list(*registration_fields)
+        .values_list(*_fields(REGISTRATION_COLUMNS))
         .iterator(chunk_size=CHUNK),
     )
-    sign_fields = [
-        "id",
-        "owner_id",
-        "parcel__code",
-        "building_id",
-        "place",
-        "sign_type",
-        "moving",
-        "width_cm",
-        "height_cm",
-        "area_cm2",
-        "message",
-        "installed_on",
-        "removed_on",
-    ]
-    _sheet(
-        workbook,
-        "signboards",
-        sign_fields,
-        Signboard.objects.filter(**org).order_by("id").values_list(*sign_fields).iterator(chunk_size=CHUNK),
+    sheets.add(
+        _("Signboards"),
+        SIGN_COLUMNS,
+        Signboard.objects.filter(**org)
+        .order_by("id")
+        .values_list(*_fields(SIGN_COLUMNS))
+        .iterator(chunk_size=CHUNK),
     )
     out = io.BytesIO()
     workbook.save(out)
+    audit.record_export(
+        actor=actor,
+        organization=organization,
+        what="property.registry",
+        filename=registry_filename(organization),
+        rows=sheets.rows,
+    )
     return out.getvalue()
+
+
+def registry_filename(organization: Organization) -> str:
+    return f"{organization.slug}-registry.xlsx"

@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
+from muang.core.images import clean_image
 from muang.core.models import Organization
 from muang.property.models import (
     Building,
@@ -40,9 +41,6 @@ from muang.property.services.geometry import (
     OrganizationArea,
     clean_location,
 )
-
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
-
 
 # --- signboards ------------------------------------------------------------------------------------------------
 
@@ -168,28 +166,15 @@ def signboard_update(
 
 
 @transaction.atomic
-def signboard_set_photo(
-    *, actor: Actor, signboard: Signboard, photo: UploadedFile, reason: str = ""
-) -> Signboard:
-    from PIL import Image, UnidentifiedImageError
-
+def signboard_set_photo(*, actor: Actor, signboard: Signboard, photo: File, reason: str = "") -> Signboard:
+    """The sign's photo, re-encoded without metadata under a random private name (`muang.core.images`).
+    A photo it replaces stays stored: the audit log names it, as evidence of the sign before."""
     organization = signboard.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
-    if photo.size is not None and photo.size > MAX_PHOTO_BYTES:
-        raise InvalidInput.for_field("photo", _("A photo may be at most 10 MB."))
-    try:
-        with Image.open(photo) as image:
-            image.verify()
-            image_format = (image.format or "").lower()
-    except (UnidentifiedImageError, OSError, SyntaxError) as e:
-        raise InvalidInput.for_field("photo", _("Not a JPEG, PNG or WebP image.")) from e
-    if image_format not in {"jpeg", "png", "webp"}:
-        raise InvalidInput.for_field("photo", _("Not a JPEG, PNG or WebP image."))
-    photo.seek(0)
+    cleaned = clean_image(photo, field="photo")
     row = Signboard.objects.select_for_update().get(pk=signboard.pk)
     before = audit.snapshot(row)
-    extension = {"jpeg": "jpg"}.get(image_format, image_format)
-    row.photo.save(f"sign-{row.pk}.{extension}", photo, save=False)
+    row.photo.save(cleaned.name, cleaned, save=False)
     save_changes(
         actor=actor,
         organization=organization,

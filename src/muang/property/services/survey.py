@@ -11,9 +11,9 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from muang.cases.photos import clean_photo
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
+from muang.core.images import clean_image
 from muang.property.models import Parcel, ParcelPhoto
 from muang.property.permissions import PropertyPerm
 from muang.property.services.common import FieldErrors, record_create, required_reason
@@ -70,7 +70,7 @@ def parcel_survey_record(
     cleaned = []
     for upload in photos:
         with errors.check():
-            cleaned.append(clean_photo(upload, field="photos"))
+            cleaned.append(clean_image(upload, field="photos"))
     errors.raise_if_any()
 
     data: dict[str, Any] = {"use": use, "use_shares": use_shares, "survey_status": survey_status}

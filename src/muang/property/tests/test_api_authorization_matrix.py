@@ -1,8 +1,10 @@
 """Every property endpoint × every kind of caller (see muang.testing.authz).
 
-Reads need `property.view` (officers and up, not overseers); registry writes `property.edit` (department
-heads and system administrators); tax-year tables `valuation.edit` (system administrators). API tokens get
-none of these: no token scope covers the registry's personal data yet, so even an all-scopes token is 403.
+Reads need `property.view` (officers of a department holding the tax duty, executives; not overseers, not
+staff of other departments); registry writes `property.edit` (the tax department's head and system
+administrators); tax-year tables `valuation.edit` (system administrators). API tokens get none of these: no
+token scope covers the registry's personal data yet, so even an all-scopes token is 403. The world's "officer"
+works in the tax department; "nurse" and "engineering_head" work in departments without the tax duty.
 """
 
 import datetime as dt
@@ -17,7 +19,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from muang.core.models import AuditEntry
+from muang.core.models import AuditEntry, Duty, Role
+from muang.core.tests.factories import member
 from muang.property.services import owners, registry, valuation
 from muang.property.tests.factories import (
     BuildingFactory,
@@ -28,7 +31,7 @@ from muang.property.tests.factories import (
     national_id,
     square,
 )
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
+from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world, give_duties
 
 STAFF = frozenset({"officer", "privileged"})
 EDITORS = frozenset({"privileged"})
@@ -105,7 +108,7 @@ ENDPOINTS = [
         },
     ),
     Endpoint("GET", f"{ORG}/registry.geojson", STAFF),
-    Endpoint("GET", f"{ORG}/registry.xlsx", STAFF),
+    Endpoint("GET", f"{ORG}/registry.xlsx", STAFF, audits=1),  # personal data leaving: audited
     # buildings and condominium units
     Endpoint("GET", f"{ORG}/buildings", STAFF),
     Endpoint(
@@ -269,6 +272,9 @@ ENDPOINTS = [
 def fixtures(areas):
     world = build_world()
     org = world.org
+    give_duties(world, "officer", Duty.TAX)
+    world.users["nurse"] = member(org, Role.OFFICER, duties=[Duty.PUBLIC_HEALTH])
+    world.users["engineering_head"] = member(org, Role.DEPARTMENT_HEAD, duties=[Duty.ENGINEERING])
     f = Fixtures(world)
     parcel = ParcelFactory(organization=org, code="01A001", geometry=square(inside(org, 0)))
     building = BuildingFactory(parcel=parcel, number=1)
@@ -330,7 +336,7 @@ def call(f: Fixtures, principal: str, endpoint: Endpoint):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
-@pytest.mark.parametrize("principal", PRINCIPALS)
+@pytest.mark.parametrize("principal", [*PRINCIPALS, "nurse", "engineering_head"])
 def test_endpoint_authorization(fixtures, endpoint: Endpoint, principal: str):
     before = AuditEntry.objects.count()
     response = call(fixtures, principal, endpoint)

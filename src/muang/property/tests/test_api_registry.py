@@ -4,6 +4,8 @@ imports and exports."""
 import datetime as dt
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +27,7 @@ from muang.property.tests.factories import (
     square,
     wrong_check_digit,
 )
+from muang.testing.images import assert_clean, bomb_png, jpeg_with_gps, pixel_flood_png
 
 pytestmark = pytest.mark.django_db
 
@@ -228,16 +231,17 @@ def test_exports_open_as_geojson_and_excel(org, client):
     assert response["Content-Disposition"].endswith('registry.xlsx"')
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     assert workbook.sheetnames == [
-        "parcels",
-        "buildings",
-        "condo_units",
-        "owners",
-        "ownerships",
-        "house_registrations",
-        "signboards",
+        "Parcels",
+        "Buildings",
+        "Condo units",
+        "Owners",
+        "Ownerships",
+        "House registrations",
+        "Signboards",
     ]
-    parcels = list(workbook["parcels"].iter_rows(values_only=True))
-    assert parcels[1][0] == parcel.code and len(list(workbook["owners"].iter_rows())) == 2
+    parcels = list(workbook["Parcels"].iter_rows(values_only=True))
+    assert parcels[0][0] == "Parcel code" and parcels[1][0] == parcel.code
+    assert len(list(workbook["Owners"].iter_rows())) == 2
 
 
 def test_another_organisations_rows_are_not_found(org, client, areas):
@@ -261,3 +265,51 @@ def test_tax_year_over_http(org, client):
     assert bad.status_code == 422
     ok = patch(client, url(org, "tax-years/2025"), {"reduction_percent": "15", "reason": "royal decree 2566"})
     assert ok.status_code == 200 and ok.json()["reduction_percent"] == "15.00"
+
+
+# --- signboard photos ----------------------------------------------------------------------------------------
+
+
+def send_photo(client, org, sign, data: bytes, name: str = "sign.jpg"):
+    photo = SimpleUploadedFile(name, data, content_type="image/jpeg")
+    return client.post(url(org, f"signboards/{sign.pk}/photo"), {"photo": photo, "reason": "survey"})
+
+
+def test_a_signboard_photo_is_stored_privately_without_gps_or_trailing_bytes(org, client, settings):
+    sign = SignboardFactory(organization=org, owner=OwnerFactory(organization=org))
+    response = send_photo(client, org, sign, jpeg_with_gps(), name=f"sign-{sign.pk}.jpg")
+    assert response.status_code == 200, response.content
+    sign.refresh_from_db()
+    # Not signboards/YYYY/MM/sign-<id>.jpg under the public media: a random name in the private storage.
+    assert re.fullmatch(rf"signboards/{org.pk}/[A-Za-z0-9_-]{{22}}\.jpg", sign.photo.name)
+    assert f"sign-{sign.pk}" not in sign.photo.name
+    assert Path(sign.photo.path).is_relative_to(settings.MUANG_PRIVATE_ROOT)
+    assert_clean(sign.photo.read())
+    assert response.json()["photo"] == f"/files/{sign.photo.name}"
+
+    served = client.get(response.json()["photo"])
+    assert served.status_code == 200 and served["Cache-Control"] == "private, no-store"
+    assert served["Content-Disposition"] == f'inline; filename="{Path(sign.photo.name).name}"'
+    other = Client()
+    other.force_login(member(OrganizationFactory(), Role.SYSTEM_ADMIN))
+    assert other.get(response.json()["photo"]).status_code == 403
+    assert Client().get(response.json()["photo"]).status_code == 403
+    assert Client().get(f"/media/{sign.photo.name}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (pixel_flood_png(7000), "too many pixels (49 megapixels"),
+        (bomb_png(), "too many pixels"),  # Pillow's own DecompressionBombError: a 500 before
+        (b"GIF89a not an image", "not a photo"),
+    ],
+    ids=["pixel-flood", "decompression-bomb", "not-an-image"],
+)
+def test_a_refused_signboard_photo_is_a_422_naming_the_field(org, client, data, message):
+    sign = SignboardFactory(organization=org, owner=OwnerFactory(organization=org))
+    response = send_photo(client, org, sign, data)
+    assert response.status_code == 422 and fields_of(response) == {"photo"}
+    assert message in response.json()["errors"][0]["message"]
+    sign.refresh_from_db()
+    assert not sign.photo

@@ -14,10 +14,12 @@ import pytest
 from muang.billing.models import Bill, BillingProfile
 from muang.billing.tests.factories import BILLER_ID
 from muang.core.access import SYSTEM
+from muang.core.models import Duty, Role
+from muang.core.tests.factories import member
 from muang.property.models import AssessmentRun, LandPrice, Ownership, TaxYear
 from muang.property.services.assessment import assessment_run_start
 from muang.property.tests.factories import OwnerFactory, ParcelFactory, SignboardFactory, tax_year_fields
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
+from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world, give_duties
 
 STAFF = frozenset({"officer", "privileged"})
 EDITORS = frozenset({"privileged"})
@@ -52,6 +54,8 @@ ABANDON_ENDPOINTS = [ABANDON]
 def fixtures(areas, django_capture_on_commit_callbacks):
     world = build_world()
     org = world.org
+    give_duties(world, "officer", Duty.TAX)
+    world.users["nurse"] = member(org, Role.OFFICER, duties=[Duty.PUBLIC_HEALTH])
     tax_year = TaxYear.objects.create(organization=org, year=2025, **tax_year_fields(2025))
     owner = OwnerFactory(organization=org)
     parcel = ParcelFactory(organization=org, use="other", share_residential=0, share_other=100)
@@ -70,7 +74,7 @@ def fixtures(areas, django_capture_on_commit_callbacks):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
-@pytest.mark.parametrize("principal", PRINCIPALS)
+@pytest.mark.parametrize("principal", [*PRINCIPALS, "nurse"])
 def test_endpoint_authorization(fixtures, endpoint: Endpoint, principal: str):
     world, ids = fixtures
     runs_before = AssessmentRun.objects.count()

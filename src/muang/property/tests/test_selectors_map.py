@@ -10,7 +10,7 @@ from muang.billing.services.bills import bill_cancel
 from muang.billing.tests.factories import billing_organization, revenue_member, staff_actor
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, InvalidInput, NotFound
-from muang.core.models import Role
+from muang.core.models import Duty, Role
 from muang.core.tests.factories import member
 from muang.property import selectors_map as sm
 from muang.property.models import Assessment, AssessmentRun, Parcel, TaxYear
@@ -35,7 +35,7 @@ def org(areas):
 
 @pytest.fixture
 def officer(org):
-    return Actor(user=member(org, Role.OFFICER))
+    return Actor(user=member(org, Role.OFFICER, duties=[Duty.TAX]))
 
 
 def statuses(org, actor, *parcels, year=YEAR):

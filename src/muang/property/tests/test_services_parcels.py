@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
+from muang.core.access import Actor
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
-from muang.core.models import AuditEntry
-from muang.core.tests.factories import OrganizationFactory
+from muang.core.models import AuditEntry, Duty, Role
+from muang.core.tests.factories import OrganizationFactory, member
 from muang.property.models import Parcel
 from muang.property.services.registry import parcel_create, parcel_retire, parcel_update
 from muang.property.tests.factories import ParcelFactory, actor_for, bow_tie, inside, square
@@ -130,7 +131,9 @@ def test_the_same_code_may_exist_in_another_organisation(org, admin, areas):
 def test_an_officer_may_read_but_not_register(org):
     with pytest.raises(AccessDenied):
         create(org, actor_for(org, "officer"))
-    assert create(org, actor_for(org, "department_head")).pk
+    with pytest.raises(AccessDenied):  # the head of a department without the tax duty
+        create(org, actor_for(org, "department_head"))
+    assert create(org, Actor(user=member(org, Role.DEPARTMENT_HEAD, duties=[Duty.TAX]))).pk
 
 
 def test_creation_is_in_the_history_with_its_reason(org, admin):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from muang.core.errors import InvalidInput
-from muang.core.models import Role
+from muang.core.models import Duty, Role
 from muang.core.tests.factories import OrganizationFactory, member
 from muang.property.tests.test_api_authorization_matrix import tile_of
 from muang.property.tiles import MVT_CONTENT_TYPE, check_tile
@@ -33,7 +33,7 @@ def test_tile_contains_the_parcels_of_the_organisation_only(client, areas):
             area_square_wah=100,
             area_square_metres=400,
         )
-    client.force_login(member(org, Role.OFFICER))
+    client.force_login(member(org, Role.OFFICER, duties=[Duty.TAX]))
     z, x, y = tile_of(102.1001, 16.5001, 16)
     response = client.get(f"/api/v1/organizations/{org.slug}/parcels/tiles/{z}/{x}/{y}.mvt")
     assert response.status_code == 200 and response["Content-Type"] == MVT_CONTENT_TYPE

@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -11,11 +12,12 @@ from django.test import Client
 from PIL import Image
 
 from muang.billing.tests.factories import billing_organization, revenue_member
-from muang.core.models import AuditEntry, Role
+from muang.core.models import AuditEntry, Duty, Role
 from muang.core.tests.factories import UserFactory, member
 from muang.property.models import Parcel, ParcelPhoto
 from muang.property.tests.factories import OwnerFactory, ParcelFactory
 from muang.property.tests.map_support import YEAR, own, pay, property_bill
+from muang.testing.images import pixel_flood_png
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +31,8 @@ def world(areas):
     users = {
         "outsider": UserFactory(),
         "overseer": member(org, Role.OVERSEER),
-        "officer": member(org, Role.OFFICER),
-        "head": member(org, Role.DEPARTMENT_HEAD),
+        "officer": member(org, Role.OFFICER, duties=[Duty.TAX]),
+        "head": member(org, Role.DEPARTMENT_HEAD, duties=[Duty.TAX]),
         "cashier": revenue_member(org),
         "other_org": member(other, Role.SYSTEM_ADMIN),
     }
@@ -168,7 +170,7 @@ def jpeg_with_gps() -> bytes:
     return out.getvalue()
 
 
-def test_a_survey_saves_use_status_note_and_photo_with_its_reason(world):
+def test_a_survey_saves_use_status_note_and_photo_with_its_reason(world, settings):
     parcel = world.parcel
     users = world.users
     client = client_for(users, "head")
@@ -200,6 +202,12 @@ def test_a_survey_saves_use_status_note_and_photo_with_its_reason(world):
     )
     with Image.open(saved.file.path) as stored:
         assert not stored.getexif()  # no GPS, no device
+    # Stored privately under a random name, readable through /files/ by the registry's staff only.
+    assert saved.file.name.startswith(f"parcels/{parcel.organization_id}/")
+    assert Path(saved.file.path).is_relative_to(settings.MUANG_PRIVATE_ROOT)
+    assert client.get(saved.file.url).status_code == 200
+    assert client_for(users, "other_org").get(saved.file.url).status_code == 403
+    assert Client().get(saved.file.url).status_code == 403
     assert AuditEntry.objects.filter(object_type="property.ParcelPhoto", reason="สำรวจภาคสนาม").count() == 1
     # The photo is served to staff of the organisation only.
     assert client.get(f"/tax/map/photos/{saved.pk}").status_code == 200
@@ -263,6 +271,19 @@ def test_a_file_that_is_not_a_photo_is_refused(world):
     )
     assert response.status_code == 400
     assert response.context["form"].errors["photos"]
+    parcel.refresh_from_db()
+    assert parcel.use == "residential" and not ParcelPhoto.objects.exists()
+
+
+def test_a_pixel_flood_survey_photo_is_refused_naming_the_field(world):
+    parcel = world.parcel
+    flood = SimpleUploadedFile("flood.png", pixel_flood_png(7000), content_type="image/png")
+    response = client_for(world.users, "head").post(
+        f"/tax/map/survey/{parcel.code}/",
+        {"use": "other", "survey_status": "surveyed", "reason": "x", "photos": [flood]},
+    )
+    assert response.status_code == 400
+    assert "too many pixels" in response.context["form"].errors["photos"][0]
     parcel.refresh_from_db()
     assert parcel.use == "residential" and not ParcelPhoto.objects.exists()
 

@@ -1,13 +1,14 @@
 """The staff tax map (แผนที่ภาษี): parcels coloured by their status in a tax year, buildings and signboards as
 layers, search, and the parcel card. Data for the map comes as GeoJSON of the box in view."""
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from muang.core import uploads
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
@@ -144,6 +145,4 @@ def card(request: HttpRequest, actor: Actor, organization: Organization, code: s
 def photo(request: HttpRequest, actor: Actor, organization: Organization, photo_id: int) -> HttpResponse:
     """A survey photo, to signed-in staff of the organisation only (it shows someone's property)."""
     item = sm.get_parcel_photo_for(actor=actor, organization=organization, photo_id=photo_id)
-    response = FileResponse(item.file.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return uploads.image_response(item.file.storage, item.file.name, uploads.Visibility.PERSONAL)

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from muang.billing.access import has_billing_perm
 from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor
 from muang.core.errors import MuangError
@@ -72,7 +71,7 @@ def _run_context(request: HttpRequest, actor: Actor, membership: Membership, yea
     current = selectors_assessment.current_run(organization=org, year=year)
     active = next((r for r in runs if r.status in AssessmentRun.ACTIVE), None)
     tax_year = TaxYear.objects.filter(organization=org, year=year).first()
-    can_issue = has_billing_perm(actor, org, BillingPerm.BILL_ISSUE)
+    can_issue = actor.has_perm(org, BillingPerm.BILL_ISSUE)
     today = timezone.localdate()
     return {
         "year": year,
@@ -328,7 +327,8 @@ def _download(content, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def export_registry_xlsx(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
     org = membership.organization
-    return _download(exports.registry_xlsx(actor=actor, organization=org), XLSX, f"{org.slug}-registry.xlsx")
+    content = exports.registry_xlsx(actor=actor, organization=org)
+    return _download(content, XLSX, exports.registry_filename(org))
 
 
 @office_view
@@ -345,7 +345,7 @@ def export_assessments_xlsx(request: HttpRequest, actor: Actor, membership: Memb
     org = membership.organization
     year = chosen_year(request, membership)
     content = assessment_exports.assessments_xlsx(actor=actor, organization=org, year=year)
-    return _download(content, XLSX, f"{org.slug}-assessments-{year}.xlsx")
+    return _download(content, XLSX, assessment_exports.assessments_filename(org, year))
 
 
 @office_view

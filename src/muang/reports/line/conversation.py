@@ -23,10 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from muang.cases.models import Case, CaseCategory, Channel
-from muang.cases.photos import MAX_PHOTOS_PER_EVENT, clean_photo
 from muang.cases.services import case_rate_by_citizen, case_submit
+from muang.cases.services.steps import MAX_PHOTOS_PER_EVENT
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
 from muang.core.errors import InvalidInput, MuangError
+from muang.core.images import CleanImage, clean_image
 from muang.core.line import LineAdapter, LineDeliveryError
 from muang.core.models import Citizen, LineChannel, Notification, Organization
 from muang.core.outbox import notification_enqueue
@@ -283,7 +284,7 @@ def _in_confirm(ctx, conv, citizen, ev, action) -> list[dict]:
     if category is None:
         conv.state = State.CATEGORY
         return [m.ask_category(_categories(target), None)]
-    photos, missed = _download_photos(ctx, conv.data.get("photos", []))
+    photos, missed, reasons = _download_photos(ctx, conv.data.get("photos", []))
     try:
         case, _created = case_submit(
             organization=target,
@@ -313,16 +314,20 @@ def _in_confirm(ctx, conv, citizen, ev, action) -> list[dict]:
     conv.data = {"last_case": case.tracking_code}
     replies = [m.filed(case, link)]
     if missed:
-        replies.append(m.problem(_("%(n)s photo(s) could not be attached.") % {"n": missed}))
+        said = _("%(n)s photo(s) could not be attached.") % {"n": missed}
+        replies.append(m.problem(" ".join([said, *dict.fromkeys(reasons)])))
     return replies
 
 
-def _download_photos(ctx: Context, message_ids: list[str]) -> tuple[list[ContentFile], int]:
-    """The photos' bytes from LINE; a photo LINE no longer has (or that is not an image) is left out."""
+def _download_photos(ctx: Context, message_ids: list[str]) -> tuple[list[CleanImage], int, list[str]]:
+    """The photos from LINE, checked and re-encoded like every upload (`clean_image`): the ones kept, how
+    many were left out (LINE no longer has it, or it is refused, e.g. too many pixels) and why they were
+    refused. Checked here because one refused photo would otherwise refuse the whole report."""
+    kept: list[CleanImage] = []
+    missed, reasons = 0, []
     if not message_ids:
-        return [], 0
+        return kept, missed, reasons
     adapter = LineAdapter(access_token=ctx.channel.access_token)
-    photos, missed = [], 0
     for message_id in message_ids:
         try:
             data = adapter.get_message_content(message_id)
@@ -330,17 +335,12 @@ def _download_photos(ctx: Context, message_ids: list[str]) -> tuple[list[Content
             logger.warning("LINE content %s not fetched: %s", message_id, e)
             missed += 1
             continue
-        photos.append(ContentFile(data, name=f"line-{message_id}.jpg"))
-    # case_submit re-checks every photo; one that is not an image would refuse the whole report, so check here.
-    kept = []
-    for photo in photos:
         try:
-            clean_photo(photo)
-        except InvalidInput:
+            kept.append(clean_image(ContentFile(data, name="line.jpg"), field="photos"))
+        except InvalidInput as e:
             missed += 1
-            continue
-        kept.append(photo)
-    return kept, missed
+            reasons.append(e.detail)
+    return kept, missed, reasons
 
 
 def _rate(citizen: Citizen, action: dict[str, str]) -> dict:

@@ -86,8 +86,11 @@ def _rows(organization: Organization) -> QuerySet[Case]:
     public_events = CaseEvent.objects.filter(
         organization_id=organization.pk, case=OuterRef("pk"), is_public=True
     ).exclude(message="")
-    public_photos = Attachment.objects.filter(
-        organization_id=organization.pk, case=OuterRef("pk"), is_public=True
+    public_photos = Attachment.objects.filter(  # what the tracking page shows: never a sensitive category's
+        organization_id=organization.pk,
+        case=OuterRef("pk"),
+        is_public=True,
+        case__category__is_sensitive=False,
     )
     return (
         Case.objects.filter(organization=organization)
@@ -126,7 +129,7 @@ def service_request(organization: Organization, service_request_id: str) -> Case
     return _rows(organization).filter(tracking_code=code).first()
 
 
-def request_fields(case: Case, *, media_base: str) -> dict:
+def request_fields(case: Case, *, site: str) -> dict:
     """One request as GeoReport v2 names it. Never a reporter's name, phone, e-mail or LINE id."""
     lat = lon = None
     if case.location is not None:
@@ -134,7 +137,8 @@ def request_fields(case: Case, *, media_base: str) -> dict:
             case.pk, case.location.x, case.location.y, sensitive=case.category.is_sensitive
         )
         lon, lat = round(lon, 6), round(lat, 6)
-    media_url = media_base.rstrip("/") + "/" + case.first_photo if case.first_photo else None
+    photo_url = Attachment.file.field.storage.url(case.first_photo) if case.first_photo else None
+    media_url = site.rstrip("/") + photo_url if photo_url else None
     return {
         "service_request_id": case.tracking_code,
         "status": "open" if case.is_open else "closed",

@@ -127,8 +127,8 @@ def _list_param(request: HttpRequest, name: str) -> list[str]:
     return [v.strip() for v in request.GET.get(name, "").split(",") if v.strip()]
 
 
-def _media_base(request: HttpRequest) -> str:
-    return request.build_absolute_uri(settings.MEDIA_URL)
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
 
 
 def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -146,10 +146,8 @@ def _request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         end=end,
         statuses=statuses,
     )
-    media = _media_base(request)
-    rows = [
-        documents.request_fields(c, media_base=media) for c in documents.service_requests(organization, query)
-    ]
+    site = _site(request)
+    rows = [documents.request_fields(c, site=site) for c in documents.service_requests(organization, query)]
     return render(fmt, rows, root="service_requests", item="request")
 
 
@@ -185,7 +183,7 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
     case = documents.service_request(organization, service_request_id)
     if case is None:
         raise Open311Error(404, _("No service_request_id %(id)s.") % {"id": service_request_id})
-    rows = [documents.request_fields(case, media_base=_media_base(request))]
+    rows = [documents.request_fields(case, site=_site(request))]
     return render(fmt, rows, root="service_requests", item="request")
 
 

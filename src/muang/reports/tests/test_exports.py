@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from muang.cases.tests.conftest import make_town
 from muang.cases.tests.factories import CaseCategoryFactory, bkk, submit_case
 from muang.core import registry
-from muang.core.models import DailyRun
+from muang.core.models import AuditEntry, DailyRun
 from muang.reports.tasks import DIGEST_JOB, overdue_digest_daily, overdue_digest_send, send_overdue_digest
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,13 @@ def test_csv_export_for_a_date_range_of_the_officers_department(town):
     assert "0812345678" not in text and "สมศรี" not in text
     assert rows[1][-1].startswith("'=")  # a formula is neutralised
     assert rows[1][1] == "2026-01-10 09:00"  # Bangkok time
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)  # who took which cases (issue 8)
+    assert entry.actor_user == town.officer.user and entry.object_type == "cases"
+    assert entry.object_repr == f"cases-{town.org.slug}-20260101-20260131.csv"
+    assert entry.changes == {
+        "rows": 1,
+        "filters": {"created_from": "2026-01-01", "created_to": "2026-01-31", "department": town.works.code},
+    }
 
 
 def test_excel_export_for_the_executive_covers_every_department(town):

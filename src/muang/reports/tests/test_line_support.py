@@ -86,11 +86,13 @@ def deliver(client: Client, slug: str, body: bytes, *, secret: str = SECRET, sig
 
 @dataclass
 class ContentServer:
-    """api-data.line.me for tests: GET /v2/bot/message/<id>/content answers the recorded JPEG."""
+    """api-data.line.me for tests: GET /v2/bot/message/<id>/content answers the recorded JPEG (or the bytes
+    given in `bodies` for that id)."""
 
     url: str = ""
     requests: list[tuple[str, dict]] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
+    bodies: dict[str, bytes] = field(default_factory=dict)
 
 
 def start_content_server() -> tuple[ContentServer, ThreadingHTTPServer]:
@@ -105,7 +107,8 @@ def start_content_server() -> tuple[ContentServer, ThreadingHTTPServer]:
             if message_id in state.missing:
                 status, data, ctype = 404, json.dumps(rec["not_found"]["body"]).encode(), "application/json"
             else:
-                status, data, ctype = 200, jpeg, rec["response"]["headers"]["content-type"]
+                status, data = 200, state.bodies.get(message_id, jpeg)
+                ctype = rec["response"]["headers"]["content-type"]
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))

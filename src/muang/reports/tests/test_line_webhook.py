@@ -22,6 +22,7 @@ from muang.core.models import Citizen, LineChannel, Notification
 from muang.reports.line.messages import parse_postback
 from muang.reports.models import LineCaseLink, LineConversation, LineWebhookEvent
 from muang.reports.notify import notify_reporter_of_status
+from muang.testing.images import assert_clean, jpeg_with_gps, pixel_flood_png
 
 from .test_line_support import (
     SECRET,
@@ -228,6 +229,27 @@ def test_a_photo_line_no_longer_has_is_left_out_and_said_so(client, town, conten
     filed = say(client, town, postback("action=confirm"))
     assert Case.objects.get().attachments.count() == 0
     assert "could not be attached" in reply_text(filed)
+
+
+def test_a_pixel_flood_photo_is_left_out_and_the_citizen_told_why(client, town, content):
+    content.bodies["777"] = pixel_flood_png(7000)
+    content.bodies["778"] = jpeg_with_gps()
+    lat, lon = inside(town)
+    for event in (
+        text("สวัสดี"),
+        location(lat, lon),
+        text("ไฟถนนดับ"),
+        postback("action=category&code=streetlight"),
+        image("777"),
+        image("778"),
+    ):
+        say(client, town, event)
+    say(client, town, postback("action=photos_done"))
+    filed = say(client, town, postback("action=confirm"))
+    case = Case.objects.get()
+    kept = case.attachments.get()  # the good photo is filed, the flood is not
+    assert_clean(kept.file.read())
+    assert "1 photo(s) could not be attached" in reply_text(filed) and "too many pixels" in reply_text(filed)
 
 
 def file_through_line(client, town) -> Case:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from muang.cases.services import case_add_note, case_change_status
 from muang.cases.tests.factories import submit_case
+from muang.testing.images import jpeg_with_gps, upload
 
 from .test_open311_support import (
     BASE,
@@ -192,3 +193,15 @@ def test_the_list_costs_the_same_few_queries_at_any_size(client, world, django_a
     with django_assert_max_num_queries(3):
         response = get(client, world)
     assert len(response.json()) == 17
+
+
+def test_media_url_is_the_public_photo_and_never_a_sensitive_categorys(client, world):
+    here = world.here
+    lit = submit_case(world.town.category, location=here, photos=[upload(jpeg_with_gps())])
+    noisy = submit_case(world.noise, location=here, photos=[upload(jpeg_with_gps())], description="เสียงดังมาก")
+    rows = {r["service_request_id"]: r for r in get(client, world).json()}
+    name = lit.attachments.get().file.name
+    assert rows[lit.tracking_code]["media_url"] == f"http://testserver/files/{name}"
+    assert rows[noisy.tracking_code]["media_url"] is None
+    assert client.get(rows[lit.tracking_code]["media_url"]).status_code == 200
+    assert client.get(f"/files/{noisy.attachments.get().file.name}").status_code == 403

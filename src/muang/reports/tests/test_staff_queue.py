@@ -14,6 +14,7 @@ from muang.cases.tests.conftest import make_town
 from muang.cases.tests.factories import CaseCategoryFactory, bkk, submit_case
 from muang.core.models import Role
 from muang.core.tests.factories import member
+from muang.testing.images import assert_clean, jpeg_with_gps, pixel_flood_png
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +183,56 @@ def test_a_note_with_before_photos_and_a_refused_photo(town):
         {"message": "x", "photo_kind": "other", "photos": [SimpleUploadedFile("b.jpg", b"GIF89a nope")]},
     )
     assert bad.status_code == 422 and bad.context["note_form"].errors["photos"]
+
+
+def test_staff_photos_are_refused_over_the_pixel_limit_naming_the_field(town):
+    case = submit_case(town.category)
+    officer = signed_in(town.officer)
+
+    def flood() -> dict:
+        return {"photos": [SimpleUploadedFile("flood.png", pixel_flood_png(7000), content_type="image/png")]}
+
+    note = officer.post(
+        f"/work/cases/{case.tracking_code}/note", {"message": "x", "photo_kind": "other", **flood()}
+    )
+    assert note.status_code == 422 and "too many pixels" in note.context["note_form"].errors["photos"][0]
+    status = officer.post(f"/work/cases/{case.tracking_code}/status", {"status": "in_progress", **flood()})
+    assert (
+        status.status_code == 422 and "too many pixels" in status.context["status_form"].errors["photos"][0]
+    )
+    filed = officer.post(
+        "/work/cases/new",
+        {
+            "channel": "phone",
+            "category": town.category.code,
+            "description": "โทรแจ้งไฟดับ",
+            "address": "หน้าวัดกลาง",
+            "idempotency_key": "s" * 32,
+            **flood(),
+        },
+    )
+    assert filed.status_code == 422 and "too many pixels" in filed.context["form"].errors["photos"][0]
+    case.refresh_from_db()
+    assert case.status.code == "received" and not case.attachments.exists() and Case.objects.count() == 1
+
+
+def test_internal_photos_are_for_staff_who_may_see_the_case(town):
+    other_town = make_town()
+    case = submit_case(town.category)
+    officer = signed_in(town.officer)
+    photo = SimpleUploadedFile("inside-the-house.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    officer.post(f"/work/cases/{case.tracking_code}/note", {"message": "ภายในบ้าน", "photos": [photo]})
+    attachment = case.attachments.get()
+    assert not attachment.is_public
+    url = f"/files/{attachment.file.name}"
+    assert url in officer.get(f"/work/cases/{case.tracking_code}/").content.decode()
+    served = officer.get(url)
+    assert served.status_code == 200 and served["Cache-Control"] == "private, no-store"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert_clean(b"".join(served.streaming_content))
+    assert url not in Client().get(f"/r/{case.tracking_code}").content.decode()
+    assert Client().get(url).status_code == 403
+    assert signed_in(other_town.admin).get(url).status_code == 403
 
 
 def test_bulk_assign_and_status_go_through_the_services_case_by_case(town):

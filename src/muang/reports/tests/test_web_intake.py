@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -15,6 +16,7 @@ from muang.cases.tests.conftest import make_town
 from muang.cases.tests.factories import CaseCategoryFactory, submit_case
 from muang.core.models import Citizen
 from muang.reports.models import CategoryQuestion
+from muang.testing.images import assert_clean, jpeg_with_gps, pixel_flood_png
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +124,47 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_written(client, t
     assert response.status_code == 422
     assert response.context["form"].errors["photos"]
     assert not Case.objects.exists()
+
+
+def test_a_pixel_flood_is_refused_naming_the_field_and_nothing_is_written(client, town):
+    # The issue's 7000 × 7000 PNG: a few kilobytes that would take seconds and 150 MB to decode.
+    flood = SimpleUploadedFile("flood.png", pixel_flood_png(7000), content_type="image/png")
+    response = client.post("/r/", {**form_data(town), "photos": [flood]})
+    assert response.status_code == 422
+    assert "too many pixels" in response.context["form"].errors["photos"][0]
+    assert not Case.objects.exists()
+
+
+def test_a_photo_is_stored_privately_without_its_gps_under_a_random_name(client, town, settings):
+    photo = SimpleUploadedFile("IMG_somchai_home.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = client.post("/r/", {**form_data(town), "photos": [photo]})
+    stored = Case.objects.get().attachments.get().file
+    assert re.fullmatch(rf"cases/{town.org.pk}/[A-Za-z0-9_-]{{22}}\.jpg", stored.name)
+    assert Path(stored.path).is_relative_to(settings.MUANG_PRIVATE_ROOT)
+    assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*.jpg"))
+    assert_clean(Path(stored.path).read_bytes())
+    # The tracking page shows it through the access-checked view: a public photo of a public report.
+    page = client.get(response["Location"]).content.decode()
+    assert f'src="/files/{stored.name}"' in page
+    served = Client().get(f"/files/{stored.name}")
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert_clean(b"".join(served.streaming_content))
+    assert Client().get(f"/media/{stored.name}").status_code == 404
+
+
+def test_a_sensitive_categorys_photos_are_never_public(client, town):
+    town.category.is_sensitive = True
+    town.category.save(update_fields=["is_sensitive"])
+    photo = SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = client.post("/r/", {**form_data(town), "photos": [photo]})
+    case = Case.objects.get()
+    name = case.attachments.get().file.name
+    assert name not in client.get(response["Location"]).content.decode()
+    assert Client().get(f"/files/{name}").status_code == 403
+    staff = Client()
+    staff.force_login(town.officer.user)
+    assert staff.get(f"/files/{name}")["Cache-Control"] == "private, no-store"
+    assert name in staff.get(f"/work/cases/{case.tracking_code}/").content.decode()
 
 
 def test_more_than_five_photos_are_refused(client, town):

@@ -489,13 +489,23 @@ def export(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRe
         order="created_at",
     )
     name = f"cases-{membership.organization.slug}-{data['created_from']:%Y%m%d}-{data['created_to']:%Y%m%d}"
+    filename = f"{name}.{'xlsx' if data['format'] == 'xlsx' else 'csv'}"
+    export_request = exports.ExportRequest(
+        actor=actor,
+        organization=membership.organization,
+        filename=filename,
+        filters={
+            "created_from": data["created_from"],
+            "created_to": data["created_to"],
+            **({"department": membership.department.code} if bound and membership.department else {}),
+        },
+    )
     if data["format"] == "xlsx":
         response = HttpResponse(
-            exports.cases_xlsx(qs),
+            exports.cases_xlsx(qs, export_request),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    response = HttpResponse(exports.cases_csv(qs), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    else:
+        response = HttpResponse(exports.cases_csv(qs, export_request), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -8,7 +8,7 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from muang.billing.services.disputes import OBJECTION_DAYS, objection_deadline, 
 from muang.core import audit
 from muang.core.access import Actor, CitizenActor, require, require_grant
 from muang.core.errors import Conflict, InvalidInput
+from muang.core.images import clean_image
 from muang.core.services import update_audited
 from muang.core.templatetags.thai import format_thai_date
 from muang.property.models import PURE_USES, Building, CondoUnit, Owner, Parcel, Use
@@ -27,8 +28,6 @@ from muang.selfservice.permissions import OwnerScope, TaxpayerPerm
 from muang.selfservice.selectors import holding_for
 
 NOTICE_DAYS = 60  # ภ.ด.ส.5 is due within 60 days of the change (THAI-RULES §1)
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
-PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"})
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 6/B, 8 look-alikes
 
 
@@ -71,15 +70,6 @@ def _shares(use: str, shares: dict[str, object]) -> dict[str, Decimal]:
     return out
 
 
-def _check_photo(photo: UploadedFile | None) -> None:
-    if photo is None:
-        return
-    if photo.size > MAX_PHOTO_BYTES:
-        raise InvalidInput.for_field("photo", _("The photo is larger than 8 MB."))
-    if (photo.content_type or "").lower() not in PHOTO_TYPES:
-        raise InvalidInput.for_field("photo", _("Send a photo (JPEG, PNG, WebP or HEIC)."))
-
-
 @transaction.atomic
 def use_change_file(
     *,
@@ -90,11 +80,12 @@ def use_change_file(
     shares: dict[str, object] | None = None,
     changed_on: dt.date,
     note: str = "",
-    photo: UploadedFile | None = None,
+    photo: File | None = None,
     now: dt.datetime | None = None,
 ) -> UseChangeNotice:
     """File a ภ.ด.ส.5 for a property the taxpayer holds: only the taxpayer themselves (their citizen principal
-    holds the grant for their own owner record), only for a property they hold today."""
+    holds the grant for their own owner record), only for a property they hold today. The photo is re-encoded
+    without its metadata (a phone's GPS position, its owner) and stored privately."""
     now = now or timezone.now()
     organization = owner.organization
     require_grant(
@@ -117,7 +108,7 @@ def use_change_file(
         use != Use.MIXED or all(split[u.value] == getattr(holding, f"share_{u.value}") for u in PURE_USES)
     ):
         raise InvalidInput.for_field("use", _("This is already the recorded use of the property."))
-    _check_photo(photo)
+    cleaned_photo = clean_image(photo, field="photo") if photo is not None else None
     fk = kind
     label = holding.code if fk != "condo_unit" else str(holding)
     notice = UseChangeNotice(
@@ -132,8 +123,8 @@ def use_change_file(
         filed_at=now,
         **{fk: holding},
     )
-    if photo is not None:
-        notice.photo = photo
+    if cleaned_photo is not None:
+        notice.photo = cleaned_photo
     try:
         notice.full_clean(exclude=["reference", "photo"])
     except ValidationError as e:

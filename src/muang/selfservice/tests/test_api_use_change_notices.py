@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from muang.core.models import AuditEntry, Role
+from muang.core.models import AuditEntry, Duty, Role
 from muang.core.tests.factories import member
 from muang.property.tests.factories import OwnerFactory, ParcelFactory
 from muang.selfservice.models import UseChangeNotice, UseChangeStatus
 from muang.selfservice.services.filings import use_change_file
 from muang.selfservice.session import taxpayer_actor
 from muang.selfservice.tests.factories import own
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
+from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world, give_duties
 
 VIEW = frozenset({"officer", "privileged", "department_head"})
 DECIDE = frozenset({"privileged", "department_head"})
@@ -48,7 +48,8 @@ def file_notice(org):
 @pytest.fixture
 def world(areas):
     world = build_world()
-    world.users["department_head"] = member(world.org, Role.DEPARTMENT_HEAD)
+    give_duties(world, "officer", Duty.TAX)
+    world.users["department_head"] = member(world.org, Role.DEPARTMENT_HEAD, duties=[Duty.TAX])
     world.notice = file_notice(world.org)
     world.other_notice = file_notice(world.other_org)
     return world

@@ -1,4 +1,4 @@
-"""The signed-in taxpayer is a citizen principal (ADR 0008): bound to one organisation, with narrow grants that
+"""The signed-in taxpayer is a citizen principal (ADR 0010): bound to one organisation, with narrow grants that
 the services check against each object, and no power beyond them. Before, a `TaxpayerActor(system=True)` held
 every permission in every organisation and relied on the caller to have checked ownership."""
 

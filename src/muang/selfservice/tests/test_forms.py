@@ -1,17 +1,23 @@
 """The forms a taxpayer files online: ภ.ด.ส.5 change of use and ภ.ด.ส.10 objection."""
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from muang.billing.models import Objection, ObjectionStatus
-from muang.core.models import AuditEntry
+from muang.billing.tests.factories import revenue_member
+from muang.core.models import AuditEntry, Role
+from muang.core.tests.factories import member
 from muang.selfservice.models import UseChangeNotice, UseChangeStatus
 from muang.selfservice.tests.factories import build_town, signed_in_client
+from muang.testing.images import assert_clean, jpeg_with_gps, pixel_flood_png
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +70,42 @@ def test_a_change_of_use_is_filed_with_a_photo_and_confirmed_with_a_reference(to
     assert AuditEntry.objects.get(object_type="selfservice.UseChangeNotice").actor_label == (
         f"taxpayer:owner:{town.owner.pk}"
     )
+
+
+def test_the_photo_loses_its_gps_and_name_and_only_its_taxpayer_and_tax_staff_see_it(town, client, settings):
+    photo = SimpleUploadedFile("IMG_20261120_บ้านสมหญิง.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = use_change(client, town, photo=photo)
+    assert response.status_code == 302
+    stored = UseChangeNotice.objects.get().photo
+    # Not use-change/YYYY/MM/<the uploader's name> under the public media: random, private, re-encoded.
+    assert re.fullmatch(rf"use-change/{town.org.pk}/[A-Za-z0-9_-]{{22}}\.jpg", stored.name)
+    assert Path(stored.path).is_relative_to(settings.MUANG_PRIVATE_ROOT)
+    assert_clean(stored.read())
+    assert Client().get(f"/media/{stored.name}").status_code == 404
+
+    page = client.get(response.url).content.decode()
+    assert f'src="/files/{stored.name}"' in page  # the taxpayer sees their photo on the confirmation
+    own = client.get(f"/files/{stored.name}")
+    assert own.status_code == 200 and own["Cache-Control"] == "private, no-store"
+    assert own["Content-Type"] == "image/jpeg" and own["X-Content-Type-Options"] == "nosniff"
+    assert signed_in_client(town.neighbour).get(f"/files/{stored.name}").status_code == 403
+    assert signed_in_client(town.twin).get(f"/files/{stored.name}").status_code == 403
+    assert Client().get(f"/files/{stored.name}").status_code == 403
+    staff = Client()
+    staff.force_login(revenue_member(town.org))  # tax staff: the registry's readers (property.view)
+    assert staff.get(f"/files/{stored.name}").status_code == 200
+    outsider = Client()
+    outsider.force_login(member(town.other_org, Role.SYSTEM_ADMIN))
+    assert outsider.get(f"/files/{stored.name}").status_code == 403
+
+
+def test_a_pixel_flood_photo_is_refused_naming_the_field(town, client):
+    flood = SimpleUploadedFile("flood.png", pixel_flood_png(7000), content_type="image/png")
+    response = use_change(client, town, photo=flood)
+    assert response.status_code == 422
+    assert "too many pixels" in response.context["form"].errors["photo"][0]
+    assert 'data-field="photo"' in response.content.decode()
+    assert not UseChangeNotice.objects.exists()
 
 
 def test_a_mixed_use_needs_shares_that_add_up_to_100(town, client):

@@ -1,6 +1,6 @@
-"""Every billing endpoint × every kind of caller (muang.testing.authz), plus the revenue department's staff
-and an executive: billing rights come from the role or from membership of the organisation's revenue
-department (muang.billing.access)."""
+"""Every billing endpoint × every kind of caller (muang.testing.authz), plus the finance department's staff
+and an executive: billing rights come from the role or from the finance duty of the member's department
+(the duty grants of the apps, muang.core.registry.duty_permissions())."""
 
 from dataclasses import dataclass
 
@@ -11,7 +11,7 @@ from muang.billing.models import BillingProfile
 from muang.billing.services.reconciliation import bank_statement_import
 from muang.billing.tests.factories import BILLER_ID, issue, muang_csv
 from muang.core.access import SYSTEM
-from muang.core.models import AuditEntry, Role
+from muang.core.models import AuditEntry, Duty, Role
 from muang.core.tests.factories import DepartmentFactory, member
 from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
 
@@ -66,8 +66,8 @@ ENDPOINTS = [
 @pytest.fixture
 def world(areas):
     world = build_world()
-    revenue = DepartmentFactory(organization=world.org, code="revenue")
-    BillingProfile.objects.create(organization=world.org, biller_id=BILLER_ID, revenue_department=revenue)
+    revenue = DepartmentFactory(organization=world.org, code="revenue", duties=[Duty.FINANCE])
+    BillingProfile.objects.create(organization=world.org, biller_id=BILLER_ID)
     BillingProfile.objects.create(organization=world.other_org, biller_id=BILLER_ID)
     world.users["revenue_officer"] = member(world.org, Role.OFFICER, department=revenue)
     world.users["revenue_head"] = member(world.org, Role.DEPARTMENT_HEAD, department=revenue)

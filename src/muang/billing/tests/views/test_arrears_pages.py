@@ -155,3 +155,19 @@ def test_recording_a_letters_delivery_steps_up_the_penalty(org, head, login, bil
     row = next(r for r in report.rows if r.bill == bills["land"])
     assert row.penalty == D("400.00")  # 40%: the letter's deadline has passed
     assert client.post("/billing/letters/999999/received", {}).status_code == 404
+
+
+def test_each_export_is_audited_with_its_rows_and_filters(org, cashier, login, bills):
+    """Exports of payers' names leave a trace: who, which file, how many rows, which filters (issue 8)."""
+    from muang.core.models import AuditEntry
+
+    client = login(cashier)
+    client.get("/billing/arrears/arrears.xlsx", {**AS_OF, "kind": "land_building_tax"})
+    client.get("/billing/arrears/arrears.geojson", AS_OF)
+    entries = list(AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).order_by("pk"))
+    assert [(e.object_type, e.object_repr) for e in entries] == [
+        ("billing.arrears", f"arrears-{org.slug}-20260615.xlsx"),
+        ("billing.arrears", f"arrears-{org.slug}-20260615.geojson"),
+    ]
+    assert entries[0].changes == {"rows": 1, "filters": {"as_of": "2026-06-15", "kind": "land_building_tax"}}
+    assert entries[1].changes["rows"] == 2 and entries[0].actor_user == cashier

@@ -29,7 +29,8 @@ def test_a_case_with_its_timeline(client, town, other_town):
     ]
     created = body["events"][0]
     assert created["actor"] == "citizen" and created["attachments"][0]["kind"] == "before"
-    assert created["attachments"][0]["url"].startswith("/media/cases/")
+    # A private file behind the access-checking view, named by its organisation and a random token.
+    assert created["attachments"][0]["url"].startswith(f"/files/cases/{town.org.pk}/")
     assert body["events"][1]["actor"] == town.officer.user.username
     assert body["invitations"][0]["organization"] == other_town.org.slug
     assert body["forwarded_from"] is None and body["forwarded_to"] is None and body["duplicates"] == []

@@ -3,11 +3,13 @@ are problem+json with the field or the conflict named."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from muang.cases.models import Case, Holiday
 from muang.cases.services import case_change_status
 from muang.cases.tests.api.conftest import jpeg
 from muang.cases.tests.factories import CaseCategoryFactory, submit_case
+from muang.testing.images import assert_clean, jpeg_with_gps, pixel_flood_png
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +66,36 @@ def test_refusals_are_problems_naming_what_is_wrong(client, town, case):
     assert r.status_code == 403 and "another department" in r.json()["detail"]
     client.force_login(town.officer.user)
     r = client.post(f"/api/v1/cases/{code}/photos", data={"files": [jpeg(), jpeg()] * 3})
-    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "photos"
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "files"  # the upload's own name
     bad = SimpleUploadedFile("bad.jpg", b"not an image", content_type="image/jpeg")
     r = client.post(f"/api/v1/cases/{code}/photos", data={"files": [bad]})
     assert r.status_code == 422 and "photo" in r.json()["detail"]
+
+
+def test_a_pixel_flood_is_a_problem_naming_the_upload_field(client, town, case):
+    client.force_login(town.officer.user)
+    flood = SimpleUploadedFile("flood.png", pixel_flood_png(7000), content_type="image/png")
+    r = client.post(f"/api/v1/cases/{case.tracking_code}/photos", data={"files": [flood]})
+    assert r.status_code == 422 and r["Content-Type"] == "application/problem+json"
+    assert r.json()["errors"][0]["field"] == "files" and "too many pixels" in r.json()["errors"][0]["message"]
+    assert not case.attachments.exclude(kind="before").exists()
+
+
+def test_photo_urls_in_the_api_are_readable_with_the_token(client, town, case):
+    from muang.core.access import SYSTEM
+    from muang.core.services import api_token_create
+
+    client.force_login(town.officer.user)
+    photo = SimpleUploadedFile("IMG_gps.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    r = client.post(f"/api/v1/cases/{case.tracking_code}/photos", data={"files": [photo], "public": "false"})
+    url = r.json()["attachments"][0]["url"]
+    assert url.startswith(f"/files/cases/{town.org.pk}/") and "IMG_gps" not in url
+    _, secret = api_token_create(actor=SYSTEM, organization=town.org, name="app", scopes=["cases:read"])
+    anonymous = Client()
+    assert anonymous.get(url).status_code == 403
+    served = anonymous.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert served.status_code == 200 and served["Cache-Control"] == "private, no-store"
+    assert_clean(b"".join(served.streaming_content))
 
 
 def test_category_change(client, town, case):

@@ -8,7 +8,7 @@ from muang.core.models import Subdistrict
 
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files, load the Thai areas when incomplete, and (with --demo) the demo."
+    help = "Migrate, secure stored uploads, collect static files, load the Thai areas when incomplete, and (with --demo) the demo."
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="also load the Chumphae demo (once)")
@@ -16,6 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        # Images stored by an earlier version: re-encoded, renamed and moved out of the public media.
+        call_command("secure_uploads")
         if not options["no_static"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         expected = sum(

@@ -42,12 +42,49 @@ def test_admin_edits_are_audited(admin_client):
             "name_th": "กองคลัง",
             "name_en": "Finance Division",
             "phone": "043-999-999",
+            "duties": ["finance", "tax"],
             "is_active": "on",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = AuditEntry.objects.get(object_type="core.Department", object_id=str(dep.pk))
     assert entry.changes == {"phone": ["", "043-999-999"]} and entry.actor_label == "admin.chaiso"
+
+
+def test_duties_are_edited_in_the_admin_audited_and_take_effect(admin_client):
+    """Which department does the tax work is the organisation's own data (issue 8, item 3)."""
+    from muang.core.access import Actor
+    from muang.property.permissions import PropertyPerm
+
+    dep = Department.objects.get(organization__slug="chaiso", code="health-env")
+    nurse = Actor(user=User.objects.get(username="nurse.chaiso"))
+    assert not nurse.has_perm(dep.organization, PropertyPerm.PROPERTY_VIEW)
+    page = admin_client.get(f"/admin/core/department/{dep.pk}/change/").content.decode()
+    assert 'type="checkbox" name="duties" value="tax"' in page
+    response = admin_client.post(
+        f"/admin/core/department/{dep.pk}/change/",
+        {
+            "organization": dep.organization_id,
+            "code": dep.code,
+            "name_th": dep.name_th,
+            "name_en": dep.name_en,
+            "duties": ["public_health", "tax"],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(object_type="core.Department", object_id=str(dep.pk))
+    assert entry.changes == {"duties": [["public_health"], ["public_health", "tax"]]}
+    nurse = Actor(user=User.objects.get(username="nurse.chaiso"))
+    assert nurse.has_perm(dep.organization, PropertyPerm.PROPERTY_VIEW)
+    refused = admin_client.post(
+        f"/admin/core/department/{dep.pk}/change/",
+        {
+            **{"organization": dep.organization_id, "code": dep.code, "name_th": "x", "name_en": "x"},
+            "duties": ["x"],
+        },
+    )
+    assert refused.status_code == 200 and "duties" in refused.context["adminform"].form.errors
 
 
 def test_audit_log_is_viewable_but_never_editable(admin_client):

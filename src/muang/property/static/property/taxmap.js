@@ -134,6 +134,14 @@
     });
   }
 
+  // Status colours come from the server's one table (data-colour): set through the DOM, since the
+  // Content-Security-Policy refuses style attributes in markup.
+  function paint(root) {
+    for (const el of root.querySelectorAll("[data-colour]")) el.style.background = el.dataset.colour;
+  }
+  paint(document);
+  document.body.addEventListener("htmx:afterSwap", (ev) => paint(ev.target));
+
   function openCard(code) {
     selected = code;
     parcels.setStyle(style);
@@ -141,7 +149,11 @@
     if (window.htmx) {
       htmx.ajax("GET", url, { target: "#card", swap: "innerHTML" });
     } else {
-      fetch(url, { credentials: "same-origin" }).then((r) => r.text()).then((html) => { document.getElementById("card").innerHTML = html; });
+      fetch(url, { credentials: "same-origin" }).then((r) => r.text()).then((html) => {
+        const card = document.getElementById("card");
+        card.innerHTML = html;
+        paint(card);
+      });
     }
   }
 

@@ -4,7 +4,7 @@ import pytest
 
 from muang.billing.tests.factories import billing_organization
 from muang.conftest import load_area_slice
-from muang.core.models import Role
+from muang.core.models import Duty, Role
 from muang.core.tests.factories import PASSWORD, member
 from muang.property.tests.factories import OwnerFactory, ParcelFactory, inside, square
 from muang.property.tests.map_support import YEAR, own, pay, property_bill
@@ -93,7 +93,7 @@ def _survey(page, url: str, tmp_path) -> None:
     load_area_slice()
     org = billing_organization()
     parcel = ParcelFactory(organization=org, code="03C010")
-    user = member(org, Role.DEPARTMENT_HEAD)
+    user = member(org, Role.DEPARTMENT_HEAD, duties=[Duty.TAX])
     spot = parcel.geometry.point_on_surface
     # The phone's GPS, as the browser reports it to the page.
     page.context.grant_permissions(["geolocation"])

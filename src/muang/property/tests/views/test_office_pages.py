@@ -10,7 +10,7 @@ from django.test import Client
 
 from muang.billing.models import Bill, BillKind
 from muang.billing.tests.factories import billing_organization
-from muang.core.models import Role
+from muang.core.models import Duty, Role
 from muang.core.tests.factories import UserFactory, member
 from muang.property.models import AssessmentRun, LandPrice, Ownership, Parcel, TaxYear
 from muang.property.tests.factories import OwnerFactory, ParcelFactory, inside, square, tax_year_fields
@@ -53,7 +53,7 @@ def admin(org):
 
 @pytest.fixture
 def officer(org):
-    return client_of(member(org, Role.OFFICER))
+    return client_of(member(org, Role.OFFICER, duties=[Duty.TAX]))
 
 
 def run_via_page(client, django_capture_on_commit_callbacks) -> AssessmentRun:
