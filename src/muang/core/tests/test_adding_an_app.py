@@ -15,7 +15,7 @@ from django.utils.module_loading import import_string
 from muang.core import registry
 from muang.core.access import SYSTEM
 from muang.core.management.commands import muang_worker
-from muang.core.models import Role
+from muang.core.models import Duty, Role
 from muang.core.services import api_token_create
 from muang.core.tests.factories import DepartmentFactory, OrganizationFactory, member
 
@@ -43,6 +43,7 @@ def org(areas):
     org = OrganizationFactory()
     DepartmentFactory(organization=org, code="works")
     DepartmentFactory(organization=org, code="health")
+    DepartmentFactory(organization=org, code="office", duties=[Duty.ADMINISTRATION])
     return org
 
 
@@ -57,7 +58,7 @@ def test_its_page_opens_for_the_role_it_grants_only(glance, org):
     head = client_of(member(org, Role.DEPARTMENT_HEAD, department=works))
     response = head.get("/glance/")
     assert response.status_code == 200
-    assert response.content.decode() == f"{org.slug}: 2 departments"
+    assert response.content.decode() == f"{org.slug}: 3 departments"
     assert client_of(member(org, Role.OFFICER, department=works)).get("/glance/").status_code == 403
     assert Client().get("/glance/").status_code == 302  # to the sign-in page
     assert client_of(member(org, Role.SYSTEM_ADMIN)).get("/glance/").status_code == 200
@@ -72,7 +73,7 @@ def test_its_api_operation_is_in_the_schema_and_checks_its_scope(glance, org):
     _, other = api_token_create(actor=SYSTEM, organization=org, name="cases", scopes=["cases:read"])
     url = f"/api/v1/organizations/{org.slug}/glance"
     response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {reader}")
-    assert response.status_code == 200 and response.json() == {"organization": org.slug, "departments": 2}
+    assert response.status_code == 200 and response.json() == {"organization": org.slug, "departments": 3}
     assert Client().get(url, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
     assert Client().get(url).status_code == 401
 
@@ -82,6 +83,21 @@ def test_its_menu_entry_shows_to_the_role_it_grants_only(glance, org):
     assert menu_link in client_of(member(org, Role.DEPARTMENT_HEAD)).get("/").content.decode()
     assert menu_link not in client_of(member(org, Role.OFFICER)).get("/").content.decode()
     assert menu_link not in client_of(member(org, Role.OVERSEER)).get("/").content.decode()
+
+
+def test_its_duty_grant_reaches_the_officers_of_the_department_holding_the_duty_only(glance, org):
+    office, works = org.departments.get(code="office"), org.departments.get(code="works")
+    in_office = client_of(member(org, Role.OFFICER, department=office))
+    assert in_office.get("/glance/").status_code == 200
+    assert 'href="/glance/"' in in_office.get("/").content.decode()
+    elsewhere = client_of(member(org, Role.OFFICER, department=works))
+    assert elsewhere.get("/glance/").status_code == 403
+    assert 'href="/glance/"' not in elsewhere.get("/").content.decode()
+    assert registry.duty_permissions()[Duty.ADMINISTRATION][Role.OFFICER] == {"glance.view"}
+    # The duty is the organisation's data: taken away, the right goes with it (no cache across requests).
+    office.duties = []
+    office.save()
+    assert in_office.get("/glance/").status_code == 403
 
 
 def test_its_periodic_task_is_scheduled_by_the_worker(glance, org):
@@ -114,7 +130,7 @@ def test_its_kpi_source_is_offered_to_the_dashboard(glance, org):
     value = import_string(source.selector)(
         organization=org, start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)
     )
-    assert value == 2
+    assert value == 3
 
 
 def test_without_the_line_in_installed_apps_the_app_is_nowhere(org):

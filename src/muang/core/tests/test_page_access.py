@@ -195,3 +195,24 @@ def test_the_page_does_what_it_declares(areas, page: Page):
         raise AssertionError(access.kind)
     if access.kind in (CITIZEN, MACHINE):
         assert AuditEntry.objects.count() == before, "a refused caller wrote something"
+
+
+# --- /files/<name>: each kind of private file is decided by the app that stores it ------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [*registry.file_kinds(), "no-such-kind"])
+def test_every_private_file_kind_has_its_apps_decision(areas, kind):
+    """`/files/` is open to anyone at the door (a public case photo needs no sign-in); what it serves is
+    decided per file by the reader the owning app declared (`AppContract.file_readers`, a system check makes
+    every private image field have one). A file no row holds, or a kind no app reads, is a 404 for everyone."""
+    from muang.core.checks import file_reader_errors
+
+    assert file_reader_errors(registry.contracts()) == []
+    org = OrganizationFactory(slug=SLUG)
+    url = reverse("private-file", kwargs={"name": f"{kind}/{org.pk}/{'A' * 22}.jpg"})
+    before = AuditEntry.objects.count()
+    for client in (Client(), _as(UserFactory()), _as(member(org, Role.SYSTEM_ADMIN))):
+        response = client.get(url)
+        assert response.status_code == 404, (url, response.status_code)
+    assert AuditEntry.objects.count() == before

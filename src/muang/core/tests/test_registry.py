@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from muang.core import registry
 from muang.core.checks import contract_errors
 from muang.core.contract import AppContract, DemoLoader, Grant, MenuEntry, Mount, PeriodicTask
-from muang.core.models import Role
+from muang.core.models import Duty, Role
 from muang.core.permissions import CorePerm
 
 CASE_OFFICER = {"case.view", "case.create", "case.work"}
@@ -15,20 +15,11 @@ CASE_MANAGER = CASE_OFFICER | {"case.assign", "case.route"}
 
 
 def test_the_grants_are_those_of_the_single_table_they_replace():
-    """Moving each app's permissions into its own contract changed nobody's rights (the old
-    core.permissions tables, written out)."""
+    """Moving each app's permissions, and what each department duty grants, into the apps' contracts changed
+    nobody's rights (main's core.permissions ROLE_PERMISSIONS and DUTY_PERMISSIONS tables, written out)."""
     table = registry.permission_table()
-    assert table.by_role[Role.OFFICER] == {"org.view", "property.view"} | CASE_OFFICER
-    assert (
-        table.by_role[Role.DEPARTMENT_HEAD]
-        == {
-            "org.view",
-            "staff.view",
-            "property.view",
-            "property.edit",
-        }
-        | CASE_MANAGER
-    )
+    assert table.by_role[Role.OFFICER] == {"org.view"} | CASE_OFFICER
+    assert table.by_role[Role.DEPARTMENT_HEAD] == {"org.view", "staff.view"} | CASE_MANAGER
     assert (
         table.by_role[Role.EXECUTIVE]
         == {
@@ -62,7 +53,55 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "objection.file",
         "billing.configure",
         "valuation.edit",
+        "staff.manage",
     } <= table.all
+    assert registry.duty_permissions() == {
+        Duty.TAX: {
+            Role.OFFICER: {"property.view"},
+            Role.DEPARTMENT_HEAD: {"property.view", "property.edit"},
+        },
+        Duty.FINANCE: {
+            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile"},
+            Role.DEPARTMENT_HEAD: {
+                "bill.view",
+                "payment.record",
+                "bank.reconcile",
+                "bill.issue",
+                "bill.adjust",
+                "objection.file",
+            },
+        },
+    }
+    assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
+        {"org.view", "property.view", "bill.view", "payment.record", "bank.reconcile"} | CASE_OFFICER
+    )
+    assert table.for_member(Role.EXECUTIVE, [Duty.FINANCE]) == table.by_role[Role.EXECUTIVE]
+
+
+def test_core_holds_no_domain_permission_table():
+    """Core grants only its own permissions: every domain right, by role or by duty, is its app's grant."""
+    import muang.core.permissions as core_permissions
+
+    (core,) = [p for p in registry.contracts() if p.label == "core"]
+    own = core.contract.permission_codes()
+    assert all({str(x) for x in grant.perms} <= own for grant in core.contract.grants)
+    assert not any(grant.duty for grant in core.contract.grants)
+    for name in ("ROLE_PERMISSIONS", "DUTY_PERMISSIONS", "SCOPE_PERMISSIONS", "Perm"):
+        assert not hasattr(core_permissions, name)
+
+
+def test_private_file_kinds_are_read_by_the_app_that_stores_them():
+    from muang.core.checks import file_reader_errors
+
+    assert set(registry.file_kinds()) == {"cases", "signboards", "parcels", "use-change"}
+    assert registry.file_reader("cases").__module__ == "muang.cases.selectors"
+    assert registry.file_reader("nothing") is None
+    assert file_reader_errors(registry.contracts()) == []
+    without_cases = tuple(
+        registry.Plugged(p.label, p.name, AppContract()) if p.label == "cases" else p
+        for p in registry.contracts()
+    )
+    assert [e.id for e in file_reader_errors(without_cases)] == ["muang.E009"]
 
 
 def _plugged(**contracts: AppContract) -> tuple[registry.Plugged, ...]:
@@ -86,6 +125,15 @@ def test_a_duty_grant_needs_the_role_and_the_duty():
     assert "thing.read" in table.for_member(Role.SYSTEM_ADMIN)  # holds every declared permission
     with pytest.raises(ValueError, match="duty"):
         Grant({P.READ}, duty="public_health")
+    # Only roles that belong to a department hold a department's duty; only duties core knows.
+    for wrong in (
+        Grant({P.READ}, roles={Role.EXECUTIVE}, duty="public_health"),
+        Grant({P.READ}, roles={Role.OFFICER}, duty="karaoke"),
+    ):
+        bad = _plugged(things=AppContract(permissions=[P], grants=[wrong]))
+        assert [e.id for e in contract_errors(bad)] == ["muang.E003"]
+        with pytest.raises(ImproperlyConfigured, match="duty"):
+            registry.build_permission_table(bad)
 
 
 def test_a_restricted_permission_is_not_the_system_administrators_by_default():
