@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from django.contrib.gis.geos import Point
 
+from muang.core import registry
 from muang.core.access import SYSTEM, Actor
-from muang.core.models import ApiScope, Organization, Role, User
+from muang.core.models import Organization, Role, User
 from muang.core.services import api_token_create
 
 YEAR = 2026  # the town's tax year (C.E.)
@@ -57,7 +58,10 @@ def build_fuzz_town() -> FuzzTown:
     admin = member(org, Role.SYSTEM_ADMIN)
     actor = Actor(user=admin)
     token, secret = api_token_create(
-        actor=SYSTEM, organization=org, name="fuzz", scopes=list(ApiScope.values)
+        actor=SYSTEM,
+        organization=org,
+        name="fuzz",
+        scopes=[code for code, _label in registry.scope_choices()],
     )
     owner = OwnerFactory(organization=org)
     parcel = ParcelFactory(organization=org)
