@@ -1,4 +1,5 @@
-"""The JSON API at /api/v1: authentication, problem+json errors (RFC 9457), and the routers of every app."""
+"""The JSON API at /api/v1: authentication, problem+json errors (RFC 9457), and every installed app's routers
+(`AppContract.api`)."""
 
 import logging
 from http import HTTPStatus
@@ -9,17 +10,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from muang.billing.api import router as billing_router
-from muang.cases.api import router as cases_router
+from muang.core import registry
 from muang.core.access import Actor
-from muang.core.api import router as core_router
 from muang.core.api_docs import LocalSwagger
 from muang.core.errors import MuangError
 from muang.core.middleware import problem_response
 from muang.core.services import api_token_authenticate
-from muang.property.api import router as property_router
-from muang.property.api_assessment import router as assessment_router
-from muang.selfservice.api import router as selfservice_router
 
 logger = logging.getLogger("muang.api")
 
@@ -96,18 +92,6 @@ class MuangAPI(NinjaAPI):
         return schema
 
 
-api = MuangAPI(
-    title="Muang API",
-    version="1",
-    description="The API of Muang, a smart-city platform for Thai local governments. "
-    "Errors are RFC 9457 problem+json documents.",
-    urls_namespace="api-v1",
-    docs_url="/docs",
-    docs=LocalSwagger(),
-    auth=[TokenAuth(), SessionActorAuth()],
-)
-
-
 def problem(
     request: HttpRequest, status: int, detail: str, *, code: str, errors: list | None = None
 ) -> HttpResponse:
@@ -117,7 +101,6 @@ def problem(
     return problem_response(status, HTTPStatus(status).phrase, detail, **extra)
 
 
-@api.exception_handler(MuangError)
 def on_domain_error(request: HttpRequest, exc: MuangError) -> HttpResponse:
     errors = [
         {"field": field, "message": m} for field, messages in exc.field_errors.items() for m in messages
@@ -125,7 +108,6 @@ def on_domain_error(request: HttpRequest, exc: MuangError) -> HttpResponse:
     return problem(request, exc.status, exc.detail, code=exc.code, errors=errors)
 
 
-@api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for e in exc.errors:
@@ -135,7 +117,6 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return problem(request, 422, detail, code="invalid_input", errors=errors)
 
 
-@api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = problem(
         request, 401, "Send a valid API token (Authorization: Bearer …) or sign in.", code="not_authenticated"
@@ -144,40 +125,62 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
     return response
 
 
-@api.exception_handler(AuthorizationError)
 def on_authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
     return problem(request, 403, str(exc) or "You may not do this.", code="forbidden")
 
 
-@api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, str(exc), code=HTTPStatus(exc.status_code).name.lower())
 
 
-@api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem(request, 404, str(exc) or "Not found.", code="not_found")
 
 
-@api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return problem(request, 413, "The request is too large.", code="payload_too_large")
 
 
-@api.exception_handler(SuspiciousOperation)
 def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return problem(request, 400, "The request cannot be read.", code="bad_request")
 
 
-@api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled API error on %s", request.path)
     return problem(request, 500, "An unexpected error occurred; it has been logged.", code="server_error")
 
 
-api.add_router("/", core_router)
-api.add_router("/", cases_router)
-api.add_router("/", billing_router)
-api.add_router("/", property_router)
-api.add_router("/", assessment_router)
-api.add_router("/", selfservice_router)
+EXCEPTION_HANDLERS = [
+    (MuangError, on_domain_error),
+    (ValidationError, on_validation_error),
+    (AuthenticationError, on_authentication_error),
+    (AuthorizationError, on_authorization_error),
+    (HttpError, on_http_error),
+    (Http404, on_not_found),
+    (RequestDataTooBig, on_too_big),
+    (SuspiciousOperation, on_suspicious),
+    (Exception, on_unexpected),
+]
+
+
+def build_api(*, urls_namespace: str = "api-v1") -> MuangAPI:
+    """The API with every installed app's routers. `muang.api.api` is the one the site serves; a test that
+    installs an app builds another."""
+    new = MuangAPI(
+        title="Muang API",
+        version="1",
+        description="The API of Muang, a smart-city platform for Thai local governments. "
+        "Errors are RFC 9457 problem+json documents.",
+        urls_namespace=urls_namespace,
+        docs_url="/docs",
+        docs=LocalSwagger(),
+        auth=[TokenAuth(), SessionActorAuth()],
+    )
+    for exception, handler in EXCEPTION_HANDLERS:
+        new.add_exception_handler(exception, handler)
+    for router in registry.api_routers():
+        new.add_router("/", router)
+    return new
+
+
+api = build_api()

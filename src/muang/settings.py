@@ -170,23 +170,21 @@ LANGUAGE_COOKIE_NAME = "muang_language"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 NODE_MODULES = ROOT_DIR / "node_modules"
-# Front-end libraries come from npm packages installed by the setup step, never copied into the repository.
-STATICFILES_DIRS = [
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
-    ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),  # the API docs page (muang.core.api_docs)
+# Front-end libraries come from npm packages installed by the setup step, never copied into the repository:
+# each app declares its own (`AppContract.vendor_static`), served from node_modules by this finder.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "muang.core.staticfiles.VendorFinder",
+    "muang.core.staticfiles.PackageFileFinder",
 ]
 # Single files of packages whose useful part does not sit in one small folder (muang.core.staticfiles).
 MUANG_PACKAGE_STATIC_FILES = {
     "vendor/ol/ol.js": NODE_MODULES / "ol" / "dist" / "ol.js",  # OpenLayers for the admin's map widget
+    # ol.js names its source map; the manifest storage refuses to publish a file whose reference is missing.
+    "vendor/ol/ol.js.map": NODE_MODULES / "ol" / "dist" / "ol.js.map",
     "vendor/ol/ol.css": NODE_MODULES / "ol" / "ol.css",
 }
-STATICFILES_FINDERS = [
-    "django.contrib.staticfiles.finders.FileSystemFinder",
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "muang.core.staticfiles.PackageFileFinder",
-]
 STORAGES = {
     # Public media (MEDIA_ROOT at /media/): organisation logos only. Every other upload is private.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -218,18 +216,7 @@ TASKS = {
 }
 MUANG_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("MUANG_WORKER_HEARTBEAT_SECONDS", "15"))
 MUANG_WORKER_STALE_SECONDS = 90
-# Enqueued by every running worker at these intervals (seconds); each must be safe to run concurrently.
-MUANG_PERIODIC_TASKS = {
-    "muang.core.tasks.deliver_notifications": 30,
-    "muang.cases.tasks.escalate_overdue_cases": 15 * 60,  # marks what it escalated: safe to repeat
-    # Checks every 15 minutes; sends once per day from MUANG_DIGEST_HOUR (guarded by core.DailyRun).
-    "muang.reports.tasks.send_overdue_digest": 15 * 60,
-    "muang.property.tasks.fail_stale_assessment_runs": 5 * 60,  # locks and re-checks each run: safe to repeat
-}
-# The hour (Asia/Bangkok) from which the daily overdue digest goes to department heads.
-MUANG_DIGEST_HOUR = int(os.environ.get("MUANG_DIGEST_HOUR", "7"))
-# Where an uploaded import waits between its dry run and the import (empty: the system's temp directory).
-MUANG_IMPORT_STAGING_DIR = os.environ.get("MUANG_IMPORT_STAGING_DIR", "")
+# Each app's periodic tasks, demo loaders and settings are declared in its AppConfig (muang.core.contract).
 
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -313,25 +300,6 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # --- Muang ----------------------------------------------------------------------------------------------------
 MUANG_SITE_NAME = os.environ.get("MUANG_SITE_NAME", "Muang")
 MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
-# `manage.py load_demo` runs these in order (core first: the other apps' demos build on its organisations).
-MUANG_DEMO_LOADERS = [
-    "muang.core.demo.load_demo",
-    "muang.reports.demo.load_demo_reports",
-    "muang.property.demo.load_demo_property",  # parcels, buildings, signboards, owners; the year's assessment
-    "muang.property.demo_bills.load_demo_bills",  # its bills, as issued in February (and April for signboards)
-    "muang.billing.demo.load_demo_billing_payments",  # some paid at the counter, some by a bank file
-    "muang.selfservice.demo.load_demo_taxpayer",  # one taxpayer with an unpaid bill for the self-service pages
-]
-# The public home page (/) shows these apps' panels in this order (muang.core.public_home).
-MUANG_PUBLIC_HOME_PANELS = [
-    "muang.reports.views.public.home_panel",  # report a problem, follow a report, the city's figures
-    "muang.selfservice.views.home_panel",  # pay my tax
-]
-# The public figures (home page, statistics) are aggregates over every case: computed at most this often per
-# web process (seconds). Tests see every change at once.
-MUANG_PUBLIC_FIGURES_SECONDS = int(os.environ.get("MUANG_PUBLIC_FIGURES_SECONDS", "0" if TESTING else "300"))
-MUANG_DEMO_REPORTS = int(os.environ.get("MUANG_DEMO_REPORTS", "2000"))
-MUANG_DEMO_PARCELS = int(os.environ.get("MUANG_DEMO_PARCELS", "2000"))  # per demo organisation
 # LINE Messaging API endpoint (tests point it at a local recording server).
 MUANG_LINE_API_BASE = os.environ.get("MUANG_LINE_API_BASE", "https://api.line.me")
 # SMS gateway (ThaiBulkSMS API v2, muang.core.sms). Without a key and secret, DEBUG installs print sign-in codes

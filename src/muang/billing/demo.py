@@ -28,13 +28,13 @@ from django.utils import timezone
 
 from muang.billing.bank_formats import FORMATS
 from muang.billing.models import Bill, BillStatus, Payment, PaymentChannel
+from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import amount_due_of
 from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
 from muang.billing.services.payments import payment_record
 from muang.billing.services.reconciliation import bank_statement_import
 from muang.core.access import SYSTEM, Actor
 from muang.core.models import Membership, Organization
-from muang.core.permissions import Perm
 
 SEED = 2569
 SAMPLE_DIR = "demo/bank-statements"  # under MEDIA_ROOT
@@ -157,7 +157,7 @@ def _render(rows: list[_Row], format: str) -> bytes:
 # --- the loader --------------------------------------------------------------------------------------------------
 
 
-def _staff(organization: Organization, perm: Perm) -> Actor:
+def _staff(organization: Organization, perm: str) -> Actor:
     """The organisation's first officer holding ``perm`` (receipts then name a person), else the system."""
     memberships = Membership.objects.filter(organization=organization).select_related("user").order_by("pk")
     for membership in memberships:
@@ -191,7 +191,7 @@ def load_demo_payments(
     bank = len(bills) * 45 // 100
     at_counter, by_bank, left_open = bills[:counter], bills[counter : counter + bank], bills[counter + bank :]
     today = timezone.localdate()
-    cashier = _staff(organization, Perm.PAYMENT_RECORD)
+    cashier = _staff(organization, BillingPerm.PAYMENT_RECORD)
     for bill in at_counter:
         _pay_at_counter(cashier, bill, rng, today)
     statement = None
@@ -200,7 +200,7 @@ def load_demo_payments(
         paid_on = max(max(b.issued_on for b in by_bank), min(today, last_due - dt.timedelta(days=3)))
         data = demo_bank_statement(by_bank, paid_on=paid_on, format="muang", seed=seed)
         statement = bank_statement_import(
-            actor=_staff(organization, Perm.BANK_RECONCILE),
+            actor=_staff(organization, BillingPerm.BANK_RECONCILE),
             organization=organization,
             data=data,
             filename=f"ktb-billpayment-{paid_on:%Y%m%d}.csv",
@@ -268,8 +268,8 @@ def _save_sample(
 def load_demo_billing_payments(
     slugs: tuple[str, ...] = ("chumphae", "nonsaat", "nanongthum", "nonhan", "chaiso"),
 ) -> int:
-    """`load_demo_payments` for each demo organisation that has open bills (for MUANG_DEMO_LOADERS, after the
-    loader that issues the demo bills); returns how many organisations got payments."""
+    """`load_demo_payments` for each demo organisation that has open bills (the `billing.payments` demo
+    loader, after the loader that issues the demo bills); returns how many organisations got payments."""
     done = 0
     for organization in Organization.objects.filter(slug__in=slugs).order_by("slug"):
         if load_demo_payments(organization, seed=SEED + organization.pk):

@@ -26,10 +26,10 @@ from muang.billing.models import (
     Receipt,
     WarningLetter,
 )
+from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.rules.money import ZERO
 
 OPEN_STATUSES = (BillStatus.OPEN, BillStatus.PARTLY_PAID)
@@ -80,7 +80,7 @@ def bills_of(
     q: str = "",
     overdue_on: dt.date | None = None,
 ) -> QuerySet[Bill]:
-    require(actor, organization, Perm.BILL_VIEW)
+    require(actor, organization, BillingPerm.BILL_VIEW)
     qs = Bill.objects.filter(organization=organization)
     if status:
         qs = qs.filter(status=status)
@@ -112,7 +112,7 @@ def get_bill_for(*, actor: Actor, organization: Organization, number: str) -> Bi
 
 
 def get_receipt_for(*, actor: Actor, organization: Organization, number: str) -> Receipt:
-    require(actor, organization, Perm.BILL_VIEW)
+    require(actor, organization, BillingPerm.BILL_VIEW)
     receipt = (
         Receipt.objects.filter(organization=organization, number=number)
         .select_related("payment__bill", "issued_by")
@@ -127,7 +127,7 @@ def get_receipt_for(*, actor: Actor, organization: Organization, number: str) ->
 
 
 def statements_of(*, actor: Actor, organization: Organization) -> QuerySet[BankStatementImport]:
-    require(actor, organization, Perm.BILL_VIEW)
+    require(actor, organization, BillingPerm.BILL_VIEW)
     return BankStatementImport.objects.filter(organization=organization).order_by("-imported_at", "-id")
 
 
@@ -141,7 +141,7 @@ def get_statement_for(*, actor: Actor, organization: Organization, statement_id:
 def statement_lines(
     *, actor: Actor, statement: BankStatementImport, status: str | None = None, attention_only: bool = False
 ) -> QuerySet[BankStatementLine]:
-    require(actor, statement.organization, Perm.BILL_VIEW)
+    require(actor, statement.organization, BillingPerm.BILL_VIEW)
     qs = BankStatementLine.objects.filter(organization=statement.organization, statement=statement)
     if status:
         qs = qs.filter(status=status)
@@ -293,7 +293,7 @@ def bill_locations(
     from muang.core.errors import AccessDenied
     from muang.property.selectors import buildings_of, parcels_of
 
-    require(actor, organization, Perm.BILL_VIEW)
+    require(actor, organization, BillingPerm.BILL_VIEW)
     parcels_by_bill: dict[int, list[int]] = {}
     building_ids: set[int] = set()
     building_refs: list[tuple[int, int]] = []
@@ -344,7 +344,7 @@ def bill_locations(
 def warning_letters_of(
     *, actor: Actor, organization: Organization, ids: list[int] | None = None
 ) -> QuerySet[WarningLetter]:
-    require(actor, organization, Perm.BILL_VIEW)
+    require(actor, organization, BillingPerm.BILL_VIEW)
     qs = WarningLetter.objects.filter(organization=organization).select_related("bill")
     if ids is not None:
         qs = qs.filter(pk__in=ids)

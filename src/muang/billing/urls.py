@@ -3,13 +3,17 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from muang.core.views.pages import public_page
+
 from .views import arrears, bank, bills
+
+INDEX_REASON = "only a redirect to the bills list, which checks who may read it"
 
 app_name = "billing"
 
 urlpatterns = [
     # /billing/ (named in the README): the bills list is the back office's front page.
-    path("", RedirectView.as_view(pattern_name="billing:bills"), name="index"),
+    path("", public_page(INDEX_REASON)(RedirectView.as_view(pattern_name="billing:bills")), name="index"),
     path("bills/", bills.bill_list, name="bills"),
     path("bills/notices.pdf", bills.bill_notices_batch, name="notices-batch"),
     path("bills/<str:number>/", bills.bill_page, name="bill"),

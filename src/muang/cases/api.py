@@ -11,10 +11,10 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from muang.cases.permissions import CasePerm
 from muang.core.access import Actor, get_organization_for
 from muang.core.errors import InvalidInput
 from muang.core.pagination import Page as BoundedPage
-from muang.core.permissions import Perm
 from muang.core.validation import point_from
 
 from . import selectors, services
@@ -61,7 +61,7 @@ def _detail(a: Actor, case) -> selectors.CaseDetail:
 def cases_list(request: HttpRequest, slug: str, filters: Query[CaseQueueQuery]):
     """A department's (or the organisation's) queue of cases, filtered, newest first by default."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.CASE_VIEW)
+    organization = get_organization_for(a, slug, CasePerm.CASE_VIEW)
     if filters.shared:
         return selectors.cases_shared_with(actor=a, organization=organization, is_open=filters.is_open)
     assignee = filters.assignee
@@ -89,7 +89,7 @@ def cases_list(request: HttpRequest, slug: str, filters: Query[CaseQueueQuery]):
 def cases_create(request: HttpRequest, slug: str, payload: CaseCreateIn):
     """File a case on a citizen's behalf; 200 with the first case when the idempotency key was seen."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.CASE_CREATE)
+    organization = get_organization_for(a, slug, CasePerm.CASE_CREATE)
     category = selectors.get_category_for(actor=a, organization=organization, code=payload.category)
     if (payload.lat is None) != (payload.lon is None):
         raise InvalidInput.for_field("location", _("Give both latitude and longitude, or neither."))
@@ -114,14 +114,14 @@ def cases_create(request: HttpRequest, slug: str, payload: CaseCreateIn):
 @router.get("/organizations/{slug}/case-categories", response=list[CategoryOut])
 def case_categories_list(request: HttpRequest, slug: str):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.CASE_VIEW)
+    organization = get_organization_for(a, slug, CasePerm.CASE_VIEW)
     return selectors.case_categories_of(actor=a, organization=organization)
 
 
 @router.get("/organizations/{slug}/case-statuses", response=list[StatusOut])
 def case_statuses_list(request: HttpRequest, slug: str):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.CASE_VIEW)
+    organization = get_organization_for(a, slug, CasePerm.CASE_VIEW)
     return selectors.case_statuses_of(actor=a, organization=organization)
 
 

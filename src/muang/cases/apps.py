@@ -1,20 +1,45 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.contract import AppContract, Direction, KpiSource, PeriodicTask
+
 
 class CasesConfig(AppConfig):
     name = "muang.cases"
     label = "cases"
     verbose_name = _("Cases: the shared workflow")
 
-    def ready(self) -> None:
-        from muang.core.uploads import register_reader
+    def contract(self) -> AppContract:
+        from muang.cases import permissions
 
-        from .selectors import photo_visibility
-
-        register_reader(
-            "cases",
-            lambda read: photo_visibility(
-                actor=read.actor, organization_id=read.organization_id, name=read.name
-            ),
+        return AppContract(
+            api=["muang.cases.api.router"],
+            permissions=[permissions.CasePerm],
+            scopes=permissions.SCOPES,
+            grants=permissions.GRANTS,
+            # Marks what it escalated: safe to repeat.
+            # Case photos (/files/cases/...): public ones to anyone, the rest to staff who may see the case.
+            file_readers={"cases": "muang.cases.selectors.read_photo"},
+            periodic_tasks=[PeriodicTask("muang.cases.tasks.escalate_overdue_cases", 15 * 60)],
+            kpi_sources=[
+                KpiSource(
+                    "cases.resolved_within_sla",
+                    _("Cases resolved within their service level"),
+                    "%",
+                    "muang.cases.kpis.resolved_within_sla",
+                ),
+                KpiSource(
+                    "cases.median_days_to_resolve",
+                    _("Median days to resolve a case"),
+                    "days",
+                    "muang.cases.kpis.median_days_to_resolve",
+                    Direction.DOWN,
+                ),
+                KpiSource(
+                    "cases.satisfaction",
+                    _("Citizens' rating of resolved cases"),
+                    "stars",
+                    "muang.cases.kpis.satisfaction",
+                ),
+            ],
         )

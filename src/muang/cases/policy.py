@@ -8,10 +8,10 @@
 
 from django.utils.translation import gettext as _
 
+from muang.cases.permissions import CasePerm
 from muang.core.access import Actor, require
 from muang.core.errors import AccessDenied
 from muang.core.models import ROLES_WITH_DEPARTMENT, Organization
-from muang.core.permissions import Perm
 
 from .models import Case, CaseInvitation
 
@@ -21,14 +21,14 @@ def is_department_bound(actor: Actor, organization: Organization) -> bool:
     return membership is not None and membership.role in ROLES_WITH_DEPARTMENT
 
 
-def organizations_with(actor: Actor, perm: Perm) -> list[int]:
+def organizations_with(actor: Actor, perm: str) -> list[int]:
     """Ids of the organisations in which the actor holds `perm` through a membership or its token."""
     if actor.token is not None:
         return [actor.token.organization_id] if actor.has_perm(actor.token.organization, perm) else []
     return [m.organization_id for m in actor.memberships.values() if actor.has_perm(m.organization, perm)]
 
 
-def require_on_case(actor: Actor, case: Case, perm: Perm) -> None:
+def require_on_case(actor: Actor, case: Case, perm: str) -> None:
     """`perm` in the case's organisation, and the case within the actor's department (or assigned to them)."""
     require(actor, case.organization, perm)
     if not is_department_bound(actor, case.organization):
@@ -36,7 +36,7 @@ def require_on_case(actor: Actor, case: Case, perm: Perm) -> None:
     membership = actor.membership_in(case.organization)
     if case.department_id == membership.department_id:
         return
-    if perm == Perm.CASE_WORK and actor.user is not None and case.assignee_id == actor.user.pk:
+    if perm == CasePerm.CASE_WORK and actor.user is not None and case.assignee_id == actor.user.pk:
         return
     raise AccessDenied(
         _("Case %(code)s belongs to another department; only its department or its assignee may do this.")
@@ -44,7 +44,7 @@ def require_on_case(actor: Actor, case: Case, perm: Perm) -> None:
     )
 
 
-def invited_organization_for(actor: Actor, case: Case, perm: Perm) -> Organization | None:
+def invited_organization_for(actor: Actor, case: Case, perm: str) -> Organization | None:
     """The organisation through which the actor, invited as co-responsible, holds `perm` on the case."""
     candidates = organizations_with(actor, perm)
     if not candidates:
@@ -60,18 +60,18 @@ def invited_organization_for(actor: Actor, case: Case, perm: Perm) -> Organizati
 
 
 def require_view(actor: Actor, case: Case) -> None:
-    if actor.has_perm(case.organization, Perm.CASE_VIEW):
+    if actor.has_perm(case.organization, CasePerm.CASE_VIEW):
         return
-    if invited_organization_for(actor, case, Perm.CASE_VIEW) is None:
+    if invited_organization_for(actor, case, CasePerm.CASE_VIEW) is None:
         raise AccessDenied(_("You may not see case %(code)s.") % {"code": case.tracking_code})
 
 
 def acting_organization_for_notes(actor: Actor, case: Case) -> Organization:
     """The organisation in whose name the actor adds a note: the case's own, or an invited one."""
-    if actor.has_perm(case.organization, Perm.CASE_WORK):
-        require_on_case(actor, case, Perm.CASE_WORK)
+    if actor.has_perm(case.organization, CasePerm.CASE_WORK):
+        require_on_case(actor, case, CasePerm.CASE_WORK)
         return case.organization
-    invited = invited_organization_for(actor, case, Perm.CASE_WORK)
+    invited = invited_organization_for(actor, case, CasePerm.CASE_WORK)
     if invited is None:
         raise AccessDenied(_("You may not add to case %(code)s.") % {"code": case.tracking_code})
     return invited

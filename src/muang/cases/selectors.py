@@ -13,11 +13,11 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muang.core.access import Actor, require
+from muang.cases.permissions import CasePerm
+from muang.core.access import Actor, member_permissions, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Citizen, Department, Membership, Organization, User
-from muang.core.permissions import ROLE_PERMISSIONS, Perm
-from muang.core.uploads import Visibility
+from muang.core.uploads import FileRead, Visibility
 
 from .models import Attachment, Case, CaseCategory, CaseEvent, CaseInvitation, CaseStatus, Channel
 from .policy import require_view
@@ -90,7 +90,7 @@ def case_queue(
     """The organisation's cases for staff, filtered: by department / status / category code, open or not,
     overdue, escalated, assignee username (or unassigned), received in [created_from, created_to), in a box,
     and by what an officer types in the search box (`queue_search`)."""
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     now = now or timezone.now()
     qs = _case_rows().filter(organization=organization)
     if department:
@@ -171,7 +171,7 @@ def cases_shared_with(
     *, actor: Actor, organization: Organization, is_open: bool | None = True
 ) -> QuerySet[Case]:
     """Cases of other organisations that invited `organization` as co-responsible."""
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     qs = _case_rows().filter(
         pk__in=CaseInvitation.objects.filter(invited_organization=organization).values("case_id")
     )
@@ -226,13 +226,24 @@ class CaseDetail:
         return getattr(self.case, name)
 
 
-def case_detail(*, actor: Actor, case: Case, public_only: bool = False) -> CaseDetail:
-    """The case with its timeline (events with their photos), links and co-responsible organisations.
+def case_detail(*, actor: Actor, case: Case) -> CaseDetail:
+    """The case with its timeline (events with their photos), links and co-responsible organisations, for
+    staff who may see it.
 
     Four queries whatever the case: events, photos (shared out to their events here rather than prefetched
     apart), the cases linked to it (its duplicates and where it was forwarded) and its invitations.
     """
     require_view(actor, case)
+    return _detail(case, public_only=False)
+
+
+def case_public_detail(case: Case) -> CaseDetail:
+    """What anyone holding the case's tracking code may read: its public timeline and photos only. No actor:
+    nobody's rights are borrowed for it."""
+    return _detail(case, public_only=True)
+
+
+def _detail(case: Case, *, public_only: bool) -> CaseDetail:
     events_qs = CaseEvent.objects.filter(organization_id=case.organization_id, case=case)
     photos_qs = Attachment.objects.filter(organization_id=case.organization_id, case=case)
     if public_only:
@@ -281,7 +292,7 @@ def case_detail(*, actor: Actor, case: Case, public_only: bool = False) -> CaseD
 
 
 def case_categories_of(*, actor: Actor, organization: Organization) -> QuerySet[CaseCategory]:
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     return (
         CaseCategory.objects.filter(organization=organization, is_active=True)
         .select_related("default_department")
@@ -301,13 +312,13 @@ def get_category_for(
 
 
 def case_statuses_of(*, actor: Actor, organization: Organization) -> QuerySet[CaseStatus]:
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     return CaseStatus.objects.filter(organization=organization, is_active=True).order_by("position", "code")
 
 
 def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
     """A staff member of the case's organisation who may work cases, by username (for `case_assign`)."""
-    require(actor, case.organization, Perm.CASE_ASSIGN)
+    require(actor, case.organization, CasePerm.CASE_ASSIGN)
     membership = (
         Membership.objects.filter(
             organization_id=case.organization_id, is_active=True, user__username=username
@@ -315,7 +326,7 @@ def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
         .select_related("user")
         .first()
     )
-    if membership is None or Perm.CASE_WORK not in ROLE_PERMISSIONS[membership.role]:
+    if membership is None or CasePerm.CASE_WORK not in member_permissions(membership):
         raise InvalidInput.for_field(
             "assignee",
             _("%(user)s does not work cases in %(org)s.") % {"user": username, "org": case.organization},
@@ -326,7 +337,7 @@ def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
 def get_department_of(
     *, actor: Actor, organization: Organization, code: str, field: str = "department"
 ) -> Department:
-    require(actor, organization, Perm.CASE_VIEW)
+    require(actor, organization, CasePerm.CASE_VIEW)
     department = Department.objects.filter(organization=organization, code=code, is_active=True).first()
     if department is None:
         raise InvalidInput.for_field(
@@ -488,3 +499,8 @@ def photo_visibility(*, actor: Actor, organization_id: int, name: str) -> Visibi
         return Visibility.PUBLIC
     require_view(actor, case)
     return Visibility.PERSONAL
+
+
+def read_photo(read: FileRead) -> Visibility:
+    """The reader of `/files/cases/...` (declared in the app's contract)."""
+    return photo_visibility(actor=read.actor, organization_id=read.organization_id, name=read.name)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -18,13 +20,10 @@ from muang.core.models import (
     Role,
     User,
 )
-from muang.core.permissions import (
-    OVERSIGHT_PERMISSIONS,
-    OVERSIGHT_ROLES,
-    SCOPE_PERMISSIONS,
-    Perm,
-    membership_permissions,
-)
+from muang.core.permissions import OVERSIGHT_ROLES, CorePerm
+from muang.core.registry import permission_table
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -61,21 +60,24 @@ class Actor:
     def membership_in(self, organization: Organization) -> Membership | None:
         return self.memberships.get(organization.pk)
 
-    def permissions_in(self, organization: Organization) -> frozenset[Perm]:
+    def permissions_in(self, organization: Organization) -> frozenset[str]:
+        """Every app's permissions this actor holds in `organization` (see `muang.core.registry`). No query
+        beyond the actor's memberships, loaded once."""
+        table = permission_table()
         if self.is_system:
-            return frozenset(Perm)
+            return table.all
         if self.token is not None:
             if self.token.organization_id != organization.pk:
                 return frozenset()
-            return frozenset().union(*(SCOPE_PERMISSIONS.get(s, frozenset()) for s in self.token.scopes))
+            return table.for_scopes(self.token.scopes)
         membership = self.membership_in(organization)
         if membership is not None:
-            return membership_permissions(membership)
+            return member_permissions(membership)
         if any(overseer_covers(m.organization, organization) for m in self._oversight_memberships()):
-            return OVERSIGHT_PERMISSIONS
+            return table.oversight
         return frozenset()
 
-    def has_perm(self, organization: Organization, perm: Perm) -> bool:
+    def has_perm(self, organization: Organization, perm: str) -> bool:
         return perm in self.permissions_in(organization)
 
     def _oversight_memberships(self) -> list[Membership]:
@@ -85,6 +87,64 @@ class Actor:
 
 
 SYSTEM = Actor(system=True)
+
+
+@dataclass(frozen=True)
+class CitizenGrant:
+    """One narrow right of a citizen principal: `perms` on the objects that `scope` covers.
+
+    The scope is a value defined by the app that owns the objects, and only that app's services interpret it
+    (billing's `PayerScope`: the bills of one payer). Core only carries it."""
+
+    perms: frozenset[str]
+    scope: object
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "perms", frozenset(self.perms))
+
+
+@dataclass(frozen=True)
+class CitizenActor(Actor):
+    """A person who is not staff (a taxpayer today; a family member or a caregiver tomorrow), bound to ONE
+    organisation, with explicit grants such as "the bills of owner 123" (ADR 0010).
+
+    A citizen holds no permission in any organisation (`permissions_in` is empty), so every staff check
+    refuses them; the services that serve citizens check their grants themselves (`require_grant`).
+    The audit log names `principal`."""
+
+    organization_id: int | None = None
+    principal: str = ""  # "taxpayer:owner:12"
+    grants: tuple[CitizenGrant, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.system or self.user is not None or self.token is not None:
+            raise ValueError("a citizen principal is neither the platform, a staff user nor a token")
+        if not self.organization_id or not self.principal:
+            raise ValueError("a citizen principal names its organisation and who it is")
+        object.__setattr__(self, "grants", tuple(self.grants))
+
+    @property
+    def label(self) -> str:
+        return self.principal
+
+    def permissions_in(self, organization: Organization) -> frozenset[str]:
+        return frozenset()
+
+    def scopes_for(self, organization: Organization, perm: str, kind: type[T]) -> list[T]:
+        """The scopes of this citizen's grants of `perm` in `organization` that are `kind`s."""
+        if organization.pk != self.organization_id:
+            return []
+        return [g.scope for g in self.grants if perm in g.perms and isinstance(g.scope, kind)]
+
+
+def require_grant(
+    actor: Actor, organization: Organization, perm: str, kind: type[T], covers: Callable[[T], bool]
+) -> None:
+    """Refuse unless the actor is a citizen one of whose grants of `perm` in `organization` has a `kind` scope
+    that covers the object (`covers(scope)`). The refusal names no object: it reads like "not yours"."""
+    scopes = actor.scopes_for(organization, perm, kind) if isinstance(actor, CitizenActor) else []
+    if not any(covers(scope) for scope in scopes):
+        raise AccessDenied(_("This is not yours to see or change."))
 
 
 def overseer_covers(overseer: Organization, organization: Organization) -> bool:
@@ -123,6 +183,27 @@ def visible_organizations(actor: Actor) -> QuerySet[Organization]:
             oversight |= Q(province_id=m.organization.province_id)
     oversight &= Q(kind__in=LOCAL_GOVERNMENT_KINDS)
     return Organization.objects.filter(Q(pk__in=list(actor.memberships)) | oversight, is_active=True)
+
+
+def department_duties(membership: Membership) -> tuple[str, ...]:
+    """The duties of the member's department (an inactive department holds none). Reads the department the
+    membership carries: load memberships with `select_related("department")` and this costs no query."""
+    if membership.department_id is None:
+        return ()
+    department = membership.department
+    return tuple(department.duties) if department.is_active else ()
+
+
+def member_permissions(membership: Membership) -> frozenset[str]:
+    """What a member holds in their own organisation: what the apps grant their role, plus what they grant
+    that role in a department holding one of its duties (`Grant(..., duty=...)`). No query beyond the
+    membership and its department."""
+    return permission_table().for_member(membership.role, department_duties(membership))
+
+
+def roles_holding(perm: str) -> list[str]:
+    """The roles whose grants include `perm` (e.g. who may be given cases)."""
+    return [role for role, perms in permission_table().by_role.items() if perm in perms]
 
 
 # --- staff accounts ---------------------------------------------------------------------------------------------
@@ -166,14 +247,14 @@ def may_manage_user(manager: User, user: User) -> bool:
     return users_managed_within(organizations).filter(pk=user.pk).exists()
 
 
-def require(actor: Actor, organization: Organization, perm: Perm) -> None:
+def require(actor: Actor, organization: Organization, perm: str) -> None:
     if not actor.has_perm(organization, perm):
         raise AccessDenied(
             _("You do not have the permission “%(perm)s” in %(org)s.") % {"perm": perm, "org": organization}
         )
 
 
-def get_organization_for(actor: Actor, slug: str, perm: Perm = Perm.ORG_VIEW) -> Organization:
+def get_organization_for(actor: Actor, slug: str, perm: str = CorePerm.ORG_VIEW) -> Organization:
     organization = (
         Organization.objects.select_related("province", "district", "subdistrict").filter(slug=slug).first()
     )

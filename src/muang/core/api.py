@@ -8,7 +8,7 @@ from muang.core import selectors, services
 from muang.core.access import Actor, get_organization_for, visible_organizations
 from muang.core.errors import AccessDenied
 from muang.core.pagination import Page as BoundedPage
-from muang.core.permissions import Perm
+from muang.core.permissions import CorePerm
 from muang.core.schemas import (
     AreaOut,
     AuditEntryOut,
@@ -99,7 +99,7 @@ def organizations_get(request: HttpRequest, slug: str):
 @router.patch("/organizations/{slug}", response=OrganizationOut, tags=["organizations"])
 def organizations_update(request: HttpRequest, slug: str, payload: OrganizationPatch):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.ORG_EDIT)
+    organization = get_organization_for(a, slug, CorePerm.ORG_EDIT)
     return services.organization_update(actor=a, organization=organization, data=payload.to_changes())
 
 
@@ -112,14 +112,14 @@ def departments_list(request: HttpRequest, slug: str):
 @router.post("/organizations/{slug}/departments", response={201: DepartmentOut}, tags=["departments"])
 def departments_create(request: HttpRequest, slug: str, payload: DepartmentIn):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.DEPARTMENT_EDIT)
+    organization = get_organization_for(a, slug, CorePerm.DEPARTMENT_EDIT)
     return Status(201, services.department_create(actor=a, organization=organization, **payload.dict()))
 
 
 @router.patch("/organizations/{slug}/departments/{code}", response=DepartmentOut, tags=["departments"])
 def departments_update(request: HttpRequest, slug: str, code: str, payload: DepartmentPatch):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.DEPARTMENT_EDIT)
+    organization = get_organization_for(a, slug, CorePerm.DEPARTMENT_EDIT)
     department = selectors.get_department_for(actor=a, organization=organization, code=code)
     return services.department_update(actor=a, department=department, data=payload.dict(exclude_unset=True))
 
@@ -128,7 +128,7 @@ def departments_update(request: HttpRequest, slug: str, code: str, payload: Depa
 @paginate(Page)
 def staff_list(request: HttpRequest, slug: str, department: str | None = None):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.STAFF_VIEW)
+    organization = get_organization_for(a, slug, CorePerm.STAFF_VIEW)
     dep = (
         selectors.get_department_for(actor=a, organization=organization, code=department)
         if department
@@ -151,7 +151,7 @@ def audit_list(
 ):
     """The organisation's audit log, newest first, filtered."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.AUDIT_VIEW)
+    organization = get_organization_for(a, slug, CorePerm.AUDIT_VIEW)
     return selectors.audit_entries(
         actor=a,
         organization=organization,
@@ -168,7 +168,7 @@ def audit_list(
 def oversight_rollup(request: HttpRequest, slug: str):
     """For a district or province office: aggregate figures of the local governments it oversees."""
     a = actor(request)
-    overseer = get_organization_for(a, slug, Perm.ROLLUP_VIEW)
+    overseer = get_organization_for(a, slug, CorePerm.ROLLUP_VIEW)
     if not overseer.is_overseer:
         raise AccessDenied(f"{overseer} is not a district or province office.")
     return selectors.oversight_rollup(actor=a, overseer=overseer)
@@ -178,13 +178,13 @@ def oversight_rollup(request: HttpRequest, slug: str):
 @router.get("/organizations/{slug}/tokens", response=list[TokenOut], tags=["tokens"])
 def tokens_list(request: HttpRequest, slug: str):
     a = actor(request)
-    return selectors.api_tokens_of(actor=a, organization=get_organization_for(a, slug, Perm.TOKEN_MANAGE))
+    return selectors.api_tokens_of(actor=a, organization=get_organization_for(a, slug, CorePerm.TOKEN_MANAGE))
 
 
 @router.post("/organizations/{slug}/tokens", response={201: TokenCreatedOut}, tags=["tokens"])
 def tokens_create(request: HttpRequest, slug: str, payload: TokenIn):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.TOKEN_MANAGE)
+    organization = get_organization_for(a, slug, CorePerm.TOKEN_MANAGE)
     token, secret = services.api_token_create(
         actor=a,
         organization=organization,
@@ -199,6 +199,6 @@ def tokens_create(request: HttpRequest, slug: str, payload: TokenIn):
 @router.delete("/organizations/{slug}/tokens/{token_id}", response=TokenOut, tags=["tokens"])
 def tokens_revoke(request: HttpRequest, slug: str, token_id: int):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.TOKEN_MANAGE)
+    organization = get_organization_for(a, slug, CorePerm.TOKEN_MANAGE)
     token = selectors.get_api_token_for(actor=a, organization=organization, token_id=token_id)
     return services.api_token_revoke(actor=a, token=token)

@@ -1,8 +1,21 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
-from muang.core.permissions import membership_permissions
+from muang.core import registry
+from muang.core.access import member_permissions
 from muang.core.workspace import active_membership
+
+
+def _menu(request: HttpRequest, membership) -> list[registry.MenuLink]:
+    """The main menu from the apps' declared entries: a member's entries by the permissions they hold in their
+    active organisation (from the membership and its department, already loaded); a visitor's public entries."""
+    if membership is not None:
+        # Role × the duties of the member's department, from the loaded membership: no query.
+        return registry.staff_menu(member_permissions(membership))
+    if hasattr(request, "user") and not request.user.is_authenticated:
+        return registry.public_menu()
+    return []
 
 
 def workspace(request: HttpRequest) -> dict:
@@ -12,7 +25,6 @@ def workspace(request: HttpRequest) -> dict:
         "map_tiles_url": settings.MUANG_MAP_TILES,
         "membership": membership,
         "memberships": getattr(request, "_muang_memberships", []),
-        # What the menu may offer: the permissions of the active membership (role × the department's duties),
-        # from the loaded membership, without a query. The pages check again.
-        "staff_perms": membership_permissions(membership) if membership is not None else frozenset(),
+        # Built only if the page shows it (an htmx fragment does not).
+        "menu": SimpleLazyObject(lambda: _menu(request, membership)),
     }

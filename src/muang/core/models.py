@@ -1,6 +1,7 @@
 """Tenancy, staff, Thai administrative areas, API tokens and the audit log."""
 
 import uuid
+from enum import StrEnum
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.gis.db import models
@@ -165,7 +166,8 @@ class Organization(models.Model):
 class Duty(models.TextChoices):
     """What a department is responsible for (its ภารกิจ). Which departments hold which duty is per-organisation
     data (`Department.duties`); permissions resolve from the member's role and their department's duties
-    (`muang.core.permissions.DUTY_PERMISSIONS`), so the tax registry is the tax office's, not every officer's."""
+    (the apps' duty grants, `muang.core.registry.duty_permissions()`), so the tax registry is the tax
+    office's, not every officer's."""
 
     ADMINISTRATION = "administration", _("General administration")
     FINANCE = "finance", _("Finance: bills, payments, receipts")
@@ -333,13 +335,13 @@ class Citizen(models.Model):
         return self.display_name or str(self.id)
 
 
-class ApiScope(models.TextChoices):
-    ORG_READ = "org:read", _("Read the organisation, its departments and areas")
-    ORG_WRITE = "org:write", _("Update the organisation's details and departments")
-    AUDIT_READ = "audit:read", _("Read the audit log")
-    REPORTS_SUBMIT = "reports:submit", _("File citizen reports (Open311 GeoReport v2 clients)")
-    CASES_READ = "cases:read", _("Read the case queue and cases, with reporters' contacts")
-    CASES_WRITE = "cases:write", _("File cases for citizens and work them: assign, status, notes, routing")
+class ApiScope(StrEnum):
+    """The platform's own API scopes. Every app declares its own (`AppContract.scopes`); a token's scopes are
+    checked against all of them (`muang.core.registry.permission_table().scopes`)."""
+
+    ORG_READ = "org:read"
+    ORG_WRITE = "org:write"
+    AUDIT_READ = "audit:read"
 
 
 class ApiToken(models.Model):
@@ -349,7 +351,7 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
-    scopes = ArrayField(models.CharField(max_length=32, choices=ApiScope.choices), default=list)
+    scopes = ArrayField(models.CharField(max_length=32), default=list)  # codes of the apps' scopes
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)

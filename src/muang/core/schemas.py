@@ -10,7 +10,7 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, field_validator
 
-from muang.core.models import ApiScope
+from muang.core import registry
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -179,9 +179,14 @@ class RollupOut(Schema):
     staff: int
 
 
+def _scope_codes(schema: dict) -> None:
+    """The scopes every installed app declares, listed in the schema when it is generated."""
+    schema["items"] = {"type": "string", "enum": list(registry.permission_table().scopes)}
+
+
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
-    scopes: list[ApiScope] = Field(..., min_length=1)
+    scopes: list[str] = Field(..., min_length=1, json_schema_extra=_scope_codes)
     expires_at: AwareInstant | None = Field(None, description="with its time zone, e.g. +07:00")
 
 

@@ -25,7 +25,7 @@ from muang.core.models import (
     Subdistrict,
     WorkerHeartbeat,
 )
-from muang.core.permissions import Perm
+from muang.core.permissions import CorePerm
 
 AREA_CODE_LENGTHS = {2: "province", 4: "district", 6: "subdistrict"}
 
@@ -111,7 +111,7 @@ def area_get(code: str) -> AreaHit:
 
 
 def departments_of(*, actor: Actor, organization: Organization) -> QuerySet[Department]:
-    require(actor, organization, Perm.ORG_VIEW)
+    require(actor, organization, CorePerm.ORG_VIEW)
     return organization.departments.filter(is_active=True).order_by("code")
 
 
@@ -123,7 +123,7 @@ def get_department_for(*, actor: Actor, organization: Organization, code: str) -
 
 
 def staff_of(*, actor: Actor, organization: Organization, department: Department | None = None):
-    require(actor, organization, Perm.STAFF_VIEW)
+    require(actor, organization, CorePerm.STAFF_VIEW)
     qs = Membership.objects.filter(organization=organization, is_active=True).select_related(
         "user", "department"
     )
@@ -143,7 +143,7 @@ def audit_entries(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> QuerySet[AuditEntry]:
-    require(actor, organization, Perm.AUDIT_VIEW)
+    require(actor, organization, CorePerm.AUDIT_VIEW)
     qs = AuditEntry.objects.filter(organization=organization)
     if action:
         qs = qs.filter(action=action)
@@ -197,7 +197,7 @@ def audit_lines(entries: Iterable[AuditEntry]) -> list[AuditLine]:
 
 
 def api_tokens_of(*, actor: Actor, organization: Organization) -> QuerySet[ApiToken]:
-    require(actor, organization, Perm.TOKEN_MANAGE)
+    require(actor, organization, CorePerm.TOKEN_MANAGE)
     return organization.api_tokens.select_related("created_by").order_by("-created_at")
 
 
@@ -219,7 +219,7 @@ class RollupRow:
 
 
 def oversight_rollup(*, actor: Actor, overseer: Organization) -> list[RollupRow]:
-    require(actor, overseer, Perm.ROLLUP_VIEW)
+    require(actor, overseer, CorePerm.ROLLUP_VIEW)
     qs = (
         overseen_organizations(overseer)
         .select_related("province", "district")
@@ -263,7 +263,7 @@ def recent_actions_of(*, actor: Actor, organization: Organization, limit: int = 
 
 
 def department_staff_counts(*, actor: Actor, organization: Organization) -> list[tuple[Department, int]]:
-    require(actor, organization, Perm.STAFF_VIEW)
+    require(actor, organization, CorePerm.STAFF_VIEW)
     rows = organization.departments.filter(is_active=True).annotate(
         n=Count("memberships", filter=Q(memberships__is_active=True))
     )

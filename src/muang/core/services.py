@@ -16,7 +16,6 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from muang.core.models import (
-    ApiScope,
     ApiToken,
     AuditEntry,
     DailyRun,
@@ -27,7 +26,8 @@ from muang.core.models import (
     Role,
     User,
 )
-from muang.core.permissions import Perm
+from muang.core.permissions import CorePerm
+from muang.core.registry import permission_table
 from muang.core.validation import clean_boundary, validate_membership
 
 ORGANIZATION_EDITABLE_FIELDS = frozenset(
@@ -77,7 +77,7 @@ def update_audited(
 
 @transaction.atomic
 def organization_update(*, actor: Actor, organization: Organization, data: dict[str, Any]) -> Organization:
-    require(actor, organization, Perm.ORG_EDIT)
+    require(actor, organization, CorePerm.ORG_EDIT)
     if "boundary" in data:
         try:
             data = {**data, "boundary": clean_boundary(data["boundary"])}
@@ -96,7 +96,7 @@ def organization_update(*, actor: Actor, organization: Organization, data: dict[
 def department_create(
     *, actor: Actor, organization: Organization, code: str, name_th: str, name_en: str, phone: str = ""
 ) -> Department:
-    require(actor, organization, Perm.DEPARTMENT_EDIT)
+    require(actor, organization, CorePerm.DEPARTMENT_EDIT)
     department = Department(
         organization=organization, code=code, name_th=name_th, name_en=name_en, phone=phone
     )
@@ -115,7 +115,7 @@ def department_create(
 
 @transaction.atomic
 def department_update(*, actor: Actor, department: Department, data: dict[str, Any]) -> Department:
-    require(actor, department.organization, Perm.DEPARTMENT_EDIT)
+    require(actor, department.organization, CorePerm.DEPARTMENT_EDIT)
     return update_audited(
         actor=actor,
         organization=department.organization,
@@ -140,12 +140,12 @@ def api_token_create(
     expires_at=None,
 ) -> tuple[ApiToken, str]:
     """Create a token; the returned secret is shown once and never stored."""
-    require(actor, organization, Perm.TOKEN_MANAGE)
+    require(actor, organization, CorePerm.TOKEN_MANAGE)
     if actor.token is not None:
         raise InvalidInput(_("A token cannot create tokens; sign in as a system administrator."))
     if not name.strip():
         raise InvalidInput.for_field("name", _("Give the token a name."))
-    valid_scopes = set(ApiScope.values)
+    valid_scopes = set(permission_table().scopes)
     if not scopes or not set(scopes) <= valid_scopes:
         raise InvalidInput.for_field(
             "scopes", _("Choose one or more of: %(scopes)s.") % {"scopes": ", ".join(sorted(valid_scopes))}
@@ -171,7 +171,7 @@ def api_token_create(
 
 @transaction.atomic
 def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
-    require(actor, token.organization, Perm.TOKEN_MANAGE)
+    require(actor, token.organization, CorePerm.TOKEN_MANAGE)
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         raise Conflict(_("This token was already revoked."))
@@ -255,7 +255,7 @@ def invitation_check(
     `invitee` is the account's username, or its e-mail address when exactly one account has it. Accounts that
     cannot be invited: superusers, inactive accounts, members of the organisation already, and accounts with an
     invitation of the organisation still waiting."""
-    require(actor, organization, Perm.STAFF_MANAGE)
+    require(actor, organization, CorePerm.STAFF_MANAGE)
     if actor.token is not None:
         raise InvalidInput(_("Invitations are sent by a signed-in system administrator, not by a token."))
     wanted = (invitee or "").strip()
@@ -411,7 +411,7 @@ def invitation_decline(*, actor: Actor, invitation_id: int, now: dt.datetime | N
 @transaction.atomic
 def invitation_revoke(*, actor: Actor, invitation: Invitation, now: dt.datetime | None = None) -> Invitation:
     """The organisation withdraws an invitation that is still waiting."""
-    require(actor, invitation.organization, Perm.STAFF_MANAGE)
+    require(actor, invitation.organization, CorePerm.STAFF_MANAGE)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
         raise Conflict(_("This invitation was already answered or withdrawn."))

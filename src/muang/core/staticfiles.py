@@ -1,9 +1,11 @@
-"""A staticfiles finder for single files of npm packages (settings.MUANG_PACKAGE_STATIC_FILES).
+"""Front-end libraries of every app, served from the npm packages the setup step installs (never a CDN, never a
+copy in the repository).
 
-STATICFILES_DIRS serves whole directories, which suits packages with a small `dist/` (htmx, Leaflet). OpenLayers
-ships its browser build as one file in `dist/` but its stylesheet at the package's root, among a thousand ES
-module sources nobody requests: this finder serves exactly the files named, under the names given, from the
-installed package (never a copy in the repository, never a CDN).
+- `VendorFinder`: whole directories of packages with a small `dist/` (htmx, Leaflet): each app lists them in
+  `AppContract.vendor_static`.
+- `PackageFileFinder`: single files (settings.MUANG_PACKAGE_STATIC_FILES). OpenLayers ships its browser build as
+  one file in `dist/` but its stylesheet at the package's root, among a thousand ES module sources nobody
+  requests: this finder serves exactly the files named, under the names given, from the installed package.
 """
 
 from __future__ import annotations
@@ -12,9 +14,36 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import utils
-from django.contrib.staticfiles.finders import BaseFinder, searched_locations
+from django.contrib.staticfiles.finders import BaseFinder, FileSystemFinder, searched_locations
 from django.core import checks
+from django.core.checks import Error
 from django.core.files.storage import FileSystemStorage
+
+from muang.core import registry
+
+
+class VendorFinder(FileSystemFinder):
+    """`FileSystemFinder` over the apps' declared `node_modules` directories instead of STATICFILES_DIRS."""
+
+    def __init__(self, app_names=None, *args, **kwargs):
+        self.locations = []
+        self.storages = {}
+        node_modules = Path(settings.NODE_MODULES)
+        for prefix, directory in registry.vendor_static():
+            self.locations.append((prefix, str(node_modules / directory)))
+        for prefix, root in self.locations:
+            storage = FileSystemStorage(location=root)
+            storage.prefix = prefix
+            self.storages[root] = storage
+        # BaseFinder.__init__ only; FileSystemFinder's would read STATICFILES_DIRS again.
+        super(FileSystemFinder, self).__init__(*args, **kwargs)
+
+    def check(self, **kwargs):
+        return [
+            Error(f"The static prefix {prefix!r} of an app's vendor_static must not end with a slash.")
+            for prefix, _root in self.locations
+            if prefix.endswith("/")
+        ]
 
 
 class PackageFileFinder(BaseFinder):

@@ -12,9 +12,9 @@ Every stored image goes through `muang.core.images.clean_image` (the `CleanImage
 whatever a caller hands it uncleaned) and is named `<kind>/<organization id>/<random token>.<jpg|png>` (`logos/<token>.png`
 for the public logos): nothing of the uploader's file name, no date, no row id.
 
-An app that stores private files registers a reader for its kind (in its `AppConfig.ready`); the reader gets
-the request's actor (a staff session or an API token), the request (for a taxpayer's session), the
-organisation id and the name, and answers PUBLIC or PERSONAL, or raises NotFound / AccessDenied.
+An app that stores private files declares a reader for each of its kinds in its contract
+(`AppContract.file_readers`); the reader gets the request's actor (a staff session or an API token), the
+request (for a taxpayer's session), the organisation id, the kind and the name, and answers PUBLIC or PERSONAL, or raises NotFound / AccessDenied.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from django.db.models.fields.files import FieldFile, ImageFieldFile
 from django.http import FileResponse, HttpRequest
 from django.utils.deconstruct import deconstructible
 
+from muang.core import registry
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.images import MAX_STORED_SIDE, CleanImage, clean_image, random_token
 
@@ -254,29 +255,30 @@ class Visibility(enum.Enum):
 
 @dataclass(frozen=True)
 class FileRead:
+    """One read of a private file, handed to the reader its app declared for the kind
+    (`AppContract.file_readers`)."""
+
     request: HttpRequest
     actor: Actor
     organization_id: int
     name: str
+    kind: str = ""
 
 
 Reader = Callable[[FileRead], Visibility]
-_readers: dict[str, Reader] = {}
-
-
-def register_reader(kind: str, reader: Reader) -> None:
-    """Called by the app that stores files of `kind`, from its AppConfig.ready()."""
-    _readers[kind] = reader
 
 
 def check_read(request: HttpRequest, actor: Actor, name: str) -> Visibility:
     """Whether `actor` (and the request's session) may read the private file `name`, and how to send it.
     NotFound for a name of no registered kind, or of a file no row holds; AccessDenied from the reader."""
     match = PRIVATE_NAME.fullmatch(name)
-    reader = _readers.get(match["kind"]) if match else None
+    reader = registry.file_reader(match["kind"]) if match else None
     if reader is None:
         raise NotFound()
-    return reader(FileRead(request=request, actor=actor, organization_id=int(match["org"]), name=name))
+    read = FileRead(
+        request=request, actor=actor, organization_id=int(match["org"]), name=name, kind=match["kind"]
+    )
+    return reader(read)
 
 
 def image_response(storage: Storage, name: str, visibility: Visibility) -> FileResponse:

@@ -15,9 +15,9 @@ from ninja.pagination import paginate
 from muang.core.access import Actor, get_organization_for
 from muang.core.errors import InvalidInput
 from muang.core.pagination import Page as BoundedPage
-from muang.core.permissions import Perm
 from muang.core.schemas import AuditEntryOut
 from muang.property import selectors, tiles
+from muang.property.permissions import PropertyPerm
 from muang.property.schemas import (
     BuildingIn,
     BuildingOut,
@@ -99,7 +99,7 @@ def parcels_list(
     survey_status: str | None = Query(None, pattern="^(not_surveyed|surveyed|verified)$"),
 ):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return selectors.parcels_of(
         actor=a,
         organization=organization,
@@ -125,7 +125,7 @@ def parcels_geojson(
 ):
     """The map layer: parcels in a box (at most 5,000; `truncated` says when there were more)."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     body = selectors.parcels_geojson(actor=a, organization=organization, bbox=selectors.parse_bbox(bbox))
     return HttpResponse(body, content_type=GEOJSON)
 
@@ -138,7 +138,7 @@ def parcels_geojson(
 def parcels_tile(request: HttpRequest, slug: str, z: int, x: int, y: int):
     """The map layer as vector tiles (layer `parcels`: code, use, survey_status, exemption)."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     tile = tiles.parcel_tile(actor=a, organization=organization, z=z, x=x, y=y)
     response = HttpResponse(tile, content_type=MVT)
     response["Cache-Control"] = "private, max-age=60"
@@ -149,14 +149,14 @@ def parcels_tile(request: HttpRequest, slug: str, z: int, x: int, y: int):
 def parcels_get(request: HttpRequest, slug: str, code: str, as_of: dt.date | None = None):
     """The parcel card: the parcel, its buildings, its owners on `as_of` (default today), its signboards."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return selectors.parcel_card(actor=a, organization=organization, code=code, as_of=as_of)
 
 
 @router.post(f"{ORG}/parcels", response={201: ParcelOut}, tags=["parcels"])
 def parcels_create(request: HttpRequest, slug: str, payload: ParcelIn):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     data = payload.to_data()
     return Status(
         201, registry.parcel_create(actor=a, organization=organization, reason=payload.reason, **data)
@@ -166,7 +166,7 @@ def parcels_create(request: HttpRequest, slug: str, payload: ParcelIn):
 @router.patch(f"{ORG}/parcels/{{code}}", response=ParcelOut, tags=["parcels"])
 def parcels_update(request: HttpRequest, slug: str, code: str, payload: ParcelPatch):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     parcel = selectors.get_parcel_for(actor=a, organization=organization, code=code)
     return registry.parcel_update(
         actor=a, parcel=parcel, data=payload.to_data(exclude_unset=True), reason=payload.reason
@@ -178,7 +178,7 @@ def parcels_update(request: HttpRequest, slug: str, code: str, payload: ParcelPa
 def parcels_history(request: HttpRequest, slug: str, code: str):
     """Who changed what and why: the parcel and its buildings, units, ownerships and signboards."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     parcel = selectors.get_parcel_for(actor=a, organization=organization, code=code)
     return selectors.registry_history(actor=a, organization=organization, parcel=parcel)
 
@@ -200,7 +200,7 @@ def parcels_import(
     without a coordinate system of their own, e.g. 24047 for Land Office data (Indian 1975 / UTM 47N).
     """
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     return imports.parcel_import(
         actor=a,
         organization=organization,
@@ -224,7 +224,7 @@ def parcels_import(
 def registry_geojson(request: HttpRequest, slug: str):
     """Every active parcel with its attributes (no personal data), streamed."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     chunks = exports.parcels_geojson_chunks(actor=a, organization=organization)
     return _file_response(chunks, GEOJSON, f"{organization.slug}-parcels.geojson", stream=True)
 
@@ -237,7 +237,7 @@ def registry_geojson(request: HttpRequest, slug: str):
 def registry_xlsx(request: HttpRequest, slug: str):
     """The whole registry as a workbook, one sheet per table."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     body = exports.registry_xlsx(actor=a, organization=organization)
     return _file_response(body, XLSX, exports.registry_filename(organization))
 
@@ -249,7 +249,7 @@ def registry_xlsx(request: HttpRequest, slug: str):
 @paginate(Page)
 def buildings_list(request: HttpRequest, slug: str, parcel: str | None = Query(None, max_length=6)):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     on = selectors.get_parcel_for(actor=a, organization=organization, code=parcel) if parcel else None
     return selectors.buildings_of(actor=a, organization=organization, parcel=on)
 
@@ -257,7 +257,7 @@ def buildings_list(request: HttpRequest, slug: str, parcel: str | None = Query(N
 @router.post(f"{ORG}/parcels/{{code}}/buildings", response={201: BuildingOut}, tags=["buildings"])
 def buildings_create(request: HttpRequest, slug: str, code: str, payload: BuildingIn):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     parcel = selectors.get_parcel_for(actor=a, organization=organization, code=code)
     return Status(
         201, registry.building_add(actor=a, parcel=parcel, reason=payload.reason, **payload.to_data())
@@ -267,7 +267,7 @@ def buildings_create(request: HttpRequest, slug: str, code: str, payload: Buildi
 @router.patch(f"{ORG}/buildings/{{building_id}}", response=BuildingOut, tags=["buildings"])
 def buildings_update(request: HttpRequest, slug: str, building_id: int, payload: BuildingPatch):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     building = selectors.get_building_for(actor=a, organization=organization, building_id=building_id)
     return registry.building_update(
         actor=a, building=building, data=payload.to_data(exclude_unset=True), reason=payload.reason
@@ -281,7 +281,7 @@ def buildings_update(request: HttpRequest, slug: str, building_id: int, payload:
 @paginate(Page)
 def condo_units_list(request: HttpRequest, slug: str, condominium: str = Query("", max_length=30)):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return selectors.condo_units_of(
         actor=a, organization=organization, condominium_code=condominium
     ).select_related("parcel")
@@ -290,7 +290,7 @@ def condo_units_list(request: HttpRequest, slug: str, condominium: str = Query("
 @router.post(f"{ORG}/condo-units", response={201: CondoUnitOut}, tags=["condominium units"])
 def condo_units_create(request: HttpRequest, slug: str, payload: CondoUnitIn):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     data = payload.dict(exclude={"parcel_code", "reason"})
     parcel = (
         selectors.get_parcel_for(actor=a, organization=organization, code=payload.parcel_code)
@@ -306,7 +306,7 @@ def condo_units_create(request: HttpRequest, slug: str, payload: CondoUnitIn):
 @router.patch(f"{ORG}/condo-units/{{unit_id}}", response=CondoUnitOut, tags=["condominium units"])
 def condo_units_update(request: HttpRequest, slug: str, unit_id: int, payload: CondoUnitPatch):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     unit = selectors.get_condo_unit_for(actor=a, organization=organization, unit_id=unit_id)
     data = payload.dict(exclude_unset=True, exclude={"reason"})
     return registry.condo_unit_update(actor=a, unit=unit, data=data, reason=payload.reason)
@@ -320,28 +320,28 @@ def condo_units_update(request: HttpRequest, slug: str, unit_id: int, payload: C
 def owners_list(request: HttpRequest, slug: str, q: str = Query("", max_length=100)):
     """Owners by name or family name, or by exact national / tax ID."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return selectors.owners_of(actor=a, organization=organization, q=q)
 
 
 @router.get(f"{ORG}/owners/{{owner_id}}", response=OwnerOut, tags=["owners"])
 def owners_get(request: HttpRequest, slug: str, owner_id: int):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return selectors.get_owner_for(actor=a, organization=organization, owner_id=owner_id)
 
 
 @router.post(f"{ORG}/owners", response={201: OwnerOut}, tags=["owners"])
 def owners_create(request: HttpRequest, slug: str, payload: OwnerIn):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     return Status(201, owners.owner_create(actor=a, organization=organization, **payload.dict()))
 
 
 @router.patch(f"{ORG}/owners/{{owner_id}}", response=OwnerOut, tags=["owners"])
 def owners_update(request: HttpRequest, slug: str, owner_id: int, payload: OwnerPatch):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     owner = selectors.get_owner_for(actor=a, organization=organization, owner_id=owner_id)
     data = payload.dict(exclude_unset=True, exclude={"reason"})
     return owners.owner_update(actor=a, owner=owner, data=data, reason=payload.reason)
@@ -351,7 +351,7 @@ def owners_update(request: HttpRequest, slug: str, owner_id: int, payload: Owner
 def owners_ownerships(request: HttpRequest, slug: str, owner_id: int):
     """Everything the owner holds or held, with the periods."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     owner = selectors.get_owner_for(actor=a, organization=organization, owner_id=owner_id)
     return list(selectors.ownerships_of(actor=a, organization=organization, owner=owner))
 
@@ -376,7 +376,7 @@ def _property_target(a: Actor, organization, payload) -> dict:
 def ownerships_create(request: HttpRequest, slug: str, payload: OwnershipIn):
     """An owner's share of a parcel, building or unit from a date (ended by POST …/end, e.g. on a sale)."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     owner = selectors.get_owner_for(actor=a, organization=organization, owner_id=payload.owner_id)
     ownership = owners.ownership_add(
         actor=a,
@@ -396,7 +396,7 @@ def ownerships_create(request: HttpRequest, slug: str, payload: OwnershipIn):
 @router.post(f"{ORG}/ownerships/{{ownership_id}}/end", response=OwnershipOut, tags=["owners"])
 def ownerships_end(request: HttpRequest, slug: str, ownership_id: int, payload: OwnershipEnd):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     ownership = selectors.get_ownership_for(actor=a, organization=organization, ownership_id=ownership_id)
     return owners.ownership_end(
         actor=a, ownership=ownership, valid_to=payload.valid_to, reason=payload.reason
@@ -407,7 +407,7 @@ def ownerships_end(request: HttpRequest, slug: str, ownership_id: int, payload: 
 def house_registrations_create(request: HttpRequest, slug: str, payload: HouseRegistrationIn):
     """The owner's name in the house registration of a home (for the s.41 residence exemptions)."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     owner = selectors.get_owner_for(actor=a, organization=organization, owner_id=payload.owner_id)
     target = _property_target(a, organization, payload)
     registration = owners.house_registration_add(
@@ -429,7 +429,7 @@ def house_registrations_end(
     request: HttpRequest, slug: str, registration_id: int, payload: HouseRegistrationEnd
 ):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     registration = selectors.get_house_registration_for(
         actor=a, organization=organization, registration_id=registration_id
     )
@@ -451,7 +451,7 @@ def signboards_list(
     include_removed: bool = False,
 ):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     owner = (
         selectors.get_owner_for(actor=a, organization=organization, owner_id=owner_id) if owner_id else None
     )
@@ -464,7 +464,7 @@ def signboards_list(
 @router.post(f"{ORG}/signboards", response={201: SignboardOut}, tags=["signboards"])
 def signboards_create(request: HttpRequest, slug: str, payload: SignboardIn):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     owner = selectors.get_owner_for(actor=a, organization=organization, owner_id=payload.owner_id)
     target = _property_target(a, organization, payload)
     data = payload.to_data(exclude={"owner_id", "parcel_code", "building_id"})
@@ -483,7 +483,7 @@ def signboards_create(request: HttpRequest, slug: str, payload: SignboardIn):
 @router.patch(f"{ORG}/signboards/{{signboard_id}}", response=SignboardOut, tags=["signboards"])
 def signboards_update(request: HttpRequest, slug: str, signboard_id: int, payload: SignboardPatch):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     sign = selectors.get_signboard_for(actor=a, organization=organization, signboard_id=signboard_id)
     return signboards.signboard_update(
         actor=a, signboard=sign, data=payload.to_data(exclude_unset=True), reason=payload.reason
@@ -496,7 +496,7 @@ def signboards_photo(
 ):
     """A photo of the sign (JPEG, PNG or WebP, at most 10 MB), e.g. from the field survey."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_EDIT)
     sign = selectors.get_signboard_for(actor=a, organization=organization, signboard_id=signboard_id)
     return signboards.signboard_set_photo(actor=a, signboard=sign, photo=photo, reason=reason)
 
@@ -507,7 +507,7 @@ def signboards_photo(
 @router.get(f"{ORG}/tax-years", response=list[TaxYearSummaryOut], tags=["valuation"])
 def tax_years_list(request: HttpRequest, slug: str):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return list(selectors.tax_years_of(actor=a, organization=organization))
 
 
@@ -515,7 +515,7 @@ def tax_years_list(request: HttpRequest, slug: str):
 def tax_years_create(request: HttpRequest, slug: str, payload: TaxYearIn):
     """A new tax year with the national defaults, or a copy of another year's rules and prices."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.VALUATION_EDIT)
     source = (
         selectors.get_tax_year_for(actor=a, organization=organization, year=payload.copy_from)
         if payload.copy_from
@@ -530,14 +530,14 @@ def tax_years_create(request: HttpRequest, slug: str, payload: TaxYearIn):
 @router.get(f"{ORG}/tax-years/{{year}}", response=TaxYearOut, tags=["valuation"])
 def tax_years_get(request: HttpRequest, slug: str, year: int):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return selectors.get_tax_year_for(actor=a, organization=organization, year=year)
 
 
 @router.patch(f"{ORG}/tax-years/{{year}}", response=TaxYearOut, tags=["valuation"])
 def tax_years_update(request: HttpRequest, slug: str, year: int, payload: TaxYearPatch):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.VALUATION_EDIT)
     tax_year = selectors.get_tax_year_for(actor=a, organization=organization, year=year)
     data = payload.dict(exclude_unset=True, exclude={"reason"})
     return valuation.tax_year_update(actor=a, tax_year=tax_year, data=data, reason=payload.reason)
@@ -557,7 +557,7 @@ def tax_years_import(
     """One table of the year from .csv or .xlsx: land_prices, building_prices, condo_prices, rate_brackets or
     depreciation (columns in the service's documentation). A dry run (the default) writes nothing."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.VALUATION_EDIT)
     tax_year = selectors.get_tax_year_for(actor=a, organization=organization, year=year)
     return valuation.valuation_table_import(
         actor=a,
@@ -575,7 +575,7 @@ def tax_years_import(
 @paginate(Page)
 def land_prices_list(request: HttpRequest, slug: str, year: int, key: str = Query("", max_length=6)):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     tax_year = selectors.get_tax_year_for(actor=a, organization=organization, year=year)
     return selectors.land_prices_of(actor=a, tax_year=tax_year, key_prefix=key)
 
@@ -584,7 +584,7 @@ def land_prices_list(request: HttpRequest, slug: str, year: int, key: str = Quer
 def land_prices_set(request: HttpRequest, slug: str, year: int, payload: LandPriceIn):
     """Set the price of a zone, block or parcel (created or replaced)."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.VALUATION_EDIT)
     tax_year = selectors.get_tax_year_for(actor=a, organization=organization, year=year)
     return valuation.land_price_set(actor=a, tax_year=tax_year, **payload.dict())
 
@@ -593,7 +593,7 @@ def land_prices_set(request: HttpRequest, slug: str, year: int, payload: LandPri
 @paginate(Page)
 def building_prices_list(request: HttpRequest, slug: str, year: int):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     tax_year = selectors.get_tax_year_for(actor=a, organization=organization, year=year)
     return selectors.building_prices_of(actor=a, tax_year=tax_year)
 
@@ -601,7 +601,7 @@ def building_prices_list(request: HttpRequest, slug: str, year: int):
 @router.put(f"{ORG}/tax-years/{{year}}/building-prices", response=BuildingPriceOut, tags=["valuation"])
 def building_prices_set(request: HttpRequest, slug: str, year: int, payload: BuildingPriceIn):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.VALUATION_EDIT)
     tax_year = selectors.get_tax_year_for(actor=a, organization=organization, year=year)
     return valuation.building_price_set(actor=a, tax_year=tax_year, **payload.dict())
 
@@ -610,7 +610,7 @@ def building_prices_set(request: HttpRequest, slug: str, year: int, payload: Bui
 @paginate(Page)
 def condo_prices_list(request: HttpRequest, slug: str, year: int):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     tax_year = selectors.get_tax_year_for(actor=a, organization=organization, year=year)
     return selectors.condo_prices_of(actor=a, tax_year=tax_year)
 
@@ -618,6 +618,6 @@ def condo_prices_list(request: HttpRequest, slug: str, year: int):
 @router.put(f"{ORG}/tax-years/{{year}}/condo-prices", response=CondoPriceOut, tags=["valuation"])
 def condo_prices_set(request: HttpRequest, slug: str, year: int, payload: CondoPriceIn):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.VALUATION_EDIT)
     tax_year = selectors.get_tax_year_for(actor=a, organization=organization, year=year)
     return valuation.condo_price_set(actor=a, tax_year=tax_year, **payload.dict())

@@ -12,8 +12,8 @@ from ninja.pagination import paginate
 
 from muang.core.access import Actor, get_organization_for
 from muang.core.pagination import Page as BoundedPage
-from muang.core.permissions import Perm
 from muang.property import selectors_assessment as selectors
+from muang.property.permissions import PropertyPerm
 from muang.property.services import assessment as services
 from muang.property.services import billing_run
 
@@ -110,14 +110,14 @@ def actor(request: HttpRequest) -> Actor:
 def assessment_runs_start(request: HttpRequest, slug: str, year: int):
     """Queue the land-and-building tax assessment of every taxpayer for the year (409 while one runs)."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.VALUATION_EDIT)
     return Status(202, services.assessment_run_start(actor=a, organization=organization, year=year))
 
 
 @router.get(f"{ORG}/tax-years/{{year}}/assessment-runs", response=list[AssessmentRunOut], tags=TAGS)
 def assessment_runs_list(request: HttpRequest, slug: str, year: int):
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return list(selectors.assessment_runs_of(actor=a, organization=organization, year=year)[:50])
 
 
@@ -125,7 +125,7 @@ def assessment_runs_list(request: HttpRequest, slug: str, year: int):
 def assessment_runs_get(request: HttpRequest, slug: str, run_id: int):
     """Status and progress (taxpayers done of total) for the progress bar."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return selectors.get_assessment_run_for(actor=a, organization=organization, run_id=run_id)
 
 
@@ -134,7 +134,7 @@ def assessment_runs_abandon(request: HttpRequest, slug: str, run_id: int, payloa
     """Mark a queued or running run failed with a reason (a stuck run after a worker crash), freeing the year
     for a new run; the previous result stays in force. 409 once the run has ended."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.VALUATION_EDIT)
+    organization = get_organization_for(a, slug, PropertyPerm.VALUATION_EDIT)
     run = selectors.get_assessment_run_for(actor=a, organization=organization, run_id=run_id)
     return services.assessment_run_abandon(actor=a, run=run, reason=payload.reason)
 
@@ -149,7 +149,7 @@ def assessments_list(
 ):
     """The year's assessments in force (the latest finished run), by owner."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return selectors.assessments_of(actor=a, organization=organization, year=year, min_tax=min_tax)
 
 
@@ -157,7 +157,7 @@ def assessments_list(
 def assessments_get(request: HttpRequest, slug: str, year: int, owner_id: int):
     """One taxpayer's calculation sheet (ภ.ด.ส.7): every property, value, exemption, bracket slice and tax."""
     a = actor(request)
-    organization = get_organization_for(a, slug, Perm.PROPERTY_VIEW)
+    organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     return selectors.get_assessment_for(actor=a, organization=organization, year=year, owner_id=owner_id)
 
 

@@ -1,5 +1,9 @@
+import os
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from muang.core.contract import AppContract, DemoLoader, MenuEntry, Mount, PeriodicTask
 
 
 class PropertyConfig(AppConfig):
@@ -7,15 +11,49 @@ class PropertyConfig(AppConfig):
     label = "property"
     verbose_name = _("Tax map and property registry")
 
-    def ready(self) -> None:
-        from muang.core.uploads import register_reader
+    def contract(self) -> AppContract:
+        from muang.property import permissions
+        from muang.property.permissions import PropertyPerm
 
-        from .selectors import PHOTO_KINDS, photo_visibility
-
-        for kind in PHOTO_KINDS:
-            register_reader(
-                kind,
-                lambda read, kind=kind: photo_visibility(
-                    actor=read.actor, kind=kind, organization_id=read.organization_id, name=read.name
+        return AppContract(
+            urls=[
+                Mount("tax/map/", "muang.property.urls_map"),  # before /tax/: the staff tax map and survey
+                Mount("tax/", "muang.property.urls_office"),  # the tax office
+            ],
+            api=["muang.property.api.router", "muang.property.api_assessment.router"],
+            menu=[
+                MenuEntry(_("Tax office"), "property-office:overview", PropertyPerm.PROPERTY_VIEW, order=20),
+                MenuEntry(_("Tax map"), "property-map:map", PropertyPerm.PROPERTY_VIEW, order=40),
+            ],
+            permissions=[PropertyPerm],
+            grants=permissions.GRANTS,
+            # Signboard and survey photos (/files/signboards/..., /files/parcels/...): registry readers only.
+            file_readers={
+                "signboards": "muang.property.selectors.read_photo",
+                "parcels": "muang.property.selectors.read_photo",
+            },
+            # Locks and re-checks each run: safe to repeat.
+            periodic_tasks=[PeriodicTask("muang.property.tasks.fail_stale_assessment_runs", 5 * 60)],
+            demo=[
+                # Parcels, buildings, signboards, owners; the year's assessment.
+                DemoLoader(
+                    "property.tax_map",
+                    "muang.property.demo.load_demo_property",
+                    after=("core.organizations",),
                 ),
-            )
+                # Its bills, as issued in February (and April for signboards), before anyone pays.
+                DemoLoader(
+                    "property.bills",
+                    "muang.property.demo_bills.load_demo_bills",
+                    after=("property.tax_map",),
+                    before=("billing.payments",),
+                ),
+            ],
+            settings={
+                "MUANG_DEMO_PARCELS": int(
+                    os.environ.get("MUANG_DEMO_PARCELS", "2000")
+                ),  # per demo organisation
+                # Where an uploaded import waits between its dry run and the import (empty: the system's temp).
+                "MUANG_IMPORT_STAGING_DIR": os.environ.get("MUANG_IMPORT_STAGING_DIR", ""),
+            },
+        )

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
-from muang.core.permissions import Perm
-from muang.core.uploads import Visibility
+from muang.core.uploads import FileRead, Visibility
 from muang.property.models import (
     Building,
     BuildingPrice,
@@ -32,6 +31,7 @@ from muang.property.models import (
     Signboard,
     TaxYear,
 )
+from muang.property.permissions import PropertyPerm
 
 MAP_FEATURE_LIMIT = 5000
 # What a parcel shows on the map: its surveyed geometry, else its pin (GiST-indexed as this expression).
@@ -74,7 +74,7 @@ def parcels_of(
     survey_status: str | None = None,
     include_retired: bool = False,
 ) -> QuerySet[Parcel]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Parcel.objects.filter(organization=organization)
     if not include_retired:
         qs = qs.filter(retired_on__isnull=True)
@@ -133,7 +133,7 @@ def parcels_geojson(
     Only the columns the map colours by; geometry to 6 decimals (~10 cm). Parcels without a surveyed
     geometry show as their pin. More than `limit` features → `limit` of them (any; no sort, so the index scan stops early) and `"truncated": true`.
     """
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     west, south, east, north = bbox
     sql = f"""
         WITH hits AS (
@@ -160,7 +160,7 @@ def parcels_geojson(
 
 def registry_history(*, actor: Actor, organization: Organization, parcel: Parcel) -> QuerySet[AuditEntry]:
     """Every change of a parcel and of what hangs on it (buildings, units, ownerships, signboards), newest first."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
 
     def ids(qs) -> list[str]:
         return [str(pk) for pk in qs.values_list("pk", flat=True)]
@@ -188,7 +188,7 @@ def registry_history(*, actor: Actor, organization: Organization, parcel: Parcel
 
 
 def object_history(*, actor: Actor, organization: Organization, instance) -> QuerySet[AuditEntry]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     return AuditEntry.objects.filter(
         organization=organization, object_type=instance._meta.label, object_id=str(instance.pk)
     ).order_by("-at", "-id")
@@ -200,7 +200,7 @@ def object_history(*, actor: Actor, organization: Organization, instance) -> Que
 def buildings_of(
     *, actor: Actor, organization: Organization, parcel: Parcel | None = None
 ) -> QuerySet[Building]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Building.objects.filter(organization=organization).select_related("parcel")
     if parcel is not None:
         qs = qs.filter(parcel=parcel)
@@ -217,7 +217,7 @@ def get_building_for(*, actor: Actor, organization: Organization, building_id: i
 def condo_units_of(
     *, actor: Actor, organization: Organization, condominium_code: str = ""
 ) -> QuerySet[CondoUnit]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = CondoUnit.objects.filter(organization=organization)
     if condominium_code:
         qs = qs.filter(condominium_code=condominium_code)
@@ -233,7 +233,7 @@ def get_condo_unit_for(*, actor: Actor, organization: Organization, unit_id: int
 
 def owners_of(*, actor: Actor, organization: Organization, q: str = "") -> QuerySet[Owner]:
     """Owners by name, family name or (exact) national / tax ID."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Owner.objects.filter(organization=organization)
     if q := q.strip():
         digits = q.replace("-", "").replace(" ", "")
@@ -269,7 +269,7 @@ def house_registrations_on(*, organization: Organization, day: dt.date) -> Query
 def ownerships_of(
     *, actor: Actor, organization: Organization, owner: Owner | None = None, parcel: Parcel | None = None
 ) -> QuerySet[Ownership]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Ownership.objects.filter(organization=organization).select_related(
         "owner", "parcel", "building__parcel"
     )
@@ -290,7 +290,7 @@ def get_ownership_for(*, actor: Actor, organization: Organization, ownership_id:
 def get_house_registration_for(
     *, actor: Actor, organization: Organization, registration_id: int
 ) -> HouseRegistration:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     registration = HouseRegistration.objects.filter(organization=organization, pk=registration_id).first()
     if registration is None:
         raise NotFound(
@@ -307,7 +307,7 @@ def signboards_of(
     parcel: Parcel | None = None,
     include_removed: bool = False,
 ) -> QuerySet[Signboard]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = Signboard.objects.filter(organization=organization).select_related("parcel")
     if not include_removed:
         qs = qs.filter(removed_on__isnull=True)
@@ -343,15 +343,22 @@ def photo_visibility(*, actor: Actor, kind: str, organization_id: int, name: str
     row = row.first()
     if row is None:
         raise NotFound(_("No such photo."))
-    require(actor, row.organization, Perm.PROPERTY_VIEW)
+    require(actor, row.organization, PropertyPerm.PROPERTY_VIEW)
     return Visibility.PERSONAL
+
+
+def read_photo(read: FileRead) -> Visibility:
+    """The reader of `/files/signboards/...` and `/files/parcels/...` (declared in the app's contract)."""
+    return photo_visibility(
+        actor=read.actor, kind=read.kind, organization_id=read.organization_id, name=read.name
+    )
 
 
 # --- valuation tables ------------------------------------------------------------------------------------------
 
 
 def tax_years_of(*, actor: Actor, organization: Organization) -> QuerySet[TaxYear]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     return TaxYear.objects.filter(organization=organization).order_by("-year")
 
 
@@ -363,7 +370,7 @@ def get_tax_year_for(*, actor: Actor, organization: Organization, year: int) -> 
 
 
 def land_prices_of(*, actor: Actor, tax_year: TaxYear, key_prefix: str = "") -> QuerySet[LandPrice]:
-    require(actor, tax_year.organization, Perm.PROPERTY_VIEW)
+    require(actor, tax_year.organization, PropertyPerm.PROPERTY_VIEW)
     qs = LandPrice.objects.filter(organization=tax_year.organization, tax_year=tax_year)
     if key_prefix:
         qs = qs.filter(key__startswith=key_prefix.upper())
@@ -371,21 +378,21 @@ def land_prices_of(*, actor: Actor, tax_year: TaxYear, key_prefix: str = "") -> 
 
 
 def building_prices_of(*, actor: Actor, tax_year: TaxYear) -> QuerySet[BuildingPrice]:
-    require(actor, tax_year.organization, Perm.PROPERTY_VIEW)
+    require(actor, tax_year.organization, PropertyPerm.PROPERTY_VIEW)
     return BuildingPrice.objects.filter(organization=tax_year.organization, tax_year=tax_year).order_by(
         "type_code"
     )
 
 
 def condo_prices_of(*, actor: Actor, tax_year: TaxYear) -> QuerySet[CondoPrice]:
-    require(actor, tax_year.organization, Perm.PROPERTY_VIEW)
+    require(actor, tax_year.organization, PropertyPerm.PROPERTY_VIEW)
     return CondoPrice.objects.filter(organization=tax_year.organization, tax_year=tax_year).order_by(
         "condominium_code", "floor"
     )
 
 
 def imports_of(*, actor: Actor, organization: Organization) -> QuerySet[ImportBatch]:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     return (
         ImportBatch.objects.filter(organization=organization)
         .select_related("actor_user")  # the page names who imported, by name

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.models import Assessment, AssessmentRun
+from muang.property.permissions import PropertyPerm
 
 
 def assessment_runs_of(*, actor: Actor, organization: Organization, year: int | None = None) -> QuerySet:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = AssessmentRun.objects.filter(organization=organization)
     if year is not None:
         qs = qs.filter(year=year)
@@ -40,7 +40,7 @@ def assessments_of(
     *, actor: Actor, organization: Organization, year: int, min_tax=None
 ) -> QuerySet[Assessment]:
     """The year's assessments in force (of the current run), without the sheets, by owner."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     run = current_run(organization=organization, year=year)
     if run is None:
         return Assessment.objects.none()
@@ -52,7 +52,7 @@ def assessments_of(
 
 def get_assessment_for(*, actor: Actor, organization: Organization, year: int, owner_id: int) -> Assessment:
     """One taxpayer's assessment in force for the year, with the calculation sheet."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     run = current_run(organization=organization, year=year)
     assessment = (
         None

@@ -33,10 +33,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from muang.billing.models import Bill, BillKind, BillLine, BillStatus
+from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.models import (
     Assessment,
     Building,
@@ -46,6 +46,7 @@ from muang.property.models import (
     Signboard,
     Use,
 )
+from muang.property.permissions import PropertyPerm
 from muang.property.selectors import (
     PARCEL_SHAPE,
     get_parcel_for,
@@ -203,7 +204,7 @@ def parcel_statuses(
     *, actor: Actor, organization: Organization, year: int, parcel_ids: list[int]
 ) -> dict[int, str]:
     """The map status of each of these parcels (ids of other organisations are simply not found)."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     if not parcel_ids:
         return {}
     sql = _STATUS_BY_ID_SQL
@@ -224,7 +225,7 @@ def map_parcels_geojson(
 
     Surveyed parcels come as polygons, the others as their pin; geometry to 6 decimals (~10 cm). More than
     `limit` → `limit` of them and `"truncated": true` (the map then asks to zoom in)."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     west, south, east, north = bbox
     sql = _GEOJSON_SQL
     params = {
@@ -266,7 +267,7 @@ def buildings_geojson(
     *, actor: Actor, organization: Organization, bbox: tuple[float, float, float, float], limit: int = 2000
 ) -> str:
     """Standing buildings with a surveyed footprint in the box."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     today = timezone.localdate()
     rows = (
         Building.objects.filter(organization=organization, footprint__bboverlaps=_envelope(bbox))
@@ -291,7 +292,7 @@ def signboards_geojson(
     *, actor: Actor, organization: Organization, bbox: tuple[float, float, float, float], limit: int = 2000
 ) -> str:
     """Signboards still up, located in the box."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     rows = (
         Signboard.objects.filter(
             organization=organization, removed_on__isnull=True, location__bboverlaps=_envelope(bbox)
@@ -334,7 +335,7 @@ def map_search(
 ) -> list[SearchHit]:
     """Active parcels by code (prefix), deed or land number (exact), or owner (name, family name, or the
     13-digit national / tax ID) as of today, codes in order."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     q = q.strip()
     if len(q) < 2:
         return []
@@ -448,7 +449,7 @@ def map_card(*, actor: Actor, organization: Organization, code: str, year: int) 
                         )
                     )
 
-    if actor.has_perm(organization, Perm.BILL_VIEW):
+    if actor.has_perm(organization, BillingPerm.BILL_VIEW):
         lines = (
             BillLine.objects.filter(
                 organization=organization,
@@ -516,7 +517,7 @@ def nearest_parcels(
 ) -> list[NearParcel]:
     """The active parcels nearest to where the surveyor stands (KNN on the shape's GiST index), at most
     2 km away; the one they stand on first."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     rows = (
         Parcel.objects.filter(organization=organization, retired_on__isnull=True)
         .annotate(shape=PARCEL_SHAPE)
@@ -551,7 +552,7 @@ def get_map_parcel(*, actor: Actor, organization: Organization, code: str) -> Pa
 def get_parcel_photo_for(*, actor: Actor, organization: Organization, photo_id: int) -> ParcelPhoto:
     from muang.core.errors import NotFound
 
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     photo = ParcelPhoto.objects.filter(organization=organization, pk=photo_id).first()
     if photo is None:
         raise NotFound(_("No photo %(id)s in %(org)s.") % {"id": photo_id, "org": organization})
@@ -595,7 +596,7 @@ def parcel_clusters(
     """How many parcels lie in each cell of a grid over the box (cells ~64 screen pixels at `zoom`), as
     GeoJSON points with a `count`: the map below parcel zoom. Only the bounding boxes are read (no geometry
     is decoded), so a district-wide view of a province-sized registry stays quick."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     if not CLUSTER_MIN_ZOOM <= zoom <= 22:
         raise InvalidInput.for_field(
             "zoom", _("Counts are given from zoom %(min)s to %(max)s.") % {"min": CLUSTER_MIN_ZOOM, "max": 22}

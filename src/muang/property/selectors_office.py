@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from muang.billing.models import BillKind
+from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import bills_of
 from muang.core.access import Actor, require
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.models import Assessment, AssessmentRun, Parcel, Signboard, TaxYear
+from muang.property.permissions import PropertyPerm
 from muang.property.rules.money import ZERO
 from muang.property.selectors_assessment import assessment_runs_of, current_run
 
@@ -56,7 +57,7 @@ class Overview:
 
 
 def _bill_figures(actor: Actor, organization: Organization, year: int, kind: str) -> BillFigures | None:
-    if not actor.has_perm(organization, Perm.BILL_VIEW):
+    if not actor.has_perm(organization, BillingPerm.BILL_VIEW):
         return None
     row = (
         bills_of(actor=actor, organization=organization, kind=kind, year=year)
@@ -77,7 +78,7 @@ def _bill_figures(actor: Actor, organization: Organization, year: int, kind: str
 
 
 def office_overview(*, actor: Actor, organization: Organization, year: int) -> Overview:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     tax_year = TaxYear.objects.filter(organization=organization, year=year).first()
     parcels = Parcel.objects.filter(organization=organization, retired_on__isnull=True).aggregate(
         total=Count("pk"),
@@ -119,7 +120,7 @@ def taxpayers_due(
     *, actor: Actor, organization: Organization, year: int, q: str = ""
 ) -> QuerySet[Assessment]:
     """The year's assessments in force with tax due, searchable by name, national / tax ID or parcel code."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     run = current_run(organization=organization, year=year)
     if run is None:
         return Assessment.objects.none()

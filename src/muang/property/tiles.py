@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.models import Parcel
+from muang.property.permissions import PropertyPerm
 
 MAX_ZOOM = 22
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
@@ -39,7 +39,7 @@ def check_tile(z: int, x: int, y: int) -> None:
 
 
 def parcel_tile(*, actor: Actor, organization: Organization, z: int, x: int, y: int) -> bytes:
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     check_tile(z, x, y)
     with connection.cursor() as cursor:
         cursor.execute(PARCEL_TILE_SQL, {"z": z, "x": x, "y": y, "org": organization.pk})

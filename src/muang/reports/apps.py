@@ -1,5 +1,10 @@
+import os
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from muang.core.contract import AppContract, DemoLoader, MenuEntry, Mount, PeriodicTask
 
 
 class ReportsConfig(AppConfig):
@@ -13,3 +18,42 @@ class ReportsConfig(AppConfig):
         from .notify import on_case_status_changed
 
         case_status_changed.connect(on_case_status_changed, dispatch_uid="reports.notify_reporter_of_status")
+
+    def contract(self) -> AppContract:
+        from muang.cases.permissions import CasePerm
+        from muang.reports import permissions
+
+        return AppContract(
+            urls=[
+                Mount("", "muang.reports.urls"),  # /r/ (citizens), /reports/ (public), /work/cases/ (staff)
+                Mount("line/", "muang.reports.line.urls"),  # LINE Messaging API webhooks
+                Mount("open311/v2/", "muang.reports.open311.urls"),  # GeoReport v2
+            ],
+            menu=[MenuEntry(_("Citizen reports"), "reports:staff-queue", CasePerm.CASE_VIEW, order=10)],
+            # Report a problem, follow a report, the city's figures.
+            public_home_panels=["muang.reports.views.public.home_panel"],
+            public_menu=[
+                MenuEntry(_("Report a problem"), "reports:new", order=10),
+                MenuEntry(_("Map of reports"), "reports:map", order=20),
+                MenuEntry(_("Statistics"), "reports:stats", order=30),
+            ],
+            scopes=permissions.SCOPES,
+            # Checks every 15 minutes; sends once per day from MUANG_DIGEST_HOUR (guarded by core.DailyRun).
+            periodic_tasks=[PeriodicTask("muang.reports.tasks.send_overdue_digest", 15 * 60)],
+            demo=[
+                DemoLoader(
+                    "reports.reports", "muang.reports.demo.load_demo_reports", after=("core.organizations",)
+                )
+            ],
+            settings={
+                # The hour (Asia/Bangkok) from which the daily overdue digest goes to department heads.
+                "MUANG_DIGEST_HOUR": int(os.environ.get("MUANG_DIGEST_HOUR", "7")),
+                # How many demo citizen reports `make run` files (once).
+                "MUANG_DEMO_REPORTS": int(os.environ.get("MUANG_DEMO_REPORTS", "2000")),
+                # The public figures (home page, statistics) are aggregates over every case: computed at most
+                # this often per web process (seconds). Tests see every change at once.
+                "MUANG_PUBLIC_FIGURES_SECONDS": int(
+                    os.environ.get("MUANG_PUBLIC_FIGURES_SECONDS", "0" if settings.TESTING else "300")
+                ),
+            },
+        )

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.cases.models import Case, CaseCategory, CaseStatus, SystemStatus
-from muang.cases.selectors import BBox, CaseDetail, case_detail
+from muang.cases.permissions import CasePerm
+from muang.cases.selectors import BBox, CaseDetail, case_public_detail
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
-from muang.core.access import SYSTEM, Actor
+from muang.core.access import Actor
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Membership, Organization, Role
-from muang.core.permissions import Perm
 
 NEARBY_METRES = 300
 NEARBY_LIMIT = 10
@@ -281,8 +281,7 @@ def public_case_detail(tracking_code: str) -> CaseDetail:
     )
     if case is None:
         raise NotFound(_("No case %(code)s.") % {"code": code})
-    # The public page is a read by the platform on everyone's behalf; public_only drops internal events.
-    return case_detail(actor=SYSTEM, case=case, public_only=True)
+    return case_public_detail(case)
 
 
 def public_cases(
@@ -564,7 +563,7 @@ def assignable_staff(
     """Who may be given cases of `department_id`: its officers and its head (the case service refuses anyone
     else). Without a department (an executive's bulk form), those of every department, by department.
     Memberships with their user and department joined, in the order a list shows them."""
-    if not actor.has_perm(organization, Perm.CASE_ASSIGN):
+    if not actor.has_perm(organization, CasePerm.CASE_ASSIGN):
         return []
     rows = Membership.objects.filter(
         organization=organization,

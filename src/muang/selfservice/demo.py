@@ -183,3 +183,16 @@ def _bill(organization: Organization, owner: Owner, year: int, tax: Decimal) -> 
         ],
         source_ref=source_ref,
     )
+
+
+def login_lines(url: str) -> list[str]:
+    """What `make run` prints about the demo taxpayer, when loaded (the one-time code goes to the web log)."""
+    from django.conf import settings
+
+    if not Owner.objects.filter(organization__slug=DEMO_ORG, national_id=DEMO_NATIONAL_ID).exists():
+        return []
+    code_goes = "the web log (.data/log/web.log)" if settings.MUANG_SMS_CONSOLE else "the phone on file"
+    return [
+        f"\nTaxpayer self-service: {url}my-tax/{DEMO_ORG}/  national ID {DEMO_NATIONAL_ID}",
+        f"  the one-time sign-in code goes to {code_goes}",
+    ]

@@ -16,13 +16,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muang.billing.access import PayerScope
 from muang.billing.dues import AmountDue
 from muang.billing.models import Bill, BillStatus, Objection, Receipt
 from muang.billing.selectors import amount_due_of, instalment_states
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -33,6 +33,7 @@ from muang.property.models import (
     Parcel,
     Signboard,
 )
+from muang.property.permissions import PropertyPerm
 from muang.selfservice.models import UseChangeNotice
 
 
@@ -208,18 +209,21 @@ def assessment_of(*, organization: Organization, owner: Owner, year: int) -> Ass
 # --- bills -----------------------------------------------------------------------------------------------------
 
 
-def _bills_q(owner: Owner) -> Q:
-    q = Q(source_ref__in=[f"property:owner:{owner.pk}", f"property:signboard-owner:{owner.pk}"])
-    if tax_id := owner_tax_id(owner):
-        q |= Q(payer_tax_id=tax_id)
-    return q
+def payer_scope(owner: Owner) -> PayerScope:
+    """The bills of an owner: those billed to their records (`property:owner:<id>`, signboards
+    `property:signboard-owner:<id>`), or to their national or juristic tax ID. The taxpayer's citizen grant
+    covers exactly these (`session.taxpayer_actor`)."""
+    return PayerScope(
+        source_refs={f"property:owner:{owner.pk}", f"property:signboard-owner:{owner.pk}"},
+        tax_id=owner_tax_id(owner),
+    )
 
 
 def bills_of(*, organization: Organization, owner: Owner) -> QuerySet[Bill]:
     """The taxpayer's bills (not cancelled ones), newest year first, ready for `amount_due_of`."""
     return (
         Bill.objects.filter(organization=organization)
-        .filter(_bills_q(owner))
+        .filter(payer_scope(owner).q())
         .exclude(status=BillStatus.CANCELLED)
         .prefetch_related("instalments", "warning_letters")
         .order_by("-year", "number")
@@ -339,7 +343,7 @@ def use_change_notices_for(
     *, actor: Actor, organization: Organization, status: str | None = None
 ) -> QuerySet[UseChangeNotice]:
     """Staff: the organisation's change-of-use notices, newest first (they name taxpayers: property.view)."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     qs = UseChangeNotice.objects.filter(organization=organization).select_related("owner")
     if status:
         qs = qs.filter(status=status)

@@ -9,38 +9,39 @@ page view.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
-from muang.core.access import Actor
+from muang.billing.permissions import BillingPerm
+from muang.core.access import CitizenActor, CitizenGrant
 from muang.core.models import Organization
 from muang.property.models import Owner
+from muang.selfservice.permissions import OwnerScope, TaxpayerPerm
+from muang.selfservice.selectors import payer_scope
 
 TAXPAYER_KEY = "muang_taxpayer"
 CHALLENGE_KEY = "muang_taxpayer_challenge"
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 
 
-@dataclass(frozen=True)
-class TaxpayerActor(Actor):
-    """The signed-in taxpayer, acting on their own bills through the billing services.
-
-    Self-service code checks that the bill or property belongs to the taxpayer BEFORE it calls another
-    domain's service; those services then run with the platform's rights (like the LINE bot and the Open311
-    endpoint do for citizens). The audit log names the taxpayer, never a staff member.
-    """
-
-    owner_id: int | None = None
-
-    @property
-    def label(self) -> str:
-        return f"taxpayer:owner:{self.owner_id}"
+# What a signed-in taxpayer may do through billing's services, on their own bills only.
+TAXPAYER_BILL_PERMS = frozenset({BillingPerm.BILL_VIEW, BillingPerm.OBJECTION_FILE})
 
 
-def taxpayer_actor(owner: Owner, *, ip_address: str | None = None, request_id: str = "") -> TaxpayerActor:
-    return TaxpayerActor(system=True, owner_id=owner.pk, ip_address=ip_address, request_id=request_id)
+def taxpayer_actor(owner: Owner, *, ip_address: str | None = None, request_id: str = "") -> CitizenActor:
+    """The signed-in taxpayer as a citizen principal of the owner's organisation: they read and object to their
+    own bills, and the billing services check that against each bill (ADR 0010). The audit log names them."""
+    return CitizenActor(
+        organization_id=owner.organization_id,
+        principal=f"taxpayer:owner:{owner.pk}",
+        grants=(
+            CitizenGrant(TAXPAYER_BILL_PERMS, payer_scope(owner)),
+            CitizenGrant({TaxpayerPerm.USE_CHANGE_FILE}, OwnerScope(owner.pk)),
+        ),
+        ip_address=ip_address,
+        request_id=request_id,
+    )
 
 
 def remember_challenge(session: SessionBase, organization: Organization, challenge_id) -> None:

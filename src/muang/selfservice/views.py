@@ -33,6 +33,7 @@ from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization
 from muang.core.public_home import HomePanel
 from muang.core.templatetags.thai import baht, format_thai_date
 from muang.core.thai_id import format_thai_id
+from muang.core.views.pages import citizen_page, public_page
 
 from . import selectors, session
 from .explain import explain_sheet
@@ -68,6 +69,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def taxpayer_page(view):
     """Organisation from the URL, owner from the session; anyone else goes to the sign-in page."""
 
+    @citizen_page("the signed-in taxpayer's own records, in the organisation they signed in to")
     @functools.wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args, **kwargs):
         organization = _organization(slug)
@@ -87,6 +89,9 @@ def taxpayer_page(view):
         return _no_store(response)
 
     return wrapper
+
+
+SIGN_IN_REASON = "the taxpayer's sign-in: the same pages whoever asks, so they reveal nobody's records"
 
 
 def _context(request: HttpRequest, organization: Organization, owner, **extra) -> dict:
@@ -117,6 +122,7 @@ def home_panel(request: HttpRequest) -> HomePanel:
     return HomePanel("selfservice/_home_panel.html")
 
 
+@public_page(SIGN_IN_REASON)
 @require_GET
 def choose(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
@@ -133,6 +139,7 @@ def choose(request: HttpRequest) -> HttpResponse:
     return render(request, "selfservice/choose.html", {"organizations": organizations, "q": q})
 
 
+@public_page(SIGN_IN_REASON)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest, slug: str) -> HttpResponse:
@@ -177,6 +184,7 @@ def _pending(request: HttpRequest, organization: Organization) -> SignInChalleng
     return SignInChallenge.objects.filter(organization=organization, pk=challenge_id).first()
 
 
+@public_page(SIGN_IN_REASON)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def code(request: HttpRequest, slug: str) -> HttpResponse:
@@ -216,6 +224,7 @@ def code(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page(SIGN_IN_REASON)
 @require_POST
 def resend(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization(slug)
@@ -232,6 +241,7 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{url}?next={_safe_next(request, organization)}")
 
 
+@public_page(SIGN_IN_REASON)
 @require_POST
 def sign_out(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization(slug)

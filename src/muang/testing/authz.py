@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from django.test import Client
 
 from muang.core.access import SYSTEM
-from muang.core.models import ApiScope, AuditEntry, Organization, Role, User
+from muang.core.models import AuditEntry, Organization, Role, User
+from muang.core.registry import permission_table
 from muang.core.services import api_token_create, api_token_revoke
 
 PRINCIPALS = (
@@ -75,7 +76,7 @@ def build_world() -> World:
     world.users["officer"] = member(org, Role.OFFICER)
     world.users["privileged"] = member(org, Role.SYSTEM_ADMIN)
     world.users["other_org"] = member(other, Role.SYSTEM_ADMIN)
-    all_scopes = list(ApiScope.values)
+    all_scopes = list(permission_table().scopes)
     _, world.tokens["token"] = api_token_create(actor=SYSTEM, organization=org, name="all", scopes=all_scopes)
     _, world.tokens["token_other_org"] = api_token_create(
         actor=SYSTEM, organization=other, name="all", scopes=all_scopes

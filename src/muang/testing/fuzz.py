@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from django.contrib.gis.geos import Point
 
+from muang.core import registry
 from muang.core.access import SYSTEM, Actor
-from muang.core.models import ApiScope, Organization, Role, User
+from muang.core.models import Organization, Role, User
 from muang.core.services import api_token_create
 
 YEAR = 2026  # the town's tax year (C.E.)
@@ -47,7 +48,7 @@ def build_fuzz_town() -> FuzzTown:
 
     org = billing_organization()
     seed_statuses(org)
-    department = org.billing_profile.revenue_department
+    department = org.departments.get(code="revenue")
     category = CaseCategoryFactory(organization=org, code="streetlight", default_department=department)
     # A report that lies inside the organisation (the factory boundaries are small squares near Chum Phae).
     centre = org.boundary.point_on_surface
@@ -57,7 +58,10 @@ def build_fuzz_town() -> FuzzTown:
     admin = member(org, Role.SYSTEM_ADMIN)
     actor = Actor(user=admin)
     token, secret = api_token_create(
-        actor=SYSTEM, organization=org, name="fuzz", scopes=list(ApiScope.values)
+        actor=SYSTEM,
+        organization=org,
+        name="fuzz",
+        scopes=[code for code, _label in registry.scope_choices()],
     )
     owner = OwnerFactory(organization=org)
     parcel = ParcelFactory(organization=org)

@@ -28,12 +28,12 @@ from muang.billing.models import (
     BillStatus,
     Instalment,
 )
+from muang.billing.permissions import BillingPerm
 from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET, reserve_numbers
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
-from muang.core.permissions import Perm
 from muang.core.services import update_audited
 from muang.core.thai_id import is_valid_tax_id, normalize_thai_id
 from muang.property.rules.money import SATANG
@@ -77,7 +77,7 @@ def profile_of(organization: Organization) -> BillingProfile:
 @transaction.atomic
 def billing_profile_set(*, actor: Actor, organization: Organization, **data: Any) -> BillingProfile:
     """Create or change the organisation's billing profile (biller ID, bank accounts, numbering)."""
-    require(actor, organization, Perm.BILLING_CONFIGURE)
+    require(actor, organization, BillingPerm.BILLING_CONFIGURE)
     if unknown := set(data) - PROFILE_FIELDS:
         raise InvalidInput.for_field(sorted(unknown)[0], _("This field cannot be changed here."))
     profile = BillingProfile.objects.select_for_update().filter(organization=organization).first()
@@ -240,7 +240,7 @@ def bills_issue(
     """Issue many bills in one transaction, with bulk inserts: all are issued, or none (each error reported).
 
     The property app calls this at the end of an assessment run; one audit entry is written per bill."""
-    require(actor, organization, Perm.BILL_ISSUE)
+    require(actor, organization, BillingPerm.BILL_ISSUE)
     profile = profile_of(organization)
     issued_on = issued_on or timezone.localdate()
     single = len(drafts) == 1
@@ -356,7 +356,7 @@ def _audit_created(actor: Actor, organization: Organization, rows: Sequence[Any]
 @transaction.atomic
 def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
     """Cancel a bill nobody has paid anything on (e.g. before an assessment is re-run)."""
-    require(actor, bill.organization, Perm.BILL_ISSUE)
+    require(actor, bill.organization, BillingPerm.BILL_ISSUE)
     from muang.billing.services.payments import lock_payments
 
     lock_payments(bill.organization_id)  # not while a bank statement is being applied
@@ -386,7 +386,7 @@ def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
 @transaction.atomic
 def bill_mark_notified(*, actor: Actor, bill: Bill, notified_on: dt.date) -> Bill:
     """Record the day the payer received the notice: objections run 30 days from it."""
-    require(actor, bill.organization, Perm.BILL_ISSUE)
+    require(actor, bill.organization, BillingPerm.BILL_ISSUE)
     if notified_on < bill.issued_on or notified_on > timezone.localdate():
         raise InvalidInput.for_field("notified_on", _("Between the issue date and today."))
     return update_audited(
@@ -401,7 +401,7 @@ def bill_mark_notified(*, actor: Actor, bill: Bill, notified_on: dt.date) -> Bil
 @transaction.atomic
 def bill_extend(*, actor: Actor, bill: Bill, until: dt.date) -> Bill:
     """Extend the time to pay (s.70: paid within it, a 0.5% monthly surcharge and no penalty)."""
-    require(actor, bill.organization, Perm.BILL_ISSUE)
+    require(actor, bill.organization, BillingPerm.BILL_ISSUE)
     if until <= bill.due_date:
         raise InvalidInput.for_field("extension_until", _("An extension ends after the due date."))
     return update_audited(

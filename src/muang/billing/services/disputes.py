@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muang.billing.access import require_on_bill
 from muang.billing.models import (
     Bill,
     BillStatus,
@@ -20,11 +21,11 @@ from muang.billing.models import (
     RefundReason,
     RefundStatus,
 )
+from muang.billing.permissions import BillingPerm
 from muang.billing.services.bills import _full_clean
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
-from muang.core.permissions import Perm
 from muang.core.services import update_audited
 from muang.property.rules.penalties import add_months
 
@@ -47,8 +48,9 @@ def objection_deemed_accepted(objection: Objection, today: dt.date | None = None
 @transaction.atomic
 def objection_file(*, actor: Actor, bill: Bill, filed_on: dt.date, reason: str) -> Objection:
     """Record an objection, refused after 30 days from the notice (from its issue day if delivery is not
-    recorded). The tax stays payable meanwhile (an objection does not suspend payment)."""
-    require(actor, bill.organization, Perm.BILL_ADJUST)
+    recorded). The tax stays payable meanwhile (an objection does not suspend payment). Filed by staff for the
+    taxpayer, or by the taxpayer themselves (a citizen principal whose grant covers the bill)."""
+    require_on_bill(actor, bill, BillingPerm.OBJECTION_FILE)
     if bill.status == BillStatus.CANCELLED:
         raise Conflict(_("The bill is cancelled."))
     if not reason.strip():
@@ -79,7 +81,7 @@ def objection_file(*, actor: Actor, bill: Bill, filed_on: dt.date, reason: str) 
 def objection_decide(
     *, actor: Actor, objection: Objection, status: str, decided_on: dt.date, note: str = ""
 ) -> Objection:
-    require(actor, objection.organization, Perm.BILL_ADJUST)
+    require(actor, objection.organization, BillingPerm.BILL_ADJUST)
     if status not in (ObjectionStatus.ACCEPTED, ObjectionStatus.PARTLY_ACCEPTED, ObjectionStatus.REJECTED):
         raise InvalidInput.for_field("status", _("Accepted, partly accepted or rejected."))
     if objection.status != ObjectionStatus.PENDING:
@@ -110,7 +112,7 @@ def refund_record(
     """A refund claim on a bill: never more than was paid on it less earlier refunds; within 3 years of the
     payment it refers to."""
     organization = bill.organization
-    require(actor, organization, Perm.BILL_ADJUST)
+    require(actor, organization, BillingPerm.BILL_ADJUST)
     if reason not in RefundReason.values:
         raise InvalidInput.for_field("reason", _("Unknown reason."))
     if amount <= 0:
@@ -156,7 +158,7 @@ REFUND_TRANSITIONS = {
 
 @transaction.atomic
 def refund_set_status(*, actor: Actor, refund: Refund, status: str, note: str = "") -> Refund:
-    require(actor, refund.organization, Perm.BILL_ADJUST)
+    require(actor, refund.organization, BillingPerm.BILL_ADJUST)
     if status not in REFUND_TRANSITIONS.get(refund.status, set()):
         raise Conflict(_("A %(from)s refund cannot become %(to)s.") % {"from": refund.status, "to": status})
     return update_audited(

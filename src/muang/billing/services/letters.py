@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.billing.models import Bill, WarningLetter
+from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import OPEN_STATUSES, amount_due_of
 from muang.billing.services.bills import _audit_created, profile_of
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.core.services import update_audited
 
 
@@ -32,7 +32,7 @@ def warning_letters_issue(
 
     Bills that are not overdue, or already have a letter, are skipped; the deadline is set when the letter
     is received (:func:`warning_letter_received`)."""
-    require(actor, organization, Perm.BILL_ISSUE)
+    require(actor, organization, BillingPerm.BILL_ISSUE)
     issued_on = issued_on or timezone.localdate()
     ids = [b.pk for b in bills]
     loaded = (
@@ -66,7 +66,7 @@ def warning_letter_received(
 ) -> WarningLetter:
     """Record delivery; the deadline defaults to the profile's number of days after it."""
     organization = letter.organization
-    require(actor, organization, Perm.BILL_ISSUE)
+    require(actor, organization, BillingPerm.BILL_ISSUE)
     if received_on < letter.issued_on or received_on > timezone.localdate():
         raise InvalidInput.for_field("received_on", _("Between the issue date and today."))
     if letter.received_on is not None:
@@ -97,7 +97,7 @@ def warning_letters_pdf(
     )
     from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
 
-    require(actor, organization, Perm.BILL_VIEW)
+    require(actor, organization, BillingPerm.BILL_VIEW)
     if not letters:
         raise InvalidInput.for_field("letters", _("Choose at least one warning letter."))
     if len(letters) > MAX_NOTICES_PER_DOCUMENT:

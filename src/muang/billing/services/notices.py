@@ -26,12 +26,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from muang.billing import thaiqr
+from muang.billing.access import require_on_bill
 from muang.billing.models import Bill, BillingProfile, BillKind, PaymentChannel, Receipt
+from muang.billing.permissions import BillingPerm
 from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
-from muang.core.access import Actor, require
+from muang.core.access import Actor, CitizenActor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.core.thai_id import format_thai_id, is_valid_tax_id
 
 MAX_NOTICES_PER_DOCUMENT = 2000
@@ -200,8 +201,13 @@ def bill_notices_pdf(
     template_name: str | None = None,
     extra: dict[int, dict[str, Any]] | None = None,
 ) -> bytes:
-    """Notices of many bills in one PDF, for printing and mailing (``extra`` per bill id)."""
-    require(actor, organization, Perm.BILL_VIEW)
+    """Notices of many bills in one PDF, for printing and mailing (``extra`` per bill id). A citizen gets only
+    notices of bills their grant covers."""
+    if isinstance(actor, CitizenActor):
+        for bill in bills:
+            require_on_bill(actor, bill, BillingPerm.BILL_VIEW)
+    else:
+        require(actor, organization, BillingPerm.BILL_VIEW)
     if not bills:
         raise InvalidInput.for_field("bills", "Choose at least one bill.")
     if len(bills) > MAX_NOTICES_PER_DOCUMENT:
@@ -264,9 +270,10 @@ def receipt_data(receipt: Receipt) -> ReceiptData:
 
 
 def receipt_pdf(*, actor: Actor, receipt: Receipt) -> bytes:
-    require(actor, receipt.organization, Perm.BILL_VIEW)
+    """A receipt as PDF: for staff who may read the organisation's bills, or the citizen whose bill it paid."""
     receipt = Receipt.objects.select_related("payment__bill__organization", "issued_by", "organization").get(
-        pk=receipt.pk
+        organization_id=receipt.organization_id, pk=receipt.pk
     )
+    require_on_bill(actor, receipt.payment.bill, BillingPerm.BILL_VIEW)
     html = render_to_string("billing/receipt.html", {"r": receipt_data(receipt)})
     return render_pdf([html])

@@ -22,13 +22,13 @@ from muang.billing.models import (
     PaymentChannel,
     Receipt,
 )
+from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import charge_context, instalment_states
 from muang.billing.services.numbers import reserve_numbers, thai_fiscal_year
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
-from muang.core.permissions import Perm
 from muang.property.rules.money import SATANG
 
 COUNTER_CHANNELS = frozenset({PaymentChannel.CASH, PaymentChannel.CHEQUE, PaymentChannel.TRANSFER})
@@ -181,7 +181,7 @@ def payment_record(
 ) -> Payment:
     """A payment at the counter, with its receipt. Refused when larger than what is due that day (tax,
     penalty and surcharge), when the bill is cancelled or already paid; then nothing is written."""
-    require(actor, bill.organization, Perm.PAYMENT_RECORD)
+    require(actor, bill.organization, BillingPerm.PAYMENT_RECORD)
     if channel not in COUNTER_CHANNELS:
         raise InvalidInput.for_field("channel", _("Cash, cheque or transfer."))
     if channel == PaymentChannel.CHEQUE and not cheque_number.strip():

@@ -58,6 +58,7 @@ from muang.billing.models import (
     RefundStatus,
     WarningLetter,
 )
+from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import charge_context, instalment_states
 from muang.billing.services.numbers import reserve_numbers, thai_fiscal_year
 from muang.billing.services.payments import (
@@ -71,7 +72,6 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
-from muang.core.permissions import Perm
 from muang.property.rules.money import ZERO
 
 logger = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def bank_statement_import(
     """Import a bank statement file and apply its exact matches; returns the import with its summary.
 
     A file that cannot be read, or was imported before, is refused whole and nothing is written."""
-    require(actor, organization, Perm.BANK_RECONCILE)
+    require(actor, organization, BillingPerm.BANK_RECONCILE)
     started, timings = time.perf_counter(), {}
     parser = get_format(bank_format)
     digest = hashlib.sha256(data).hexdigest()
@@ -545,7 +545,7 @@ def bank_line_resolve(
     - ``reject``: no money moves in Muang (e.g. a reversal the bank already made); ``note`` says why.
     """
     organization = line.organization
-    require(actor, organization, Perm.BANK_RECONCILE)
+    require(actor, organization, BillingPerm.BANK_RECONCILE)
     if action not in Resolution.ALL:
         raise InvalidInput.for_field("action", _("One of: apply, refund, reject."))
     line = BankStatementLine.objects.select_for_update().get(pk=line.pk)

@@ -12,11 +12,11 @@ import datetime as dt
 
 from django import forms
 
+from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, MuangError
 from muang.core.models import Membership
-from muang.core.permissions import Perm
-from muang.core.views.pages import staff_page
+from muang.core.views.pages import holds, staff_page
 
 # Service field names that a form names differently.
 FIELD_ALIASES = {"receipt_number": "receipt", "payment": "receipt"}
@@ -24,17 +24,17 @@ FIELD_ALIASES = {"receipt_number": "receipt", "payment": "receipt"}
 
 # Signed-in staff allowed to read the billing of their active organisation; passes actor and membership.
 # Domain errors a view does not handle itself become 403 / 404.
-billing_view = staff_page(lambda actor, organization: Perm.BILL_VIEW in actor.permissions_in(organization))
+billing_view = staff_page(holds(BillingPerm.BILL_VIEW))
 
 
 def perms_of(actor: Actor, membership: Membership) -> dict[str, bool]:
     """What the page may offer: forms for writes the person cannot make are not shown."""
     perms = actor.permissions_in(membership.organization)
     return {
-        "can_collect": Perm.PAYMENT_RECORD in perms,
-        "can_issue": Perm.BILL_ISSUE in perms,
-        "can_adjust": Perm.BILL_ADJUST in perms,
-        "can_reconcile": Perm.BANK_RECONCILE in perms,
+        "can_collect": BillingPerm.PAYMENT_RECORD in perms,
+        "can_issue": BillingPerm.BILL_ISSUE in perms,
+        "can_adjust": BillingPerm.BILL_ADJUST in perms,
+        "can_reconcile": BillingPerm.BANK_RECONCILE in perms,
     }
 
 

@@ -10,12 +10,12 @@ from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from muang.cases.permissions import CasePerm
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.images import CleanImage
 from muang.core.models import Citizen, Department, Organization, User
-from muang.core.permissions import Perm
 from muang.core.validation import check_point_in_thailand, clean_phone
 
 from ..models import AttachmentKind, Case, CaseCategory, Channel, EventKind, SystemStatus
@@ -264,7 +264,7 @@ def case_create(
     now: dt.datetime | None = None,
 ) -> tuple[Case, bool]:
     """Staff file a case: on a citizen's behalf (phone call, walk-in) or one they found themselves. Audited."""
-    require(actor, organization, Perm.CASE_CREATE)
+    require(actor, organization, CasePerm.CASE_CREATE)
     now = current_time(now)
     if channel not in STAFF_CHANNELS | {Channel.DEVICE}:
         raise InvalidInput.for_field("channel", _("Not a staff channel: %(c)s.") % {"c": channel})

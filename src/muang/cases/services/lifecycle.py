@@ -14,11 +14,11 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from muang.cases.permissions import CasePerm
 from muang.core import audit
-from muang.core.access import Actor, require
+from muang.core.access import Actor, member_permissions, require
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.models import ROLES_WITH_DEPARTMENT, Citizen, Department, Membership, Organization, User
-from muang.core.permissions import ROLE_PERMISSIONS, Perm
 
 from ..models import AttachmentKind, Case, CaseCategory, CaseEvent, EventKind, SystemStatus
 from ..policy import acting_organization_for_notes, require_on_case
@@ -82,7 +82,7 @@ def _check_assignee(case: Case, assignee: User) -> None:
     if (
         membership is None
         or not assignee.is_active
-        or Perm.CASE_WORK not in ROLE_PERMISSIONS[membership.role]
+        or CasePerm.CASE_WORK not in member_permissions(membership)
     ):
         raise InvalidInput.for_field(
             "assignee",
@@ -110,11 +110,11 @@ def case_assign(
     """Give the case to an officer or the head of its department (None takes it back).
 
     `received` becomes `assigned`."""
-    require(actor, case.organization, Perm.CASE_ASSIGN)
+    require(actor, case.organization, CasePerm.CASE_ASSIGN)
     now = current_time(now)
     message = clean_text(message, field="message", max_length=MAX_MESSAGE)
     case = lock_case(case)
-    require_on_case(actor, case, Perm.CASE_ASSIGN)
+    require_on_case(actor, case, CasePerm.CASE_ASSIGN)
     _require_open(case)
     if assignee is not None:
         _check_assignee(case, assignee)
@@ -169,7 +169,7 @@ def case_change_status(
     back to open is `case_reopen`. Forwarded and duplicate have their own services. The case's own status with
     a message or photos is a progress update: it is added to the public timeline and moves nothing.
     """
-    require(actor, case.organization, Perm.CASE_WORK)
+    require(actor, case.organization, CasePerm.CASE_WORK)
     now = current_time(now)
     message = clean_text(message, field="message", max_length=MAX_MESSAGE)
     if status in DEDICATED_STATUSES:
@@ -179,7 +179,7 @@ def case_change_status(
         )
     cleaned = clean_photos(photos)
     case = lock_case(case)
-    require_on_case(actor, case, Perm.CASE_WORK)
+    require_on_case(actor, case, CasePerm.CASE_WORK)
     target = status_for(case, status)
     old = case.status
     if target.pk == old.pk:
@@ -286,10 +286,10 @@ def case_change_category(
 ) -> Case:
     """Re-triage: a new category (and so its department and SLA). A case moved to another department is
     unassigned so that its new department assigns it."""
-    require(actor, case.organization, Perm.CASE_ROUTE)
+    require(actor, case.organization, CasePerm.CASE_ROUTE)
     now = current_time(now)
     case = lock_case(case)
-    require_on_case(actor, case, Perm.CASE_ROUTE)
+    require_on_case(actor, case, CasePerm.CASE_ROUTE)
     _require_open(case)
     if category.organization_id != case.organization_id or not category.is_active:
         raise InvalidInput.for_field(
@@ -388,11 +388,11 @@ def case_reopen(*, actor: Actor, case: Case, reason: str, now: dt.datetime | Non
 
     Reopening a duplicate unlinks it from its original (staff correcting a wrong merge).
     """
-    require(actor, case.organization, Perm.CASE_WORK)
+    require(actor, case.organization, CasePerm.CASE_WORK)
     now = current_time(now)
     reason = clean_text(reason, field="reason", max_length=MAX_MESSAGE, required=True)
     case = lock_case(case)
-    require_on_case(actor, case, Perm.CASE_WORK)
+    require_on_case(actor, case, CasePerm.CASE_WORK)
     changes = _reopen(case, reason=reason, now=now, actor=actor, citizen=None)
     audit_case_update(actor=actor, case=case, changes=changes, reason="reopen")
     return case
@@ -456,10 +456,10 @@ def case_rate(
     *, actor: Actor, case: Case, stars: int, comment: str = "", now: dt.datetime | None = None
 ) -> Case:
     """Staff record the reporter's rating (1–5 stars, once per resolution) given by phone or in person."""
-    require(actor, case.organization, Perm.CASE_WORK)
+    require(actor, case.organization, CasePerm.CASE_WORK)
     now = current_time(now)
     case = lock_case(case)
-    require_on_case(actor, case, Perm.CASE_WORK)
+    require_on_case(actor, case, CasePerm.CASE_WORK)
     changes = _rate(case, stars=stars, comment=comment, now=now, actor=actor, citizen=None)
     audit_case_update(actor=actor, case=case, changes=changes, reason="rating on behalf of the reporter")
     return case
@@ -496,7 +496,7 @@ def case_mark_duplicate(
     Links stay one level deep: a duplicate of a duplicate points at the first original, and the duplicates
     of `case` itself move over to `original`.
     """
-    require(actor, case.organization, Perm.CASE_WORK)
+    require(actor, case.organization, CasePerm.CASE_WORK)
     now = current_time(now)
     message = clean_text(message, field="message", max_length=MAX_MESSAGE)
     if original.organization_id != case.organization_id:
@@ -511,7 +511,7 @@ def case_mark_duplicate(
         )
     locked = lock_cases(case, root)
     case, root = locked[case.pk], locked[root.pk]
-    require_on_case(actor, case, Perm.CASE_WORK)
+    require_on_case(actor, case, CasePerm.CASE_WORK)
     _require_open(case)
     if root.duplicate_of_id is not None:  # merged elsewhere while we were waiting for the locks
         raise Conflict(_("Case %(code)s changed meanwhile; try again.") % {"code": root.tracking_code})

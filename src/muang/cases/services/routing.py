@@ -10,11 +10,11 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from muang.cases.permissions import CasePerm
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.core.uploads import copy_stored_file
 
 from ..models import Attachment, Case, CaseCategory, CaseInvitation, Channel, EventKind, SystemStatus
@@ -88,12 +88,12 @@ def case_forward(
     department and SLA; text, place, reporter and photos are copied. Forwarding to an organisation the case
     has already passed through is a loop and is refused.
     """
-    require(actor, case.organization, Perm.CASE_ROUTE)
+    require(actor, case.organization, CasePerm.CASE_ROUTE)
     now = current_time(now)
     reason = clean_text(reason, field="reason", max_length=MAX_MESSAGE, required=True)
     _check_other_organization(case, to_organization)
     case = lock_case(case)
-    require_on_case(actor, case, Perm.CASE_ROUTE)
+    require_on_case(actor, case, CasePerm.CASE_ROUTE)
     if not case.is_open:
         raise Conflict(
             _("Case %(code)s is closed; only an open case can be forwarded.") % {"code": case.tracking_code}
@@ -195,12 +195,12 @@ def case_invite(
     now: dt.datetime | None = None,
 ) -> CaseInvitation:
     """Ask another organisation to share responsibility for an open case; its staff may then see and add to it."""
-    require(actor, case.organization, Perm.CASE_ROUTE)
+    require(actor, case.organization, CasePerm.CASE_ROUTE)
     now = current_time(now)
     message = clean_text(message, field="message", max_length=MAX_MESSAGE)
     _check_other_organization(case, organization)
     case = lock_case(case)
-    require_on_case(actor, case, Perm.CASE_ROUTE)
+    require_on_case(actor, case, CasePerm.CASE_ROUTE)
     if not case.is_open:
         raise Conflict(_("Case %(code)s is closed.") % {"code": case.tracking_code})
     invitation = CaseInvitation(

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from muang.cases.permissions import CasePerm
 from muang.core import audit
 from muang.core.access import SYSTEM, Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import AuditEntry, Department, Organization
-from muang.core.permissions import Perm
 from muang.core.services import update_audited
 
 from ..models import CaseCategory, CaseStatus, Holiday, StatusKind, SystemStatus
@@ -75,7 +75,7 @@ def seed_statuses(organization: Organization, *, actor: Actor = SYSTEM) -> list[
 @transaction.atomic
 def case_statuses_seed(*, actor: Actor, organization: Organization) -> list[CaseStatus]:
     """Give an organisation the default statuses: received … closed (see DEFAULT_STATUSES)."""
-    require(actor, organization, Perm.CASE_CONFIGURE)
+    require(actor, organization, CasePerm.CASE_CONFIGURE)
     return seed_statuses(organization, actor=actor)
 
 
@@ -101,7 +101,7 @@ def case_category_create(
     reopen_window_days: int = 7,
     position: int = 0,
 ) -> CaseCategory:
-    require(actor, organization, Perm.CASE_CONFIGURE)
+    require(actor, organization, CasePerm.CASE_CONFIGURE)
     _check_department(organization, default_department)
     category = CaseCategory(
         organization=organization,
@@ -130,7 +130,7 @@ def case_category_create(
 @transaction.atomic
 def case_category_update(*, actor: Actor, category: CaseCategory, data: dict[str, Any]) -> CaseCategory:
     """Change a category. Open cases keep the SLA they were given; new cases get the new one."""
-    require(actor, category.organization, Perm.CASE_CONFIGURE)
+    require(actor, category.organization, CasePerm.CASE_CONFIGURE)
     if "default_department" in data:
         _check_department(category.organization, data["default_department"])
     return update_audited(
@@ -147,7 +147,7 @@ def case_holiday_create(
     *, actor: Actor, organization: Organization, date: dt.date, name_th: str, name_en: str = ""
 ) -> Holiday:
     """A day off: SLAs of cases received from now on skip it (open cases keep their due time)."""
-    require(actor, organization, Perm.CASE_CONFIGURE)
+    require(actor, organization, CasePerm.CASE_CONFIGURE)
     holiday = Holiday(organization=organization, date=date, name_th=name_th.strip(), name_en=name_en.strip())
     _full_clean(holiday, exclude=["organization"], validate_constraints=False)
     try:
@@ -163,7 +163,7 @@ def case_holiday_create(
 
 @transaction.atomic
 def case_holiday_delete(*, actor: Actor, holiday: Holiday) -> None:
-    require(actor, holiday.organization, Perm.CASE_CONFIGURE)
+    require(actor, holiday.organization, CasePerm.CASE_CONFIGURE)
     audit.record(
         actor=actor,
         organization=holiday.organization,
@@ -179,7 +179,7 @@ def case_working_hours_set(
     *, actor: Actor, organization: Organization, working_hours: dict[str, Any], timezone: str = "Asia/Bangkok"
 ) -> Organization:
     """Store the organisation's working week (see `muang.cases.working_time`) in its settings."""
-    require(actor, organization, Perm.CASE_CONFIGURE)
+    require(actor, organization, CasePerm.CASE_CONFIGURE)
     try:
         week = WorkingWeek.from_settings({"timezone": timezone, "working_hours": working_hours})
     except WorkingWeekError as e:

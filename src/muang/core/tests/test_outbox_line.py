@@ -9,6 +9,7 @@ import json
 import pytest
 
 from muang.core import outbox
+from muang.core.contract import PeriodicTask
 from muang.core.line import InvalidSignature, LineAdapter, parse_webhook
 from muang.core.models import LineChannel, Notification
 from muang.core.tests.factories import OrganizationFactory
@@ -212,12 +213,12 @@ def test_worker_enqueues_periodic_tasks_on_their_interval(settings):
     from muang.core.management.commands import muang_worker
 
     path = f"{__name__}.RECORDER"
-    settings.MUANG_PERIODIC_TASKS = {path: 30}
+    tasks = [PeriodicTask(path, 30)]
     RECORDER.calls = 0
     last_run: dict[str, float] = {}
-    muang_worker._enqueue_periodic(last_run)
-    muang_worker._enqueue_periodic(last_run)  # interval not passed: not again
+    muang_worker._enqueue_periodic(last_run, tasks)
+    muang_worker._enqueue_periodic(last_run, tasks)  # interval not passed: not again
     assert RECORDER.calls == 1
     last_run[path] -= 31
-    muang_worker._enqueue_periodic(last_run)
+    muang_worker._enqueue_periodic(last_run, tasks)
     assert RECORDER.calls == 2

@@ -57,6 +57,25 @@ def test_every_tenant_model_has_an_organization():
     )
 
 
+def test_core_imports_no_domain_app():
+    """Core is the platform: it reaches the apps only through their contracts (muang.core.registry)."""
+    import ast
+
+    core = ROOT / "src" / "muang" / "core"
+    apps_dir = ROOT / "src" / "muang"
+    domain = {p.name for p in apps_dir.iterdir() if (p / "apps.py").exists() and p.name != "core"}
+    found = []
+    for file in core.rglob("*.py"):
+        if "tests" in file.relative_to(core).parts:
+            continue
+        for node in ast.walk(ast.parse(file.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            found += [f"{file.relative_to(core)}: {n}" for n in names if n.split(".")[:2][-1] in domain]
+    assert not found
+
+
 def test_openapi_schema_matches_the_committed_one():
     committed = json.loads((ROOT / "docs" / "openapi.json").read_text())
     current = json.loads(json.dumps(api.get_openapi_schema(), sort_keys=True, ensure_ascii=False))

@@ -7,8 +7,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+
+from muang.core.views.pages import public_page
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -35,6 +38,7 @@ class AdminSignInForm(AdminAuthenticationForm):
     )
 
 
+@method_decorator(public_page("the staff sign-in form, throttled by django-axes"), name="dispatch")
 class MuangLoginView(LoginView):
     template_name = "core/login.html"
     authentication_form = StaffAuthenticationForm
@@ -61,6 +65,7 @@ def lockout(request: HttpRequest, credentials: dict | None = None, *args, **kwar
     )
 
 
+@public_page("signing out needs no right; without a session it only redirects")
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)

@@ -8,7 +8,7 @@ from muang.core import uploads
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, NotFound
 from muang.core.services import api_token_authenticate
-from muang.core.views.pages import forbidden
+from muang.core.views.pages import forbidden, public_page
 from muang.core.workspace import actor_from_request
 
 
@@ -24,6 +24,10 @@ def _reader(request: HttpRequest) -> Actor:
     return actor_from_request(request)
 
 
+@public_page(
+    "each file's own app decides on every read who may see it (AppContract.file_readers: a public case photo "
+    "to anyone, the rest to staff with the right permission or the taxpayer who filed it); unknown: 404"
+)
 @require_safe
 def private_file(request: HttpRequest, name: str) -> HttpResponse:
     try:

@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from muang.core.selectors import worker_status
+from muang.core.views.pages import public_page
 
 
+@public_page("a load balancer's liveness probe: says only that the process answers")
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
@@ -29,6 +31,7 @@ def _check_migrations() -> tuple[bool, str]:
     return (not plan), ("all applied" if not plan else f"{len(plan)} unapplied")
 
 
+@public_page("a load balancer's readiness probe: database, migrations and worker state, no data")
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = {}

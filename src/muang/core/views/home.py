@@ -3,7 +3,6 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +14,9 @@ from muang.core.access import Actor
 from muang.core.errors import MuangError
 from muang.core.forms import ApiTokenForm
 from muang.core.models import ApiToken, Organization, Role
-from muang.core.permissions import Perm
+from muang.core.permissions import CorePerm
 from muang.core.public_home import public_home_panels
+from muang.core.views.pages import holds, public_page, signed_in_page, staff_page
 from muang.core.workspace import active_membership, actor_from_request, switch_organization
 
 
@@ -41,21 +41,21 @@ def _home_context(actor: Actor, membership) -> dict:
         "my_actions": selectors.audit_lines(selectors.recent_actions_of(actor=actor, organization=org)),
         "features": [f for f in [_feature(org)] if f],
     }
-    if actor.has_perm(org, Perm.STAFF_VIEW):
+    if actor.has_perm(org, CorePerm.STAFF_VIEW):
         if role == Role.DEPARTMENT_HEAD:
             ctx["staff"] = list(
                 selectors.staff_of(actor=actor, organization=org, department=membership.department)
             )
         else:
             ctx["department_counts"] = selectors.department_staff_counts(actor=actor, organization=org)
-    if actor.has_perm(org, Perm.AUDIT_VIEW):
+    if actor.has_perm(org, CorePerm.AUDIT_VIEW):
         ctx["audit"] = selectors.audit_lines(selectors.audit_entries(actor=actor, organization=org)[:10])
-    if actor.has_perm(org, Perm.TOKEN_MANAGE):
+    if actor.has_perm(org, CorePerm.TOKEN_MANAGE):
         ctx["token_count"] = (
             selectors.api_tokens_of(actor=actor, organization=org).filter(revoked_at=None).count()
         )
         ctx["worker_ok"], ctx["worker_detail"] = selectors.worker_status()
-    if org.is_overseer and actor.has_perm(org, Perm.ROLLUP_VIEW):
+    if org.is_overseer and actor.has_perm(org, CorePerm.ROLLUP_VIEW):
         rollup = selectors.oversight_rollup(actor=actor, overseer=org)
         ctx["rollup"] = rollup
         ctx["features"] = [
@@ -64,6 +64,7 @@ def _home_context(actor: Actor, membership) -> dict:
     return ctx
 
 
+@public_page("the public home page for visitors; a signed-in member gets the home page of their role")
 def home(request: HttpRequest) -> HttpResponse:
     """The site's root: citizens get the public home page (with the staff entrance); signed-in staff get the
     home page of their role in the active organisation."""
@@ -78,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, f"core/home_{membership.role}.html", context)
 
 
-@login_required
+@signed_in_page
 @require_POST
 def switch_organization_view(request: HttpRequest) -> HttpResponse:
     try:
@@ -93,14 +94,10 @@ def switch_organization_view(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-@login_required
+@staff_page(holds(CorePerm.TOKEN_MANAGE))
 @require_http_methods(["GET", "POST"])
-def tokens_view(request: HttpRequest) -> HttpResponse:
+def tokens_view(request: HttpRequest, actor: Actor, membership) -> HttpResponse:
     """A system administrator creates and revokes the organisation's API tokens; a new secret is shown once."""
-    membership = active_membership(request)
-    actor = actor_from_request(request)
-    if membership is None or not actor.has_perm(membership.organization, Perm.TOKEN_MANAGE):
-        return render(request, "core/forbidden.html", status=403)
     org = membership.organization
     form = ApiTokenForm()
     new_secret = None

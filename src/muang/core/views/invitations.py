@@ -4,7 +4,6 @@ Open to every signed-in account (an invited person may have no membership yet); 
 only their own invitations (the services check it again)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,10 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from muang.core import selectors, services
 from muang.core.errors import MuangError
+from muang.core.views.pages import signed_in_page
 from muang.core.workspace import actor_from_request, switch_organization
 
 
-@login_required
+@signed_in_page
 @require_http_methods(["GET", "POST"])
 def invitations_view(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)

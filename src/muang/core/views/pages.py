@@ -1,12 +1,20 @@
-"""What every staff page has in common: who may open it, and how domain errors become pages and form errors.
+"""What every page has in common: who may open it, and how domain errors become pages and form errors.
 
-`staff_page(allowed)` is the one decorator behind the case, tax office, tax map and billing pages: a signed-in
-member of the active organisation for whom `allowed(actor, organization)` holds gets the page; the view
-receives the actor and the active membership. A refusal the view does not handle itself is the 403 page, and
-"not found" (including another organisation's objects) is a 404.
+Every page declares its authorisation decision where it is defined, by its decorator (`PageAccess`, read by
+the standards test that walks every URL of the site, `core/tests/test_page_access.py`):
+
+- `staff_page(holds(perm))`: a signed-in member of the active organisation holding `perm` there gets the page;
+  the view receives the actor and the active membership. A refusal the view does not handle itself is the 403
+  page, and "not found" (including another organisation's objects) is a 404. The case, tax office, tax map and
+  billing pages all use it.
+- `signed_in_page`: any signed-in account (what it shows depends on the memberships).
+- `citizen_page(reason)` (through an app's own decorator, e.g. the taxpayer's): a citizen principal's session.
+- `public_page(reason)`: anyone, with the reason written down.
+- `machine_endpoint(reason)`: a machine with its own credential checked by the view (a signed webhook, an
+  Open311 api_key).
 """
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django import forms
@@ -17,19 +25,57 @@ from django.shortcuts import render
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, MuangError, NotFound
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.core.workspace import active_membership, actor_from_request
+
+STAFF, SIGNED_IN, CITIZEN, PUBLIC, MACHINE = "staff", "signed_in", "citizen", "public", "machine"
+
+
+@dataclass(frozen=True)
+class PageAccess:
+    """A page's authorisation decision: who may open it (`kind`), the permission a staff page needs, and for
+    the others why it is open to them."""
+
+    kind: str
+    perm: str = ""
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in (STAFF, SIGNED_IN, CITIZEN, PUBLIC, MACHINE):
+            raise ValueError(f"unknown page access {self.kind!r}")
+        if self.kind == STAFF and not self.perm:
+            raise ValueError("a staff page names its permission")
+        if self.kind in (CITIZEN, PUBLIC, MACHINE) and not self.reason:
+            raise ValueError(f"a {self.kind} page says why")
+
+
+def declare(view, access: PageAccess):
+    """Attach the decision to a view (decorators that use functools.wraps carry it outwards)."""
+    view.page_access = access
+    return view
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "core/forbidden.html", status=403)
 
 
-def holds(perm: Perm) -> Callable[[Actor, Organization], bool]:
-    return lambda actor, organization: actor.has_perm(organization, perm)
+@dataclass(frozen=True)
+class Holds:
+    """`perm` in the active organisation (`Actor.permissions_in`: role × the department's duties)."""
+
+    perm: str
+
+    def __call__(self, actor: Actor, organization: Organization) -> bool:
+        return actor.has_perm(organization, self.perm)
 
 
-def staff_page(allowed: Callable[[Actor, Organization], bool]):
+def holds(perm: str) -> Holds:
+    return Holds(perm)
+
+
+def staff_page(allowed: Holds):
+    if not isinstance(allowed, Holds):
+        raise TypeError("staff_page(holds(perm)): a staff page names the permission it needs")
+
     def decorate(view):
         @login_required
         @wraps(view)
@@ -45,9 +91,29 @@ def staff_page(allowed: Callable[[Actor, Organization], bool]):
             except NotFound as e:
                 raise Http404(e.detail) from e
 
-        return wrapped
+        return declare(wrapped, PageAccess(STAFF, perm=allowed.perm))
 
     return decorate
+
+
+def signed_in_page(view):
+    """Any signed-in account; the view decides what to show from the person's memberships."""
+    return declare(login_required(view), PageAccess(SIGNED_IN))
+
+
+def public_page(reason: str):
+    """Open to anyone, for `reason` (written where the page is, and checked by the page-access test)."""
+    return lambda view: declare(view, PageAccess(PUBLIC, reason=reason))
+
+
+def machine_endpoint(reason: str):
+    """Called by a machine that proves itself to the view (signature, api_key): `reason` says how."""
+    return lambda view: declare(view, PageAccess(MACHINE, reason=reason))
+
+
+def citizen_page(reason: str):
+    """For an app's citizen-session decorator (e.g. the taxpayer's): declares the page as citizen-only."""
+    return lambda view: declare(view, PageAccess(CITIZEN, reason=reason))
 
 
 def add_service_errors(form: forms.Form, error: MuangError, aliases: dict[str, str] | None = None) -> None:

@@ -74,7 +74,6 @@ from muang.core import audit
 from muang.core.access import SYSTEM, Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
-from muang.core.permissions import Perm
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -89,6 +88,7 @@ from muang.property.models import (
     Parcel,
     TaxYear,
 )
+from muang.property.permissions import PropertyPerm
 from muang.property.rules.depreciation import Construction, depreciation_percent
 from muang.property.rules.land_building import (
     Assessment as ClassAssessment,
@@ -119,7 +119,7 @@ def assessment_run_start(*, actor: Actor, organization: Organization, year: int)
     the same authority as setting those tables (`property.edit` only keeps the registry). Refused with
     `Conflict` while another run of that organisation and year is queued or running.
     """
-    require(actor, organization, Perm.VALUATION_EDIT)
+    require(actor, organization, PropertyPerm.VALUATION_EDIT)
     tax_year = TaxYear.objects.filter(organization=organization, year=year).first()
     if tax_year is None:
         raise NotFound(_("No tax year %(y)s in %(org)s.") % {"y": year, "org": organization})
@@ -988,7 +988,7 @@ def assessment_run_abandon(*, actor: Actor, run: AssessmentRun, reason: str) -> 
     partial rows are removed; the year's previous result stays in force. Needs `valuation.edit` (as
     starting a run); `Conflict` if the run is no longer queued or running; a reason is required (audited).
     """
-    require(actor, run.organization, Perm.VALUATION_EDIT)
+    require(actor, run.organization, PropertyPerm.VALUATION_EDIT)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput.for_field("reason", _("Give the reason for abandoning the run."))

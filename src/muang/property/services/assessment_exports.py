@@ -14,9 +14,9 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.core.spreadsheets import safe_row
 from muang.property.models import Assessment, Parcel
+from muang.property.permissions import PropertyPerm
 from muang.property.selectors_assessment import current_run
 from muang.property.services.exports import CHUNK, GEOJSON_PRECISION
 
@@ -39,7 +39,7 @@ def assessments_xlsx(*, actor: Actor, organization: Organization, year: int) -> 
     Audited: it names the taxpayers with their IDs and addresses."""
     from openpyxl import Workbook
 
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     workbook = Workbook(write_only=True)
     taxpayers = workbook.create_sheet("taxpayers")
     taxpayers.append(
@@ -109,7 +109,7 @@ def parcel_taxes(*, organization: Organization, year: int) -> dict[str, tuple[De
 
 def assessments_geojson_chunks(*, actor: Actor, organization: Organization, year: int) -> Iterator[str]:
     """Every active parcel with the year's tax on it (0 where nobody owes any) and how many taxpayers."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     taxes = parcel_taxes(organization=organization, year=year)
     rows = (
         Parcel.objects.filter(organization=organization, retired_on__isnull=True)

@@ -32,13 +32,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from muang.billing.models import Bill, BillKind, BillStatus
+from muang.billing.permissions import BillingPerm
 from muang.billing.services.bills import BillDraft, LineDraft, Payer, bill_cancel, bills_issue, profile_of
 from muang.billing.services.payments import lock_payments
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
-from muang.core.permissions import Perm
 from muang.core.thai_id import is_valid_tax_id
 from muang.property.models import Assessment, AssessmentRun, Owner, Ownership, Signboard, TaxYear
 from muang.property.rules.money import ZERO
@@ -303,7 +303,7 @@ def assessment_bills_issue(
     year's calendar (payment due, and the three instalment dates for bills from the instalment minimum)
     unless ``due_date`` is given."""
     organization = run.organization
-    require(actor, organization, Perm.BILL_ISSUE)
+    require(actor, organization, BillingPerm.BILL_ISSUE)
     run = AssessmentRun.objects.select_for_update().select_related("tax_year").get(pk=run.pk)
     if run.status != AssessmentRun.Status.DONE:
         raise Conflict(
@@ -401,7 +401,7 @@ def signboard_bills_issue(
 ) -> BillingSummary:
     """Issue the signboard tax bills (ภ.ป.3) of the year: one per owner, one line per sign, due 15 days
     after the notice. A sign installed during the year pays from the quarter of installation (s.8)."""
-    require(actor, organization, Perm.BILL_ISSUE)
+    require(actor, organization, BillingPerm.BILL_ISSUE)
     tax_year = TaxYear.objects.filter(organization=organization, year=year).first()
     if tax_year is None:
         raise NotFound(_("No tax year %(y)s in %(org)s.") % {"y": year, "org": organization})

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.core.spreadsheets import safe_row
 from muang.property.models import Building, CondoUnit, HouseRegistration, Owner, Ownership, Parcel, Signboard
+from muang.property.permissions import PropertyPerm
 
 CHUNK = 2000
 GEOJSON_PRECISION = 7  # about 1 cm
@@ -50,7 +50,7 @@ def _json_value(value):
 
 def parcels_geojson_chunks(*, actor: Actor, organization: Organization) -> Iterator[str]:
     """A GeoJSON FeatureCollection of the active parcels, as text chunks (ST_AsGeoJSON in the database)."""
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     rows = (
         Parcel.objects.filter(organization=organization, retired_on__isnull=True)
         .annotate(
@@ -224,7 +224,7 @@ def registry_xlsx(*, actor: Actor, organization: Organization) -> bytes:
     Audited: the registry holds national IDs, phones and addresses."""
     from openpyxl import Workbook
 
-    require(actor, organization, Perm.PROPERTY_VIEW)
+    require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     workbook = Workbook(write_only=True)
     sheets = _Sheets(workbook)
     org = {"organization": organization}

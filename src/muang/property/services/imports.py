@@ -30,8 +30,8 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.models import ImportBatch, Parcel, Use
+from muang.property.permissions import PropertyPerm
 from muang.property.rules import units
 from muang.property.services.common import REASON_MAX, audit_bulk_create, required_reason
 from muang.property.services.geometry import (
@@ -328,7 +328,7 @@ def parcel_import(
     defaults to WGS84; lat/lon columns are always WGS84). With rejected rows a real import refuses
     everything unless `skip_rejected`, which imports the accepted rows and reports the others.
     """
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     if not dry_run:
         reason = required_reason(reason)
     if default_use is not None and default_use not in Use.values:

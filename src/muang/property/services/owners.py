@@ -17,7 +17,6 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.core.thai_id import is_valid_juristic_tax_id, is_valid_national_id, normalize_thai_id
 from muang.property.models import (
     Building,
@@ -27,6 +26,7 @@ from muang.property.models import (
     Ownership,
     Parcel,
 )
+from muang.property.permissions import PropertyPerm
 from muang.property.services.common import (
     FieldErrors,
     full_clean,
@@ -117,7 +117,7 @@ def owner_create(
     is_farmer: bool = False,
     reason: str = "",
 ) -> Owner:
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     values = owner_values(
         {
             "kind": kind,
@@ -146,7 +146,7 @@ def owner_create(
 @transaction.atomic
 def owner_update(*, actor: Actor, owner: Owner, data: Mapping[str, Any], reason: str) -> Owner:
     organization = owner.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
     row = Owner.objects.select_for_update().get(pk=owner.pk)
     before = audit.snapshot(row)
@@ -226,7 +226,7 @@ def ownership_add(
     The shares held at any one time may not add up to more than the whole: a sale ends the seller's
     ownership (`ownership_end`) before the buyer's starts.
     """
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     same_org(organization, owner, parcel, building, condo_unit)
     target = _target_filter(parcel, building, condo_unit)
     if kind not in Ownership.Kind.values:
@@ -268,7 +268,7 @@ def ownership_add(
 @transaction.atomic
 def ownership_end(*, actor: Actor, ownership: Ownership, valid_to: dt.date, reason: str) -> Ownership:
     organization = ownership.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
     row = Ownership.objects.select_for_update().get(pk=ownership.pk)
     if row.valid_to is not None:
@@ -297,7 +297,7 @@ def house_registration_add(
     reason: str = "",
 ) -> HouseRegistration:
     """The owner's name is in the house registration of this home from `registered_on` (s.41)."""
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     same_org(organization, owner, building, condo_unit)
     target = _target_filter(None, building, condo_unit)
     if owner.kind != Owner.Kind.INDIVIDUAL:
@@ -322,7 +322,7 @@ def house_registration_end(
     *, actor: Actor, registration: HouseRegistration, moved_out_on: dt.date, reason: str
 ) -> HouseRegistration:
     organization = registration.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
     row = HouseRegistration.objects.select_for_update().get(pk=registration.pk)
     if row.moved_out_on is not None:

@@ -22,7 +22,6 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.models import (
     PURE_USES,
     Building,
@@ -30,6 +29,7 @@ from muang.property.models import (
     Parcel,
     Use,
 )
+from muang.property.permissions import PropertyPerm
 from muang.property.rules import units
 from muang.property.services.common import (
     CENTI,
@@ -251,7 +251,7 @@ def parcel_create(
     note: str = "",
     reason: str = "",
 ) -> Parcel:
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     data: dict[str, Any] = {
         "code": code,
         "use": use,
@@ -289,7 +289,7 @@ def parcel_create(
 @transaction.atomic
 def parcel_update(*, actor: Actor, parcel: Parcel, data: Mapping[str, Any], reason: str) -> Parcel:
     organization = parcel.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
     row = Parcel.objects.select_for_update().get(pk=parcel.pk)
     if row.retired_on is not None:
@@ -318,7 +318,7 @@ def parcel_update(*, actor: Actor, parcel: Parcel, data: Mapping[str, Any], reas
 def parcel_retire(*, actor: Actor, parcel: Parcel, retired_on: dt.date, reason: str) -> Parcel:
     """A parcel split, merged or gone: it leaves the registry from `retired_on`, its code becomes free."""
     organization = parcel.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
     row = Parcel.objects.select_for_update().get(pk=parcel.pk)
     if row.retired_on is not None:
@@ -412,7 +412,7 @@ def building_add(
     reason: str = "",
 ) -> Building:
     organization = parcel.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     locked = Parcel.objects.select_for_update().get(pk=parcel.pk)  # serialises the numbering on the parcel
     if locked.retired_on is not None:
         raise Conflict(_("Parcel %(code)s is retired.") % {"code": locked.code})
@@ -441,7 +441,7 @@ def building_add(
 @transaction.atomic
 def building_update(*, actor: Actor, building: Building, data: Mapping[str, Any], reason: str) -> Building:
     organization = building.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
     row = Building.objects.select_for_update().select_related("parcel").get(pk=building.pk)
     before = audit.snapshot(row)
@@ -518,7 +518,7 @@ def condo_unit_create(
     parcel: Parcel | None = None,
     reason: str = "",
 ) -> CondoUnit:
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     same_org(organization, parcel)
     values = condo_unit_values(
         {
@@ -547,7 +547,7 @@ def condo_unit_create(
 @transaction.atomic
 def condo_unit_update(*, actor: Actor, unit: CondoUnit, data: Mapping[str, Any], reason: str) -> CondoUnit:
     organization = unit.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
     row = CondoUnit.objects.select_for_update().get(pk=unit.pk)
     before = audit.snapshot(row)

@@ -18,13 +18,13 @@ from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.images import clean_image
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property.models import (
     Building,
     Owner,
     Parcel,
     Signboard,
 )
+from muang.property.permissions import PropertyPerm
 from muang.property.rules.signboard import sign_area_cm2
 from muang.property.services.common import (
     CENTI,
@@ -116,7 +116,7 @@ def signboard_create(
     message: str = "",
     reason: str = "",
 ) -> Signboard:
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     same_org(organization, owner, parcel, building)
     if building is not None and parcel is not None and building.parcel_id != parcel.pk:
         raise InvalidInput.for_field("building", _("This building stands on another parcel."))
@@ -151,7 +151,7 @@ def signboard_update(
     *, actor: Actor, signboard: Signboard, data: Mapping[str, Any], reason: str
 ) -> Signboard:
     organization = signboard.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
     row = Signboard.objects.select_for_update().get(pk=signboard.pk)
     before = audit.snapshot(row)
@@ -170,7 +170,7 @@ def signboard_set_photo(*, actor: Actor, signboard: Signboard, photo: File, reas
     """The sign's photo, re-encoded without metadata under a random private name (`muang.core.images`).
     A photo it replaces stays stored: the audit log names it, as evidence of the sign before."""
     organization = signboard.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     cleaned = clean_image(photo, field="photo")
     row = Signboard.objects.select_for_update().get(pk=signboard.pk)
     before = audit.snapshot(row)

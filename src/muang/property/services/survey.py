@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.images import clean_image
-from muang.core.permissions import Perm
 from muang.property.models import Parcel, ParcelPhoto
+from muang.property.permissions import PropertyPerm
 from muang.property.services.common import FieldErrors, record_create, required_reason
 from muang.property.services.registry import clean_use, parcel_update
 
@@ -52,7 +52,7 @@ def parcel_survey_record(
     same audit entry with the reason); each photo is re-encoded without metadata and audited too. Every
     problem with the input is reported at once and nothing is written."""
     organization = parcel.organization
-    require(actor, organization, Perm.PROPERTY_EDIT)
+    require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     errors = FieldErrors()
     with errors.check():
         reason = required_reason(reason)

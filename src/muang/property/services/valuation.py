@@ -16,7 +16,6 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import AuditEntry, Organization
-from muang.core.permissions import Perm
 from muang.property.models import (
     LAND_PRICE_KEY_PATTERN,
     MAX_CE_YEAR,
@@ -26,6 +25,7 @@ from muang.property.models import (
     LandPrice,
     TaxYear,
 )
+from muang.property.permissions import PropertyPerm
 from muang.property.rules.depreciation import Construction
 from muang.property.rules.land_building import TaxClass
 from muang.property.rules.seed import LAND_BUILDING_TAX_FIRST_YEAR
@@ -103,7 +103,7 @@ def tax_year_create(
     *, actor: Actor, organization: Organization, year: int, copy_from: TaxYear | None = None, reason: str = ""
 ) -> TaxYear:
     """A new tax year, seeded with the national defaults or copied (with its price tables) from another year."""
-    require(actor, organization, Perm.VALUATION_EDIT)
+    require(actor, organization, PropertyPerm.VALUATION_EDIT)
     if year > MAX_CE_YEAR:
         raise InvalidInput.for_field("year", _("%(y)s looks like B.E.; give the C.E. year.") % {"y": year})
     if year < LAND_BUILDING_TAX_FIRST_YEAR:
@@ -154,7 +154,7 @@ def _copy_prices(source: TaxYear, target: TaxYear) -> int:
 @transaction.atomic
 def tax_year_update(*, actor: Actor, tax_year: TaxYear, data: Mapping[str, Any], reason: str) -> TaxYear:
     organization = tax_year.organization
-    require(actor, organization, Perm.VALUATION_EDIT)
+    require(actor, organization, PropertyPerm.VALUATION_EDIT)
     reason = required_reason(reason)
     if unknown := set(data) - TAX_YEAR_EDITABLE:
         raise InvalidInput.for_field(sorted(unknown)[0], _("This field cannot be changed here."))
@@ -271,7 +271,7 @@ def land_price_set(
     note: str = "",
     reason: str = "",
 ) -> LandPrice:
-    require(actor, tax_year.organization, Perm.VALUATION_EDIT)
+    require(actor, tax_year.organization, PropertyPerm.VALUATION_EDIT)
     return _upsert(
         actor=actor,
         tax_year=tax_year,
@@ -295,7 +295,7 @@ def building_price_set(
     description: str = "",
     reason: str = "",
 ) -> BuildingPrice:
-    require(actor, tax_year.organization, Perm.VALUATION_EDIT)
+    require(actor, tax_year.organization, PropertyPerm.VALUATION_EDIT)
     return _upsert(
         actor=actor,
         tax_year=tax_year,
@@ -319,7 +319,7 @@ def condo_price_set(
     floor: int | None = None,
     reason: str = "",
 ) -> CondoPrice:
-    require(actor, tax_year.organization, Perm.VALUATION_EDIT)
+    require(actor, tax_year.organization, PropertyPerm.VALUATION_EDIT)
     return _upsert(
         actor=actor,
         tax_year=tax_year,
@@ -532,7 +532,7 @@ def valuation_table_import(
     row is rejected, nothing (`InvalidInput` listing the rows). `replace` also deletes prices not in the file.
     """
     organization = tax_year.organization
-    require(actor, organization, Perm.VALUATION_EDIT)
+    require(actor, organization, PropertyPerm.VALUATION_EDIT)
     if table not in TABLES:
         raise InvalidInput.for_field("table", _("Choose one of: %(t)s.") % {"t": ", ".join(TABLES)})
     if not dry_run:

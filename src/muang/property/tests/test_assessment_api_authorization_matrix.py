@@ -47,6 +47,7 @@ ENDPOINTS = [
 
 # Abandoning needs a queued or running run: its own matrix, with a fresh queued run per cell.
 ABANDON = Endpoint("POST", f"{ORG}/assessment-runs/{{active}}/abandon", EDITORS)
+ABANDON_ENDPOINTS = [ABANDON]
 
 
 @pytest.fixture
@@ -87,14 +88,15 @@ def test_endpoint_authorization(fixtures, endpoint: Endpoint, principal: str):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", ABANDON_ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 @pytest.mark.parametrize("principal", PRINCIPALS)
-def test_abandon_authorization(fixtures, principal: str):
+def test_abandon_authorization(fixtures, endpoint: Endpoint, principal: str):
     world, ids = fixtures
     org = world.org
     active = AssessmentRun.objects.create(
         organization=org, tax_year=TaxYear.objects.get(organization=org), year=2025, started_by_label="x"
     )
-    path = ABANDON.path.format(**ids, active=active.pk)
+    path = endpoint.path.format(**ids, active=active.pk)
 
     response = world.call(principal, "POST", path, {"reason": "the worker crashed"})
 

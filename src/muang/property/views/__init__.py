@@ -6,11 +6,11 @@ from functools import wraps
 from django.http import HttpRequest, JsonResponse
 
 from muang.core.errors import InvalidInput
-from muang.core.permissions import Perm
 from muang.core.views.pages import holds, staff_page
+from muang.property.permissions import PropertyPerm
 
 
-def property_view(perm: Perm = Perm.PROPERTY_VIEW, *, json: bool = False):
+def property_view(perm: str = PropertyPerm.PROPERTY_VIEW, *, json: bool = False):
     """Signed-in staff holding `perm` in their active organisation (`staff_page`); the view gets the actor and
     the organisation (always the active membership's: another organisation's parcels are never found). With
     `json`, bad input is a JSON 400 for the map's scripts."""

@@ -12,8 +12,8 @@ from muang.core import uploads
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property import selectors_map as sm
+from muang.property.permissions import PropertyPerm
 from muang.property.selectors import parse_bbox
 
 from . import property_view
@@ -55,7 +55,7 @@ def map_page(request: HttpRequest, actor: Actor, organization: Organization) -> 
             "year_error": year_error,
             "years": sorted({*sm.map_years(organization=organization), year}, reverse=True),
             "legend": sm.legend(),
-            "can_edit": actor.has_perm(organization, Perm.PROPERTY_EDIT),
+            "can_edit": actor.has_perm(organization, PropertyPerm.PROPERTY_EDIT),
             "map_config": {
                 "parcels": reverse("property-map:parcels"),
                 "clusters": reverse("property-map:clusters"),
@@ -135,7 +135,7 @@ def card(request: HttpRequest, actor: Actor, organization: Organization, code: s
             "parcel": data.parcel,
             "organization": organization,
             "colour": sm.STATUS_COLOURS[data.status],
-            "can_edit": actor.has_perm(organization, Perm.PROPERTY_EDIT),
+            "can_edit": actor.has_perm(organization, PropertyPerm.PROPERTY_EDIT),
         },
     )
 

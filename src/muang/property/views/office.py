@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor
 from muang.core.errors import MuangError
 from muang.core.models import Membership
-from muang.core.permissions import Perm
 from muang.core.views.pages import add_service_errors
 from muang.property import selectors_assessment, selectors_office
 from muang.property.forms_office import BillsIssueForm, SignboardBillsForm
 from muang.property.models import AssessmentRun, Construction, TaxYear
+from muang.property.permissions import PropertyPerm
 from muang.property.services import assessment, assessment_exports, billing_run, exports
 
 from .office_access import chosen_year, office_view
@@ -58,8 +59,8 @@ def overview(request: HttpRequest, actor: Actor, membership: Membership) -> Http
             "o": data,
             "year": year,
             "years": _years(membership),
-            "can_edit_tables": actor.has_perm(org, Perm.VALUATION_EDIT),
-            "can_import": actor.has_perm(org, Perm.PROPERTY_EDIT),
+            "can_edit_tables": actor.has_perm(org, PropertyPerm.VALUATION_EDIT),
+            "can_import": actor.has_perm(org, PropertyPerm.PROPERTY_EDIT),
         },
     )
 
@@ -70,7 +71,7 @@ def _run_context(request: HttpRequest, actor: Actor, membership: Membership, yea
     current = selectors_assessment.current_run(organization=org, year=year)
     active = next((r for r in runs if r.status in AssessmentRun.ACTIVE), None)
     tax_year = TaxYear.objects.filter(organization=org, year=year).first()
-    can_issue = actor.has_perm(org, Perm.BILL_ISSUE)
+    can_issue = actor.has_perm(org, BillingPerm.BILL_ISSUE)
     today = timezone.localdate()
     return {
         "year": year,
@@ -79,7 +80,7 @@ def _run_context(request: HttpRequest, actor: Actor, membership: Membership, yea
         "runs": runs,
         "current": current,
         "active": active,
-        "can_start": actor.has_perm(org, Perm.VALUATION_EDIT) and tax_year is not None,
+        "can_start": actor.has_perm(org, PropertyPerm.VALUATION_EDIT) and tax_year is not None,
         "can_issue": can_issue,
         "bills_form": BillsIssueForm(today=today, prefix="lb") if can_issue else None,
         "signboard_form": SignboardBillsForm(initial={"issued_on": today}, prefix="sb")
@@ -133,7 +134,7 @@ def _progress_context(actor: Actor, membership: Membership, run: AssessmentRun) 
     return {
         "run": run,
         "stale": stale,
-        "can_abandon": stale and actor.has_perm(membership.organization, Perm.VALUATION_EDIT),
+        "can_abandon": stale and actor.has_perm(membership.organization, PropertyPerm.VALUATION_EDIT),
     }
 
 

@@ -12,13 +12,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from muang.core.models import Membership
-from muang.core.permissions import Perm
 from muang.core.views.pages import holds, staff_page
 from muang.property.models import TaxYear
+from muang.property.permissions import PropertyPerm
 
 # Signed-in staff with `property.view` in their active organisation; passes actor and membership. Domain errors
 # the view does not handle become pages: no permission → 403, not found (another organisation's objects) → 404.
-office_view = staff_page(holds(Perm.PROPERTY_VIEW))
+office_view = staff_page(holds(PropertyPerm.PROPERTY_VIEW))
 
 
 def chosen_year(request: HttpRequest, membership: Membership) -> int:

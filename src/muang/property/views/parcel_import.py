@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 from muang.core.access import Actor, require
 from muang.core.errors import MuangError
 from muang.core.models import Membership
-from muang.core.permissions import Perm
 from muang.core.views.pages import add_service_errors
 from muang.property import selectors
 from muang.property.forms_office import ConfirmImportForm, ParcelImportForm
+from muang.property.permissions import PropertyPerm
 from muang.property.services import imports
 
 from .office_access import drop_upload, office_view, stage_upload, staged_upload
@@ -27,7 +27,7 @@ PURPOSE = "parcels"
 @require_http_methods(["GET", "POST"])
 def parcel_import(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
     org = membership.organization
-    require(actor, org, Perm.PROPERTY_EDIT)
+    require(actor, org, PropertyPerm.PROPERTY_EDIT)
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, actor, membership)
     form = ParcelImportForm(request.POST or None, request.FILES or None)

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput, MuangError
 from muang.core.models import Organization
-from muang.core.permissions import Perm
 from muang.property import selectors_map as sm
 from muang.property.forms import SurveyForm
+from muang.property.permissions import PropertyPerm
 from muang.property.services.survey import SURVEYED_STATES, parcel_survey_record
 
 from . import property_view
@@ -27,7 +27,7 @@ def survey_page(request: HttpRequest, actor: Actor, organization: Organization) 
         "property/map/survey.html",
         {
             "organization": organization,
-            "can_edit": actor.has_perm(organization, Perm.PROPERTY_EDIT),
+            "can_edit": actor.has_perm(organization, PropertyPerm.PROPERTY_EDIT),
             "nearby_url": reverse("property-map:survey-nearby"),
         },
     )
@@ -49,7 +49,7 @@ def survey_nearby(request: HttpRequest, actor: Actor, organization: Organization
         {
             "parcels": parcels,
             "error": error,
-            "can_edit": actor.has_perm(organization, Perm.PROPERTY_EDIT),
+            "can_edit": actor.has_perm(organization, PropertyPerm.PROPERTY_EDIT),
             "query": request.GET.urlencode(),
         },
         status=400 if error else 200,
@@ -65,7 +65,7 @@ def _initial(parcel) -> dict:
     return initial
 
 
-@property_view(Perm.PROPERTY_EDIT)
+@property_view(PropertyPerm.PROPERTY_EDIT)
 @require_http_methods(["GET", "POST"])
 def survey_parcel(request: HttpRequest, actor: Actor, organization: Organization, code: str) -> HttpResponse:
     parcel = sm.get_map_parcel(actor=actor, organization=organization, code=code)

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, MuangError
 from muang.core.models import Membership
-from muang.core.permissions import Perm
 from muang.core.views.pages import add_service_errors
 from muang.property import selectors
 from muang.property.forms_office import (
@@ -26,6 +25,7 @@ from muang.property.forms_office import (
     TaxYearCreateForm,
     TaxYearSettingsForm,
 )
+from muang.property.permissions import PropertyPerm
 from muang.property.services import ruledata, valuation
 
 from .office_access import drop_upload, office_view, stage_upload, staged_upload
@@ -41,7 +41,7 @@ def years(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
     rows = list(selectors.tax_years_of(actor=actor, organization=org))
     form = TaxYearCreateForm(request.POST or None, years=[t.year for t in rows])
     if request.method == "POST":
-        require(actor, org, Perm.VALUATION_EDIT)
+        require(actor, org, PropertyPerm.VALUATION_EDIT)
         if form.is_valid():
             copy_from = next((t for t in rows if t.year == form.cleaned_data["copy_from"]), None)
             try:
@@ -56,7 +56,7 @@ def years(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
     return render(
         request,
         "property/office/years.html",
-        {"years": rows, "form": form, "can_edit": actor.has_perm(org, Perm.VALUATION_EDIT)},
+        {"years": rows, "form": form, "can_edit": actor.has_perm(org, PropertyPerm.VALUATION_EDIT)},
         status=422 if form.errors else 200,
     )
 
@@ -86,7 +86,7 @@ def _year_context(request, actor, membership, tax_year, **forms) -> dict:
         table = "land"
         qs = selectors.land_prices_of(actor=actor, tax_year=tax_year, key_prefix=q.upper())
     page = Paginator(qs, PRICES_PAGE_SIZE).get_page(request.GET.get("page"))
-    can_edit = actor.has_perm(org, Perm.VALUATION_EDIT)
+    can_edit = actor.has_perm(org, PropertyPerm.VALUATION_EDIT)
     from .office import tax_class_labels
 
     labels = tax_class_labels()
@@ -124,7 +124,7 @@ def year(request: HttpRequest, actor: Actor, membership: Membership, year: int) 
 @require_POST
 def year_settings(request: HttpRequest, actor: Actor, membership: Membership, year: int) -> HttpResponse:
     tax_year = selectors.get_tax_year_for(actor=actor, organization=membership.organization, year=year)
-    require(actor, membership.organization, Perm.VALUATION_EDIT)
+    require(actor, membership.organization, PropertyPerm.VALUATION_EDIT)
     form = TaxYearSettingsForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -156,7 +156,7 @@ def price_set(
     request: HttpRequest, actor: Actor, membership: Membership, year: int, table: str
 ) -> HttpResponse:
     tax_year = selectors.get_tax_year_for(actor=actor, organization=membership.organization, year=year)
-    require(actor, membership.organization, Perm.VALUATION_EDIT)
+    require(actor, membership.organization, PropertyPerm.VALUATION_EDIT)
     if table not in PRICE_FORMS:
         return redirect("property-office:year", year=year)
     form = PRICE_FORMS[table](request.POST)
@@ -186,7 +186,7 @@ def table_import(request: HttpRequest, actor: Actor, membership: Membership, yea
     """Step 1: the dry run. Step 2 (`confirm` in the form): the import of exactly the file checked."""
     org = membership.organization
     tax_year = selectors.get_tax_year_for(actor=actor, organization=org, year=year)
-    require(actor, org, Perm.VALUATION_EDIT)
+    require(actor, org, PropertyPerm.VALUATION_EDIT)
     if "token" in request.POST:
         return _table_import_confirm(request, actor, membership, tax_year)
     form = TableImportForm(request.POST, request.FILES)

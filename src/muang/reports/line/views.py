@@ -8,12 +8,14 @@ from django.views.decorators.http import require_POST
 
 from muang.core.line import InvalidSignature, parse_webhook
 from muang.core.models import LineChannel
+from muang.core.views.pages import machine_endpoint
 
 from .conversation import Incoming, line_event_process
 
 logger = logging.getLogger("muang.reports.line")
 
 
+@machine_endpoint("LINE signs each call: the X-Line-Signature over the raw body, with the channel secret")
 @csrf_exempt  # LINE cannot send a CSRF token: the signature over the raw body authenticates the call
 @require_POST
 def webhook(request: HttpRequest, slug: str) -> HttpResponse:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from muang.cases.models import Case, CaseCategory, Channel
 from muang.cases.services import case_submit
 from muang.core.errors import InvalidInput
-from muang.core.models import ApiScope, ApiToken, Organization
+from muang.core.models import ApiToken, Organization
 from muang.core.services import api_token_authenticate
 from muang.core.validation import clean_phone
+from muang.reports.permissions import ReportScope
 from muang.reports.questions import AnswerProblem, Problem, check_answers, choice_keys, max_length
 from muang.reports.routing import ReportOutsideArea, locate_organization, point_from
 
@@ -65,7 +66,7 @@ def authenticate(api_key: str, organization: Organization) -> ApiToken:
         raise Open311Error(
             403, _("This api_key is not valid for jurisdiction_id %(j)s.") % {"j": organization.slug}
         )
-    if ApiScope.REPORTS_SUBMIT not in token.scopes:
+    if ReportScope.REPORTS_SUBMIT not in token.scopes:
         raise Open311Error(403, _("This api_key lacks the scope “reports:submit”."))
     return token
 

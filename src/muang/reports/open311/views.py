@@ -20,10 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from muang.core.input_guard import refuses_input_with
 from muang.core.models import Organization
+from muang.core.views.pages import public_page
 
 from . import documents
 from .formats import error, render
 from .intake import Open311Error, authenticate, open311_request_submit, parse_submission
+
+OPEN311_REASON = "GeoReport v2 is public: services and public case facts, never a reporter"
 
 logger = logging.getLogger("muang.reports.open311")
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -64,6 +67,7 @@ def open311_view(view):
     return wrapped
 
 
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -85,6 +89,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, document, root="discovery")
 
 
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -92,6 +97,7 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, documents.services(organization), root="services", item="service")
 
 
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def service_definition(request: HttpRequest, fmt: str, service_code: str) -> HttpResponse:
@@ -159,6 +165,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(fmt, document, root="service_requests", item="request", status=201 if created else 200)
 
 
+@public_page(OPEN311_REASON + "; POST needs an api_key with reports:submit (intake.authenticate)")
 @csrf_exempt  # API clients authenticate with api_key, never with a session cookie
 @require_http_methods(["GET", "POST"])
 @open311_view
@@ -168,6 +175,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return _request_list(request, fmt)
 
 
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
@@ -179,6 +187,7 @@ def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> H
     return render(fmt, rows, root="service_requests", item="request")
 
 
+@public_page(OPEN311_REASON)
 @require_GET
 @open311_view
 def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
@@ -196,6 +205,7 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     )
 
 
+@public_page(OPEN311_REASON)
 @refuses_input_with(_refused)
 def root(request: HttpRequest) -> HttpResponse:
     return discovery(request, "json")

@@ -8,6 +8,7 @@ from muang.core.access import SYSTEM
 from muang.core.models import ApiScope, Role
 from muang.core.services import api_token_create, api_token_revoke
 from muang.core.tests.factories import member
+from muang.reports.permissions import ReportScope
 
 from .test_open311_support import (
     assert_errors,
@@ -119,7 +120,7 @@ def test_keys(client, world, areas):
     assert_errors(post_request(client, **valid(world, api_key=None)), 401, "api_key")
     assert_errors(post_request(client, **valid(world, api_key="muang_nope_nope")), 401, "Invalid api_key")
     revoked, revoked_key = api_token_create(
-        actor=SYSTEM, organization=org, name="old", scopes=[ApiScope.REPORTS_SUBMIT]
+        actor=SYSTEM, organization=org, name="old", scopes=[ReportScope.REPORTS_SUBMIT]
     )
     api_token_revoke(actor=SYSTEM, token=revoked)
     assert_errors(post_request(client, **valid(world, api_key=revoked_key)), 401, "Invalid api_key")

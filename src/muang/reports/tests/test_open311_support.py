@@ -10,9 +10,9 @@ from muang.cases.models import CaseCategory
 from muang.cases.tests.conftest import Town, make_town
 from muang.cases.tests.factories import CaseCategoryFactory
 from muang.core.access import SYSTEM
-from muang.core.models import ApiScope
 from muang.core.services import api_token_create
 from muang.reports.models import CategoryQuestion
+from muang.reports.permissions import ReportScope
 
 BASE = "/open311/v2"
 
@@ -62,7 +62,7 @@ def open311_town() -> Open311Town:
         order=2,
     )
     _token, key = api_token_create(
-        actor=SYSTEM, organization=town.org, name="app", scopes=[ApiScope.REPORTS_SUBMIT]
+        actor=SYSTEM, organization=town.org, name="app", scopes=[ReportScope.REPORTS_SUBMIT]
     )
     return Open311Town(town=town, noise=noise, key=key)
 

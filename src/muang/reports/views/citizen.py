@@ -10,6 +10,7 @@ from muang.cases.models import AttachmentKind, SystemStatus
 from muang.cases.tracking import normalize_tracking_code
 from muang.core.client_address import client_ip
 from muang.core.errors import InvalidInput, MuangError, NotFound
+from muang.core.views.pages import public_page
 
 from .. import selectors, services
 from ..forms import ClaimForm, RatingForm, ReopenForm, ReportForm
@@ -24,6 +25,11 @@ from ..questions import (
 )
 from ..routing import locate_organization, point_from
 from . import add_service_errors
+
+CITIZEN_REASON = (
+    "anyone may report a problem; a report is reached by its unguessable tracking code, and rating or reopening "
+    "it needs the reporter's own session"
+)
 
 
 def _with_notices(organization) -> list:
@@ -81,6 +87,7 @@ def _place(lat: str | None, lon: str | None):
     return route, ""
 
 
+@public_page(CITIZEN_REASON)
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
@@ -144,6 +151,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(CITIZEN_REASON)
 @require_GET
 def report_place(request: HttpRequest) -> HttpResponse:
     """htmx: which organisation receives a report at this point, and its categories with their notices."""
@@ -158,6 +166,7 @@ def report_place(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(CITIZEN_REASON)
 @require_GET
 def report_nearby(request: HttpRequest) -> HttpResponse:
     """htmx, when a category is chosen: its notice and extra questions, and the open reports of that category
@@ -218,6 +227,7 @@ def _not_found(request: HttpRequest, code: str, message: str, status: int = 404)
     return render(request, "reports/track_not_found.html", context, status=status)
 
 
+@public_page(CITIZEN_REASON)
 @require_GET
 def report_track(request: HttpRequest, code: str) -> HttpResponse:
     try:
@@ -227,6 +237,7 @@ def report_track(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/track.html", context)
 
 
+@public_page(CITIZEN_REASON)
 @require_POST
 def report_rate(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _tracking_context(request, code)
@@ -248,6 +259,7 @@ def report_rate(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/track.html", ctx, status=422)
 
 
+@public_page(CITIZEN_REASON)
 @require_POST
 def report_claim(request: HttpRequest, code: str) -> HttpResponse:
     """ "This is my report": with the phone number it was filed with, this browser may rate and reopen it."""
@@ -274,6 +286,7 @@ def report_claim(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/track.html", ctx, status=status)
 
 
+@public_page(CITIZEN_REASON)
 @require_POST
 def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _tracking_context(request, code)
@@ -292,6 +305,7 @@ def report_reopen(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/track.html", ctx, status=422)
 
 
+@public_page(CITIZEN_REASON)
 @require_GET
 def report_lookup(request: HttpRequest) -> HttpResponse:
     """The "track a report" box: any spelling of a tracking code."""

@@ -10,8 +10,11 @@ from django.views.decorators.http import require_GET
 from muang.cases.selectors import BBox
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.public_home import HomePanel
+from muang.core.views.pages import public_page
 
 from .. import selectors
+
+PUBLIC_REASON = "the public side of reports: aggregates and public case facts, never a reporter"
 
 MAX_BBOX_DEGREES = 5.0
 # Zoomed out, the map reads counts per cell from an in-memory snapshot, so a larger box costs no more: up to
@@ -34,6 +37,7 @@ def _organization(request: HttpRequest):
         raise Http404(e.detail) from e
 
 
+@public_page(PUBLIC_REASON)
 @require_GET
 def public_map(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
@@ -45,6 +49,7 @@ def public_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(PUBLIC_REASON)
 @require_GET
 @cache_control(public=True, max_age=30)
 def public_map_data(request: HttpRequest) -> HttpResponse:
@@ -79,6 +84,7 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
     return HttpResponse(text, content_type="application/geo+json")
 
 
+@public_page(PUBLIC_REASON)
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
@@ -100,6 +106,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(PUBLIC_REASON)
 @require_GET
 def public_stats(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)

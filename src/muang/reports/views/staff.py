@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from muang.cases import services as cases
 from muang.cases.models import Case
+from muang.cases.permissions import CasePerm
 from muang.cases.policy import is_department_bound
 from muang.cases.selectors import (
     BBox,
@@ -27,7 +28,6 @@ from muang.cases.selectors import (
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotFound
 from muang.core.models import Department, Membership
-from muang.core.permissions import Perm
 from muang.core.validation import point_from
 from muang.core.views.pages import forbidden, holds, staff_page
 
@@ -55,7 +55,7 @@ MAP_LIMIT = 2000
 
 
 # Signed-in staff with the case view permission in their active organisation; passes actor and membership.
-staff_view = staff_page(holds(Perm.CASE_VIEW))
+staff_view = staff_page(holds(CasePerm.CASE_VIEW))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -132,8 +132,8 @@ def queue(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
             "query_without_area": without_area.urlencode(),
             "bbox": bbox,
             "organization": org,
-            "can_assign": actor.has_perm(org, Perm.CASE_ASSIGN),
-            "can_create": actor.has_perm(org, Perm.CASE_CREATE),
+            "can_assign": actor.has_perm(org, CasePerm.CASE_ASSIGN),
+            "can_create": actor.has_perm(org, CasePerm.CASE_CREATE),
             "bulk_form": BulkForm(staff=staff, statuses=statuses),
             "export_form": ExportForm(),
         },
@@ -177,7 +177,7 @@ def _routing_forms(actor: Actor, org, case: Case, forms_: dict) -> dict:
     if not case.is_open:
         return {}
     context: dict = {}
-    if actor.has_perm(org, Perm.CASE_ROUTE):
+    if actor.has_perm(org, CasePerm.CASE_ROUTE):
         categories = list(case_categories_of(actor=actor, organization=org))
         others = _other_organizations(org)
         context |= {
@@ -200,7 +200,7 @@ def _routing_forms(actor: Actor, org, case: Case, forms_: dict) -> dict:
                 "source": source,
                 "differs": category.pk != case.category_id,
             }
-    if actor.has_perm(org, Perm.CASE_WORK):
+    if actor.has_perm(org, CasePerm.CASE_WORK):
         context["duplicate_form"] = forms_.get("duplicate_form") or DuplicateForm()
     return context
 
@@ -219,7 +219,7 @@ def _case_context(actor: Actor, membership: Membership, case: Case, **forms_) ->
         "report_photos": list(created.attachments.all()) if created is not None else [],
         "case": case,
         "overdue": case.is_overdue(),
-        "can_assign": actor.has_perm(org, Perm.CASE_ASSIGN),
+        "can_assign": actor.has_perm(org, CasePerm.CASE_ASSIGN),
         "assign_form": forms_.get("assign_form")
         or AssignForm(initial={"assignee": case.assignee.username if case.assignee else ""}, staff=staff),
         "status_form": forms_.get("status_form") or StatusForm(statuses=statuses, current=case.status.code),
@@ -383,7 +383,7 @@ def case_duplicate(request: HttpRequest, actor: Actor, membership: Membership, c
 def case_new(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
     """A case filed for a citizen who called or walked in (or one staff found themselves)."""
     org = membership.organization
-    if not actor.has_perm(org, Perm.CASE_CREATE):
+    if not actor.has_perm(org, CasePerm.CASE_CREATE):
         return forbidden(request)
     categories = list(case_categories_of(actor=actor, organization=org))
     form = StaffCaseForm(request.POST or None, request.FILES or None, categories=categories)

@@ -16,15 +16,16 @@ from django.utils.translation import gettext as _
 from muang.billing.models import Bill, Objection, ObjectionStatus
 from muang.billing.services.disputes import OBJECTION_DAYS, objection_deadline, objection_file
 from muang.core import audit
-from muang.core.access import Actor, require
+from muang.core.access import Actor, CitizenActor, require, require_grant
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.images import clean_image
-from muang.core.permissions import Perm
 from muang.core.services import update_audited
 from muang.core.templatetags.thai import format_thai_date
 from muang.property.models import PURE_USES, Building, CondoUnit, Owner, Parcel, Use
+from muang.property.permissions import PropertyPerm
 from muang.selfservice.models import UseChangeNotice, UseChangeStatus
-from muang.selfservice.session import TaxpayerActor
+from muang.selfservice.permissions import OwnerScope, TaxpayerPerm
+from muang.selfservice.selectors import holding_for
 
 NOTICE_DAYS = 60  # ภ.ด.ส.5 is due within 60 days of the change (THAI-RULES §1)
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 6/B, 8 look-alikes
@@ -72,7 +73,7 @@ def _shares(use: str, shares: dict[str, object]) -> dict[str, Decimal]:
 @transaction.atomic
 def use_change_file(
     *,
-    actor: TaxpayerActor,
+    actor: CitizenActor,
     owner: Owner,
     holding: Parcel | Building | CondoUnit,
     use: str,
@@ -82,11 +83,19 @@ def use_change_file(
     photo: File | None = None,
     now: dt.datetime | None = None,
 ) -> UseChangeNotice:
-    """File a ภ.ด.ส.5 for a property the taxpayer holds (the caller found it through `holding_for`). The photo
-    is re-encoded without its metadata (a phone's GPS position, its owner) and stored privately."""
+    """File a ภ.ด.ส.5 for a property the taxpayer holds: only the taxpayer themselves (their citizen principal
+    holds the grant for their own owner record), only for a property they hold today. The photo is re-encoded
+    without its metadata (a phone's GPS position, its owner) and stored privately."""
     now = now or timezone.now()
     organization = owner.organization
-    if holding.organization_id != organization.pk:
+    require_grant(
+        actor, organization, TaxpayerPerm.USE_CHANGE_FILE, OwnerScope, lambda s: s.owner_id == owner.pk
+    )
+    kind = {Parcel: "parcel", Building: "building", CondoUnit: "condo_unit"}[type(holding)]
+    held = holding_for(
+        organization=organization, owner=owner, key=f"{kind}:{holding.pk}", today=timezone.localdate(now)
+    )
+    if held is None or holding.organization_id != organization.pk:
         raise InvalidInput.for_field("property", _("Choose one of your properties."))
     split = _shares(use, shares or {})
     if changed_on > timezone.localdate(now):
@@ -100,11 +109,7 @@ def use_change_file(
     ):
         raise InvalidInput.for_field("use", _("This is already the recorded use of the property."))
     cleaned_photo = clean_image(photo, field="photo") if photo is not None else None
-    fk = {
-        Parcel: "parcel",
-        Building: "building",
-        CondoUnit: "condo_unit",
-    }[type(holding)]
+    fk = kind
     label = holding.code if fk != "condo_unit" else str(holding)
     notice = UseChangeNotice(
         organization=organization,
@@ -144,7 +149,7 @@ def use_change_decide(
     *, actor: Actor, notice: UseChangeNotice, status: str, note: str = "", now: dt.datetime | None = None
 ) -> UseChangeNotice:
     """Staff accept or reject a received notice (the registry itself is corrected through the property app)."""
-    require(actor, notice.organization, Perm.PROPERTY_EDIT)
+    require(actor, notice.organization, PropertyPerm.PROPERTY_EDIT)
     if status not in (UseChangeStatus.ACCEPTED, UseChangeStatus.REJECTED):
         raise InvalidInput.for_field("status", _("Accepted or rejected."))
     if status == UseChangeStatus.REJECTED and not (note or "").strip():
@@ -167,7 +172,7 @@ def use_change_decide(
 
 
 def objection_file_online(
-    *, actor: TaxpayerActor, bill: Bill, reason: str, today: dt.date | None = None
+    *, actor: CitizenActor, bill: Bill, reason: str, today: dt.date | None = None
 ) -> Objection:
     """A ภ.ด.ส.10 against the taxpayer's own bill (found through `get_bill_of`), filed today, through billing's
     service and its 30-day rule. One pending objection per bill."""

@@ -1,6 +1,6 @@
 """Every billing endpoint × every kind of caller (muang.testing.authz), plus the finance department's staff
 and an executive: billing rights come from the role or from the finance duty of the member's department
-(muang.core.permissions.DUTY_PERMISSIONS)."""
+(the duty grants of the apps, muang.core.registry.duty_permissions())."""
 
 from dataclasses import dataclass
 

@@ -221,10 +221,9 @@ def test_delivery_extension_and_letter_receipt(world, principal):
 @pytest.mark.parametrize("principal", ["officer", "overseer", "cashier", "head", "executive", "admin"])
 def test_the_menus_rule_is_the_pages_rule(world, principal):
     """The menu decides from the membership alone; it must agree with the access check of the pages."""
-    from muang.core.access import Actor
+    from muang.core.access import Actor, member_permissions
     from muang.core.models import Membership
-    from muang.core.permissions import membership_permissions
 
     user = world["users"][principal]
     membership = Membership.objects.select_related("department").get(user=user)
-    assert membership_permissions(membership) == Actor(user=user).permissions_in(world["org"])
+    assert member_permissions(membership) == Actor(user=user).permissions_in(world["org"])

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
+from muang.core import registry
 from muang.core.demo import DEMO_LOGINS
 from muang.core.models import User
 
@@ -27,22 +29,7 @@ class Command(BaseCommand):
             for d in DEMO_LOGINS:
                 if d.username in present:
                     w(f"  {d.username:<20} {d.role:<16} {d.organization:<34} {d.note}")
-        for line in self._taxpayer_demo(url):
-            w(line)
+        for describe in registry.collected("demo_logins"):  # each app's own demo accounts, when loaded
+            for line in import_string(describe)(url):
+                w(line)
         w("\nStop with: make stop\n")
-
-    def _taxpayer_demo(self, url: str) -> list[str]:
-        """The demo taxpayer of the self-service pages, when loaded (the one-time code goes to the web log)."""
-        from muang.property.models import Owner
-        from muang.selfservice import demo
-
-        owner = Owner.objects.filter(
-            organization__slug=demo.DEMO_ORG, national_id=demo.DEMO_NATIONAL_ID
-        ).first()
-        if owner is None:
-            return []
-        code_goes = "the web log (.data/log/web.log)" if settings.MUANG_SMS_CONSOLE else "the phone on file"
-        return [
-            f"\nTaxpayer self-service: {url}my-tax/{demo.DEMO_ORG}/  national ID {demo.DEMO_NATIONAL_ID}",
-            f"  the one-time sign-in code goes to {code_goes}",
-        ]

@@ -4,6 +4,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -11,19 +12,21 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from muang.core import registry
+from muang.core.contract import PeriodicTask
 from muang.core.models import WorkerHeartbeat
 
 
-def _enqueue_periodic(last_run: dict[str, float]) -> None:
-    """Enqueue each periodic task whose interval has passed (settings.MUANG_PERIODIC_TASKS: path -> seconds).
+def _enqueue_periodic(last_run: dict[str, float], tasks: Iterable[PeriodicTask] | None = None) -> None:
+    """Enqueue each periodic task whose interval has passed (every app's `AppContract.periodic_tasks`).
 
     Several workers may enqueue the same task; periodic tasks are written to be safe to run concurrently.
     """
     now = time.monotonic()
-    for path, every in settings.MUANG_PERIODIC_TASKS.items():
-        if now - last_run.get(path, float("-inf")) >= every:
-            import_string(path).enqueue()
-            last_run[path] = now
+    for periodic in registry.periodic_tasks() if tasks is None else tasks:
+        if now - last_run.get(periodic.task, float("-inf")) >= periodic.every:
+            import_string(periodic.task).enqueue()
+            last_run[periodic.task] = now
 
 
 def _beat(worker_id: str, started_at, stop: threading.Event) -> None:

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from muang.core.models import AuditEntry
+from muang.core.models import AuditEntry, Role
+from muang.core.tests.factories import DistrictOfficeFactory, member
 from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
 
 EVERYONE_OF_ORG = {"officer", "privileged", "token"}
@@ -23,12 +24,12 @@ class Endpoint:
         return self.method in ("POST", "PATCH", "PUT", "DELETE")
 
 
+AUTHENTICATED = frozenset({"outsider", "officer", "privileged", "other_org", "token", "token_other_org"})
+
 ENDPOINTS = [
-    Endpoint(
-        "GET",
-        "/api/v1/me",
-        frozenset({"outsider", "officer", "privileged", "other_org", "token", "token_other_org"}),
-    ),
+    Endpoint("GET", "/api/v1/me", AUTHENTICATED),
+    # Any caller lists the organisations it may see (only its own: test_organizations_list_shows_only_own).
+    Endpoint("GET", "/api/v1/organizations", AUTHENTICATED),
     Endpoint("GET", "/api/v1/organizations/{org}", frozenset(EVERYONE_OF_ORG)),
     Endpoint("PATCH", "/api/v1/organizations/{org}", frozenset(ADMIN_AND_TOKEN), {"phone": "043-000-000"}),
     Endpoint("GET", "/api/v1/organizations/{org}/departments", frozenset(EVERYONE_OF_ORG)),
@@ -76,6 +77,22 @@ def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
         assert AuditEntry.objects.count() == before, "a refused call must write nothing"
     elif endpoint.writes:
         assert AuditEntry.objects.count() == before + 1, "every staff write lands in the audit log"
+
+
+# The roll-up of a district office: its overseer only (never the local governments' own staff or tokens).
+OVERSIGHT_ENDPOINTS = [Endpoint("GET", "/api/v1/organizations/{district}/oversight", frozenset({"overseer"}))]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", OVERSIGHT_ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+@pytest.mark.parametrize("principal", [*PRINCIPALS, "overseer"])
+def test_oversight_authorization(world, endpoint: Endpoint, principal: str):
+    district = DistrictOfficeFactory(district_id=world.org.district_id, province_id=world.org.province_id)
+    world.users["overseer"] = member(district, Role.OVERSEER)
+    response = world.call(principal, endpoint.method, endpoint.path.format(district=district.slug))
+    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=False)
+    if principal == "overseer":
+        assert world.org.slug in {row["organization"]["slug"] for row in response.json()}
 
 
 @pytest.mark.django_db

@@ -54,11 +54,11 @@ def test_admin_edits_are_audited(admin_client):
 def test_duties_are_edited_in_the_admin_audited_and_take_effect(admin_client):
     """Which department does the tax work is the organisation's own data (issue 8, item 3)."""
     from muang.core.access import Actor
-    from muang.core.permissions import Perm
+    from muang.property.permissions import PropertyPerm
 
     dep = Department.objects.get(organization__slug="chaiso", code="health-env")
     nurse = Actor(user=User.objects.get(username="nurse.chaiso"))
-    assert not nurse.has_perm(dep.organization, Perm.PROPERTY_VIEW)
+    assert not nurse.has_perm(dep.organization, PropertyPerm.PROPERTY_VIEW)
     page = admin_client.get(f"/admin/core/department/{dep.pk}/change/").content.decode()
     assert 'type="checkbox" name="duties" value="tax"' in page
     response = admin_client.post(
@@ -76,7 +76,7 @@ def test_duties_are_edited_in_the_admin_audited_and_take_effect(admin_client):
     entry = AuditEntry.objects.get(object_type="core.Department", object_id=str(dep.pk))
     assert entry.changes == {"duties": [["public_health"], ["public_health", "tax"]]}
     nurse = Actor(user=User.objects.get(username="nurse.chaiso"))
-    assert nurse.has_perm(dep.organization, Perm.PROPERTY_VIEW)
+    assert nurse.has_perm(dep.organization, PropertyPerm.PROPERTY_VIEW)
     refused = admin_client.post(
         f"/admin/core/department/{dep.pk}/change/",
         {

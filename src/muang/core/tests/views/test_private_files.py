@@ -18,6 +18,8 @@ from muang.cases.services.setup import seed_statuses
 from muang.cases.tests.factories import CaseCategoryFactory, submit_case
 from muang.core.access import Actor
 from muang.core.images import clean_image
+from muang.core.models import Duty, Role
+from muang.core.tests.factories import member
 from muang.core.uploads import check_private_root
 from muang.property.models import ParcelPhoto
 from muang.property.services.signboards import signboard_set_photo
@@ -29,9 +31,11 @@ from muang.testing.images import assert_clean, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
-STAFF_WHO_SEE_CASES = {"officer", "privileged", "token"}  # CASE_VIEW; the token has every scope
-REGISTRY_READERS = {"officer", "privileged"}  # PROPERTY_VIEW; no API scope reads the registry
-EVERYONE = set(PRINCIPALS) | {"taxpayer", "other_taxpayer"}
+STAFF_WHO_SEE_CASES = {"officer", "tax_officer", "privileged", "token"}  # CASE_VIEW; the token has every scope
+# PROPERTY_VIEW: the tax department's officer and the administrator; an officer of a department without the
+# tax duty does not, and no API scope reads the registry.
+REGISTRY_READERS = {"tax_officer", "privileged"}
+EVERYONE = set(PRINCIPALS) | {"tax_officer", "taxpayer", "other_taxpayer"}
 ALLOWED = {
     "case_public": EVERYONE,  # what the public tracking page shows
     "case_internal": STAFF_WHO_SEE_CASES,
@@ -50,6 +54,7 @@ def photo(name: str = "IMG_gps.jpg") -> SimpleUploadedFile:
 def world(areas):
     world = build_world()
     org = world.org
+    world.users["tax_officer"] = member(org, Role.OFFICER, duties=[Duty.TAX])
     seed_statuses(org)
     admin = Actor(user=world.users["privileged"])
     names = {}

@@ -24,7 +24,7 @@ def _show_parcel(page, parcel) -> None:
         "([lat, lon]) => window.muangTaxMap.map.setView([lat, lon], 18, { animate: false })", [spot.y, spot.x]
     )
     page.wait_for_function(
-        "document.getElementById('tax-map').dataset.loadedZoom === '18' && !window.muangTaxMap.busy()"
+        "() => document.getElementById('tax-map').dataset.loadedZoom === '18' && !window.muangTaxMap.busy()"
     )
 
 

@@ -7,12 +7,13 @@ use them. In the demo, กองคลัง holds the tax duty; the nurse (publ
 import pytest
 from django.test import Client
 
+from muang.cases.permissions import CasePerm
 from muang.core.access import Actor
 from muang.core.demo import load_demo
 from muang.core.errors import AccessDenied
 from muang.core.models import AuditEntry, Department, Duty, Organization, User
-from muang.core.permissions import Perm
 from muang.property import selectors
+from muang.property.permissions import PropertyPerm
 from muang.property.services import exports, owners
 from muang.property.tests.factories import OwnerFactory
 
@@ -76,9 +77,13 @@ def test_selectors_and_services_check_the_duty_themselves(demo):
         exports.registry_xlsx(actor=nurse, organization=demo)
     with pytest.raises(AccessDenied):
         owners.owner_create(actor=head, organization=demo, name="สมหมาย", reason="x")
-    assert not actor("mayor.nonsaat").has_perm(demo, Perm.PROPERTY_EDIT), "executives read, never write"
-    assert actor("head-finance.nonsaat").has_perm(demo, Perm.PROPERTY_EDIT), "the tax department's head edits"
-    assert not actor("officer.nonsaat").has_perm(demo, Perm.PROPERTY_EDIT)
+    assert not actor("mayor.nonsaat").has_perm(demo, PropertyPerm.PROPERTY_EDIT), (
+        "executives read, never write"
+    )
+    assert actor("head-finance.nonsaat").has_perm(demo, PropertyPerm.PROPERTY_EDIT), (
+        "the tax department's head edits"
+    )
+    assert not actor("officer.nonsaat").has_perm(demo, PropertyPerm.PROPERTY_EDIT)
 
 
 def test_giving_a_department_the_tax_duty_gives_its_staff_the_registry(demo):
@@ -106,9 +111,9 @@ def test_permissions_in_costs_one_query_for_all_memberships(demo, django_assert_
     it = actor("admin.nonsaat")  # two memberships: nonsaat (admin) and nanongthum (palad officer)
     nanongthum = Organization.objects.get(slug="nanongthum")
     with django_assert_num_queries(1):
-        assert it.has_perm(demo, Perm.PROPERTY_VIEW)
-        assert not it.has_perm(nanongthum, Perm.PROPERTY_VIEW)
-        assert it.has_perm(nanongthum, Perm.CASE_VIEW)
+        assert it.has_perm(demo, PropertyPerm.PROPERTY_VIEW)
+        assert not it.has_perm(nanongthum, PropertyPerm.PROPERTY_VIEW)
+        assert it.has_perm(nanongthum, CasePerm.CASE_VIEW)
 
 
 def test_every_registry_workbook_taken_is_audited(demo):

@@ -1,0 +1,80 @@
+"""The case engine's numbers for the city dashboard (`AppContract.kpi_sources`): aggregates over the cases an
+organisation resolved in a period, never a case or a person.
+
+Each is `f(*, organization, start, end) -> Decimal | None`: the days `start`..`end` inclusive in Asia/Bangkok,
+None when nothing was resolved in the period (no figure, rather than a misleading 0)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+
+from muang.core.models import Organization
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, the day after end 00:00) in Bangkok time."""
+    return (
+        dt.datetime.combine(start, dt.time(), BANGKOK),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), BANGKOK),
+    )
+
+
+def _one(sql: str, organization: Organization, start: dt.date, end: dt.date):
+    since, until = _bounds(start, end)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organization.pk, since, until])
+        return cursor.fetchone()[0]
+
+
+def _decimal(value, places: str) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal(places), ROUND_HALF_UP)
+
+
+def resolved_within_sla(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
+    """Percent of the cases resolved in the period (that had a due time) which were resolved by it."""
+    value = _one(
+        """
+        SELECT 100.0 * count(*) FILTER (WHERE resolved_at <= due_at) / nullif(count(*), 0)
+        FROM cases_case
+        WHERE organization_id = %s AND resolved_at >= %s AND resolved_at < %s AND due_at IS NOT NULL
+        """,
+        organization,
+        start,
+        end,
+    )
+    return _decimal(value, "0.1")
+
+
+def median_days_to_resolve(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
+    """Median days from receipt to resolution of the cases resolved in the period."""
+    value = _one(
+        """
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at)) / 86400
+        FROM cases_case
+        WHERE organization_id = %s AND resolved_at >= %s AND resolved_at < %s
+        """,
+        organization,
+        start,
+        end,
+    )
+    return _decimal(value, "0.1")
+
+
+def satisfaction(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
+    """Average rating (1-5 stars) given to the cases resolved in the period."""
+    value = _one(
+        """
+        SELECT avg(rating) FROM cases_case
+        WHERE organization_id = %s AND resolved_at >= %s AND resolved_at < %s AND rating IS NOT NULL
+        """,
+        organization,
+        start,
+        end,
+    )
+    return _decimal(value, "0.01")

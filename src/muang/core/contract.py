@@ -1,0 +1,193 @@
+"""The app contract: everything an app tells the platform about itself, in one value.
+
+An app's `AppConfig.contract()` returns an :class:`AppContract`; `muang.core.registry` collects the contracts of
+the installed apps, in `INSTALLED_APPS` order, and the platform is assembled from them: the URLconf
+(`muang.urls`), the API (`muang.api`), the main menu (`templates/base.html`), who may do what
+(`muang.core.access`), the worker's periodic tasks, `manage.py load_demo`, the static files from npm packages,
+the apps' settings and, for the city dashboard, their KPI sources. Nothing in `settings.py`, `urls.py`, `api.py`
+or `base.html` names an app: adding one is one line in `INSTALLED_APPS` (see docs/adding-an-app.md).
+
+Everything here is plain data: dotted paths instead of imported objects (URLconfs, routers, tasks, loaders,
+selectors are imported when they are first used), so a contract is cheap to build and cannot create an import
+cycle. `contract()` is called once the app registry is ready, so it may import the app's models and enums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A URLconf module mounted at a prefix of the site: `Mount("billing/", "muang.billing.urls")`.
+
+    An app may mount several, in the order given: its pages, and entry points that live outside its own prefix
+    (`/line/`, `/open311/v2/`, a network server's webhook, a tracker protocol). Give the URLconf an `app_name`:
+    its URL names are then `"<app_name>:<name>"`."""
+
+    prefix: str
+    urls: str
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the main menu. Staff menu: shown to members whose permissions in their active organisation
+    include `perm` (every member when `perm` is empty). Public menu: shown to visitors who are not signed in.
+    Entries of every app are sorted by `order`, then label."""
+
+    label: Any  # a lazy translation (gettext_lazy): every label a user reads is translated
+    url_name: str
+    perm: str = ""
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Scope:
+    """An API scope an organisation's token may carry (`Authorization: Bearer …`), e.g. `cases:read`."""
+
+    code: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Who holds `perms` in an organisation.
+
+    - `roles`: members of the organisation with one of these roles (`Role` values).
+    - `duty`: with `roles` (officers and department heads, the roles that belong to a department), only
+      members of a department that holds this duty (`core.models.Duty`) in its organisation ("this department
+      handles this duty": `Department.duties`, per-organisation data); the grant is then role AND duty.
+    - `scopes`: API tokens of the organisation carrying one of these scopes.
+    - `oversight`: members of a district or province office, in the local governments it oversees (read-only
+      roll-ups: grant nothing personal this way).
+
+    A grant may combine `roles`, `scopes` and `oversight`; the system administrator role holds every permission
+    of every app (except an app's `restricted` ones) without a grant."""
+
+    perms: frozenset[str]
+    roles: frozenset[str] = frozenset()
+    duty: str = ""
+    scopes: frozenset[str] = frozenset()
+    oversight: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("perms", "roles", "scopes"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
+        if self.duty and not self.roles:
+            raise ValueError("a duty grant names the roles it applies to")
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A django-tasks task (dotted path) that every running worker enqueues every `every` seconds. It must be
+    safe to run concurrently on several workers and to repeat (lock and re-check, mark what it did)."""
+
+    task: str
+    every: int
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """A step of `manage.py load_demo`: `loader` (dotted path) is called with no argument, must be idempotent
+    and deterministic, and returns something truthy when it created anything.
+
+    `name` is "<app label>.<what>"; `after` and `before` name other loaders (of any app) this one must follow or
+    precede (the demo organisations and staff are `core.organizations`). A name of an app that is not installed
+    is ignored."""
+
+    name: str
+    loader: str
+    after: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+
+
+class Direction(StrEnum):
+    UP = "up"  # more is better (share resolved within the SLA)
+    DOWN = "down"  # less is better (median days to resolve, arrears)
+
+
+@dataclass(frozen=True)
+class KpiSource:
+    """A number the city dashboard (the `kpi` app) computes from an app, through the app's selector.
+
+    `selector` is a dotted path to `f(*, organization, start, end) -> Decimal | None`: the figure for one
+    organisation over the days `start` to `end` inclusive (dates in Asia/Bangkok), or None when there is
+    nothing to measure. Aggregates only: a KPI never carries a person."""
+
+    code: str  # "<app label>.<what>", stable: snapshots are kept under it
+    label: Any
+    unit: str  # "%", "days", "THB", "count", "stars"
+    selector: str
+    direction: Direction = Direction.UP
+
+
+@dataclass(frozen=True)
+class AppContract:
+    """What an app plugs into the platform. Every field is optional."""
+
+    # Pages and entry points: URLconfs mounted at prefixes of the site, in order.
+    urls: tuple[Mount, ...] = ()
+    # Ninja routers (dotted paths to `Router` objects), mounted under /api/v1/.
+    api: tuple[str, ...] = ()
+    # The main menu: `menu` for signed-in members, `public_menu` for visitors.
+    menu: tuple[MenuEntry, ...] = ()
+    public_menu: tuple[MenuEntry, ...] = ()
+    # The public home page (/): dotted paths to `f(request) -> HomePanel | None` (`muang.core.public_home`),
+    # shown in app order.
+    public_home_panels: tuple[str, ...] = ()
+    # Who may do what: the app's permission enum(s), its API scopes, and who is granted what.
+    permissions: tuple[type[StrEnum], ...] = ()
+    scopes: tuple[Scope, ...] = ()
+    grants: tuple[Grant, ...] = ()
+    # Permissions the system administrator does not get by default (e.g. health records): only explicit grants.
+    restricted: frozenset[str] = frozenset()
+    # Background work and demo data.
+    periodic_tasks: tuple[PeriodicTask, ...] = ()
+    demo: tuple[DemoLoader, ...] = ()
+    # Dotted paths to `f(url) -> list[str]`: lines `make run` prints about the app's demo accounts, if loaded.
+    demo_logins: tuple[str, ...] = ()
+    # Numbers for the city dashboard.
+    kpi_sources: tuple[KpiSource, ...] = ()
+    # Front-end files from npm packages: static prefix -> directory inside node_modules (no CDN, ever).
+    vendor_static: Mapping[str, str] = field(default_factory=dict)
+    # Settings the app reads, with their defaults (environment variables are read here); a value already in
+    # django.conf.settings (a deployment's own settings module, a test) wins.
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    # Private uploads (`muang.core.uploads`, served at /files/<kind>/<organisation>/<name>): for each kind of
+    # file the app stores, a dotted path to `f(read: FileRead) -> Visibility` that decides, on every read, who
+    # may see it (raises NotFound / AccessDenied otherwise). A kind belongs to one app.
+    file_readers: Mapping[str, str] = field(default_factory=dict)
+    # Registries of the case desk that other apps fill (issue 9, item 4): dotted paths to an app's category
+    # suggesters (text -> ranked category codes) and case panels (its own facts shown on a case page). The
+    # case desk reads them through `muang.core.registry.collected("case_panels")`.
+    category_suggesters: tuple[str, ...] = ()
+    case_panels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in (
+            "urls",
+            "api",
+            "menu",
+            "public_menu",
+            "public_home_panels",
+            "permissions",
+            "scopes",
+            "grants",
+            "periodic_tasks",
+            "demo",
+            "demo_logins",
+            "kpi_sources",
+            "category_suggesters",
+            "case_panels",
+        ):
+            value = getattr(self, name)
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                raise TypeError(f"AppContract.{name} is a sequence, not {value!r}")
+            object.__setattr__(self, name, tuple(value))
+        object.__setattr__(self, "restricted", frozenset(self.restricted))
+
+    def permission_codes(self) -> frozenset[str]:
+        return frozenset(str(p) for enum in self.permissions for p in enum)

@@ -1,0 +1,292 @@
+"""The app contracts, assembled: who may do what, the menu, demo order, periodic tasks, and the checks that
+catch a wrong declaration (muang.core.registry, muang.core.checks)."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from muang.core import registry
+from muang.core.checks import contract_errors
+from muang.core.contract import AppContract, DemoLoader, Grant, MenuEntry, Mount, PeriodicTask
+from muang.core.models import Duty, Role
+from muang.core.permissions import CorePerm
+
+CASE_OFFICER = {"case.view", "case.create", "case.work"}
+CASE_MANAGER = CASE_OFFICER | {"case.assign", "case.route"}
+
+
+def test_the_grants_are_those_of_the_single_table_they_replace():
+    """Moving each app's permissions, and what each department duty grants, into the apps' contracts changed
+    nobody's rights (main's core.permissions ROLE_PERMISSIONS and DUTY_PERMISSIONS tables, written out)."""
+    table = registry.permission_table()
+    assert table.by_role[Role.OFFICER] == {"org.view"} | CASE_OFFICER
+    assert table.by_role[Role.DEPARTMENT_HEAD] == {"org.view", "staff.view"} | CASE_MANAGER
+    assert (
+        table.by_role[Role.EXECUTIVE]
+        == {
+            "org.view",
+            "staff.view",
+            "audit.view",
+            "rollup.view",
+            "bill.view",
+            "property.view",
+        }
+        | CASE_MANAGER
+    )
+    assert table.by_role[Role.OVERSEER] == {"org.view", "rollup.view"}
+    assert table.by_role[Role.SYSTEM_ADMIN] == table.all
+    assert table.oversight == {"org.view", "rollup.view"}
+    assert table.by_scope == {
+        "org:read": {"org.view"},
+        "org:write": {"org.view", "org.edit", "department.edit"},
+        "audit:read": {"audit.view"},
+        "reports:submit": set(),
+        "cases:read": {"case.view"},
+        "cases:write": CASE_MANAGER,
+    }
+    assert {
+        "token.manage",
+        "case.configure",
+        "bill.issue",
+        "payment.record",
+        "bank.reconcile",
+        "bill.adjust",
+        "objection.file",
+        "billing.configure",
+        "valuation.edit",
+        "staff.manage",
+    } <= table.all
+    assert registry.duty_permissions() == {
+        Duty.TAX: {
+            Role.OFFICER: {"property.view"},
+            Role.DEPARTMENT_HEAD: {"property.view", "property.edit"},
+        },
+        Duty.FINANCE: {
+            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile"},
+            Role.DEPARTMENT_HEAD: {
+                "bill.view",
+                "payment.record",
+                "bank.reconcile",
+                "bill.issue",
+                "bill.adjust",
+                "objection.file",
+            },
+        },
+    }
+    assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
+        {"org.view", "property.view", "bill.view", "payment.record", "bank.reconcile"} | CASE_OFFICER
+    )
+    assert table.for_member(Role.EXECUTIVE, [Duty.FINANCE]) == table.by_role[Role.EXECUTIVE]
+
+
+def test_core_holds_no_domain_permission_table():
+    """Core grants only its own permissions: every domain right, by role or by duty, is its app's grant."""
+    import muang.core.permissions as core_permissions
+
+    (core,) = [p for p in registry.contracts() if p.label == "core"]
+    own = core.contract.permission_codes()
+    assert all({str(x) for x in grant.perms} <= own for grant in core.contract.grants)
+    assert not any(grant.duty for grant in core.contract.grants)
+    for name in ("ROLE_PERMISSIONS", "DUTY_PERMISSIONS", "SCOPE_PERMISSIONS", "Perm"):
+        assert not hasattr(core_permissions, name)
+
+
+def test_private_file_kinds_are_read_by_the_app_that_stores_them():
+    from muang.core.checks import file_reader_errors
+
+    assert set(registry.file_kinds()) == {"cases", "signboards", "parcels", "use-change"}
+    assert registry.file_reader("cases").__module__ == "muang.cases.selectors"
+    assert registry.file_reader("nothing") is None
+    assert file_reader_errors(registry.contracts()) == []
+    without_cases = tuple(
+        registry.Plugged(p.label, p.name, AppContract()) if p.label == "cases" else p
+        for p in registry.contracts()
+    )
+    assert [e.id for e in file_reader_errors(without_cases)] == ["muang.E009"]
+
+
+def _plugged(**contracts: AppContract) -> tuple[registry.Plugged, ...]:
+    return tuple(registry.Plugged(label, f"muang.{label}", c) for label, c in contracts.items())
+
+
+def test_a_duty_grant_needs_the_role_and_the_duty():
+    from enum import StrEnum
+
+    class P(StrEnum):
+        READ = "thing.read"
+
+    grant = Grant({P.READ}, roles={Role.OFFICER}, duty="public_health")
+    contract = AppContract(permissions=[P], grants=[grant])
+    assert contract_errors(_plugged(things=contract)) == []
+    table = registry.build_permission_table(_plugged(things=contract))
+    assert "thing.read" not in table.for_member(Role.OFFICER)
+    assert "thing.read" in table.for_member(Role.OFFICER, ["finance", "public_health"])
+    assert "thing.read" not in table.for_member(Role.OFFICER, ["finance"])
+    assert "thing.read" not in table.for_member(Role.DEPARTMENT_HEAD, ["public_health"])
+    assert "thing.read" in table.for_member(Role.SYSTEM_ADMIN)  # holds every declared permission
+    with pytest.raises(ValueError, match="duty"):
+        Grant({P.READ}, duty="public_health")
+    # Only roles that belong to a department hold a department's duty; only duties core knows.
+    for wrong in (
+        Grant({P.READ}, roles={Role.EXECUTIVE}, duty="public_health"),
+        Grant({P.READ}, roles={Role.OFFICER}, duty="karaoke"),
+    ):
+        bad = _plugged(things=AppContract(permissions=[P], grants=[wrong]))
+        assert [e.id for e in contract_errors(bad)] == ["muang.E003"]
+        with pytest.raises(ImproperlyConfigured, match="duty"):
+            registry.build_permission_table(bad)
+
+
+def test_a_restricted_permission_is_not_the_system_administrators_by_default():
+    from enum import StrEnum
+
+    class P(StrEnum):
+        HEALTH = "health.read"
+
+    contract = AppContract(
+        permissions=[P],
+        restricted={P.HEALTH},
+        grants=[Grant({P.HEALTH}, roles={Role.OFFICER}, duty="social_welfare")],
+    )
+    table = registry.build_permission_table(_plugged(care=contract))
+    assert "health.read" not in table.for_member(Role.SYSTEM_ADMIN)
+    assert "health.read" in table.for_member(Role.OFFICER, ["social_welfare"])
+    assert "health.read" in table.all  # the platform itself (SYSTEM) still holds it
+
+
+def test_the_menu_follows_the_permissions_and_never_a_role_string():
+    officer = registry.permission_table().by_role[Role.OFFICER]
+    overseer = registry.permission_table().by_role[Role.OVERSEER]
+    admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
+    labels = lambda perms: [link.url for link in registry.staff_menu(perms)]  # noqa: E731
+    assert labels(officer) == ["/", "/work/cases/"]
+    tax_officer = registry.permission_table().for_member(Role.OFFICER, [Duty.TAX])
+    assert labels(tax_officer) == ["/", "/work/cases/", "/tax/", "/tax/map/"]
+    assert labels(overseer) == ["/"]
+    assert labels(admin) == [
+        "/",
+        "/work/cases/",
+        "/tax/",
+        "/billing/bills/",
+        "/tax/map/",
+        "/tokens/",
+        "/admin/",
+        "/api/v1/docs",
+    ]
+    assert [link.url for link in registry.public_menu()] == [
+        "/r/",
+        "/reports/map/",
+        "/reports/stats/",
+        "/my-tax/",
+        "/accounts/login/",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monkeypatch):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from muang.billing.tests.factories import billing_organization, revenue_member
+    from muang.core import context_processors
+    from muang.core.tests.factories import member
+
+    admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
+    with django_assert_num_queries(0):
+        assert len(registry.staff_menu(admin)) == 8
+        assert len(registry.public_menu()) == 5
+
+    def queries_of(user, *, menu: bool) -> int:
+        client = Client()
+        client.force_login(user)
+        client.get("/")  # warm the session
+        with monkeypatch.context() as m:
+            if not menu:
+                m.setattr(context_processors, "_menu", lambda request, membership: [])
+            with CaptureQueriesContext(connection) as captured:
+                client.get("/")
+        return len(captured)
+
+    org = billing_organization()
+    system_admin = member(org, Role.SYSTEM_ADMIN)
+    assert queries_of(system_admin, menu=True) == queries_of(system_admin, menu=False)
+    # A member of the department holding the finance and tax duties: the duties come with the membership's
+    # department, so the duty-aware menu costs no query either, and it shows what the duties grant.
+    cashier = revenue_member(org)
+    assert queries_of(cashier, menu=True) == queries_of(cashier, menu=False)
+    client = Client()
+    client.force_login(cashier)
+    page = client.get("/").content.decode()
+    assert 'href="/billing/bills/"' in page and 'href="/tax/"' in page
+    client.force_login(member(org, Role.OFFICER))  # an officer of no department: neither
+    page = client.get("/").content.decode()
+    assert 'href="/billing/bills/"' not in page and 'href="/tax/"' not in page
+
+
+def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
+    assert [loader.name for loader in registry.demo_loaders()] == [
+        "core.organizations",
+        "property.tax_map",
+        "property.bills",
+        "billing.payments",
+        "reports.reports",
+        "selfservice.taxpayer",
+    ]
+    a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
+    assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
+    before = DemoLoader("x.d", "m.d", before=("x.b",))
+    assert [d.name for d in registry.order_demo_loaders([b, before])] == ["x.d", "x.b"]
+    missing = DemoLoader("x.e", "m.e", after=("iot.devices",))  # an app that is not installed
+    assert registry.order_demo_loaders([missing]) == (missing,)
+    with pytest.raises(ImproperlyConfigured, match="circle"):
+        registry.order_demo_loaders(
+            [DemoLoader("x.a", "m", after=("x.b",)), DemoLoader("x.b", "m", after=("x.a",))]
+        )
+
+
+def test_periodic_tasks_of_every_app_are_scheduled():
+    assert {(p.task, p.every) for p in registry.periodic_tasks()} == {
+        ("muang.core.tasks.deliver_notifications", 30),
+        ("muang.cases.tasks.escalate_overdue_cases", 900),
+        ("muang.property.tasks.fail_stale_assessment_runs", 300),
+        ("muang.reports.tasks.send_overdue_digest", 900),
+    }
+
+
+def test_the_apps_offer_their_kpi_sources():
+    assert {(k.code, k.unit, k.direction) for k in registry.kpi_sources()} == {
+        ("cases.resolved_within_sla", "%", "up"),
+        ("cases.median_days_to_resolve", "days", "down"),
+        ("cases.satisfaction", "stars", "up"),
+        ("billing.collected_share", "%", "up"),
+        ("billing.arrears", "THB", "down"),
+    }
+
+
+def test_the_installed_contracts_pass_their_checks():
+    assert contract_errors(registry.contracts()) == []
+
+
+def test_a_wrong_declaration_is_named_by_the_checks():
+    from enum import StrEnum
+
+    class Dup(StrEnum):
+        VIEW = "org.view"  # core's
+
+    bad = AppContract(
+        urls=[Mount("billing/", "muang.billing.urls")],  # billing's prefix
+        menu=[MenuEntry("x", "no-such-page", "nope.view")],
+        permissions=[Dup],
+        grants=[Grant({"ghost.perm"}, roles={"mayor"}, scopes={"ghost:scope"})],
+        periodic_tasks=[PeriodicTask("muang.core.tasks.no_such_task", 60)],
+        demo=[DemoLoader("bad.demo", "muang.core.demo.load_demo", after=("core.no_such_loader",))],
+    )
+    codes = {e.id for e in contract_errors((*registry.contracts(), *_plugged(bad=bad)))}
+    assert codes == {f"muang.E00{n}" for n in (1, 2, 3, 4, 5, 6, 7)}
+
+
+def test_permissions_are_plain_strings_and_the_enums_are_the_apps_own():
+    assert CorePerm.ORG_VIEW == "org.view"
+    owners = {p.label: p.contract.permission_codes() for p in registry.contracts()}
+    assert "case.work" in owners["cases"] and "bill.view" in owners["billing"]
+    assert "property.view" in owners["property"] and not owners["core"] & owners["cases"]
