@@ -31,7 +31,8 @@ from muang.testing.images import assert_clean, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
-STAFF_WHO_SEE_CASES = {"officer", "tax_officer", "privileged", "token"}  # CASE_VIEW; the token has every scope
+# CASE_VIEW; the token has every scope
+STAFF_WHO_SEE_CASES = {"officer", "tax_officer", "privileged", "token"}
 # PROPERTY_VIEW: the tax department's officer and the administrator; an officer of a department without the
 # tax duty does not, and no API scope reads the registry.
 REGISTRY_READERS = {"tax_officer", "privileged"}
