@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "muang.billing",
     "muang.reports",
     "muang.selfservice",
+    "muang.iot",
 ]
 
 MIDDLEWARE = [

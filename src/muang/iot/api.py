@@ -1,0 +1,106 @@
+"""/api/v1: a device posts its readings (its own credential), staff read devices, profiles and telemetry."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from muang.core.access import get_organization_for
+from muang.core.errors import NotAuthenticated
+from muang.core.pagination import Page
+from muang.iot import selectors
+from muang.iot.permissions import IotPerm
+from muang.iot.schemas import BucketOut, DeviceOut, IngestOut, LatestValueOut, ProfileOut
+from muang.iot.services.ingest import PayloadTooLarge, ingest
+
+router = Router(tags=["iot"])
+PUBLIC = "x-muang-public"
+
+
+@router.post(
+    "/iot/devices/{serial}/telemetry",
+    response=IngestOut,
+    auth=None,
+    openapi_extra={
+        PUBLIC: "a device, not a person: it authenticates with its own credential (Authorization: Bearer "
+        "mdev_…), checked against the device's password hash by the ingest service",
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "ts": {"type": "string", "format": "date-time"},
+                            "id": {"type": "string"},
+                            "values": {"type": "object"},
+                            "data": {"type": "string", "format": "byte"},
+                            "attributes": {"type": "object"},
+                        },
+                    }
+                },
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+            }
+        },
+    },
+)
+def telemetry_post(request: HttpRequest, serial: str):
+    """One reading of a device: `{"ts": "…Z", "id": "msg-42", "values": {"pm25": 31.5}}`, or the device's
+    byte frame (`application/octet-stream`, or `{"data": "<base64>"}`) for a byte-layout profile. A repeated
+    `id` is stored once. 401 unknown device or credential, 413 too large, 422 naming the refused key."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > settings.MUANG_IOT_MAX_PAYLOAD:
+        raise PayloadTooLarge(f"The payload is larger than {settings.MUANG_IOT_MAX_PAYLOAD} bytes.")
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise NotAuthenticated("Send the device's credential: Authorization: Bearer mdev_…")
+    outcome = ingest(
+        payload=request.body,
+        channel="http",
+        serial=serial,
+        credential=header.removeprefix("Bearer ").strip(),
+        message_id=request.headers.get("X-Message-Id") or None,
+    )
+    return {"status": outcome.status, "rows": outcome.rows}
+
+
+@router.get("/organizations/{slug}/iot/profiles", response=list[ProfileOut])
+@paginate(Page)
+def profiles_list(request: HttpRequest, slug: str):
+    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
+    return selectors.profiles_of(actor=request.auth, organization=organization)
+
+
+@router.get("/organizations/{slug}/iot/devices", response=list[DeviceOut])
+@paginate(Page)
+def devices_list(
+    request: HttpRequest, slug: str, state: str | None = Query(None, pattern="^(active|silent|retired)$")
+):
+    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
+    return selectors.devices_of(actor=request.auth, organization=organization, state=state)
+
+
+@router.get("/organizations/{slug}/iot/devices/{device_id}/latest", response=list[LatestValueOut])
+def devices_latest(request: HttpRequest, slug: str, device_id: int):
+    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
+    device = selectors.get_device_for(actor=request.auth, organization=organization, device_id=device_id)
+    return selectors.latest_values(actor=request.auth, device=device)
+
+
+@router.get("/organizations/{slug}/iot/devices/{device_id}/telemetry", response=list[BucketOut])
+def devices_telemetry(
+    request: HttpRequest,
+    slug: str,
+    device_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    key: str = Query(..., max_length=64),
+    bucket: str = Query("1h", pattern="^(1m|5m|15m|1h|6h|1d)$"),
+):
+    """A chart of one key: avg / min / max / count per `date_bin` bucket between start and end."""
+    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
+    device = selectors.get_device_for(actor=request.auth, organization=organization, device_id=device_id)
+    return selectors.telemetry_history(
+        actor=request.auth, device=device, key=key, start=start, end=end, bucket=bucket
+    )

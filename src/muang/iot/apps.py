@@ -1,0 +1,38 @@
+import os
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from muang.core.contract import AppContract, PeriodicTask
+
+
+class IotConfig(AppConfig):
+    name = "muang.iot"
+    label = "iot"
+    verbose_name = _("Devices and telemetry")
+
+    def contract(self) -> AppContract:
+        from muang.iot import permissions
+        from muang.iot.permissions import IotPerm
+
+        return AppContract(
+            api=["muang.iot.api.router"],
+            permissions=[IotPerm],
+            scopes=permissions.SCOPES,
+            grants=permissions.GRANTS,
+            # Creates next months' partitions and drops expired ones under an advisory lock: safe to repeat.
+            periodic_tasks=[PeriodicTask("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600)],
+            settings={
+                # Readings stamped further than this in the future are refused (device clocks drift).
+                "MUANG_IOT_MAX_FUTURE_SECONDS": int(os.environ.get("MUANG_IOT_MAX_FUTURE_SECONDS", "300")),
+                # The largest payload a device may send over HTTP or MQTT (bytes).
+                "MUANG_IOT_MAX_PAYLOAD": int(os.environ.get("MUANG_IOT_MAX_PAYLOAD", "16384")),
+                # Retention of an organisation without its own IoT settings (days).
+                "MUANG_IOT_RETENTION_DAYS": int(os.environ.get("MUANG_IOT_RETENTION_DAYS", "400")),
+                # How long delivered message ids are remembered to refuse a repeated delivery (days).
+                "MUANG_IOT_DEDUP_DAYS": int(os.environ.get("MUANG_IOT_DEDUP_DAYS", "7")),
+                # The private Mosquitto broker (scripts/mqtt.sh): loopback only.
+                "MUANG_MQTT_HOST": os.environ.get("MUANG_MQTT_HOST", "127.0.0.1"),
+                "MUANG_MQTT_PORT": int(os.environ.get("MUANG_MQTT_PORT", "18830")),
+            },
+        )

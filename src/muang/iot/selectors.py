@@ -1,0 +1,98 @@
+"""Reads: profiles, devices, a device's latest values and its telemetry history in `date_bin` buckets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muang.core.access import Actor, require
+from muang.core.errors import InvalidInput, NotFound
+from muang.core.models import Organization
+from muang.iot.models import Device, DeviceProfile, IotSettings, LatestValue
+from muang.iot.permissions import IotPerm
+
+# Chart buckets a caller may ask for, and the most buckets one answer holds.
+BUCKETS = {
+    "1m": dt.timedelta(minutes=1),
+    "5m": dt.timedelta(minutes=5),
+    "15m": dt.timedelta(minutes=15),
+    "1h": dt.timedelta(hours=1),
+    "6h": dt.timedelta(hours=6),
+    "1d": dt.timedelta(days=1),
+}
+MAX_BUCKETS = 5000
+ORIGIN = dt.datetime(2000, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=7)))  # days bucket on Bangkok midnight
+
+
+def profiles_of(*, actor: Actor, organization: Organization) -> QuerySet[DeviceProfile]:
+    require(actor, organization, IotPerm.IOT_VIEW)
+    return DeviceProfile.objects.filter(organization=organization).order_by("name")
+
+
+def devices_of(*, actor: Actor, organization: Organization, state: str | None = None) -> QuerySet[Device]:
+    require(actor, organization, IotPerm.IOT_VIEW)
+    devices = (
+        Device.objects.filter(organization=organization).select_related("profile").order_by("name", "id")
+    )
+    if state:
+        devices = devices.filter(state=state)
+    return devices
+
+
+def get_device_for(*, actor: Actor, organization: Organization, device_id: int) -> Device:
+    device = devices_of(actor=actor, organization=organization).filter(pk=device_id).first()
+    if device is None:  # another organisation's device is simply not found
+        raise NotFound(_("No device %(id)s.") % {"id": device_id})
+    return device
+
+
+def latest_values(*, actor: Actor, device: Device) -> QuerySet[LatestValue]:
+    require(actor, device.organization, IotPerm.IOT_VIEW)
+    return LatestValue.objects.filter(organization_id=device.organization_id, device=device).order_by("key")
+
+
+def telemetry_history(
+    *,
+    actor: Actor,
+    device: Device,
+    key: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    bucket: str = "1h",
+) -> list[dict]:
+    """Per bucket: avg, min, max and count of one key, oldest first; empty buckets are absent."""
+    require(actor, device.organization, IotPerm.IOT_VIEW)
+    if bucket not in BUCKETS:
+        raise InvalidInput.for_field("bucket", _("bucket is one of: %(b)s.") % {"b": ", ".join(BUCKETS)})
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise InvalidInput.for_field("start", _("Give start and end with their time zone."))
+    if end <= start:
+        raise InvalidInput.for_field("end", _("end must be after start."))
+    if (end - start) / BUCKETS[bucket] > MAX_BUCKETS:
+        raise InvalidInput.for_field(
+            "bucket", _("Too many buckets: choose a wider bucket or a shorter period.")
+        )
+    if key not in device.profile.parsed.keys:
+        raise InvalidInput.for_field("key", _("Unknown telemetry key %(key)s.") % {"key": key})
+    retention = (
+        IotSettings.objects.filter(organization_id=device.organization_id)
+        .values_list("retention_days", flat=True)
+        .first()
+        or settings.MUANG_IOT_RETENTION_DAYS
+    )
+    start = max(start, timezone.now() - dt.timedelta(days=retention))  # what this organisation still keeps
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT date_bin(%s, time, %s) AS bucket, avg(value), min(value), max(value), count(*) "
+            "FROM iot_telemetry WHERE organization_id = %s AND device_id = %s AND key = %s "
+            "AND time >= %s AND time < %s GROUP BY 1 ORDER BY 1",
+            [BUCKETS[bucket], ORIGIN, device.organization_id, device.pk, key, start, end],
+        )
+        return [
+            {"time": t, "avg": a, "min": lo, "max": hi, "count": n} for t, a, lo, hi, n in cursor.fetchall()
+        ]

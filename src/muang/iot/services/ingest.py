@@ -1,0 +1,340 @@
+"""One ingest path for every channel (HTTP, MQTT, later LoRaWAN): decode by the device's profile, validate each
+key, refuse what is late, early or repeated, then write the batch with COPY and move the latest values.
+
+    ingest(...)        one message (HTTP): raises the refusal (401 / 422 naming the key)
+    ingest_batch(...)  many messages of one organisation (MQTT): one transaction, one outcome per message
+
+A refused message writes no reading and counts on its device (`Device.error_count`). A repeated delivery, known
+by its device and message id (or frame counter) or by an identical (device, key, time), is stored once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotAuthenticated
+from muang.core.models import Organization
+from muang.iot.bulk import copy_insert_ignoring_duplicates
+from muang.iot.models import Device, DeviceAttribute, IotSettings
+from muang.iot.services.devices import credential_matches, device_count_error, split_credential
+from muang.iot.services.partitions import ensure_partitions
+
+logger = logging.getLogger("muang.iot.ingest")
+
+CHANNELS = ("http", "mqtt", "lorawan")
+ENVELOPE_KEYS = {"ts", "id", "values", "data", "attributes"}
+TELEMETRY_COLUMNS = ("organization_id", "device_id", "key", "time", "value")
+
+
+class PayloadTooLarge(MuangError):
+    status = 413
+    code = "payload_too_large"
+    title = _("The payload is too large")
+
+
+@dataclass
+class Message:
+    """One delivery of one device. `payload`: raw bytes (JSON text, or a frame for a byte-layout profile) or the
+    parsed JSON envelope {"ts", "id", "values" | "data", "attributes"}."""
+
+    device: Device
+    payload: bytes | dict
+    received_at: dt.datetime
+    message_id: str | None = None  # from the channel (MQTT user property, LoRaWAN frame counter)
+    channel: str = "http"
+
+
+@dataclass
+class Outcome:
+    status: str  # "stored", "duplicate", "refused"
+    rows: int = 0
+    error: MuangError | None = None
+
+
+@dataclass
+class _Reading:
+    index: int
+    device: Device
+    time: dt.datetime
+    values: dict[str, float]
+    message_id: str | None
+    received_at: dt.datetime
+    attributes: dict = field(default_factory=dict)
+
+
+def retention_days(organization: Organization) -> int:
+    row = (
+        IotSettings.objects.filter(organization=organization).values_list("retention_days", flat=True).first()
+    )
+    return row or settings.MUANG_IOT_RETENTION_DAYS
+
+
+def authenticate_device(*, serial: str, credential: str) -> Device:
+    """The live device this credential belongs to, or NotAuthenticated (counted on the device when the id is
+    one of ours but the secret or serial is wrong). A retired device is refused (403)."""
+    parts = split_credential(credential or "")
+    device = None
+    if parts is not None:
+        device = (
+            Device.objects.select_related("organization", "profile")
+            .filter(credential_id=parts[0], organization__is_active=True)
+            .first()
+        )
+    if device is None:
+        logger.warning("iot: unknown device credential for serial %r", serial[:64])
+        raise NotAuthenticated(_("Unknown device or wrong credential."))
+    if device.serial != serial or not credential_matches(device, credential):
+        device_count_error(device=device)
+        logger.warning("iot: wrong credential for device %s", device.pk)
+        raise NotAuthenticated(_("Unknown device or wrong credential."))
+    if device.state == Device.State.RETIRED:
+        raise AccessDenied(_("This device is retired."))
+    return device
+
+
+def _parse_time(raw, field_name: str = "ts") -> dt.datetime:
+    if isinstance(raw, bool):
+        raise InvalidInput.for_field(field_name, _("ts is an ISO 8601 time with its zone or Unix seconds."))
+    if isinstance(raw, int | float):
+        try:
+            return dt.datetime.fromtimestamp(raw, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError) as e:
+            raise InvalidInput.for_field(field_name, _("ts is out of range.")) from e
+    if isinstance(raw, str):
+        try:
+            moment = dt.datetime.fromisoformat(raw)
+        except ValueError as e:
+            raise InvalidInput.for_field(field_name, _("ts is not an ISO 8601 time.")) from e
+        if timezone.is_naive(moment):
+            raise InvalidInput.for_field(field_name, _("ts must carry its time zone, e.g. +07:00 or Z."))
+        return moment.astimezone(dt.UTC)
+    raise InvalidInput.for_field(field_name, _("ts is an ISO 8601 time with its zone or Unix seconds."))
+
+
+def _envelope(device: Device, payload: bytes | dict) -> tuple[dict, dict]:
+    """(values decoded by the profile, the rest of the envelope)."""
+    decoder = device.profile.parsed
+    if isinstance(payload, bytes | bytearray | memoryview):
+        payload = bytes(payload)
+        if len(payload) > settings.MUANG_IOT_MAX_PAYLOAD:
+            raise PayloadTooLarge(
+                _("The payload is larger than %(n)s bytes.") % {"n": settings.MUANG_IOT_MAX_PAYLOAD}
+            )
+        if decoder.spec["kind"] == "bytes":
+            return decoder.decode_frame(payload), {}
+        try:
+            payload = json.loads(payload)
+        except (UnicodeDecodeError, ValueError) as e:
+            raise InvalidInput.for_field("payload", _("The payload is not valid JSON.")) from e
+    if not isinstance(payload, dict):
+        raise InvalidInput.for_field("payload", _("The payload is a JSON object."))
+    unknown = set(payload) - ENVELOPE_KEYS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InvalidInput.for_field(
+            name, _("Unknown field %(name)s (use ts, id, values or data).") % {"name": name}
+        )
+    if "values" in payload and "data" in payload:
+        raise InvalidInput.for_field("data", _("Send values or data, not both."))
+    if "data" in payload:
+        values = decoder.decode_b64(payload["data"])
+    else:
+        raw = payload.get("values")
+        if not isinstance(raw, dict):
+            raise InvalidInput.for_field("values", _("values is an object of telemetry keys."))
+        values = decoder.decode_values(raw)
+    attributes = payload.get("attributes", {})
+    if not isinstance(attributes, dict) or len(attributes) > 50 or any(len(str(k)) > 64 for k in attributes):
+        raise InvalidInput.for_field("attributes", _("attributes is an object of at most 50 short keys."))
+    return values, payload
+
+
+def _message_id(payload: dict, channel_id: str | None) -> str | None:
+    raw = payload.get("id", channel_id)
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, str | int) or not 0 < len(str(raw)) <= 100:
+        raise InvalidInput.for_field("id", _("id is a string or number of at most 100 characters."))
+    return str(raw)
+
+
+def _read(index: int, message: Message, *, now: dt.datetime, oldest: dt.datetime) -> _Reading:
+    device = message.device
+    values, envelope = _envelope(device, message.payload)
+    values = device.profile.parsed.validate(values)
+    time = _parse_time(envelope["ts"]) if "ts" in envelope else message.received_at
+    if time > now + dt.timedelta(seconds=settings.MUANG_IOT_MAX_FUTURE_SECONDS):
+        raise InvalidInput.for_field("ts", _("ts is in the future; check the device's clock."))
+    if time < oldest:
+        raise InvalidInput.for_field("ts", _("ts is older than the organisation keeps telemetry."))
+    return _Reading(
+        index=index,
+        device=device,
+        time=time,
+        values=values,
+        message_id=_message_id(envelope, message.message_id),
+        received_at=message.received_at,
+        attributes=envelope.get("attributes", {}),
+    )
+
+
+def ingest_batch(
+    *, organization: Organization, messages: list[Message], now: dt.datetime | None = None
+) -> list[Outcome]:
+    """Decode, validate and store a batch of one organisation's messages in one transaction."""
+    now = now or timezone.now()
+    oldest = now - dt.timedelta(days=retention_days(organization))
+    outcomes: list[Outcome | None] = [None] * len(messages)
+    readings: list[_Reading] = []
+    errors: dict[int, int] = defaultdict(int)  # device id -> refused messages
+    for i, message in enumerate(messages):
+        if message.device.organization_id != organization.pk:
+            raise ValueError("a batch holds one organisation's devices")  # a programming error, not input
+        try:
+            readings.append(_read(i, message, now=now, oldest=oldest))
+        except MuangError as e:
+            outcomes[i] = Outcome("refused", error=e)
+            errors[message.device.pk] += 1
+    with transaction.atomic():
+        fresh = _claim_message_ids(organization, readings)
+        for reading in readings:
+            if reading.index not in fresh:
+                outcomes[reading.index] = Outcome("duplicate")
+        stored = [r for r in readings if r.index in fresh]
+        rows = [
+            (organization.pk, r.device.pk, key, r.time, value)
+            for r in stored
+            for key, value in r.values.items()
+        ]
+        if rows:
+            ensure_partitions({r.time for r in stored})
+            copy_insert_ignoring_duplicates("iot_telemetry", TELEMETRY_COLUMNS, rows)
+            _upsert_latest(organization, stored)
+            _save_attributes(organization, stored)
+        _touch_devices(organization, stored, errors)
+    for r in stored:
+        outcomes[r.index] = Outcome("stored", rows=len(r.values))
+    return outcomes  # type: ignore[return-value]
+
+
+def _claim_message_ids(organization: Organization, readings: list[_Reading]) -> set[int]:
+    """Indexes of the readings to store: those without a message id, and the first delivery of each id (a
+    concurrent ingest of the same id waits on the unique index, then finds it taken)."""
+    fresh = {r.index for r in readings if r.message_id is None}
+    first: dict[tuple[int, str], _Reading] = {}
+    for r in readings:
+        if r.message_id is not None:
+            first.setdefault((r.device.pk, r.message_id), r)
+    if not first:
+        return fresh
+    keys = list(first)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO iot_seenmessage (organization_id, device_id, message_id, received_at) "
+            "SELECT %s, d, m, r FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS t(d, m, r) "
+            "ON CONFLICT (organization_id, device_id, message_id) DO NOTHING RETURNING device_id, message_id",
+            [
+                organization.pk,
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [first[k].received_at for k in keys],
+            ],
+        )
+        claimed = {(d, m) for d, m in cursor.fetchall()}
+    return fresh | {first[k].index for k in claimed}
+
+
+def _upsert_latest(organization: Organization, stored: list[_Reading]) -> None:
+    newest: dict[tuple[int, str], tuple[dt.datetime, float]] = {}
+    for r in stored:
+        for key, value in r.values.items():
+            current = newest.get((r.device.pk, key))
+            if current is None or r.time > current[0]:
+                newest[(r.device.pk, key)] = (r.time, value)
+    items = sorted(newest.items())  # a fixed order: concurrent batches lock rows in the same order
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO iot_latestvalue (organization_id, device_id, key, time, value) "
+            "SELECT %s, d, k, t, v FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::float8[]) "
+            "AS u(d, k, t, v) "
+            "ON CONFLICT (organization_id, device_id, key) DO UPDATE "
+            "SET time = EXCLUDED.time, value = EXCLUDED.value WHERE iot_latestvalue.time < EXCLUDED.time",
+            [
+                organization.pk,
+                [k[0] for k, _v in items],
+                [k[1] for k, _v in items],
+                [v[0] for _k, v in items],
+                [v[1] for _k, v in items],
+            ],
+        )
+
+
+def _save_attributes(organization: Organization, stored: list[_Reading]) -> None:
+    for r in stored:  # rare (a device reports its firmware at boot): row by row is fine
+        for key, value in r.attributes.items():
+            DeviceAttribute.objects.update_or_create(
+                organization=organization, device=r.device, key=str(key), defaults={"value": value}
+            )
+
+
+def _touch_devices(organization: Organization, stored: list[_Reading], errors: dict[int, int]) -> None:
+    seen: dict[int, dt.datetime] = {}
+    for r in stored:
+        if r.device.pk not in seen or r.received_at > seen[r.device.pk]:
+            seen[r.device.pk] = r.received_at
+    ids = sorted(set(seen) | set(errors))
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE iot_device d SET last_seen = GREATEST(d.last_seen, v.seen), "
+            "state = CASE WHEN v.seen IS NOT NULL AND d.state = 'silent' THEN 'active' ELSE d.state END, "
+            "error_count = d.error_count + v.errors "
+            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::int[]) AS v(id, seen, errors) "
+            "WHERE d.id = v.id AND d.organization_id = %s",
+            [ids, [seen.get(i) for i in ids], [errors.get(i, 0) for i in ids], organization.pk],
+        )
+
+
+def ingest(
+    *,
+    organization: Organization | None = None,
+    payload: bytes | dict,
+    channel: str,
+    received_at: dt.datetime | None = None,
+    device: Device | None = None,
+    serial: str = "",
+    credential: str = "",
+    message_id: str | None = None,
+    now: dt.datetime | None = None,
+) -> Outcome:
+    """One message: from a device already identified (a broker that authenticated it) or from its serial and
+    credential (HTTP). Raises the refusal: NotAuthenticated (401), AccessDenied (403), PayloadTooLarge (413),
+    InvalidInput naming the key (422)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel}")
+    now = now or timezone.now()
+    if isinstance(payload, bytes | bytearray) and len(payload) > settings.MUANG_IOT_MAX_PAYLOAD:
+        raise PayloadTooLarge(
+            _("The payload is larger than %(n)s bytes.") % {"n": settings.MUANG_IOT_MAX_PAYLOAD}
+        )
+    if device is None:
+        device = authenticate_device(serial=serial, credential=credential)
+    if organization is not None and device.organization_id != organization.pk:
+        raise NotAuthenticated(_("Unknown device or wrong credential."))
+    if device.state == Device.State.RETIRED:
+        raise AccessDenied(_("This device is retired."))
+    message = Message(device, payload, received_at or now, message_id, channel)
+    (outcome,) = ingest_batch(organization=device.organization, messages=[message], now=now)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome
