@@ -1,0 +1,49 @@
+"""The worker keeps the next months' partitions and drops a month once every organisation's retention allows."""
+
+import datetime as dt
+
+import pytest
+
+from muang.core.tests.factories import OrganizationFactory
+from muang.iot.models import IotSettings, SeenMessage
+from muang.iot.services.ingest import ingest
+from muang.iot.services.partitions import existing_partitions, telemetry_partitions_maintain
+from muang.iot.tests.factories import air_profile, device
+
+pytestmark = pytest.mark.usefixtures("areas")
+NOW = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
+
+
+def test_partitions_are_created_ahead_and_expired_months_dropped_when_every_retention_allows(settings):
+    settings.MUANG_IOT_RETENTION_DAYS = 60
+    first = telemetry_partitions_maintain(now=NOW)
+    assert first["created"] == [
+        "iot_telemetry_y2026m03",
+        "iot_telemetry_y2026m04",
+        "iot_telemetry_y2026m05",
+        "iot_telemetry_y2026m06",
+    ]
+    assert telemetry_partitions_maintain(now=NOW)["created"] == []  # safe to repeat
+    a, b = OrganizationFactory(), OrganizationFactory()
+    IotSettings.objects.create(organization=a, retention_days=30)
+    IotSettings.objects.create(organization=b, retention_days=120)
+    # 2026-07-15: March ended 106 days ago, within b's 120 days: kept although a and the default allow it
+    later = dt.datetime(2026, 7, 15, tzinfo=dt.UTC)
+    result = telemetry_partitions_maintain(now=later)
+    assert result["dropped"] == []
+    assert "iot_telemetry_y2026m10" in result["created"]
+    IotSettings.objects.filter(organization=b).update(retention_days=100)
+    result = telemetry_partitions_maintain(now=later)
+    assert result["dropped"] == ["iot_telemetry_y2026m03"]
+    assert "iot_telemetry_y2026m03" not in existing_partitions()
+    assert "iot_telemetry_y2026m04" in existing_partitions()
+
+
+def test_remembered_message_ids_are_forgotten_after_the_dedup_window(settings):
+    org = OrganizationFactory()
+    air, _ = device(org, air_profile(org))
+    ingest(organization=org, device=air, payload={"id": "x", "values": {"pm10": 1}}, channel="mqtt",
+           received_at=NOW, now=NOW)  # fmt: skip
+    assert telemetry_partitions_maintain(now=NOW + dt.timedelta(days=6))["forgotten"] == 0
+    assert telemetry_partitions_maintain(now=NOW + dt.timedelta(days=8))["forgotten"] == 1
+    assert not SeenMessage.objects.exists()
