@@ -148,9 +148,12 @@ class Telemetry(models.Model):
     """One reading: (organisation, device, key, time) -> value. Unmanaged: the partitioned table is the
     migration's (RunSQL); write it only through `muang.iot.services.ingest`."""
 
-    pk = models.CompositePrimaryKey("organization_id", "device_id", "key", "time")
-    organization_id = models.BigIntegerField()
-    device_id = models.BigIntegerField()
+    pk = models.CompositePrimaryKey("organization", "device", "key", "time")
+    # No constraint in the database (see the module docstring): the foreign keys are for the ORM's joins.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    device = models.ForeignKey(Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     key = models.CharField(max_length=64)
     time = models.DateTimeField()
     value = models.FloatField()

@@ -29,6 +29,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "rollup.view",
             "bill.view",
             "property.view",
+            "iot.view",
         }
         | CASE_MANAGER
     )
@@ -42,6 +43,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "reports:submit": set(),
         "cases:read": {"case.view"},
         "cases:write": CASE_MANAGER,
+        "iot:read": {"iot.view"},
     }
     assert {
         "token.manage",
@@ -54,6 +56,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "billing.configure",
         "valuation.edit",
         "staff.manage",
+        "iot.manage",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -70,6 +73,10 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
                 "bill.adjust",
                 "objection.file",
             },
+        },
+        Duty.ENGINEERING: {
+            Role.OFFICER: {"iot.view"},
+            Role.DEPARTMENT_HEAD: {"iot.view", "iot.manage"},
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
@@ -236,7 +243,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
     before = DemoLoader("x.d", "m.d", before=("x.b",))
     assert [d.name for d in registry.order_demo_loaders([b, before])] == ["x.d", "x.b"]
-    missing = DemoLoader("x.e", "m.e", after=("iot.devices",))  # an app that is not installed
+    missing = DemoLoader("x.e", "m.e", after=("lighting.poles",))  # an app that is not installed
     assert registry.order_demo_loaders([missing]) == (missing,)
     with pytest.raises(ImproperlyConfigured, match="circle"):
         registry.order_demo_loaders(
@@ -250,6 +257,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.cases.tasks.escalate_overdue_cases", 900),
         ("muang.property.tasks.fail_stale_assessment_runs", 300),
         ("muang.reports.tasks.send_overdue_digest", 900),
+        ("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600),
     }
 
 
