@@ -21,6 +21,12 @@ else
     --pid "$RUN/web.pid" --daemon --capture-output \
     --access-logfile "$LOG/web-access.log" --error-logfile "$LOG/web.log"
 fi
+scripts/mqtt.sh start
+if ! alive "$RUN/ingest.pid"; then
+  # MQTT telemetry into PostgreSQL (shared subscription: start more for more throughput).
+  nohup .venv/bin/python -m django iot_ingest >>"$LOG/ingest.log" 2>&1 &
+  echo $! > "$RUN/ingest.pid"
+fi
 if ! alive "$RUN/worker.pid"; then
   nohup .venv/bin/python -m django muang_worker >>"$LOG/worker.log" 2>&1 &
   echo $! > "$RUN/worker.pid"

@@ -4,7 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/env.sh
-for name in web worker; do
+for name in web worker ingest; do
   pidfile="$MUANG_DATA/run/$name.pid"
   pid=$(cat "$pidfile" 2>/dev/null || true)  # gunicorn removes its own pid file as it exits
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
@@ -14,5 +14,6 @@ for name in web worker; do
   fi
   rm -f "$pidfile"
 done
+scripts/mqtt.sh stop
 [ -z "${DATABASE_URL:-}" ] && scripts/pg.sh stop
 exit 0

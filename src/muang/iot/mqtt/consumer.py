@@ -1,0 +1,170 @@
+"""The MQTT channel: a shared-subscription consumer that feeds `ingest_batch` and acknowledges after commit.
+
+Several `manage.py iot_ingest` processes may run side by side: they join the shared subscription
+`$share/ingest/muang/+/devices/+/up` (MQTT v5), and the broker hands each message to one of them. Messages
+arrive at QoS 1 with manual acknowledgement: a PUBACK is sent only once the batch holding the message is
+committed, so a crash before the commit makes the broker deliver it again (and the message id / (device, key,
+time) dedup stores it once). The session is persistent (clean_start false, a session expiry), so the broker keeps
+what arrives while the consumer restarts.
+
+The broker's ACL has already tied the topic to the device that published it; the consumer trusts the topic.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import paho.mqtt.client as mqtt
+from django.utils import timezone
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from muang.iot.models import Device
+from muang.iot.mqtt.broker import INGEST_FILTER, INGEST_USER
+from muang.iot.services.ingest import Message, ingest_batch
+
+logger = logging.getLogger("muang.iot.mqtt")
+SHARED = f"$share/ingest/{INGEST_FILTER}"
+SESSION_EXPIRY = 24 * 3600
+
+
+@dataclass
+class Stats:
+    received: int = 0
+    stored: int = 0
+    duplicate: int = 0
+    refused: int = 0
+    unknown: int = 0
+
+
+class IngestConsumer:
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        password: str,
+        client_id: str = "muang-ingest",
+        batch_size: int = 1000,
+        max_wait: float = 0.05,
+    ):
+        self.batch_size, self.max_wait = batch_size, max_wait
+        self.inbox: queue.Queue = queue.Queue()
+        self.stats = Stats()
+        self._devices: dict[tuple[str, str], Device | None] = {}
+        self.subscribed = False
+        self.client = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            protocol=mqtt.MQTTv5,
+            manual_ack=True,
+        )
+        self.client.username_pw_set(INGEST_USER, password)
+        self.client.max_inflight_messages_set(1000)
+        self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_message = lambda _client, _userdata, msg: self.inbox.put(msg)
+        self.host, self.port = host, port
+
+    def _on_connect(self, client, _userdata, _flags, reason_code, _properties):
+        if reason_code.is_failure:
+            logger.error("iot_ingest: the broker refused the connection: %s", reason_code)
+            return
+        client.subscribe(SHARED, qos=1)
+
+    def _on_subscribe(self, _client, _userdata, _mid, reason_codes, _properties):
+        self.subscribed = all(not rc.is_failure for rc in reason_codes)
+        if not self.subscribed:
+            logger.error("iot_ingest: subscription refused: %s", reason_codes)
+
+    def start(self, timeout: float = 10) -> None:
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = SESSION_EXPIRY
+        self.client.connect(self.host, self.port, keepalive=30, clean_start=False, properties=properties)
+        self.client.loop_start()
+        deadline = time.monotonic() + timeout
+        while not self.subscribed:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the broker did not accept the ingest subscription")
+            time.sleep(0.01)
+
+    def recover(self) -> None:
+        """After a failed batch (the database went away): drop what is queued and unacknowledged and reconnect;
+        the broker delivers those messages again to this persistent session (or another consumer)."""
+        while not self.inbox.empty():
+            self.inbox.get_nowait()
+        self.forget_devices()
+        self.client.reconnect()
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def _take(self, wait: float) -> list:
+        """Up to batch_size messages: the first waits up to `wait`, then whatever arrives within max_wait."""
+        try:
+            batch = [self.inbox.get(timeout=wait)]
+        except queue.Empty:
+            return []
+        deadline = time.monotonic() + self.max_wait
+        while len(batch) < self.batch_size:
+            remaining = deadline - time.monotonic()
+            try:
+                batch.append(
+                    self.inbox.get(timeout=max(remaining, 0)) if remaining > 0 else self.inbox.get_nowait()
+                )
+            except queue.Empty:
+                break
+        return batch
+
+    def _device(self, org: str, serial: str) -> Device | None:
+        key = (org, serial)
+        if key not in self._devices:
+            self._devices[key] = (
+                Device.objects.select_related("organization", "profile")
+                .filter(organization__slug=org, organization__is_active=True, serial=serial)
+                .exclude(state=Device.State.RETIRED)
+                .first()
+            )
+        return self._devices[key]
+
+    def forget_devices(self) -> None:
+        self._devices.clear()
+
+    def flush(self, wait: float = 0.5) -> int:
+        """Ingest one batch; returns how many messages it held (0 when none arrived within `wait`)."""
+        batch = self._take(wait)
+        if not batch:
+            return 0
+        received_at = timezone.now()
+        by_org: dict[int, tuple] = {}
+        groups: dict[int, list[Message]] = defaultdict(list)
+        for msg in batch:
+            parts = msg.topic.split("/")  # muang/<org>/devices/<serial>/up
+            device = self._device(parts[1], parts[3]) if len(parts) == 5 else None
+            if device is None:
+                self.stats.unknown += 1
+                logger.warning("iot_ingest: no live device for topic %s", msg.topic[:200])
+                continue
+            message_id = None
+            for name, value in getattr(msg.properties, "UserProperty", None) or ():
+                if name == "id":
+                    message_id = value
+            by_org[device.organization_id] = device.organization
+            groups[device.organization_id].append(
+                Message(device, msg.payload, received_at, message_id, "mqtt")
+            )
+        for org_id, messages in groups.items():
+            outcomes = ingest_batch(organization=by_org[org_id], messages=messages, now=received_at)
+            for outcome in outcomes:
+                setattr(self.stats, outcome.status, getattr(self.stats, outcome.status) + 1)
+        # Committed (ingest_batch is atomic): only now does the broker forget these messages.
+        for msg in batch:
+            self.client.ack(msg.mid, msg.qos)
+        self.stats.received += len(batch)
+        return len(batch)

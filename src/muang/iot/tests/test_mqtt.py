@@ -1,0 +1,151 @@
+"""The MQTT channel against a real Mosquitto started from the same config writer as scripts/mqtt.sh."""
+
+import json
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+import pytest
+from django.conf import settings
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from muang.core.tests.factories import OrganizationFactory
+from muang.iot.models import Telemetry
+from muang.iot.mqtt.broker import ingest_password, write_broker_config
+from muang.iot.mqtt.consumer import IngestConsumer
+from muang.iot.tests.factories import air_profile, device
+
+MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+pytestmark = [
+    pytest.mark.usefixtures("areas"),
+    pytest.mark.skipif(not Path(MOSQUITTO).exists(), reason="scripts/setup.sh installs mosquitto"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def world():
+    org, other = OrganizationFactory(), OrganizationFactory()
+    profile = air_profile(org)
+    a, a_secret = device(org, profile, serial="AQ-1")
+    b, b_secret = device(org, profile, serial="AQ-2")
+    c, c_secret = device(other, air_profile(other), serial="AQ-1")  # the same serial in another organisation
+    a.secret, b.secret, c.secret = a_secret, b_secret, c_secret
+    return org, other, a, b, c
+
+
+@pytest.fixture
+def broker(world):
+    """A private broker on a free loopback port, its files written from the devices in the test database."""
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    directory = Path(tempfile.mkdtemp(prefix="mqtt-test-", dir=settings.DATA_DIR))
+    port = free_port()
+    conf = write_broker_config(directory, port=port, host="127.0.0.1")
+    proc = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError(proc.stdout.read().decode()) from None
+            time.sleep(0.05)
+    consumer = IngestConsumer(host="127.0.0.1", port=port, password=ingest_password(directory), max_wait=0.02)
+    consumer.start()
+    yield port, consumer
+    consumer.stop()
+    proc.terminate()
+    proc.wait(10)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def connect(port, dev):
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id=f"dev-{dev.pk}",
+                         protocol=mqtt.MQTTv5)  # fmt: skip
+    client.username_pw_set(dev.credential_id, dev.secret)
+    result = {}
+    client.on_connect = lambda _c, _u, _f, rc, _p: result.setdefault("rc", rc)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    deadline = time.monotonic() + 5
+    while "rc" not in result and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return client, result.get("rc")
+
+
+def publish(client, topic, body, **user):
+    props = None
+    if user:
+        props = Properties(PacketTypes.PUBLISH)
+        props.UserProperty = list(user.items())
+    client.publish(topic, json.dumps(body), qos=1, properties=props).wait_for_publish(5)
+
+
+def drain(consumer, until, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not until() and time.monotonic() < deadline:
+        consumer.flush(wait=0.1)
+
+
+def rows(dev):
+    return list(Telemetry.objects.filter(organization_id=dev.organization_id, device_id=dev.pk)
+                .values_list("key", "value"))  # fmt: skip
+
+
+def test_a_device_publishes_and_the_reading_is_stored_once(world, broker):
+    org, _other, a, _b, c = world
+    port, consumer = broker
+    client, rc = connect(port, a)
+    assert not rc.is_failure
+    up = f"muang/{org.slug}/devices/{a.serial}/up"
+    publish(client, up, {"id": "m-1", "values": {"pm2_5": 12.5}})
+    publish(client, up, {"id": "m-1", "values": {"pm2_5": 12.5}})  # a repeated delivery
+    publish(client, up, {"values": {"pm10": 20}}, id="m-2")  # the id as an MQTT v5 user property
+    publish(client, up, {"values": {"pm10": 21}}, id="m-2")
+    drain(consumer, lambda: consumer.stats.received >= 4)
+    client.loop_stop()
+    assert sorted(rows(a)) == [("pm10", 20.0), ("pm25", 12.5)]
+    assert (consumer.stats.stored, consumer.stats.duplicate) == (2, 2)
+    assert rows(c) == []  # the same serial in another organisation is another device
+
+
+def test_the_acl_refuses_another_devices_topic_and_a_wrong_password(world, broker):
+    org, other, a, b, c = world
+    port, consumer = broker
+    client, _rc = connect(port, a)
+    publish(client, f"muang/{org.slug}/devices/{b.serial}/up", {"id": "forged", "values": {"pm2_5": 999}})
+    publish(client, f"muang/{other.slug}/devices/{c.serial}/up", {"id": "forged", "values": {"pm2_5": 999}})
+    # then its own topic: the consumer sees a client's messages in order, so this marks the end
+    publish(client, f"muang/{org.slug}/devices/{a.serial}/up", {"id": "marker", "values": {"pm2_5": 1}})
+    drain(consumer, lambda: consumer.stats.stored >= 1)
+    client.loop_stop()
+    assert rows(a) == [("pm25", 1.0)]
+    assert rows(b) == [] and rows(c) == []
+    assert consumer.stats.received == 1
+    b.secret = a.secret
+    _client, rc = connect(port, b)
+    assert rc is not None and rc.is_failure  # b's username with a's password: not authorised
+
+
+def test_a_refused_payload_is_acknowledged_counted_and_not_stored(world, broker):
+    org, _other, a, _b, _c = world
+    port, consumer = broker
+    client, _rc = connect(port, a)
+    publish(client, f"muang/{org.slug}/devices/{a.serial}/up", {"values": {"pm2_5": -5}})
+    drain(consumer, lambda: consumer.stats.received >= 1)
+    client.loop_stop()
+    a.refresh_from_db()
+    assert (consumer.stats.refused, a.error_count, rows(a)) == (1, 1, [])
