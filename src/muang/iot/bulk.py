@@ -1,8 +1,8 @@
-"""COPY writer for the telemetry hot path (psycopg 3 `cursor.copy`).
+"""COPY writers for the telemetry hot path (psycopg 3 `cursor.copy`).
 
 Written here because main has no shared `core/bulk.py` yet; when one lands, this module folds into it.
-COPY cannot skip duplicates, so rows go into a session-local staging table first and move with one
-`INSERT … SELECT … ON CONFLICT DO NOTHING`: a repeated delivery (same device, key and time) is stored once.
+COPY cannot skip duplicates or update, so a batch goes into a session-local staging table first and moves with
+one set-based statement (`INSERT … SELECT … ON CONFLICT …`): COPY is also far cheaper than binding long arrays.
 """
 
 from collections.abc import Iterable, Sequence
@@ -18,20 +18,20 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> N
             copy.write_row(row)
 
 
+def stage(name: str, definition: str, columns: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """A temporary table `name` (`definition`: its columns, or `LIKE table`) holding exactly `rows`; emptied at
+    commit. Returns its name for the statement that moves the rows on."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({definition}) ON COMMIT DELETE ROWS")
+        cursor.execute(f"TRUNCATE {name}")  # inside a long transaction (tests, batches) start clean
+    copy_rows(name, columns, rows)
+    return name
+
+
 def copy_insert_ignoring_duplicates(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """COPY into a temporary twin of `table`, then insert what is not there yet; returns rows inserted."""
-    stage = f"_stage_{table}"
+    name = stage(f"_stage_{table}", f"LIKE {table} INCLUDING DEFAULTS", columns, rows)
     cols = ", ".join(columns)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-        )
-        cursor.execute(f"TRUNCATE {stage}")  # inside a long transaction (tests, batches) start clean
-    copy_rows(stage, columns, rows)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} ON CONFLICT DO NOTHING"  # noqa: S608
-        )
-        inserted = cursor.rowcount
-        cursor.execute(f"TRUNCATE {stage}")
-    return inserted
+        cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name} ON CONFLICT DO NOTHING")  # noqa: S608
+        return cursor.rowcount

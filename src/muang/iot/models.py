@@ -169,7 +169,8 @@ class LatestValue(models.Model):
     """The newest reading of each (device, key): what a map of thousands of devices reads. Upserted by ingest,
     only ever moved forward in time."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # The unique (organization, device, key) index serves the organisation's lookups: no index of its own.
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="latest_values")
     key = models.CharField(max_length=64)
     time = models.DateTimeField()
@@ -190,7 +191,7 @@ class SeenMessage(models.Model):
     """A delivery already stored (device + message id or frame counter): a repeated delivery is stored once.
     Pruned after `MUANG_IOT_DEDUP_DAYS` by the partition task."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
     message_id = models.CharField(max_length=100)
     received_at = models.DateTimeField()

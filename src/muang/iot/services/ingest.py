@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotAuthenticated
 from muang.core.models import Organization
-from muang.iot.bulk import copy_insert_ignoring_duplicates
+from muang.iot.bulk import copy_insert_ignoring_duplicates, stage
 from muang.iot.models import Device, DeviceAttribute, IotSettings
 from muang.iot.services.devices import credential_matches, device_count_error, split_credential
 from muang.iot.services.partitions import ensure_partitions
@@ -236,18 +236,18 @@ def _claim_message_ids(organization: Organization, readings: list[_Reading]) -> 
             first.setdefault((r.device.pk, r.message_id), r)
     if not first:
         return fresh
-    keys = list(first)
+    stage(
+        "_stage_iot_seen",
+        "device_id bigint, message_id text, received_at timestamptz",
+        ("device_id", "message_id", "received_at"),
+        ((d, m, r.received_at) for (d, m), r in sorted(first.items())),
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO iot_seenmessage (organization_id, device_id, message_id, received_at) "
-            "SELECT %s, d, m, r FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS t(d, m, r) "
+            "SELECT %s, device_id, message_id, received_at FROM _stage_iot_seen "
             "ON CONFLICT (organization_id, device_id, message_id) DO NOTHING RETURNING device_id, message_id",
-            [
-                organization.pk,
-                [k[0] for k in keys],
-                [k[1] for k in keys],
-                [first[k].received_at for k in keys],
-            ],
+            [organization.pk],
         )
         claimed = {(d, m) for d, m in cursor.fetchall()}
     return fresh | {first[k].index for k in claimed}
@@ -260,21 +260,20 @@ def _upsert_latest(organization: Organization, stored: list[_Reading]) -> None:
             current = newest.get((r.device.pk, key))
             if current is None or r.time > current[0]:
                 newest[(r.device.pk, key)] = (r.time, value)
-    items = sorted(newest.items())  # a fixed order: concurrent batches lock rows in the same order
+    # A fixed order: concurrent batches lock the same rows in the same order.
+    stage(
+        "_stage_iot_latest",
+        "device_id bigint, key text, time timestamptz, value float8",
+        ("device_id", "key", "time", "value"),
+        ((d, k, t, v) for (d, k), (t, v) in sorted(newest.items())),
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO iot_latestvalue (organization_id, device_id, key, time, value) "
-            "SELECT %s, d, k, t, v FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::float8[]) "
-            "AS u(d, k, t, v) "
+            "SELECT %s, device_id, key, time, value FROM _stage_iot_latest ORDER BY device_id, key "
             "ON CONFLICT (organization_id, device_id, key) DO UPDATE "
             "SET time = EXCLUDED.time, value = EXCLUDED.value WHERE iot_latestvalue.time < EXCLUDED.time",
-            [
-                organization.pk,
-                [k[0] for k, _v in items],
-                [k[1] for k, _v in items],
-                [v[0] for _k, v in items],
-                [v[1] for _k, v in items],
-            ],
+            [organization.pk],
         )
 
 

@@ -1,0 +1,156 @@
+"""Telemetry ingest through the one ingest service, beside a raw COPY of the same rows in the same run.
+
+The service path is what `manage.py iot_ingest` does with each MQTT batch: JSON payloads (with message ids)
+decoded by the device's profile, every key validated, ids claimed for dedup, rows COPYed through a staging table
+(`INSERT … ON CONFLICT DO NOTHING`), latest values upserted, devices' last_seen moved, one transaction per batch.
+The baseline is a bare `COPY iot_telemetry FROM STDIN` of exactly the rows the service stored.
+
+    .venv/bin/python bench/bench_iot_ingest.py [--devices 2000] [--messages 100000] [--batch 1000]
+"""
+
+import argparse
+import datetime as dt
+import json
+import random
+
+from support import BENCH_DB, report, setup_django, timed
+
+DB = f"{BENCH_DB}_iot"
+SLUG = "bench-iot"
+
+
+def world(devices: int):
+    from django.contrib.gis.geos import Point
+
+    from muang.core.access import SYSTEM
+    from muang.core.models import Organization, OrganizationKind, Province
+    from muang.iot.models import Device, DeviceProfile
+    from muang.iot.services.devices import device_profile_create
+
+    province, _ = Province.objects.get_or_create(
+        code="40", defaults={"name_th": "ขอนแก่น", "name_en": "Khon Kaen"}
+    )
+    org, _ = Organization.objects.get_or_create(
+        slug=SLUG,
+        defaults={
+            "kind": OrganizationKind.values[0],
+            "name_th": "เทศบาลทดสอบ IoT",
+            "name_en": "IoT bench town",
+            "province": province,
+        },
+    )
+    profile = DeviceProfile.objects.filter(organization=org, name="air").first() or device_profile_create(
+        actor=SYSTEM,
+        organization=org,
+        name="air",
+        keys=[
+            {"key": "pm25", "unit": "µg/m³", "type": "float", "min": 0, "max": 1000},
+            {"key": "pm10", "unit": "µg/m³", "type": "float", "min": 0, "max": 2000},
+            {"key": "temperature", "unit": "°C", "type": "float", "min": -40, "max": 85},
+        ],
+        decoder={"kind": "json"},
+    )
+    have = Device.objects.filter(organization=org).count()
+    # Bench devices are made in bulk with unusable credentials: the bench measures ingest, not password hashing.
+    Device.objects.bulk_create(
+        [
+            Device(
+                organization=org,
+                profile=profile,
+                name=f"air {i}",
+                serial=f"AQ-{i:06d}",
+                location=Point(102.1 + i * 1e-5, 16.5, srid=4326),
+                credential_id=f"bench{org.pk}x{i}",
+                credential_hash="!",
+                mqtt_hash="!",
+            )
+            for i in range(have, devices)
+        ]
+    )
+    return org, list(
+        Device.objects.filter(organization=org).select_related("profile", "organization")[:devices]
+    )
+
+
+def clear(org) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM iot_telemetry WHERE organization_id = %s", [org.pk])
+        cursor.execute("DELETE FROM iot_latestvalue WHERE organization_id = %s", [org.pk])
+        cursor.execute("DELETE FROM iot_seenmessage WHERE organization_id = %s", [org.pk])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--devices", type=int, default=2000)
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    args = parser.parse_args()
+    setup_django(database=DB)
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from muang.iot.bulk import copy_rows
+    from muang.iot.models import Telemetry
+    from muang.iot.services.ingest import Message, ingest_batch
+    from muang.iot.services.partitions import telemetry_partitions_maintain
+
+    rng = random.Random(10)
+    org, devices = world(args.devices)
+    telemetry_partitions_maintain()
+    clear(org)
+    now = timezone.now().replace(microsecond=0)
+    start = now - dt.timedelta(hours=12)
+    step = dt.timedelta(hours=12) / max(1, args.messages // len(devices))
+    payloads = []
+    for i in range(args.messages):
+        device = devices[i % len(devices)]
+        ts = start + step * (i // len(devices))
+        body = {
+            "ts": ts.isoformat(),
+            "id": f"m{i}",
+            "values": {
+                "pm25": round(rng.uniform(5, 90), 1),
+                "pm10": round(rng.uniform(10, 150), 1),
+                "temperature": round(rng.uniform(22, 38), 1),
+            },
+        }
+        payloads.append(Message(device, json.dumps(body).encode(), now, None, "mqtt"))
+
+    with timed() as service:
+        stored = 0
+        for b in range(0, len(payloads), args.batch):
+            outcomes = ingest_batch(organization=org, messages=payloads[b : b + args.batch], now=now)
+            stored += sum(o.status == "stored" for o in outcomes)
+    if stored != args.messages:
+        raise SystemExit(f"the service stored {stored} of {args.messages} messages")
+    rows = list(
+        Telemetry.objects.filter(organization_id=org.pk).values_list(
+            "organization_id", "device_id", "key", "time", "value"
+        )
+    )
+    assert len(rows) == 3 * args.messages, len(rows)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM iot_telemetry WHERE organization_id = %s", [org.pk])
+    with timed() as raw:
+        for b in range(0, len(rows), args.batch * 3):  # the same batches, one COPY each
+            copy_rows(
+                "iot_telemetry",
+                ("organization_id", "device_id", "key", "time", "value"),
+                rows[b : b + args.batch * 3],
+            )
+    service_rate, raw_rate = args.messages / service.seconds, args.messages / raw.seconds
+    report(
+        f"iot ingest service, {args.messages:,} msgs × 3 keys, {len(devices):,} devices",
+        f"{service_rate:,.0f} msg/s",
+        "raw COPY of the same rows",
+        f"{raw_rate:,.0f} msg/s ({100 * service_rate / raw_rate:.0f} % of it)",
+        "≥ 25 % of raw COPY",
+    )
+    clear(org)
+
+
+if __name__ == "__main__":
+    main()
