@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
@@ -51,10 +52,12 @@ def telemetry_post(request: HttpRequest, serial: str):
     `id` is stored once. 401 unknown device or credential, 413 too large, 422 naming the refused key."""
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not length.isdigit() or int(length) > settings.MUANG_IOT_MAX_PAYLOAD:
-        raise PayloadTooLarge(f"The payload is larger than {settings.MUANG_IOT_MAX_PAYLOAD} bytes.")
+        raise PayloadTooLarge(
+            _("The payload is larger than %(n)s bytes.") % {"n": settings.MUANG_IOT_MAX_PAYLOAD}
+        )
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
-        raise NotAuthenticated("Send the device's credential: Authorization: Bearer mdev_…")
+        raise NotAuthenticated(_("Send the device's credential: Authorization: Bearer mdev_..."))
     outcome = ingest(
         payload=request.body,
         channel="http",
