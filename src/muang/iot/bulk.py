@@ -7,7 +7,7 @@ one set-based statement (`INSERT … SELECT … ON CONFLICT …`): COPY is also 
 
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
@@ -28,8 +28,18 @@ def stage(name: str, definition: str, columns: Sequence[str], rows: Iterable[Seq
     return name
 
 
-def copy_insert_ignoring_duplicates(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """COPY into a temporary twin of `table`, then insert what is not there yet; returns rows inserted."""
+def copy_insert_ignoring_duplicates(table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
+    """Insert `rows` into `table`, skipping those whose key is already there; returns rows inserted.
+
+    Optimistic: a straight COPY inside a savepoint (a repeated delivery is rare, and the caller has usually
+    refused repeated message ids already); if a key collides, PostgreSQL refuses the whole COPY, the savepoint
+    rolls back, and the rows go through a temporary twin of `table` and `INSERT … ON CONFLICT DO NOTHING`."""
+    try:
+        with transaction.atomic():
+            copy_rows(table, columns, rows)
+        return len(rows)
+    except IntegrityError:
+        pass
     name = stage(f"_stage_{table}", f"LIKE {table} INCLUDING DEFAULTS", columns, rows)
     cols = ", ".join(columns)
     with connection.cursor() as cursor:

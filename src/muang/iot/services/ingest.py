@@ -11,11 +11,11 @@ by its device and message id (or frame counter) or by an identical (device, key,
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -132,8 +132,8 @@ def _envelope(device: Device, payload: bytes | dict) -> tuple[dict, dict]:
         if decoder.spec["kind"] == "bytes":
             return decoder.decode_frame(payload), {}
         try:
-            payload = json.loads(payload)
-        except (UnicodeDecodeError, ValueError) as e:
+            payload = orjson.loads(payload)
+        except orjson.JSONDecodeError as e:
             raise InvalidInput.for_field("payload", _("The payload is not valid JSON.")) from e
     if not isinstance(payload, dict):
         raise InvalidInput.for_field("payload", _("The payload is a JSON object."))
