@@ -7,6 +7,7 @@ one set-based statement (`INSERT … SELECT … ON CONFLICT …`): COPY is also 
 
 from collections.abc import Iterable, Sequence
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
 
 
@@ -38,7 +39,7 @@ def copy_insert_ignoring_duplicates(table: str, columns: Sequence[str], rows: Se
         with transaction.atomic():
             copy_rows(table, columns, rows)
         return len(rows)
-    except IntegrityError:
+    except (IntegrityError, psycopg.errors.UniqueViolation):  # COPY runs on psycopg's cursor: its own error
         pass
     name = stage(f"_stage_{table}", f"LIKE {table} INCLUDING DEFAULTS", columns, rows)
     cols = ", ".join(columns)
