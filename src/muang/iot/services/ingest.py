@@ -203,7 +203,7 @@ def ingest_batch(
             readings.append(_read(i, message, now=now, oldest=oldest))
         except MuangError as e:
             outcomes[i] = Outcome("refused", error=e)
-            errors[message.device.pk] += 1
+            errors[message.device.id] += 1
     with transaction.atomic():
         fresh = _claim_message_ids(organization, readings)
         for reading in readings:
@@ -211,7 +211,7 @@ def ingest_batch(
                 outcomes[reading.index] = Outcome("duplicate")
         stored = [r for r in readings if r.index in fresh]
         rows = [
-            (organization.pk, r.device.pk, key, r.time, value)
+            (organization.pk, r.device.id, key, r.time, value)
             for r in stored
             for key, value in r.values.items()
         ]
@@ -233,7 +233,7 @@ def _claim_message_ids(organization: Organization, readings: list[_Reading]) -> 
     first: dict[tuple[int, str], _Reading] = {}
     for r in readings:
         if r.message_id is not None:
-            first.setdefault((r.device.pk, r.message_id), r)
+            first.setdefault((r.device.id, r.message_id), r)
     if not first:
         return fresh
     stage(
@@ -257,9 +257,9 @@ def _upsert_latest(organization: Organization, stored: list[_Reading]) -> None:
     newest: dict[tuple[int, str], tuple[dt.datetime, float]] = {}
     for r in stored:
         for key, value in r.values.items():
-            current = newest.get((r.device.pk, key))
+            current = newest.get((r.device.id, key))
             if current is None or r.time > current[0]:
-                newest[(r.device.pk, key)] = (r.time, value)
+                newest[(r.device.id, key)] = (r.time, value)
     # A fixed order: concurrent batches lock the same rows in the same order.
     stage(
         "_stage_iot_latest",
@@ -288,8 +288,8 @@ def _save_attributes(organization: Organization, stored: list[_Reading]) -> None
 def _touch_devices(organization: Organization, stored: list[_Reading], errors: dict[int, int]) -> None:
     seen: dict[int, dt.datetime] = {}
     for r in stored:
-        if r.device.pk not in seen or r.received_at > seen[r.device.pk]:
-            seen[r.device.pk] = r.received_at
+        if r.device.id not in seen or r.received_at > seen[r.device.id]:
+            seen[r.device.id] = r.received_at
     ids = sorted(set(seen) | set(errors))
     if not ids:
         return
