@@ -21,7 +21,11 @@ class IotConfig(AppConfig):
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,
             # Creates next months' partitions and drops expired ones under an advisory lock: safe to repeat.
-            periodic_tasks=[PeriodicTask("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600)],
+            periodic_tasks=[
+                PeriodicTask("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600),
+                # One UPDATE of the active devices past three missed reports: safe to repeat.
+                PeriodicTask("muang.iot.tasks.mark_silent_devices", 60),
+            ],
             settings={
                 # Readings stamped further than this in the future are refused (device clocks drift).
                 "MUANG_IOT_MAX_FUTURE_SECONDS": int(os.environ.get("MUANG_IOT_MAX_FUTURE_SECONDS", "300")),

@@ -7,3 +7,11 @@ from muang.iot.services.partitions import telemetry_partitions_maintain
 def maintain_telemetry_partitions() -> dict:
     """Periodic: the next months' telemetry partitions exist, expired months are gone (safe on any worker)."""
     return telemetry_partitions_maintain()
+
+
+@task()
+def mark_silent_devices() -> int:
+    """Periodic: active devices that missed three reports become silent (one UPDATE, safe on any worker)."""
+    from muang.iot.services.devices import devices_mark_silent
+
+    return devices_mark_silent()

@@ -258,6 +258,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.property.tasks.fail_stale_assessment_runs", 300),
         ("muang.reports.tasks.send_overdue_digest", 900),
         ("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600),
+        ("muang.iot.tasks.mark_silent_devices", 60),
     }
 
 

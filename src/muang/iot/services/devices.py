@@ -171,3 +171,24 @@ def device_count_error(*, device: Device, count: int = 1) -> None:
     Device.objects.filter(pk=device.pk, organization_id=device.organization_id).update(
         error_count=F("error_count") + count
     )
+
+
+SILENT_AFTER_INTERVALS = 3  # an active device that missed this many reports in a row is silent
+
+
+def devices_mark_silent(*, now: dt.datetime | None = None) -> int:
+    """Every organisation's active devices with no report for 3 of their profile's intervals (since they were
+    added, if they never reported) become silent; a report makes them active again (ingest). One UPDATE: safe to
+    repeat and to run on several workers at once. Returns how many turned silent."""
+    from django.db import connection
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE iot_device d SET state = 'silent' FROM iot_deviceprofile p "
+            "WHERE p.id = d.profile_id AND p.organization_id = d.organization_id AND d.state = 'active' "
+            "AND COALESCE(d.last_seen, d.created_at) < %s - make_interval(secs => p.report_interval * %s)",
+            [now, SILENT_AFTER_INTERVALS],
+        )
+        return cursor.rowcount
