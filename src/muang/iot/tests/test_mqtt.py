@@ -1,5 +1,6 @@
 """The MQTT channel against a real Mosquitto started from the same config writer as scripts/mqtt.sh."""
 
+import datetime as dt
 import json
 import shutil
 import socket
@@ -11,6 +12,7 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -149,3 +151,73 @@ def test_a_refused_payload_is_acknowledged_counted_and_not_stored(world, broker)
     client.loop_stop()
     a.refresh_from_db()
     assert (consumer.stats.refused, a.error_count, rows(a)) == (1, 1, [])
+
+
+class Broker:
+    """A broker process that can be stopped and started again on the same files (its persistence included)."""
+
+    def __init__(self, conf: Path, port: int):
+        self.conf, self.port, self.proc = conf, port, None
+
+    def start(self):
+        command = [MOSQUITTO, "-c", str(self.conf)]
+        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                assert time.monotonic() < deadline and self.proc.poll() is None, "mosquitto did not start"
+                time.sleep(0.05)
+
+    def stop(self):
+        self.proc.terminate()  # a clean stop writes the persistence file
+        self.proc.wait(10)
+
+
+def stamp(i: int) -> str:
+    return (timezone.now().replace(microsecond=0) - dt.timedelta(minutes=10 - i)).isoformat()
+
+
+def test_a_restart_of_the_consumer_and_of_the_broker_loses_no_reading_and_stores_none_twice(
+    world, monkeypatch
+):
+    org, _other, a, _b, _c = world
+    directory = Path(tempfile.mkdtemp(prefix="mqtt-test-", dir=settings.DATA_DIR))
+    port = free_port()
+    broker = Broker(write_broker_config(directory, port=port, host="127.0.0.1"), port)
+    broker.start()
+    password = ingest_password(directory)
+    try:
+        first = IngestConsumer(
+            host="127.0.0.1", port=port, password=password, client_id="ingest-a", max_wait=0.02
+        )
+        first.start()
+        client, _rc = connect(port, a)
+        up = f"muang/{org.slug}/devices/{a.serial}/up"
+        for i in range(3):
+            publish(client, up, {"id": f"m{i}", "ts": stamp(i), "values": {"pm10": i}})
+        # The first consumer stores m0..m2 and dies before acknowledging them (commit done, PUBACK lost).
+        monkeypatch.setattr(first.client, "ack", lambda mid, qos: None)
+        drain(first, lambda: first.stats.received >= 3)
+        first.stop()
+        assert len(rows(a)) == 3
+        # While no consumer runs, the device goes on publishing; then the broker restarts.
+        for i in range(3, 5):
+            publish(client, up, {"id": f"m{i}", "ts": stamp(i), "values": {"pm10": i}})
+        client.loop_stop()
+        client.disconnect()
+        broker.stop()
+        broker.start()
+        second = IngestConsumer(
+            host="127.0.0.1", port=port, password=password, client_id="ingest-a", max_wait=0.02
+        )
+        second.start()
+        drain(second, lambda: second.stats.received >= 5)
+        second.stop()
+        assert sorted(v for _k, v in rows(a)) == [0.0, 1.0, 2.0, 3.0, 4.0]
+        assert (second.stats.stored, second.stats.duplicate) == (2, 3)
+    finally:
+        broker.stop()
+        shutil.rmtree(directory, ignore_errors=True)
