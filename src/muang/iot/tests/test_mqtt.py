@@ -63,6 +63,7 @@ def broker(world):
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
+                shutil.rmtree(directory, ignore_errors=True)
                 raise RuntimeError(proc.stdout.read().decode()) from None
             time.sleep(0.05)
     consumer = IngestConsumer(host="127.0.0.1", port=port, password=ingest_password(directory), max_wait=0.02)
