@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
-from muang.core.models import Organization
+from muang.core.models import AuditEntry, Organization
 from muang.core.validation import point_from
 from muang.iot.models import SRID, Device, DeviceAttribute, DeviceProfile
 from muang.iot.permissions import IotPerm
 
 CREDENTIAL_PREFIX = "mdev"
+SECRET_FIELDS = frozenset({"credential_hash", "mqtt_hash"})
 MQTT_ITERATIONS = 101  # mosquitto_passwd's default for its $7$ (PBKDF2-SHA512) hashes
 
 
@@ -153,7 +154,15 @@ def device_create(
         raise InvalidInput.for_field(
             "serial", _("There is already a device with this serial number or DevEUI.")
         ) from e
-    audit.record_create(actor=actor, organization=organization, instance=device)
+    # The credential's hashes stay out of the audit log (core masks only the platform's own secret fields).
+    facts = {k: v for k, v in audit.snapshot(device).items() if k not in SECRET_FIELDS}
+    audit.record(
+        actor=actor,
+        organization=organization,
+        instance=device,
+        action=AuditEntry.Action.CREATE,
+        changes=audit.diff({}, facts),
+    )
     return device, credential
 
 

@@ -191,3 +191,13 @@ def test_another_organisations_device_is_not_ingested_in_its_name(org, air):
     air.refresh_from_db()
     with pytest.raises(Exception, match="retired"):
         ingest(payload={"values": {"pm2_5": 1}}, channel="http", serial=air.serial, credential=air.credential)
+
+
+def test_a_new_device_is_audited_without_its_credential(org, air):
+    from muang.core.models import AuditEntry
+
+    entry = AuditEntry.objects.get(organization=org, object_type="iot.Device", object_id=str(air.pk))
+    text = str(entry.changes)
+    assert "AQ-001" in text
+    assert "credential_hash" not in text and "mqtt_hash" not in text and air.credential not in text
+    assert air.credential_hash not in text and air.mqtt_hash not in text
