@@ -5,15 +5,25 @@ import datetime as dt
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from muang.core.access import get_organization_for
-from muang.core.errors import NotAuthenticated
+from muang.core.errors import InvalidInput, NotAuthenticated
 from muang.core.pagination import Page
 from muang.iot import selectors
 from muang.iot.permissions import IotPerm
-from muang.iot.schemas import BucketOut, DeviceOut, IngestOut, LatestValueOut, ProfileOut
+from muang.iot.schemas import (
+    BucketOut,
+    DeviceCreatedOut,
+    DeviceIn,
+    DeviceOut,
+    IngestOut,
+    LatestValueOut,
+    ProfileIn,
+    ProfileOut,
+)
+from muang.iot.services.devices import device_create, device_profile_create
 from muang.iot.services.ingest import PayloadTooLarge, ingest
 
 router = Router(tags=["iot"])
@@ -107,3 +117,31 @@ def devices_telemetry(
     return selectors.telemetry_history(
         actor=request.auth, device=device, key=key, start=start, end=end, bucket=bucket
     )
+
+
+@router.post("/organizations/{slug}/iot/profiles", response={201: ProfileOut})
+def profiles_create(request: HttpRequest, slug: str, payload: ProfileIn):
+    """A device profile: telemetry keys `[{key, unit, type, min, max}]` and a decoder (`{"kind": "json", "keys":
+    {payload key: telemetry key}}` or `{"kind": "bytes", "fields": [{key, offset, type, endianness, scale}]}`)."""
+    organization = get_organization_for(request.auth, slug, IotPerm.IOT_MANAGE)
+    return Status(201, device_profile_create(actor=request.auth, organization=organization, **payload.dict()))
+
+
+@router.post("/organizations/{slug}/iot/devices", response={201: DeviceCreatedOut})
+def devices_create(request: HttpRequest, slug: str, payload: DeviceIn):
+    """A device and its credential, shown once (give it to the installer). It posts to
+    /api/v1/iot/devices/{serial}/telemetry, or publishes on MQTT once the broker re-read its files
+    (`scripts/mqtt.sh reload`)."""
+    organization = get_organization_for(request.auth, slug, IotPerm.IOT_MANAGE)
+    data = payload.dict()
+    profile = (
+        selectors.profiles_of(actor=request.auth, organization=organization)
+        .filter(pk=data.pop("profile_id"))
+        .first()
+    )
+    if profile is None:
+        raise InvalidInput.for_field("profile_id", _("No such profile in this organisation."))
+    device, credential = device_create(actor=request.auth, organization=organization, profile=profile, **data)
+    device.credential = credential
+    device.mqtt_username = device.credential_id
+    return Status(201, device)

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ProfileOut(Schema):
@@ -51,3 +51,26 @@ class BucketOut(Schema):
 class IngestOut(Schema):
     status: str  # stored, duplicate
     rows: int
+
+
+class ProfileIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    keys: list[dict] = Field(..., min_length=1, max_length=200)
+    decoder: dict
+    report_interval: int = Field(300, ge=10, le=7 * 86400)
+
+
+class DeviceIn(Schema):
+    profile_id: int
+    name: str = Field(..., min_length=1, max_length=200)
+    serial: str = Field(..., pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    dev_eui: str | None = Field(None, pattern=r"^[0-9A-Fa-f]{16}$")
+    lat: float | None = None
+    lon: float | None = None
+    installed_on: dt.date | None = None
+    asset_ref: str = Field("", max_length=200)
+
+
+class DeviceCreatedOut(DeviceOut):
+    credential: str  # shown once: the device's `Authorization: Bearer` token and MQTT password
+    mqtt_username: str

@@ -16,6 +16,7 @@ class Endpoint:
     method: str
     path: str
     allowed: frozenset[str]
+    body: dict | None = None
 
 
 ORG = "/api/v1/organizations/{org}/iot"
@@ -28,6 +29,24 @@ ENDPOINTS = [
         "GET",
         ORG + "/devices/{device}/telemetry?key=pm25&start=2026-03-01T00:00:00Z&end=2026-03-02T00:00:00Z",
         READERS,
+    ),
+    # Only the engineering head and the administrator manage devices (the officer is not the head; tokens
+    # carry no manage scope).
+    Endpoint(
+        "POST",
+        ORG + "/profiles",
+        frozenset({"privileged"}),
+        {
+            "name": "gauge",
+            "keys": [{"key": "level", "unit": "m", "min": -5, "max": 30}],
+            "decoder": {"kind": "json"},
+        },
+    ),
+    Endpoint(
+        "POST",
+        ORG + "/devices",
+        frozenset({"privileged"}),
+        {"profile_id": "{profile}", "name": "PM station", "serial": "AQ-NEW", "lat": 16.54, "lon": 102.1},
     ),
 ]
 
@@ -46,9 +65,13 @@ def world(areas):
 def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
     before = AuditEntry.objects.count()
     path = endpoint.path.format(org=world.org.slug, device=world.device.pk)
-    response = world.call(principal, endpoint.method, path)
-    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=False)
-    assert AuditEntry.objects.count() == before
+    body = endpoint.body
+    if body and body.get("profile_id") == "{profile}":
+        body = {**body, "profile_id": world.device.profile_id}
+    response = world.call(principal, endpoint.method, path, body)
+    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
+    if principal not in endpoint.allowed or endpoint.method == "GET":
+        assert AuditEntry.objects.count() == before, "a refused call or a read writes nothing"
 
 
 @pytest.mark.django_db

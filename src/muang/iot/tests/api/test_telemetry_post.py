@@ -107,3 +107,42 @@ def test_a_frame_posts_as_octet_stream(areas):
     assert response.json() == {"status": "stored", "rows": 3}
     assert stored(gauge) == 3
     assert (timezone.now() - Device.objects.get(pk=gauge.pk).last_seen) < dt.timedelta(minutes=1)
+
+
+def test_the_engineering_head_adds_a_device_over_the_api_and_it_posts_with_the_credential_shown_once():
+    from muang.core.models import Role
+    from muang.core.tests.factories import member
+
+    org = OrganizationFactory()
+    head = member(org, Role.DEPARTMENT_HEAD, duties=["engineering"])
+    client = Client()
+    client.force_login(head)
+    base = f"/api/v1/organizations/{org.slug}/iot"
+    profile = client.post(
+        base + "/profiles",
+        data={"name": "air", "keys": [{"key": "pm25", "min": 0, "max": 1000}], "decoder": {"kind": "json"}},
+        content_type="application/json",
+    )
+    assert profile.status_code == 201, profile.content
+    bad = client.post(
+        base + "/profiles",
+        data={"name": "bad", "keys": [{"key": "t"}], "decoder": {"kind": "bytes", "fields": [{"key": "t"}]}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "decoder.fields[0]"
+    body = {
+        "profile_id": profile.json()["id"],
+        "name": "PM2.5 ตลาด",
+        "serial": "AQ-77",
+        "lat": 16.54,
+        "lon": 102.1,
+    }
+    created = client.post(base + "/devices", data=body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    credential = created.json()["credential"]
+    assert created.json()["mqtt_username"] == credential.split("_")[1]
+    again = client.post(base + "/devices", data=body, content_type="application/json")
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "serial"
+    listed = client.get(base + "/devices").json()
+    assert "credential" not in str(listed) and credential not in str(listed)
+    assert post("AQ-77", {"values": {"pm25": 12}}, credential).json() == {"status": "stored", "rows": 1}
