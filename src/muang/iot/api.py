@@ -19,11 +19,12 @@ from muang.iot.schemas import (
     DeviceIn,
     DeviceOut,
     IngestOut,
+    IotSettingsIO,
     LatestValueOut,
     ProfileIn,
     ProfileOut,
 )
-from muang.iot.services.devices import device_create, device_profile_create
+from muang.iot.services.devices import device_create, device_profile_create, iot_settings_update
 from muang.iot.services.ingest import PayloadTooLarge, ingest
 
 router = Router(tags=["iot"])
@@ -145,3 +146,19 @@ def devices_create(request: HttpRequest, slug: str, payload: DeviceIn):
     device.credential = credential
     device.mqtt_username = device.credential_id
     return Status(201, device)
+
+
+@router.get("/organizations/{slug}/iot/settings", response=IotSettingsIO)
+def settings_get(request: HttpRequest, slug: str):
+    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
+    return selectors.iot_settings_of(actor=request.auth, organization=organization)
+
+
+@router.put("/organizations/{slug}/iot/settings", response=IotSettingsIO)
+def settings_put(request: HttpRequest, slug: str, payload: IotSettingsIO):
+    """The telemetry retention (the system administrator's): readings older than it are refused, hidden from
+    history, and deleted with their month once every organisation's retention allows."""
+    organization = get_organization_for(request.auth, slug, IotPerm.IOT_CONFIGURE)
+    return iot_settings_update(
+        actor=request.auth, organization=organization, retention_days=payload.retention_days
+    )

@@ -10,7 +10,7 @@ table of billions of rows): devices are retired, never deleted.
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,7 @@ class IotSettings(models.Model):
     retention_days = models.PositiveIntegerField(
         _("telemetry retention (days)"),
         default=400,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
         help_text=_("Readings older than this are refused at ingest and dropped with their month."),
     )
 

@@ -12,6 +12,9 @@ from muang.core.models import Duty, Role
 class IotPerm(StrEnum):
     IOT_VIEW = "iot.view"  # devices, profiles, telemetry history, latest values
     IOT_MANAGE = "iot.manage"  # add and retire devices, edit profiles, issue device credentials
+    # How long the organisation keeps telemetry (older months are deleted): the system administrator's call,
+    # granted to no role.
+    IOT_CONFIGURE = "iot.configure"
 
 
 class IotScope(StrEnum):

@@ -74,3 +74,7 @@ class DeviceIn(Schema):
 class DeviceCreatedOut(DeviceOut):
     credential: str  # shown once: the device's `Authorization: Bearer` token and MQTT password
     mqtt_username: str
+
+
+class IotSettingsIO(Schema):
+    retention_days: int = Field(..., ge=30, le=3650, description="telemetry kept, in days")

@@ -96,3 +96,11 @@ def telemetry_history(
         return [
             {"time": t, "avg": a, "min": lo, "max": hi, "count": n} for t, a, lo, hi, n in cursor.fetchall()
         ]
+
+
+def iot_settings_of(*, actor: Actor, organization: Organization) -> IotSettings:
+    """The organisation's IoT settings (the defaults, unsaved, until someone sets them)."""
+    require(actor, organization, IotPerm.IOT_VIEW)
+    return IotSettings.objects.filter(organization=organization).first() or IotSettings(
+        organization=organization, retention_days=settings.MUANG_IOT_RETENTION_DAYS
+    )

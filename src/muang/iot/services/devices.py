@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from collections import OrderedDict
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,8 +20,9 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import AuditEntry, Organization
+from muang.core.services import update_audited
 from muang.core.validation import point_from
-from muang.iot.models import SRID, Device, DeviceAttribute, DeviceProfile
+from muang.iot.models import SRID, Device, DeviceAttribute, DeviceProfile, IotSettings
 from muang.iot.permissions import IotPerm
 
 CREDENTIAL_PREFIX = "mdev"
@@ -201,3 +203,20 @@ def devices_mark_silent(*, now: dt.datetime | None = None) -> int:
             [now, SILENT_AFTER_INTERVALS],
         )
         return cursor.rowcount
+
+
+@transaction.atomic
+def iot_settings_update(*, actor: Actor, organization: Organization, retention_days: int) -> IotSettings:
+    """The organisation's telemetry retention (30 days to 10 years), audited. Months older than the longest
+    retention of all organisations are dropped by the partition task."""
+    require(actor, organization, IotPerm.IOT_CONFIGURE)
+    row, _created = IotSettings.objects.get_or_create(
+        organization=organization, defaults={"retention_days": settings.MUANG_IOT_RETENTION_DAYS}
+    )
+    return update_audited(
+        actor=actor,
+        organization=organization,
+        instance=row,
+        data={"retention_days": retention_days},
+        allowed={"retention_days"},
+    )

@@ -47,3 +47,23 @@ def test_remembered_message_ids_are_forgotten_after_the_dedup_window(settings):
     assert telemetry_partitions_maintain(now=NOW + dt.timedelta(days=6))["forgotten"] == 0
     assert telemetry_partitions_maintain(now=NOW + dt.timedelta(days=8))["forgotten"] == 1
     assert not SeenMessage.objects.exists()
+
+
+def test_the_retention_is_set_by_the_system_administrator_audited_and_bounded():
+    from muang.core.access import Actor
+    from muang.core.errors import AccessDenied, InvalidInput
+    from muang.core.models import AuditEntry, Role
+    from muang.core.tests.factories import member
+    from muang.iot.services.devices import iot_settings_update
+
+    org = OrganizationFactory()
+    admin = Actor(user=member(org, Role.SYSTEM_ADMIN))
+    head = Actor(user=member(org, Role.DEPARTMENT_HEAD, duties=["engineering"]))
+    with pytest.raises(AccessDenied):
+        iot_settings_update(actor=head, organization=org, retention_days=90)
+    with pytest.raises(InvalidInput) as e:
+        iot_settings_update(actor=admin, organization=org, retention_days=7)
+    assert "retention_days" in e.value.field_errors
+    assert iot_settings_update(actor=admin, organization=org, retention_days=90).retention_days == 90
+    entry = AuditEntry.objects.get(organization=org, object_type="iot.IotSettings")
+    assert entry.changes["retention_days"] == [400, 90]

@@ -48,6 +48,8 @@ ENDPOINTS = [
         frozenset({"privileged"}),
         {"profile_id": "{profile}", "name": "PM station", "serial": "AQ-NEW", "lat": 16.54, "lon": 102.1},
     ),
+    Endpoint("GET", ORG + "/settings", READERS),
+    Endpoint("PUT", ORG + "/settings", frozenset({"privileged"}), {"retention_days": 90}),
 ]
 
 
