@@ -5,13 +5,19 @@ decoded by the device's profile, every key validated, ids claimed for dedup, row
 (`INSERT … ON CONFLICT DO NOTHING`), latest values upserted, devices' last_seen moved, one transaction per batch.
 The baseline is a bare `COPY iot_telemetry FROM STDIN` of exactly the rows the service stored.
 
+A second row measures MQTT end to end: publisher processes (one client per device, QoS 1, as the broker's ACL
+wants) publish through a private Mosquitto to the shared-subscription consumer of `manage.py iot_ingest`
+(in this process), from publish to committed row, with the p95 latency.
+
     .venv/bin/python bench/bench_iot_ingest.py [--devices 2000] [--messages 100000] [--batch 1000]
+                                               [--mqtt-devices 20] [--mqtt-messages 20000]
 """
 
 import argparse
 import datetime as dt
 import json
 import random
+import time
 
 from support import BENCH_DB, report, setup_django, timed
 
@@ -81,11 +87,134 @@ def clear(org) -> None:
         cursor.execute("DELETE FROM iot_seenmessage WHERE organization_id = %s", [org.pk])
 
 
+def publisher(port: int, username: str, password: str, topic: str, count: int, start_at: float) -> None:
+    """One device: `count` QoS 1 messages as fast as the broker takes them; the id carries the publish time."""
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2, client_id=username, protocol=mqtt.MQTTv5
+    )
+    client.username_pw_set(username, password)
+    client.max_inflight_messages_set(200)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    while time.time() < start_at:
+        time.sleep(0.001)
+    base = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
+    infos = []
+    for i in range(count):
+        ts = (base + dt.timedelta(seconds=i)).isoformat()
+        body = f'{{"ts":"{ts}","id":"{i}-{time.time_ns()}","values":{{"pm25":{i % 500},"pm10":12.5}}}}'
+        infos.append(client.publish(topic, body, qos=1))
+    for info in infos:
+        info.wait_for_publish(60)
+    client.loop_stop()
+    client.disconnect()
+
+
+def bench_mqtt(org, devices_count: int, messages: int) -> None:
+    import multiprocessing
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.test import override_settings
+    from support import free_port, p95
+
+    from muang.core.access import SYSTEM
+    from muang.iot.models import Device, DeviceProfile, Telemetry
+    from muang.iot.mqtt.broker import ingest_password, write_broker_config
+    from muang.iot.mqtt.consumer import IngestConsumer
+    from muang.iot.services.devices import device_create
+
+    mosquitto = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    profile = DeviceProfile.objects.get(organization=org, name="air")
+    Device.objects.filter(organization=org, serial__startswith="MQ-").delete()
+    publishers = []
+    # The bench does not measure password hashing: a fast hasher for the Django side of the credentials.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        for i in range(devices_count):
+            device, secret = device_create(
+                actor=SYSTEM, organization=org, profile=profile, name=f"mq {i}", serial=f"MQ-{i:04d}"
+            )
+            publishers.append((device, secret))
+    directory = Path(tempfile.mkdtemp(prefix="mqtt-bench-", dir=settings.DATA_DIR))
+    port = free_port()
+    command = [mosquitto, "-c", str(write_broker_config(directory, port=port))]
+    broker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        consumer = IngestConsumer(
+            host="127.0.0.1", port=port, password=ingest_password(directory), client_id="bench-ingest"
+        )
+        latencies: list[float] = []
+        take = consumer._take
+
+        def take_and_time(wait):
+            batch = take(wait)
+            consumer._pending = [
+                int(m.payload.split(b'"id":"', 1)[1].split(b'"', 1)[0].split(b"-")[1]) for m in batch
+            ]
+            return batch
+
+        consumer._take = take_and_time
+        consumer.start()
+        per_device = messages // devices_count
+        start_at = time.time() + 1.0
+        ctx = multiprocessing.get_context("spawn")
+        procs = [
+            ctx.Process(
+                target=publisher,
+                args=(
+                    port,
+                    d.credential_id,
+                    secret,
+                    f"muang/{org.slug}/devices/{d.serial}/up",
+                    per_device,
+                    start_at,
+                ),
+            )
+            for d, secret in publishers
+        ]
+        for p in procs:
+            p.start()
+        total = per_device * devices_count
+        deadline = time.monotonic() + 300
+        first = None
+        while consumer.stats.received < total and time.monotonic() < deadline:
+            if consumer.flush(wait=0.2):
+                done = time.time_ns()
+                first = first or time.time()
+                latencies += [(done - sent) / 1e6 for sent in consumer._pending]
+        elapsed = time.time() - start_at
+        for p in procs:
+            p.join(30)
+        consumer.stop()
+        stored = Telemetry.objects.filter(
+            organization_id=org.pk, device_id__in=[d.pk for d, _s in publishers]
+        ).count()
+        report(
+            f"MQTT publish → committed row at full rate, {total:,} msgs, {devices_count} devices",
+            f"{consumer.stats.stored / elapsed:,.0f} msg/s",
+            "p95 publish→commit",
+            f"{p95(latencies):,.0f} ms ({stored:,} rows stored, {consumer.stats.refused} refused)",
+        )
+    finally:
+        broker.terminate()
+        broker.wait(10)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--devices", type=int, default=2000)
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--mqtt-devices", type=int, default=20)
+    parser.add_argument("--mqtt-messages", type=int, default=20_000)
     args = parser.parse_args()
     setup_django(database=DB)
 
@@ -150,6 +279,9 @@ def main() -> None:
         "≥ 25 % of raw COPY",
     )
     clear(org)
+    if args.mqtt_messages:
+        bench_mqtt(org, args.mqtt_devices, args.mqtt_messages)
+        clear(org)
 
 
 if __name__ == "__main__":
