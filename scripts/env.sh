@@ -6,4 +6,4 @@ export MUANG_HOST=${MUANG_HOST:-127.0.0.1}
 export MUANG_PORT=${MUANG_PORT:-8000}
 # The private Mosquitto broker (scripts/mqtt.sh): loopback TCP, so each checkout gets its own port by default.
 export MUANG_MQTT_HOST=${MUANG_MQTT_HOST:-127.0.0.1}
-export MUANG_MQTT_PORT=${MUANG_MQTT_PORT:-$((18830 + $(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 1000))}
+export MUANG_MQTT_PORT=${MUANG_MQTT_PORT:-$((18830 + $(printf '%s' "${ROOT:-$(pwd)}" | cksum | cut -d' ' -f1) % 1000))}
