@@ -20,16 +20,18 @@ class ReportsConfig(AppConfig):
         case_status_changed.connect(on_case_status_changed, dispatch_uid="reports.notify_reporter_of_status")
 
     def contract(self) -> AppContract:
-        from muang.cases.permissions import CasePerm
         from muang.reports import permissions
 
         return AppContract(
             urls=[
-                Mount("", "muang.reports.urls"),  # /r/ (citizens), /reports/ (public), /work/cases/ (staff)
+                Mount("", "muang.reports.urls"),  # /r/ (citizens), /reports/ (public)
                 Mount("line/", "muang.reports.line.urls"),  # LINE Messaging API webhooks
                 Mount("open311/v2/", "muang.reports.open311.urls"),  # GeoReport v2
             ],
-            menu=[MenuEntry(_("Citizen reports"), "reports:staff-queue", CasePerm.CASE_VIEW, order=10)],
+            # The case desk (muang.cases.desk) suggests categories with the Thai classifier and shows what the
+            # citizen answered, with their public page.
+            category_suggesters=["muang.reports.suggestion.suggest_for_desk"],
+            case_panels=["muang.reports.panels.intake_panel"],
             # Report a problem, follow a report, the city's figures.
             public_home_panels=["muang.reports.views.public.home_panel"],
             public_menu=[

@@ -20,13 +20,11 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muang.cases.models import Case, CaseCategory, CaseStatus, SystemStatus
-from muang.cases.permissions import CasePerm
-from muang.cases.selectors import BBox, CaseDetail, case_public_detail
+from muang.cases.models import Case, CaseCategory, CaseStatus
+from muang.cases.selectors import BBox, CaseDetail, case_public_detail, organizations_taking_cases
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
-from muang.core.access import Actor
 from muang.core.errors import InvalidInput, NotFound
-from muang.core.models import Membership, Organization, Role
+from muang.core.models import Organization
 
 NEARBY_METRES = 300
 NEARBY_LIMIT = 10
@@ -377,12 +375,8 @@ def category_notice(organization: Organization, code: str) -> str:
     return str(notices.get(code, "")) if isinstance(notices, dict) else ""
 
 
-def public_organizations() -> QuerySet[Organization]:
-    return (
-        Organization.objects.filter(is_active=True, case_categories__isnull=False)
-        .distinct()
-        .order_by("name_th")
-    )
+# The organisations the public pages list: those that take cases.
+public_organizations = organizations_taking_cases
 
 
 def map_start_bounds(organization: Organization | None) -> list[list[float]] | None:
@@ -551,42 +545,6 @@ def _public_totals() -> PublicTotals:
         resolved=total - n_open,
         median_hours_to_resolve=median_hours,
         average_rating=average_rating,
-    )
-
-
-# --- staff helpers -----------------------------------------------------------------------------------------------
-
-
-def assignable_staff(
-    *, actor: Actor, organization: Organization, department_id: int | None
-) -> list[Membership]:
-    """Who may be given cases of `department_id`: its officers and its head (the case service refuses anyone
-    else). Without a department (an executive's bulk form), those of every department, by department.
-    Memberships with their user and department joined, in the order a list shows them."""
-    if not actor.has_perm(organization, CasePerm.CASE_ASSIGN):
-        return []
-    rows = Membership.objects.filter(
-        organization=organization,
-        is_active=True,
-        user__is_active=True,
-        role__in=[Role.OFFICER, Role.DEPARTMENT_HEAD],
-        department__is_active=True,
-    )
-    if department_id is not None:
-        rows = rows.filter(department_id=department_id)
-    return list(
-        rows.select_related("user", "department").order_by(
-            "department__name_th", "role", "user__first_name", "user__last_name", "user__username"
-        )
-    )
-
-
-def staff_statuses(organization: Organization) -> list[CaseStatus]:
-    """Statuses staff may set by hand (forwarded and duplicate have their own actions)."""
-    return list(
-        CaseStatus.objects.filter(organization=organization, is_active=True)
-        .exclude(code__in=[SystemStatus.FORWARDED, SystemStatus.DUPLICATE])
-        .order_by("position", "code")
     )
 
 

@@ -15,6 +15,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.images import CleanImage
+from muang.core.jurisdiction import require_within
 from muang.core.models import Citizen, Department, Organization, User
 from muang.core.validation import check_point_in_thailand, clean_phone
 
@@ -268,6 +269,10 @@ def case_create(
     now = current_time(now)
     if channel not in STAFF_CHANNELS | {Channel.DEVICE}:
         raise InvalidInput.for_field("channel", _("Not a staff channel: %(c)s.") % {"c": channel})
+    if location is not None:
+        # Staff file cases where their organisation is responsible, whichever edge they use (page or API);
+        # a place of another organisation is filed there, or filed here and forwarded.
+        require_within(organization, location)
     cleaned = clean_photos(photos)
     case, created = new_case(
         organization=organization,

@@ -268,7 +268,7 @@ def _add_note(
         acting_organization=acting,
     )
     attach_photos(case=case, event=event, photos=photos, kind=photo_kind, public=public, actor=actor, now=now)
-    Case.objects.filter(pk=case.pk).update(updated_at=now)
+    Case.objects.filter(organization_id=case.organization_id, pk=case.pk).update(updated_at=now)
     audit.record_create(
         actor=actor, organization=acting, instance=event, reason=f"note on {case.tracking_code}"
     )
@@ -521,7 +521,9 @@ def case_mark_duplicate(
     move_to_status(case, status_for(case, SystemStatus.DUPLICATE), now=now)
     changes = save_case(case, before)
     moved = list(Case.objects.filter(duplicate_of=case).values_list("tracking_code", flat=True))
-    Case.objects.filter(duplicate_of=case).update(duplicate_of=root, updated_at=now)
+    Case.objects.filter(organization_id=case.organization_id, duplicate_of=case).update(
+        duplicate_of=root, updated_at=now
+    )
     add_event(
         case=case,
         kind=EventKind.DUPLICATE_MARKED,

@@ -227,6 +227,6 @@ def case_invite(
         data={"organization": organization.slug, "organization_name": organization.name_th},
         actor=actor,
     )
-    Case.objects.filter(pk=case.pk).update(updated_at=now)
+    Case.objects.filter(organization_id=case.organization_id, pk=case.pk).update(updated_at=now)
     audit.record_create(actor=actor, organization=case.organization, instance=invitation)
     return invitation

@@ -67,7 +67,7 @@ def lock_case(case: Case) -> Case:
     row = (
         Case.objects.select_for_update()
         .annotate(_related=RawSQL(_RELATED_SQL, (), output_field=models.TextField()))  # noqa: S611 constant SQL
-        .get(pk=case.pk)
+        .get(pk=case.pk, organization_id=case.organization_id)  # the tenant, always: never the pk alone
     )
     statuses_json, category_json, department_json, assignee_json = json.loads(row._related)
     del row._related
@@ -91,8 +91,10 @@ def lock_case(case: Case) -> Case:
 def lock_cases(*cases: Case) -> dict[int, Case]:
     """Several case rows locked in primary-key order, so that two transactions never wait on each other."""
     pks = sorted({c.pk for c in cases})
-    list(Case.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
-    return {row.pk: row for row in Case.objects.select_related(*_RELATED).filter(pk__in=pks)}
+    organizations = sorted({c.organization_id for c in cases})  # the tenants, always: never the pk alone
+    rows = Case.objects.filter(organization_id__in=organizations, pk__in=pks)
+    list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+    return {row.pk: row for row in rows.select_related(*_RELATED)}
 
 
 def status_of(organization: Organization, code: str, *, field: str = "status") -> CaseStatus:
@@ -240,7 +242,11 @@ def save_case(case: Case, before: dict[str, Any]) -> dict[str, list[Any]]:
     """Write only the fields that changed since `before` (an audit snapshot); the changes, for the audit log."""
     changes = audit.diff(before, audit.snapshot(case))
     if changes:
-        case.save(update_fields=list(changes))
+        # An UPDATE that names the tenant as well as the row (never the primary key alone), like every lock.
+        columns = {Case._meta.get_field(name).attname for name in changes}
+        Case.objects.filter(organization_id=case.organization_id, pk=case.pk).update(
+            **{column: getattr(case, column) for column in columns}
+        )
     return changes
 
 

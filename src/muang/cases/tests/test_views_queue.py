@@ -378,4 +378,4 @@ def test_the_case_page_opens_with_the_place_on_a_map_and_the_citizens_photo(town
     facts = html[html.index('id="case-facts"') : html.index('id="status-form"')]
     assert 'id="case-map"' in facts and f'data-lat="{case.location.y:.6f}"' in facts
     assert f'<img src="{photo}"' in facts  # beside the description, before any form
-    assert "reports/case_map.js" in html
+    assert "cases/case_map.js" in html

@@ -1,4 +1,6 @@
-"""Staff work pages (session login): the department queue with its map, a case page, bulk actions, exports."""
+"""The case desk (session login, /work/cases/): the department queue with its map, a case page, bulk actions,
+exports, and filing a case for a caller. Other apps add to it through the desk's registries (`.desk`): category
+suggesters and case panels; the desk never imports them."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -12,27 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from muang.cases import services as cases
-from muang.cases.models import Case
-from muang.cases.permissions import CasePerm
-from muang.cases.policy import is_department_bound
-from muang.cases.selectors import (
-    BBox,
-    case_categories_of,
-    case_detail,
-    case_queue,
-    get_assignee_for,
-    get_case_for,
-    timeline_of,
-)
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotFound
 from muang.core.models import Department, Membership
 from muang.core.validation import point_from
+from muang.core.views import pages
 from muang.core.views.pages import forbidden, holds, staff_page
 
-from .. import exports, selectors, services
-from ..forms import (
+from . import desk, exports
+from . import services as cases
+from .forms import (
     AssignForm,
     BulkForm,
     CategoryForm,
@@ -45,10 +36,25 @@ from ..forms import (
     StaffCaseForm,
     StatusForm,
 )
-from ..questions import answers_for_display
-from ..routing import ReportOutsideArea, locate_organization
-from ..suggestion import suggest_category
-from . import add_service_errors
+from .models import Case
+from .permissions import CasePerm
+from .policy import is_department_bound
+from .selectors import (
+    BBox,
+    assignable_staff,
+    canned_responses,
+    case_categories_of,
+    case_detail,
+    case_queue,
+    get_assignee_for,
+    get_case_for,
+    organizations_taking_cases,
+    staff_statuses,
+    timeline_of,
+)
+
+# Where the services' field names show up in the forms.
+FIELD_ALIASES = {"location": "lat", "contact": "contact_phone"}
 
 QUEUE_PAGE_SIZE = 50
 MAP_LIMIT = 2000
@@ -69,7 +75,7 @@ def _filtered_queue(
     bound = is_department_bound(actor, org)
     form = QueueFilterForm(
         request.GET or None,
-        statuses=selectors.staff_statuses(org),
+        statuses=staff_statuses(org),
         categories=list(case_categories_of(actor=actor, organization=org)),
         departments=[] if bound else list(Department.objects.filter(organization=org, is_active=True)),
     )
@@ -114,8 +120,8 @@ def queue(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
     query.pop("page", None)
     org = membership.organization
     bound = is_department_bound(actor, org)
-    statuses = selectors.staff_statuses(org)
-    staff = selectors.assignable_staff(
+    statuses = staff_statuses(org)
+    staff = assignable_staff(
         actor=actor, organization=org, department_id=membership.department_id if bound else None
     )
     bbox = form.cleaned_data.get("bbox") if form.is_bound and not form.errors.get("bbox") else ""
@@ -123,7 +129,7 @@ def queue(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
     without_area.pop("bbox", None)
     return render(
         request,
-        "reports/staff_queue.html",
+        "cases/queue.html",
         {
             "form": form,
             "page": page,
@@ -169,7 +175,7 @@ def queue_map(request: HttpRequest, actor: Actor, membership: Membership) -> Htt
 
 
 def _other_organizations(org):
-    return [o for o in selectors.public_organizations() if o.pk != org.pk]
+    return [o for o in organizations_taking_cases() if o.pk != org.pk]
 
 
 def _routing_forms(actor: Actor, org, case: Case, forms_: dict) -> dict:
@@ -191,14 +197,13 @@ def _routing_forms(actor: Actor, org, case: Case, forms_: dict) -> dict:
             "forward_form": forms_.get("forward_form") or ForwardForm(organizations=others),
             "invite_form": forms_.get("invite_form") or InviteForm(organizations=others),
         }
-        suggestion = suggest_category(organization=org, text=case.description)
+        suggestion = desk.suggest_category(organization=org, text=case.description)
         if suggestion is not None:
-            category, confidence, source = suggestion
             context["suggestion"] = {
-                "category": category,
-                "percent": round(confidence * 100),
-                "source": source,
-                "differs": category.pk != case.category_id,
+                "category": suggestion.category,
+                "percent": round(suggestion.confidence * 100),
+                "source": suggestion.source,
+                "differs": suggestion.category.pk != case.category_id,
             }
     if actor.has_perm(org, CasePerm.CASE_WORK):
         context["duplicate_form"] = forms_.get("duplicate_form") or DuplicateForm()
@@ -208,8 +213,8 @@ def _routing_forms(actor: Actor, org, case: Case, forms_: dict) -> dict:
 def _case_context(actor: Actor, membership: Membership, case: Case, **forms_) -> dict:
     org = membership.organization
     detail = case_detail(actor=actor, case=case)
-    statuses = selectors.staff_statuses(org)
-    staff = selectors.assignable_staff(actor=actor, organization=org, department_id=case.department_id)
+    statuses = staff_statuses(org)
+    staff = assignable_staff(actor=actor, organization=org, department_id=case.department_id)
     created = next((e for e in detail.events if e.kind == "created"), None)
     return {
         **_routing_forms(actor, org, case, forms_),
@@ -224,8 +229,9 @@ def _case_context(actor: Actor, membership: Membership, case: Case, **forms_) ->
         or AssignForm(initial={"assignee": case.assignee.username if case.assignee else ""}, staff=staff),
         "status_form": forms_.get("status_form") or StatusForm(statuses=statuses, current=case.status.code),
         "note_form": forms_.get("note_form") or NoteForm(),
-        "canned": services.canned_responses(org),
-        "answers": answers_for_display(case.category, case.attributes),
+        "canned": canned_responses(org),
+        # What other apps know about the case (the citizen's answers, a pole, a person...): `.desk`.
+        "panels": desk.case_panels(actor=actor, case=case),
     }
 
 
@@ -240,7 +246,12 @@ def _case_for(actor: Actor, membership: Membership, code: str) -> Case:
 @require_GET
 def case_page(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
     case = _case_for(actor, membership, code)
-    return render(request, "reports/staff_case.html", _case_context(actor, membership, case))
+    return render(request, "cases/case.html", _case_context(actor, membership, case))
+
+
+def add_service_errors(form, error: MuangError) -> None:
+    """Put a domain error on the form field it names (or on the form when it names none)."""
+    pages.add_service_errors(form, error, FIELD_ALIASES)
 
 
 def _case_action(request, actor, membership, code, form_name, form, do) -> HttpResponse:
@@ -252,11 +263,11 @@ def _case_action(request, actor, membership, code, form_name, form, do) -> HttpR
             add_service_errors(form, e)
         else:
             messages.success(request, _("Saved."))
-            return redirect("reports:staff-case", code=case.tracking_code)
+            return redirect("cases:case", code=case.tracking_code)
     case = _case_for(actor, membership, code)
     return render(
         request,
-        "reports/staff_case.html",
+        "cases/case.html",
         _case_context(actor, membership, case, **{form_name: form}),
         status=422,
     )
@@ -266,7 +277,7 @@ def _case_action(request, actor, membership, code, form_name, form, do) -> HttpR
 @require_POST
 def case_assign(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
     case = _case_for(actor, membership, code)
-    staff = selectors.assignable_staff(
+    staff = assignable_staff(
         actor=actor, organization=membership.organization, department_id=case.department_id
     )
 
@@ -284,7 +295,7 @@ def case_assign(request: HttpRequest, actor: Actor, membership: Membership, code
 @staff_view
 @require_POST
 def case_status(request: HttpRequest, actor: Actor, membership: Membership, code: str) -> HttpResponse:
-    form = StatusForm(request.POST, request.FILES, statuses=selectors.staff_statuses(membership.organization))
+    form = StatusForm(request.POST, request.FILES, statuses=staff_statuses(membership.organization))
 
     def do(case, data):
         cases.case_change_status(
@@ -390,18 +401,8 @@ def case_new(request: HttpRequest, actor: Actor, membership: Membership) -> Http
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            location = None
-            if data["lat"] is not None:
-                location = point_from(lat=data["lat"], lon=data["lon"])
-                covering = locate_organization(location).organization
-                if covering.pk != org.pk:
-                    raise InvalidInput.for_field(
-                        "lat",
-                        _(
-                            "This place is in %(org)s, not here: file it there, or file it here and forward it."
-                        )
-                        % {"org": covering.name_th},
-                    )
+            # The service refuses a place outside the organisation (muang.core.jurisdiction.require_within).
+            location = point_from(lat=data["lat"], lon=data["lon"]) if data["lat"] is not None else None
             category = next(c for c in categories if c.code == data["category"])
             case, _created = cases.case_create(
                 actor=actor,
@@ -416,16 +417,14 @@ def case_new(request: HttpRequest, actor: Actor, membership: Membership) -> Http
                 photos=data["photos"],
                 idempotency_key=f"staff:{data['idempotency_key']}",
             )
-        except ReportOutsideArea as e:
-            form.add_error("lat", e.detail)
         except MuangError as e:
             add_service_errors(form, e)
         else:
             messages.success(request, _("Case %(code)s filed.") % {"code": case.tracking_code})
-            return redirect("reports:staff-case", code=case.tracking_code)
+            return redirect("cases:case", code=case.tracking_code)
     return render(
         request,
-        "reports/staff_case_new.html",
+        "cases/case_new.html",
         {"form": form},
         status=422 if request.method == "POST" else 200,
     )
@@ -446,12 +445,12 @@ def bulk(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResp
         )
     except MuangError as e:
         messages.error(request, e.detail)
-        return redirect(request.POST.get("next") or "reports:staff-queue")
+        return redirect(request.POST.get("next") or "cases:queue")
     status = request.POST.get("status", "").strip() or None
     if not selected or (assignee is None and status is None):
         messages.error(request, _("Tick some cases and choose what to do with them."))
     else:
-        result = services.cases_bulk_update(
+        result = cases.cases_bulk_update(
             actor=actor,
             cases_to_update=selected,
             assignee=assignee,
@@ -463,7 +462,7 @@ def bulk(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResp
         for code, why in result.failed:
             messages.error(request, f"{code}: {why}")
     nxt = request.POST.get("next", "")
-    return redirect(nxt if nxt.startswith("/work/cases/") else "reports:staff-queue")
+    return redirect(nxt if nxt.startswith("/work/cases/") else "cases:queue")
 
 
 @staff_view
@@ -473,7 +472,7 @@ def export(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRe
     if not form.is_valid():
         return render(
             request,
-            "reports/staff_export.html",
+            "cases/export.html",
             {"form": form, "organization": membership.organization},
             status=422,
         )

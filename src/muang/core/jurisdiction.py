@@ -1,7 +1,11 @@
-"""Which organisation receives a report at a point: the local government whose boundary contains it.
+"""Jurisdiction: which organisation is responsible for a point, the local government whose boundary contains it.
 
 Where a municipality or SAO lies inside a PAO (อบจ.), the smaller one is responsible for local matters, so it
 wins; a PAO receives only points no smaller local government covers.
+
+The citizens' channels route a report with `locate_organization`; staff (the case desk, the API) file a case in
+their own organisation, and `require_within` is the one check that refuses a point another one is responsible
+for (issue 9, item 7: the API used to accept what the staff page refused).
 """
 
 from dataclasses import dataclass
@@ -13,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from muang.core.errors import MuangError
 from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization, OrganizationKind
-from muang.core.validation import point_from  # noqa: F401 (the intake channels import it from here)
 
 
 class ReportOutsideArea(MuangError):
@@ -63,3 +66,27 @@ def locate_organization(point: Point) -> Route:
         nearest=nearest,
         distance_km=km,
     )
+
+
+class OutsideJurisdiction(MuangError):
+    """A point that another organisation is responsible for: staff may not file a case for it here."""
+
+    status = 422
+    code = "outside_jurisdiction"
+
+    def __init__(self, detail: str, *, responsible: Organization, field: str):
+        super().__init__(detail, field_errors={field: [detail]})
+        self.responsible = responsible
+
+
+def require_within(organization: Organization, point: Point, *, field: str = "location") -> None:
+    """Refuse a point outside `organization`: ReportOutsideArea when no local government covers it,
+    OutsideJurisdiction naming the one that does otherwise."""
+    responsible = locate_organization(point).organization
+    if responsible.pk != organization.pk:
+        raise OutsideJurisdiction(
+            _("This place is in %(org)s, not here: file it there, or file it here and forward it.")
+            % {"org": responsible.name_th},
+            responsible=responsible,
+            field=field,
+        )
