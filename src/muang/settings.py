@@ -299,6 +299,8 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Muang ----------------------------------------------------------------------------------------------------
 MUANG_SITE_NAME = os.environ.get("MUANG_SITE_NAME", "Muang")
+# The site's public address, for links in messages sent outside a request (SMS and e-mail updates to reporters).
+MUANG_PUBLIC_URL = os.environ.get("MUANG_PUBLIC_URL", "http://localhost:8000")
 MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
 # LINE Messaging API endpoint (tests point it at a local recording server).
 MUANG_LINE_API_BASE = os.environ.get("MUANG_LINE_API_BASE", "https://api.line.me")

@@ -13,11 +13,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Citizen reports")
 
     def ready(self) -> None:
-        from muang.cases.signals import case_status_changed
+        from muang.cases import notify
 
-        from .notify import on_case_status_changed
-
-        case_status_changed.connect(on_case_status_changed, dispatch_uid="reports.notify_reporter_of_status")
+        # The case services' notify step reaches LINE reporters through reports' LINE accounts, and links to
+        # the public tracking page (ADR 0012). A plug-in, not a receiver: the services call the step.
+        notify.register(
+            reach="muang.reports.notify.line_reach", public_page="muang.reports.notify.tracking_path"
+        )
 
     def contract(self) -> AppContract:
         from muang.reports import permissions

@@ -19,7 +19,6 @@ from muang.core.images import CleanImage, clean_image
 from muang.core.models import AuditEntry, Citizen, Department, Organization, User
 
 from ..models import Attachment, AttachmentKind, Case, CaseCategory, CaseEvent, CaseStatus, SystemStatus
-from ..signals import case_status_changed
 from .setup import seed_statuses
 
 MAX_MESSAGE = 2000
@@ -260,10 +259,3 @@ def audit_case_update(*, actor: Actor, case: Case, changes: dict[str, list[Any]]
             changes=changes,
             reason=reason,
         )
-
-
-def announce_status_change(
-    case: Case, old_status: str, *, actor: Actor | None, citizen: Citizen | None = None
-) -> None:
-    """Tell subscribers (the reporter's notifications) that the case's public status moved; see `..signals`."""
-    case_status_changed.send(sender=Case, case=case, old_status=old_status, actor=actor, citizen=citizen)

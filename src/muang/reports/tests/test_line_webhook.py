@@ -21,7 +21,7 @@ from muang.core.line import LineAdapter, LineDeliveryError
 from muang.core.models import Citizen, LineChannel, Notification
 from muang.reports.line.messages import parse_postback
 from muang.reports.models import LineCaseLink, LineConversation, LineWebhookEvent
-from muang.reports.notify import notify_reporter_of_status
+from muang.reports.notify import line_reach
 from muang.testing.images import assert_clean, jpeg_with_gps, pixel_flood_png
 
 from .test_line_support import (
@@ -277,7 +277,7 @@ def test_status_change_is_pushed_to_the_line_reporter(client, town, content):
     assert n.channel == Notification.Channel.LINE_PUSH and n.recipient == USER and n.organization == town.org
     assert case.tracking_code in n.messages[0]["text"] and case.status.name_th in n.messages[0]["text"]
     assert n.subject == f"case:{case.pk}:status:{case.status_id}"
-    assert notify_reporter_of_status(submit_case(town.category)) is None, "web reports get no LINE push"
+    assert line_reach(submit_case(town.category)) == [], "web reports get no LINE push"
 
 
 def test_every_public_status_change_pushes_once_and_nothing_else_does(client, town, content):
