@@ -1,5 +1,5 @@
-"""HTML pages of citizen reports: the citizen's web intake and tracking page (`citizen`), the public map, list
-and statistics (`public`), and the staff work pages (`staff`)."""
+"""HTML pages of citizen reports: the citizen's web intake and tracking page (`citizen`), and the public map, list
+and statistics (`public`). The staff's case desk is in `muang.cases.views`."""
 
 from django import forms
 
