@@ -313,3 +313,15 @@ MUANG_SMS_API_KEY = os.environ.get("MUANG_SMS_API_KEY", "")
 MUANG_SMS_API_SECRET = os.environ.get("MUANG_SMS_API_SECRET", "")
 MUANG_SMS_SENDER = os.environ.get("MUANG_SMS_SENDER", "")
 MUANG_SMS_CREDIT_TYPE = os.environ.get("MUANG_SMS_CREDIT_TYPE", "standard")
+# E-mail to reporters who left an address (muang.core.mail, through Django's SMTP backend). Without an SMTP
+# host outside production (`make run`), messages are written to the worker's log instead.
+EMAIL_HOST = os.environ.get("MUANG_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("MUANG_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("MUANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MUANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MUANG_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("MUANG_EMAIL_FROM", "muang@localhost")
+if not EMAIL_HOST:
+    EMAIL_HOST = "localhost"
+    if not PRODUCTION:
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
