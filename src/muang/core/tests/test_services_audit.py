@@ -59,3 +59,28 @@ def test_the_database_refuses_to_rewrite_the_audit_log(admin_actor, statement):
         with connection.cursor() as cursor:
             cursor.execute(statement)
     assert AuditEntry.objects.filter(actor_label=actor.label).exists()
+
+
+def test_a_row_of_another_organisation_is_neither_locked_nor_changed(admin_actor):
+    """The shared update locks and writes the row only inside the organisation it is given (issue 9, item 7)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from muang.core.errors import NotFound
+    from muang.core.services import update_audited
+
+    actor, org = admin_actor
+    other = OrganizationFactory()
+    theirs = department_create(actor=actor, organization=org, code="it", name_th="ฝ่ายไอที", name_en="IT")
+    theirs.organization = other  # forged: the row stays where it is
+    with pytest.raises(NotFound):
+        update_audited(
+            actor=actor, organization=other, instance=theirs, data={"phone": "1"}, allowed={"phone"}
+        )
+    with CaptureQueriesContext(connection) as queries:
+        update_audited(actor=actor, organization=org, instance=theirs, data={"phone": "2"}, allowed={"phone"})
+    writes = [
+        q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "SELECT")) and "FOR UPDATE" in q["sql"]
+    ]
+    writes += [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "core_department" in q["sql"]]
+    assert writes and all('"organization_id"' in sql for sql in writes)
