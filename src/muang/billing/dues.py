@@ -28,8 +28,8 @@ from decimal import ROUND_DOWN, Decimal
 from functools import cache
 from typing import NamedTuple
 
+from muang.core.money import SATANG, ZERO
 from muang.property.rules import penalties
-from muang.property.rules.money import SATANG, ZERO
 from muang.property.rules.seed import default_land_building_penalty_rules, default_signboard_penalty_rules
 
 LAND_BUILDING_TAX = "land_building_tax"

@@ -30,7 +30,7 @@ from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.property.rules.money import ZERO
+from muang.core.money import ZERO
 
 OPEN_STATUSES = (BillStatus.OPEN, BillStatus.PARTLY_PAID)
 

@@ -102,3 +102,29 @@ class ThaiDateField(forms.DateField):
             return parse_thai_date(str(value))
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+# --- periods of calendar months (Civil and Commercial Code s.193/3, s.193/5) ---------------------------------
+
+
+def _last_day_of_month(year: int, month: int) -> int:
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (first_of_next - dt.timedelta(days=1)).day
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months, clamped to the month's last day (CCC s.193/5)."""
+    month_index = day.year * 12 + (day.month - 1) + months
+    year, month0 = divmod(month_index, 12)
+    return dt.date(year, month0 + 1, min(day.day, _last_day_of_month(year, month0 + 1)))
+
+
+def months_late(due_date: dt.date, as_of: dt.date) -> int:
+    """Months (a part month counted as whole) from the end of ``due_date`` to ``as_of``; 0 if not late."""
+    if as_of <= due_date:
+        return 0
+    months = max(1, (as_of.year - due_date.year) * 12 + as_of.month - due_date.month)
+    # Always measured from the due date itself, so month-end clamping never drifts (31 Jan → 31 Mar).
+    while add_months(due_date, months) < as_of:
+        months += 1
+    return months

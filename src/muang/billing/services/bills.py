@@ -34,10 +34,10 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
+from muang.core.money import SATANG
 from muang.core.services import update_audited
+from muang.core.thai_dates import add_months
 from muang.core.thai_id import is_valid_tax_id, normalize_thai_id
-from muang.property.rules.money import SATANG
-from muang.property.rules.penalties import add_months
 
 REF_RE = re.compile(r"[A-Z0-9]{1,20}")
 PROFILE_FIELDS = frozenset(

@@ -29,7 +29,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
-from muang.property.rules.money import SATANG
+from muang.core.money import SATANG
 
 COUNTER_CHANNELS = frozenset({PaymentChannel.CASH, PaymentChannel.CHEQUE, PaymentChannel.TRANSFER})
 

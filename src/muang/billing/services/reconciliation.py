@@ -72,7 +72,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
-from muang.property.rules.money import ZERO
+from muang.core.money import ZERO
 
 logger = logging.getLogger(__name__)
 

@@ -1,12 +1,12 @@
 """Pure tax rules for local property taxes: no ORM, no I/O, no settings.
 
-Plain values and frozen rule data in, :class:`decimal.Decimal` and explanation structures out.
+Plain values and frozen rule data in (money from :mod:`muang.core.money`, calendar months from
+:mod:`muang.core.thai_dates`), :class:`decimal.Decimal` and explanation structures out.
 
 - :mod:`.land_building` — Land and Building Tax Act B.E. 2562 (assessment, s.35–s.55)
 - :mod:`.depreciation` — Treasury building depreciation by age
 - :mod:`.signboard` — Signboard Tax Act B.E. 2510
 - :mod:`.penalties` — penalties and surcharges of both Acts
 - :mod:`.units` — rai-ngan-wah, square wah, m²
-- :mod:`.money` — satang rounding and splitting
 - :mod:`.seed` — national default values of all the rule data
 """

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from muang.property.rules.money import ZERO, percent_of
+from muang.core.money import ZERO, percent_of
 
 
 class Construction(StrEnum):

@@ -5,7 +5,7 @@ structures out. Every rate, bracket, exemption and reduction is data held by :cl
 organisation and tax year; national defaults in :mod:`muang.property.rules.seed`).
 
 Rounding: every tax amount printed on the calculation sheet (ภ.ด.ส.7/8) — each bracket line, the s.55
-reduction — is rounded half-up to the satang (:func:`~muang.property.rules.money.round_satang`); totals are
+reduction — is rounded half-up to the satang (:func:`~muang.core.money.round_satang`); totals are
 sums of those printed amounts, so a sheet always adds up. With the statutory brackets (whole millions,
 rates in hundredths of a percent) only the top bracket line can carry a fraction of a satang, so this equals
 rounding the exact total once.
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from muang.core.money import ZERO, allocate_satang, percent_of, round_satang
 from muang.property.rules.depreciation import DepreciationSchedule, depreciation_amount, depreciation_percent
-from muang.property.rules.money import ZERO, allocate_satang, percent_of, round_satang
 
 # C.E. years start around here in any plausible call; B.E. years are 543 more (2567 B.E. = 2024 C.E.).
 _FIRST_BE_LOOKING_YEAR = 2400

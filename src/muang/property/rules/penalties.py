@@ -14,13 +14,13 @@ holiday is moved by the caller (CCC s.193/8), not here.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from muang.property.rules.money import ZERO, percent_of, round_satang
+from muang.core.money import ZERO, percent_of, round_satang
+from muang.core.thai_dates import months_late
 
 
 @dataclass(frozen=True)
@@ -44,25 +44,6 @@ class SignboardPenaltyRules:
     filed_late_before_notice_percent: Decimal  # s.25: 5 — filed late, but before being told to
     understatement_percent: Decimal  # s.25: 10 — of the tax understated
     late_payment: SurchargeRule  # s.25: 2%/month (the Act sets no cap)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months, clamped to the month's last day (CCC s.193/5)."""
-    month_index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(month_index, 12)
-    last_day = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last_day))
-
-
-def months_late(due_date: dt.date, as_of: dt.date) -> int:
-    """Months (a part month counted as whole) from the end of ``due_date`` to ``as_of``; 0 if not late."""
-    if as_of <= due_date:
-        return 0
-    months = max(1, (as_of.year - due_date.year) * 12 + as_of.month - due_date.month)
-    # Always measured from the due date itself, so month-end clamping never drifts (31 Jan → 31 Mar).
-    while add_months(due_date, months) < as_of:
-        months += 1
-    return months
 
 
 def surcharge_as_of(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
 
-from muang.property.rules.money import ZERO, round_satang
+from muang.core.money import ZERO, round_satang
 
 QUARTERS_PER_YEAR = 4
 

@@ -74,6 +74,7 @@ from muang.core import audit
 from muang.core.access import SYSTEM, Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
+from muang.core.money import ZERO, allocate_satang, percent_of, round_satang
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -101,7 +102,6 @@ from muang.property.rules.land_building import (
     assess_individual_farmer,
     contiguous_groups,
 )
-from muang.property.rules.money import ZERO, allocate_satang, percent_of, round_satang
 
 logger = logging.getLogger(__name__)
 

@@ -39,9 +39,9 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
+from muang.core.money import ZERO
 from muang.core.thai_id import is_valid_tax_id
 from muang.property.models import Assessment, AssessmentRun, Owner, Ownership, Signboard, TaxYear
-from muang.property.rules.money import ZERO
 from muang.property.rules.signboard import SignType, quarter_of, signboard_tax
 from muang.property.selectors_assessment import current_run
 from muang.property.services import ruledata

@@ -10,13 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from muang.core.thai_dates import add_months, months_late
 from muang.property.rules.penalties import (
     PaymentStage,
     SignFilingStatus,
-    add_months,
     land_building_arrears,
     land_building_penalty,
-    months_late,
     payment_stage,
     signboard_filing_surcharge,
     signboard_late_payment_surcharge,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from muang.property.rules.money import allocate_satang, round_satang
+from muang.core.money import allocate_satang, round_satang
 from muang.property.rules.units import (
     RaiNganWah,
     from_square_metres,
