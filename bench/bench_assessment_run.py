@@ -180,7 +180,7 @@ def ensure_geometry(org_id: int) -> None:
 
 def baseline_sql(tax_year) -> tuple[str, dict]:
     """The same taxes in one statement: brackets, exemptions, escalation and reduction from the tax year."""
-    from muang.property.rules.land_building import TaxClass
+    from muang.taxlaw.land_building import TaxClass
 
     rules = tax_year.land_building_rules()
     brackets = []
@@ -208,7 +208,7 @@ def baseline_sql(tax_year) -> tuple[str, dict]:
                 counted = band.through_age
         return f"LEAST({s.cap_percent}, CASE {' '.join(parts)} END)"
 
-    from muang.property.rules.depreciation import Construction
+    from muang.taxlaw.depreciation import Construction
 
     dep = (
         f"CASE construction WHEN 'masonry' THEN {dep_case(Construction.MASONRY)} "

@@ -11,6 +11,13 @@ class PropertyConfig(AppConfig):
     label = "property"
     verbose_name = _("Tax map and property registry")
 
+    def ready(self) -> None:
+        from muang.billing.sources import register_locator
+        from muang.property import charges, sources
+
+        charges.register()  # the penalty and surcharge rules of the tax bills, for billing's dues
+        register_locator("property", sources.locate)  # where the parcels of a bill's lines are
+
     def contract(self) -> AppContract:
         from muang.property import permissions
         from muang.property.permissions import PropertyPerm

@@ -16,14 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from muang.core.models import Organization, User
 from muang.core.uploads import CleanImageField
-from muang.property.rules.depreciation import Construction as RuleConstruction
-from muang.property.rules.depreciation import DepreciationSchedule
-from muang.property.rules.land_building import TaxYearRules
-from muang.property.rules.land_building import Use as RuleUse
-from muang.property.rules.penalties import LandBuildingPenaltyRules, SignboardPenaltyRules
-from muang.property.rules.signboard import SignRates
-from muang.property.rules.signboard import SignType as RuleSignType
 from muang.property.services import ruledata
+from muang.taxlaw.depreciation import Construction as RuleConstruction
+from muang.taxlaw.depreciation import DepreciationSchedule
+from muang.taxlaw.land_building import TaxYearRules
+from muang.taxlaw.land_building import Use as RuleUse
+from muang.taxlaw.penalties import LandBuildingPenaltyRules, SignboardPenaltyRules
+from muang.taxlaw.signboard import SignRates
+from muang.taxlaw.signboard import SignType as RuleSignType
 
 PARCEL_CODE_PATTERN = r"^[0-9]{2}[A-Z][0-9]{3}$"  # zone 01, block A, lot 001 (LTAX)
 LAND_PRICE_KEY_PATTERN = r"^[0-9]{2}([A-Z]([0-9]{3})?)?$"  # "01" zone, "01A" block, "01A001" parcel
@@ -649,7 +649,7 @@ class TaxYear(models.Model):
     """Everything that varies by organisation and tax year, as data.
 
     The small rule data (brackets, exemptions, ceilings, escalation, depreciation, signboard rates, penalties,
-    calendar) is JSON converted to and from the dataclasses of `muang.property.rules` by
+    calendar) is JSON converted to and from the dataclasses of `muang.taxlaw` by
     `muang.property.services.ruledata`, which validates it; the large tables (prices per zone, block,
     parcel, building type, condominium) are rows below, for set-based joins.
     """

@@ -37,6 +37,7 @@ from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
+from muang.property import sources
 from muang.property.models import (
     Assessment,
     Building,
@@ -123,9 +124,9 @@ _STATUS_SQL = f"""
         {{limit}}
     ),
     refs AS (
-        SELECT h.id, 'property:parcel:' || h.id AS ref FROM hits h
+        SELECT h.id, '{sources.PARCEL.prefix}' || h.id AS ref FROM hits h
         UNION ALL
-        SELECT b.parcel_id, 'property:building:' || b.id
+        SELECT b.parcel_id, '{sources.BUILDING.prefix}' || b.id
         FROM {Building._meta.db_table} b JOIN hits h ON b.parcel_id = h.id
         WHERE b.organization_id = %(org)s
     ),
@@ -413,7 +414,7 @@ class MapCard:
 
 
 def _parcel_refs(parcel: Parcel, buildings: list[Building]) -> list[str]:
-    return [f"property:parcel:{parcel.pk}", *(f"property:building:{b.pk}" for b in buildings)]
+    return [str(sources.PARCEL.ref(parcel.pk)), *(str(sources.BUILDING.ref(b.pk)) for b in buildings)]
 
 
 def map_card(*, actor: Actor, organization: Organization, code: str, year: int) -> MapCard:

@@ -23,6 +23,7 @@ from muang.billing.selectors import amount_due_of, instalment_states
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
+from muang.property import sources
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -214,7 +215,7 @@ def payer_scope(owner: Owner) -> PayerScope:
     `property:signboard-owner:<id>`), or to their national or juristic tax ID. The taxpayer's citizen grant
     covers exactly these (`session.taxpayer_actor`)."""
     return PayerScope(
-        source_refs={f"property:owner:{owner.pk}", f"property:signboard-owner:{owner.pk}"},
+        source_refs={str(sources.OWNER.ref(owner.pk)), str(sources.SIGNBOARD_OWNER.ref(owner.pk))},
         tax_id=owner_tax_id(owner),
     )
 
@@ -268,7 +269,8 @@ class BillRow:
 
 
 def bill_rows(bills, today: dt.date | None = None) -> list[BillRow]:
-    return [BillRow(b, amount_due_of(b, today)) for b in bills]
+    rules_cache: dict = {}  # penalty rules read once per kind and year
+    return [BillRow(b, amount_due_of(b, today, rules_cache)) for b in bills]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from muang.billing.models import (
 )
 from muang.billing.permissions import BillingPerm
 from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET, reserve_numbers
+from muang.billing.sources import SourceRef
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
@@ -183,6 +184,8 @@ def _validate(
         err("number", _("A bill number (Ref1) has 1–20 characters, only capital letters A–Z and digits 0–9."))
     if len(draft.source_ref) > 100:
         err("source_ref", _("At most 100 characters."))
+    elif SourceRef.parse_or_none(draft.source_ref) is None and draft.source_ref:
+        err("source_ref", _("Write the source as app:kind:key, e.g. property:owner:42."))
     if not draft.payer.name.strip():
         err("payer.name", _("Name the payer."))
     if draft.payer.tax_id and not is_valid_tax_id(draft.payer.tax_id):
@@ -198,6 +201,8 @@ def _validate(
             total += amount
         if not line.description.strip():
             err(f"lines.{i}.description", _("Describe the line."))
+        if line.source_ref and SourceRef.parse_or_none(line.source_ref) is None:
+            err(f"lines.{i}.source_ref", _("Write the source as app:kind:key, e.g. property:owner:42."))
     if total > thaiqr.MAX_AMOUNT:
         err("lines", _("The total is too large."))
     if draft.due_date < issued_on:

@@ -8,7 +8,7 @@ The run reads the registry set-based: ONE SQL statement joins ownerships on 1 Ja
 price: parcel, else block, else zone), buildings (price per m² by type code), condominium units and house
 registrations, and streams one row per (owner, land / building / unit) ordered by owner through a
 server-side cursor. Python groups the rows per owner and applies the pure rules
-(`muang.property.rules.land_building`): depreciation, ownership shares, use split, residence exemptions,
+(`muang.taxlaw.land_building`): depreciation, ownership shares, use split, residence exemptions,
 s.42 adjoining parcels, s.40 farmer aggregation, s.43 escalation, s.55 reduction. Results go to `Assessment`
 with COPY, in batches; each batch moves the run's progress and heartbeat.
 
@@ -90,11 +90,11 @@ from muang.property.models import (
     TaxYear,
 )
 from muang.property.permissions import PropertyPerm
-from muang.property.rules.depreciation import Construction, depreciation_percent
-from muang.property.rules.land_building import (
+from muang.taxlaw.depreciation import Construction, depreciation_percent
+from muang.taxlaw.land_building import (
     Assessment as ClassAssessment,
 )
-from muang.property.rules.land_building import (
+from muang.taxlaw.land_building import (
     TaxClass,
     TaxYearRules,
     assess,

@@ -13,7 +13,8 @@ parcels by it, self-service finds a taxpayer's bills by it):
 - signboards: kind ``signboard_tax``, ``Bill.source_ref`` = ``property:signboard-owner:<owner id>``, one line
   per sign ``property:signboard:<id>``.
 
-Issuing again (after a re-run, or a second press of the button) compares with the bills in force: a bill
+The references are the kinds of :mod:`muang.property.sources`. Issuing again (after a re-run, or a second
+press of the button) goes through billing's bill sync (:func:`muang.billing.services.sync.bills_sync`): a bill
 with the same amount is left alone; an open bill nobody has paid anything on is cancelled with a reason and
 issued anew; a bill with payments whose amount changed is never touched but reported as a conflict for
 staff (an objection decision or refund is the way to change it).
@@ -31,23 +32,23 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from muang.billing.models import Bill, BillKind, BillStatus
+from muang.billing.models import BillKind
 from muang.billing.permissions import BillingPerm
-from muang.billing.services.bills import BillDraft, LineDraft, Payer, bill_cancel, bills_issue, profile_of
-from muang.billing.services.payments import lock_payments
+from muang.billing.services.bills import LineDraft, Payer, profile_of
+from muang.billing.services.sync import WantedBill, bills_sync
+from muang.billing.sources import SourceKind
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
 from muang.core.money import ZERO
 from muang.core.thai_id import is_valid_tax_id
+from muang.property import sources
 from muang.property.models import Assessment, AssessmentRun, Owner, Ownership, Signboard, TaxYear
-from muang.property.rules.signboard import SignType, quarter_of, signboard_tax
 from muang.property.selectors_assessment import current_run
 from muang.property.services import ruledata
+from muang.taxlaw.signboard import SignType, quarter_of, signboard_tax
 
-OWNER_REF = "property:owner:"
-SIGNBOARD_OWNER_REF = "property:signboard-owner:"
 SIGNBOARD_PAYMENT_DAYS = 15  # Signboard Tax Act s.12: pay within 15 days of the notice (ภ.ป.3)
 
 
@@ -104,13 +105,6 @@ class BillingSummary:
         }
 
 
-@dataclass(frozen=True)
-class _Wanted:
-    owner: Owner
-    lines: list[LineDraft]
-    total: Decimal
-
-
 def _payer(owner: Owner) -> Payer:
     tax_id = owner.national_id or owner.tax_id or ""
     # A registry ID with a wrong check digit must not block every other taxpayer's bill: print none.
@@ -125,80 +119,47 @@ def _calendar(tax_year: TaxYear) -> dict:
     return {**ruledata.default_calendar(tax_year.year), **(tax_year.calendar or {})}
 
 
-def _reconcile(
+def _sync(
     *,
     actor: Actor,
     organization: Organization,
     kind: str,
     year: int,
-    ref_prefix: str,
-    wanted: dict[str, _Wanted],
-    make_draft,
+    source_kind: SourceKind,
+    wanted: list[WantedBill],
     issued_on: dt.date,
     summary: BillingSummary,
     reason: str,
 ) -> None:
-    """Compare the wanted bills (by source_ref) with those in force; cancel, issue, report conflicts."""
-    lock_payments(organization.pk)  # billing's lock order: the payments lock, then the bills' rows
-    in_force = {
-        b.source_ref: b
-        for b in Bill.objects.select_for_update()
-        .filter(
-            organization=organization,
-            kind=kind,
-            year=year,
-            source_ref__startswith=ref_prefix,
-            cancelled_at__isnull=True,
-        )
-        .order_by("pk")
-    }
-    paid_something = set(
-        Bill.objects.filter(pk__in=[b.pk for b in in_force.values()], payments__isnull=False).values_list(
-            "pk", flat=True
-        )
+    """Billing's bill sync does the comparing, cancelling and issuing; the summary names owners."""
+    result = bills_sync(
+        actor=actor,
+        organization=organization,
+        kind=kind,
+        year=year,
+        source_kind=source_kind,
+        wanted=wanted,
+        issued_on=issued_on,
+        reason=reason,
     )
-    to_cancel: list[Bill] = []
-    drafts: list[BillDraft] = []
-    for ref, want in wanted.items():
-        bill = in_force.get(ref)
-        if bill is None:
-            drafts.append(make_draft(ref, want))
-            summary.issued += 1
-        elif bill.amount == want.total:
-            summary.unchanged += 1
-        elif bill.status == BillStatus.OPEN and bill.pk not in paid_something and not bill.paid_principal:
-            to_cancel.append(bill)
-            drafts.append(make_draft(ref, want))
-            summary.reissued += 1
-        else:
-            summary.conflicts.append(_conflict(bill, want.owner.pk, want.total))
-    for ref, bill in in_force.items():
-        if ref in wanted:
-            continue
-        owner_id = int(ref.removeprefix(ref_prefix)) if ref.removeprefix(ref_prefix).isdigit() else 0
-        if bill.status == BillStatus.OPEN and bill.pk not in paid_something and not bill.paid_principal:
-            to_cancel.append(bill)
-            summary.cancelled += 1
-        else:
-            summary.conflicts.append(_conflict(bill, owner_id, ZERO))
-    for bill in to_cancel:
-        bill_cancel(actor=actor, bill=bill, reason=reason)
-    if drafts:
-        bills = bills_issue(actor=actor, organization=organization, drafts=drafts, issued_on=issued_on)
-        summary.bill_ids = [b.pk for b in bills]
-        summary.issued_total = sum((b.amount for b in bills), ZERO)
-
-
-def _conflict(bill: Bill, owner_id: int, assessed: Decimal) -> BillingConflict:
-    return BillingConflict(
-        owner_id=owner_id,
-        payer_name=bill.payer_name,
-        bill_id=bill.pk,
-        bill_number=bill.number,
-        status=bill.status,
-        billed=bill.amount,
-        paid=bill.paid_principal,
-        assessed=assessed,
+    summary.issued += result.issued
+    summary.unchanged += result.unchanged
+    summary.reissued += result.reissued
+    summary.cancelled += result.cancelled
+    summary.bill_ids = result.bill_ids
+    summary.issued_total = result.issued_total
+    summary.conflicts.extend(
+        BillingConflict(
+            owner_id=(c.source.int_key or 0) if c.source else 0,
+            payer_name=c.payer_name,
+            bill_id=c.bill_id,
+            bill_number=c.bill_number,
+            status=c.status,
+            billed=c.billed,
+            paid=c.paid,
+            assessed=c.wanted,
+        )
+        for c in result.conflicts
     )
 
 
@@ -268,7 +229,7 @@ def _land_building_lines(sheet: dict, holding: dict) -> list[LineDraft]:
         ref_id = prop.get("id")  # if a future sheet carries the id, trust it
         if kind == "parcel":
             ref_id = ref_id or holding["P"].get(label)
-            ref = f"property:parcel:{ref_id}" if ref_id else ""
+            ref = str(sources.PARCEL.ref(ref_id)) if ref_id else ""
             if building_numbers:
                 description = _("Land %(code)s with building no. %(numbers)s") % {
                     "code": label,
@@ -279,7 +240,7 @@ def _land_building_lines(sheet: dict, holding: dict) -> list[LineDraft]:
         elif kind == "building":
             number = building_numbers[0] if building_numbers else ""
             ref_id = ref_id or holding["S"].get((label, int(number) if number.isdigit() else None))
-            ref = f"property:building:{ref_id}" if ref_id else ""
+            ref = str(sources.BUILDING.ref(ref_id)) if ref_id else ""
             description = _("Building no. %(number)s on parcel %(code)s") % {"number": number, "code": label}
         else:
             if not ref_id:
@@ -287,7 +248,7 @@ def _land_building_lines(sheet: dict, holding: dict) -> list[LineDraft]:
                 position = condo_seen[label]
                 condo_seen[label] += 1
                 ref_id = candidates[position] if position < len(candidates) else None
-            ref = f"property:condo:{ref_id}" if ref_id else ""
+            ref = str(sources.CONDO.ref(ref_id)) if ref_id else ""
             description = _("Condominium unit %(label)s") % {"label": label}
         lines.append(LineDraft(description=(description + share_note)[:300], amount=tax, source_ref=ref))
     return lines
@@ -333,7 +294,7 @@ def assessment_bills_issue(
     )
     summary = BillingSummary(kind=BillKind.LAND_BUILDING_TAX, year=run.year)
     holdings = _holdings(organization, dt.date(run.year, 1, 1))
-    wanted: dict[str, _Wanted] = {}
+    wanted: list[WantedBill] = []
     with translation.override(settings.LANGUAGE_CODE):  # the notice is a Thai document
         for a in assessments:
             if a.total_tax <= 0:
@@ -348,30 +309,26 @@ def assessment_bills_issue(
                         amount=a.total_tax,
                     )
                 ]
-            wanted[f"{OWNER_REF}{a.owner_id}"] = _Wanted(owner=a.owner, lines=lines, total=a.total_tax)
+            instalments = a.total_tax >= profile.instalment_minimum
+            wanted.append(
+                WantedBill(
+                    source=sources.OWNER.ref(a.owner_id),
+                    payer=_payer(a.owner),
+                    lines=lines,
+                    due_date=due,
+                    instalments=instalments,
+                    instalment_due_dates=(instalment_dates or None) if instalments else None,
+                )
+            )
         reason = _("Re-assessed: assessment run %(id)s") % {"id": run.pk}
 
-    def draft(ref: str, want: _Wanted) -> BillDraft:
-        instalments = want.total >= profile.instalment_minimum
-        return BillDraft(
-            kind=BillKind.LAND_BUILDING_TAX,
-            year=run.year,
-            payer=_payer(want.owner),
-            lines=want.lines,
-            due_date=due,
-            source_ref=ref,
-            instalments=instalments,
-            instalment_due_dates=(instalment_dates or None) if instalments else None,
-        )
-
-    _reconcile(
+    _sync(
         actor=actor,
         organization=organization,
         kind=BillKind.LAND_BUILDING_TAX,
         year=run.year,
-        ref_prefix=OWNER_REF,
+        source_kind=sources.OWNER,
         wanted=wanted,
-        make_draft=draft,
         issued_on=issued_on,
         summary=summary,
         reason=reason,
@@ -426,7 +383,7 @@ def signboard_bills_issue(
         )
         by_owner[sign.owner_id].append((sign, computation))
         owners[sign.owner_id] = sign.owner
-    wanted: dict[str, _Wanted] = {}
+    wanted: list[WantedBill] = []
     with translation.override(settings.LANGUAGE_CODE):
         for owner_id, signs in by_owner.items():
             lines = []
@@ -448,37 +405,31 @@ def signboard_bills_issue(
                     LineDraft(
                         description=description[:300],
                         amount=c.tax,
-                        source_ref=f"property:signboard:{sign.pk}",
+                        source_ref=str(sources.SIGNBOARD.ref(sign.pk)),
                     )
                 )
             total = sum((line.amount for line in lines), ZERO)
             if total <= 0:
                 summary.skipped_zero += 1
                 continue
-            wanted[f"{SIGNBOARD_OWNER_REF}{owner_id}"] = _Wanted(
-                owner=owners[owner_id], lines=lines, total=total
+            wanted.append(
+                WantedBill(
+                    source=sources.SIGNBOARD_OWNER.ref(owner_id),
+                    payer=_payer(owners[owner_id]),
+                    lines=lines,
+                    due_date=due,
+                    instalments=total >= profile.instalment_minimum,
+                )
             )
         reason = _("Signboards re-assessed for %(year)s") % {"year": year + 543}
 
-    def draft(ref: str, want: _Wanted) -> BillDraft:
-        return BillDraft(
-            kind=BillKind.SIGNBOARD_TAX,
-            year=year,
-            payer=_payer(want.owner),
-            lines=want.lines,
-            due_date=due,
-            source_ref=ref,
-            instalments=want.total >= profile.instalment_minimum,
-        )
-
-    _reconcile(
+    _sync(
         actor=actor,
         organization=organization,
         kind=BillKind.SIGNBOARD_TAX,
         year=year,
-        ref_prefix=SIGNBOARD_OWNER_REF,
+        source_kind=sources.SIGNBOARD_OWNER,
         wanted=wanted,
-        make_draft=draft,
         issued_on=issued_on,
         summary=summary,
         reason=reason,

@@ -32,7 +32,6 @@ from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
 from muang.property.models import ImportBatch, Parcel, Use
 from muang.property.permissions import PropertyPerm
-from muang.property.rules import units
 from muang.property.services.common import REASON_MAX, audit_bulk_create, required_reason
 from muang.property.services.geometry import (
     WGS84,
@@ -43,6 +42,7 @@ from muang.property.services.geometry import (
 )
 from muang.property.services.registry import build_parcel
 from muang.property.services.tabular import ImportReport, decimal_value, normalize_header, read_rows, text
+from muang.taxlaw import units
 
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 SHARE_COLUMNS = ("share_agricultural", "share_residential", "share_other", "share_vacant")

@@ -30,7 +30,6 @@ from muang.property.models import (
     Use,
 )
 from muang.property.permissions import PropertyPerm
-from muang.property.rules import units
 from muang.property.services.common import (
     CENTI,
     FieldErrors,
@@ -49,6 +48,7 @@ from muang.property.services.geometry import (
     clean_parcel_geometry,
     representative_point,
 )
+from muang.taxlaw import units
 
 # --- shared value checks ---------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""A tax year's small rule data as JSON, and back into the frozen dataclasses of `muang.property.rules`.
+"""A tax year's small rule data as JSON, and back into the frozen dataclasses of `muang.taxlaw`.
 
 Pure: no ORM. Decimals travel as strings ("0.3"), so nothing is lost to floats. Every `*_from_json` raises
 `RuleDataError(field, message)` for bad data; building the dataclasses is the validation (the rules modules
@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from muang.property.rules import seed
-from muang.property.rules.depreciation import Construction, DepreciationBand, DepreciationSchedule
-from muang.property.rules.land_building import (
+from muang.taxlaw import seed
+from muang.taxlaw.depreciation import Construction, DepreciationBand, DepreciationSchedule
+from muang.taxlaw.land_building import (
     Bracket,
     Ceilings,
     Exemptions,
@@ -25,8 +25,8 @@ from muang.property.rules.land_building import (
     TaxYearRules,
     VacantEscalation,
 )
-from muang.property.rules.penalties import LandBuildingPenaltyRules, SignboardPenaltyRules, SurchargeRule
-from muang.property.rules.signboard import SignRates, SignTypeRate
+from muang.taxlaw.penalties import LandBuildingPenaltyRules, SignboardPenaltyRules, SurchargeRule
+from muang.taxlaw.signboard import SignRates, SignTypeRate
 
 CALENDAR_DATES = (
     "appraisal_announced_by",  # ภ.ด.ส.1 / ภ.ด.ส.3 announced (by law before 1 February)

@@ -25,7 +25,6 @@ from muang.property.models import (
     Signboard,
 )
 from muang.property.permissions import PropertyPerm
-from muang.property.rules.signboard import sign_area_cm2
 from muang.property.services.common import (
     CENTI,
     DECI,
@@ -41,6 +40,7 @@ from muang.property.services.geometry import (
     OrganizationArea,
     clean_location,
 )
+from muang.taxlaw.signboard import sign_area_cm2
 
 # --- signboards ------------------------------------------------------------------------------------------------
 

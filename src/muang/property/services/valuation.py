@@ -26,12 +26,12 @@ from muang.property.models import (
     TaxYear,
 )
 from muang.property.permissions import PropertyPerm
-from muang.property.rules.depreciation import Construction
-from muang.property.rules.land_building import TaxClass
-from muang.property.rules.seed import LAND_BUILDING_TAX_FIRST_YEAR
 from muang.property.services import ruledata
 from muang.property.services.common import REASON_MAX, record_create, required_reason, save_changes
 from muang.property.services.tabular import ImportReport, decimal_value, int_value, read_rows, text
+from muang.taxlaw.depreciation import Construction
+from muang.taxlaw.land_building import TaxClass
+from muang.taxlaw.seed import LAND_BUILDING_TAX_FIRST_YEAR
 
 JSON_FIELDS = (
     "rate_schedules",

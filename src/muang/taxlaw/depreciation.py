@@ -1,7 +1,7 @@
 """Building depreciation (ค่าเสื่อมราคาสิ่งปลูกสร้าง) used for the land-and-building tax base (s.35).
 
 The Treasury Department (กรมธนารักษ์) publishes depreciation by construction type and age. The schedules are
-data (:class:`DepreciationSchedule`, seeded in :mod:`muang.property.rules.seed`): an annual percentage that
+data (:class:`DepreciationSchedule`, seeded in :mod:`muang.taxlaw.seed`): an annual percentage that
 steps up with age, accumulated year by year, and capped.
 """
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from muang.property.rules.depreciation import (
+from muang.taxlaw.depreciation import (
     Construction,
     DepreciationBand,
     DepreciationSchedule,
@@ -16,7 +16,7 @@ from muang.property.rules.depreciation import (
     depreciation_amount,
     depreciation_percent,
 )
-from muang.property.rules.seed import default_depreciation_schedules
+from muang.taxlaw.seed import default_depreciation_schedules
 
 PURE = settings(derandomize=True, database=None, deadline=None, max_examples=150)
 SCHEDULES = default_depreciation_schedules()

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from muang.property.rules.seed import default_sign_rates
-from muang.property.rules.signboard import (
+from muang.taxlaw.seed import default_sign_rates
+from muang.taxlaw.signboard import (
     SignRates,
     SignType,
     quarter_of,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from muang.property.rules.land_building import TaxClass, assess, assess_contiguous, contiguous_groups
-from muang.property.rules.seed import default_tax_year_rules
+from muang.taxlaw.land_building import TaxClass, assess, assess_contiguous, contiguous_groups
+from muang.taxlaw.seed import default_tax_year_rules
 
 PURE = settings(derandomize=True, database=None, deadline=None, max_examples=150)
 M = 1_000_000

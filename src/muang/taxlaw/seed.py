@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from muang.property.rules.depreciation import Construction, DepreciationBand, DepreciationSchedule
-from muang.property.rules.land_building import (
+from muang.taxlaw.depreciation import Construction, DepreciationBand, DepreciationSchedule
+from muang.taxlaw.land_building import (
     Ceilings,
     Exemptions,
     RateSchedule,
@@ -19,8 +19,8 @@ from muang.property.rules.land_building import (
     TaxYearRules,
     VacantEscalation,
 )
-from muang.property.rules.penalties import LandBuildingPenaltyRules, SignboardPenaltyRules, SurchargeRule
-from muang.property.rules.signboard import SignRates, SignTypeRate
+from muang.taxlaw.penalties import LandBuildingPenaltyRules, SignboardPenaltyRules, SurchargeRule
+from muang.taxlaw.signboard import SignRates, SignTypeRate
 
 LAND_BUILDING_TAX_FIRST_YEAR = 2020  # the Act applies from tax year 2563 B.E.
 SIGN_RATES_2563_FIRST_YEAR = 2021  # the B.E. 2563 ministerial regulation applies from 1 January 2564

@@ -2,7 +2,7 @@
 
 Pure functions: plain values and :class:`TaxYearRules` in, :class:`decimal.Decimal` and explanation
 structures out. Every rate, bracket, exemption and reduction is data held by :class:`TaxYearRules` (one per
-organisation and tax year; national defaults in :mod:`muang.property.rules.seed`).
+organisation and tax year; national defaults in :mod:`muang.taxlaw.seed`).
 
 Rounding: every tax amount printed on the calculation sheet (ภ.ด.ส.7/8) — each bracket line, the s.55
 reduction — is rounded half-up to the satang (:func:`~muang.core.money.round_satang`); totals are
@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from muang.core.money import ZERO, allocate_satang, percent_of, round_satang
-from muang.property.rules.depreciation import DepreciationSchedule, depreciation_amount, depreciation_percent
+from muang.taxlaw.depreciation import DepreciationSchedule, depreciation_amount, depreciation_percent
 
 # C.E. years start around here in any plausible call; B.E. years are 543 more (2567 B.E. = 2024 C.E.).
 _FIRST_BE_LOOKING_YEAR = 2400

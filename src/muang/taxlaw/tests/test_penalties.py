@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from muang.core.thai_dates import add_months, months_late
-from muang.property.rules.penalties import (
+from muang.taxlaw.penalties import (
     PaymentStage,
     SignFilingStatus,
     land_building_arrears,
@@ -22,7 +22,7 @@ from muang.property.rules.penalties import (
     signboard_understatement_surcharge,
     surcharge_as_of,
 )
-from muang.property.rules.seed import default_land_building_penalty_rules, default_signboard_penalty_rules
+from muang.taxlaw.seed import default_land_building_penalty_rules, default_signboard_penalty_rules
 
 PURE = settings(derandomize=True, database=None, deadline=None, max_examples=200)
 LB = default_land_building_penalty_rules()

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from muang.property.rules.depreciation import Construction
-from muang.property.rules.land_building import (
+from muang.taxlaw.depreciation import Construction
+from muang.taxlaw.land_building import (
     Bracket,
     RateSchedule,
     TaxClass,
@@ -26,7 +26,7 @@ from muang.property.rules.land_building import (
     progressive_tax,
     vacant_additional_percent,
 )
-from muang.property.rules.seed import default_depreciation_schedules, default_tax_year_rules
+from muang.taxlaw.seed import default_depreciation_schedules, default_tax_year_rules
 
 PURE = settings(derandomize=True, database=None, deadline=None, max_examples=150)
 M = 1_000_000

@@ -2,7 +2,7 @@
 
 Land and Building Tax Act B.E. 2562: penalty s.68–69, surcharge s.70. Signboard Tax Act B.E. 2510: s.25.
 Percentages are data (:class:`LandBuildingPenaltyRules`, :class:`SignboardPenaltyRules`, seeded in
-:mod:`muang.property.rules.seed`); every amount is rounded half-up to the satang.
+:mod:`muang.taxlaw.seed`); every amount is rounded half-up to the satang.
 
 Counting months. "A part of a month counts as a whole month" (เศษของเดือนให้นับเป็นหนึ่งเดือน). Months
 run from the due date by the Civil and Commercial Code (s.193/3: the first day is not counted; s.193/5: a

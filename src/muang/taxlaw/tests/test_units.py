@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from muang.core.money import allocate_satang, round_satang
-from muang.property.rules.units import (
+from muang.taxlaw.units import (
     RaiNganWah,
     from_square_metres,
     from_square_wah,

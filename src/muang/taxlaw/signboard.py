@@ -1,7 +1,7 @@
 """Signboard Tax (ภาษีป้าย), Act B.E. 2510 as amended, rates of the ministerial regulation B.E. 2563.
 
 Rates, the area unit, the rounding threshold and the per-sign minimum are data (:class:`SignRates`, seeded in
-:mod:`muang.property.rules.seed`).
+:mod:`muang.taxlaw.seed`).
 
 First-year proration and the minimum. s.8 taxes a sign installed during the year by quarters (งวดละสาม
 เดือน), from the quarter of installation to the last quarter, each quarter at 25% of the annual rate of

@@ -1,4 +1,9 @@
-"""Pure tax rules for local property taxes: no ORM, no I/O, no settings.
+"""Thai local tax law as pure functions: no ORM, no I/O, no settings.
+
+A plain package, not a Django app: it has no models and imports nothing from Django or from any domain app
+(``taxlaw/tests/test_purity.py`` walks its imports). The property app feeds it a tax year's rule data and
+stores what it returns; billing never imports it (a bill's penalty rules reach billing through
+:mod:`muang.billing.charges`, registered by the app that issues the bill).
 
 Plain values and frozen rule data in (money from :mod:`muang.core.money`, calendar months from
 :mod:`muang.core.thai_dates`), :class:`decimal.Decimal` and explanation structures out.
