@@ -120,11 +120,28 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def months_late(due_date: dt.date, as_of: dt.date) -> int:
-    """Months (a part month counted as whole) from the end of ``due_date`` to ``as_of``; 0 if not late."""
+    """Months late on ``as_of`` for a payment due on ``due_date``; 0 if not late. A part month counts whole.
+
+    The period runs as the Civil and Commercial Code counts one: from the day after the due date (s.193/3),
+    by calendar month; a month that does not start on the 1st ends the day before the same day-number of the
+    next month, or on that month's last day when it has no such day (s.193/5). Due 30 April: 1–31 May is one
+    month, 1 June starts the second. Due 31 January: 1–28 February is one month, 1 March the second.
+    """
     if as_of <= due_date:
         return 0
-    months = max(1, (as_of.year - due_date.year) * 12 + as_of.month - due_date.month)
-    # Always measured from the due date itself, so month-end clamping never drifts (31 Jan → 31 Mar).
-    while add_months(due_date, months) < as_of:
+    start = due_date + dt.timedelta(days=1)
+    months = max(1, (as_of.year - start.year) * 12 + as_of.month - start.month)
+    while _month_period_end(start, months) < as_of:
         months += 1
+    while months > 1 and _month_period_end(start, months - 1) >= as_of:
+        months -= 1
     return months
+
+
+def _month_period_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of ``months`` calendar months beginning on ``start`` (CCC s.193/5)."""
+    month_index = start.year * 12 + (start.month - 1) + months
+    year, month0 = divmod(month_index, 12)
+    if start.day <= _last_day_of_month(year, month0 + 1):
+        return dt.date(year, month0 + 1, start.day) - dt.timedelta(days=1)
+    return dt.date(year, month0 + 1, _last_day_of_month(year, month0 + 1))

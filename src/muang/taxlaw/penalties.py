@@ -5,11 +5,12 @@ Percentages are data (:class:`LandBuildingPenaltyRules`, :class:`SignboardPenalt
 :mod:`muang.taxlaw.seed`); every amount is rounded half-up to the satang.
 
 Counting months. "A part of a month counts as a whole month" (เศษของเดือนให้นับเป็นหนึ่งเดือน). Months
-run from the due date by the Civil and Commercial Code (s.193/3: the first day is not counted; s.193/5: a
-period of months ends on the same day-number of the last month, or on that month's last day when it has no
-such day). So with a due date of 30 April, payment on 1–30 May is one month late and on 31 May two; with a
-due date of 31 January, 1 February – 28 February is one month and 1 March two. A due date that falls on a
-holiday is moved by the caller (CCC s.193/8), not here.
+run as the Civil and Commercial Code counts a period (:func:`muang.core.thai_dates.months_late`): from the
+day after the due date (s.193/3), by calendar month, a month not starting on the 1st ending the day before the
+same day-number of the next month, or on that month's last day when it has no such day (s.193/5). So with a
+due date of 30 April, payment on 1–31 May is one month late and from 1 June two; with a due date of 31
+January, 1–28 February is one month and 1 March two. A due date that falls on a holiday is moved by the
+caller (CCC s.193/8), not here.
 """
 
 from __future__ import annotations

@@ -43,7 +43,18 @@ rates = st.decimals(min_value=0, max_value=5, places=1)
         (dt.date(2025, 4, 30), dt.date(2025, 4, 1), 0),
         (dt.date(2025, 4, 30), dt.date(2025, 5, 1), 1),  # one day late: a whole month
         (dt.date(2025, 4, 30), dt.date(2025, 5, 30), 1),
-        (dt.date(2025, 4, 30), dt.date(2025, 5, 31), 2),
+        (dt.date(2025, 4, 30), dt.date(2025, 5, 31), 1),  # 1–31 May: one month (CCC s.193/3, s.193/5)
+        (dt.date(2025, 4, 30), dt.date(2025, 6, 1), 2),
+        (dt.date(2026, 2, 28), dt.date(2026, 3, 31), 1),  # 1–31 March, not "28 March + a part month"
+        (dt.date(2026, 2, 28), dt.date(2026, 4, 1), 2),
+        (
+            dt.date(2025, 1, 30),
+            dt.date(2025, 2, 28),
+            1,
+        ),  # from 31 Jan: February has no 31st, ends on the 28th
+        (dt.date(2025, 1, 30), dt.date(2025, 3, 1), 2),
+        (dt.date(2025, 3, 14), dt.date(2025, 4, 14), 1),  # 15 March – 14 April
+        (dt.date(2025, 3, 14), dt.date(2025, 4, 15), 2),
         (dt.date(2023, 1, 31), dt.date(2023, 2, 28), 1),  # February has no 31st (CCC s.193/5)
         (dt.date(2023, 1, 31), dt.date(2023, 3, 1), 2),
         (dt.date(2023, 1, 31), dt.date(2023, 3, 31), 2),  # measured from 31 Jan, not from 28 Feb
@@ -55,6 +66,22 @@ rates = st.decimals(min_value=0, max_value=5, places=1)
 )
 def test_a_part_month_counts_as_a_whole_month(due, as_of, months):
     assert months_late(due, as_of) == months
+
+
+@PURE
+@given(due=dates, days=st.integers(min_value=1, max_value=2000))
+def test_months_late_is_the_fewest_whole_months_from_the_day_after_the_due_date(due, days):
+    as_of = due + dt.timedelta(days=days)
+    months = months_late(due, as_of)
+    start = due + dt.timedelta(days=1)
+
+    # n months from `start` end the day before the same day-number n months on (or that month's last day)
+    def end(n):
+        following = add_months(start, n)
+        return following - dt.timedelta(days=1) if following.day == start.day else following
+
+    assert as_of <= end(months)
+    assert months == 1 or as_of > end(months - 1)
 
 
 @pytest.mark.parametrize(
