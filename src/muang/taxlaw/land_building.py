@@ -262,6 +262,21 @@ def progressive_tax(base: Decimal, schedule: RateSchedule) -> tuple[SliceLine, .
     return tuple(lines)
 
 
+LAND_BUILDING_TAX_FIRST_YEAR = 2020  # the Act applies from tax year 2563 B.E.
+
+
+def consecutive_vacant_years(tax_year: int, vacant_since: int | None) -> int:
+    """s.43: the consecutive years land has lain vacant, counting ``tax_year`` itself, for the escalation.
+
+    Years count only from the 2020 tax year, when the Act began to apply (the escalation is a sanction of this
+    Act, not of the taxes it replaced): land vacant since 2010 has 3 years in 2022 and pays its first
+    additional rate in 2023. ``vacant_since`` None, or later than ``tax_year``: 0.
+    """
+    if vacant_since is None:
+        return 0
+    return max(0, tax_year - max(vacant_since, LAND_BUILDING_TAX_FIRST_YEAR) + 1)
+
+
 def vacant_additional_percent(vacant_years: int, escalation: VacantEscalation) -> Decimal:
     """s.43: percentage points added to every bracket for land vacant ``vacant_years`` consecutive years.
 

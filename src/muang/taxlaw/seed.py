@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from muang.taxlaw.depreciation import Construction, DepreciationBand, DepreciationSchedule
 from muang.taxlaw.land_building import (
+    LAND_BUILDING_TAX_FIRST_YEAR,
     Ceilings,
     Exemptions,
     RateSchedule,
@@ -22,7 +23,6 @@ from muang.taxlaw.land_building import (
 from muang.taxlaw.penalties import LandBuildingPenaltyRules, SignboardPenaltyRules, SurchargeRule
 from muang.taxlaw.signboard import SignRates, SignTypeRate
 
-LAND_BUILDING_TAX_FIRST_YEAR = 2020  # the Act applies from tax year 2563 B.E.
 SIGN_RATES_2563_FIRST_YEAR = 2021  # the B.E. 2563 ministerial regulation applies from 1 January 2564
 
 _M = 1_000_000

@@ -44,8 +44,8 @@ Decisions (also in the sheet, so every figure is explained):
 - s.40: the agricultural parts of all of an individual farmer's properties in the organisation are added up,
   one 50M exemption taken, and the brackets applied once (`assess_individual_farmer`); this already covers
   his adjoining farm parcels.
-- s.43: vacant years count from `Parcel.vacant_since` (this year included); a piece of several vacant
-  parcels escalates as its most recently vacant parcel.
+- s.43: vacant years count from `Parcel.vacant_since`, but not before 2020 when the Act began to apply (this
+  year included); a piece of several vacant parcels escalates as its most recently vacant parcel.
 - Buildings completed in the tax year or later are not assessed (they did not stand on 1 January);
   a missing Treasury price counts as 0 and is flagged on the sheet (`missing_price`).
 """
@@ -100,6 +100,7 @@ from muang.taxlaw.land_building import (
     assess,
     assess_contiguous,
     assess_individual_farmer,
+    consecutive_vacant_years,
     contiguous_groups,
 )
 
@@ -384,8 +385,8 @@ class Calculator:
         return result
 
     def _vacant_years(self, tax_class: TaxClass, vacant_since: int | None) -> int:
-        if tax_class is TaxClass.VACANT and vacant_since is not None:
-            return max(0, self.year - vacant_since + 1)
+        if tax_class is TaxClass.VACANT:
+            return consecutive_vacant_years(self.year, vacant_since)  # counted from 2020 (s.43)
         return 0
 
     def _read(self, rows: list[tuple], individual: bool) -> dict[tuple[str, int], _Prop]:

@@ -21,6 +21,7 @@ from muang.taxlaw.land_building import (
     assess_mixed_use,
     building_value,
     condominium_value,
+    consecutive_vacant_years,
     escalated_schedule,
     land_value,
     progressive_tax,
@@ -102,6 +103,24 @@ def test_half_a_satang_rounds_up_not_to_even(value, expected):
 )
 def test_vacant_escalation_steps_every_three_years_from_year_four(years, additional):
     assert vacant_additional_percent(years, RULES.vacant_escalation) == D(additional)
+
+
+@pytest.mark.parametrize(
+    ("tax_year", "vacant_since", "years", "additional"),
+    [
+        (2022, 2010, 3, "0"),  # vacant since 2010, but counted from 2020: no surcharge before 2023
+        (2023, 2010, 4, "0.3"),  # the first additional rate
+        (2026, 2010, 7, "0.6"),
+        (2023, 2021, 3, "0"),
+        (2024, 2021, 4, "0.3"),
+        (2020, 2025, 0, "0"),  # not vacant yet
+        (2025, None, 0, "0"),
+    ],
+)
+def test_vacant_years_count_from_the_acts_first_tax_year(tax_year, vacant_since, years, additional):
+    counted = consecutive_vacant_years(tax_year, vacant_since)
+    assert counted == years
+    assert vacant_additional_percent(counted, RULES.vacant_escalation) == D(additional)
 
 
 def test_vacant_land_in_year_four_pays_0_3_points_more_on_every_bracket():
