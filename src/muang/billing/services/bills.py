@@ -365,7 +365,7 @@ def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
     from muang.billing.services.payments import lock_payments
 
     lock_payments(bill.organization_id)  # not while a bank statement is being applied
-    bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    bill = Bill.objects.select_for_update().get(pk=bill.pk, organization_id=bill.organization_id)
     if not reason.strip():
         raise InvalidInput.for_field("reason", _("Say why the bill is cancelled."))
     if bill.status == BillStatus.CANCELLED:

@@ -117,7 +117,7 @@ def refund_record(
         raise InvalidInput.for_field("reason", _("Unknown reason."))
     if amount <= 0:
         raise InvalidInput.for_field("amount", _("A positive amount."))
-    bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    bill = Bill.objects.select_for_update().get(pk=bill.pk, organization=organization)
     if payment is not None:
         if payment.bill_id != bill.pk:
             raise InvalidInput.for_field("payment", _("The payment is for another bill."))

@@ -553,7 +553,7 @@ def bank_line_resolve(
     require(actor, organization, BillingPerm.BANK_RECONCILE)
     if action not in Resolution.ALL:
         raise InvalidInput.for_field("action", _("One of: apply, refund, reject."))
-    line = BankStatementLine.objects.select_for_update().get(pk=line.pk)
+    line = BankStatementLine.objects.select_for_update().get(pk=line.pk, organization=organization)
     if line.status == MatchStatus.MATCHED or line.resolution:
         raise Conflict(_("This line is already settled."))
     before = audit.snapshot(line)
@@ -611,7 +611,7 @@ def _apply_line(
         bill = line.bill
     else:
         raise InvalidInput.for_field("bill_number", _("Name the bill this payment is for."))
-    bill, instalments = lock_bill(bill.pk)
+    bill, instalments = lock_bill(bill)
     if bill.status == BillStatus.CANCELLED:
         raise Conflict(_("Bill %(number)s is cancelled: it cannot be paid.") % {"number": bill.number})
     paid_on = timezone.localtime(line.paid_at).date()

@@ -776,24 +776,26 @@ def _slice_in_child(*args) -> tuple[int, Decimal, int, str]:
         connections.close_all()
 
 
-def _fail(run_id: int, error: str) -> bool:
+def _fail(run: AssessmentRun, error: str) -> bool:
     """Mark an active run failed with `error`; False if it was no longer active."""
     return bool(
-        AssessmentRun.objects.filter(pk=run_id, status__in=AssessmentRun.ACTIVE).update(
-            status=AssessmentRun.Status.FAILED, finished_at=timezone.now(), error=error[:2000]
-        )
+        AssessmentRun.objects.filter(
+            pk=run.pk, organization_id=run.organization_id, status__in=AssessmentRun.ACTIVE
+        ).update(status=AssessmentRun.Status.FAILED, finished_at=timezone.now(), error=error[:2000])
     )
 
 
 def assessment_run_execute(*, run_id: int) -> AssessmentRun:
     """Compute the run (called by the task). Failures mark the run failed and remove its partial rows; the
     previous result of the year stays in force."""
-    now = timezone.now()
-    updated = AssessmentRun.objects.filter(pk=run_id, status=AssessmentRun.Status.QUEUED).update(
-        status=AssessmentRun.Status.RUNNING, started_at=now, heartbeat_at=now
-    )
+    # The task names the run only; its organisation, read first, bounds every write that follows.
     run = AssessmentRun.objects.select_related("tax_year").get(pk=run_id)
+    now = timezone.now()
+    updated = AssessmentRun.objects.filter(
+        pk=run_id, organization_id=run.organization_id, status=AssessmentRun.Status.QUEUED
+    ).update(status=AssessmentRun.Status.RUNNING, started_at=now, heartbeat_at=now)
     if not updated:
+        run.refresh_from_db(fields=["status"])
         logger.warning("assessment run %s is %s, not queued: skipped", run_id, run.status)
         return run
     try:
@@ -801,12 +803,12 @@ def assessment_run_execute(*, run_id: int) -> AssessmentRun:
     except RunAbandoned:
         # Staff or the stale-run task marked it failed (with the reason) while it computed: stop quietly.
         logger.warning("assessment run %s was abandoned while computing", run_id)
-        Assessment.objects.filter(run_id=run_id).delete()
+        Assessment.objects.filter(organization_id=run.organization_id, run_id=run_id).delete()
     except Exception as e:
         logger.exception("assessment run %s failed", run_id)
         with transaction.atomic():
-            Assessment.objects.filter(run_id=run_id).delete()
-            _fail(run_id, f"{type(e).__name__}: {e}")
+            Assessment.objects.filter(organization_id=run.organization_id, run_id=run_id).delete()
+            _fail(run, f"{type(e).__name__}: {e}")
         raise
     run.refresh_from_db()
     return run
@@ -864,7 +866,9 @@ def _compute(run: AssessmentRun) -> None:
     day = dt.date(tax_year.year, 1, 1)
     started = time.monotonic()
     total, owner_ranges = _slices(organization_id=org_id, day=day)
-    AssessmentRun.objects.filter(pk=run.pk).update(progress_total=total, heartbeat_at=timezone.now())
+    AssessmentRun.objects.filter(pk=run.pk, organization_id=org_id).update(
+        progress_total=total, heartbeat_at=timezone.now()
+    )
     group_of = adjoining_groups(organization_id=org_id, tax_year=tax_year)
     prepared = time.monotonic()
     if len(owner_ranges) == 1:
@@ -882,7 +886,7 @@ def _compute(run: AssessmentRun) -> None:
                 results = [f.result() for f in futures]
             except BaseException as e:
                 # The other slices stop at their next batch when they see the run is no longer running.
-                _fail(run.pk, f"{type(e).__name__}: {e}")
+                _fail(run, f"{type(e).__name__}: {e}")
                 raise
     count = sum(r[0] for r in results)
     grand_total = sum((r[1] for r in results), ZERO)
@@ -890,13 +894,13 @@ def _compute(run: AssessmentRun) -> None:
     with transaction.atomic():
         if (
             not AssessmentRun.objects.select_for_update()
-            .filter(pk=run.pk, status=run.Status.RUNNING)
+            .filter(pk=run.pk, organization_id=org_id, status=run.Status.RUNNING)
             .exists()
         ):
             raise RunAbandoned(f"assessment run {run.pk} is no longer running")
         # Replace the previous results of the year at once: readers take the latest done run.
         Assessment.objects.filter(organization_id=org_id, year=tax_year.year).exclude(run_id=run.pk).delete()
-        AssessmentRun.objects.filter(pk=run.pk).update(
+        AssessmentRun.objects.filter(pk=run.pk, organization_id=org_id).update(
             status=AssessmentRun.Status.DONE,
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
@@ -958,7 +962,7 @@ def _abandon(
     """Fail `run` (locked); with `stale_at`, only if it is still stale at that time (it may have moved on
     between the check and the lock)."""
     with transaction.atomic():
-        locked = AssessmentRun.objects.select_for_update().get(pk=run.pk)
+        locked = AssessmentRun.objects.select_for_update().get(pk=run.pk, organization_id=run.organization_id)
         if stale_at is not None and not is_stale(locked, now=stale_at):
             raise Conflict(_("Assessment run %(id)s is making progress again.") % {"id": run.pk})
         if locked.status not in AssessmentRun.ACTIVE:
@@ -967,9 +971,9 @@ def _abandon(
                 % {"id": run.pk, "status": locked.get_status_display()}
             )
         before = audit.snapshot(locked)
-        _fail(locked.pk, reason)
+        _fail(locked, reason)
         # Its partial rows; the previous result of the year (another run's rows) is not touched.
-        Assessment.objects.filter(run_id=locked.pk).delete()
+        Assessment.objects.filter(organization_id=locked.organization_id, run_id=locked.pk).delete()
         locked.refresh_from_db()
         audit.record(
             actor=actor,

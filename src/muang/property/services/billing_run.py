@@ -265,7 +265,11 @@ def assessment_bills_issue(
     unless ``due_date`` is given."""
     organization = run.organization
     require(actor, organization, BillingPerm.BILL_ISSUE)
-    run = AssessmentRun.objects.select_for_update().select_related("tax_year").get(pk=run.pk)
+    run = (
+        AssessmentRun.objects.select_for_update()
+        .select_related("tax_year")
+        .get(pk=run.pk, organization=organization)
+    )
     if run.status != AssessmentRun.Status.DONE:
         raise Conflict(
             _("Assessment run %(id)s is %(status)s: bills are issued from a finished run.")

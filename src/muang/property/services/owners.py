@@ -148,7 +148,7 @@ def owner_update(*, actor: Actor, owner: Owner, data: Mapping[str, Any], reason:
     organization = owner.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
-    row = Owner.objects.select_for_update().get(pk=owner.pk)
+    row = Owner.objects.select_for_update().get(pk=owner.pk, organization_id=owner.organization_id)
     before = audit.snapshot(row)
     values = owner_values(data, current=row)
     for key, value in values.items():
@@ -185,7 +185,9 @@ def _target_filter(parcel: Parcel | None, building: Building | None, condo_unit:
 
 def _lock_target(parcel: Parcel | None, building: Building | None, condo_unit: CondoUnit | None) -> None:
     target = parcel or building or condo_unit
-    type(target).objects.select_for_update().filter(pk=target.pk).first()
+    type(target).objects.select_for_update().filter(
+        pk=target.pk, organization_id=target.organization_id
+    ).first()
 
 
 def _active_between(rows: list[Ownership], start: dt.date) -> Fraction:
@@ -270,7 +272,9 @@ def ownership_end(*, actor: Actor, ownership: Ownership, valid_to: dt.date, reas
     organization = ownership.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
-    row = Ownership.objects.select_for_update().get(pk=ownership.pk)
+    row = Ownership.objects.select_for_update().get(
+        pk=ownership.pk, organization_id=ownership.organization_id
+    )
     if row.valid_to is not None:
         raise Conflict(_("This ownership already ended on %(d)s.") % {"d": row.valid_to})
     if valid_to <= row.valid_from:
@@ -324,7 +328,9 @@ def house_registration_end(
     organization = registration.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
-    row = HouseRegistration.objects.select_for_update().get(pk=registration.pk)
+    row = HouseRegistration.objects.select_for_update().get(
+        pk=registration.pk, organization_id=registration.organization_id
+    )
     if row.moved_out_on is not None:
         raise Conflict(_("This person already moved out on %(d)s.") % {"d": row.moved_out_on})
     if moved_out_on <= row.registered_on:

@@ -291,7 +291,7 @@ def parcel_update(*, actor: Actor, parcel: Parcel, data: Mapping[str, Any], reas
     organization = parcel.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
-    row = Parcel.objects.select_for_update().get(pk=parcel.pk)
+    row = Parcel.objects.select_for_update().get(pk=parcel.pk, organization=organization)
     if row.retired_on is not None:
         raise Conflict(_("Parcel %(code)s was retired on %(d)s.") % {"code": row.code, "d": row.retired_on})
     before = audit.snapshot(row)
@@ -320,7 +320,7 @@ def parcel_retire(*, actor: Actor, parcel: Parcel, retired_on: dt.date, reason: 
     organization = parcel.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
-    row = Parcel.objects.select_for_update().get(pk=parcel.pk)
+    row = Parcel.objects.select_for_update().get(pk=parcel.pk, organization=organization)
     if row.retired_on is not None:
         raise Conflict(_("Parcel %(code)s is already retired.") % {"code": row.code})
     before = audit.snapshot(row)
@@ -413,7 +413,9 @@ def building_add(
 ) -> Building:
     organization = parcel.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
-    locked = Parcel.objects.select_for_update().get(pk=parcel.pk)  # serialises the numbering on the parcel
+    locked = Parcel.objects.select_for_update().get(
+        pk=parcel.pk, organization=organization
+    )  # serialises the numbering on the parcel
     if locked.retired_on is not None:
         raise Conflict(_("Parcel %(code)s is retired.") % {"code": locked.code})
     data = {
@@ -443,7 +445,11 @@ def building_update(*, actor: Actor, building: Building, data: Mapping[str, Any]
     organization = building.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
-    row = Building.objects.select_for_update().select_related("parcel").get(pk=building.pk)
+    row = (
+        Building.objects.select_for_update()
+        .select_related("parcel")
+        .get(pk=building.pk, organization=organization)
+    )
     before = audit.snapshot(row)
     values = building_values(data, area=OrganizationArea(organization), current=row)
     for key, value in values.items():
@@ -549,7 +555,7 @@ def condo_unit_update(*, actor: Actor, unit: CondoUnit, data: Mapping[str, Any],
     organization = unit.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
-    row = CondoUnit.objects.select_for_update().get(pk=unit.pk)
+    row = CondoUnit.objects.select_for_update().get(pk=unit.pk, organization=organization)
     before = audit.snapshot(row)
     values = condo_unit_values(data, current=row)
     for key, value in values.items():

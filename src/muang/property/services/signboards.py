@@ -153,7 +153,9 @@ def signboard_update(
     organization = signboard.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     reason = required_reason(reason)
-    row = Signboard.objects.select_for_update().get(pk=signboard.pk)
+    row = Signboard.objects.select_for_update().get(
+        pk=signboard.pk, organization_id=signboard.organization_id
+    )
     before = audit.snapshot(row)
     values = signboard_values(data, area=OrganizationArea(organization), current=row)
     for key, value in values.items():
@@ -172,7 +174,9 @@ def signboard_set_photo(*, actor: Actor, signboard: Signboard, photo: File, reas
     organization = signboard.organization
     require(actor, organization, PropertyPerm.PROPERTY_EDIT)
     cleaned = clean_image(photo, field="photo")
-    row = Signboard.objects.select_for_update().get(pk=signboard.pk)
+    row = Signboard.objects.select_for_update().get(
+        pk=signboard.pk, organization_id=signboard.organization_id
+    )
     before = audit.snapshot(row)
     row.photo.save(cleaned.name, cleaned, save=False)
     save_changes(

@@ -164,7 +164,7 @@ def tax_year_update(*, actor: Actor, tax_year: TaxYear, data: Mapping[str, Any],
     for key in ("reduction_percent", "max_reduction_percent"):
         if key in data:
             data[key] = _percent(data[key], key)
-    row = TaxYear.objects.select_for_update().get(pk=tax_year.pk)
+    row = TaxYear.objects.select_for_update().get(pk=tax_year.pk, organization=organization)
     before = audit.snapshot(row)
     for key, value in data.items():
         setattr(row, key, value)
@@ -242,7 +242,11 @@ def _upsert(
     reason: str,
 ):
     organization = tax_year.organization
-    row = model.objects.select_for_update().filter(tax_year=tax_year, **lookup).first()
+    row = (
+        model.objects.select_for_update()
+        .filter(organization=organization, tax_year=tax_year, **lookup)
+        .first()
+    )
     if row is None:
         row = model.objects.create(organization=organization, tax_year=tax_year, **lookup, **values)
         record_create(actor=actor, organization=organization, instance=row, reason=reason or "price set")
@@ -402,7 +406,7 @@ def _apply_prices(
     lookup_fields = _LOOKUP_FIELDS[table]
     existing = {
         tuple((f, getattr(row, f)) for f in lookup_fields): row
-        for row in model.objects.select_for_update().filter(tax_year=tax_year)
+        for row in model.objects.select_for_update().filter(organization=organization, tax_year=tax_year)
     }
     entries: list[AuditEntry] = []
     to_create, to_update = [], []
@@ -447,7 +451,7 @@ def _apply_prices(
         entries.extend(
             entry(row, AuditEntry.Action.DELETE, audit.diff(audit.snapshot(row), {})) for row in gone
         )
-        model.objects.filter(pk__in=[row.pk for row in gone]).delete()
+        model.objects.filter(organization=organization, pk__in=[row.pk for row in gone]).delete()
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     return len(created) + len(to_update)
 
@@ -580,7 +584,7 @@ def valuation_table_import(
         )
     else:
         field = "rate_schedules" if table == "rate_brackets" else "depreciation"
-        row = TaxYear.objects.select_for_update().get(pk=tax_year.pk)
+        row = TaxYear.objects.select_for_update().get(pk=tax_year.pk, organization=organization)
         before = audit.snapshot(row)
         setattr(row, field, {**getattr(row, field), **rule_json})
         save_changes(
