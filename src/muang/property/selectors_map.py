@@ -56,6 +56,7 @@ from muang.property.selectors import (
     parcel_card,
 )
 from muang.property.selectors_assessment import current_run
+from muang.property.sheet import AssessmentSheet
 
 LAYER_FEATURE_LIMIT = (
     5000  # parcels, buildings or signs in one box; more → truncated (the map asks to zoom in)
@@ -159,7 +160,9 @@ _STATUS_SQL = f"""
                     CROSS JOIN LATERAL jsonb_array_elements(a.sheet -> 'properties') prop
                     WHERE o.organization_id = %(org)s AND o.parcel_id = h.id
                       AND o.valid_from <= %(jan1)s AND (o.valid_to IS NULL OR o.valid_to > %(jan1)s)
-                      AND prop ->> 'kind' = 'parcel' AND prop ->> 'label' = h.code
+                      AND prop ->> 'kind' = 'parcel'
+                      AND CASE WHEN prop -> 'id' IS NULL THEN prop ->> 'label' = h.code  -- sheets before ids
+                               ELSE (prop ->> 'id')::bigint = h.id END
                       AND (prop ->> 'tax')::numeric = 0
                 ) THEN 'exempt'
                 WHEN h.use = '{Use.VACANT}' THEN 'vacant'
@@ -439,16 +442,12 @@ def map_card(*, actor: Actor, organization: Organization, code: str, year: int) 
             .select_related("owner")
             .order_by("owner_id")
         ):
-            for prop in a.sheet.get("properties", []):
-                if prop.get("kind") == "parcel" and prop.get("label") == parcel.code:
-                    card.assessed.append(
-                        AssessedOnCard(
-                            owner_id=a.owner_id,
-                            owner_name=a.owner.display_name,
-                            value=Decimal(prop.get("value", "0")),
-                            tax=Decimal(prop.get("tax", "0")),
-                        )
+            for prop in AssessmentSheet.from_json(a.sheet).parcel_properties(parcel.pk, parcel.code):
+                card.assessed.append(
+                    AssessedOnCard(
+                        owner_id=a.owner_id, owner_name=a.owner.display_name, value=prop.value, tax=prop.tax
                     )
+                )
 
     if actor.has_perm(organization, BillingPerm.BILL_VIEW):
         lines = (

@@ -207,13 +207,13 @@ items AS (
            NULL::integer AS number, parcel.price, parcel.area_square_wah AS quantity,
            NULL::varchar AS construction, NULL::integer AS year_built, parcel.vacant_since,
            parcel.share_agricultural AS sa, parcel.share_residential AS sr, parcel.share_other AS so,
-           parcel.share_vacant AS sv, false AS registered
+           parcel.share_vacant AS sv, false AS registered, parcel.id AS item_id
     FROM own JOIN parcel ON parcel.id = own.parcel_id
     UNION ALL
     SELECT own.owner_id, 'B', own.num, own.den, bld.parcel_id, bld.code, bld.number, bld.price,
            bld.floor_area_m2, bld.construction, bld.year_built, bld.vacant_since,
            bld.share_agricultural, bld.share_residential, bld.share_other, bld.share_vacant,
-           hr.owner_id IS NOT NULL
+           hr.owner_id IS NOT NULL, bld.id
     FROM own JOIN bld ON bld.parcel_id = own.parcel_id
     LEFT JOIN hr ON hr.building_id = bld.id AND hr.owner_id = own.owner_id
     WHERE NOT EXISTS (SELECT 1 FROM sep WHERE sep.building_id = bld.id)
@@ -221,14 +221,14 @@ items AS (
     SELECT own.owner_id, 'S', own.num, own.den, bld.id, bld.code, bld.number, bld.price,
            bld.floor_area_m2, bld.construction, bld.year_built, bld.vacant_since,
            bld.share_agricultural, bld.share_residential, bld.share_other, bld.share_vacant,
-           hr.owner_id IS NOT NULL
+           hr.owner_id IS NOT NULL, bld.id
     FROM own JOIN bld ON bld.id = own.building_id
     LEFT JOIN hr ON hr.building_id = bld.id AND hr.owner_id = own.owner_id
     UNION ALL
     SELECT own.owner_id, 'C', own.num, own.den, u.id, u.condominium_code || ' ' || u.unit_number, NULL,
            COALESCE(c1.price, c2.price), u.area_m2, NULL, NULL, NULL,
            u.share_agricultural, u.share_residential, u.share_other, u.share_vacant,
-           hr.owner_id IS NOT NULL
+           hr.owner_id IS NOT NULL, u.id
     FROM own JOIN {_t(CondoUnit)} u ON u.id = own.condo_unit_id
     LEFT JOIN hr ON hr.condo_unit_id = u.id AND hr.owner_id = own.owner_id
     LEFT JOIN cp c1 ON c1.condominium_code = u.condominium_code AND c1.floor = u.floor
@@ -236,7 +236,8 @@ items AS (
 )
 SELECT items.owner_id, ow.kind = 'individual' AS individual, ow.is_farmer, items.kind, items.num, items.den,
        items.prop_id, items.label, items.number, items.price, items.quantity, items.construction,
-       items.year_built, items.vacant_since, items.sa, items.sr, items.so, items.sv, items.registered
+       items.year_built, items.vacant_since, items.sa, items.sr, items.so, items.sv, items.registered,
+       items.item_id
 FROM items JOIN {_t(Owner)} ow ON ow.id = items.owner_id
 ORDER BY items.owner_id
 """  # noqa: S608 (table names are ours; every value is a parameter)
@@ -301,7 +302,8 @@ WHERE ha.who = hb.who
     C_SO,
     C_SV,
     C_REGISTERED,
-) = range(19)
+    C_ITEM,
+) = range(20)
 
 _PROP_KEY = {"L": "P", "B": "P", "S": "S", "C": "C"}
 _PROP_KIND = {"P": "parcel", "S": "building", "C": "condo_unit"}
@@ -402,6 +404,7 @@ class Calculator:
             if prop is None:
                 out = {
                     "kind": _PROP_KIND[pkey],
+                    "id": r[C_PROP],  # the parcel, building (held apart) or condominium unit: see sheet.py
                     "label": r[C_LABEL],
                     "share": f"{r[C_NUM]}/{r[C_DEN]}",
                     "items": [],
@@ -411,10 +414,10 @@ class Calculator:
             price = r[C_PRICE]
             quantity = r[C_QTY]
             if price is None:
-                item: dict = {"kind": _ITEM_KIND[kind], "missing_price": True}
+                item: dict = {"kind": _ITEM_KIND[kind], "id": r[C_ITEM], "missing_price": True}
                 price = ZERO
             else:
-                item = {"kind": _ITEM_KIND[kind]}
+                item = {"kind": _ITEM_KIND[kind], "id": r[C_ITEM]}
             gross = price * quantity
             item["price"] = str(price)
             item["quantity"] = str(quantity)
@@ -656,7 +659,7 @@ COPY_SQL = (
 # or marked stale): the computation stops.
 PROGRESS_SQL = (
     f"UPDATE {_t(AssessmentRun)} SET progress_done = LEAST(progress_done + %s, progress_total),"  # noqa: S608
-    " heartbeat_at = now() WHERE id = %s AND status = 'running'"
+    " heartbeat_at = now() WHERE id = %s AND organization_id = %s AND status = 'running'"
 )
 
 
@@ -675,8 +678,8 @@ class _Writer:
     on a second connection in a thread: PostgreSQL then stores one batch while Python computes the next.
     Each batch commits, so the progress bar moves (and the heartbeat with it)."""
 
-    def __init__(self, run_id: int):
-        self.run_id = run_id
+    def __init__(self, run_id: int, organization_id: int):
+        self.run_id, self.organization_id = run_id, organization_id
         self.threaded = not connection.in_atomic_block
         self.error: BaseException | None = None
         self.waited = 0.0  # seconds the computation waited for PostgreSQL to take a batch
@@ -689,7 +692,7 @@ class _Writer:
 
     def _store(self, cursor, rows: list[tuple]) -> None:
         _write(cursor, rows)
-        cursor.execute(PROGRESS_SQL, [len(rows), self.run_id])
+        cursor.execute(PROGRESS_SQL, [len(rows), self.run_id, self.organization_id])
         if cursor.rowcount == 0:
             raise RunAbandoned(f"assessment run {self.run_id} is no longer running")
 
@@ -734,7 +737,7 @@ def _compute_slice(
     org_id = tax_year.organization_id
     year = tax_year.year
     calculator = Calculator(tax_year, group_of)
-    writer = _Writer(run_id)
+    writer = _Writer(run_id, org_id)
     batch: list[tuple] = []
     count = 0
     grand_total = ZERO

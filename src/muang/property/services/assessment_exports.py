@@ -19,6 +19,7 @@ from muang.property.models import Assessment, Parcel
 from muang.property.permissions import PropertyPerm
 from muang.property.selectors_assessment import current_run
 from muang.property.services.exports import CHUNK, GEOJSON_PRECISION
+from muang.property.sheet import AssessmentSheet
 
 ZERO = Decimal(0)
 
@@ -46,7 +47,9 @@ def assessments_xlsx(*, actor: Actor, organization: Organization, year: int) -> 
         ["owner_id", "name", "national_id", "tax_id", "address", "properties", "total_value", "total_tax"]
     )
     properties = workbook.create_sheet("properties")
-    properties.append(["owner_id", "kind", "label", "share", "value", "tax"])
+    properties.append(
+        ["owner_id", "kind", "label", "share", "value", "tax", "parcel_id", "building_ids", "condo_unit_id"]
+    )
     rows = 0
     for a in _assessments(organization, year).iterator(chunk_size=CHUNK):
         o = a.owner
@@ -65,16 +68,19 @@ def assessments_xlsx(*, actor: Actor, organization: Organization, year: int) -> 
                 ]
             )
         )
-        for p in a.sheet.get("properties", []):
+        for p in AssessmentSheet.from_json(a.sheet).properties:
             properties.append(
                 safe_row(
                     [
                         o.pk,
-                        p.get("kind"),
-                        p.get("label"),
-                        p.get("share"),
-                        Decimal(p.get("value") or 0),
-                        Decimal(p.get("tax") or 0),
+                        p.kind,
+                        p.label,
+                        p.share,
+                        p.value,
+                        p.tax,
+                        p.parcel_id,
+                        " ".join(str(b) for b in p.building_ids),
+                        p.condo_unit_id,
                     ]
                 )
             )

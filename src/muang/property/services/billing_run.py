@@ -44,9 +44,10 @@ from muang.core.models import AuditEntry, Organization
 from muang.core.money import ZERO
 from muang.core.thai_id import is_valid_tax_id
 from muang.property import sources
-from muang.property.models import Assessment, AssessmentRun, Owner, Ownership, Signboard, TaxYear
+from muang.property.models import Assessment, AssessmentRun, Owner, Signboard, TaxYear
 from muang.property.selectors_assessment import current_run
 from muang.property.services import ruledata
+from muang.property.sheet import BUILDING, PARCEL, AssessmentSheet
 from muang.taxlaw.signboard import SignType, quarter_of, signboard_tax
 
 SIGNBOARD_PAYMENT_DAYS = 15  # Signboard Tax Act s.12: pay within 15 days of the notice (ภ.ป.3)
@@ -181,76 +182,33 @@ def _audit_summary(
 # --- land and building tax -----------------------------------------------------------------------------------
 
 
-def _holdings(organization: Organization, day: dt.date) -> dict[int, dict]:
-    """Per owner, what the sheet labels point at: parcel code → id, (parcel code, number) → building id,
-    'condominium unit' label → [unit ids]. From the ownerships on 1 January, as the run read them."""
-    holdings: dict[int, dict] = defaultdict(lambda: {"P": {}, "S": {}, "C": defaultdict(list)})
-    rows = (
-        Ownership.objects.filter(organization=organization, valid_from__lte=day)
-        .exclude(valid_to__lte=day)
-        .values_list(
-            "owner_id",
-            "parcel_id",
-            "parcel__code",
-            "building_id",
-            "building__parcel__code",
-            "building__number",
-            "condo_unit_id",
-            "condo_unit__condominium_code",
-            "condo_unit__unit_number",
-        )
-        .order_by("owner_id", "pk")
-    )
-    for owner_id, p_id, p_code, b_id, b_code, b_number, c_id, c_code, c_unit in rows:
-        h = holdings[owner_id]
-        if p_id is not None:
-            h["P"][p_code] = p_id
-        if b_id is not None:
-            h["S"][(b_code, b_number)] = b_id
-        if c_id is not None:
-            h["C"][f"{c_code} {c_unit}"].append(c_id)
-    return holdings
-
-
-def _land_building_lines(sheet: dict, holding: dict) -> list[LineDraft]:
+def _land_building_lines(sheet: AssessmentSheet) -> list[LineDraft]:
+    """One line per taxed property of the sheet, naming it by the ids the sheet carries."""
     lines = []
-    condo_seen: dict[str, int] = defaultdict(int)
-    for prop in sheet.get("properties", []):
-        tax = Decimal(prop.get("tax") or "0")
-        if tax <= 0:
+    for prop in sheet.properties:
+        if prop.tax <= 0:
             continue
-        label = prop.get("label", "")
-        kind = prop.get("kind")
-        building_numbers = [
-            str(i["number"]) for i in prop.get("items", []) if i.get("kind") == "building" and i.get("number")
-        ]
-        share = prop.get("share", "1/1")
-        share_note = "" if share in ("1/1", "") else " " + _("(share %(share)s)") % {"share": share}
-        ref_id = prop.get("id")  # if a future sheet carries the id, trust it
-        if kind == "parcel":
-            ref_id = ref_id or holding["P"].get(label)
-            ref = str(sources.PARCEL.ref(ref_id)) if ref_id else ""
-            if building_numbers:
+        share_note = "" if prop.whole else " " + _("(share %(share)s)") % {"share": prop.share}
+        numbers = prop.building_numbers
+        if prop.kind == PARCEL:
+            ref = str(sources.PARCEL.ref(prop.parcel_id)) if prop.parcel_id is not None else ""
+            if numbers:
                 description = _("Land %(code)s with building no. %(numbers)s") % {
-                    "code": label,
-                    "numbers": ", ".join(building_numbers),
+                    "code": prop.label,
+                    "numbers": ", ".join(numbers),
                 }
             else:
-                description = _("Land %(code)s") % {"code": label}
-        elif kind == "building":
-            number = building_numbers[0] if building_numbers else ""
-            ref_id = ref_id or holding["S"].get((label, int(number) if number.isdigit() else None))
-            ref = str(sources.BUILDING.ref(ref_id)) if ref_id else ""
-            description = _("Building no. %(number)s on parcel %(code)s") % {"number": number, "code": label}
+                description = _("Land %(code)s") % {"code": prop.label}
+        elif prop.kind == BUILDING:
+            ref = str(sources.BUILDING.ref(prop.building_ids[0])) if prop.building_ids else ""
+            description = _("Building no. %(number)s on parcel %(code)s") % {
+                "number": numbers[0] if numbers else "",
+                "code": prop.label,
+            }
         else:
-            if not ref_id:
-                candidates = holding["C"].get(label, [])
-                position = condo_seen[label]
-                condo_seen[label] += 1
-                ref_id = candidates[position] if position < len(candidates) else None
-            ref = str(sources.CONDO.ref(ref_id)) if ref_id else ""
-            description = _("Condominium unit %(label)s") % {"label": label}
-        lines.append(LineDraft(description=(description + share_note)[:300], amount=tax, source_ref=ref))
+            ref = str(sources.CONDO.ref(prop.condo_unit_id)) if prop.condo_unit_id is not None else ""
+            description = _("Condominium unit %(label)s") % {"label": prop.label}
+        lines.append(LineDraft(description=(description + share_note)[:300], amount=prop.tax, source_ref=ref))
     return lines
 
 
@@ -297,14 +255,13 @@ def assessment_bills_issue(
         .iterator(chunk_size=2000)
     )
     summary = BillingSummary(kind=BillKind.LAND_BUILDING_TAX, year=run.year)
-    holdings = _holdings(organization, dt.date(run.year, 1, 1))
     wanted: list[WantedBill] = []
     with translation.override(settings.LANGUAGE_CODE):  # the notice is a Thai document
         for a in assessments:
             if a.total_tax <= 0:
                 summary.skipped_zero += 1
                 continue
-            lines = _land_building_lines(a.sheet, holdings[a.owner_id])
+            lines = _land_building_lines(AssessmentSheet.from_json(a.sheet))
             if sum((line.amount for line in lines), ZERO) != a.total_tax:
                 # Never print lines that do not add up to the tax: one line for the whole assessment.
                 lines = [
