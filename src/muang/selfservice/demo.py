@@ -21,7 +21,8 @@ from muang.billing.services.bills import LineDraft, Payer, bill_issue
 from muang.core.access import SYSTEM
 from muang.core.errors import Conflict
 from muang.core.models import Organization
-from muang.property import sources
+from muang.property.assessment.services import ruledata
+from muang.property.assessment.services.assessment import assessment_run_execute, assessment_run_start
 from muang.property.models import (
     Assessment,
     Building,
@@ -32,8 +33,7 @@ from muang.property.models import (
     Parcel,
     TaxYear,
 )
-from muang.property.services import ruledata
-from muang.property.services.assessment import assessment_run_execute, assessment_run_start
+from muang.property.registry import sources
 
 logger = logging.getLogger("muang.selfservice")
 

@@ -1,6 +1,6 @@
 """The land-and-building tax calculation sheet (ภ.ด.ส.7, `Assessment.sheet`) as sentences a taxpayer can follow.
 
-Pure: takes the sheet the assessment run wrote, read through its type (:mod:`muang.property.sheet`, with the
+Pure: takes the sheet the assessment run wrote, read through its type (:mod:`muang.property.assessment.sheet`, with the
 ids of the parcel, buildings or unit of each property), and returns prepared rows for the template; no queries.
 """
 
@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from muang.property.sheet import AssessmentSheet
+from muang.property.assessment.sheet import AssessmentSheet
 
 CLASS_TEXT = {
     "agricultural": lambda: _("Agricultural use"),

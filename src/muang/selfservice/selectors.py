@@ -23,7 +23,6 @@ from muang.billing.selectors import amount_due_of, instalment_states
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.property import sources
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -35,6 +34,7 @@ from muang.property.models import (
     Signboard,
 )
 from muang.property.permissions import PropertyPerm
+from muang.property.registry import sources
 from muang.selfservice.models import UseChangeNotice
 
 

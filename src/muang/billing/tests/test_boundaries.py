@@ -48,11 +48,11 @@ def _violations(package: str, forbidden: list[str], *, include_tests: bool) -> s
 
 
 def test_the_walker_sees_imports_inside_functions_and_relative_ones(tmp_path, monkeypatch):
-    code = "def f():\n    from muang.property.selectors import parcels_of\n\nfrom . import models\n"
+    code = "def f():\n    from muang.property.registry.selectors import parcels_of\n\nfrom . import models\n"
     fake = SRC / "billing" / "x.py"
     monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: code)
     names = _imported_modules(fake, "muang.billing")
-    assert "muang.property.selectors" in names and "muang.billing.models" in names
+    assert "muang.property.registry.selectors" in names and "muang.billing.models" in names
 
 
 def test_billing_never_imports_property_or_the_tax_law():

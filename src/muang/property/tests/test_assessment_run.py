@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 
 from muang.core.errors import AccessDenied, Conflict
+from muang.property.assessment.selectors import assessments_of, get_assessment_for
+from muang.property.assessment.services.assessment import assessment_run_start
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -18,8 +20,6 @@ from muang.property.models import (
     LandPrice,
     Ownership,
 )
-from muang.property.selectors_assessment import assessments_of, get_assessment_for
-from muang.property.services.assessment import assessment_run_start
 from muang.property.tests.factories import (
     BuildingFactory,
     OwnerFactory,
@@ -286,7 +286,7 @@ def test_the_run_reads_the_registry_in_a_fixed_number_of_queries(
 def test_a_failed_run_leaves_no_rows_and_frees_the_year(
     org, admin, tax_year, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from muang.property.services import assessment as service
+    from muang.property.assessment.services import assessment as service
 
     owner = OwnerFactory(organization=org)
     parcel = parcel_of(org, use="other")

@@ -10,9 +10,9 @@ from muang.billing.models import BillKind
 from muang.billing.selectors import amount_due_of, arrears_report
 from muang.billing.services.reconciliation import bank_statement_import
 from muang.billing.tests.factories import billing_organization, issue, muang_csv, staff_actor
+from muang.property.assessment.services import ruledata
+from muang.property.assessment.services.valuation import tax_year_update
 from muang.property.models import TaxYear
-from muang.property.services import ruledata
-from muang.property.services.valuation import tax_year_update
 from muang.property.tests.factories import tax_year_fields
 
 pytestmark = pytest.mark.django_db

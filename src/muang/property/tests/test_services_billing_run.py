@@ -14,6 +14,10 @@ from muang.billing.tests.factories import billing_organization, revenue_member, 
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, Conflict
 from muang.core.models import AuditEntry, Role
+from muang.property.assessment.services.assessment import assessment_run_start
+from muang.property.assessment.services.assessment_exports import assessments_xlsx
+from muang.property.assessment.services.billing_run import assessment_bills_issue, signboard_bills_issue
+from muang.property.assessment.sheet import AssessmentSheet, SheetProperty
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -23,10 +27,6 @@ from muang.property.models import (
     Parcel,
     TaxYear,
 )
-from muang.property.services.assessment import assessment_run_start
-from muang.property.services.assessment_exports import assessments_xlsx
-from muang.property.services.billing_run import assessment_bills_issue, signboard_bills_issue
-from muang.property.sheet import AssessmentSheet, SheetProperty
 from muang.property.tests.factories import (
     BuildingFactory,
     OwnerFactory,

@@ -27,7 +27,7 @@ from muang.property.models import (
     Parcel,
 )
 from muang.property.permissions import PropertyPerm
-from muang.property.services.common import (
+from muang.property.registry.services.common import (
     FieldErrors,
     full_clean,
     record_create,

@@ -37,7 +37,8 @@ from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
-from muang.property import sources
+from muang.property.assessment.selectors import current_run
+from muang.property.assessment.sheet import AssessmentSheet
 from muang.property.models import (
     Assessment,
     Building,
@@ -48,15 +49,14 @@ from muang.property.models import (
     Use,
 )
 from muang.property.permissions import PropertyPerm
-from muang.property.selectors import (
+from muang.property.registry import sources
+from muang.property.registry.selectors import (
     PARCEL_SHAPE,
     get_parcel_for,
     owners_of,
     ownerships_on,
     parcel_card,
 )
-from muang.property.selectors_assessment import current_run
-from muang.property.sheet import AssessmentSheet
 
 LAYER_FEATURE_LIMIT = (
     5000  # parcels, buildings or signs in one box; more → truncated (the map asks to zoom in)

@@ -15,9 +15,9 @@ from muang.billing.selectors import bills_of
 from muang.core.access import Actor, require
 from muang.core.models import Organization
 from muang.core.money import ZERO
+from muang.property.assessment.selectors import assessment_runs_of, current_run
 from muang.property.models import Assessment, AssessmentRun, Parcel, Signboard, TaxYear
 from muang.property.permissions import PropertyPerm
-from muang.property.selectors_assessment import assessment_runs_of, current_run
 
 
 @dataclass(frozen=True)

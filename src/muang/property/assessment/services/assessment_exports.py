@@ -15,11 +15,11 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.models import Organization
 from muang.core.spreadsheets import safe_row
+from muang.property.assessment.selectors import current_run
+from muang.property.assessment.sheet import AssessmentSheet
 from muang.property.models import Assessment, Parcel
 from muang.property.permissions import PropertyPerm
-from muang.property.selectors_assessment import current_run
-from muang.property.services.exports import CHUNK, GEOJSON_PRECISION
-from muang.property.sheet import AssessmentSheet
+from muang.property.registry.services.exports import CHUNK, GEOJSON_PRECISION
 
 ZERO = Decimal(0)
 

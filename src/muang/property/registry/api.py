@@ -16,8 +16,11 @@ from muang.core.access import Actor, get_organization_for
 from muang.core.errors import InvalidInput
 from muang.core.pagination import Page as BoundedPage
 from muang.core.schemas import AuditEntryOut
-from muang.property import selectors, tiles
+from muang.property.assessment.services import valuation
+from muang.property.openapi import keep_operation_ids
 from muang.property.permissions import PropertyPerm
+from muang.property.registry import selectors, tiles
+from muang.property.registry.services import exports, imports, owners, registry, signboards
 from muang.property.schemas import (
     BuildingIn,
     BuildingOut,
@@ -54,7 +57,6 @@ from muang.property.schemas import (
     TaxYearPatch,
     TaxYearSummaryOut,
 )
-from muang.property.services import exports, imports, owners, registry, signboards, valuation
 
 router = Router()
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -621,3 +623,6 @@ def condo_prices_set(request: HttpRequest, slug: str, year: int, payload: CondoP
     organization = get_organization_for(a, slug, PropertyPerm.VALUATION_EDIT)
     tax_year = selectors.get_tax_year_for(actor=a, organization=organization, year=year)
     return valuation.condo_price_set(actor=a, tax_year=tax_year, **payload.dict())
+
+
+keep_operation_ids(router, "muang.property.api")  # the ids published before the move to this sub-package

@@ -25,7 +25,7 @@ def locate(actor, organization, refs: Sequence[SourceRef]) -> dict[SourceRef, tu
     from django.db.models.functions import Coalesce
 
     from muang.core.errors import AccessDenied
-    from muang.property.selectors import buildings_of, parcels_of
+    from muang.property.registry.selectors import buildings_of, parcels_of
 
     parcel_ids = {r.int_key for r in refs if r.kind == PARCEL and r.int_key is not None}
     building_ids = {r.int_key for r in refs if r.kind == BUILDING and r.int_key is not None}

@@ -15,8 +15,8 @@ from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, MuangError
 from muang.core.models import Membership
 from muang.core.views.pages import add_service_errors
-from muang.property import selectors
-from muang.property.forms_office import (
+from muang.property.assessment.services import ruledata, valuation
+from muang.property.office.forms import (
     BuildingPriceForm,
     CondoPriceForm,
     ConfirmImportForm,
@@ -26,7 +26,7 @@ from muang.property.forms_office import (
     TaxYearSettingsForm,
 )
 from muang.property.permissions import PropertyPerm
-from muang.property.services import ruledata, valuation
+from muang.property.registry import selectors
 
 from .office_access import drop_upload, office_view, stage_upload, staged_upload
 

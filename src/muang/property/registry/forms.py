@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from muang.core.errors import MuangError
 from muang.core.views.pages import add_service_errors
 from muang.property.models import PURE_USES, Parcel, Use
-from muang.property.services.survey import MAX_NOTE, SURVEYED_STATES
+from muang.property.registry.services.survey import MAX_NOTE, SURVEYED_STATES
 
 
 class MultipleFileInput(forms.ClearableFileInput):

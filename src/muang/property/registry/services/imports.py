@@ -32,16 +32,22 @@ from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
 from muang.property.models import ImportBatch, Parcel, Use
 from muang.property.permissions import PropertyPerm
-from muang.property.services.common import REASON_MAX, audit_bulk_create, required_reason
-from muang.property.services.geometry import (
+from muang.property.registry.services.common import REASON_MAX, audit_bulk_create, required_reason
+from muang.property.registry.services.geometry import (
     WGS84,
     OrganizationArea,
     Reprojector,
     geometry_from_geojson,
     geometry_from_wkt,
 )
-from muang.property.services.registry import build_parcel
-from muang.property.services.tabular import ImportReport, decimal_value, normalize_header, read_rows, text
+from muang.property.registry.services.registry import build_parcel
+from muang.property.registry.services.tabular import (
+    ImportReport,
+    decimal_value,
+    normalize_header,
+    read_rows,
+    text,
+)
 from muang.taxlaw import units
 
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024

@@ -13,10 +13,10 @@ from muang.core.access import Actor, require
 from muang.core.errors import MuangError
 from muang.core.models import Membership
 from muang.core.views.pages import add_service_errors
-from muang.property import selectors
-from muang.property.forms_office import ConfirmImportForm, ParcelImportForm
+from muang.property.office.forms import ConfirmImportForm, ParcelImportForm
 from muang.property.permissions import PropertyPerm
-from muang.property.services import imports
+from muang.property.registry import selectors
+from muang.property.registry.services import imports
 
 from .office_access import drop_upload, office_view, stage_upload, staged_upload
 

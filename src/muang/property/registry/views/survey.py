@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput, MuangError
 from muang.core.models import Organization
-from muang.property import selectors_map as sm
-from muang.property.forms import SurveyForm
 from muang.property.permissions import PropertyPerm
-from muang.property.services.survey import SURVEYED_STATES, parcel_survey_record
+from muang.property.registry import selectors_map as sm
+from muang.property.registry.forms import SurveyForm
+from muang.property.registry.services.survey import SURVEYED_STATES, parcel_survey_record
 
 from . import property_view
 

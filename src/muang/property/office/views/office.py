@@ -19,11 +19,13 @@ from muang.core.access import Actor
 from muang.core.errors import MuangError
 from muang.core.models import Membership
 from muang.core.views.pages import add_service_errors
-from muang.property import selectors_assessment, selectors_office
-from muang.property.forms_office import BillsIssueForm, SignboardBillsForm
+from muang.property.assessment import selectors as selectors_assessment
+from muang.property.assessment.services import assessment, assessment_exports, billing_run
 from muang.property.models import AssessmentRun, Construction, TaxYear
+from muang.property.office import selectors as selectors_office
+from muang.property.office.forms import BillsIssueForm, SignboardBillsForm
 from muang.property.permissions import PropertyPerm
-from muang.property.services import assessment, assessment_exports, billing_run, exports
+from muang.property.registry.services import exports
 
 from .office_access import chosen_year, office_view
 

@@ -25,7 +25,7 @@ from muang.property.models import (
     Signboard,
 )
 from muang.property.permissions import PropertyPerm
-from muang.property.services.common import (
+from muang.property.registry.services.common import (
     CENTI,
     DECI,
     FieldErrors,
@@ -36,7 +36,7 @@ from muang.property.services.common import (
     save_changes,
     to_decimal,
 )
-from muang.property.services.geometry import (
+from muang.property.registry.services.geometry import (
     OrganizationArea,
     clean_location,
 )

@@ -13,7 +13,7 @@ parcels by it, self-service finds a taxpayer's bills by it):
 - signboards: kind ``signboard_tax``, ``Bill.source_ref`` = ``property:signboard-owner:<owner id>``, one line
   per sign ``property:signboard:<id>``.
 
-The references are the kinds of :mod:`muang.property.sources`. Issuing again (after a re-run, or a second
+The references are the kinds of :mod:`muang.property.registry.sources`. Issuing again (after a re-run, or a second
 press of the button) goes through billing's bill sync (:func:`muang.billing.services.sync.bills_sync`): a bill
 with the same amount is left alone; an open bill nobody has paid anything on is cancelled with a reason and
 issued anew; a bill with payments whose amount changed is never touched but reported as a conflict for
@@ -43,11 +43,11 @@ from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
 from muang.core.money import ZERO
 from muang.core.thai_id import is_valid_tax_id
-from muang.property import sources
+from muang.property.assessment.selectors import current_run
+from muang.property.assessment.services import ruledata
+from muang.property.assessment.sheet import BUILDING, PARCEL, AssessmentSheet
 from muang.property.models import Assessment, AssessmentRun, Owner, Signboard, TaxYear
-from muang.property.selectors_assessment import current_run
-from muang.property.services import ruledata
-from muang.property.sheet import BUILDING, PARCEL, AssessmentSheet
+from muang.property.registry import sources
 from muang.taxlaw.signboard import SignType, quarter_of, signboard_tax
 
 SIGNBOARD_PAYMENT_DAYS = 15  # Signboard Tax Act s.12: pay within 15 days of the notice (ภ.ป.3)

@@ -16,8 +16,8 @@ from muang.core.errors import InvalidInput
 from muang.core.images import clean_image
 from muang.property.models import Parcel, ParcelPhoto
 from muang.property.permissions import PropertyPerm
-from muang.property.services.common import FieldErrors, record_create, required_reason
-from muang.property.services.registry import clean_use, parcel_update
+from muang.property.registry.services.common import FieldErrors, record_create, required_reason
+from muang.property.registry.services.registry import clean_use, parcel_update
 
 MAX_PHOTOS = 5
 MAX_NOTE = 2000

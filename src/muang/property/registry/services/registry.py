@@ -30,7 +30,7 @@ from muang.property.models import (
     Use,
 )
 from muang.property.permissions import PropertyPerm
-from muang.property.services.common import (
+from muang.property.registry.services.common import (
     CENTI,
     FieldErrors,
     full_clean,
@@ -41,7 +41,7 @@ from muang.property.services.common import (
     to_decimal,
     to_year,
 )
-from muang.property.services.geometry import (
+from muang.property.registry.services.geometry import (
     OrganizationArea,
     Reprojector,
     clean_location,

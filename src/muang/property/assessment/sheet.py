@@ -1,7 +1,7 @@
 """The land-and-building tax calculation sheet (ภ.ด.ส.7) as a type, with the ids of what it taxes.
 
 The assessment run writes each owner's sheet as JSON (`Assessment.sheet`, built in the hot loop of
-:mod:`muang.property.services.assessment`); every reader goes through :meth:`AssessmentSheet.from_json`
+:mod:`muang.property.assessment.services.assessment`); every reader goes through :meth:`AssessmentSheet.from_json`
 instead of digging in the dict, and finds a property by its ids, never by rebuilding its label:
 
 - a ``parcel`` property: ``parcel_id``, and ``building_ids`` of the buildings its owner holds with the land;

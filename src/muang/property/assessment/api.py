@@ -12,10 +12,11 @@ from ninja.pagination import paginate
 
 from muang.core.access import Actor, get_organization_for
 from muang.core.pagination import Page as BoundedPage
-from muang.property import selectors_assessment as selectors
+from muang.property.assessment import selectors as selectors
+from muang.property.assessment.services import assessment as services
+from muang.property.assessment.services import billing_run
+from muang.property.openapi import keep_operation_ids
 from muang.property.permissions import PropertyPerm
-from muang.property.services import assessment as services
-from muang.property.services import billing_run
 
 router = Router()
 ORG = "/organizations/{slug}"
@@ -183,3 +184,8 @@ def signboard_bills_issue(request: HttpRequest, slug: str, year: int, payload: S
     return billing_run.signboard_bills_issue(
         actor=a, organization=organization, year=year, issued_on=payload.issued_on or timezone.localdate()
     )
+
+
+keep_operation_ids(
+    router, "muang.property.api_assessment"
+)  # the ids published before the move to this sub-package

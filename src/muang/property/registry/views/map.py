@@ -12,9 +12,9 @@ from muang.core import uploads
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
-from muang.property import selectors_map as sm
 from muang.property.permissions import PropertyPerm
-from muang.property.selectors import parse_bbox
+from muang.property.registry import selectors_map as sm
+from muang.property.registry.selectors import parse_bbox
 
 from . import property_view
 
