@@ -130,6 +130,8 @@ def assessment_run_start(*, actor: Actor, organization: Organization, year: int)
     return run
 
 
+# --- the run: computing slices and storing them (the calculator is in .calculator) -------------------------
+
 COPY_SQL = (
     f"COPY {_t(Assessment)} (organization_id, run_id, year, owner_id, total_value, total_tax,"
     " property_count, sheet) FROM STDIN"

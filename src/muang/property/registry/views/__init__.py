@@ -1,5 +1,5 @@
-"""HTML pages of the property domain: the tax office (`office`, `tables`, `parcel_import`), the staff tax map
-(`map`) and the field survey for phones (`survey`)."""
+"""HTML pages of the registry: the staff tax map (`map`) and the field survey for phones (`survey`). The tax
+office pages are in `muang.property.office.views`."""
 
 from functools import wraps
 
