@@ -102,3 +102,46 @@ class ThaiDateField(forms.DateField):
             return parse_thai_date(str(value))
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+# --- periods of calendar months (Civil and Commercial Code s.193/3, s.193/5) ---------------------------------
+
+
+def _last_day_of_month(year: int, month: int) -> int:
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (first_of_next - dt.timedelta(days=1)).day
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months, clamped to the month's last day (CCC s.193/5)."""
+    month_index = day.year * 12 + (day.month - 1) + months
+    year, month0 = divmod(month_index, 12)
+    return dt.date(year, month0 + 1, min(day.day, _last_day_of_month(year, month0 + 1)))
+
+
+def months_late(due_date: dt.date, as_of: dt.date) -> int:
+    """Months late on ``as_of`` for a payment due on ``due_date``; 0 if not late. A part month counts whole.
+
+    The period runs as the Civil and Commercial Code counts one: from the day after the due date (s.193/3),
+    by calendar month; a month that does not start on the 1st ends the day before the same day-number of the
+    next month, or on that month's last day when it has no such day (s.193/5). Due 30 April: 1–31 May is one
+    month, 1 June starts the second. Due 31 January: 1–28 February is one month, 1 March the second.
+    """
+    if as_of <= due_date:
+        return 0
+    start = due_date + dt.timedelta(days=1)
+    months = max(1, (as_of.year - start.year) * 12 + as_of.month - start.month)
+    while _month_period_end(start, months) < as_of:
+        months += 1
+    while months > 1 and _month_period_end(start, months - 1) >= as_of:
+        months -= 1
+    return months
+
+
+def _month_period_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of ``months`` calendar months beginning on ``start`` (CCC s.193/5)."""
+    month_index = start.year * 12 + (start.month - 1) + months
+    year, month0 = divmod(month_index, 12)
+    if start.day <= _last_day_of_month(year, month0 + 1):
+        return dt.date(year, month0 + 1, start.day) - dt.timedelta(days=1)
+    return dt.date(year, month0 + 1, _last_day_of_month(year, month0 + 1))

@@ -16,7 +16,7 @@ from muang.core.errors import InvalidInput
 from muang.core.schemas import PatchSchema
 from muang.core.thai_id import is_valid_juristic_tax_id, is_valid_national_id
 from muang.property.models import Construction, Ownership, Parcel, TaxYear, Use
-from muang.property.services.geometry import geometry_from_geojson
+from muang.property.registry.services.geometry import geometry_from_geojson
 
 UseName = Literal["agricultural", "residential", "other", "vacant", "mixed"]
 assert set(UseName.__args__) == set(Use.values)  # noqa: S101 (kept in step with the model at import)

@@ -21,6 +21,8 @@ from muang.billing.services.bills import LineDraft, Payer, bill_issue
 from muang.core.access import SYSTEM
 from muang.core.errors import Conflict
 from muang.core.models import Organization
+from muang.property.assessment.services import ruledata
+from muang.property.assessment.services.assessment import assessment_run_execute, assessment_run_start
 from muang.property.models import (
     Assessment,
     Building,
@@ -31,8 +33,7 @@ from muang.property.models import (
     Parcel,
     TaxYear,
 )
-from muang.property.services import ruledata
-from muang.property.services.assessment import assessment_run_execute, assessment_run_start
+from muang.property.registry import sources
 
 logger = logging.getLogger("muang.selfservice")
 
@@ -154,7 +155,7 @@ def _assess(organization: Organization, owner: Owner, year: int) -> Assessment |
 
 
 def _bill(organization: Organization, owner: Owner, year: int, tax: Decimal) -> None:
-    source_ref = f"property:owner:{owner.pk}"
+    source_ref = str(sources.OWNER.ref(owner.pk))
     if Bill.objects.filter(
         organization=organization,
         kind=BillKind.LAND_BUILDING_TAX,

@@ -34,6 +34,7 @@ from muang.property.models import (
     Signboard,
 )
 from muang.property.permissions import PropertyPerm
+from muang.property.registry import sources
 from muang.selfservice.models import UseChangeNotice
 
 
@@ -214,7 +215,7 @@ def payer_scope(owner: Owner) -> PayerScope:
     `property:signboard-owner:<id>`), or to their national or juristic tax ID. The taxpayer's citizen grant
     covers exactly these (`session.taxpayer_actor`)."""
     return PayerScope(
-        source_refs={f"property:owner:{owner.pk}", f"property:signboard-owner:{owner.pk}"},
+        source_refs={str(sources.OWNER.ref(owner.pk)), str(sources.SIGNBOARD_OWNER.ref(owner.pk))},
         tax_id=owner_tax_id(owner),
     )
 
@@ -268,7 +269,8 @@ class BillRow:
 
 
 def bill_rows(bills, today: dt.date | None = None) -> list[BillRow]:
-    return [BillRow(b, amount_due_of(b, today)) for b in bills]
+    rules_cache: dict = {}  # penalty rules read once per kind and year
+    return [BillRow(b, amount_due_of(b, today, rules_cache)) for b in bills]
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def build_fuzz_town() -> FuzzTown:
     from muang.cases.tests.factories import CHUMPHAE, CaseCategoryFactory, submit_case
     from muang.core.tests.factories import member
     from muang.property.models import TaxYear
-    from muang.property.services import owners
+    from muang.property.registry.services import owners
     from muang.property.tests.factories import (
         BuildingFactory,
         OwnerFactory,

@@ -42,8 +42,9 @@ def warning_letters_issue(
         .order_by("pk")
     )
     letters = []
+    rules_cache: dict = {}  # penalty rules read once per kind and year
     for bill in loaded:
-        due = amount_due_of(bill, issued_on)
+        due = amount_due_of(bill, issued_on, rules_cache)
         if not due.overdue:
             continue
         letters.append(

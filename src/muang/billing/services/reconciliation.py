@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.billing.bank_formats import BANGKOK, ParsedLine, get_format
+from muang.billing.charges import RulesCache, rules_of_year
 from muang.billing.dues import ChargeContext, InstalmentState, allocate, amount_due, instalments_paid
 from muang.billing.models import (
     BankStatementImport,
@@ -72,7 +73,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
-from muang.property.rules.money import ZERO
+from muang.core.money import ZERO
 
 logger = logging.getLogger(__name__)
 
@@ -287,7 +288,7 @@ def _load_bills(organization: Organization, numbers: set[str]) -> dict[str, _Bil
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT id, number, ref2, kind, status, amount, paid_principal, paid_penalty, paid_surcharge,
-                       extension_until
+                       extension_until, year
                 FROM {bill_table} WHERE organization_id = %s AND number = ANY(%s::text[])""",  # noqa: S608
             [organization.pk, _text_array(numbers)],
         )
@@ -310,11 +311,15 @@ def _load_bills(organization: Organization, numbers: set[str]) -> dict[str, _Bil
     for bid, seq, amount, due_date in inst_rows:
         instalments[bid].append((seq, amount, due_date))
     contexts: dict[tuple, ChargeContext] = {}  # most bills share one: build each once
+    rules_cache: RulesCache = {}  # the penalty rules of each kind and year, read once for the whole file
     out: dict[str, _BillState] = {}
-    for bid, number, ref2, kind, status, amount, pp, pen, sur, ext in bill_rows:
+    for bid, number, ref2, kind, status, amount, pp, pen, sur, ext, year in bill_rows:
         received, deadline = letters.get(bid, (None, None))
-        key = (kind, received, deadline, ext)
-        ctx = contexts.get(key) or contexts.setdefault(key, ChargeContext(*key))
+        key = (kind, received, deadline, ext, year)
+        ctx = contexts.get(key)
+        if ctx is None:
+            rules = rules_of_year(organization_id=organization.pk, kind=kind, year=year, cache=rules_cache)
+            ctx = contexts[key] = ChargeContext(kind, received, deadline, ext, rules)
         parts = instalments[bid]
         if len(parts) == 1:  # most bills: what instalments_paid computes, without the general loop
             ((seq, i_amount, due_date),) = parts
@@ -548,7 +553,7 @@ def bank_line_resolve(
     require(actor, organization, BillingPerm.BANK_RECONCILE)
     if action not in Resolution.ALL:
         raise InvalidInput.for_field("action", _("One of: apply, refund, reject."))
-    line = BankStatementLine.objects.select_for_update().get(pk=line.pk)
+    line = BankStatementLine.objects.select_for_update().get(pk=line.pk, organization=organization)
     if line.status == MatchStatus.MATCHED or line.resolution:
         raise Conflict(_("This line is already settled."))
     before = audit.snapshot(line)
@@ -606,7 +611,7 @@ def _apply_line(
         bill = line.bill
     else:
         raise InvalidInput.for_field("bill_number", _("Name the bill this payment is for."))
-    bill, instalments = lock_bill(bill.pk)
+    bill, instalments = lock_bill(bill)
     if bill.status == BillStatus.CANCELLED:
         raise Conflict(_("Bill %(number)s is cancelled: it cannot be paid.") % {"number": bill.number})
     paid_on = timezone.localtime(line.paid_at).date()

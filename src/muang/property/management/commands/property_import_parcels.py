@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from muang.core.access import SYSTEM
 from muang.core.errors import MuangError
 from muang.core.models import Organization
-from muang.property.services.imports import parcel_import
+from muang.property.registry.services.imports import parcel_import
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from muang.core.access import SYSTEM
 from muang.core.errors import MuangError
+from muang.property.assessment.services.valuation import TABLES, valuation_table_import
 from muang.property.models import TaxYear
-from muang.property.services.valuation import TABLES, valuation_table_import
 
 
 class Command(BaseCommand):
