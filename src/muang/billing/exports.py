@@ -18,11 +18,11 @@ from openpyxl.styles import Font
 
 from muang.billing.models import BillKind
 from muang.billing.selectors import ArrearsReport
-from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
 from muang.core import audit
 from muang.core.access import Actor
 from muang.core.models import Organization
 from muang.core.spreadsheets import safe_row
+from muang.core.thai_dates import BUDDHIST_ERA_OFFSET
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"

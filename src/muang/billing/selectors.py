@@ -29,6 +29,7 @@ from muang.billing.models import (
 from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
+from muang.core.geo import SRID
 from muang.core.models import Organization
 from muang.property.rules.money import ZERO
 
@@ -323,7 +324,7 @@ def bill_locations(
             for pk, point in parcels_of(actor=actor, organization=organization, include_retired=True)
             .filter(pk__in=wanted)
             .annotate(
-                point=Coalesce("location", PointOnSurface("geometry"), output_field=PointField(srid=4326))
+                point=Coalesce("location", PointOnSurface("geometry"), output_field=PointField(srid=SRID))
             )
             .values_list("pk", "point")
             if point is not None

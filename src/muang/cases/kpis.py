@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 
 from muang.core.models import Organization
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from muang.core.thai_dates import BANGKOK
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

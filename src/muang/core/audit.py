@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -58,7 +59,10 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
-def record(
+REASON_MAX = 300  # AuditEntry.reason
+
+
+def entry(
     *,
     actor: Actor,
     organization: Organization | None,
@@ -67,7 +71,9 @@ def record(
     changes: dict[str, list[Any]],
     reason: str = "",
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    """The unsaved audit entry of one write: the one builder every app uses (alone, or many at once through
+    `record_many`)."""
+    return AuditEntry(
         organization=organization,
         actor_user=actor.user,
         actor_token=actor.token,
@@ -77,10 +83,60 @@ def record(
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
         changes=changes,
-        reason=reason[:300],
+        reason=reason[:REASON_MAX],
         request_id=actor.request_id,
         ip_address=actor.ip_address,
     )
+
+
+def record(
+    *,
+    actor: Actor,
+    organization: Organization | None,
+    instance: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    reason: str = "",
+) -> AuditEntry:
+    row = entry(
+        actor=actor,
+        organization=organization,
+        instance=instance,
+        action=action,
+        changes=changes,
+        reason=reason,
+    )
+    row.save(force_insert=True)
+    return row
+
+
+def created_entries(
+    *, actor: Actor, organization: Organization | None, instances: Sequence[models.Model], reason: str = ""
+) -> list[AuditEntry]:
+    """The unsaved "created" entries of saved rows (for callers that write them their own way, e.g. COPY)."""
+    return [
+        entry(
+            actor=actor,
+            organization=organization,
+            instance=instance,
+            action=AuditEntry.Action.CREATE,
+            changes=diff({}, snapshot(instance)),
+            reason=reason,
+        )
+        for instance in instances
+    ]
+
+
+def record_many(entries: Sequence[AuditEntry]) -> None:
+    """Write audit entries in bulk (an import of 100,000 rows stays fast)."""
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+def record_created(
+    *, actor: Actor, organization: Organization | None, instances: Sequence[models.Model], reason: str = ""
+) -> None:
+    """One "created" entry per row, written in bulk."""
+    record_many(created_entries(actor=actor, organization=organization, instances=instances, reason=reason))
 
 
 def record_export(

@@ -26,7 +26,6 @@ What goes through which path:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import math
 import random
@@ -39,10 +38,11 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import connection, transaction
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from muang.core import bulk
 from muang.core.access import SYSTEM
+from muang.core.geo import SRID
 from muang.core.models import Organization
 from muang.core.thai_id import national_id_check_digit
 from muang.property import demo_data as D
@@ -106,7 +106,7 @@ class _Frame:
     def rectangle(self, x0: float, y0: float, x1: float, y1: float) -> MultiPolygon:
         ring = [self.lonlat(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))]
         # Parsed from WKT in one GEOS call: building it point by point through ctypes is several times slower.
-        return GEOSGeometry("MULTIPOLYGON(((" + ",".join(f"{x} {y}" for x, y in ring) + ")))", srid=4326)
+        return GEOSGeometry("MULTIPOLYGON(((" + ",".join(f"{x} {y}" for x, y in ring) + ")))", srid=SRID)
 
 
 @dataclass
@@ -261,57 +261,10 @@ class _People:
 # --- writing ------------------------------------------------------------------------------------------------
 
 
-def _copy_create(rows: Sequence[models.Model]) -> None:
-    """Insert model instances with COPY, their ids reserved first (like `bulk_create`, which sets them too).
-    Django's bulk INSERT quotes every value client-side: 10,000 parcels with their audit entries took half
-    a minute that way; COPY takes a few seconds."""
-    if not rows:
-        return
-    model = type(rows[0])
-    meta = model._meta
-    now = timezone.now()
-    for field_ in meta.concrete_fields:  # what save() would fill in: auto_now(_add) timestamps
-        if getattr(field_, "auto_now", False) or getattr(field_, "auto_now_add", False):
-            for row in rows:
-                setattr(row, field_.attname, now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-            row.pk = pk
-            row._state.adding = False
-        fields = [f for f in meta.concrete_fields if not f.generated]
-        relations = [f for f in fields if f.is_relation]
-        for row in rows:  # foreign keys to rows saved after these objects were built
-            for f in relations:
-                if f.is_cached(row) and (related := f.get_cached_value(row)) is not None:
-                    setattr(row, f.attname, related.pk)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with cursor.cursor.copy(
-            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-        ) as copy:
-            for row in rows:
-                copy.write_row([_copy_value(f, getattr(row, f.attname)) for f in fields])
-
-
-def _copy_value(field_, value):
-    if value is None:
-        return None
-    if isinstance(value, GEOSGeometry):
-        return value.hexewkb.decode()
-    if isinstance(field_, models.JSONField):
-        return json.dumps(value, cls=field_.encoder)
-    if isinstance(value, FieldFile):
-        return value.name or ""
-    return value
-
-
 def _copy_audit(organization: Organization, *groups: Sequence[models.Model]) -> None:
     for rows in groups:
         if rows:
-            _copy_create(
+            bulk.copy_create(
                 audit_create_entries(actor=SYSTEM, organization=organization, instances=rows, reason=REASON)
             )
 
@@ -365,8 +318,8 @@ def _load_organization(organization: Organization, *, n: int, year: int, seed: i
     condo_lot = _condo_lot(organization, lots)
     for lot in lots:
         _assign_owners(lot, people, rng, condo=lot is condo_lot)
-    _copy_create(people.owners)
-    _copy_create(parcels)
+    bulk.copy_create(people.owners)
+    bulk.copy_create(parcels)
     for parcel in parcels:  # what PostgreSQL generated: the audit snapshot would fetch them row by row
         parcel.zone, parcel.block = parcel.code[:2], parcel.code[:3]
 
@@ -374,7 +327,7 @@ def _load_organization(organization: Organization, *, n: int, year: int, seed: i
     for lot in lots:
         if lot is not condo_lot:
             buildings.extend((b, lot) for b in _buildings(organization, lot, frame, area, rng, year))
-    _copy_create([b for b, _lot in buildings])
+    bulk.copy_create([b for b, _lot in buildings])
 
     ownerships: list[Ownership] = []
     registrations: list[HouseRegistration] = []
@@ -386,11 +339,11 @@ def _load_organization(organization: Organization, *, n: int, year: int, seed: i
             holders = [(people.person(address=lot.parcel.address), 1, 1)]  # a house on rented land
         ownerships.extend(_ownerships(organization, lot, rng, year, building=building, holders=holders))
         registrations.extend(_registrations(organization, building, holders, rng, jan1))
-    _copy_create([o for o in people.owners if o.pk is None])
-    _copy_create(ownerships)
-    _copy_create(registrations)
+    bulk.copy_create([o for o in people.owners if o.pk is None])
+    bulk.copy_create(ownerships)
+    bulk.copy_create(registrations)
     signs = _signboards(organization, lots, buildings, area, people, rng, year)
-    _copy_create(signs)
+    bulk.copy_create(signs)
     _copy_audit(
         organization, people.owners, parcels, [b for b, _lot in buildings], ownerships, registrations, signs
     )
@@ -445,7 +398,7 @@ def _parcel(
     }
     roll = rng.random()
     if roll < 0.11:  # in the land register, not yet on the map: a pin where the register puts it
-        data["location"] = Point(*_jitter(lot.shape.centroid, rng), srid=4326)
+        data["location"] = Point(*_jitter(lot.shape.centroid, rng), srid=SRID)
         data["survey_status"] = Parcel.SurveyStatus.NOT_SURVEYED
     else:
         data["geometry"] = lot.shape
@@ -739,7 +692,7 @@ def _signboards(
                     "height_cm": Decimal(height),
                     "installed_on": installed,
                     "place": f"หน้าอาคาร {building.house_number or lot.parcel.address}".strip(),
-                    "location": Point(*_jitter(lot.parcel.location, rng), srid=4326),
+                    "location": Point(*_jitter(lot.parcel.location, rng), srid=SRID),
                     "message": text,
                 },
                 area=area,
@@ -870,7 +823,7 @@ def _condominium(
                 )
             )
     new_owners = people.owners[owners_before:]
-    _copy_create(new_owners)
-    _copy_create(ownerships)
-    _copy_create(registrations)
+    bulk.copy_create(new_owners)
+    bulk.copy_create(ownerships)
+    bulk.copy_create(registrations)
     _copy_audit(organization, new_owners, ownerships, registrations)

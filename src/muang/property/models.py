@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Left
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.models import Organization, User
+from muang.core.thai_dates import buddhist_era
 from muang.core.uploads import CleanImageField
 from muang.property.rules.depreciation import Construction as RuleConstruction
 from muang.property.rules.depreciation import DepreciationSchedule
@@ -688,7 +689,7 @@ class TaxYear(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} ({self.year + 543} B.E.)"
+        return f"{self.year} ({buddhist_era(self.year)} B.E.)"
 
     # The rule data as the pure rules take it (validated when stored, so these always convert).
     def land_building_rules(self) -> TaxYearRules:

@@ -20,6 +20,7 @@ from muang.billing.models import Bill, BillingProfile, BillKind
 from muang.billing.services.bills import LineDraft, Payer, bill_issue
 from muang.core.access import SYSTEM
 from muang.core.errors import Conflict
+from muang.core.geo import SRID
 from muang.core.models import Organization
 from muang.property.models import (
     Assessment,
@@ -118,7 +119,7 @@ def _billing_profile(organization: Organization) -> BillingProfile:
 def _parcel(organization: Organization) -> Parcel:
     c = organization.boundary.point_on_surface
     h = 0.0002
-    geometry = MultiPolygon(Polygon.from_bbox((c.x - h, c.y - h, c.x + h, c.y + h)), srid=4326)
+    geometry = MultiPolygon(Polygon.from_bbox((c.x - h, c.y - h, c.x + h, c.y + h)), srid=SRID)
     return Parcel.objects.create(
         organization=organization,
         code=PARCEL_CODE,

@@ -32,6 +32,7 @@ from muang.core.errors import InvalidInput, MuangError, NotFound
 from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization
 from muang.core.public_home import HomePanel
 from muang.core.templatetags.thai import baht, format_thai_date
+from muang.core.thai_dates import buddhist_era
 from muang.core.thai_id import format_thai_id
 from muang.core.views.pages import citizen_page, public_page
 
@@ -297,7 +298,12 @@ def assessment(request: HttpRequest, organization, owner, year: int) -> HttpResp
         request,
         "selfservice/assessment.html",
         _context(
-            request, organization, owner, assessment=a, sheet=explain_sheet(a.sheet), year_be=year + 543
+            request,
+            organization,
+            owner,
+            assessment=a,
+            sheet=explain_sheet(a.sheet),
+            year_be=buddhist_era(year),
         ),
     )
 
@@ -337,7 +343,7 @@ def bill(request: HttpRequest, organization, owner, number: str) -> HttpResponse
             qr=qr,
             qr_all=qr_all,
             profile=profile,
-            year_be=b.year + 543,
+            year_be=buddhist_era(b.year),
             objections=list(b.objections.all()),
             objection_deadline=deadline,
             may_object=today <= deadline
@@ -427,7 +433,7 @@ def objection_new(request: HttpRequest, organization, owner, number: str) -> Htt
             bill=b,
             form=form,
             deadline=objection_deadline(b),
-            year_be=b.year + 543,
+            year_be=buddhist_era(b.year),
         ),
         status=status,
     )

@@ -29,12 +29,13 @@ from muang.billing.models import (
     Instalment,
 )
 from muang.billing.permissions import BillingPerm
-from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET, reserve_numbers
+from muang.billing.services.numbers import reserve_numbers
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
 from muang.core.services import update_audited
+from muang.core.thai_dates import BUDDHIST_ERA_OFFSET
 from muang.core.thai_id import is_valid_tax_id, normalize_thai_id
 from muang.property.rules.money import SATANG
 from muang.property.rules.penalties import add_months
@@ -331,26 +332,7 @@ def _assign_numbers(organization: Organization, drafts: Sequence[BillDraft]) -> 
 
 
 def _audit_created(actor: Actor, organization: Organization, rows: Sequence[Any], reason: str = "") -> None:
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                organization=organization,
-                actor_user=actor.user,
-                actor_token=actor.token,
-                actor_label=actor.label,
-                action=AuditEntry.Action.CREATE,
-                object_type=row._meta.label,
-                object_id=str(row.pk),
-                object_repr=str(row)[:300],
-                changes=audit.diff({}, audit.snapshot(row)),
-                reason=reason,
-                request_id=actor.request_id,
-                ip_address=actor.ip_address,
-            )
-            for row in rows
-        ],
-        batch_size=5000,
-    )
+    audit.record_created(actor=actor, organization=organization, instances=rows, reason=reason)
 
 
 @transaction.atomic

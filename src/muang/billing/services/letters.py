@@ -95,7 +95,7 @@ def warning_letters_pdf(
         qr_svg,
         render_pdf,
     )
-    from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
+    from muang.core.thai_dates import BUDDHIST_ERA_OFFSET
 
     require(actor, organization, BillingPerm.BILL_VIEW)
     if not letters:

@@ -9,11 +9,11 @@ from django.utils import timezone
 from muang.billing.models import Bill, BillKind, BillStatus, Payment, PaymentChannel, Receipt
 from muang.billing.selectors import amount_due_of, instalment_states
 from muang.billing.services.bills import bill_cancel
-from muang.billing.services.numbers import thai_fiscal_year
 from muang.billing.services.payments import payment_record
 from muang.billing.tests.factories import cashier_actor, issue
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.models import AuditEntry
+from muang.core.thai_dates import fiscal_year as thai_fiscal_year
 
 pytestmark = pytest.mark.django_db
 ON_TIME = dt.date(2026, 4, 20)

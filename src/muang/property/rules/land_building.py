@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from muang.core.thai_dates import christian_era
 from muang.property.rules.depreciation import DepreciationSchedule, depreciation_amount, depreciation_percent
 from muang.property.rules.money import ZERO, allocate_satang, percent_of, round_satang
 
@@ -175,7 +176,9 @@ class TaxYearRules:
 
     def __post_init__(self) -> None:
         if self.year >= _FIRST_BE_LOOKING_YEAR:
-            raise ValueError(f"year {self.year} looks like B.E.; pass the C.E. year ({self.year - 543})")
+            raise ValueError(
+                f"year {self.year} looks like B.E.; pass the C.E. year ({christian_era(self.year)})"
+            )
         if not 0 <= self.reduction_percent <= self.max_reduction_percent <= 100:
             raise ValueError("the s.55 reduction must be between 0 and its limit, and the limit at most 100")
         for tax_class in TaxClass:

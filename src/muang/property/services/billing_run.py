@@ -39,6 +39,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
+from muang.core.thai_dates import buddhist_era
 from muang.core.thai_id import is_valid_tax_id
 from muang.property.models import Assessment, AssessmentRun, Owner, Ownership, Signboard, TaxYear
 from muang.property.rules.money import ZERO
@@ -344,7 +345,7 @@ def assessment_bills_issue(
                 # Never print lines that do not add up to the tax: one line for the whole assessment.
                 lines = [
                     LineDraft(
-                        description=_("Land and building tax %(year)s") % {"year": run.year + 543},
+                        description=_("Land and building tax %(year)s") % {"year": buddhist_era(run.year)},
                         amount=a.total_tax,
                     )
                 ]
@@ -458,7 +459,7 @@ def signboard_bills_issue(
             wanted[f"{SIGNBOARD_OWNER_REF}{owner_id}"] = _Wanted(
                 owner=owners[owner_id], lines=lines, total=total
             )
-        reason = _("Signboards re-assessed for %(year)s") % {"year": year + 543}
+        reason = _("Signboards re-assessed for %(year)s") % {"year": buddhist_era(year)}
 
     def draft(ref: str, want: _Wanted) -> BillDraft:
         return BillDraft(
