@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor
 from muang.core.errors import MuangError
+from muang.core.form_errors import add_service_errors
 from muang.core.models import Membership
-from muang.core.views.pages import add_service_errors
 from muang.property import selectors_assessment, selectors_office
 from muang.property.forms_office import BillsIssueForm, SignboardBillsForm
 from muang.property.models import AssessmentRun, Construction, TaxYear

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from muang.core.access import Actor, require
 from muang.core.errors import MuangError
+from muang.core.form_errors import add_service_errors
 from muang.core.models import Membership
-from muang.core.views.pages import add_service_errors
 from muang.property import selectors
 from muang.property.forms_office import ConfirmImportForm, ParcelImportForm
 from muang.property.permissions import PropertyPerm

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, MuangError
+from muang.core.form_errors import add_service_errors
 from muang.core.models import Membership
 from muang.core.thai_dates import buddhist_era
-from muang.core.views.pages import add_service_errors
 from muang.property import selectors
 from muang.property.forms_office import (
     BuildingPriceForm,
