@@ -62,6 +62,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 REASON_MAX = 300  # AuditEntry.reason
 
 
+def _who(actor: Actor) -> dict[str, Any]:
+    """Who wrote, as every entry records it: the person or token, a label that outlives them, the request."""
+    return {
+        "actor_user": actor.user,
+        "actor_token": actor.token,
+        "actor_label": actor.label,
+        "request_id": actor.request_id,
+        "ip_address": actor.ip_address,
+    }
+
+
 def entry(
     *,
     actor: Actor,
@@ -75,17 +86,13 @@ def entry(
     `record_many`)."""
     return AuditEntry(
         organization=organization,
-        actor_user=actor.user,
-        actor_token=actor.token,
-        actor_label=actor.label,
         action=action,
         object_type=instance._meta.label,
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
         changes=changes,
         reason=reason[:REASON_MAX],
-        request_id=actor.request_id,
-        ip_address=actor.ip_address,
+        **_who(actor),
     )
 
 
@@ -152,16 +159,12 @@ def record_export(
     export (`property.registry`, `cases`, `billing.arrears`, …): it is the entry's object type."""
     return AuditEntry.objects.create(
         organization=organization,
-        actor_user=actor.user,
-        actor_token=actor.token,
-        actor_label=actor.label,
         action=AuditEntry.Action.EXPORT,
         object_type=what[:100],
         object_id="",
         object_repr=filename[:300],
         changes={"rows": rows, "filters": _json_value(filters or {})},
-        request_id=actor.request_id,
-        ip_address=actor.ip_address,
+        **_who(actor),
     )
 
 

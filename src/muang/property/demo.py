@@ -13,7 +13,7 @@ What goes through which path:
   `*_values` / `build_parcel` functions as the services and the file importers use (geometry valid and
   inside the boundary, rai-ngan-wah, use shares, national ID and tax ID check digits …).
 - Volume rows (parcels, buildings, owners, ownerships, house registrations, signboards) are then written
-  with COPY, each with its "created" audit entry (`audit_create_entries`, as the parcel importer writes
+  with COPY, each with its "created" audit entry (`core.audit.created_entries`, as the parcel importer writes
   them): one service call per row would take minutes for 10,000 parcels.
 - The few rows that carry policy go through the services one by one (audited as usual): the tax year
   (`tax_year_create` with the national defaults, then published), every land, building and condominium
@@ -40,7 +40,7 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import connection, transaction
 from django.utils import timezone
 
-from muang.core import bulk
+from muang.core import audit, bulk
 from muang.core.access import SYSTEM
 from muang.core.geo import SRID
 from muang.core.models import Organization
@@ -59,7 +59,7 @@ from muang.property.models import (
     TaxYear,
 )
 from muang.property.services.assessment import assessment_run_execute, assessment_run_start
-from muang.property.services.common import audit_create_entries, full_clean
+from muang.property.services.common import full_clean
 from muang.property.services.geometry import OrganizationArea
 from muang.property.services.owners import owner_values
 from muang.property.services.registry import build_parcel, building_values, clean_use, condo_unit_create
@@ -265,7 +265,7 @@ def _copy_audit(organization: Organization, *groups: Sequence[models.Model]) -> 
     for rows in groups:
         if rows:
             bulk.copy_create(
-                audit_create_entries(actor=SYSTEM, organization=organization, instances=rows, reason=REASON)
+                audit.created_entries(actor=SYSTEM, organization=organization, instances=rows, reason=REASON)
             )
 
 

@@ -311,7 +311,7 @@ def bills_issue(
             )
     BillLine.objects.bulk_create(lines, batch_size=5000)
     Instalment.objects.bulk_create(instalments, batch_size=5000)
-    _audit_created(actor, organization, bills)
+    audit.record_created(actor=actor, organization=organization, instances=bills)
     return bills
 
 
@@ -329,10 +329,6 @@ def _assign_numbers(organization: Organization, drafts: Sequence[BillDraft]) -> 
         for i, seq in zip(indexes, seqs, strict=True):
             numbers[i] = f"{BILL_NUMBER_PREFIX[kind]}{be_year}{seq:06d}"
     return numbers
-
-
-def _audit_created(actor: Actor, organization: Organization, rows: Sequence[Any], reason: str = "") -> None:
-    audit.record_created(actor=actor, organization=organization, instances=rows, reason=reason)
 
 
 @transaction.atomic

@@ -63,20 +63,6 @@ def save_changes(
     return changes
 
 
-def audit_bulk_create(
-    *, actor: Actor, organization: Organization, instances: Sequence[models.Model], reason: str
-) -> None:
-    """One audit entry per imported row, written in bulk (an import of 100,000 parcels stays fast)."""
-    audit.record_created(actor=actor, organization=organization, instances=instances, reason=reason)
-
-
-def audit_create_entries(
-    *, actor: Actor, organization: Organization, instances: Sequence[models.Model], reason: str
-) -> list[AuditEntry]:
-    """The unsaved "created" audit entries of saved rows (for callers that write them their own way)."""
-    return audit.created_entries(actor=actor, organization=organization, instances=instances, reason=reason)
-
-
 # --- field checks shared by the services and the importers ---
 
 CENTI = Decimal("0.01")
