@@ -12,15 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 
 from muang.core.models import Organization
-from muang.core.thai_dates import BANGKOK
+from muang.core.thai_dates import bangkok_days
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start 00:00, the day after end 00:00) in Bangkok time."""
-    return (
-        dt.datetime.combine(start, dt.time(), BANGKOK),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), BANGKOK),
-    )
+    return bangkok_days(start, end)
 
 
 def _one(sql: str, organization: Organization, start: dt.date, end: dt.date):

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotAuthenticated
 
@@ -21,11 +22,12 @@ def as_muang_error(error: MuangError | ValidationError) -> MuangError:
     return error
 
 
-def field_messages(error: MuangError | ValidationError) -> list[tuple[str, str]]:
-    """(field, message) for every message the error holds, in order; ("__all__", detail) when it names none."""
+def field_messages(error: MuangError | ValidationError, default_field: str = ALL) -> list[tuple[str, str]]:
+    """(field, message) for every message the error holds, in order; (default_field, detail) when it names
+    none."""
     error = as_muang_error(error)
     pairs = [(field, str(m)) for field, messages in error.field_errors.items() for m in messages]
-    return pairs or [(ALL, error.detail)]
+    return pairs or [(default_field, error.detail)]
 
 
 def problem_errors(error: MuangError) -> list[dict[str, str]]:
@@ -35,6 +37,11 @@ def problem_errors(error: MuangError) -> list[dict[str, str]]:
         for field, messages in error.field_errors.items()
         for m in messages
     ]
+
+
+def json_errors(error: MuangError, status: int = 400) -> JsonResponse:
+    """A refusal for a page's own scripts (a map asking for its data): {"detail", "errors": {field: [...]}}."""
+    return JsonResponse({"detail": error.detail, "errors": error.field_errors}, status=status)
 
 
 def error_lines(error: MuangError | ValidationError, names: Mapping[str, str] | None = None) -> list[str]:
@@ -54,6 +61,7 @@ def add_service_errors(
     raise_access: bool = False,
     summary: bool = False,
     keep_place: bool = False,
+    max_messages: int | None = None,
 ) -> None:
     """Put a refusal on the form: each message on the field it names (through `aliases` when the service's
     names differ from the form's), else on `default_field` (None: the form as a whole).
@@ -62,7 +70,8 @@ def add_service_errors(
       401/403 and nothing was written);
     - `summary`: the detail also stands on the form when it says more than the field messages (e.g. "3 rows
       of the file cannot be read");
-    - `keep_place`: a message about something the form has no field for says where (a bank file's "line 7").
+    - `keep_place`: a message about something the form has no field for says where (a bank file's "line 7");
+    - `max_messages`: at most this many field messages (a file with 10,000 bad rows shows the first ones).
     """
     if raise_access and isinstance(error, AccessDenied | NotAuthenticated):
         raise error
@@ -72,9 +81,9 @@ def add_service_errors(
         return
     if summary and error.detail not in [m for messages in error.field_errors.values() for m in messages]:
         form.add_error(default_field, error.detail)
-    for name, messages in error.field_errors.items():
+    pairs = field_messages(error)
+    for name, message in pairs if max_messages is None else pairs[:max_messages]:
         field = (aliases or {}).get(name, name)
         target = field if field in form.fields else default_field
-        for message in messages:
-            placed = keep_place and target is None and name != ALL
-            form.add_error(target, f"{name}: {message}" if placed else message)
+        placed = keep_place and target is None and name != ALL
+        form.add_error(target, f"{name}: {message}" if placed else message)

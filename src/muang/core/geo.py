@@ -101,6 +101,18 @@ def point(lon: float, lat: float) -> Point:
     return Point(lon, lat, srid=SRID)
 
 
+def parse_position(lat: Any, lon: Any, *, field: str = "lat") -> Point:
+    """A position as a device reports it (numbers or text), checked for range only: InvalidInput naming
+    `field` when it is not two numbers on Earth. (`core.validation.point_from` also keeps it inside Thailand.)"""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError) as e:
+        raise InvalidInput.for_field(field, _("Give the position as latitude and longitude.")) from e
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput.for_field(field, _("That position is not on Earth."))
+    return point(lon, lat)
+
+
 def bounds(geometry) -> list[float] | None:
     """[west, south, east, north] of a geometry to 6 decimals (where a map opens), or None."""
     if geometry is None:

@@ -100,6 +100,12 @@ def bangkok_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=BANGKOK)
 
 
+def bangkok_days(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The days `first` to `last` inclusive in Thailand, as the half-open range [first 00:00, the day after
+    `last` 00:00) of aware moments: what a count "per day" or "in January" filters by."""
+    return bangkok_midnight(first), bangkok_midnight(last + dt.timedelta(days=1))
+
+
 def in_bangkok(moment: dt.datetime) -> dt.datetime:
     """An aware moment as-is; a naive one read as Bangkok wall-clock time."""
     if moment.tzinfo is None or moment.utcoffset() is None:

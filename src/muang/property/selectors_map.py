@@ -44,9 +44,9 @@ from muang.core.geo import (
     grid_cell_degrees,
     grid_cluster_sql,
     grid_clusters,
+    parse_position,
     point_feature,
 )
-from muang.core.geo import point as geo_point
 from muang.core.models import Organization
 from muang.property.models import (
     Assessment,
@@ -501,13 +501,7 @@ class NearParcel:
 
 
 def clean_position(lat, lon) -> Point:
-    try:
-        lat, lon = float(lat), float(lon)
-    except (TypeError, ValueError) as e:
-        raise InvalidInput.for_field("lat", _("Give the position as latitude and longitude.")) from e
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InvalidInput.for_field("lat", _("That position is not on Earth."))
-    return geo_point(lon, lat)
+    return parse_position(lat, lon)
 
 
 def nearest_parcels(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from muang.core import audit
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput
+from muang.core.form_errors import field_messages
 from muang.core.models import AuditEntry, Organization
 from muang.core.thai_dates import christian_era
 from muang.property.models import MAX_CE_YEAR
@@ -80,8 +81,8 @@ class FieldErrors:
         try:
             yield
         except InvalidInput as e:
-            for f, messages in (e.field_errors or {"__all__": [e.detail]}).items():
-                self.fields.setdefault(f, []).extend(messages)
+            for f, message in field_messages(e):
+                self.fields.setdefault(f, []).append(message)
 
     def add(self, field: str, message: str) -> None:
         self.fields.setdefault(field, []).append(str(message))

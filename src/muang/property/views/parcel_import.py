@@ -96,13 +96,7 @@ def _confirm(request: HttpRequest, actor: Actor, membership: Membership) -> Http
                 reason=form.cleaned_data["reason"],
             )
         except MuangError as e:
-            form.add_error(None, e.detail)
-            if e.field_errors:
-                for name, msgs in list(e.field_errors.items())[:20]:
-                    if name not in ("reason", "__all__"):
-                        form.add_error(None, f"{name}: {'; '.join(msgs)}")
-                if "reason" in e.field_errors:
-                    form.add_error("reason", e.field_errors["reason"][0])
+            add_service_errors(form, e, summary=True, keep_place=True, max_messages=20)
         else:
             drop_upload(request, form.cleaned_data["token"])
             messages.success(

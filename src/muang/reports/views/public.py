@@ -1,7 +1,7 @@
 """Public pages: the map of reports with its bounding-box GeoJSON endpoint, the list and the statistics."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from muang.core import geo
 from muang.core.errors import InvalidInput, NotFound
+from muang.core.form_errors import json_errors
 from muang.core.public_home import HomePanel
 from muang.core.views.pages import public_page
 
@@ -65,7 +66,7 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
         bbox.check_size(max_box_degrees(zoom), _("The box is too large; zoom in."))
         organization = _organization(request)
     except InvalidInput as e:
-        return JsonResponse({"detail": e.detail, "errors": e.field_errors}, status=400)
+        return json_errors(e)
     category = request.GET.get("category", "").strip()[:40] or None
     text = selectors.map_features(
         selectors.MapQuery(
