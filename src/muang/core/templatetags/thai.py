@@ -68,6 +68,14 @@ def thai_date(value, style: str = "short") -> str:
 
 
 @register.filter
+def be_year(value) -> str:
+    """A C.E. year in the Buddhist Era: 2026 → 2569 (what Thai documents print); empty stays empty."""
+    if value is None or value == "":
+        return ""
+    return str(buddhist_era(int(value)))
+
+
+@register.filter
 def baht(value) -> str:
     """1234.5 → 1,234.50"""
     if value is None or value == "":

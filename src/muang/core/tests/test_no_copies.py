@@ -179,6 +179,21 @@ def test_no_app_keeps_its_own_copy_of_shared_infrastructure():
     assert not found, "shared infrastructure copied outside core:\n" + "\n".join(found)
 
 
+TEMPLATE_ERA = re.compile(r"""\|\s*add\s*:\s*["']?543\b|[-+]\s*543\b""")
+
+
+def test_no_template_or_script_adds_the_buddhist_era_itself():
+    """Pages show a B.E. year with `|be_year` (core/templatetags/thai.py) and dates with `|thai_date`."""
+    found = [
+        f"{path.relative_to(SRC).as_posix()}:{number}: call |be_year or |thai_date"
+        for path in sorted([*SRC.rglob("templates/**/*.html"), *SRC.rglob("static/**/*.js")])
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if TEMPLATE_ERA.search(line)
+    ]
+    assert not found, "the Buddhist Era added by hand:\n" + "\n".join(found)
+    assert TEMPLATE_ERA.search("{{ bill.year|add:543 }}") and TEMPLATE_ERA.search("year + 543")
+
+
 def test_the_allow_list_names_files_that_still_exist():
     for relative in [*ALLOWED, *(r for _what, r in ALLOWED_RULE)]:
         assert (SRC / relative).exists(), f"{relative} is gone: drop it from the allow-list"

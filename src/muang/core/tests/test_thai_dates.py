@@ -121,3 +121,12 @@ def test_days_in_bangkok_as_moments():
     assert in_bangkok(naive).utcoffset() == dt.timedelta(hours=7)
     aware = dt.datetime(2026, 1, 31, 9, tzinfo=dt.UTC)
     assert in_bangkok(aware) is aware
+
+
+def test_templates_show_a_year_in_the_buddhist_era():
+    from django.template import Context, Template
+
+    rendered = Template("{% load thai %}{{ year|be_year }}|{{ none|be_year }}").render(
+        Context({"year": 2026, "none": None})
+    )
+    assert rendered == "2569|"
