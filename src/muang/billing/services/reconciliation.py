@@ -359,7 +359,7 @@ def _write(
     org_id = organization.pk
     matched = [o for o in outcomes if o.status == MatchStatus.MATCHED]
     line_table, pay_table = BankStatementLine._meta.db_table, Payment._meta.db_table
-    statement_id, nul = statement.pk, "\\N"
+    statement_id, nul = statement.pk, bulk.NULL
     stamps = {p: p.isoformat() for p in {o.line.paid_at for o in outcomes}}
     with connection.cursor() as cursor:
         line_ids = bulk.reserve_ids(cursor, line_table, len(outcomes))
@@ -430,7 +430,7 @@ def _copy_receipts(
         organization_id=organization.pk, name="receipt", year=fiscal_year, count=len(payment_ids)
     )
     prefix = bulk.escape(prefix)  # the rest of a receipt number is digits
-    user, issued_at = ("\\N" if user_id is None else user_id), now.isoformat()
+    user, issued_at = (bulk.NULL if user_id is None else user_id), now.isoformat()
     bulk.copy_text(
         cursor,
         f"COPY {Receipt._meta.db_table} (organization_id, payment_id, fiscal_year, seq, number, issued_at, "
