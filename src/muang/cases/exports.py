@@ -7,7 +7,6 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -18,8 +17,8 @@ from muang.core import audit
 from muang.core.access import Actor
 from muang.core.models import Organization
 from muang.core.spreadsheets import safe_row
+from muang.core.thai_dates import BANGKOK
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 CHUNK = 2000
 
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.contrib.gis.geos import Polygon
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from muang.cases.permissions import CasePerm
 from muang.core.access import Actor, member_permissions, require
 from muang.core.errors import InvalidInput, NotFound
+from muang.core.geo import BBox
 from muang.core.models import Citizen, Department, Membership, Organization, Role, User
 from muang.core.uploads import FileRead, Visibility
 
@@ -42,35 +42,6 @@ QUEUE_ORDERS: dict[str, tuple[Any, ...]] = {
     "due_at": (F("due_at").asc(nulls_last=True), "id"),  # most urgent first, no due time last
     "-updated_at": ("-updated_at", "-id"),
 }
-
-
-@dataclass(frozen=True)
-class BBox:
-    """A longitude / latitude box in WGS84."""
-
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-    @classmethod
-    def parse(cls, text: str, field: str = "bbox") -> "BBox":
-        """From "min_lon,min_lat,max_lon,max_lat" (the order of GeoJSON and OGC APIs)."""
-        try:
-            values = [float(v) for v in text.split(",")]
-        except ValueError:
-            values = []
-        if len(values) != 4:
-            raise InvalidInput.for_field(field, _("A box is four numbers: min_lon,min_lat,max_lon,max_lat."))
-        box = cls(*values)
-        if not (-180 <= box.min_lon < box.max_lon <= 180 and -90 <= box.min_lat < box.max_lat <= 90):
-            raise InvalidInput.for_field(field, _("The box is out of range or upside down."))
-        return box
-
-    def polygon(self) -> Polygon:
-        polygon = Polygon.from_bbox((self.min_lon, self.min_lat, self.max_lon, self.max_lat))
-        polygon.srid = 4326
-        return polygon
 
 
 def _case_rows() -> QuerySet[Case]:

@@ -3,7 +3,6 @@ exports, and filing a case for a caller. Other apps add to it through the desk's
 suggesters and case panels; the desk never imports them."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from muang.core import form_errors, geo
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotFound
 from muang.core.models import Department, Membership
+from muang.core.thai_dates import bangkok_midnight
 from muang.core.validation import point_from
-from muang.core.views import pages
 from muang.core.views.pages import forbidden, holds, staff_page
 
 from . import desk, exports
@@ -64,10 +64,6 @@ MAP_LIMIT = 2000
 staff_view = staff_page(holds(CasePerm.CASE_VIEW))
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo("Asia/Bangkok"))
-
-
 def _filtered_queue(
     request: HttpRequest, actor: Actor, membership: Membership
 ) -> tuple[QueueFilterForm, QuerySet[Case]]:
@@ -87,8 +83,8 @@ def _filtered_queue(
             "category": data["category"] or None,
             "overdue": True if data["overdue"] else None,
             "is_open": True if data["open"] else None,
-            "created_from": _day_start(data["created_from"]) if data["created_from"] else None,
-            "created_to": _day_start(data["created_to"] + dt.timedelta(days=1))
+            "created_from": bangkok_midnight(data["created_from"]) if data["created_from"] else None,
+            "created_to": bangkok_midnight(data["created_to"] + dt.timedelta(days=1))
             if data["created_to"]
             else None,
             "search": data["q"],
@@ -150,28 +146,25 @@ def queue(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
 @require_GET
 def queue_map(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
     """GeoJSON of the same filtered queue for the staff map (exact locations: staff see everything)."""
-    import json
-
     _form, qs = _filtered_queue(request, actor, membership)
     now = timezone.now()
     rows = qs.exclude(location=None).values_list(
         "tracking_code", "location", "status__name_th", "category__name_th", "is_open", "due_at"
     )[:MAP_LIMIT]
     features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(loc.x, 6), round(loc.y, 6)]},
-            "properties": {
+        geo.point_feature(
+            loc.x,
+            loc.y,
+            {
                 "code": code,
                 "status": status,
                 "category": category,
                 "overdue": bool(is_open and due and due < now),
             },
-        }
+        )
         for code, loc, status, category, is_open, due in rows
     ]
-    body = {"type": "FeatureCollection", "features": features, "truncated": len(features) >= MAP_LIMIT}
-    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/geo+json")
+    return geo.geojson_response(geo.feature_collection(features, truncated=len(features) >= MAP_LIMIT))
 
 
 def _other_organizations(org):
@@ -251,7 +244,7 @@ def case_page(request: HttpRequest, actor: Actor, membership: Membership, code: 
 
 def add_service_errors(form, error: MuangError) -> None:
     """Put a domain error on the form field it names (or on the form when it names none)."""
-    pages.add_service_errors(form, error, FIELD_ALIASES)
+    form_errors.add_service_errors(form, error, aliases=FIELD_ALIASES)
 
 
 def _case_action(request, actor, membership, code, form_name, form, do) -> HttpResponse:
@@ -477,7 +470,10 @@ def export(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRe
             status=422,
         )
     data = form.cleaned_data
-    start, end = _day_start(data["created_from"]), _day_start(data["created_to"] + dt.timedelta(days=1))
+    start, end = (
+        bangkok_midnight(data["created_from"]),
+        bangkok_midnight(data["created_to"] + dt.timedelta(days=1)),
+    )
     bound = is_department_bound(actor, membership.organization)
     qs = case_queue(
         actor=actor,

@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.geo import SRID
 from muang.core.images import LOGO_SIDE
 from muang.core.uploads import CleanImageField
 
@@ -118,7 +119,7 @@ class Organization(models.Model):
     subdistrict = models.ForeignKey(
         Subdistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID, null=True, blank=True)
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)

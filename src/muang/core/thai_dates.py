@@ -1,4 +1,6 @@
-"""Dates as Thai people write them: day/month/year in the Buddhist Era (31/12/2569), read and shown on forms.
+"""Thai time, once for every app: the Asia/Bangkok zone, the Buddhist Era, the government fiscal year (from
+1 October), and dates as Thai people write them: day/month/year in the Buddhist Era (31/12/2569), read and
+shown on forms.
 
 The browser's own date picker shows the Christian Era and a layout that follows the phone's settings, so date
 fields are text fields that take and show dd/mm/yyyy (B.E. on Thai pages, C.E. under the English switch); a small
@@ -8,12 +10,18 @@ form. A year of 2400 or more is B.E., anything less C.E.: the two never overlap 
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+BANGKOK = ZoneInfo("Asia/Bangkok")
+# The same offset as a fixed zone: Thailand keeps no daylight saving time, and a fixed offset converts several
+# times faster than a ZoneInfo in loops over 100,000 bank lines.
+ICT = dt.timezone(dt.timedelta(hours=7), "ICT")
 BUDDHIST_ERA_OFFSET = 543
+FISCAL_YEAR_FIRST_MONTH = 10  # the Thai government's fiscal year runs 1 October – 30 September
 BE_YEARS_FROM = 2400  # a four-digit year from here on is B.E.
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")  # 31122569, as typed on a phone's number pad
@@ -50,6 +58,59 @@ def format_day_month_year(value: dt.date, language: str | None = None) -> str:
     """31/12/2569 on Thai pages, 31/12/2026 in English."""
     year = value.year + (BUDDHIST_ERA_OFFSET if uses_buddhist_era(language) else 0)
     return f"{value.day:02d}/{value.month:02d}/{year}"
+
+
+def buddhist_era(year: int) -> int:
+    """2026 → 2569."""
+    return year + BUDDHIST_ERA_OFFSET
+
+
+def christian_era(year_be: int) -> int:
+    """2569 → 2026."""
+    return year_be - BUDDHIST_ERA_OFFSET
+
+
+def year_for_reader(year: int | None, language: str | None = None) -> int | None:
+    """A C.E. year as the reader counts it: B.E. on Thai pages, C.E. in English; None stays None."""
+    if year is None or not uses_buddhist_era(language):
+        return year
+    return buddhist_era(year)
+
+
+def fiscal_year(day: dt.date) -> int:
+    """The Thai government fiscal year (B.E.) containing ``day``: 1 October 2568 – 30 September 2569 is 2569."""
+    return buddhist_era(day.year) + (1 if day.month >= FISCAL_YEAR_FIRST_MONTH else 0)
+
+
+def fiscal_year_bounds(fiscal_year_be: int) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of a fiscal year (B.E.): 2569 → (1 October 2025, 30 September 2026)."""
+    end_year = christian_era(fiscal_year_be)
+    return dt.date(end_year - 1, FISCAL_YEAR_FIRST_MONTH, 1), dt.date(
+        end_year, FISCAL_YEAR_FIRST_MONTH - 1, 30
+    )
+
+
+def bangkok_date(moment: dt.datetime) -> dt.date:
+    """The calendar day in Thailand at an aware moment."""
+    return moment.astimezone(BANGKOK).date()
+
+
+def bangkok_midnight(day: dt.date) -> dt.datetime:
+    """The aware moment a Thai calendar day starts."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=BANGKOK)
+
+
+def bangkok_days(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The days `first` to `last` inclusive in Thailand, as the half-open range [first 00:00, the day after
+    `last` 00:00) of aware moments: what a count "per day" or "in January" filters by."""
+    return bangkok_midnight(first), bangkok_midnight(last + dt.timedelta(days=1))
+
+
+def in_bangkok(moment: dt.datetime) -> dt.datetime:
+    """An aware moment as-is; a naive one read as Bangkok wall-clock time."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=BANGKOK)
+    return moment
 
 
 class ThaiDateInput(forms.TextInput):

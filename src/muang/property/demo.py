@@ -13,7 +13,7 @@ What goes through which path:
   `*_values` / `build_parcel` functions as the services and the file importers use (geometry valid and
   inside the boundary, rai-ngan-wah, use shares, national ID and tax ID check digits …).
 - Volume rows (parcels, buildings, owners, ownerships, house registrations, signboards) are then written
-  with COPY, each with its "created" audit entry (`audit_create_entries`, as the parcel importer writes
+  with COPY, each with its "created" audit entry (`core.audit.created_entries`, as the parcel importer writes
   them): one service call per row would take minutes for 10,000 parcels.
 - The few rows that carry policy go through the services one by one (audited as usual): the tax year
   (`tax_year_create` with the national defaults, then published), every land, building and condominium
@@ -26,7 +26,6 @@ What goes through which path:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import math
 import random
@@ -36,12 +35,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+from django.contrib.gis.geos import MultiPolygon, Point
 from django.db import connection, transaction
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from muang.core import audit, bulk
 from muang.core.access import SYSTEM
+from muang.core.geo import SRID
 from muang.core.models import Organization
 from muang.property import demo_data as D
 from muang.property.assessment.services.assessment import assessment_run_execute, assessment_run_start
@@ -71,7 +71,7 @@ from muang.property.models import (
     Signboard,
     TaxYear,
 )
-from muang.property.registry.services.common import audit_create_entries, full_clean
+from muang.property.registry.services.common import full_clean
 from muang.property.registry.services.geometry import OrganizationArea
 from muang.property.registry.services.registry import (
     build_parcel,
@@ -94,58 +94,11 @@ CONDO_FLOORS, CONDO_UNITS_PER_FLOOR = 5, 6
 # --- writing ------------------------------------------------------------------------------------------------
 
 
-def _copy_create(rows: Sequence[models.Model]) -> None:
-    """Insert model instances with COPY, their ids reserved first (like `bulk_create`, which sets them too).
-    Django's bulk INSERT quotes every value client-side: 10,000 parcels with their audit entries took half
-    a minute that way; COPY takes a few seconds."""
-    if not rows:
-        return
-    model = type(rows[0])
-    meta = model._meta
-    now = timezone.now()
-    for field_ in meta.concrete_fields:  # what save() would fill in: auto_now(_add) timestamps
-        if getattr(field_, "auto_now", False) or getattr(field_, "auto_now_add", False):
-            for row in rows:
-                setattr(row, field_.attname, now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-            row.pk = pk
-            row._state.adding = False
-        fields = [f for f in meta.concrete_fields if not f.generated]
-        relations = [f for f in fields if f.is_relation]
-        for row in rows:  # foreign keys to rows saved after these objects were built
-            for f in relations:
-                if f.is_cached(row) and (related := f.get_cached_value(row)) is not None:
-                    setattr(row, f.attname, related.pk)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with cursor.cursor.copy(
-            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-        ) as copy:
-            for row in rows:
-                copy.write_row([_copy_value(f, getattr(row, f.attname)) for f in fields])
-
-
-def _copy_value(field_, value):
-    if value is None:
-        return None
-    if isinstance(value, GEOSGeometry):
-        return value.hexewkb.decode()
-    if isinstance(field_, models.JSONField):
-        return json.dumps(value, cls=field_.encoder)
-    if isinstance(value, FieldFile):
-        return value.name or ""
-    return value
-
-
 def _copy_audit(organization: Organization, *groups: Sequence[models.Model]) -> None:
     for rows in groups:
         if rows:
-            _copy_create(
-                audit_create_entries(actor=SYSTEM, organization=organization, instances=rows, reason=REASON)
+            bulk.copy_create(
+                audit.created_entries(actor=SYSTEM, organization=organization, instances=rows, reason=REASON)
             )
 
 
@@ -198,8 +151,8 @@ def _load_organization(organization: Organization, *, n: int, year: int, seed: i
     condo_lot = _condo_lot(organization, lots)
     for lot in lots:
         _assign_owners(lot, people, rng, condo=lot is condo_lot)
-    _copy_create(people.owners)
-    _copy_create(parcels)
+    bulk.copy_create(people.owners)
+    bulk.copy_create(parcels)
     for parcel in parcels:  # what PostgreSQL generated: the audit snapshot would fetch them row by row
         parcel.zone, parcel.block = parcel.code[:2], parcel.code[:3]
 
@@ -207,7 +160,7 @@ def _load_organization(organization: Organization, *, n: int, year: int, seed: i
     for lot in lots:
         if lot is not condo_lot:
             buildings.extend((b, lot) for b in _buildings(organization, lot, frame, area, rng, year))
-    _copy_create([b for b, _lot in buildings])
+    bulk.copy_create([b for b, _lot in buildings])
 
     ownerships: list[Ownership] = []
     registrations: list[HouseRegistration] = []
@@ -219,11 +172,11 @@ def _load_organization(organization: Organization, *, n: int, year: int, seed: i
             holders = [(people.person(address=lot.parcel.address), 1, 1)]  # a house on rented land
         ownerships.extend(_ownerships(organization, lot, rng, year, building=building, holders=holders))
         registrations.extend(_registrations(organization, building, holders, rng, jan1))
-    _copy_create([o for o in people.owners if o.pk is None])
-    _copy_create(ownerships)
-    _copy_create(registrations)
+    bulk.copy_create([o for o in people.owners if o.pk is None])
+    bulk.copy_create(ownerships)
+    bulk.copy_create(registrations)
     signs = _signboards(organization, lots, buildings, area, people, rng, year)
-    _copy_create(signs)
+    bulk.copy_create(signs)
     _copy_audit(
         organization, people.owners, parcels, [b for b, _lot in buildings], ownerships, registrations, signs
     )
@@ -278,7 +231,7 @@ def _parcel(
     }
     roll = rng.random()
     if roll < 0.11:  # in the land register, not yet on the map: a pin where the register puts it
-        data["location"] = Point(*_jitter(lot.shape.centroid, rng), srid=4326)
+        data["location"] = Point(*_jitter(lot.shape.centroid, rng), srid=SRID)
         data["survey_status"] = Parcel.SurveyStatus.NOT_SURVEYED
     else:
         data["geometry"] = lot.shape
@@ -572,7 +525,7 @@ def _signboards(
                     "height_cm": Decimal(height),
                     "installed_on": installed,
                     "place": f"หน้าอาคาร {building.house_number or lot.parcel.address}".strip(),
-                    "location": Point(*_jitter(lot.parcel.location, rng), srid=4326),
+                    "location": Point(*_jitter(lot.parcel.location, rng), srid=SRID),
                     "message": text,
                 },
                 area=area,
@@ -703,7 +656,7 @@ def _condominium(
                 )
             )
     new_owners = people.owners[owners_before:]
-    _copy_create(new_owners)
-    _copy_create(ownerships)
-    _copy_create(registrations)
+    bulk.copy_create(new_owners)
+    bulk.copy_create(ownerships)
+    bulk.copy_create(registrations)
     _copy_audit(organization, new_owners, ownerships, registrations)

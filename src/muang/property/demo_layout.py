@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
+from muang.core.geo import SRID
 from muang.core.models import Organization
 from muang.core.thai_id import national_id_check_digit
 from muang.property import demo_data as D
@@ -47,7 +48,7 @@ class _Frame:
     def rectangle(self, x0: float, y0: float, x1: float, y1: float) -> MultiPolygon:
         ring = [self.lonlat(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))]
         # Parsed from WKT in one GEOS call: building it point by point through ctypes is several times slower.
-        return GEOSGeometry("MULTIPOLYGON(((" + ",".join(f"{x} {y}" for x, y in ring) + ")))", srid=4326)
+        return GEOSGeometry("MULTIPOLYGON(((" + ",".join(f"{x} {y}" for x, y in ring) + ")))", srid=SRID)
 
 
 @dataclass

@@ -12,12 +12,13 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
-from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
 from django.utils import timezone
 
 from muang.billing.models import Bill, BillingProfile, BillKind
 from muang.billing.services.bills import LineDraft, Payer, bill_issue
+from muang.core import geo
 from muang.core.access import SYSTEM
 from muang.core.errors import Conflict
 from muang.core.models import Organization
@@ -119,7 +120,7 @@ def _billing_profile(organization: Organization) -> BillingProfile:
 def _parcel(organization: Organization) -> Parcel:
     c = organization.boundary.point_on_surface
     h = 0.0002
-    geometry = MultiPolygon(Polygon.from_bbox((c.x - h, c.y - h, c.x + h, c.y + h)), srid=4326)
+    geometry = MultiPolygon(geo.bbox_polygon((c.x - h, c.y - h, c.x + h, c.y + h)), srid=geo.SRID)
     return Parcel.objects.create(
         organization=organization,
         code=PARCEL_CODE,

@@ -23,6 +23,7 @@ from muang.billing.selectors import amount_due_of, instalment_states
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
+from muang.core.thai_dates import buddhist_era
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -127,7 +128,8 @@ def properties_of(*, organization: Organization, owner: Owner, today: dt.date | 
                     b.use_shares,
                     _share(o),
                     b.parcel.address,
-                    _("%(m2)s m², built %(year)s") % {"m2": b.floor_area_m2, "year": b.year_built + 543},
+                    _("%(m2)s m², built %(year)s")
+                    % {"m2": b.floor_area_m2, "year": buddhist_era(b.year_built)},
                     point.x if point else None,
                     point.y if point else None,
                 )
@@ -203,7 +205,7 @@ def assessment_of(*, organization: Organization, owner: Owner, year: int) -> Ass
         .first()
     )
     if assessment is None:
-        raise NotFound(_("No assessment for %(year)s.") % {"year": year + 543})
+        raise NotFound(_("No assessment for %(year)s.") % {"year": buddhist_era(year)})
     return assessment
 
 

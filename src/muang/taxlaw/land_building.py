@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from muang.core.money import ZERO, allocate_satang, percent_of, round_satang
+from muang.core.thai_dates import christian_era
 from muang.taxlaw.depreciation import DepreciationSchedule, depreciation_amount, depreciation_percent
 
 # C.E. years start around here in any plausible call; B.E. years are 543 more (2567 B.E. = 2024 C.E.).
@@ -175,7 +176,9 @@ class TaxYearRules:
 
     def __post_init__(self) -> None:
         if self.year >= _FIRST_BE_LOOKING_YEAR:
-            raise ValueError(f"year {self.year} looks like B.E.; pass the C.E. year ({self.year - 543})")
+            raise ValueError(
+                f"year {self.year} looks like B.E.; pass the C.E. year ({christian_era(self.year)})"
+            )
         if not 0 <= self.reduction_percent <= self.max_reduction_percent <= 100:
             raise ValueError("the s.55 reduction must be between 0 and its limit, and the limit at most 100")
         for tax_class in TaxClass:

@@ -29,7 +29,7 @@ from muang.billing.models import (
     Instalment,
 )
 from muang.billing.permissions import BillingPerm
-from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET, reserve_numbers
+from muang.billing.services.numbers import reserve_numbers
 from muang.billing.sources import SourceRef
 from muang.core import audit
 from muang.core.access import Actor, require
@@ -37,7 +37,7 @@ from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
 from muang.core.money import SATANG
 from muang.core.services import update_audited
-from muang.core.thai_dates import add_months
+from muang.core.thai_dates import BUDDHIST_ERA_OFFSET, add_months
 from muang.core.thai_id import is_valid_tax_id, normalize_thai_id
 
 REF_RE = re.compile(r"[A-Z0-9]{1,20}")
@@ -315,7 +315,7 @@ def bills_issue(
             )
     BillLine.objects.bulk_create(lines, batch_size=5000)
     Instalment.objects.bulk_create(instalments, batch_size=5000)
-    _audit_created(actor, organization, bills)
+    audit.record_created(actor=actor, organization=organization, instances=bills)
     return bills
 
 
@@ -333,29 +333,6 @@ def _assign_numbers(organization: Organization, drafts: Sequence[BillDraft]) -> 
         for i, seq in zip(indexes, seqs, strict=True):
             numbers[i] = f"{BILL_NUMBER_PREFIX[kind]}{be_year}{seq:06d}"
     return numbers
-
-
-def _audit_created(actor: Actor, organization: Organization, rows: Sequence[Any], reason: str = "") -> None:
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                organization=organization,
-                actor_user=actor.user,
-                actor_token=actor.token,
-                actor_label=actor.label,
-                action=AuditEntry.Action.CREATE,
-                object_type=row._meta.label,
-                object_id=str(row.pk),
-                object_repr=str(row)[:300],
-                changes=audit.diff({}, audit.snapshot(row)),
-                reason=reason,
-                request_id=actor.request_id,
-                ip_address=actor.ip_address,
-            )
-            for row in rows
-        ],
-        batch_size=5000,
-    )
 
 
 @transaction.atomic

@@ -24,8 +24,8 @@ from muang.billing.models import (
 )
 from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import charge_context, instalment_states
-from muang.billing.services.numbers import reserve_numbers, thai_fiscal_year
-from muang.core import audit
+from muang.billing.services.numbers import reserve_numbers
+from muang.core import audit, thai_dates
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
@@ -81,7 +81,7 @@ def issue_receipts(
     """Number receipts for ``payments`` in order, without gaps, in the current fiscal year. Runs inside the
     caller's transaction (the counter row is locked until it commits)."""
     issued_at = issued_at or timezone.now()
-    fiscal_year = thai_fiscal_year(timezone.localtime(issued_at).date())
+    fiscal_year = thai_dates.fiscal_year(timezone.localtime(issued_at).date())
     prefix = (
         BillingProfile.objects.filter(organization=organization)
         .values_list("receipt_prefix", flat=True)

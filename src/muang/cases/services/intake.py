@@ -14,6 +14,7 @@ from muang.cases.permissions import CasePerm
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
+from muang.core.geo import SRID
 from muang.core.images import CleanImage
 from muang.core.jurisdiction import require_within
 from muang.core.models import Citizen, Department, Organization, User
@@ -53,9 +54,9 @@ _RELATION_FIELDS = [
 def _validated_location(location: Point | None) -> Point | None:
     if location is None:
         return None
-    if location.srid not in (None, 4326):
-        location = location.transform(4326, clone=True)
-    location.srid = 4326
+    if location.srid not in (None, SRID):
+        location = location.transform(SRID, clone=True)
+    location.srid = SRID
     try:
         check_point_in_thailand(location.x, location.y)
     except ValidationError as e:

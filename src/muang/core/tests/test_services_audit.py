@@ -84,3 +84,38 @@ def test_a_row_of_another_organisation_is_neither_locked_nor_changed(admin_actor
     ]
     writes += [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "core_department" in q["sql"]]
     assert writes and all('"organization_id"' in sql for sql in writes)
+
+
+def test_one_builder_for_every_entry_alone_or_in_bulk(admin_actor):
+    """core.audit builds every entry: who (person or token, label, request, address), what, why; one at a time
+    or a batch of created rows written in one statement."""
+    from muang.core import audit
+    from muang.core.models import Department
+
+    actor, org = admin_actor
+    departments = [
+        Department.objects.create(organization=org, code=f"d{i}", name_th="ก", name_en="D") for i in range(3)
+    ]
+    entry = audit.entry(
+        actor=actor,
+        organization=org,
+        instance=departments[0],
+        action="update",
+        changes={"x": [1, 2]},
+        reason="r" * 400,
+    )
+    assert (
+        entry.pk is None
+        and entry.object_type == "core.Department"
+        and entry.object_id == str(departments[0].pk)
+    )
+    assert len(entry.reason) == audit.REASON_MAX and entry.actor_label == actor.label
+    assert entry.ip_address == "10.0.0.7" and entry.request_id == "req-12345678"
+
+    before = AuditEntry.objects.count()
+    audit.record_created(actor=actor, organization=org, instances=departments, reason="import 7")
+    created = list(AuditEntry.objects.order_by("-id")[:3])
+    assert AuditEntry.objects.count() == before + 3
+    assert {e.action for e in created} == {"create"} and {e.reason for e in created} == {"import 7"}
+    assert {e.object_id for e in created} == {str(d.pk) for d in departments}
+    assert all(e.changes["code"][0] is None for e in created)

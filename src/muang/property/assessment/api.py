@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
-from muang.core.access import Actor, get_organization_for
-from muang.core.pagination import Page as BoundedPage
+from muang.core.access import get_organization_for
+from muang.core.api import actor
+from muang.core.pagination import paginated
 from muang.property.assessment import selectors as selectors
 from muang.property.assessment.services import assessment as services
 from muang.property.assessment.services import billing_run
@@ -21,10 +21,6 @@ from muang.property.permissions import PropertyPerm
 router = Router()
 ORG = "/organizations/{slug}"
 TAGS = ["assessment"]
-
-
-class Page(BoundedPage):
-    page_size = 100
 
 
 class AssessmentRunOut(Schema):
@@ -103,10 +99,6 @@ class BillingSummaryOut(Schema):
     conflicts: list[BillingConflictOut]
 
 
-def actor(request: HttpRequest) -> Actor:
-    return request.auth
-
-
 @router.post(f"{ORG}/tax-years/{{year}}/assessment-runs", response={202: AssessmentRunOut}, tags=TAGS)
 def assessment_runs_start(request: HttpRequest, slug: str, year: int):
     """Queue the land-and-building tax assessment of every taxpayer for the year (409 while one runs)."""
@@ -141,7 +133,7 @@ def assessment_runs_abandon(request: HttpRequest, slug: str, run_id: int, payloa
 
 
 @router.get(f"{ORG}/tax-years/{{year}}/assessments", response=list[AssessmentOut], tags=TAGS)
-@paginate(Page)
+@paginated(100)
 def assessments_list(
     request: HttpRequest,
     slug: str,

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.models import Organization, User
+from muang.core.thai_dates import buddhist_era
 from muang.property.assessment.services import ruledata
 from muang.property.registry.models import (
     BUILDING_TYPE_CODE_PATTERN,
@@ -77,7 +78,7 @@ class TaxYear(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} ({self.year + 543} B.E.)"
+        return f"{self.year} ({buddhist_era(self.year)} B.E.)"
 
     # The rule data as the pure rules take it (validated when stored, so these always convert).
     def land_building_rules(self) -> TaxYearRules:

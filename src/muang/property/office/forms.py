@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.thai_dates import buddhist_era
+
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 SRID_CHOICES = [
@@ -109,7 +111,7 @@ class TaxYearCreateForm(forms.Form):
     def __init__(self, *args, years: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["copy_from"].choices = [("", _("— national defaults —"))] + [
-            (y, f"{y} ({y + 543})") for y in years
+            (y, f"{y} ({buddhist_era(y)})") for y in years
         ]
 
 

@@ -10,11 +10,12 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
+from muang.core import geo
 from muang.core.access import Actor, get_organization_for
+from muang.core.api import actor
 from muang.core.errors import InvalidInput
-from muang.core.pagination import Page as BoundedPage
+from muang.core.pagination import paginated
 from muang.core.schemas import AuditEntryOut
 from muang.property.assessment.services import valuation
 from muang.property.openapi import keep_operation_ids
@@ -61,17 +62,9 @@ from muang.property.schemas import (
 router = Router()
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 ORG = "/organizations/{slug}"
-GEOJSON = "application/geo+json"
-MVT = tiles.MVT_CONTENT_TYPE
+GEOJSON = geo.GEOJSON_CONTENT_TYPE
+MVT = geo.MVT_CONTENT_TYPE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def actor(request: HttpRequest) -> Actor:
-    return request.auth
-
-
-class Page(BoundedPage):
-    page_size = 50
 
 
 def _upload(file: UploadedFile) -> bytes:
@@ -90,7 +83,7 @@ def _file_response(content, content_type: str, filename: str, *, stream: bool = 
 
 
 @router.get(f"{ORG}/parcels", response=list[ParcelSummaryOut], tags=["parcels"])
-@paginate(Page)
+@paginated()
 def parcels_list(
     request: HttpRequest,
     slug: str,
@@ -129,7 +122,7 @@ def parcels_geojson(
     a = actor(request)
     organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     body = selectors.parcels_geojson(actor=a, organization=organization, bbox=selectors.parse_bbox(bbox))
-    return HttpResponse(body, content_type=GEOJSON)
+    return geo.geojson_response(body)
 
 
 @router.get(
@@ -142,9 +135,7 @@ def parcels_tile(request: HttpRequest, slug: str, z: int, x: int, y: int):
     a = actor(request)
     organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     tile = tiles.parcel_tile(actor=a, organization=organization, z=z, x=x, y=y)
-    response = HttpResponse(tile, content_type=MVT)
-    response["Cache-Control"] = "private, max-age=60"
-    return response
+    return geo.tile_response(tile)
 
 
 @router.get(f"{ORG}/parcels/{{code}}", response=ParcelCardOut, tags=["parcels"])
@@ -176,7 +167,7 @@ def parcels_update(request: HttpRequest, slug: str, code: str, payload: ParcelPa
 
 
 @router.get(f"{ORG}/parcels/{{code}}/history", response=list[AuditEntryOut], tags=["parcels"])
-@paginate(Page)
+@paginated()
 def parcels_history(request: HttpRequest, slug: str, code: str):
     """Who changed what and why: the parcel and its buildings, units, ownerships and signboards."""
     a = actor(request)
@@ -228,7 +219,7 @@ def registry_geojson(request: HttpRequest, slug: str):
     a = actor(request)
     organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
     chunks = exports.parcels_geojson_chunks(actor=a, organization=organization)
-    return _file_response(chunks, GEOJSON, f"{organization.slug}-parcels.geojson", stream=True)
+    return geo.geojson_response(chunks, filename=f"{organization.slug}-parcels.geojson")
 
 
 @router.get(
@@ -248,7 +239,7 @@ def registry_xlsx(request: HttpRequest, slug: str):
 
 
 @router.get(f"{ORG}/buildings", response=list[BuildingOut], tags=["buildings"])
-@paginate(Page)
+@paginated()
 def buildings_list(request: HttpRequest, slug: str, parcel: str | None = Query(None, max_length=6)):
     a = actor(request)
     organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
@@ -280,7 +271,7 @@ def buildings_update(request: HttpRequest, slug: str, building_id: int, payload:
 
 
 @router.get(f"{ORG}/condo-units", response=list[CondoUnitOut], tags=["condominium units"])
-@paginate(Page)
+@paginated()
 def condo_units_list(request: HttpRequest, slug: str, condominium: str = Query("", max_length=30)):
     a = actor(request)
     organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
@@ -318,7 +309,7 @@ def condo_units_update(request: HttpRequest, slug: str, unit_id: int, payload: C
 
 
 @router.get(f"{ORG}/owners", response=list[OwnerOut], tags=["owners"])
-@paginate(Page)
+@paginated()
 def owners_list(request: HttpRequest, slug: str, q: str = Query("", max_length=100)):
     """Owners by name or family name, or by exact national / tax ID."""
     a = actor(request)
@@ -444,7 +435,7 @@ def house_registrations_end(
 
 
 @router.get(f"{ORG}/signboards", response=list[SignboardOut], tags=["signboards"])
-@paginate(Page)
+@paginated()
 def signboards_list(
     request: HttpRequest,
     slug: str,
@@ -574,7 +565,7 @@ def tax_years_import(
 
 
 @router.get(f"{ORG}/tax-years/{{year}}/land-prices", response=list[LandPriceOut], tags=["valuation"])
-@paginate(Page)
+@paginated()
 def land_prices_list(request: HttpRequest, slug: str, year: int, key: str = Query("", max_length=6)):
     a = actor(request)
     organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
@@ -592,7 +583,7 @@ def land_prices_set(request: HttpRequest, slug: str, year: int, payload: LandPri
 
 
 @router.get(f"{ORG}/tax-years/{{year}}/building-prices", response=list[BuildingPriceOut], tags=["valuation"])
-@paginate(Page)
+@paginated()
 def building_prices_list(request: HttpRequest, slug: str, year: int):
     a = actor(request)
     organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)
@@ -609,7 +600,7 @@ def building_prices_set(request: HttpRequest, slug: str, year: int, payload: Bui
 
 
 @router.get(f"{ORG}/tax-years/{{year}}/condo-prices", response=list[CondoPriceOut], tags=["valuation"])
-@paginate(Page)
+@paginated()
 def condo_prices_list(request: HttpRequest, slug: str, year: int):
     a = actor(request)
     organization = get_organization_for(a, slug, PropertyPerm.PROPERTY_VIEW)

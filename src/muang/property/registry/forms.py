@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.errors import MuangError
-from muang.core.views.pages import add_service_errors
+from muang.core.form_errors import add_service_errors
 from muang.property.models import PURE_USES, Parcel, Use
 from muang.property.registry.services.survey import MAX_NOTE, SURVEYED_STATES
 
@@ -70,4 +70,4 @@ class SurveyForm(forms.Form):
 
     def add_service_errors(self, error: MuangError) -> None:
         """Put a service's field errors on the form fields (use_shares on the share fields' group)."""
-        add_service_errors(self, error, {"use_shares": "use"})
+        add_service_errors(self, error, aliases={"use_shares": "use"})

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Left
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.geo import SRID
 from muang.core.models import Organization, User
 from muang.core.uploads import CleanImageField
 from muang.taxlaw.depreciation import Construction as RuleConstruction
@@ -289,9 +290,9 @@ class Parcel(UseSplit):
     # Derived with rules.units by the services; a CHECK keeps them equal to rai-ngan-wah.
     area_square_wah = models.DecimalField(_("area in square wah"), max_digits=14, decimal_places=2, default=0)
     area_square_metres = models.DecimalField(_("area in m²"), max_digits=16, decimal_places=2, default=0)
-    geometry = models.MultiPolygonField(_("geometry"), srid=4326, null=True, blank=True)
+    geometry = models.MultiPolygonField(_("geometry"), srid=SRID, null=True, blank=True)
     # A point on the parcel (surveyed) or a pin (not yet surveyed): the map at low zoom, search, lookups.
-    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    location = models.PointField(_("location"), srid=SRID, null=True, blank=True)
     survey_status = models.CharField(
         _("survey status"), max_length=16, choices=SurveyStatus.choices, default=SurveyStatus.NOT_SURVEYED
     )
@@ -346,7 +347,7 @@ class Parcel(UseSplit):
             # The map asks "what shows in this box": the surveyed geometry, else the pin. One GiST index on
             # that expression (an OR of two columns would scan the whole geometry index for its NULLs).
             GistIndex(
-                Coalesce("geometry", "location", output_field=models.GeometryField(srid=4326)),
+                Coalesce("geometry", "location", output_field=models.GeometryField(srid=SRID)),
                 name="parcel_shape_gist",
             ),
         ]
@@ -374,7 +375,7 @@ class Building(UseSplit):
         _("year completed (C.E.)"), validators=[MinValueValidator(1800), MaxValueValidator(MAX_CE_YEAR)]
     )
     storeys = models.PositiveSmallIntegerField(_("storeys"), default=1, validators=[MinValueValidator(1)])
-    footprint = models.MultiPolygonField(_("footprint"), srid=4326, null=True, blank=True)
+    footprint = models.MultiPolygonField(_("footprint"), srid=SRID, null=True, blank=True)
     demolished_on = models.DateField(_("demolished on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -568,7 +569,7 @@ class Signboard(models.Model):
         Building, on_delete=models.PROTECT, null=True, blank=True, related_name="signboards"
     )
     place = models.CharField(_("place"), max_length=300, blank=True)
-    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    location = models.PointField(_("location"), srid=SRID, null=True, blank=True)
     sign_type = models.PositiveSmallIntegerField(_("sign type"), choices=SignType.choices)
     moving = models.BooleanField(_("moving or changeable message"), default=False)
     width_cm = models.DecimalField(_("width cm"), max_digits=8, decimal_places=1)
@@ -619,7 +620,7 @@ class ParcelPhoto(models.Model):
     file = CleanImageField(_("photo"), kind="parcels", width_field="width", height_field="height")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
-    taken_at = models.PointField(_("taken at"), srid=4326, null=True, blank=True)
+    taken_at = models.PointField(_("taken at"), srid=SRID, null=True, blank=True)
     accuracy_m = models.PositiveIntegerField(_("GPS accuracy (m)"), null=True, blank=True)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     taken_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

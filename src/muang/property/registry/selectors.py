@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from muang.core.access import Actor, require
-from muang.core.errors import InvalidInput, NotFound
+from muang.core.errors import NotFound
+from muang.core.geo import SRID, BBox, bbox_polygon, envelope_sql, feature_collection_text
 from muang.core.models import AuditEntry, Organization
 from muang.core.uploads import FileRead, Visibility
 from muang.property.models import (
@@ -35,29 +35,13 @@ from muang.property.permissions import PropertyPerm
 
 MAP_FEATURE_LIMIT = 5000
 # What a parcel shows on the map: its surveyed geometry, else its pin (GiST-indexed as this expression).
-PARCEL_SHAPE = Coalesce("geometry", "location", output_field=GeometryField(srid=4326))
+PARCEL_SHAPE = Coalesce("geometry", "location", output_field=GeometryField(srid=SRID))
 MAX_BBOX_DEGREES = 1.0  # about 110 km: a province-wide view asks for tiles or a coarser layer
 
 
-def parse_bbox(value: str, field: str = "bbox") -> tuple[float, float, float, float]:
-    """`min_lon,min_lat,max_lon,max_lat` in WGS84."""
-    try:
-        west, south, east, north = (float(v) for v in value.split(","))
-    except ValueError as e:
-        raise InvalidInput.for_field(field, _("Give min_lon,min_lat,max_lon,max_lat.")) from e
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise InvalidInput.for_field(field, _("Not a box: west < east and south < north, in degrees."))
-    if east - west > MAX_BBOX_DEGREES or north - south > MAX_BBOX_DEGREES:
-        raise InvalidInput.for_field(
-            field, _("The box may span at most %(d)s degree each way.") % {"d": MAX_BBOX_DEGREES}
-        )
-    return west, south, east, north
-
-
-def _bbox_polygon(bbox: tuple[float, float, float, float]) -> Polygon:
-    polygon = Polygon.from_bbox(bbox)
-    polygon.srid = 4326
-    return polygon
+def parse_bbox(value: str, field: str = "bbox") -> BBox:
+    """`min_lon,min_lat,max_lon,max_lat` in WGS84, at most MAX_BBOX_DEGREES each way."""
+    return BBox.parse(value, field, max_degrees=MAX_BBOX_DEGREES)
 
 
 # --- parcels ---------------------------------------------------------------------------------------------------
@@ -79,7 +63,7 @@ def parcels_of(
     if not include_retired:
         qs = qs.filter(retired_on__isnull=True)
     if bbox is not None:
-        qs = qs.annotate(shape=PARCEL_SHAPE).filter(shape__bboverlaps=_bbox_polygon(bbox))
+        qs = qs.annotate(shape=PARCEL_SHAPE).filter(shape__bboverlaps=bbox_polygon(bbox))
     if q := q.strip():
         qs = qs.filter(Q(code__startswith=q.upper()) | Q(deed_number=q) | Q(land_number=q))
     if zone:
@@ -145,7 +129,7 @@ def parcels_geojson(
                 )::text || '}}' AS feature
             FROM {Parcel._meta.db_table} p
             WHERE p.organization_id = %s AND p.retired_on IS NULL
-              AND COALESCE(p.geometry, p.location) && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+              AND COALESCE(p.geometry, p.location) && {envelope_sql()}
             LIMIT %s
         )
         SELECT (SELECT count(*) FROM hits),
@@ -154,8 +138,7 @@ def parcels_geojson(
     with connection.cursor() as cursor:
         cursor.execute(sql, [organization.pk, west, south, east, north, limit + 1, limit])
         count, features = cursor.fetchone()
-    truncated = "true" if count > limit else "false"
-    return f'{{"type":"FeatureCollection","truncated":{truncated},"features":{features}}}'
+    return feature_collection_text(features, truncated=count > limit)
 
 
 def registry_history(*, actor: Actor, organization: Organization, parcel: Parcel) -> QuerySet[AuditEntry]:

@@ -36,6 +36,17 @@ from muang.billing.models import Bill, BillKind, BillLine, BillStatus
 from muang.billing.permissions import BillingPerm
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
+from muang.core.geo import (
+    bbox_polygon,
+    envelope_sql,
+    feature_collection,
+    feature_collection_text,
+    grid_cell_degrees,
+    grid_cluster_sql,
+    grid_clusters,
+    parse_position,
+    point_feature,
+)
 from muang.core.models import Organization
 from muang.property.assessment.selectors import current_run
 from muang.property.assessment.sheet import AssessmentSheet
@@ -178,7 +189,7 @@ _STATUS_BY_ID_SQL = (
 )
 _GEOJSON_SQL = (
     _STATUS_SQL.format(  # noqa: S608 (constant fragments only)
-        where="COALESCE(p.geometry, p.location) && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)",
+        where=f"COALESCE(p.geometry, p.location) && {envelope_sql('%(w)s', '%(s)s', '%(e)s', '%(n)s')}",
         limit="LIMIT %(limit1)s",
     )
     + """
@@ -244,27 +255,14 @@ def map_parcels_geojson(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         count, features = cursor.fetchone()
-    truncated = "true" if count > limit else "false"
-    return f'{{"type":"FeatureCollection","year":{year},"truncated":{truncated},"features":{features}}}'
+    return feature_collection_text(features, year=year, truncated=count > limit)
 
 
 # --- other layers ----------------------------------------------------------------------------------------------
 
 
-def _envelope(bbox: tuple[float, float, float, float]):
-    from django.contrib.gis.geos import Polygon
-
-    polygon = Polygon.from_bbox(bbox)
-    polygon.srid = 4326
-    return polygon
-
-
 def _collection(features: list[dict], limit: int) -> str:
-    truncated = len(features) > limit
-    return json.dumps(
-        {"type": "FeatureCollection", "truncated": truncated, "features": features[:limit]},
-        ensure_ascii=False,
-    )
+    return feature_collection(features[:limit], truncated=len(features) > limit)
 
 
 def buildings_geojson(
@@ -274,7 +272,7 @@ def buildings_geojson(
     require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     today = timezone.localdate()
     rows = (
-        Building.objects.filter(organization=organization, footprint__bboverlaps=_envelope(bbox))
+        Building.objects.filter(organization=organization, footprint__bboverlaps=bbox_polygon(bbox))
         .filter(Q(demolished_on__isnull=True) | Q(demolished_on__gt=today))
         .select_related("parcel")
         .only("id", "number", "footprint", "type_code", "storeys", "use", "parcel__code")
@@ -299,7 +297,7 @@ def signboards_geojson(
     require(actor, organization, PropertyPerm.PROPERTY_VIEW)
     rows = (
         Signboard.objects.filter(
-            organization=organization, removed_on__isnull=True, location__bboverlaps=_envelope(bbox)
+            organization=organization, removed_on__isnull=True, location__bboverlaps=bbox_polygon(bbox)
         )
         .select_related("parcel")
         .only("id", "location", "sign_type", "width_cm", "height_cm", "message", "parcel__code")
@@ -309,7 +307,7 @@ def signboards_geojson(
         {
             "type": "Feature",
             "id": s.pk,
-            "geometry": {"type": "Point", "coordinates": [round(s.location.x, 6), round(s.location.y, 6)]},
+            "geometry": point_feature(s.location.x, s.location.y, {})["geometry"],
             "properties": {
                 "sign_type": s.sign_type,
                 "size": f"{s.width_cm:g} × {s.height_cm:g} cm",
@@ -503,13 +501,7 @@ class NearParcel:
 
 
 def clean_position(lat, lon) -> Point:
-    try:
-        lat, lon = float(lat), float(lon)
-    except (TypeError, ValueError) as e:
-        raise InvalidInput.for_field("lat", _("Give the position as latitude and longitude.")) from e
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise InvalidInput.for_field("lat", _("That position is not on Earth."))
-    return Point(lon, lat, srid=4326)
+    return parse_position(lat, lon)
 
 
 def nearest_parcels(
@@ -580,14 +572,12 @@ def legend() -> list[dict[str, str]]:
 # Counting reads every parcel in view: from zoom 14 a desktop view holds at most ~180,000 even of a
 # wall-to-wall registry of 22 m lots (bench/bench_tax_map.py measures it); further out the map asks to zoom in.
 CLUSTER_MIN_ZOOM = 14
-_CLUSTER_SQL = f"""
-    SELECT avg(ST_XMin(shape) + ST_XMax(shape)) / 2, avg(ST_YMin(shape) + ST_YMax(shape)) / 2, count(*)
-    FROM (SELECT COALESCE(p.geometry, p.location) AS shape
+_CLUSTER_SQL = grid_cluster_sql(
+    f"""SELECT COALESCE(p.geometry, p.location) AS shape
           FROM {Parcel._meta.db_table} p
           WHERE p.organization_id = %(org)s AND p.retired_on IS NULL
-            AND COALESCE(p.geometry, p.location) && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)) s
-    GROUP BY floor(ST_XMin(shape) / %(cell)s), floor(ST_YMin(shape) / %(cell)s)
-"""  # noqa: S608 (the table name is ours; every value is a parameter)
+            AND COALESCE(p.geometry, p.location) && {envelope_sql("%(w)s", "%(s)s", "%(e)s", "%(n)s")}"""  # noqa: S608 (the table name is ours; every value is a parameter)
+)
 
 
 def parcel_clusters(
@@ -602,17 +592,6 @@ def parcel_clusters(
             "zoom", _("Counts are given from zoom %(min)s to %(max)s.") % {"min": CLUSTER_MIN_ZOOM, "max": 22}
         )
     west, south, east, north = bbox
-    cell = 360 / 2**zoom / 4  # a 256-pixel tile is 360 / 2^zoom degrees wide
+    cell = grid_cell_degrees(zoom, 4)  # cells of ~64 pixels
     params = {"org": organization.pk, "w": west, "s": south, "e": east, "n": north, "cell": cell}
-    with connection.cursor() as cursor:
-        cursor.execute(_CLUSTER_SQL, params)
-        rows = cursor.fetchall()
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(x, 6), round(y, 6)]},
-            "properties": {"count": n},
-        }
-        for x, y, n in rows
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": features})
+    return feature_collection(grid_clusters(_CLUSTER_SQL, params))

@@ -8,6 +8,7 @@ lines for signs. The tax map, self-service and the bill exports read bills back 
 from collections.abc import Sequence
 
 from muang.billing.sources import SourceKind, SourceRef
+from muang.core.geo import SRID
 
 OWNER = SourceKind("property", "owner")  # a land-and-building tax bill (ภ.ด.ส.6)
 SIGNBOARD_OWNER = SourceKind("property", "signboard-owner")  # a signboard tax bill (ภ.ป.3)
@@ -43,7 +44,7 @@ def locate(actor, organization, refs: Sequence[SourceRef]) -> dict[SourceRef, tu
             for pk, point in parcels_of(actor=actor, organization=organization, include_retired=True)
             .filter(pk__in=wanted)
             .annotate(
-                point=Coalesce("location", PointOnSurface("geometry"), output_field=PointField(srid=4326))
+                point=Coalesce("location", PointOnSurface("geometry"), output_field=PointField(srid=SRID))
             )
             .values_list("pk", "point")
             if point is not None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from muang.cases.models import Case, CaseCategory, Channel
 from muang.cases.services import case_submit
 from muang.core.errors import InvalidInput
+from muang.core.form_errors import error_lines
 from muang.core.jurisdiction import ReportOutsideArea, locate_organization
 from muang.core.models import ApiToken, Organization
 from muang.core.services import api_token_authenticate
@@ -187,7 +188,5 @@ def open311_request_submit(
             idempotency_key=key,
         )
     except InvalidInput as e:
-        descriptions = [
-            f"{OPEN311_NAMES.get(f, f)}: {m}" for f, messages in e.field_errors.items() for m in messages
-        ] or [e.detail]
+        descriptions = error_lines(e, OPEN311_NAMES)
         raise Open311Error(400, *descriptions) from e

@@ -70,7 +70,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muang.core import audit
+from muang.core import audit, bulk
 from muang.core.access import SYSTEM, Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
@@ -150,9 +150,7 @@ class RunAbandoned(Exception):
 
 
 def _write(cursor, rows: list[tuple]) -> None:
-    with cursor.copy(COPY_SQL) as copy:
-        for row in rows:
-            copy.write_row(row)
+    bulk.copy_rows(cursor, COPY_SQL, rows)
 
 
 class _Writer:

@@ -4,14 +4,13 @@ GeoJSON for GIS (each parcel with the tax assessed on it this year, no personal 
 from __future__ import annotations
 
 import io
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 
-from muang.core import audit
+from muang.core import audit, geo
 from muang.core.access import Actor, require
 from muang.core.models import Organization
 from muang.core.spreadsheets import safe_row
@@ -126,13 +125,11 @@ def assessments_geojson_chunks(*, actor: Actor, organization: Organization, year
         .order_by("code")
         .values_list("id", "geometry_json", "location_json", "code", "use")
     )
-    yield '{"type":"FeatureCollection","features":['
-    first = True
-    for pk, geometry, location, code, use in rows.iterator(chunk_size=CHUNK):
-        tax, count = taxes.get(code, (ZERO, 0))
-        properties = json.dumps(
-            {"code": code, "use": use, "year": year, "tax": str(tax), "taxpayers": count}, ensure_ascii=False
-        )
-        yield f'{"" if first else ","}{{"type":"Feature","id":{pk},"geometry":{geometry or location or "null"},"properties":{properties}}}'
-        first = False
-    yield "]}"
+
+    def features():
+        for pk, geometry, location, code, use in rows.iterator(chunk_size=CHUNK):
+            tax, count = taxes.get(code, (ZERO, 0))
+            properties = {"code": code, "use": use, "year": year, "tax": str(tax), "taxpayers": count}
+            yield pk, geometry or location, properties
+
+    yield from geo.feature_collection_chunks(features())

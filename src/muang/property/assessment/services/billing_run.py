@@ -42,6 +42,7 @@ from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
 from muang.core.money import ZERO
+from muang.core.thai_dates import buddhist_era
 from muang.core.thai_id import is_valid_tax_id
 from muang.property.assessment.selectors import current_run
 from muang.property.assessment.services import ruledata
@@ -266,7 +267,7 @@ def assessment_bills_issue(
                 # Never print lines that do not add up to the tax: one line for the whole assessment.
                 lines = [
                     LineDraft(
-                        description=_("Land and building tax %(year)s") % {"year": run.year + 543},
+                        description=_("Land and building tax %(year)s") % {"year": buddhist_era(run.year)},
                         amount=a.total_tax,
                     )
                 ]
@@ -382,7 +383,7 @@ def signboard_bills_issue(
                     instalments=total >= profile.instalment_minimum,
                 )
             )
-        reason = _("Signboards re-assessed for %(year)s") % {"year": year + 543}
+        reason = _("Signboards re-assessed for %(year)s") % {"year": buddhist_era(year)}
 
     _sync(
         actor=actor,

@@ -413,19 +413,13 @@ def _apply_prices(
     value_fields = sorted({f for values in parsed.values() for f in values})
 
     def entry(row, action, changes):
-        return AuditEntry(
+        return audit.entry(
+            actor=actor,
             organization=organization,
-            actor_user=actor.user,
-            actor_token=actor.token,
-            actor_label=actor.label,
+            instance=row,
             action=action,
-            object_type=model._meta.label,
-            object_id=str(row.pk),
-            object_repr=str(row)[:300],
             changes=changes,
-            reason=reason[:REASON_MAX],
-            request_id=actor.request_id,
-            ip_address=actor.ip_address,
+            reason=reason,
         )
 
     for key, values in parsed.items():
@@ -452,7 +446,7 @@ def _apply_prices(
             entry(row, AuditEntry.Action.DELETE, audit.diff(audit.snapshot(row), {})) for row in gone
         )
         model.objects.filter(organization=organization, pk__in=[row.pk for row in gone]).delete()
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    audit.record_many(entries)
     return len(created) + len(to_update)
 
 

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from muang.billing.permissions import BillingPerm
+from muang.core import geo
 from muang.core.access import Actor
 from muang.core.errors import MuangError
+from muang.core.form_errors import add_service_errors
 from muang.core.models import Membership
-from muang.core.views.pages import add_service_errors
 from muang.property.assessment import selectors as selectors_assessment
 from muang.property.assessment.services import assessment, assessment_exports, billing_run
 from muang.property.models import AssessmentRun, Construction, TaxYear
@@ -32,7 +33,6 @@ from .office_access import chosen_year, office_view
 TAXPAYERS_PAGE_SIZE = 50
 SUMMARY_SESSION_KEY = "muang_tax_bills_summary"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-GEOJSON = "application/geo+json"
 
 
 def _years(membership: Membership) -> list[int]:
@@ -338,7 +338,7 @@ def export_registry_xlsx(request: HttpRequest, actor: Actor, membership: Members
 def export_parcels_geojson(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
     org = membership.organization
     chunks = exports.parcels_geojson_chunks(actor=actor, organization=org)
-    return _download(chunks, GEOJSON, f"{org.slug}-parcels.geojson")
+    return geo.geojson_response(chunks, filename=f"{org.slug}-parcels.geojson")
 
 
 @office_view
@@ -356,4 +356,4 @@ def export_assessments_geojson(request: HttpRequest, actor: Actor, membership: M
     org = membership.organization
     year = chosen_year(request, membership)
     chunks = assessment_exports.assessments_geojson_chunks(actor=actor, organization=org, year=year)
-    return _download(chunks, GEOJSON, f"{org.slug}-assessments-{year}.geojson")
+    return geo.geojson_response(chunks, filename=f"{org.slug}-assessments-{year}.geojson")

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from muang.core.access import Actor, require
 from muang.core.errors import MuangError
+from muang.core.form_errors import add_service_errors
 from muang.core.models import Membership
-from muang.core.views.pages import add_service_errors
 from muang.property.office.forms import ConfirmImportForm, ParcelImportForm
 from muang.property.permissions import PropertyPerm
 from muang.property.registry import selectors
@@ -96,13 +96,7 @@ def _confirm(request: HttpRequest, actor: Actor, membership: Membership) -> Http
                 reason=form.cleaned_data["reason"],
             )
         except MuangError as e:
-            form.add_error(None, e.detail)
-            if e.field_errors:
-                for name, msgs in list(e.field_errors.items())[:20]:
-                    if name not in ("reason", "__all__"):
-                        form.add_error(None, f"{name}: {'; '.join(msgs)}")
-                if "reason" in e.field_errors:
-                    form.add_error("reason", e.field_errors["reason"][0])
+            add_service_errors(form, e, summary=True, keep_place=True, max_messages=20)
         else:
             drop_upload(request, form.cleaned_data["token"])
             messages.success(

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, MuangError
+from muang.core.form_errors import add_service_errors
 from muang.core.models import Membership
-from muang.core.views.pages import add_service_errors
+from muang.core.thai_dates import buddhist_era
 from muang.property.assessment.services import ruledata, valuation
 from muang.property.office.forms import (
     BuildingPriceForm,
@@ -51,7 +52,7 @@ def years(request: HttpRequest, actor: Actor, membership: Membership) -> HttpRes
             except MuangError as e:
                 add_service_errors(form, e)
             else:
-                messages.success(request, _("Tax year %(y)s created.") % {"y": tax_year.year + 543})
+                messages.success(request, _("Tax year %(y)s created.") % {"y": buddhist_era(tax_year.year)})
                 return redirect("property-office:year", year=tax_year.year)
     return render(
         request,

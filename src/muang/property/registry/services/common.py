@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from muang.core import audit
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput
+from muang.core.form_errors import field_messages
 from muang.core.models import AuditEntry, Organization
+from muang.core.thai_dates import christian_era
 from muang.property.models import MAX_CE_YEAR
 
 REASON_MAX = 300
@@ -62,37 +64,6 @@ def save_changes(
     return changes
 
 
-def audit_bulk_create(
-    *, actor: Actor, organization: Organization, instances: Sequence[models.Model], reason: str
-) -> None:
-    """One audit entry per imported row, written in bulk (an import of 100,000 parcels stays fast)."""
-    entries = audit_create_entries(actor=actor, organization=organization, instances=instances, reason=reason)
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
-
-
-def audit_create_entries(
-    *, actor: Actor, organization: Organization, instances: Sequence[models.Model], reason: str
-) -> list[AuditEntry]:
-    """The unsaved "created" audit entries of saved rows (for callers that write them their own way)."""
-    return [
-        AuditEntry(
-            organization=organization,
-            actor_user=actor.user,
-            actor_token=actor.token,
-            actor_label=actor.label,
-            action=AuditEntry.Action.CREATE,
-            object_type=instance._meta.label,
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:300],
-            changes=audit.diff({}, audit.snapshot(instance)),
-            reason=reason[:REASON_MAX],
-            request_id=actor.request_id,
-            ip_address=actor.ip_address,
-        )
-        for instance in instances
-    ]
-
-
 # --- field checks shared by the services and the importers ---
 
 CENTI = Decimal("0.01")
@@ -110,8 +81,8 @@ class FieldErrors:
         try:
             yield
         except InvalidInput as e:
-            for f, messages in (e.field_errors or {"__all__": [e.detail]}).items():
-                self.fields.setdefault(f, []).extend(messages)
+            for f, message in field_messages(e):
+                self.fields.setdefault(f, []).append(message)
 
     def add(self, field: str, message: str) -> None:
         self.fields.setdefault(field, []).append(str(message))
@@ -148,7 +119,8 @@ def to_year(value: Any, field: str) -> int | None:
     if year > MAX_CE_YEAR:
         raise InvalidInput.for_field(
             field,
-            _("%(y)s looks like a B.E. year; give the C.E. year (%(ce)s).") % {"y": year, "ce": year - 543},
+            _("%(y)s looks like a B.E. year; give the C.E. year (%(ce)s).")
+            % {"y": year, "ce": christian_era(year)},
         )
     if year < 1800:
         raise InvalidInput.for_field(field, _("Not a plausible year."))

@@ -11,18 +11,17 @@ made inert (muang.core.spreadsheets).
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterator
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from muang.core import audit
+from muang.core import audit, geo
 from muang.core.access import Actor, require
 from muang.core.models import Organization
 from muang.core.spreadsheets import safe_row
+from muang.core.thai_dates import uses_buddhist_era, year_for_reader
 from muang.property.models import Building, CondoUnit, HouseRegistration, Owner, Ownership, Parcel, Signboard
 from muang.property.permissions import PropertyPerm
 
@@ -60,31 +59,18 @@ def parcels_geojson_chunks(*, actor: Actor, organization: Organization) -> Itera
         .order_by("code")
         .values_list("id", "geometry_json", "location_json", *PARCEL_PROPERTIES)
     )
-    yield '{"type":"FeatureCollection","features":['
-    first = True
-    for row in rows.iterator(chunk_size=CHUNK):
-        pk, geometry, location, *values = row
-        properties = json.dumps(
-            {k: _json_value(v) for k, v in zip(PARCEL_PROPERTIES, values, strict=True)}, ensure_ascii=False
+    yield from geo.feature_collection_chunks(
+        (
+            pk,
+            geometry or location,
+            {k: _json_value(v) for k, v in zip(PARCEL_PROPERTIES, values, strict=True)},
         )
-        feature = f'{"" if first else ","}{{"type":"Feature","id":{pk},"geometry":{geometry or location or "null"},"properties":{properties}}}'
-        first = False
-        yield feature
-    yield "]}"
-
-
-BUDDHIST_ERA_OFFSET = 543
-
-
-def _year(value: int | None) -> int | None:
-    """A C.E. year as the reader counts it: Buddhist Era in Thai."""
-    if value is None or not (translation.get_language() or "th").startswith("th"):
-        return value
-    return value + BUDDHIST_ERA_OFFSET
+        for pk, geometry, location, *values in rows.iterator(chunk_size=CHUNK)
+    )
 
 
 def _year_heading() -> str:
-    return _("B.E.") if (translation.get_language() or "th").startswith("th") else _("C.E.")
+    return _("B.E.") if uses_buddhist_era() else _("C.E.")
 
 
 # (field, heading) per sheet. Headings are translated when the workbook is written; "{era}" is B.E. or C.E.
@@ -213,7 +199,7 @@ class _Sheets:
         for row in rows:
             row = list(row)  # str, int, Decimal, date, bool: all native to openpyxl
             for i in years:
-                row[i] = _year(row[i])
+                row[i] = year_for_reader(row[i])
             sheet.append(safe_row(row))
             self.rows += 1
 

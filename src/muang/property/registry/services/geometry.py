@@ -11,10 +11,11 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, P
 from django.utils.translation import gettext as _
 
 from muang.core.errors import InvalidInput
+from muang.core.geo import SRID
 from muang.core.models import Organization
 from muang.core.validation import THAILAND_BBOX
 
-WGS84 = 4326
+WGS84 = SRID
 # Land Office files: Indian 1975 / UTM zone 47N (most of Thailand) and 48N (the east).
 INDIAN_1975_UTM_47N = 24047
 INDIAN_1975_UTM_48N = 24048

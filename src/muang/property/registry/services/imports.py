@@ -32,7 +32,7 @@ from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
 from muang.property.models import ImportBatch, Parcel, Use
 from muang.property.permissions import PropertyPerm
-from muang.property.registry.services.common import REASON_MAX, audit_bulk_create, required_reason
+from muang.property.registry.services.common import REASON_MAX, required_reason
 from muang.property.registry.services.geometry import (
     WGS84,
     OrganizationArea,
@@ -415,7 +415,7 @@ def parcel_import(
         raise Conflict(
             _("Some of these parcel codes were registered meanwhile; run the import again.")
         ) from e
-    audit_bulk_create(
+    audit.record_created(
         actor=actor,
         organization=organization,
         instances=accepted,

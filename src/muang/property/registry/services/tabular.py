@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from muang.core.errors import InvalidInput
+from muang.core.form_errors import field_messages
 
 MAX_ROWS = 1_000_000
 
@@ -40,9 +41,8 @@ class ImportReport:
 
     def reject(self, row: int, error: InvalidInput | str, *, field: str = "__all__", key: str = "") -> None:
         if isinstance(error, InvalidInput):
-            for f, messages in (error.field_errors or {field: [error.detail]}).items():
-                for m in messages:
-                    self.rejected.append(Rejection(row, f, m, key))
+            for f, m in field_messages(error, default_field=field):
+                self.rejected.append(Rejection(row, f, m, key))
         else:
             self.rejected.append(Rejection(row, field, error, key))
 

@@ -3,9 +3,10 @@ office pages are in `muang.property.office.views`."""
 
 from functools import wraps
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 
 from muang.core.errors import InvalidInput
+from muang.core.form_errors import json_errors
 from muang.core.views.pages import holds, staff_page
 from muang.property.permissions import PropertyPerm
 
@@ -24,7 +25,7 @@ def property_view(perm: str = PropertyPerm.PROPERTY_VIEW, *, json: bool = False)
             except InvalidInput as e:
                 if not json:
                     raise
-                return JsonResponse({"detail": e.detail, "errors": e.field_errors}, status=400)
+                return json_errors(e)
 
         return with_organization
 

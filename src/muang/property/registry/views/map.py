@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from muang.core import uploads
+from muang.core import geo, uploads
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
@@ -26,16 +26,12 @@ def _year(request: HttpRequest) -> int:
 
 
 def _geojson(text: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="application/geo+json")
-    response["Cache-Control"] = "private, no-store"  # statuses change with every payment
-    return response
+    return geo.geojson_response(text, cache_control="private, no-store")  # statuses change with every payment
 
 
 def _map_start(organization: Organization) -> list[float] | None:
     """[west, south, east, north] of the organisation's boundary, to open the map on it."""
-    if organization.boundary is None:
-        return None
-    return [round(v, 6) for v in organization.boundary.extent]
+    return geo.bounds(organization.boundary)
 
 
 @property_view()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput, MuangError
+from muang.core.geo import SRID
 from muang.core.models import Organization
 from muang.property.permissions import PropertyPerm
 from muang.property.registry import selectors_map as sm
@@ -75,7 +76,7 @@ def survey_parcel(request: HttpRequest, actor: Actor, organization: Organization
             data = form.cleaned_data
             position = None
             if data["lat"] is not None and data["lon"] is not None:
-                position = Point(data["lon"], data["lat"], srid=4326)
+                position = Point(data["lon"], data["lat"], srid=SRID)
             try:
                 parcel_survey_record(
                     actor=actor,
