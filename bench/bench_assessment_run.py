@@ -180,7 +180,7 @@ def ensure_geometry(org_id: int) -> None:
 
 def baseline_sql(tax_year) -> tuple[str, dict]:
     """The same taxes in one statement: brackets, exemptions, escalation and reduction from the tax year."""
-    from muang.property.rules.land_building import TaxClass
+    from muang.taxlaw.land_building import TaxClass
 
     rules = tax_year.land_building_rules()
     brackets = []
@@ -208,14 +208,14 @@ def baseline_sql(tax_year) -> tuple[str, dict]:
                 counted = band.through_age
         return f"LEAST({s.cap_percent}, CASE {' '.join(parts)} END)"
 
-    from muang.property.rules.depreciation import Construction
+    from muang.taxlaw.depreciation import Construction
 
     dep = (
         f"CASE construction WHEN 'masonry' THEN {dep_case(Construction.MASONRY)} "
         f"WHEN 'half_masonry' THEN {dep_case(Construction.HALF_MASONRY)} "
         f"ELSE {dep_case(Construction.WOOD)} END"
     )
-    from muang.property.services.assessment import ITEMS_SQL
+    from muang.property.assessment.services.assessment import ITEMS_SQL
 
     items = ITEMS_SQL.rsplit("ORDER BY", 1)[0]
     sql = f"""
@@ -349,21 +349,21 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(database="muang_bench_assessment")
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    logging.getLogger("muang.property.services.assessment").setLevel(logging.INFO)
+    logging.getLogger("muang.property.assessment.services.assessment").setLevel(logging.INFO)
 
     from django.core.management import call_command
     from django.db import connection
 
     from muang.core.models import Organization, Province
     from muang.core.tests.factories import OrganizationFactory
+    from muang.property.assessment.services import assessment, calculator, ruledata
+    from muang.property.assessment.services.assessment import assessment_run_execute
     from muang.property.models import AssessmentRun, TaxYear
-    from muang.property.services import assessment, ruledata
-    from muang.property.services.assessment import assessment_run_execute
 
     if args.processes is not None:
         assessment._processes = lambda total: args.processes
     if args.no_memo:
-        assessment.MEMO_SIZE = 0
+        calculator.MEMO_SIZE = 0
 
     if not Province.objects.exists():
         call_command("load_areas", verbosity=0)

@@ -221,7 +221,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from muang.iot.bulk import copy_rows
+    from muang.core.bulk import copy_rows, copy_sql
     from muang.iot.models import Telemetry
     from muang.iot.services.ingest import Message, ingest_batch
     from muang.iot.services.partitions import telemetry_partitions_maintain
@@ -265,11 +265,12 @@ def main() -> None:
         cursor.execute("TRUNCATE iot_telemetry")  # the scratch database holds only the bench town
     with timed() as raw:
         for b in range(0, len(rows), args.batch * 3):  # the same batches, one COPY each
-            copy_rows(
-                "iot_telemetry",
-                ("organization_id", "device_id", "key", "time", "value"),
-                rows[b : b + args.batch * 3],
-            )
+            with connection.cursor() as cursor:
+                copy_rows(
+                    cursor,
+                    copy_sql("iot_telemetry", ("organization_id", "device_id", "key", "time", "value")),
+                    rows[b : b + args.batch * 3],
+                )
     # What a reading costs on disk (heap + primary key, freshly written), for docs/scaling.md.
     with connection.cursor() as cursor:
         cursor.execute(

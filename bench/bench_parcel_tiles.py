@@ -63,7 +63,7 @@ def main() -> None:
 
     from muang.core.models import Membership, Organization, Province, Role, User
     from muang.core.tests.factories import OrganizationFactory
-    from muang.property.tiles import PARCEL_TILE_SQL
+    from muang.property.registry.tiles import PARCEL_TILE_SQL
 
     if not Province.objects.exists():
         call_command("load_areas", verbosity=0)

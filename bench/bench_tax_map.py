@@ -70,7 +70,7 @@ def main() -> None:
     from muang.core.access import Actor
     from muang.core.models import Membership, Organization, Role, User
     from muang.core.tests.factories import OrganizationFactory
-    from muang.property.selectors_map import map_parcels_geojson
+    from muang.property.registry.selectors_map import map_parcels_geojson
 
     org = Organization.objects.filter(slug="bench-tiles").first() or OrganizationFactory(
         slug="bench-tiles", dla_code=None
@@ -90,7 +90,7 @@ def main() -> None:
         boxes.append((lon, lat, lon + width, lat + height))
 
     # Below parcel zoom: counts per cell for a desktop view at the smallest zoom that offers them.
-    from muang.property.selectors_map import CLUSTER_MIN_ZOOM, parcel_clusters
+    from muang.property.registry.selectors_map import CLUSTER_MIN_ZOOM, parcel_clusters
 
     scale = 2 ** (17 - CLUSTER_MIN_ZOOM)
     cluster_ms = []
@@ -121,7 +121,7 @@ def main() -> None:
         for box in boxes[:10]:
             map_parcels_geojson(actor=actor, organization=org, bbox=box, year=YEAR)
         status_ms, plain_ms, sizes = [], [], []
-        from muang.property.selectors import parcels_geojson
+        from muang.property.registry.selectors import parcels_geojson
 
         for box in boxes:
             start = time.perf_counter()

@@ -14,6 +14,7 @@ from muang.core import registry
 from muang.core.access import Actor
 from muang.core.api_docs import LocalSwagger
 from muang.core.errors import MuangError
+from muang.core.form_errors import problem_errors
 from muang.core.middleware import problem_response
 from muang.core.services import api_token_authenticate
 
@@ -102,10 +103,7 @@ def problem(
 
 
 def on_domain_error(request: HttpRequest, exc: MuangError) -> HttpResponse:
-    errors = [
-        {"field": field, "message": m} for field, messages in exc.field_errors.items() for m in messages
-    ]
-    return problem(request, exc.status, exc.detail, code=exc.code, errors=errors)
+    return problem(request, exc.status, exc.detail, code=exc.code, errors=problem_errors(exc))
 
 
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:

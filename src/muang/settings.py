@@ -300,6 +300,8 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 # --- Muang ----------------------------------------------------------------------------------------------------
 MUANG_SITE_NAME = os.environ.get("MUANG_SITE_NAME", "Muang")
+# The site's public address, for links in messages sent outside a request (SMS and e-mail updates to reporters).
+MUANG_PUBLIC_URL = os.environ.get("MUANG_PUBLIC_URL", "http://localhost:8000")
 MUANG_DEMO_PASSWORD = os.environ.get("MUANG_DEMO_PASSWORD", "muang-demo-2569")
 # LINE Messaging API endpoint (tests point it at a local recording server).
 MUANG_LINE_API_BASE = os.environ.get("MUANG_LINE_API_BASE", "https://api.line.me")
@@ -312,3 +314,15 @@ MUANG_SMS_API_KEY = os.environ.get("MUANG_SMS_API_KEY", "")
 MUANG_SMS_API_SECRET = os.environ.get("MUANG_SMS_API_SECRET", "")
 MUANG_SMS_SENDER = os.environ.get("MUANG_SMS_SENDER", "")
 MUANG_SMS_CREDIT_TYPE = os.environ.get("MUANG_SMS_CREDIT_TYPE", "standard")
+# E-mail to reporters who left an address (muang.core.mail, through Django's SMTP backend). Without an SMTP
+# host outside production (`make run`), messages are written to the worker's log instead.
+EMAIL_HOST = os.environ.get("MUANG_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("MUANG_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("MUANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MUANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MUANG_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("MUANG_EMAIL_FROM", "muang@localhost")
+if not EMAIL_HOST:
+    EMAIL_HOST = "localhost"
+    if not PRODUCTION:
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

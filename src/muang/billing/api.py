@@ -5,7 +5,6 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from muang.billing import selectors
 from muang.billing.bank_formats import FORMATS
@@ -27,8 +26,9 @@ from muang.billing.schemas import (
 from muang.billing.services import bills as bill_services
 from muang.billing.services import notices, payments, reconciliation
 from muang.core.access import Actor, get_organization_for
+from muang.core.api import actor
 from muang.core.errors import InvalidInput
-from muang.core.pagination import Page as BoundedPage
+from muang.core.pagination import paginated
 
 router = Router(tags=["billing"])
 MAX_STATEMENT_BYTES = 30 * 1024 * 1024
@@ -41,14 +41,6 @@ PDF_RESPONSE = {
         }
     }
 }
-
-
-def actor(request: HttpRequest) -> Actor:
-    return request.auth
-
-
-class Page(BoundedPage):
-    page_size = 50
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -89,7 +81,7 @@ def _detail(bill: Bill, as_of: dt.date | None = None) -> dict:
 
 
 @router.get("/organizations/{slug}/bills", response=list[BillOut])
-@paginate(Page)
+@paginated()
 def bills_list(
     request: HttpRequest,
     slug: str,
@@ -204,7 +196,7 @@ def bank_statements_import(
 
 
 @router.get("/organizations/{slug}/bank-statements", response=list[StatementOut])
-@paginate(Page)
+@paginated()
 def bank_statements_list(request: HttpRequest, slug: str):
     a = actor(request)
     return selectors.statements_of(actor=a, organization=get_organization_for(a, slug))
@@ -221,7 +213,7 @@ def bank_statements_get(request: HttpRequest, slug: str, statement_id: int):
 
 
 @router.get("/organizations/{slug}/bank-statements/{statement_id}/lines", response=list[LineOut])
-@paginate(Page)
+@paginated()
 def bank_statement_lines(
     request: HttpRequest,
     slug: str,

@@ -31,10 +31,9 @@ from typing import NamedTuple, Protocol
 from django.utils.translation import gettext as _
 
 from muang.core.errors import InvalidInput
+from muang.core.thai_dates import BUDDHIST_ERA_OFFSET, ICT
 
-BANGKOK = dt.timezone(dt.timedelta(hours=7), "ICT")  # Thailand keeps no daylight saving time
 MAX_REPORTED_ERRORS = 50
-BUDDHIST_ERA_OFFSET = 543
 
 
 class ParsedLine(NamedTuple):
@@ -160,7 +159,7 @@ class CsvBankFormat:
             if paid_at is None:
                 try:
                     paid_at = stamps[key] = dt.datetime.combine(
-                        parse_date(key[0].strip()), _time(key[1]), tzinfo=BANGKOK
+                        parse_date(key[0].strip()), _time(key[1]), tzinfo=ICT
                     )
                 except (ValueError, TypeError):
                     errors[f"line {line_no}"] = [_("Unreadable date or time “%(v)s”.") % {"v": row[date_i]}]

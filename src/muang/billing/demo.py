@@ -30,11 +30,11 @@ from muang.billing.bank_formats import FORMATS
 from muang.billing.models import Bill, BillStatus, Payment, PaymentChannel
 from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import amount_due_of
-from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
 from muang.billing.services.payments import payment_record
 from muang.billing.services.reconciliation import bank_statement_import
 from muang.core.access import SYSTEM, Actor
 from muang.core.models import Membership, Organization
+from muang.core.thai_dates import BUDDHIST_ERA_OFFSET
 
 SEED = 2569
 SAMPLE_DIR = "demo/bank-statements"  # under MEDIA_ROOT

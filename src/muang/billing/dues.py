@@ -3,13 +3,10 @@
 The counter, the bank reconciliation, the arrears report and the notices all call these functions, with
 plain values, so that every path computes the same figures (and the bulk path stays fast).
 
-Rules applied (THAI-RULES §1, §2, through :mod:`muang.property.rules.penalties`):
+Penalties and surcharges are not billing's law: each kind of bill gets them from the app that issues it,
+through :mod:`muang.billing.charges` (the land-and-building and signboard tax rules of the tax year, registered
+by the property app; nothing for waste and service fees). What billing itself decides:
 
-- Land and building tax: a late instalment bears the s.68–69 penalty (10% before a warning letter is
-  received, 20% within its deadline, 40% after) and the s.70 surcharge of 1% a month, a part month counted
-  whole, capped at the tax. Paid within an extension of time: no penalty and 0.5% a month.
-- Signboard tax: 2% a month (s.25), no cap; the filing penalties of s.25 are lines of the bill itself.
-- Waste and service fees: nothing is added.
 - Instalments: each instalment is late from its own due date. Missing one ends the instalment right: from
   then on the whole remaining balance is payable at once (only the full amount matches), but penalties and
   surcharges run only on the instalments that are actually overdue, each from its own due date
@@ -25,26 +22,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from functools import cache
 from typing import NamedTuple
 
-from muang.property.rules import penalties
-from muang.property.rules.money import SATANG, ZERO
-from muang.property.rules.seed import default_land_building_penalty_rules, default_signboard_penalty_rules
+from muang.billing.charges import ChargeRules, default_charge_rules
+from muang.core.money import SATANG, ZERO
 
-LAND_BUILDING_TAX = "land_building_tax"
-SIGNBOARD_TAX = "signboard_tax"
 INSTALMENT_COUNT = 3
-
-
-@cache
-def _land_building_rules() -> penalties.LandBuildingPenaltyRules:
-    return default_land_building_penalty_rules()
-
-
-@cache
-def _signboard_rules() -> penalties.SignboardPenaltyRules:
-    return default_signboard_penalty_rules()
 
 
 class InstalmentState(NamedTuple):
@@ -77,6 +60,9 @@ class ChargeContext:
     warning_received_on: dt.date | None = None
     warning_deadline: dt.date | None = None
     extension_until: dt.date | None = None
+    # The penalty and surcharge rules the bill is under (its organisation's and year's); None: the kind's
+    # statutory defaults (see muang.billing.charges).
+    rules: ChargeRules | None = None
 
 
 @dataclass(frozen=True)
@@ -97,29 +83,8 @@ def charges_on(principal: Decimal, due_date: dt.date, as_of: dt.date, ctx: Charg
     """Penalty and surcharge on ``principal`` due on ``due_date`` and paid on ``as_of``."""
     if as_of <= due_date or principal <= 0:
         return NO_CHARGES
-    months = penalties.months_late(due_date, as_of)
-    if ctx.kind == LAND_BUILDING_TAX:
-        rules = _land_building_rules()
-        if ctx.extension_until is not None and as_of <= ctx.extension_until:
-            surcharge = penalties.surcharge_by_rule(
-                principal, due_date, as_of, rules.surcharge_with_extension
-            )
-            return Charges(ZERO, surcharge, months)
-        stage = penalties.payment_stage(
-            due_date=due_date,
-            paid_on=as_of,
-            warning_received_on=ctx.warning_received_on,
-            warning_deadline=ctx.warning_deadline,
-        )
-        return Charges(
-            penalties.land_building_penalty(principal, stage, rules),
-            penalties.surcharge_by_rule(principal, due_date, as_of, rules.surcharge),
-            months,
-        )
-    if ctx.kind == SIGNBOARD_TAX:
-        surcharge = penalties.signboard_late_payment_surcharge(principal, due_date, as_of, _signboard_rules())
-        return Charges(ZERO, surcharge, months)
-    return NO_CHARGES
+    rules = ctx.rules if ctx.rules is not None else default_charge_rules(ctx.kind)
+    return rules.charges(principal, due_date, as_of, ctx)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ made inert (muang.core.spreadsheets). Both name payers, so each file taken is au
 from __future__ import annotations
 
 import io
-import json
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -18,11 +17,11 @@ from openpyxl.styles import Font
 
 from muang.billing.models import BillKind
 from muang.billing.selectors import ArrearsReport
-from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
-from muang.core import audit
+from muang.core import audit, geo
 from muang.core.access import Actor
 from muang.core.models import Organization
 from muang.core.spreadsheets import safe_row
+from muang.core.thai_dates import BUDDHIST_ERA_OFFSET
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -177,6 +176,5 @@ def arrears_geojson(
         }
         for r in report.rows
     ]
-    body = {"type": "FeatureCollection", "as_of": report.as_of.isoformat(), "features": features}
     _audit(actor, organization, report, "geojson", filters)
-    return json.dumps(body, ensure_ascii=False)
+    return geo.feature_collection(features, as_of=report.as_of.isoformat())

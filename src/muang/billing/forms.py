@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from muang.billing.bank_formats import FORMATS
 from muang.billing.models import BillKind, BillStatus, ObjectionStatus, PaymentChannel, RefundReason
-from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
 from muang.billing.services.payments import COUNTER_CHANNELS
 from muang.billing.services.reconciliation import Resolution
+from muang.core.thai_dates import BUDDHIST_ERA_OFFSET
 
 MAX_STATEMENT_BYTES = 30 * 1024 * 1024
 MONEY = {"max_digits": 14, "decimal_places": 2}

@@ -6,13 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.gis.db.models import PointField
-from django.contrib.gis.db.models.functions import PointOnSurface
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muang.billing.charges import RulesCache, charge_rules_for, rules_of_year
 from muang.billing.dues import AmountDue, ChargeContext, InstalmentState, amount_due, instalments_paid
 from muang.billing.models import (
     BankStatementImport,
@@ -27,10 +25,11 @@ from muang.billing.models import (
     WarningLetter,
 )
 from muang.billing.permissions import BillingPerm
+from muang.billing.sources import SourceRef, locate
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.property.rules.money import ZERO
+from muang.core.money import ZERO
 
 OPEN_STATUSES = (BillStatus.OPEN, BillStatus.PARTLY_PAID)
 
@@ -38,9 +37,12 @@ OPEN_STATUSES = (BillStatus.OPEN, BillStatus.PARTLY_PAID)
 # --- what a bill asks for ----------------------------------------------------------------------------------------
 
 
-def charge_context(bill: Bill, letters: list[WarningLetter] | None = None) -> ChargeContext:
-    """The facts besides instalments that change a bill's charges: its first received warning letter (s.69)
-    and any extension of time (s.70)."""
+def charge_context(
+    bill: Bill, letters: list[WarningLetter] | None = None, rules_cache: RulesCache | None = None
+) -> ChargeContext:
+    """The facts besides instalments that change a bill's charges: its first received warning letter (s.69),
+    any extension of time (s.70), and the penalty rules of its organisation and year (``rules_cache`` keeps
+    them across the bills of one report)."""
     if letters is None:
         letters = list(bill.warning_letters.all())
     received = sorted((w for w in letters if w.received_on is not None), key=lambda w: w.received_on)
@@ -50,7 +52,19 @@ def charge_context(bill: Bill, letters: list[WarningLetter] | None = None) -> Ch
         warning_received_on=first.received_on if first else None,
         warning_deadline=first.deadline if first else None,
         extension_until=bill.extension_until,
+        rules=rules_of_year(
+            organization_id=bill.organization_id, kind=bill.kind, year=bill.year, cache=rules_cache
+        ),
     )
+
+
+def charge_rules_of(bills) -> RulesCache:
+    """The penalty rules of every organisation, kind and year among ``bills``, read now (one query per
+    registered kind and year): a page of bills then costs the same queries however many are late."""
+    cache: RulesCache = {}
+    for organization_id, kind, year in sorted({(b.organization_id, b.kind, b.year) for b in bills}):
+        charge_rules_for(organization_id=organization_id, kind=kind, year=year, cache=cache)
+    return cache
 
 
 def instalment_states(bill: Bill, instalments=None) -> list[InstalmentState]:
@@ -58,13 +72,15 @@ def instalment_states(bill: Bill, instalments=None) -> list[InstalmentState]:
     return instalments_paid([(i.seq, i.amount, i.due_date) for i in rows], bill.paid_principal)
 
 
-def amount_due_of(bill: Bill, as_of: dt.date | None = None) -> AmountDue:
+def amount_due_of(
+    bill: Bill, as_of: dt.date | None = None, rules_cache: RulesCache | None = None
+) -> AmountDue:
     """Principal, penalty and surcharge the bill asks for on ``as_of`` (today by default). Uses the
     prefetched instalments and warning letters when there are any."""
     as_of = as_of or timezone.localdate()
     if bill.status == BillStatus.CANCELLED:
         return AmountDue(as_of=as_of, instalments=(), instalment_right_ended=False)
-    return amount_due(instalment_states(bill), as_of, charge_context(bill))
+    return amount_due(instalment_states(bill), as_of, charge_context(bill, rules_cache=rules_cache))
 
 
 # --- bills --------------------------------------------------------------------------------------------------------
@@ -247,8 +263,9 @@ def arrears_report(
     as_of = as_of or timezone.localdate()
     bills = bills_of(actor=actor, organization=organization, kind=kind, year=year, overdue_on=as_of)
     rows = []
+    rules_cache: RulesCache = {}
     for bill in bills.prefetch_related("instalments", "warning_letters"):
-        due = amount_due_of(bill, as_of)
+        due = amount_due_of(bill, as_of, rules_cache)
         if not due.overdue:
             continue
         oldest = min(i.due_date for i in due.instalments)
@@ -271,68 +288,33 @@ def arrears_report(
 
 # --- where a bill's property is -------------------------------------------------------------------------------
 
-PARCEL_REF = "property:parcel:"
-BUILDING_REF = "property:building:"
-
-
-def _ref_id(source_ref: str, prefix: str) -> int | None:
-    if source_ref.startswith(prefix) and source_ref[len(prefix) :].isdigit():
-        return int(source_ref[len(prefix) :])
-    return None
-
 
 def bill_locations(
     *, actor: Actor, organization: Organization, bills: list[Bill]
 ) -> dict[int, list[tuple[float, float]]]:
-    """(lon, lat) points of the parcels each bill is for, by bill id (bills without any are left out).
+    """(lon, lat) points of the things each bill's lines are for, by bill id (bills without any are left out).
 
-    Land and building bills name their parcels and buildings on their lines (``property:parcel:<id>``,
-    ``property:building:<id>``; a building stands for its parcel). The points come from the property registry
-    through its selectors: a parcel's pin, else a point on its surveyed shape. Someone who may not read the
-    registry gets no points (the export then carries null geometries)."""
-    from muang.core.errors import AccessDenied
-    from muang.property.selectors import buildings_of, parcels_of
-
+    Billing knows only the lines' source references; the app that owns each reference places it (a parcel's
+    pin, a building's parcel), through the locator it registered in :mod:`muang.billing.sources`, checking
+    that the actor may read its registry. Someone who may not gets no points (the export then carries null
+    geometries)."""
     require(actor, organization, BillingPerm.BILL_VIEW)
-    parcels_by_bill: dict[int, list[int]] = {}
-    building_ids: set[int] = set()
-    building_refs: list[tuple[int, int]] = []
-    lines = BillLine.objects.filter(
-        organization=organization, bill_id__in=[b.pk for b in bills], source_ref__startswith="property:"
-    ).values_list("bill_id", "source_ref")
-    for bill_id, ref in lines:
-        if (parcel_id := _ref_id(ref, PARCEL_REF)) is not None:
-            parcels_by_bill.setdefault(bill_id, []).append(parcel_id)
-        elif (building_id := _ref_id(ref, BUILDING_REF)) is not None:
-            building_ids.add(building_id)
-            building_refs.append((bill_id, building_id))
-    if not parcels_by_bill and not building_refs:
+    refs_by_bill: dict[int, list[SourceRef]] = {}
+    lines = (
+        BillLine.objects.filter(organization=organization, bill_id__in=[b.pk for b in bills])
+        .exclude(source_ref="")
+        .values_list("bill_id", "source_ref")
+        .order_by("bill_id", "position")
+    )
+    for bill_id, text in lines:
+        if (ref := SourceRef.parse_or_none(text)) is not None:
+            refs_by_bill.setdefault(bill_id, []).append(ref)
+    if not refs_by_bill:
         return {}
-    try:
-        parcel_of_building = dict(
-            buildings_of(actor=actor, organization=organization)
-            .filter(pk__in=building_ids)
-            .values_list("pk", "parcel_id")
-        )
-        for bill_id, building_id in building_refs:
-            if building_id in parcel_of_building:
-                parcels_by_bill.setdefault(bill_id, []).append(parcel_of_building[building_id])
-        wanted = {p for ids in parcels_by_bill.values() for p in ids}
-        points = {
-            pk: (round(point.x, 6), round(point.y, 6))
-            for pk, point in parcels_of(actor=actor, organization=organization, include_retired=True)
-            .filter(pk__in=wanted)
-            .annotate(
-                point=Coalesce("location", PointOnSurface("geometry"), output_field=PointField(srid=4326))
-            )
-            .values_list("pk", "point")
-            if point is not None
-        }
-    except AccessDenied:
-        return {}
+    points = locate(actor, organization, sorted({r for refs in refs_by_bill.values() for r in refs}))
     out: dict[int, list[tuple[float, float]]] = {}
-    for bill_id, parcel_ids in parcels_by_bill.items():
-        seen = list(dict.fromkeys(points[p] for p in parcel_ids if p in points))
+    for bill_id, refs in refs_by_bill.items():
+        seen = list(dict.fromkeys(points[r] for r in refs if r in points))
         if seen:
             out[bill_id] = seen
     return out

@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from muang.cases.permissions import CasePerm
 from muang.core.access import Actor, get_organization_for
+from muang.core.api import actor
 from muang.core.errors import InvalidInput
-from muang.core.pagination import Page as BoundedPage
+from muang.core.pagination import paginated
 from muang.core.validation import point_from
 
 from . import selectors, services
@@ -42,14 +42,6 @@ from .schemas import (
 router = Router(tags=["cases"])
 
 
-def actor(request: HttpRequest) -> Actor:
-    return request.auth
-
-
-class Page(BoundedPage):
-    page_size = 50
-
-
 def _detail(a: Actor, case) -> selectors.CaseDetail:
     """The case as the service returns it (just locked and read afresh, relations loaded): not fetched again."""
     return selectors.case_detail(actor=a, case=case)
@@ -57,7 +49,7 @@ def _detail(a: Actor, case) -> selectors.CaseDetail:
 
 # --- reading -----------------------------------------------------------------------------------------------------
 @router.get("/organizations/{slug}/cases", response=list[CaseSummaryOut])
-@paginate(Page)
+@paginated()
 def cases_list(request: HttpRequest, slug: str, filters: Query[CaseQueueQuery]):
     """A department's (or the organisation's) queue of cases, filtered, newest first by default."""
     a = actor(request)

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, Direction, KpiSource, PeriodicTask
+from muang.core.contract import AppContract, Direction, KpiSource, MenuEntry, Mount, PeriodicTask
 
 
 class CasesConfig(AppConfig):
@@ -13,7 +13,10 @@ class CasesConfig(AppConfig):
         from muang.cases import permissions
 
         return AppContract(
+            # The case desk: the staff queue, the case page, filing a case for a caller.
+            urls=[Mount("work/cases/", "muang.cases.urls")],
             api=["muang.cases.api.router"],
+            menu=[MenuEntry(_("Citizen reports"), "cases:queue", permissions.CasePerm.CASE_VIEW, order=10)],
             permissions=[permissions.CasePerm],
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,

@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 
 from muang.core.models import Organization
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from muang.core.thai_dates import bangkok_days
 
 
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start 00:00, the day after end 00:00) in Bangkok time."""
-    return (
-        dt.datetime.combine(start, dt.time(), BANGKOK),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), BANGKOK),
-    )
+    return bangkok_days(start, end)
 
 
 def _one(sql: str, organization: Organization, start: dt.date, end: dt.date):

@@ -15,6 +15,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.geo import SRID
 from muang.core.models import Citizen, Department, Organization
 from muang.core.uploads import CleanImageField
 
@@ -170,7 +171,7 @@ class Case(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
     description = models.TextField(_("description"), max_length=5000)
-    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    location = models.PointField(_("location"), srid=SRID, null=True, blank=True)
     address = models.CharField(_("place"), max_length=300, blank=True)
     attributes = models.JSONField(_("answers"), default=dict, blank=True)
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.contrib.gis.geos import Polygon
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +15,20 @@ from django.utils.translation import gettext as _
 from muang.cases.permissions import CasePerm
 from muang.core.access import Actor, member_permissions, require
 from muang.core.errors import InvalidInput, NotFound
-from muang.core.models import Citizen, Department, Membership, Organization, User
+from muang.core.geo import BBox
+from muang.core.models import Citizen, Department, Membership, Organization, Role, User
 from muang.core.uploads import FileRead, Visibility
 
-from .models import Attachment, Case, CaseCategory, CaseEvent, CaseInvitation, CaseStatus, Channel
+from .models import (
+    Attachment,
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CaseInvitation,
+    CaseStatus,
+    Channel,
+    SystemStatus,
+)
 from .policy import require_view
 from .tracking import normalize_tracking_code, organization_id_of
 
@@ -33,35 +42,6 @@ QUEUE_ORDERS: dict[str, tuple[Any, ...]] = {
     "due_at": (F("due_at").asc(nulls_last=True), "id"),  # most urgent first, no due time last
     "-updated_at": ("-updated_at", "-id"),
 }
-
-
-@dataclass(frozen=True)
-class BBox:
-    """A longitude / latitude box in WGS84."""
-
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-    @classmethod
-    def parse(cls, text: str, field: str = "bbox") -> "BBox":
-        """From "min_lon,min_lat,max_lon,max_lat" (the order of GeoJSON and OGC APIs)."""
-        try:
-            values = [float(v) for v in text.split(",")]
-        except ValueError:
-            values = []
-        if len(values) != 4:
-            raise InvalidInput.for_field(field, _("A box is four numbers: min_lon,min_lat,max_lon,max_lat."))
-        box = cls(*values)
-        if not (-180 <= box.min_lon < box.max_lon <= 180 and -90 <= box.min_lat < box.max_lat <= 90):
-            raise InvalidInput.for_field(field, _("The box is out of range or upside down."))
-        return box
-
-    def polygon(self) -> Polygon:
-        polygon = Polygon.from_bbox((self.min_lon, self.min_lat, self.max_lon, self.max_lat))
-        polygon.srid = 4326
-        return polygon
 
 
 def _case_rows() -> QuerySet[Case]:
@@ -504,3 +484,69 @@ def photo_visibility(*, actor: Actor, organization_id: int, name: str) -> Visibi
 def read_photo(read: FileRead) -> Visibility:
     """The reader of `/files/cases/...` (declared in the app's contract)."""
     return photo_visibility(actor=read.actor, organization_id=read.organization_id, name=read.name)
+
+
+# --- the case desk ----------------------------------------------------------------------------------------------
+
+
+def organizations_taking_cases() -> QuerySet[Organization]:
+    """Active organisations that take cases (have categories): where a case may be forwarded or shared."""
+    return (
+        Organization.objects.filter(is_active=True, case_categories__isnull=False)
+        .distinct()
+        .order_by("name_th")
+    )
+
+
+def assignable_staff(
+    *, actor: Actor, organization: Organization, department_id: int | None
+) -> list[Membership]:
+    """Who may be given cases of `department_id`: its officers and its head (the case service refuses anyone
+    else). Without a department (an executive's bulk form), those of every department, by department.
+    Memberships with their user and department joined, in the order a list shows them."""
+    if not actor.has_perm(organization, CasePerm.CASE_ASSIGN):
+        return []
+    rows = Membership.objects.filter(
+        organization=organization,
+        is_active=True,
+        user__is_active=True,
+        role__in=[Role.OFFICER, Role.DEPARTMENT_HEAD],
+        department__is_active=True,
+    )
+    if department_id is not None:
+        rows = rows.filter(department_id=department_id)
+    return list(
+        rows.select_related("user", "department").order_by(
+            "department__name_th", "role", "user__first_name", "user__last_name", "user__username"
+        )
+    )
+
+
+def staff_statuses(organization: Organization) -> list[CaseStatus]:
+    """Statuses staff may set by hand (forwarded and duplicate have their own actions)."""
+    return list(
+        CaseStatus.objects.filter(organization=organization, is_active=True)
+        .exclude(code__in=[SystemStatus.FORWARDED, SystemStatus.DUPLICATE])
+        .order_by("position", "code")
+    )
+
+
+# Canned responses per status code, used when the organisation has none in settings["cases"]["canned_responses"].
+DEFAULT_CANNED_RESPONSES: dict[str, list[str]] = {
+    SystemStatus.RECEIVED: ["ได้รับเรื่องแล้ว เจ้าหน้าที่จะตรวจสอบโดยเร็ว"],
+    SystemStatus.IN_PROGRESS: [
+        "เจ้าหน้าที่ลงพื้นที่ตรวจสอบแล้ว กำลังดำเนินการแก้ไข",
+        "อยู่ระหว่างจัดหาวัสดุอุปกรณ์ จะดำเนินการโดยเร็ว",
+    ],
+    SystemStatus.RESOLVED: ["ดำเนินการแก้ไขเรียบร้อยแล้ว ขอบคุณที่แจ้งเรื่อง", "แก้ไขแล้ว ตามภาพหลังดำเนินการ"],
+    SystemStatus.NOT_RESPONSIBLE: ["เรื่องนี้ไม่อยู่ในอำนาจหน้าที่ของหน่วยงาน ได้แนะนำหน่วยงานที่รับผิดชอบแล้ว"],
+    SystemStatus.CLOSED: ["ปิดเรื่องเรียบร้อย"],
+}
+
+
+def canned_responses(organization: Organization) -> dict[str, list[str]]:
+    """Per status code, the organisation's canned responses (data in its settings), else the defaults."""
+    configured = (organization.settings or {}).get("cases", {}).get("canned_responses")
+    if isinstance(configured, dict) and configured:
+        return {str(k): [str(t) for t in v] for k, v in configured.items() if isinstance(v, list)}
+    return {str(k): v for k, v in DEFAULT_CANNED_RESPONSES.items()}

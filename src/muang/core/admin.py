@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from muang.core import audit, services
 from muang.core.access import Actor, administered_organization_ids, may_manage_user, users_managed_within
 from muang.core.errors import MuangError
+from muang.core.form_errors import add_service_errors
 from muang.core.models import (
     ApiToken,
     AuditEntry,
@@ -494,9 +495,7 @@ class InvitationForm(forms.ModelForm):
                 title=cleaned.get("title", ""),
             )
         except MuangError as e:
-            for field, messages_ in (e.field_errors or {None: [e.detail]}).items():
-                for message in messages_:
-                    self.add_error(field if field in self.fields else None, message)
+            add_service_errors(self, e)
         return cleaned
 
 

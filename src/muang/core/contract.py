@@ -160,9 +160,10 @@ class AppContract:
     # file the app stores, a dotted path to `f(read: FileRead) -> Visibility` that decides, on every read, who
     # may see it (raises NotFound / AccessDenied otherwise). A kind belongs to one app.
     file_readers: Mapping[str, str] = field(default_factory=dict)
-    # Registries of the case desk that other apps fill (issue 9, item 4): dotted paths to an app's category
-    # suggesters (text -> ranked category codes) and case panels (its own facts shown on a case page). The
-    # case desk reads them through `muang.core.registry.collected("case_panels")`.
+    # Registries of the case desk that other apps fill (issue 9, item 4), read by `muang.cases.desk`: dotted
+    # paths to an app's category suggesters (`f(*, organization, text) -> cases.desk.Suggestion | None`, a
+    # category with a confidence) and case panels (`f(*, actor, case) -> cases.desk.CasePanel | None`, its own
+    # facts shown on a case page).
     category_suggesters: tuple[str, ...] = ()
     case_panels: tuple[str, ...] = ()
 

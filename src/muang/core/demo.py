@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import transaction
 
+from muang.core.geo import SRID
 from muang.core.models import Department, Duty, Membership, Organization, OrganizationKind, Role, User
 
 SEED = 2569
@@ -184,7 +185,7 @@ def synthetic_boundary(center: tuple[float, float], radius_km: float, rng: rando
         dlon = r * math.cos(angle) / (111.320 * math.cos(math.radians(lat0)))
         ring.append((round(lon0 + dlon, 6), round(lat0 + dlat, 6)))
     ring.append(ring[0])
-    return MultiPolygon(Polygon(ring), srid=4326)
+    return MultiPolygon(Polygon(ring), srid=SRID)
 
 
 @dataclass(frozen=True)

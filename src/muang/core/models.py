@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.geo import SRID
 from muang.core.images import LOGO_SIDE
 from muang.core.uploads import CleanImageField
 
@@ -118,7 +119,7 @@ class Organization(models.Model):
     subdistrict = models.ForeignKey(
         Subdistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
+    boundary = models.MultiPolygonField(_("boundary"), srid=SRID, null=True, blank=True)
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -467,6 +468,7 @@ class Notification(models.Model):
         LINE_PUSH = "line_push", _("LINE push message")
         LINE_REPLY = "line_reply", _("LINE reply")
         SMS = "sms", _("SMS")
+        EMAIL = "email", _("e-mail")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
@@ -476,10 +478,16 @@ class Notification(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notifications")
     channel = models.CharField(max_length=16, choices=Channel.choices)
     recipient = models.CharField(
-        _("recipient"), max_length=64, help_text=_("LINE user ID, or a mobile number for SMS")
+        _("recipient"),
+        max_length=254,
+        help_text=_("LINE user ID, a mobile number for SMS, or an e-mail address"),
     )
     reply_token = models.CharField(max_length=64, blank=True)
-    messages = models.JSONField(help_text=_("LINE message objects (SMS: text messages, joined)"))
+    messages = models.JSONField(
+        help_text=_(
+            "LINE message objects (SMS and e-mail: text messages, joined; e-mail: the first one's subject)"
+        )
+    )
     retry_key = models.UUIDField(default=uuid.uuid4, editable=False, help_text=_("X-Line-Retry-Key"))
     subject = models.CharField(max_length=100, blank=True, help_text=_("what it is about, e.g. case:123"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)

@@ -1,14 +1,19 @@
-"""The notifications outbox: enqueue inside the business transaction, deliver from the worker with retries."""
+"""The notifications outbox: enqueue inside the business transaction, deliver from the worker with retries.
+
+Channels: LINE push and reply (`muang.core.line`), SMS (`muang.core.sms`), e-mail (`muang.core.mail`).
+"""
 
 import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from muang.core.line import LineAdapter, LineDeliveryError
+from muang.core.mail import MailAdapter, MailDeliveryError
 from muang.core.models import LineChannel, Notification, Organization
 from muang.core.sms import SmsAdapter, SmsDeliveryError
 
@@ -60,7 +65,9 @@ def _claim(now: dt.datetime, limit: int) -> list[Notification]:
             .filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
             .order_by("next_attempt_at", "id")[:limit]
         )
-        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(next_attempt_at=now + LEASE)
+        Notification.objects.filter(
+            organization_id__in={n.organization_id for n in rows}, pk__in=[n.pk for n in rows]
+        ).update(next_attempt_at=now + LEASE)
     return rows
 
 
@@ -80,18 +87,41 @@ def _send_sms(n: Notification, adapter: SmsAdapter | None) -> None:
     adapter.send(to=n.recipient, text=text)
 
 
+def default_mail_adapter() -> MailAdapter | None:
+    return MailAdapter.from_settings()
+
+
+def _send_mail(n: Notification, adapter: MailAdapter | None) -> None:
+    if adapter is None:
+        raise MailDeliveryError("no e-mail backend is configured", retryable=False)
+    texts = [m for m in n.messages if m.get("type") == "text"]
+    subject = texts[0].get("subject", "") if texts else ""
+    adapter.send(
+        to=n.recipient, subject=subject or settings.MUANG_SITE_NAME, text="\n".join(m["text"] for m in texts)
+    )
+
+
+def _save(n: Notification, fields: list[str]) -> None:
+    """Write the delivery's outcome: by the tenant and the row, never the primary key alone."""
+    Notification.objects.filter(organization_id=n.organization_id, pk=n.pk).update(
+        **{name: getattr(n, name) for name in fields}
+    )
+
+
 def deliver_due(
     *,
     now: dt.datetime | None = None,
     limit: int = 100,
     adapter_for: Callable[[int], LineAdapter | None] = default_adapter,
     sms_adapter_for: Callable[[], SmsAdapter | None] = default_sms_adapter,
+    mail_adapter_for: Callable[[], MailAdapter | None] = default_mail_adapter,
 ) -> Counter:
     """Send what is due. Returns counts by outcome (sent, retry, dead)."""
     now = now or timezone.now()
     outcome: Counter = Counter()
     adapters: dict[int, LineAdapter | None] = {}
     sms_adapter: list[SmsAdapter | None] = []  # built on the first SMS only
+    mail_adapter: list[MailAdapter | None] = []  # built on the first e-mail only
     for n in _claim(now, limit):
         n.attempts += 1
         secret = n.subject.startswith(SECRET_SUBJECT_PREFIX)
@@ -106,9 +136,18 @@ def deliver_due(
                 _sent(n, outcome)
             if secret and n.status != Notification.Status.PENDING:
                 n.messages = SECRET_REMOVED
-            n.save(
-                update_fields=["attempts", "status", "next_attempt_at", "last_error", "sent_at", "messages"]
-            )
+            _save(n, ["attempts", "status", "next_attempt_at", "last_error", "sent_at", "messages"])
+            continue
+        if n.channel == Notification.Channel.EMAIL:
+            if not mail_adapter:
+                mail_adapter.append(mail_adapter_for())
+            try:
+                _send_mail(n, mail_adapter[0])
+            except MailDeliveryError as e:
+                _failed(n, e, now, outcome)
+            else:
+                _sent(n, outcome)
+            _save(n, ["attempts", "status", "next_attempt_at", "last_error", "sent_at"])
             continue
         if n.organization_id not in adapters:
             adapters[n.organization_id] = adapter_for(n.organization_id)
@@ -125,13 +164,13 @@ def deliver_due(
             _failed(n, e, now, outcome)
         else:
             _sent(n, outcome)
-        n.save(update_fields=["attempts", "status", "next_attempt_at", "last_error", "sent_at"])
+        _save(n, ["attempts", "status", "next_attempt_at", "last_error", "sent_at"])
     return outcome
 
 
 def _failed(
     n: Notification,
-    e: LineDeliveryError | SmsDeliveryError,
+    e: LineDeliveryError | SmsDeliveryError | MailDeliveryError,
     now: dt.datetime,
     outcome: Counter,
     give_up_at: dt.datetime | None = None,

@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 from typing import Annotated, Any, ClassVar, Literal
-from zoneinfo import ZoneInfo
 
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
@@ -11,17 +10,15 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, field_validator
 
 from muang.core import registry
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from muang.core.geo import SRID
+from muang.core.thai_dates import in_bangkok
 
 
 def _in_utc(value: dt.datetime) -> dt.datetime:
     """A moment in UTC (naive input is Bangkok time). PostgreSQL refuses UTC offsets past ±15:59, which
     ISO 8601 allows, and a moment at the edge of the calendar has no UTC equivalent: 422, not a 500."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        value = value.replace(tzinfo=BANGKOK)
     try:
-        return value.astimezone(dt.UTC)
+        return in_bangkok(value).astimezone(dt.UTC)
     except OverflowError as e:
         raise ValueError("out of range") from e
 
@@ -107,7 +104,7 @@ def _geometry_from_geojson(value: dict[str, Any] | None) -> GEOSGeometry | None:
         geometry = GEOSGeometry(json.dumps(value))
     except (GEOSException, GDALException, ValueError, TypeError) as e:
         raise ValueError(f"not a GeoJSON geometry: {e}") from e
-    geometry.srid = 4326
+    geometry.srid = SRID
     return geometry
 
 

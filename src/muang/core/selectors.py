@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from muang.core.access import Actor, overseen_organizations, require
 from muang.core.errors import InvalidInput, NotFound
+from muang.core.geo import METRIC_SRID
 from muang.core.models import (
     ApiToken,
     AuditEntry,
@@ -226,7 +227,7 @@ def oversight_rollup(*, actor: Actor, overseer: Organization) -> list[RollupRow]
         .annotate(
             n_departments=Count("departments", filter=Q(departments__is_active=True), distinct=True),
             n_staff=Count("memberships", filter=Q(memberships__is_active=True), distinct=True),
-            area_m2=Area(Transform("boundary", 32647)),
+            area_m2=Area(Transform("boundary", METRIC_SRID)),
         )
         .order_by("kind", "name_th")
     )
@@ -244,7 +245,7 @@ def oversight_rollup(*, actor: Actor, overseer: Organization) -> list[RollupRow]
 def organization_area_km2(organization: Organization) -> float | None:
     row = (
         Organization.objects.filter(pk=organization.pk)
-        .annotate(area_m2=Area(Transform("boundary", 32647)))
+        .annotate(area_m2=Area(Transform("boundary", METRIC_SRID)))
         .values_list("area_m2", flat=True)
         .first()
     )

@@ -43,6 +43,15 @@ def _full_clean(instance, *, validate_constraints: bool = True) -> None:
         raise InvalidInput.from_validation_error(e) from e
 
 
+def _of_tenant(model: type[models.Model], organization: Organization) -> dict[str, Any]:
+    """The filter that keeps a lock or an update inside `organization`: its own row, or a row it owns."""
+    if issubclass(model, Organization):
+        return {"pk__exact": organization.pk}
+    if any(f.name == "organization" for f in model._meta.concrete_fields):
+        return {"organization": organization}
+    return {}
+
+
 def update_audited(
     *,
     actor: Actor,
@@ -57,14 +66,21 @@ def update_audited(
     """
     if unknown := set(data) - set(allowed):
         raise InvalidInput.for_field(sorted(unknown)[0], _("This field cannot be changed here."))
-    row = type(instance).objects.select_for_update().get(pk=instance.pk)
+    rows = type(instance).objects.filter(pk=instance.pk, **_of_tenant(type(instance), organization))
+    try:
+        row = rows.select_for_update().get()
+    except type(instance).DoesNotExist:
+        raise NotFound(_("Not found.")) from None
     before = audit.snapshot(row)
     for key, value in data.items():
         setattr(row, key, value)
     _full_clean(row)
     changes = audit.diff(before, audit.snapshot(row))
     if changes:
-        row.save(update_fields=list(data))
+        fields = {f.name: f for f in row._meta.concrete_fields}
+        rows.update(
+            **{key: fields[key].pre_save(row, add=False) for key in data}
+        )  # pre_save: as save() would
         audit.record(
             actor=actor,
             organization=organization,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from muang.core.errors import InvalidInput
+from muang.core.geo import SRID
 from muang.core.models import (
     LOCAL_GOVERNMENT_KINDS,
     OVERSIGHT_KINDS,
@@ -22,7 +23,7 @@ PHONE_PATTERN = r"^\+?[0-9 -]{9,20}$"
 
 # Thailand's extent with a small margin (lon 97.34–105.64 E, lat 5.61–20.46 N).
 THAILAND_BBOX = Polygon.from_bbox((97.2, 5.5, 105.8, 20.6))
-THAILAND_BBOX.srid = 4326
+THAILAND_BBOX.srid = SRID
 
 
 def check_point_in_thailand(lon: float, lat: float, field: str = "location") -> None:
@@ -33,7 +34,7 @@ def check_point_in_thailand(lon: float, lat: float, field: str = "location") -> 
                 % {"lon": lon, "lat": lat}
             }
         )
-    if not THAILAND_BBOX.contains(GEOSGeometry(f"SRID=4326;POINT({lon} {lat})")):
+    if not THAILAND_BBOX.contains(GEOSGeometry(f"SRID={SRID};POINT({lon} {lat})")):
         raise ValidationError(
             {field: _("The point (%(lat)s, %(lon)s) is outside Thailand.") % {"lon": lon, "lat": lat}}
         )
@@ -56,17 +57,17 @@ def point_from(*, lat: float, lon: float) -> Point:
         raise InvalidInput.for_field("location", _("Latitude and longitude must be numbers.")) from e
     except ValidationError as e:
         raise InvalidInput.from_validation_error(e) from e
-    return Point(float(lon), float(lat), srid=4326)
+    return Point(float(lon), float(lat), srid=SRID)
 
 
 def clean_boundary(geometry: GEOSGeometry | None, field: str = "boundary") -> MultiPolygon | None:
     """A boundary must be a valid (Multi)Polygon in WGS84 lying inside Thailand; a Polygon becomes a MultiPolygon."""
     if geometry is None:
         return None
-    if geometry.srid not in (None, 4326):
-        geometry = geometry.transform(4326, clone=True)
+    if geometry.srid not in (None, SRID):
+        geometry = geometry.transform(SRID, clone=True)
     if geometry.geom_type == "Polygon":
-        geometry = MultiPolygon(geometry, srid=4326)
+        geometry = MultiPolygon(geometry, srid=SRID)
     if geometry.geom_type != "MultiPolygon":
         raise ValidationError(
             {
@@ -74,7 +75,7 @@ def clean_boundary(geometry: GEOSGeometry | None, field: str = "boundary") -> Mu
                 % {"type": geometry.geom_type}
             }
         )
-    geometry.srid = 4326
+    geometry.srid = SRID
     if geometry.empty:
         raise ValidationError({field: _("The boundary is empty.")})
     if not geometry.valid:

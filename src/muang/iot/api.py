@@ -6,11 +6,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import paginate
 
 from muang.core.access import get_organization_for
+from muang.core.api import actor
 from muang.core.errors import InvalidInput, NotAuthenticated
-from muang.core.pagination import Page
+from muang.core.pagination import paginated
 from muang.iot import selectors
 from muang.iot.permissions import IotPerm
 from muang.iot.schemas import (
@@ -80,26 +80,29 @@ def telemetry_post(request: HttpRequest, serial: str):
 
 
 @router.get("/organizations/{slug}/iot/profiles", response=list[ProfileOut])
-@paginate(Page)
+@paginated()
 def profiles_list(request: HttpRequest, slug: str):
-    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
-    return selectors.profiles_of(actor=request.auth, organization=organization)
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_VIEW)
+    return selectors.profiles_of(actor=a, organization=organization)
 
 
 @router.get("/organizations/{slug}/iot/devices", response=list[DeviceOut])
-@paginate(Page)
+@paginated()
 def devices_list(
     request: HttpRequest, slug: str, state: str | None = Query(None, pattern="^(active|silent|retired)$")
 ):
-    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
-    return selectors.devices_of(actor=request.auth, organization=organization, state=state)
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_VIEW)
+    return selectors.devices_of(actor=a, organization=organization, state=state)
 
 
 @router.get("/organizations/{slug}/iot/devices/{device_id}/latest", response=list[LatestValueOut])
 def devices_latest(request: HttpRequest, slug: str, device_id: int):
-    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
-    device = selectors.get_device_for(actor=request.auth, organization=organization, device_id=device_id)
-    return selectors.latest_values(actor=request.auth, device=device)
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_VIEW)
+    device = selectors.get_device_for(actor=a, organization=organization, device_id=device_id)
+    return selectors.latest_values(actor=a, device=device)
 
 
 @router.get("/organizations/{slug}/iot/devices/{device_id}/telemetry", response=list[BucketOut])
@@ -113,19 +116,19 @@ def devices_telemetry(
     bucket: str = Query("1h", pattern="^(1m|5m|15m|1h|6h|1d)$"),
 ):
     """A chart of one key: avg / min / max / count per `date_bin` bucket between start and end."""
-    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
-    device = selectors.get_device_for(actor=request.auth, organization=organization, device_id=device_id)
-    return selectors.telemetry_history(
-        actor=request.auth, device=device, key=key, start=start, end=end, bucket=bucket
-    )
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_VIEW)
+    device = selectors.get_device_for(actor=a, organization=organization, device_id=device_id)
+    return selectors.telemetry_history(actor=a, device=device, key=key, start=start, end=end, bucket=bucket)
 
 
 @router.post("/organizations/{slug}/iot/profiles", response={201: ProfileOut})
 def profiles_create(request: HttpRequest, slug: str, payload: ProfileIn):
     """A device profile: telemetry keys `[{key, unit, type, min, max}]` and a decoder (`{"kind": "json", "keys":
     {payload key: telemetry key}}` or `{"kind": "bytes", "fields": [{key, offset, type, endianness, scale}]}`)."""
-    organization = get_organization_for(request.auth, slug, IotPerm.IOT_MANAGE)
-    return Status(201, device_profile_create(actor=request.auth, organization=organization, **payload.dict()))
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_MANAGE)
+    return Status(201, device_profile_create(actor=a, organization=organization, **payload.dict()))
 
 
 @router.post("/organizations/{slug}/iot/devices", response={201: DeviceCreatedOut})
@@ -133,16 +136,15 @@ def devices_create(request: HttpRequest, slug: str, payload: DeviceIn):
     """A device and its credential, shown once (give it to the installer). It posts to
     /api/v1/iot/devices/{serial}/telemetry, or publishes on MQTT once the broker re-read its files
     (`scripts/mqtt.sh reload`)."""
-    organization = get_organization_for(request.auth, slug, IotPerm.IOT_MANAGE)
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_MANAGE)
     data = payload.dict()
     profile = (
-        selectors.profiles_of(actor=request.auth, organization=organization)
-        .filter(pk=data.pop("profile_id"))
-        .first()
+        selectors.profiles_of(actor=a, organization=organization).filter(pk=data.pop("profile_id")).first()
     )
     if profile is None:
         raise InvalidInput.for_field("profile_id", _("No such profile in this organisation."))
-    device, credential = device_create(actor=request.auth, organization=organization, profile=profile, **data)
+    device, credential = device_create(actor=a, organization=organization, profile=profile, **data)
     device.credential = credential
     device.mqtt_username = device.credential_id
     return Status(201, device)
@@ -150,15 +152,15 @@ def devices_create(request: HttpRequest, slug: str, payload: DeviceIn):
 
 @router.get("/organizations/{slug}/iot/settings", response=IotSettingsIO)
 def settings_get(request: HttpRequest, slug: str):
-    organization = get_organization_for(request.auth, slug, IotPerm.IOT_VIEW)
-    return selectors.iot_settings_of(actor=request.auth, organization=organization)
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_VIEW)
+    return selectors.iot_settings_of(actor=a, organization=organization)
 
 
 @router.put("/organizations/{slug}/iot/settings", response=IotSettingsIO)
 def settings_put(request: HttpRequest, slug: str, payload: IotSettingsIO):
     """The telemetry retention (the system administrator's): readings older than it are refused, hidden from
     history, and deleted with their month once every organisation's retention allows."""
-    organization = get_organization_for(request.auth, slug, IotPerm.IOT_CONFIGURE)
-    return iot_settings_update(
-        actor=request.auth, organization=organization, retention_days=payload.retention_days
-    )
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_CONFIGURE)
+    return iot_settings_update(actor=a, organization=organization, retention_days=payload.retention_days)

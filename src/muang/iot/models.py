@@ -7,7 +7,6 @@ organisation (Citus) and keep the monthly partitions. No foreign keys point out 
 table of billions of rows): devices are retired, never deleted.
 """
 
-from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -15,11 +14,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.errors import InvalidInput
+from muang.core.geo import SRID
 from muang.core.models import Organization
 from muang.iot.profiles import Decoder
 
-# The platform stores coordinates in WGS84 (STYLE.md §7); a deployment may name another storage SRID.
-SRID = getattr(settings, "MUANG_SRID", 4326)
 SERIAL_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # also an MQTT topic level: no / + # or spaces
 DEV_EUI_RE = r"^[0-9A-F]{16}$"
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Organization
+from muang.core.thai_dates import ICT
 from muang.iot.models import Device, DeviceProfile, IotSettings, LatestValue
 from muang.iot.permissions import IotPerm
 
@@ -26,7 +27,7 @@ BUCKETS = {
     "1d": dt.timedelta(days=1),
 }
 MAX_BUCKETS = 5000
-ORIGIN = dt.datetime(2000, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=7)))  # days bucket on Bangkok midnight
+ORIGIN = dt.datetime(2000, 1, 1, tzinfo=ICT)  # days bucket on Bangkok midnight
 
 
 def profiles_of(*, actor: Actor, organization: Organization) -> QuerySet[DeviceProfile]:

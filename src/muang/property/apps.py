@@ -11,16 +11,26 @@ class PropertyConfig(AppConfig):
     label = "property"
     verbose_name = _("Tax map and property registry")
 
+    def ready(self) -> None:
+        from muang.billing.sources import register_locator
+        from muang.property.assessment import charges
+        from muang.property.registry import sources
+
+        charges.register()  # the penalty and surcharge rules of the tax bills, for billing's dues
+        register_locator("property", sources.locate)  # where the parcels of a bill's lines are
+
     def contract(self) -> AppContract:
         from muang.property import permissions
         from muang.property.permissions import PropertyPerm
 
         return AppContract(
             urls=[
-                Mount("tax/map/", "muang.property.urls_map"),  # before /tax/: the staff tax map and survey
-                Mount("tax/", "muang.property.urls_office"),  # the tax office
+                Mount(
+                    "tax/map/", "muang.property.registry.urls"
+                ),  # before /tax/: the staff tax map and survey
+                Mount("tax/", "muang.property.office.urls"),  # the tax office
             ],
-            api=["muang.property.api.router", "muang.property.api_assessment.router"],
+            api=["muang.property.registry.api.router", "muang.property.assessment.api.router"],
             menu=[
                 MenuEntry(_("Tax office"), "property-office:overview", PropertyPerm.PROPERTY_VIEW, order=20),
                 MenuEntry(_("Tax map"), "property-map:map", PropertyPerm.PROPERTY_VIEW, order=40),
@@ -29,8 +39,8 @@ class PropertyConfig(AppConfig):
             grants=permissions.GRANTS,
             # Signboard and survey photos (/files/signboards/..., /files/parcels/...): registry readers only.
             file_readers={
-                "signboards": "muang.property.selectors.read_photo",
-                "parcels": "muang.property.selectors.read_photo",
+                "signboards": "muang.property.registry.selectors.read_photo",
+                "parcels": "muang.property.registry.selectors.read_photo",
             },
             # Locks and re-checks each run: safe to repeat.
             periodic_tasks=[PeriodicTask("muang.property.tasks.fail_stale_assessment_runs", 5 * 60)],

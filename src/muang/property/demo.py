@@ -13,7 +13,7 @@ What goes through which path:
   `*_values` / `build_parcel` functions as the services and the file importers use (geometry valid and
   inside the boundary, rai-ngan-wah, use shares, national ID and tax ID check digits …).
 - Volume rows (parcels, buildings, owners, ownerships, house registrations, signboards) are then written
-  with COPY, each with its "created" audit entry (`audit_create_entries`, as the parcel importer writes
+  with COPY, each with its "created" audit entry (`core.audit.created_entries`, as the parcel importer writes
   them): one service call per row would take minutes for 10,000 parcels.
 - The few rows that carry policy go through the services one by one (audited as usual): the tax year
   (`tax_year_create` with the national defaults, then published), every land, building and condominium
@@ -26,26 +26,39 @@ What goes through which path:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
+from django.contrib.gis.geos import MultiPolygon, Point
 from django.db import connection, transaction
-from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from muang.core import audit, bulk
 from muang.core.access import SYSTEM
+from muang.core.geo import SRID
 from muang.core.models import Organization
-from muang.core.thai_id import national_id_check_digit
 from muang.property import demo_data as D
+from muang.property.assessment.services.assessment import assessment_run_execute, assessment_run_start
+from muang.property.assessment.services.valuation import (
+    building_price_set,
+    condo_price_set,
+    land_price_set,
+    tax_year_create,
+    tax_year_update,
+)
+from muang.property.demo_layout import (
+    _Frame,
+    _layout,
+    _Lot,
+    _People,
+    _weighted,
+)
 from muang.property.models import (
     AssessmentRun,
     Building,
@@ -58,261 +71,34 @@ from muang.property.models import (
     Signboard,
     TaxYear,
 )
-from muang.property.services.assessment import assessment_run_execute, assessment_run_start
-from muang.property.services.common import audit_create_entries, full_clean
-from muang.property.services.geometry import OrganizationArea
-from muang.property.services.owners import owner_values
-from muang.property.services.registry import build_parcel, building_values, clean_use, condo_unit_create
-from muang.property.services.signboards import signboard_values
-from muang.property.services.valuation import (
-    building_price_set,
-    condo_price_set,
-    land_price_set,
-    tax_year_create,
-    tax_year_update,
+from muang.property.registry.services.common import full_clean
+from muang.property.registry.services.geometry import OrganizationArea
+from muang.property.registry.services.registry import (
+    build_parcel,
+    building_values,
+    clean_use,
+    condo_unit_create,
 )
+from muang.property.registry.services.signboards import signboard_values
 
 logger = logging.getLogger(__name__)
 
 SEED = 2569
 DEMO_ORGS = ("chumphae", "nonsaat", "nanongthum", "nonhan", "chaiso")
 REASON = "demo data"
-BLOCK_M = 200  # a town block; farm blocks are twice as wide
-ROAD_M = 8  # kept free around each block
-METRES_PER_DEGREE_LAT = 110_574.0
 CONDO_CODE = "1/2561"
 CONDO_NAME = "ชุมแพ เรสซิเดนซ์"
 CONDO_FLOORS, CONDO_UNITS_PER_FLOOR = 5, 6
 
 
-# --- the map ------------------------------------------------------------------------------------------------
-
-
-class _Frame:
-    """Local metres (x east, y north, rotated by `angle`) around the organisation's centre, to WGS84."""
-
-    def __init__(self, organization: Organization, angle: float):
-        c = organization.boundary.centroid
-        self.lon0, self.lat0 = c.x, c.y
-        self.m_per_deg_lon = 111_320.0 * math.cos(math.radians(self.lat0))
-        self.cos, self.sin = math.cos(angle), math.sin(angle)
-        area_m2 = organization.boundary.area * self.m_per_deg_lon * METRES_PER_DEGREE_LAT
-        self.radius = math.sqrt(area_m2 / math.pi)
-
-    def lonlat(self, x: float, y: float) -> tuple[float, float]:
-        xr, yr = x * self.cos - y * self.sin, x * self.sin + y * self.cos
-        return round(self.lon0 + xr / self.m_per_deg_lon, 7), round(self.lat0 + yr / METRES_PER_DEGREE_LAT, 7)
-
-    def rectangle(self, x0: float, y0: float, x1: float, y1: float) -> MultiPolygon:
-        ring = [self.lonlat(x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))]
-        # Parsed from WKT in one GEOS call: building it point by point through ctypes is several times slower.
-        return GEOSGeometry("MULTIPOLYGON(((" + ",".join(f"{x} {y}" for x, y in ring) + ")))", srid=4326)
-
-
-@dataclass
-class _Lot:
-    code: str
-    ring: str
-    block: str  # zone + block letter, e.g. 01A
-    box: tuple[float, float, float, float]  # local metres
-    shape: MultiPolygon
-    parcel: Parcel | None = None
-    owners: list[tuple[Owner, int, int]] = field(default_factory=list)  # (owner, numerator, denominator)
-
-
-def _weighted(rng: random.Random, options: list[tuple[Any, int]]) -> Any:
-    return rng.choices([o for o, _w in options], weights=[w for _o, w in options])[0]
-
-
-def _layout(organization: Organization, n: int, rng: random.Random) -> tuple[_Frame, list[_Lot]]:
-    """`n` lots in blocks inside the boundary, ring by ring, coded zone-block-lot."""
-    frame = _Frame(organization, angle=rng.uniform(-0.35, 0.35))
-    prepared = organization.boundary.prepared
-    cell = 2 * BLOCK_M
-    reach = math.ceil(frame.radius * 1.2 / cell)
-    rings: dict[str, list[tuple[int, int]]] = {r: [] for r in D.RING_LIMITS}
-    for i in range(-reach, reach + 1):
-        for j in range(-reach, reach + 1):
-            d = math.hypot(i, j) * cell / frame.radius
-            ring = next((r for r, limit in D.RING_LIMITS.items() if d <= limit), None)
-            if ring is not None:
-                rings[ring].append((i, j))
-    quotas = {r: round(n * share) for r, share in D.RING_SHARES.items()}
-    quotas[D.RING_FARM] = n - sum(q for r, q in quotas.items() if r != D.RING_FARM)
-    lots: list[_Lot] = []
-    zone, letter = 1, 0
-    for ring, cells in rings.items():
-        if letter:
-            zone, letter = zone + 1, 0
-        if ring == D.RING_CORE:
-            cells.sort(key=lambda c: (math.hypot(*c), c))
-        else:
-            rng.shuffle(cells)
-        left = quotas[ring]
-        for i, j in cells:
-            if left <= 0:
-                break
-            x0, y0 = i * cell - cell / 2, j * cell - cell / 2
-            if ring == D.RING_FARM:
-                blocks = [(x0, y0, cell)]
-            else:
-                blocks = [(x0 + dx, y0 + dy, BLOCK_M) for dx in (0, BLOCK_M) for dy in (0, BLOCK_M)]
-            for bx, by, size in blocks:
-                if left <= 0:
-                    break
-                inner = (bx + ROAD_M / 2, by + ROAD_M / 2, bx + size - ROAD_M / 2, by + size - ROAD_M / 2)
-                if not prepared.covers(frame.rectangle(*inner)):
-                    continue
-                if letter == 26:
-                    zone, letter = zone + 1, 0
-                block = f"{zone:02d}{chr(ord('A') + letter)}"
-                letter += 1
-                boxes = _cut(ring, inner, rng)[:left]
-                for k, box in enumerate(boxes, start=1):
-                    lots.append(_Lot(f"{block}{k:03d}", ring, block, box, frame.rectangle(*box)))
-                left -= len(boxes)
-    return frame, lots
-
-
-def _cut(ring: str, inner: tuple[float, float, float, float], rng: random.Random) -> list[tuple]:
-    """A block cut into rows of lots; now and then two neighbouring lots are one parcel."""
-    x0, y0, x1, y1 = inner
-    width, depth = D.RING_LOTS[ring]
-    if ring == D.RING_FARM:  # fields of uneven size
-        cols, rows = rng.choice([2, 3, 4]), rng.choice([1, 2, 2])
-        width, depth = (x1 - x0) / cols, (y1 - y0) / rows
-    rows, cols = int((y1 - y0) // depth), int((x1 - x0) // width)
-    boxes = []
-    for r in range(rows):
-        c = 0
-        while c < cols:
-            span = 2 if c + 1 < cols and ring != D.RING_FARM and rng.random() < 0.12 else 1
-            boxes.append((x0 + c * width, y0 + r * depth, x0 + (c + span) * width, y0 + (r + 1) * depth))
-            c += span
-    return boxes
-
-
-# --- people -------------------------------------------------------------------------------------------------
-
-
-class _People:
-    """Owners of one organisation: valid, distinct national IDs; companies with stable tax IDs."""
-
-    def __init__(self, organization: Organization, rng: random.Random):
-        self.organization = organization
-        self.rng = rng
-        self.owners: list[Owner] = []
-        self.ids: set[str] = set()
-        self.businesses: dict[int, Owner] = {}
-        self.landholders: dict[bool, list[Owner]] = {True: [], False: []}  # by "farm land"
-        sub = organization.subdistrict.name_th if organization.subdistrict_id else "ชุมแพ"
-        self.locality = f"ต.{sub} อ.ชุมแพ จ.ขอนแก่น 40130"
-
-    def _national_id(self) -> str:
-        while True:
-            first = _weighted(self.rng, [("3", 55), ("1", 40), ("5", 3), ("8", 2)])
-            first12 = f"{first}4005{self.rng.randint(0, 9_999_999):07d}"
-            value = first12 + national_id_check_digit(first12)
-            if value not in self.ids:
-                self.ids.add(value)
-                return value
-
-    def person(self, *, farmer: bool = False, address: str = "", female: bool | None = None) -> Owner:
-        rng = self.rng
-        female = rng.random() < 0.5 if female is None else female
-        title = rng.choice(["นาง", "นางสาว"]) if female else "นาย"
-        data = {
-            "kind": Owner.Kind.INDIVIDUAL,
-            "national_id": self._national_id(),
-            "title": title,
-            "name": rng.choice(D.FEMALE_NAMES if female else D.MALE_NAMES),
-            "last_name": rng.choice(D.LAST_NAMES),
-            "address": address or f"{rng.randint(1, 250)} หมู่ {rng.randint(1, 14)} {self.locality}",
-            "phone": f"08{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.6 else "",
-            "is_farmer": farmer,
-        }
-        return self._add(data)
-
-    def business(self, index: int) -> Owner:
-        index %= len(D.BUSINESSES)
-        if index not in self.businesses:
-            title, name = D.BUSINESSES[index]
-            first12 = (
-                f"04055{index + 53:02d}{index * 7919 % 100_000:05d}"  # the same company in every organisation
-            )
-            data = {
-                "kind": Owner.Kind.JURISTIC,
-                "tax_id": first12 + national_id_check_digit(first12),
-                "title": title,
-                "name": name,
-                "address": f"{self.rng.randint(1, 300)} ถนนมะลิวัลย์ {self.locality}",
-                "phone": f"043-{self.rng.randint(300, 399)}-{self.rng.randint(100, 999)}",
-            }
-            self.businesses[index] = self._add(data)
-        return self.businesses[index]
-
-    def _add(self, data: dict[str, Any]) -> Owner:
-        owner = Owner(organization=self.organization, **owner_values(data))
-        full_clean(owner, exclude=["organization"])
-        self.owners.append(owner)
-        return owner
-
-
 # --- writing ------------------------------------------------------------------------------------------------
-
-
-def _copy_create(rows: Sequence[models.Model]) -> None:
-    """Insert model instances with COPY, their ids reserved first (like `bulk_create`, which sets them too).
-    Django's bulk INSERT quotes every value client-side: 10,000 parcels with their audit entries took half
-    a minute that way; COPY takes a few seconds."""
-    if not rows:
-        return
-    model = type(rows[0])
-    meta = model._meta
-    now = timezone.now()
-    for field_ in meta.concrete_fields:  # what save() would fill in: auto_now(_add) timestamps
-        if getattr(field_, "auto_now", False) or getattr(field_, "auto_now_add", False):
-            for row in rows:
-                setattr(row, field_.attname, now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-            row.pk = pk
-            row._state.adding = False
-        fields = [f for f in meta.concrete_fields if not f.generated]
-        relations = [f for f in fields if f.is_relation]
-        for row in rows:  # foreign keys to rows saved after these objects were built
-            for f in relations:
-                if f.is_cached(row) and (related := f.get_cached_value(row)) is not None:
-                    setattr(row, f.attname, related.pk)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with cursor.cursor.copy(
-            f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-        ) as copy:
-            for row in rows:
-                copy.write_row([_copy_value(f, getattr(row, f.attname)) for f in fields])
-
-
-def _copy_value(field_, value):
-    if value is None:
-        return None
-    if isinstance(value, GEOSGeometry):
-        return value.hexewkb.decode()
-    if isinstance(field_, models.JSONField):
-        return json.dumps(value, cls=field_.encoder)
-    if isinstance(value, FieldFile):
-        return value.name or ""
-    return value
 
 
 def _copy_audit(organization: Organization, *groups: Sequence[models.Model]) -> None:
     for rows in groups:
         if rows:
-            _copy_create(
-                audit_create_entries(actor=SYSTEM, organization=organization, instances=rows, reason=REASON)
+            bulk.copy_create(
+                audit.created_entries(actor=SYSTEM, organization=organization, instances=rows, reason=REASON)
             )
 
 
@@ -365,8 +151,8 @@ def _load_organization(organization: Organization, *, n: int, year: int, seed: i
     condo_lot = _condo_lot(organization, lots)
     for lot in lots:
         _assign_owners(lot, people, rng, condo=lot is condo_lot)
-    _copy_create(people.owners)
-    _copy_create(parcels)
+    bulk.copy_create(people.owners)
+    bulk.copy_create(parcels)
     for parcel in parcels:  # what PostgreSQL generated: the audit snapshot would fetch them row by row
         parcel.zone, parcel.block = parcel.code[:2], parcel.code[:3]
 
@@ -374,7 +160,7 @@ def _load_organization(organization: Organization, *, n: int, year: int, seed: i
     for lot in lots:
         if lot is not condo_lot:
             buildings.extend((b, lot) for b in _buildings(organization, lot, frame, area, rng, year))
-    _copy_create([b for b, _lot in buildings])
+    bulk.copy_create([b for b, _lot in buildings])
 
     ownerships: list[Ownership] = []
     registrations: list[HouseRegistration] = []
@@ -386,11 +172,11 @@ def _load_organization(organization: Organization, *, n: int, year: int, seed: i
             holders = [(people.person(address=lot.parcel.address), 1, 1)]  # a house on rented land
         ownerships.extend(_ownerships(organization, lot, rng, year, building=building, holders=holders))
         registrations.extend(_registrations(organization, building, holders, rng, jan1))
-    _copy_create([o for o in people.owners if o.pk is None])
-    _copy_create(ownerships)
-    _copy_create(registrations)
+    bulk.copy_create([o for o in people.owners if o.pk is None])
+    bulk.copy_create(ownerships)
+    bulk.copy_create(registrations)
     signs = _signboards(organization, lots, buildings, area, people, rng, year)
-    _copy_create(signs)
+    bulk.copy_create(signs)
     _copy_audit(
         organization, people.owners, parcels, [b for b, _lot in buildings], ownerships, registrations, signs
     )
@@ -445,7 +231,7 @@ def _parcel(
     }
     roll = rng.random()
     if roll < 0.11:  # in the land register, not yet on the map: a pin where the register puts it
-        data["location"] = Point(*_jitter(lot.shape.centroid, rng), srid=4326)
+        data["location"] = Point(*_jitter(lot.shape.centroid, rng), srid=SRID)
         data["survey_status"] = Parcel.SurveyStatus.NOT_SURVEYED
     else:
         data["geometry"] = lot.shape
@@ -739,7 +525,7 @@ def _signboards(
                     "height_cm": Decimal(height),
                     "installed_on": installed,
                     "place": f"หน้าอาคาร {building.house_number or lot.parcel.address}".strip(),
-                    "location": Point(*_jitter(lot.parcel.location, rng), srid=4326),
+                    "location": Point(*_jitter(lot.parcel.location, rng), srid=SRID),
                     "message": text,
                 },
                 area=area,
@@ -870,7 +656,7 @@ def _condominium(
                 )
             )
     new_owners = people.owners[owners_before:]
-    _copy_create(new_owners)
-    _copy_create(ownerships)
-    _copy_create(registrations)
+    bulk.copy_create(new_owners)
+    bulk.copy_create(ownerships)
+    bulk.copy_create(registrations)
     _copy_audit(organization, new_owners, ownerships, registrations)

@@ -14,9 +14,9 @@ from django.utils import timezone
 from muang.billing.models import Bill, BillingProfile, BillKind
 from muang.core.access import SYSTEM
 from muang.core.models import Organization
+from muang.property.assessment.selectors import current_run
+from muang.property.assessment.services.billing_run import assessment_bills_issue, signboard_bills_issue
 from muang.property.demo import DEMO_ORGS
-from muang.property.selectors_assessment import current_run
-from muang.property.services.billing_run import assessment_bills_issue, signboard_bills_issue
 
 logger = logging.getLogger(__name__)
 

@@ -13,10 +13,12 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from muang.core.errors import InvalidInput
+from muang.core.geo import SRID
 from muang.core.schemas import PatchSchema
+from muang.core.thai_dates import buddhist_era
 from muang.core.thai_id import is_valid_juristic_tax_id, is_valid_national_id
 from muang.property.models import Construction, Ownership, Parcel, TaxYear, Use
-from muang.property.services.geometry import geometry_from_geojson
+from muang.property.registry.services.geometry import geometry_from_geojson
 
 UseName = Literal["agricultural", "residential", "other", "vacant", "mixed"]
 assert set(UseName.__args__) == set(Use.values)  # noqa: S101 (kept in step with the model at import)
@@ -40,7 +42,7 @@ def _geometry(value: GeoJSON | None, field: str) -> GEOSGeometry | None:
     if value is None:
         return None
     geometry = geometry_from_geojson(value, field)
-    geometry.srid = 4326
+    geometry.srid = SRID
     return geometry
 
 
@@ -511,7 +513,7 @@ class TaxYearSummaryOut(Schema):
 
     @staticmethod
     def resolve_year_be(obj) -> int:
-        return obj.year + 543
+        return buddhist_era(obj.year)
 
 
 class TaxYearOut(TaxYearSummaryOut):

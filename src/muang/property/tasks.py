@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from muang.property.services import assessment
+from muang.property.assessment.services import assessment
 
 
 @task()

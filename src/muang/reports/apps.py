@@ -13,23 +13,27 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Citizen reports")
 
     def ready(self) -> None:
-        from muang.cases.signals import case_status_changed
+        from muang.cases import notify
 
-        from .notify import on_case_status_changed
-
-        case_status_changed.connect(on_case_status_changed, dispatch_uid="reports.notify_reporter_of_status")
+        # The case services' notify step reaches LINE reporters through reports' LINE accounts, and links to
+        # the public tracking page (ADR 0012). A plug-in, not a receiver: the services call the step.
+        notify.register(
+            reach="muang.reports.notify.line_reach", public_page="muang.reports.notify.tracking_path"
+        )
 
     def contract(self) -> AppContract:
-        from muang.cases.permissions import CasePerm
         from muang.reports import permissions
 
         return AppContract(
             urls=[
-                Mount("", "muang.reports.urls"),  # /r/ (citizens), /reports/ (public), /work/cases/ (staff)
+                Mount("", "muang.reports.urls"),  # /r/ (citizens), /reports/ (public)
                 Mount("line/", "muang.reports.line.urls"),  # LINE Messaging API webhooks
                 Mount("open311/v2/", "muang.reports.open311.urls"),  # GeoReport v2
             ],
-            menu=[MenuEntry(_("Citizen reports"), "reports:staff-queue", CasePerm.CASE_VIEW, order=10)],
+            # The case desk (muang.cases.desk) suggests categories with the Thai classifier and shows what the
+            # citizen answered, with their public page.
+            category_suggesters=["muang.reports.suggestion.suggest_for_desk"],
+            case_panels=["muang.reports.panels.intake_panel"],
             # Report a problem, follow a report, the city's figures.
             public_home_panels=["muang.reports.views.public.home_panel"],
             public_menu=[

@@ -23,6 +23,7 @@ from muang.cases.services import (
 )
 from muang.cases.services.setup import seed_statuses
 from muang.core.access import SYSTEM, Actor
+from muang.core.geo import SRID
 from muang.core.models import Organization, User
 from muang.reports.demo_text import CATEGORY_NAMES, generate_reports
 from muang.reports.models import CategoryQuestion
@@ -169,9 +170,9 @@ def ensure_categories(organization: Organization) -> dict[str, CaseCategory]:
 def _point_in(organization: Organization, rng: random.Random) -> Point:
     xmin, ymin, xmax, ymax = organization.boundary.extent
     while True:
-        p = Point(rng.uniform(xmin, xmax), rng.uniform(ymin, ymax), srid=4326)
+        p = Point(rng.uniform(xmin, xmax), rng.uniform(ymin, ymax), srid=SRID)
         if organization.boundary.contains(p):
-            return Point(round(p.x, 6), round(p.y, 6), srid=4326)
+            return Point(round(p.x, 6), round(p.y, 6), srid=SRID)
 
 
 def _outcome(rng: random.Random) -> str:

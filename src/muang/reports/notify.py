@@ -1,50 +1,52 @@
-"""Telling citizens what happened to their reports, through the channel they used.
+"""How the case desk's notify step (`muang.cases.notify`, ADR 0012) reaches a citizen who reported through LINE,
+and where a case's public page is. Plugged in by `ReportsConfig.ready()`; the case services call the step.
 
-`notify_reporter_of_status(case)` runs on `muang.cases.signals.case_status_changed`, which the case services
-send right after a public status change (assign, status change, reopen, forwarding, duplicate...), inside their
-transaction: the outbox row commits with the change and is delivered afterwards with retries. Connected in
-`ReportsConfig.ready()`.
+`line_reach(case)` answers for a case filed through LINE (or forwarded from one): a push through the LINE
+account the citizen wrote to. Every other reporter is reached by the step itself (SMS, e-mail).
 """
 
+from django.urls import reverse
 from django.utils import translation
 
 from muang.cases.models import Case, Channel, SystemStatus
+from muang.cases.notify import Outgoing
 from muang.core.models import LineChannel, Notification
-from muang.core.outbox import notification_enqueue
 from muang.reports.line import messages as m
 from muang.reports.models import LineCaseLink
 
 
-def notify_reporter_of_status(case: Case) -> Notification | None:
-    """Enqueue a LINE push about the case's current status if it was filed through LINE; else None.
+def line_reach(case: Case) -> list[Outgoing]:
+    """A LINE push about the case's current status if it was filed through LINE; else nothing.
 
     The push goes through the LINE account the citizen wrote to (LINE user ids are per account), which may
-    belong to another organisation than the case's when the report was routed there.
+    belong to another organisation than the case's when the report was routed there. A forwarded case first
+    hands its link on to the new case, so the citizen keeps hearing about it there.
     """
     if case.channel not in (
         Channel.LINE,
         Channel.FORWARD,
     ):  # only these can have a link: no query for the others
-        return None
+        return []
+    if case.status.code == SystemStatus.FORWARDED:
+        follow_forwarded(case)
     link = (
         LineCaseLink.objects.select_related("channel_organization")
         .filter(organization_id=case.organization_id, case_id=case.pk)
         .first()
     )
     if link is None:
-        return None
+        return []
     if not LineChannel.objects.filter(organization_id=link.channel_organization_id, is_active=True).exists():
-        return None
+        return []
     language = case.reporter.preferred_language if case.reporter_id and case.reporter else "th"
     with translation.override(language or "th"):
         message = m.status_changed(case, link.tracking_url)
-    return notification_enqueue(
-        organization=link.channel_organization,
-        channel=Notification.Channel.LINE_PUSH,
-        recipient=link.line_user_id,
-        messages=[message],
-        subject=f"case:{case.pk}:status:{case.status_id}",
-    )
+    return [Outgoing(link.channel_organization, Notification.Channel.LINE_PUSH, link.line_user_id, [message])]
+
+
+def tracking_path(code: str) -> str:
+    """The path of a case's public tracking page (for the links in SMS and e-mail updates)."""
+    return reverse("reports:track", kwargs={"code": code})
 
 
 def follow_forwarded(case: Case) -> LineCaseLink | None:
@@ -67,13 +69,3 @@ def follow_forwarded(case: Case) -> LineCaseLink | None:
         },
     )
     return new_link
-
-
-def on_case_status_changed(sender, *, case: Case, citizen=None, **kwargs) -> None:
-    """Receiver of `case_status_changed`. A reporter who moved the case themselves (reopening it) already got
-    the answer in the conversation they used: no push about their own action."""
-    if citizen is not None:
-        return
-    if case.status.code == SystemStatus.FORWARDED:
-        follow_forwarded(case)
-    notify_reporter_of_status(case)

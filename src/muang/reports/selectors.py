@@ -5,7 +5,6 @@ ids, internal notes or assignees. Locations of sensitive categories are blurred 
 """
 
 import datetime as dt
-import json
 import threading
 import time
 from dataclasses import dataclass
@@ -20,13 +19,12 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muang.cases.models import Case, CaseCategory, CaseStatus, SystemStatus
-from muang.cases.permissions import CasePerm
-from muang.cases.selectors import BBox, CaseDetail, case_public_detail
+from muang.cases.models import Case, CaseCategory, CaseStatus
+from muang.cases.selectors import CaseDetail, case_public_detail, organizations_taking_cases
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
-from muang.core.access import Actor
+from muang.core import geo
 from muang.core.errors import InvalidInput, NotFound
-from muang.core.models import Membership, Organization, Role
+from muang.core.models import Organization
 
 NEARBY_METRES = 300
 NEARBY_LIMIT = 10
@@ -68,7 +66,7 @@ CASE WHEN cat.is_sensitive THEN round(ST_Y(c.location)::numeric / {BLUR_GRID}, 0
 
 @dataclass(frozen=True)
 class MapQuery:
-    bbox: BBox
+    bbox: geo.BBox
     zoom: int
     organization_id: int | None = None
     category: str | None = None
@@ -76,7 +74,7 @@ class MapQuery:
 
 
 def _map_filters(q: MapQuery) -> tuple[str, list[Any]]:
-    where = ["c.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)"]
+    where = [f"c.location && {geo.envelope_sql()}"]
     params: list[Any] = [q.bbox.min_lon, q.bbox.min_lat, q.bbox.max_lon, q.bbox.max_lat]
     if q.open_only:
         where.append("c.is_open")
@@ -239,28 +237,9 @@ class MapGrid:
         if q.category:
             ids = CaseCategory.objects.filter(code=q.category).values_list("id", flat=True)
             mask &= np.isin(category, np.array(list(ids), dtype=np.int64))
-        cell = 360.0 / (2**q.zoom) / 6
-        kx = np.floor(cx[mask] / cell).astype(np.int64)
-        ky = np.floor(cy[mask] / cell).astype(np.int64)
-        features = []
-        if kx.size:
-            # Grid indices fit in 31 bits at any zoom used here: pack (x, y) into one key for a 1-D unique.
-            keys, inverse = np.unique((kx << 32) | (ky & 0xFFFFFFFF), return_inverse=True)
-            counts = np.bincount(inverse.ravel(), weights=n[mask]).astype(np.int64)
-            key_x = keys >> 32
-            key_y = ((keys & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000  # back to signed
-            for i in np.argsort(-counts, kind="stable")[:MAP_MAX_CLUSTERS]:
-                x, y = (int(key_x[i]) + 0.5) * cell, (int(key_y[i]) + 0.5) * cell
-                features.append(
-                    {
-                        "type": "Feature",
-                        "geometry": {"type": "Point", "coordinates": [round(x, 6), round(y, 6)]},
-                        "properties": {"count": int(counts[i])},
-                    }
-                )
-        return json.dumps(
-            {"type": "FeatureCollection", "truncated": False, "cell": cell, "features": features}
-        )
+        cell = geo.grid_cell_degrees(q.zoom, 6)
+        features = geo.aggregate_cells(cx[mask], cy[mask], n[mask], cell, limit=MAP_MAX_CLUSTERS)
+        return geo.feature_collection(features, truncated=False, cell=cell)
 
 
 map_grid = MapGrid()
@@ -328,18 +307,19 @@ def nearby_open_cases(
     *, organization: Organization, category: CaseCategory, point: Point, metres: int = NEARBY_METRES
 ) -> list[NearbyCase]:
     """Open cases of the same category within `metres`, nearest first, so a citizen can follow one instead."""
-    sql = """
+    here = geo.point_sql()
+    sql = f"""
         SELECT c.tracking_code, cat.name_th, st.name_th, c.created_at,
-               ST_Distance(c.location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography) AS d
+               ST_Distance(c.location::geography, {here}::geography) AS d
         FROM cases_case c
         JOIN cases_casecategory cat ON cat.id = c.category_id
         JOIN cases_casestatus st ON st.id = c.status_id
         WHERE c.organization_id = %s AND c.category_id = %s AND c.is_open AND c.duplicate_of_id IS NULL
-          AND ST_DWithin(c.location::geography, ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography, %s)
-          AND c.location && ST_Expand(ST_SetSRID(ST_MakePoint(%s, %s), 4326), %s)
+          AND ST_DWithin(c.location::geography, {here}::geography, %s)
+          AND c.location && ST_Expand({here}, %s)
         ORDER BY d
         LIMIT %s
-    """
+    """  # noqa: S608 (constant fragments only; every value is a parameter)
     degrees = metres / 100_000  # a box a little larger than the circle, so the GiST index narrows first
     params = [point.x, point.y, organization.pk, category.pk, point.x, point.y, metres]
     params += [point.x, point.y, degrees, NEARBY_LIMIT]
@@ -377,12 +357,8 @@ def category_notice(organization: Organization, code: str) -> str:
     return str(notices.get(code, "")) if isinstance(notices, dict) else ""
 
 
-def public_organizations() -> QuerySet[Organization]:
-    return (
-        Organization.objects.filter(is_active=True, case_categories__isnull=False)
-        .distinct()
-        .order_by("name_th")
-    )
+# The organisations the public pages list: those that take cases.
+public_organizations = organizations_taking_cases
 
 
 def map_start_bounds(organization: Organization | None) -> list[list[float]] | None:
@@ -551,42 +527,6 @@ def _public_totals() -> PublicTotals:
         resolved=total - n_open,
         median_hours_to_resolve=median_hours,
         average_rating=average_rating,
-    )
-
-
-# --- staff helpers -----------------------------------------------------------------------------------------------
-
-
-def assignable_staff(
-    *, actor: Actor, organization: Organization, department_id: int | None
-) -> list[Membership]:
-    """Who may be given cases of `department_id`: its officers and its head (the case service refuses anyone
-    else). Without a department (an executive's bulk form), those of every department, by department.
-    Memberships with their user and department joined, in the order a list shows them."""
-    if not actor.has_perm(organization, CasePerm.CASE_ASSIGN):
-        return []
-    rows = Membership.objects.filter(
-        organization=organization,
-        is_active=True,
-        user__is_active=True,
-        role__in=[Role.OFFICER, Role.DEPARTMENT_HEAD],
-        department__is_active=True,
-    )
-    if department_id is not None:
-        rows = rows.filter(department_id=department_id)
-    return list(
-        rows.select_related("user", "department").order_by(
-            "department__name_th", "role", "user__first_name", "user__last_name", "user__username"
-        )
-    )
-
-
-def staff_statuses(organization: Organization) -> list[CaseStatus]:
-    """Statuses staff may set by hand (forwarded and duplicate have their own actions)."""
-    return list(
-        CaseStatus.objects.filter(organization=organization, is_active=True)
-        .exclude(code__in=[SystemStatus.FORWARDED, SystemStatus.DUPLICATE])
-        .order_by("position", "code")
     )
 
 

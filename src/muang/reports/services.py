@@ -10,7 +10,6 @@ filed through LINE is also rated in the LINE chat.
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
 from django.core import signing
@@ -22,37 +21,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from muang.cases import services as cases
-from muang.cases.models import Case, CaseCategory, Channel, SystemStatus
-from muang.core.access import Actor
+from muang.cases.models import Case, CaseCategory, Channel
 from muang.core.errors import AccessDenied, InvalidInput, MuangError
-from muang.core.models import Citizen, Organization, User
+from muang.core.models import Citizen, Organization
 
 from .models import ReporterCheck
 
 REPORTER_SALT = "muang.reports.reporter"
 SESSION_KEY = "muang_reports"
 MAX_TOKENS_IN_SESSION = 50
-
-# Canned responses per status code, used when the organisation has none in settings["cases"]["canned_responses"].
-DEFAULT_CANNED_RESPONSES: dict[str, list[str]] = {
-    SystemStatus.RECEIVED: ["ได้รับเรื่องแล้ว เจ้าหน้าที่จะตรวจสอบโดยเร็ว"],
-    SystemStatus.IN_PROGRESS: [
-        "เจ้าหน้าที่ลงพื้นที่ตรวจสอบแล้ว กำลังดำเนินการแก้ไข",
-        "อยู่ระหว่างจัดหาวัสดุอุปกรณ์ จะดำเนินการโดยเร็ว",
-    ],
-    SystemStatus.RESOLVED: ["ดำเนินการแก้ไขเรียบร้อยแล้ว ขอบคุณที่แจ้งเรื่อง", "แก้ไขแล้ว ตามภาพหลังดำเนินการ"],
-    SystemStatus.NOT_RESPONSIBLE: ["เรื่องนี้ไม่อยู่ในอำนาจหน้าที่ของหน่วยงาน ได้แนะนำหน่วยงานที่รับผิดชอบแล้ว"],
-    SystemStatus.CLOSED: ["ปิดเรื่องเรียบร้อย"],
-}
-
-
-def canned_responses(organization: Organization) -> dict[str, list[str]]:
-    """Per status code, the organisation's canned responses (data in its settings), else the defaults."""
-    configured = (organization.settings or {}).get("cases", {}).get("canned_responses")
-    if isinstance(configured, dict) and configured:
-        return {str(k): [str(t) for t in v] for k, v in configured.items() if isinstance(v, list)}
-    return {str(k): v for k, v in DEFAULT_CANNED_RESPONSES.items()}
-
 
 # --- the reporter's token ----------------------------------------------------------------------------------------
 
@@ -210,36 +187,3 @@ def reopen_by_reporter(*, session, case: Case, reason: str) -> Case:
             _("Only the person who reported it may reopen it: give the phone number it was filed with first.")
         )
     return cases.case_reopen_by_citizen(citizen=citizen, case=case, reason=reason)
-
-
-# --- staff bulk actions ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class BulkResult:
-    done: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (tracking code, why)
-
-
-def cases_bulk_update(
-    *,
-    actor: Actor,
-    cases_to_update: Sequence[Case],
-    assignee: User | None = None,
-    status: str | None = None,
-    message: str = "",
-) -> BulkResult:
-    """Assign and / or change the status of each case through its service; one case's refusal stops only it."""
-    result = BulkResult()
-    for case in cases_to_update:
-        try:
-            with transaction.atomic():
-                if assignee is not None and case.assignee_id != assignee.pk:
-                    case = cases.case_assign(actor=actor, case=case, assignee=assignee)
-                if status and case.status.code != status:
-                    cases.case_change_status(actor=actor, case=case, status=status, message=message)
-        except MuangError as e:
-            result.failed.append((case.tracking_code, e.detail))
-        else:
-            result.done.append(case.tracking_code)
-    return result

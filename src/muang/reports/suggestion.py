@@ -9,7 +9,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from muang.cases.desk import Suggestion
 from muang.cases.models import Case, CaseCategory
 from muang.core.models import Organization
 from muang.reports import classifier
@@ -83,3 +85,13 @@ def suggest_category(*, organization: Organization, text: str) -> tuple[CaseCate
     if suggestion is None or suggestion.category not in categories:
         return None
     return categories[suggestion.category], suggestion.confidence, suggestion.source
+
+
+def suggest_for_desk(*, organization: Organization, text: str) -> Suggestion | None:
+    """The category suggester that reports registers with the case desk (`AppContract.category_suggesters`)."""
+    found = suggest_category(organization=organization, text=text)
+    if found is None:
+        return None
+    category, confidence, source = found
+    where = _("from this organisation's past cases") if source == "model" else _("from keywords")
+    return Suggestion(category=category, confidence=confidence, source=str(where))

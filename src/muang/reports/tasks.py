@@ -11,10 +11,10 @@ from django_tasks import task
 from muang.core.models import Membership, Role
 from muang.core.services import run_once_a_day
 from muang.core.templatetags.thai import format_thai_date
+from muang.core.thai_dates import BANGKOK
 
 from .selectors import overdue_by_department
 
-BANGKOK = dt.timezone(dt.timedelta(hours=7))
 MAX_LINES = 200
 
 

@@ -1,8 +1,9 @@
-"""URLs of citizen reports: the citizen's web intake and tracking (/r/), public pages (/reports/), staff (/work/)."""
+"""URLs of citizen reports: the citizen's web intake and tracking (/r/), public pages (/reports/). The staff's
+case desk (/work/cases/) belongs to cases (muang.cases.urls)."""
 
 from django.urls import path
 
-from .views import citizen, public, staff
+from .views import citizen, public
 
 app_name = "reports"
 
@@ -19,17 +20,4 @@ urlpatterns = [
     path("reports/map/", public.public_map, name="map"),
     path("reports/map.geojson", public.public_map_data, name="map-data"),
     path("reports/stats/", public.public_stats, name="stats"),
-    path("work/cases/", staff.queue, name="staff-queue"),
-    path("work/cases/map.geojson", staff.queue_map, name="staff-map"),
-    path("work/cases/bulk", staff.bulk, name="staff-bulk"),
-    path("work/cases/export", staff.export, name="staff-export"),
-    path("work/cases/new", staff.case_new, name="staff-new"),
-    path("work/cases/<str:code>/", staff.case_page, name="staff-case"),
-    path("work/cases/<str:code>/category", staff.case_category, name="staff-category"),
-    path("work/cases/<str:code>/forward", staff.case_forward, name="staff-forward"),
-    path("work/cases/<str:code>/invite", staff.case_invite, name="staff-invite"),
-    path("work/cases/<str:code>/duplicate", staff.case_duplicate, name="staff-duplicate"),
-    path("work/cases/<str:code>/assign", staff.case_assign, name="staff-assign"),
-    path("work/cases/<str:code>/status", staff.case_status, name="staff-status"),
-    path("work/cases/<str:code>/note", staff.case_note, name="staff-note"),
 ]

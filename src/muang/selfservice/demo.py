@@ -12,15 +12,18 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
-from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
 from django.utils import timezone
 
 from muang.billing.models import Bill, BillingProfile, BillKind
 from muang.billing.services.bills import LineDraft, Payer, bill_issue
+from muang.core import geo
 from muang.core.access import SYSTEM
 from muang.core.errors import Conflict
 from muang.core.models import Organization
+from muang.property.assessment.services import ruledata
+from muang.property.assessment.services.assessment import assessment_run_execute, assessment_run_start
 from muang.property.models import (
     Assessment,
     Building,
@@ -31,8 +34,7 @@ from muang.property.models import (
     Parcel,
     TaxYear,
 )
-from muang.property.services import ruledata
-from muang.property.services.assessment import assessment_run_execute, assessment_run_start
+from muang.property.registry import sources
 
 logger = logging.getLogger("muang.selfservice")
 
@@ -118,7 +120,7 @@ def _billing_profile(organization: Organization) -> BillingProfile:
 def _parcel(organization: Organization) -> Parcel:
     c = organization.boundary.point_on_surface
     h = 0.0002
-    geometry = MultiPolygon(Polygon.from_bbox((c.x - h, c.y - h, c.x + h, c.y + h)), srid=4326)
+    geometry = MultiPolygon(geo.bbox_polygon((c.x - h, c.y - h, c.x + h, c.y + h)), srid=geo.SRID)
     return Parcel.objects.create(
         organization=organization,
         code=PARCEL_CODE,
@@ -154,7 +156,7 @@ def _assess(organization: Organization, owner: Owner, year: int) -> Assessment |
 
 
 def _bill(organization: Organization, owner: Owner, year: int, tax: Decimal) -> None:
-    source_ref = f"property:owner:{owner.pk}"
+    source_ref = str(sources.OWNER.ref(owner.pk))
     if Bill.objects.filter(
         organization=organization,
         kind=BillKind.LAND_BUILDING_TAX,

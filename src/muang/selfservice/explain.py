@@ -1,7 +1,7 @@
 """The land-and-building tax calculation sheet (ภ.ด.ส.7, `Assessment.sheet`) as sentences a taxpayer can follow.
 
-Pure: takes the sheet JSON the assessment run wrote (see muang.property.services.assessment) and returns
-prepared rows for the template; no queries.
+Pure: takes the sheet the assessment run wrote, read through its type (:mod:`muang.property.assessment.sheet`, with the
+ids of the parcel, buildings or unit of each property), and returns prepared rows for the template; no queries.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from muang.property.assessment.sheet import AssessmentSheet
 
 CLASS_TEXT = {
     "agricultural": lambda: _("Agricultural use"),
@@ -79,6 +81,10 @@ class PropertyPart:
     value: Decimal
     tax: Decimal
     whole: bool = True
+    # What the property is, by id (from the typed sheet): the parcel, its buildings, or the condominium unit.
+    parcel_id: int | None = None
+    building_ids: tuple[int, ...] = ()
+    condo_unit_id: int | None = None
 
 
 @dataclass
@@ -141,27 +147,25 @@ def _item(i: dict) -> ItemLine:
     return ItemLine(text, _d(i.get("value")), _d(i.get("owned_value")), bool(i.get("missing_price")))
 
 
-def explain_sheet(sheet: dict) -> Explained:
-    out = Explained(
-        year=int(sheet.get("year") or 0),
-        total_value=_d(sheet.get("total_value")),
-        total_tax=_d(sheet.get("total_tax")),
-    )
-    for p in sheet.get("properties", []):
-        share = p.get("share", "1/1")
-        num, _sep, den = share.partition("/")
+def explain_sheet(sheet: dict | AssessmentSheet) -> Explained:
+    typed = sheet if isinstance(sheet, AssessmentSheet) else AssessmentSheet.from_json(sheet)
+    out = Explained(year=typed.year, total_value=typed.total_value, total_tax=typed.total_tax)
+    for p in typed.properties:
         out.properties.append(
             PropertyPart(
-                label=p.get("label", ""),
-                share=share,
-                items=[_item(i) for i in p.get("items", [])],
-                classes=[_class(c) for c in p.get("classes", [])],
-                value=_d(p.get("value")),
-                tax=_d(p.get("tax")),
-                whole=num == den,
+                label=p.label,
+                share=p.share,
+                items=[_item(i.raw) for i in p.items],
+                classes=[_class(c) for c in p.raw.get("classes", [])],
+                value=p.value,
+                tax=p.tax,
+                whole=p.whole,
+                parcel_id=p.parcel_id,
+                building_ids=p.building_ids,
+                condo_unit_id=p.condo_unit_id,
             )
         )
-    if farmer := sheet.get("farmer"):
+    if farmer := typed.farmer:
         out.farmer = {
             "holdings": [
                 {"label": h["label"], "value": _d(h["value"]), "tax": _d(h["tax"])}

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from muang.core.models import Organization
 from muang.core.uploads import CleanImageField
-from muang.property.models import Building, CondoUnit, Owner, Parcel, Use, UseSplit, _use_split_constraints
+from muang.property.registry.models import (
+    Building,
+    CondoUnit,
+    Owner,
+    Parcel,
+    Use,
+    UseSplit,
+    _use_split_constraints,
+)
 
 
 class SignInChallenge(models.Model):

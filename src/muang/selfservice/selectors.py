@@ -23,6 +23,7 @@ from muang.billing.selectors import amount_due_of, instalment_states
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
+from muang.core.thai_dates import buddhist_era
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -34,6 +35,7 @@ from muang.property.models import (
     Signboard,
 )
 from muang.property.permissions import PropertyPerm
+from muang.property.registry import sources
 from muang.selfservice.models import UseChangeNotice
 
 
@@ -126,7 +128,8 @@ def properties_of(*, organization: Organization, owner: Owner, today: dt.date | 
                     b.use_shares,
                     _share(o),
                     b.parcel.address,
-                    _("%(m2)s m², built %(year)s") % {"m2": b.floor_area_m2, "year": b.year_built + 543},
+                    _("%(m2)s m², built %(year)s")
+                    % {"m2": b.floor_area_m2, "year": buddhist_era(b.year_built)},
                     point.x if point else None,
                     point.y if point else None,
                 )
@@ -202,7 +205,7 @@ def assessment_of(*, organization: Organization, owner: Owner, year: int) -> Ass
         .first()
     )
     if assessment is None:
-        raise NotFound(_("No assessment for %(year)s.") % {"year": year + 543})
+        raise NotFound(_("No assessment for %(year)s.") % {"year": buddhist_era(year)})
     return assessment
 
 
@@ -214,7 +217,7 @@ def payer_scope(owner: Owner) -> PayerScope:
     `property:signboard-owner:<id>`), or to their national or juristic tax ID. The taxpayer's citizen grant
     covers exactly these (`session.taxpayer_actor`)."""
     return PayerScope(
-        source_refs={f"property:owner:{owner.pk}", f"property:signboard-owner:{owner.pk}"},
+        source_refs={str(sources.OWNER.ref(owner.pk)), str(sources.SIGNBOARD_OWNER.ref(owner.pk))},
         tax_id=owner_tax_id(owner),
     )
 
@@ -268,7 +271,8 @@ class BillRow:
 
 
 def bill_rows(bills, today: dt.date | None = None) -> list[BillRow]:
-    return [BillRow(b, amount_due_of(b, today)) for b in bills]
+    rules_cache: dict = {}  # penalty rules read once per kind and year
+    return [BillRow(b, amount_due_of(b, today, rules_cache)) for b in bills]
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,11 @@ from muang.billing.services import notices
 from muang.billing.services.disputes import objection_deadline
 from muang.core.client_address import client_ip
 from muang.core.errors import InvalidInput, MuangError, NotFound
+from muang.core.form_errors import add_service_errors
 from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization
 from muang.core.public_home import HomePanel
 from muang.core.templatetags.thai import baht, format_thai_date
+from muang.core.thai_dates import buddhist_era
 from muang.core.thai_id import format_thai_id
 from muang.core.views.pages import citizen_page, public_page
 
@@ -49,16 +51,6 @@ def _organization(slug: str) -> Organization:
     if organization is None:
         raise Http404(_("No organisation “%(slug)s”.") % {"slug": slug})
     return organization
-
-
-def _add_errors(form, error: MuangError, default_field: str | None = None) -> None:
-    if error.field_errors:
-        for name, errors in error.field_errors.items():
-            target = name if name in form.fields else default_field
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        form.add_error(default_field, error.detail)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -158,7 +150,7 @@ def sign_in(request: HttpRequest, slug: str) -> HttpResponse:
                     ip_address=client_ip(request),
                 )
             except MuangError as e:
-                _add_errors(form, e, "tax_id")
+                add_service_errors(form, e, default_field="tax_id")
                 status = e.status if e.status in (422, 429) else 422
             else:
                 session.remember_challenge(request.session, organization, issued.challenge.pk)
@@ -200,7 +192,7 @@ def code(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 owner = signin.sign_in_verify(challenge=challenge, code=form.cleaned_data["code"])
             except MuangError as e:
-                _add_errors(form, e, "code")
+                add_service_errors(form, e, default_field="code")
                 status = e.status if e.status in (422, 429) else 422
             else:
                 next_url = _safe_next(request, organization)
@@ -297,7 +289,12 @@ def assessment(request: HttpRequest, organization, owner, year: int) -> HttpResp
         request,
         "selfservice/assessment.html",
         _context(
-            request, organization, owner, assessment=a, sheet=explain_sheet(a.sheet), year_be=year + 543
+            request,
+            organization,
+            owner,
+            assessment=a,
+            sheet=explain_sheet(a.sheet),
+            year_be=buddhist_era(year),
         ),
     )
 
@@ -337,7 +334,7 @@ def bill(request: HttpRequest, organization, owner, number: str) -> HttpResponse
             qr=qr,
             qr_all=qr_all,
             profile=profile,
-            year_be=b.year + 543,
+            year_be=buddhist_era(b.year),
             objections=list(b.objections.all()),
             objection_deadline=deadline,
             may_object=today <= deadline
@@ -413,7 +410,7 @@ def objection_new(request: HttpRequest, organization, owner, number: str) -> Htt
                     actor=request.taxpayer_actor, bill=b, reason=form.cleaned_data["reason"]
                 )
             except MuangError as e:
-                _add_errors(form, e, "reason")
+                add_service_errors(form, e, default_field="reason")
             else:
                 return redirect("selfservice:objection", slug=organization.slug, objection_id=objection.pk)
         status = 422
@@ -427,7 +424,7 @@ def objection_new(request: HttpRequest, organization, owner, number: str) -> Htt
             bill=b,
             form=form,
             deadline=objection_deadline(b),
-            year_be=b.year + 543,
+            year_be=buddhist_era(b.year),
         ),
         status=status,
     )
@@ -477,7 +474,7 @@ def use_change_new(request: HttpRequest, organization, owner) -> HttpResponse:
                     photo=data.get("photo"),
                 )
             except MuangError as e:
-                _add_errors(form, e, None)
+                add_service_errors(form, e, default_field=None)
             else:
                 return redirect("selfservice:use-change", slug=organization.slug, reference=notice.reference)
         status = 422

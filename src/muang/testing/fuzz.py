@@ -15,6 +15,7 @@ from django.contrib.gis.geos import Point
 
 from muang.core import registry
 from muang.core.access import SYSTEM, Actor
+from muang.core.geo import SRID
 from muang.core.models import Organization, Role, User
 from muang.core.services import api_token_create
 
@@ -37,7 +38,7 @@ def build_fuzz_town() -> FuzzTown:
     from muang.cases.tests.factories import CHUMPHAE, CaseCategoryFactory, submit_case
     from muang.core.tests.factories import member
     from muang.property.models import TaxYear
-    from muang.property.services import owners
+    from muang.property.registry.services import owners
     from muang.property.tests.factories import (
         BuildingFactory,
         OwnerFactory,
@@ -53,7 +54,7 @@ def build_fuzz_town() -> FuzzTown:
     # A report that lies inside the organisation (the factory boundaries are small squares near Chum Phae).
     centre = org.boundary.point_on_surface
     case = submit_case(
-        category, now=MONDAY_9, location=Point(centre.x, centre.y, srid=4326) if centre else CHUMPHAE
+        category, now=MONDAY_9, location=Point(centre.x, centre.y, srid=SRID) if centre else CHUMPHAE
     )
     admin = member(org, Role.SYSTEM_ADMIN)
     actor = Actor(user=admin)

@@ -29,15 +29,16 @@ from muang.billing.models import (
     Instalment,
 )
 from muang.billing.permissions import BillingPerm
-from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET, reserve_numbers
+from muang.billing.services.numbers import reserve_numbers
+from muang.billing.sources import SourceRef
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
+from muang.core.money import SATANG
 from muang.core.services import update_audited
+from muang.core.thai_dates import BUDDHIST_ERA_OFFSET, add_months
 from muang.core.thai_id import is_valid_tax_id, normalize_thai_id
-from muang.property.rules.money import SATANG
-from muang.property.rules.penalties import add_months
 
 REF_RE = re.compile(r"[A-Z0-9]{1,20}")
 PROFILE_FIELDS = frozenset(
@@ -183,6 +184,8 @@ def _validate(
         err("number", _("A bill number (Ref1) has 1–20 characters, only capital letters A–Z and digits 0–9."))
     if len(draft.source_ref) > 100:
         err("source_ref", _("At most 100 characters."))
+    elif SourceRef.parse_or_none(draft.source_ref) is None and draft.source_ref:
+        err("source_ref", _("Write the source as app:kind:key, e.g. property:owner:42."))
     if not draft.payer.name.strip():
         err("payer.name", _("Name the payer."))
     if draft.payer.tax_id and not is_valid_tax_id(draft.payer.tax_id):
@@ -198,6 +201,8 @@ def _validate(
             total += amount
         if not line.description.strip():
             err(f"lines.{i}.description", _("Describe the line."))
+        if line.source_ref and SourceRef.parse_or_none(line.source_ref) is None:
+            err(f"lines.{i}.source_ref", _("Write the source as app:kind:key, e.g. property:owner:42."))
     if total > thaiqr.MAX_AMOUNT:
         err("lines", _("The total is too large."))
     if draft.due_date < issued_on:
@@ -310,7 +315,7 @@ def bills_issue(
             )
     BillLine.objects.bulk_create(lines, batch_size=5000)
     Instalment.objects.bulk_create(instalments, batch_size=5000)
-    _audit_created(actor, organization, bills)
+    audit.record_created(actor=actor, organization=organization, instances=bills)
     return bills
 
 
@@ -330,29 +335,6 @@ def _assign_numbers(organization: Organization, drafts: Sequence[BillDraft]) -> 
     return numbers
 
 
-def _audit_created(actor: Actor, organization: Organization, rows: Sequence[Any], reason: str = "") -> None:
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                organization=organization,
-                actor_user=actor.user,
-                actor_token=actor.token,
-                actor_label=actor.label,
-                action=AuditEntry.Action.CREATE,
-                object_type=row._meta.label,
-                object_id=str(row.pk),
-                object_repr=str(row)[:300],
-                changes=audit.diff({}, audit.snapshot(row)),
-                reason=reason,
-                request_id=actor.request_id,
-                ip_address=actor.ip_address,
-            )
-            for row in rows
-        ],
-        batch_size=5000,
-    )
-
-
 @transaction.atomic
 def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
     """Cancel a bill nobody has paid anything on (e.g. before an assessment is re-run)."""
@@ -360,7 +342,7 @@ def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
     from muang.billing.services.payments import lock_payments
 
     lock_payments(bill.organization_id)  # not while a bank statement is being applied
-    bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    bill = Bill.objects.select_for_update().get(pk=bill.pk, organization_id=bill.organization_id)
     if not reason.strip():
         raise InvalidInput.for_field("reason", _("Say why the bill is cancelled."))
     if bill.status == BillStatus.CANCELLED:

@@ -27,7 +27,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.services import update_audited
-from muang.property.rules.penalties import add_months
+from muang.core.thai_dates import add_months
 
 OBJECTION_DAYS = 30  # THAI-RULES §1: within 30 days of receiving the notice (ภ.ด.ส.10)
 DECISION_DAYS = 60  # decided within 60 days, or the objection counts as accepted
@@ -117,7 +117,7 @@ def refund_record(
         raise InvalidInput.for_field("reason", _("Unknown reason."))
     if amount <= 0:
         raise InvalidInput.for_field("amount", _("A positive amount."))
-    bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    bill = Bill.objects.select_for_update().get(pk=bill.pk, organization=organization)
     if payment is not None:
         if payment.bill_id != bill.pk:
             raise InvalidInput.for_field("payment", _("The payment is for another bill."))

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from muang.billing.models import Bill, WarningLetter
 from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import OPEN_STATUSES, amount_due_of
-from muang.billing.services.bills import _audit_created, profile_of
+from muang.billing.services.bills import profile_of
+from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
@@ -42,8 +43,9 @@ def warning_letters_issue(
         .order_by("pk")
     )
     letters = []
+    rules_cache: dict = {}  # penalty rules read once per kind and year
     for bill in loaded:
-        due = amount_due_of(bill, issued_on)
+        due = amount_due_of(bill, issued_on, rules_cache)
         if not due.overdue:
             continue
         letters.append(
@@ -56,7 +58,7 @@ def warning_letters_issue(
             )
         )
     WarningLetter.objects.bulk_create(letters)
-    _audit_created(actor, organization, letters)
+    audit.record_created(actor=actor, organization=organization, instances=letters)
     return letters
 
 
@@ -95,7 +97,7 @@ def warning_letters_pdf(
         qr_svg,
         render_pdf,
     )
-    from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
+    from muang.core.thai_dates import BUDDHIST_ERA_OFFSET
 
     require(actor, organization, BillingPerm.BILL_VIEW)
     if not letters:

@@ -29,10 +29,10 @@ from muang.billing import thaiqr
 from muang.billing.access import require_on_bill
 from muang.billing.models import Bill, BillingProfile, BillKind, PaymentChannel, Receipt
 from muang.billing.permissions import BillingPerm
-from muang.billing.services.numbers import BUDDHIST_ERA_OFFSET
 from muang.core.access import Actor, CitizenActor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
+from muang.core.thai_dates import BUDDHIST_ERA_OFFSET
 from muang.core.thai_id import format_thai_id, is_valid_tax_id
 
 MAX_NOTICES_PER_DOCUMENT = 2000

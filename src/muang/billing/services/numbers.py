@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import connection, transaction
 
 from muang.billing.models import NumberSequence
-
-BUDDHIST_ERA_OFFSET = 543
 
 
 def reserve_numbers(*, organization_id: int, name: str, year: int, count: int) -> range:
@@ -31,8 +27,3 @@ def reserve_numbers(*, organization_id: int, name: str, year: int, count: int) -
         )
         last = cursor.fetchone()[0]
     return range(last - count + 1, last + 1)
-
-
-def thai_fiscal_year(day: dt.date) -> int:
-    """The Thai government fiscal year (B.E.) containing ``day``: 1 October 2568 – 30 September 2569 is 2569."""
-    return day.year + BUDDHIST_ERA_OFFSET + (1 if day.month >= 10 else 0)

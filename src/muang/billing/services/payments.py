@@ -24,12 +24,12 @@ from muang.billing.models import (
 )
 from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import charge_context, instalment_states
-from muang.billing.services.numbers import reserve_numbers, thai_fiscal_year
-from muang.core import audit
+from muang.billing.services.numbers import reserve_numbers
+from muang.core import audit, thai_dates
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
-from muang.property.rules.money import SATANG
+from muang.core.money import SATANG
 
 COUNTER_CHANNELS = frozenset({PaymentChannel.CASH, PaymentChannel.CHEQUE, PaymentChannel.TRANSFER})
 
@@ -52,13 +52,19 @@ def lock_payments(organization_id: int, *, exclusive: bool = False) -> None:
         cursor.execute(f"SELECT {function}(%s, %s)", [PAYMENTS_LOCK_NAMESPACE, organization_id])
 
 
-def lock_bill(bill_id: int) -> tuple[Bill, list[Instalment]]:
+def lock_bill(bill: Bill) -> tuple[Bill, list[Instalment]]:
     """The bill, locked (the organisation's payments lock shared, then the bill's row: one lock order
-    everywhere, so payments queue instead of deadlocking), and its instalments (never changed by payments)."""
-    organization_id = Bill.objects.values_list("organization_id", flat=True).get(pk=bill_id)
+    everywhere, so payments queue instead of deadlocking), and its instalments (never changed by payments).
+    Re-read by id and organisation together: a bill object from elsewhere never reaches another tenant's row."""
+    organization_id = bill.organization_id
     lock_payments(organization_id)
-    bill = Bill.objects.select_for_update().select_related("organization").get(pk=bill_id)
-    return bill, list(Instalment.objects.filter(bill=bill).order_by("seq"))
+    bill = (
+        Bill.objects.select_for_update()
+        .select_related("organization")
+        .get(pk=bill.pk, organization_id=organization_id)
+    )
+    instalments = Instalment.objects.filter(organization_id=organization_id, bill=bill).order_by("seq")
+    return bill, list(instalments)
 
 
 def receipt_number(prefix: str, fiscal_year: int, seq: int) -> str:
@@ -75,7 +81,7 @@ def issue_receipts(
     """Number receipts for ``payments`` in order, without gaps, in the current fiscal year. Runs inside the
     caller's transaction (the counter row is locked until it commits)."""
     issued_at = issued_at or timezone.now()
-    fiscal_year = thai_fiscal_year(timezone.localtime(issued_at).date())
+    fiscal_year = thai_dates.fiscal_year(timezone.localtime(issued_at).date())
     prefix = (
         BillingProfile.objects.filter(organization=organization)
         .values_list("receipt_prefix", flat=True)
@@ -192,7 +198,7 @@ def payment_record(
         raise InvalidInput.for_field("paid_on", _("A payment cannot be dated in the future."))
     if paid_on < bill.issued_on:
         raise InvalidInput.for_field("paid_on", _("A payment cannot be dated before the bill was issued."))
-    locked, instalments = lock_bill(bill.pk)
+    locked, instalments = lock_bill(bill)
     return apply_payment(
         actor=actor,
         bill=locked,

@@ -27,7 +27,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
@@ -39,7 +38,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muang.billing.bank_formats import BANGKOK, ParsedLine, get_format
+from muang.billing.bank_formats import ParsedLine, get_format
+from muang.billing.charges import RulesCache, rules_of_year
 from muang.billing.dues import ChargeContext, InstalmentState, allocate, amount_due, instalments_paid
 from muang.billing.models import (
     BankStatementImport,
@@ -60,7 +60,7 @@ from muang.billing.models import (
 )
 from muang.billing.permissions import BillingPerm
 from muang.billing.selectors import charge_context, instalment_states
-from muang.billing.services.numbers import reserve_numbers, thai_fiscal_year
+from muang.billing.services.numbers import reserve_numbers
 from muang.billing.services.payments import (
     apply_payment,
     bill_status_for,
@@ -68,11 +68,12 @@ from muang.billing.services.payments import (
     lock_payments,
     receipt_number,
 )
-from muang.core import audit
+from muang.core import audit, bulk, thai_dates
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
-from muang.property.rules.money import ZERO
+from muang.core.money import ZERO
+from muang.core.thai_dates import ICT
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def _match(
         first_line_of[txn] = line.line_no
         paid_on = days.get(line.paid_at)
         if paid_on is None:
-            paid_on = days[line.paid_at] = line.paid_at.astimezone(BANGKOK).date()
+            paid_on = days[line.paid_at] = line.paid_at.astimezone(ICT).date()
         outcomes.append(_match_line(line, bills.get(line.ref1), paid_on))
     return outcomes
 
@@ -287,7 +288,7 @@ def _load_bills(organization: Organization, numbers: set[str]) -> dict[str, _Bil
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT id, number, ref2, kind, status, amount, paid_principal, paid_penalty, paid_surcharge,
-                       extension_until
+                       extension_until, year
                 FROM {bill_table} WHERE organization_id = %s AND number = ANY(%s::text[])""",  # noqa: S608
             [organization.pk, _text_array(numbers)],
         )
@@ -310,11 +311,15 @@ def _load_bills(organization: Organization, numbers: set[str]) -> dict[str, _Bil
     for bid, seq, amount, due_date in inst_rows:
         instalments[bid].append((seq, amount, due_date))
     contexts: dict[tuple, ChargeContext] = {}  # most bills share one: build each once
+    rules_cache: RulesCache = {}  # the penalty rules of each kind and year, read once for the whole file
     out: dict[str, _BillState] = {}
-    for bid, number, ref2, kind, status, amount, pp, pen, sur, ext in bill_rows:
+    for bid, number, ref2, kind, status, amount, pp, pen, sur, ext, year in bill_rows:
         received, deadline = letters.get(bid, (None, None))
-        key = (kind, received, deadline, ext)
-        ctx = contexts.get(key) or contexts.setdefault(key, ChargeContext(*key))
+        key = (kind, received, deadline, ext, year)
+        ctx = contexts.get(key)
+        if ctx is None:
+            rules = rules_of_year(organization_id=organization.pk, kind=kind, year=year, cache=rules_cache)
+            ctx = contexts[key] = ChargeContext(kind, received, deadline, ext, rules)
         parts = instalments[bid]
         if len(parts) == 1:  # most bills: what instalments_paid computes, without the general loop
             ((seq, i_amount, due_date),) = parts
@@ -335,56 +340,6 @@ def _text_array(values: Collection[str]) -> str:
 
 
 # --- writing -----------------------------------------------------------------------------------------------------
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_COPY_CHUNK = 20_000
-
-
-_COPY_SPECIAL = re.compile(r"[\\\n\r]")
-
-
-def _esc(text: str) -> str:
-    """A value for COPY's text format (tabs separate columns, newlines rows, backslash escapes)."""
-    return text.translate(_COPY_ESCAPES)
-
-
-def _tab_joined(values: Sequence[str]) -> str:
-    """Text values as tab-separated COPY columns. Bank files almost never hold a tab, newline or backslash,
-    so the joined text is checked once instead of escaping each value (a tenth of the time at 100,000 lines)."""
-    joined = "\t".join(values)
-    if joined.count("\t") == len(values) - 1 and not _COPY_SPECIAL.search(joined):
-        return joined
-    return "\t".join(v.translate(_COPY_ESCAPES) for v in values)
-
-
-def _copy(cursor, sql: str, rows) -> None:
-    """COPY pre-formatted text rows: formatting in one f-string per row is several times faster than
-    adapting each value separately, which matters at 100,000 rows."""
-    with cursor.cursor.copy(sql) as copy:
-        chunk: list[str] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= _COPY_CHUNK:
-                copy.write("".join(chunk))
-                chunk.clear()
-        if chunk:
-            copy.write("".join(chunk))
-
-
-def _next_ids(cursor, table: str, count: int) -> Sequence[int]:
-    """``count`` new ids of ``table``. Usually one contiguous block (then only its ends travel); when another
-    session took ids from the sequence meanwhile, the full list."""
-    cursor.execute(
-        """SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL
-                                         ELSE array_agg(id ORDER BY id)::text END
-           FROM (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)) AS ids""",
-        [table, count],
-    )
-    low, high, scattered = cursor.fetchone()
-    if scattered is None:
-        return range(low, high + 1)
-    return [int(i) for i in scattered.strip("{}").split(",")]
 
 
 def _write(
@@ -409,18 +364,18 @@ def _write(
     org_id = organization.pk
     matched = [o for o in outcomes if o.status == MatchStatus.MATCHED]
     line_table, pay_table = BankStatementLine._meta.db_table, Payment._meta.db_table
-    statement_id, nul = statement.pk, "\\N"
+    statement_id, nul = statement.pk, bulk.NULL
     stamps = {p: p.isoformat() for p in {o.line.paid_at for o in outcomes}}
     with connection.cursor() as cursor:
-        line_ids = _next_ids(cursor, line_table, len(outcomes))
-        _copy(
+        line_ids = bulk.reserve_ids(cursor, line_table, len(outcomes))
+        bulk.copy_text(
             cursor,
             f"COPY {line_table} (id, organization_id, statement_id, line_no, paid_at, ref1, ref2, amount, "
             "payer_name, channel, branch, transaction_id, status, detail, expected_amount, bill_id, resolution, "
             "resolution_note) FROM STDIN",
             (
-                f"{line_id}\t{org_id}\t{statement_id}\t{p.line_no}\t{stamps[p.paid_at]}\t{_tab_joined(p[2:4])}\t"
-                f"{p.amount:f}\t{_tab_joined(p[5:9])}\t{o.status}\t{_esc(o.detail[:300]) if o.detail else ''}\t"
+                f"{line_id}\t{org_id}\t{statement_id}\t{p.line_no}\t{stamps[p.paid_at]}\t{bulk.text_columns(p[2:4])}\t"
+                f"{p.amount:f}\t{bulk.text_columns(p[5:9])}\t{o.status}\t{bulk.escape(o.detail[:300]) if o.detail else ''}\t"
                 f"{nul if o.expected is None else format(o.expected, 'f')}\t{nul if o.bill_id is None else o.bill_id}"
                 "\t\t\n"
                 for line_id, o in zip(line_ids, outcomes, strict=True)
@@ -430,11 +385,11 @@ def _write(
         line_id_of = {o.line.line_no: i for i, o in zip(line_ids, outcomes, strict=True)}
         lap("copy lines")
         if matched:
-            pay_ids = _next_ids(cursor, pay_table, len(matched))
+            pay_ids = bulk.reserve_ids(cursor, pay_table, len(matched))
             user = nul if user_id is None else user_id
             recorded_at = now.isoformat()
-            days = {t: t.astimezone(BANGKOK).date().isoformat() for t in {o.line.paid_at for o in matched}}
-            _copy(
+            days = {t: t.astimezone(ICT).date().isoformat() for t in {o.line.paid_at for o in matched}}
+            bulk.copy_text(
                 cursor,
                 f"COPY {pay_table} (id, organization_id, bill_id, channel, paid_on, amount, principal, penalty, "
                 "surcharge, allocations, reference, cheque_bank, cheque_number, bank_line_id, note, recorded_by_id, "
@@ -442,8 +397,8 @@ def _write(
                 (
                     f"{pay_id}\t{org_id}\t{o.bill_id}\t{PaymentChannel.BANK}\t"
                     f"{days[o.line.paid_at]}\t{o.line.amount:f}\t"
-                    f"{o.payment[0]:f}\t{o.payment[1]:f}\t{o.payment[2]:f}\t{_esc(o.payment[3])}\t"
-                    f"{_esc(o.line.transaction_id)}\t\t\t{line_id_of[o.line.line_no]}\t\t{user}\t{recorded_at}\n"
+                    f"{o.payment[0]:f}\t{o.payment[1]:f}\t{o.payment[2]:f}\t{bulk.escape(o.payment[3])}\t"
+                    f"{bulk.escape(o.line.transaction_id)}\t\t\t{line_id_of[o.line.line_no]}\t\t{user}\t{recorded_at}\n"
                     for pay_id, o in zip(pay_ids, matched, strict=True)
                 ),
             )
@@ -469,7 +424,7 @@ def _write(
 def _copy_receipts(
     cursor, organization: Organization, payment_ids: list[int], user_id, now: dt.datetime
 ) -> None:
-    fiscal_year = thai_fiscal_year(timezone.localtime(now).date())
+    fiscal_year = thai_dates.fiscal_year(timezone.localtime(now).date())
     prefix = (
         BillingProfile.objects.filter(organization=organization)
         .values_list("receipt_prefix", flat=True)
@@ -479,9 +434,9 @@ def _copy_receipts(
     seqs = reserve_numbers(
         organization_id=organization.pk, name="receipt", year=fiscal_year, count=len(payment_ids)
     )
-    prefix = _esc(prefix)  # the rest of a receipt number is digits
-    user, issued_at = ("\\N" if user_id is None else user_id), now.isoformat()
-    _copy(
+    prefix = bulk.escape(prefix)  # the rest of a receipt number is digits
+    user, issued_at = (bulk.NULL if user_id is None else user_id), now.isoformat()
+    bulk.copy_text(
         cursor,
         f"COPY {Receipt._meta.db_table} (organization_id, payment_id, fiscal_year, seq, number, issued_at, "
         "issued_by_id) FROM STDIN",
@@ -502,7 +457,7 @@ def _update_bills(cursor, org_id: int, changed: list[_BillState]) -> None:
         "CREATE TEMP TABLE billing_bill_paid (id bigint, pp numeric, pen numeric, sur numeric, status text) "
         "ON COMMIT DROP"
     )
-    _copy(
+    bulk.copy_text(
         cursor,
         "COPY billing_bill_paid FROM STDIN",
         (
@@ -548,7 +503,7 @@ def bank_line_resolve(
     require(actor, organization, BillingPerm.BANK_RECONCILE)
     if action not in Resolution.ALL:
         raise InvalidInput.for_field("action", _("One of: apply, refund, reject."))
-    line = BankStatementLine.objects.select_for_update().get(pk=line.pk)
+    line = BankStatementLine.objects.select_for_update().get(pk=line.pk, organization=organization)
     if line.status == MatchStatus.MATCHED or line.resolution:
         raise Conflict(_("This line is already settled."))
     before = audit.snapshot(line)
@@ -606,7 +561,7 @@ def _apply_line(
         bill = line.bill
     else:
         raise InvalidInput.for_field("bill_number", _("Name the bill this payment is for."))
-    bill, instalments = lock_bill(bill.pk)
+    bill, instalments = lock_bill(bill)
     if bill.status == BillStatus.CANCELLED:
         raise Conflict(_("Bill %(number)s is cancelled: it cannot be paid.") % {"number": bill.number})
     paid_on = timezone.localtime(line.paid_at).date()

@@ -66,7 +66,9 @@ def test_on_time_nothing_is_added():
 def test_land_building_late_before_warning_10_percent_and_1_percent_a_month():
     c = charges_on(D(1000), DUE, dt.date(2026, 5, 1), LB)
     assert (c.penalty, c.surcharge, c.months_late) == (D("100.00"), D("10.00"), 1)
-    c = charges_on(D(1000), DUE, dt.date(2026, 5, 31), LB)  # 30 Apr → 31 May is a month and a day
+    c = charges_on(D(1000), DUE, dt.date(2026, 5, 31), LB)  # 1–31 May: one month (CCC s.193/3, s.193/5)
+    assert (c.penalty, c.surcharge, c.months_late) == (D("100.00"), D("10.00"), 1)
+    c = charges_on(D(1000), DUE, dt.date(2026, 6, 1), LB)
     assert (c.penalty, c.surcharge, c.months_late) == (D("100.00"), D("20.00"), 2)
 
 

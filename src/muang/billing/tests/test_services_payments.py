@@ -9,11 +9,11 @@ from django.utils import timezone
 from muang.billing.models import Bill, BillKind, BillStatus, Payment, PaymentChannel, Receipt
 from muang.billing.selectors import amount_due_of, instalment_states
 from muang.billing.services.bills import bill_cancel
-from muang.billing.services.numbers import thai_fiscal_year
 from muang.billing.services.payments import payment_record
 from muang.billing.tests.factories import cashier_actor, issue
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.models import AuditEntry
+from muang.core.thai_dates import fiscal_year
 
 pytestmark = pytest.mark.django_db
 ON_TIME = dt.date(2026, 4, 20)
@@ -34,7 +34,7 @@ def test_full_payment_on_time_gets_a_receipt_and_closes_the_bill(org):
     bill.refresh_from_db()
     assert bill.status == BillStatus.PAID and bill.paid_principal == D("1500.00")
     assert (payment.principal, payment.penalty, payment.surcharge) == (D("1500.00"), 0, 0)
-    fy = thai_fiscal_year(timezone.localdate())
+    fy = fiscal_year(timezone.localdate())
     assert payment.receipt.number == f"RC{fy}-000001" and payment.receipt.issued_by == cashier.user
     entry = AuditEntry.objects.get(object_type="billing.Payment")
     assert entry.changes["receipt"] == [None, payment.receipt.number] and entry.actor_user == cashier.user

@@ -13,8 +13,9 @@ import datetime as dt
 from django import forms
 
 from muang.billing.permissions import BillingPerm
+from muang.core import form_errors
 from muang.core.access import Actor
-from muang.core.errors import AccessDenied, MuangError
+from muang.core.errors import MuangError
 from muang.core.models import Membership
 from muang.core.views.pages import holds, staff_page
 
@@ -39,25 +40,12 @@ def perms_of(actor: Actor, membership: Membership) -> dict[str, bool]:
 
 
 def add_service_errors(form: forms.Form, error: MuangError) -> None:
-    """Put a domain error on the field it names, or on the form. Access errors are not form errors: they
-    propagate (the page answers 403 and nothing was written)."""
-    if isinstance(error, AccessDenied):
-        raise error
-    if not error.field_errors:
-        form.add_error(None, error.detail)
-        return
-    all_messages = [m for messages in error.field_errors.values() for m in messages]
-    if error.detail not in all_messages:  # a summary, e.g. "3 rows of the file cannot be read"
-        form.add_error(None, error.detail)
-    for name, messages in error.field_errors.items():
-        field = FIELD_ALIASES.get(name, name)
-        for message in messages:
-            if field in form.fields:
-                form.add_error(field, message)
-            elif name == "__all__":
-                form.add_error(None, message)
-            else:  # e.g. a bank file's "line 7": keep the place in the message
-                form.add_error(None, f"{name}: {message}")
+    """Put a domain error on the field it names, or on the form, saying where (a bank file's "line 7") when the
+    form has no such field. Access errors are not form errors: they propagate (the page answers 403 and
+    nothing was written)."""
+    form_errors.add_service_errors(
+        form, error, aliases=FIELD_ALIASES, raise_access=True, summary=True, keep_place=True
+    )
 
 
 def parse_as_of(value: str | None) -> dt.date | None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from muang.billing import exports, selectors
 from muang.billing.forms import ArrearsFilterForm, LetterReceivedForm
 from muang.billing.services import letters as letter_services
+from muang.core import geo
 from muang.core.access import Actor
 from muang.core.errors import InvalidInput, MuangError, NotFound
 from muang.core.models import Membership
@@ -106,10 +107,7 @@ def arrears_geojson(request: HttpRequest, actor: Actor, membership: Membership) 
     org = membership.organization
     locations = selectors.bill_locations(actor=actor, organization=org, bills=[r.bill for r in report.rows])
     body = exports.arrears_geojson(report, locations, actor=actor, organization=org, filters=_filters(form))
-    response = HttpResponse(body, content_type="application/geo+json")
-    filename = exports.arrears_filename(org, report, "geojson")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return geo.geojson_response(body, filename=exports.arrears_filename(org, report, "geojson"))
 
 
 @billing_view

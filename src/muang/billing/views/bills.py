@@ -76,7 +76,8 @@ def bill_list(request: HttpRequest, actor: Actor, membership: Membership) -> Htt
         request.GET.get("page")
     )
     today = timezone.localdate()
-    rows = [(bill, selectors.amount_due_of(bill, today)) for bill in page.object_list]
+    rules_cache = selectors.charge_rules_of(page.object_list)  # once per kind and year of the page
+    rows = [(bill, selectors.amount_due_of(bill, today, rules_cache)) for bill in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

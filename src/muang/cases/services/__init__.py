@@ -5,6 +5,7 @@ rules of `muang.cases.policy`), lock the case row for every transition, write a 
 an audit entry. They take `now=` so that tests and batch jobs control the clock.
 """
 
+from .bulk import BulkResult, cases_bulk_update
 from .escalation import case_escalate_overdue
 from .intake import case_create, case_submit
 from .lifecycle import (
@@ -30,6 +31,7 @@ from .setup import (
 from .sla import due_at_for
 
 __all__ = [
+    "BulkResult",
     "case_add_note",
     "case_assign",
     "case_category_create",
@@ -50,5 +52,6 @@ __all__ = [
     "case_statuses_seed",
     "case_submit",
     "case_working_hours_set",
+    "cases_bulk_update",
     "due_at_for",
 ]

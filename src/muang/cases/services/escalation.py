@@ -86,6 +86,8 @@ def case_escalate_overdue(
             reason="overdue: escalated",
         )
     # updated_at stays: escalation is the platform's bookkeeping, not work done on the case.
-    Case.objects.bulk_update(cases, ["escalated_at"])
+    Case.objects.filter(
+        organization_id__in={c.organization_id for c in cases}, pk__in=[c.pk for c in cases]
+    ).update(escalated_at=now)  # by the tenants and the rows, never the primary keys alone
     CaseEvent.objects.bulk_create(events)
     return cases

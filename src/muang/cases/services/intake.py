@@ -14,7 +14,9 @@ from muang.cases.permissions import CasePerm
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
+from muang.core.geo import SRID
 from muang.core.images import CleanImage
+from muang.core.jurisdiction import require_within
 from muang.core.models import Citizen, Department, Organization, User
 from muang.core.validation import check_point_in_thailand, clean_phone
 
@@ -52,9 +54,9 @@ _RELATION_FIELDS = [
 def _validated_location(location: Point | None) -> Point | None:
     if location is None:
         return None
-    if location.srid not in (None, 4326):
-        location = location.transform(4326, clone=True)
-    location.srid = 4326
+    if location.srid not in (None, SRID):
+        location = location.transform(SRID, clone=True)
+    location.srid = SRID
     try:
         check_point_in_thailand(location.x, location.y)
     except ValidationError as e:
@@ -268,6 +270,10 @@ def case_create(
     now = current_time(now)
     if channel not in STAFF_CHANNELS | {Channel.DEVICE}:
         raise InvalidInput.for_field("channel", _("Not a staff channel: %(c)s.") % {"c": channel})
+    if location is not None:
+        # Staff file cases where their organisation is responsible, whichever edge they use (page or API);
+        # a place of another organisation is filed there, or filed here and forwarded.
+        require_within(organization, location)
     cleaned = clean_photos(photos)
     case, created = new_case(
         organization=organization,

@@ -3,8 +3,8 @@
 Every transition locks the case row (`select_for_update`), re-checks the rules on the locked row, writes a
 timeline event and, for staff, an audit entry. Citizen variants (`*_by_citizen`) check that the citizen is
 the reporter and leave the audit log to staff writes; their events name the citizen instead. A move of the
-public status is announced on `muang.cases.signals.case_status_changed`, inside the transaction (the reports
-app pushes it to a LINE reporter). Only the fields that changed are written, and the same diff is audited.
+public status is followed, inside the transaction, by the explicit notify step (`muang.cases.notify`): the
+reporter hears of it once, on LINE, by SMS or by e-mail, through the outbox. Only the fields that changed are written, and the same diff is audited.
 """
 
 import datetime as dt
@@ -21,13 +21,13 @@ from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.models import ROLES_WITH_DEPARTMENT, Citizen, Department, Membership, Organization, User
 
 from ..models import AttachmentKind, Case, CaseCategory, CaseEvent, EventKind, SystemStatus
+from ..notify import reporter_notify
 from ..policy import acting_organization_for_notes, require_on_case
 from .sla import due_at_for
 from .steps import (
     MAX_COMMENT,
     MAX_MESSAGE,
     add_event,
-    announce_status_change,
     attach_photos,
     audit_case_update,
     clean_photos,
@@ -147,7 +147,7 @@ def case_assign(
         events.append(_status_event(case, old_code, actor=actor, now=now))
     CaseEvent.objects.bulk_create(events)
     if case.status.code != old_code:
-        announce_status_change(case, old_code, actor=actor)
+        reporter_notify(case=case)
     audit_case_update(actor=actor, case=case, changes=changes, reason="assign")
     return case
 
@@ -209,7 +209,7 @@ def case_change_status(
     event = _status_event(case, old.code, actor=actor, now=now, message=message)
     event.save(force_insert=True)
     attach_photos(case=case, event=event, photos=cleaned, kind=photo_kind, actor=actor, now=now)
-    announce_status_change(case, old.code, actor=actor)
+    reporter_notify(case=case)
     audit_case_update(actor=actor, case=case, changes=changes, reason=f"status: {target.code}")
     return case
 
@@ -268,7 +268,7 @@ def _add_note(
         acting_organization=acting,
     )
     attach_photos(case=case, event=event, photos=photos, kind=photo_kind, public=public, actor=actor, now=now)
-    Case.objects.filter(pk=case.pk).update(updated_at=now)
+    Case.objects.filter(organization_id=case.organization_id, pk=case.pk).update(updated_at=now)
     audit.record_create(
         actor=actor, organization=acting, instance=event, reason=f"note on {case.tracking_code}"
     )
@@ -333,7 +333,7 @@ def case_change_category(
         events.append(_status_event(case, old_code, actor=actor, now=now))
     CaseEvent.objects.bulk_create(events)
     if case.status.code != old_code:
-        announce_status_change(case, old_code, actor=actor)
+        reporter_notify(case=case)
     audit_case_update(actor=actor, case=case, changes=changes, reason="category")
     return case
 
@@ -378,7 +378,7 @@ def _reopen(
         actor=actor,
         citizen=citizen,
     )
-    announce_status_change(case, old_code, actor=actor, citizen=citizen)
+    reporter_notify(case=case, citizen=citizen)
     return changes
 
 
@@ -516,12 +516,13 @@ def case_mark_duplicate(
     if root.duplicate_of_id is not None:  # merged elsewhere while we were waiting for the locks
         raise Conflict(_("Case %(code)s changed meanwhile; try again.") % {"code": root.tracking_code})
     before = audit.snapshot(case)
-    old_code = case.status.code
     case.duplicate_of = root
     move_to_status(case, status_for(case, SystemStatus.DUPLICATE), now=now)
     changes = save_case(case, before)
     moved = list(Case.objects.filter(duplicate_of=case).values_list("tracking_code", flat=True))
-    Case.objects.filter(duplicate_of=case).update(duplicate_of=root, updated_at=now)
+    Case.objects.filter(organization_id=case.organization_id, duplicate_of=case).update(
+        duplicate_of=root, updated_at=now
+    )
     add_event(
         case=case,
         kind=EventKind.DUPLICATE_MARKED,
@@ -539,6 +540,6 @@ def case_mark_duplicate(
         data={"duplicate": case.tracking_code, "moved": moved},
         actor=actor,
     )
-    announce_status_change(case, old_code, actor=actor)
+    reporter_notify(case=case)
     audit_case_update(actor=actor, case=case, changes=changes, reason=f"duplicate of {root.tracking_code}")
     return case

@@ -18,12 +18,12 @@ from muang.core.models import Organization
 from muang.core.uploads import copy_stored_file
 
 from ..models import Attachment, Case, CaseCategory, CaseInvitation, Channel, EventKind, SystemStatus
+from ..notify import reporter_notify
 from ..policy import require_on_case
 from .intake import new_case
 from .steps import (
     MAX_MESSAGE,
     add_event,
-    announce_status_change,
     audit_case_update,
     clean_text,
     current_time,
@@ -144,7 +144,6 @@ def case_forward(
             copies.append(copy)
     Attachment.objects.bulk_create(copies)
     before = audit.snapshot(case)
-    old_code = case.status.code
     move_to_status(case, status_for(case, SystemStatus.FORWARDED), now=now)
     changes = save_case(case, before)
     add_event(
@@ -174,7 +173,7 @@ def case_forward(
         actor=actor,
         acting_organization=case.organization,
     )
-    announce_status_change(case, old_code, actor=actor)
+    reporter_notify(case=case)
     audit_case_update(actor=actor, case=case, changes=changes, reason=f"forwarded to {to_organization.slug}")
     audit.record_create(
         actor=actor,
@@ -227,6 +226,6 @@ def case_invite(
         data={"organization": organization.slug, "organization_name": organization.name_th},
         actor=actor,
     )
-    Case.objects.filter(pk=case.pk).update(updated_at=now)
+    Case.objects.filter(organization_id=case.organization_id, pk=case.pk).update(updated_at=now)
     audit.record_create(actor=actor, organization=case.organization, instance=invitation)
     return invitation

@@ -19,7 +19,6 @@ from muang.core.images import CleanImage, clean_image
 from muang.core.models import AuditEntry, Citizen, Department, Organization, User
 
 from ..models import Attachment, AttachmentKind, Case, CaseCategory, CaseEvent, CaseStatus, SystemStatus
-from ..signals import case_status_changed
 from .setup import seed_statuses
 
 MAX_MESSAGE = 2000
@@ -67,7 +66,7 @@ def lock_case(case: Case) -> Case:
     row = (
         Case.objects.select_for_update()
         .annotate(_related=RawSQL(_RELATED_SQL, (), output_field=models.TextField()))  # noqa: S611 constant SQL
-        .get(pk=case.pk)
+        .get(pk=case.pk, organization_id=case.organization_id)  # the tenant, always: never the pk alone
     )
     statuses_json, category_json, department_json, assignee_json = json.loads(row._related)
     del row._related
@@ -91,8 +90,10 @@ def lock_case(case: Case) -> Case:
 def lock_cases(*cases: Case) -> dict[int, Case]:
     """Several case rows locked in primary-key order, so that two transactions never wait on each other."""
     pks = sorted({c.pk for c in cases})
-    list(Case.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
-    return {row.pk: row for row in Case.objects.select_related(*_RELATED).filter(pk__in=pks)}
+    organizations = sorted({c.organization_id for c in cases})  # the tenants, always: never the pk alone
+    rows = Case.objects.filter(organization_id__in=organizations, pk__in=pks)
+    list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+    return {row.pk: row for row in rows.select_related(*_RELATED)}
 
 
 def status_of(organization: Organization, code: str, *, field: str = "status") -> CaseStatus:
@@ -240,7 +241,11 @@ def save_case(case: Case, before: dict[str, Any]) -> dict[str, list[Any]]:
     """Write only the fields that changed since `before` (an audit snapshot); the changes, for the audit log."""
     changes = audit.diff(before, audit.snapshot(case))
     if changes:
-        case.save(update_fields=list(changes))
+        # An UPDATE that names the tenant as well as the row (never the primary key alone), like every lock.
+        columns = {Case._meta.get_field(name).attname for name in changes}
+        Case.objects.filter(organization_id=case.organization_id, pk=case.pk).update(
+            **{column: getattr(case, column) for column in columns}
+        )
     return changes
 
 
@@ -254,10 +259,3 @@ def audit_case_update(*, actor: Actor, case: Case, changes: dict[str, list[Any]]
             changes=changes,
             reason=reason,
         )
-
-
-def announce_status_change(
-    case: Case, old_status: str, *, actor: Actor | None, citizen: Citizen | None = None
-) -> None:
-    """Tell subscribers (the reporter's notifications) that the case's public status moved; see `..signals`."""
-    case_status_changed.send(sender=Case, case=case, old_status=old_status, actor=actor, citizen=citizen)

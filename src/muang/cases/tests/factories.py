@@ -1,7 +1,6 @@
 """factory_boy factories and helpers for the case engine, on top of core's factories."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.gis.geos import Point
@@ -9,8 +8,8 @@ from django.contrib.gis.geos import Point
 from muang.cases.models import Case, CaseCategory, Channel, Holiday
 from muang.cases.services import case_submit
 from muang.core.tests.factories import DepartmentFactory, OrganizationFactory
+from muang.core.thai_dates import BANGKOK
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 # Inside the default factory boundary area (Chum Phae, Khon Kaen).
 CHUMPHAE = Point(102.0988, 16.5447, srid=4326)
 

@@ -2,13 +2,13 @@
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from muang.cases import kpis
 from muang.cases.services import case_change_status, case_rate
 from muang.cases.tests.factories import submit_case
+from muang.core.thai_dates import BANGKOK
 
-BKK = ZoneInfo("Asia/Bangkok")
+BKK = BANGKOK
 JAN = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 1, 31)}
 
 

@@ -16,10 +16,11 @@ from muang.cases.services import (
     case_working_hours_set,
 )
 from muang.cases.tests.conftest import MONDAY_9
-from muang.cases.tests.factories import CHUMPHAE, CaseCategoryFactory, bkk, submit_case
+from muang.cases.tests.factories import CaseCategoryFactory, bkk, submit_case
 from muang.cases.tracking import organization_id_of
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, InvalidInput
+from muang.core.jurisdiction import OutsideJurisdiction
 from muang.core.models import AuditEntry, Citizen
 from muang.core.tests.factories import UserFactory
 
@@ -167,7 +168,7 @@ def test_staff_file_a_case_on_behalf_of_a_caller_and_it_is_audited(town):
         description="โทรแจ้งไฟดับ",
         contact_name="ลุงสม",
         contact_phone="0811111111",
-        location=CHUMPHAE,
+        location=town.org.boundary.point_on_surface,
         now=MONDAY_9,
     )
     assert created and case.channel == Channel.PHONE and case.created_by == town.officer.user
@@ -175,6 +176,22 @@ def test_staff_file_a_case_on_behalf_of_a_caller_and_it_is_audited(town):
     assert (
         entry.action == "create" and entry.actor_user == town.officer.user and entry.organization == town.org
     )
+
+
+def test_staff_may_not_file_a_case_at_a_place_another_organisation_is_responsible_for(town, other_town):
+    """The one jurisdiction check of the staff desk and the API (issue 9, item 7)."""
+    with pytest.raises(OutsideJurisdiction) as refused:
+        case_create(
+            actor=town.officer,
+            organization=town.org,
+            category=town.category,
+            description="โทรแจ้งไฟดับ",
+            location=other_town.org.boundary.point_on_surface,
+            now=MONDAY_9,
+        )
+    assert refused.value.status == 422 and refused.value.responsible == other_town.org
+    assert other_town.org.name_th in refused.value.field_errors["location"][0]
+    assert not Case.objects.exists()
 
 
 def test_staff_may_route_a_new_case_to_another_department(town):

@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils import timezone, translation
 
+from muang.core.thai_dates import buddhist_era
+
 register = template.Library()
 
 THAI_MONTHS = (
@@ -37,7 +39,6 @@ THAI_MONTHS_ABBR = (
     "ธ.ค.",
 )
 EN_MONTHS_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-BUDDHIST_ERA_OFFSET = 543
 
 
 def format_thai_date(
@@ -57,13 +58,21 @@ def format_thai_date(
     language = language or translation.get_language() or "th"
     if language.startswith("th"):
         months = THAI_MONTHS if style == "long" else THAI_MONTHS_ABBR
-        return f"{value_date.day} {months[value_date.month - 1]} {value_date.year + BUDDHIST_ERA_OFFSET}{time_part}"
+        return f"{value_date.day} {months[value_date.month - 1]} {buddhist_era(value_date.year)}{time_part}"
     return f"{value_date.day} {EN_MONTHS_ABBR[value_date.month - 1]} {value_date.year}{time_part}"
 
 
 @register.filter
 def thai_date(value, style: str = "short") -> str:
     return format_thai_date(value, style)
+
+
+@register.filter
+def be_year(value) -> str:
+    """A C.E. year in the Buddhist Era: 2026 → 2569 (what Thai documents print); empty stays empty."""
+    if value is None or value == "":
+        return ""
+    return str(buddhist_era(int(value)))
 
 
 @register.filter

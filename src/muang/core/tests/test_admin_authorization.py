@@ -184,13 +184,13 @@ def _statement(org):
 
 
 def _tax_year(org):
-    from muang.property.services import valuation
+    from muang.property.assessment.services import valuation
 
     return valuation.tax_year_create(actor=SYSTEM, organization=org, year=2025)
 
 
 def _owned(org, **target):
-    from muang.property.services import owners
+    from muang.property.registry.services import owners
     from muang.property.tests.factories import OwnerFactory
 
     return owners.ownership_add(
@@ -206,7 +206,7 @@ def _sample(label: str, world: World):
     from muang.cases.models import CaseStatus
     from muang.cases.tests.factories import CaseCategoryFactory, HolidayFactory
     from muang.property.models import BuildingPrice, CondoPrice, ImportBatch, LandPrice
-    from muang.property.services import owners, registry
+    from muang.property.registry.services import owners, registry
     from muang.property.tests.factories import BuildingFactory, OwnerFactory, ParcelFactory, SignboardFactory
 
     org = world.org

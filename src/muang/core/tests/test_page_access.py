@@ -86,7 +86,7 @@ def test_the_walk_sees_every_app_and_the_exemptions_exist():
         "home",
         "billing:bills",
         "property-office:overview",
-        "reports:staff-queue",
+        "cases:queue",
         "line:webhook",
     ):
         assert expected in names

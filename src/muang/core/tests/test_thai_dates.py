@@ -56,3 +56,77 @@ def test_the_field_reads_shows_back_and_names_a_bad_day():
         assert 'value="30/02/2569"' in str(bad["day"])  # what was typed stays, to be corrected
     with translation.override("en"):
         assert 'value="01/12/2026"' in str(Form(initial={"day": dt.date(2026, 12, 1)})["day"])
+
+
+# --- Thai time shared by every app: the zone, the era, the fiscal year ------------------------------------------
+
+
+def test_bangkok_is_utc_plus_seven_all_year_and_the_fixed_zone_agrees():
+    from muang.core.thai_dates import BANGKOK, ICT
+
+    for month in (1, 7):  # no daylight saving time
+        moment = dt.datetime(2026, month, 1, 12, tzinfo=dt.UTC)
+        assert moment.astimezone(BANGKOK).hour == 19 == moment.astimezone(ICT).hour
+        assert moment.astimezone(BANGKOK).isoformat() == moment.astimezone(ICT).isoformat()
+
+
+def test_the_buddhist_era_both_ways():
+    from muang.core.thai_dates import BUDDHIST_ERA_OFFSET, buddhist_era, christian_era
+
+    assert buddhist_era(2026) == 2569 and christian_era(2569) == 2026 and BUDDHIST_ERA_OFFSET == 543
+
+
+def test_a_year_as_the_reader_counts_it():
+    from muang.core.thai_dates import year_for_reader
+
+    assert year_for_reader(2026, "th") == 2569
+    assert year_for_reader(2026, "en") == 2026
+    assert year_for_reader(None, "th") is None
+    with translation.override("th"):
+        assert year_for_reader(2026) == 2569
+
+
+@pytest.mark.parametrize(
+    ("day", "fiscal"),
+    [
+        (dt.date(2025, 9, 30), 2568),  # the last day of fiscal 2568
+        (dt.date(2025, 10, 1), 2569),  # 1 October starts the next one
+        (dt.date(2026, 1, 1), 2569),
+        (dt.date(2026, 9, 30), 2569),
+        (dt.date(2026, 10, 1), 2570),
+    ],
+)
+def test_the_fiscal_year_starts_on_1_october(day, fiscal):
+    from muang.core.thai_dates import fiscal_year, fiscal_year_bounds
+
+    assert fiscal_year(day) == fiscal
+    first, last = fiscal_year_bounds(fiscal)
+    assert first <= day <= last
+    assert fiscal_year(first) == fiscal_year(last) == fiscal
+    assert fiscal_year(first - dt.timedelta(days=1)) == fiscal - 1
+
+
+def test_days_in_bangkok_as_moments():
+    from muang.core.thai_dates import bangkok_date, bangkok_days, bangkok_midnight, in_bangkok
+
+    assert bangkok_midnight(dt.date(2026, 1, 31)).astimezone(dt.UTC) == dt.datetime(
+        2026, 1, 30, 17, tzinfo=dt.UTC
+    )
+    since, until = bangkok_days(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    assert until - since == dt.timedelta(days=31)
+    # 23:30 on 31 January in Bangkok is 16:30 UTC the same day; 17:30 UTC is 1 February there.
+    assert bangkok_date(dt.datetime(2026, 1, 31, 16, 30, tzinfo=dt.UTC)) == dt.date(2026, 1, 31)
+    assert bangkok_date(dt.datetime(2026, 1, 31, 17, 30, tzinfo=dt.UTC)) == dt.date(2026, 2, 1)
+    naive = dt.datetime(2026, 1, 31, 9)  # noqa: DTZ001 (a naive moment is the point of the test)
+    assert in_bangkok(naive).utcoffset() == dt.timedelta(hours=7)
+    aware = dt.datetime(2026, 1, 31, 9, tzinfo=dt.UTC)
+    assert in_bangkok(aware) is aware
+
+
+def test_templates_show_a_year_in_the_buddhist_era():
+    from django.template import Context, Template
+
+    rendered = Template("{% load thai %}{{ year|be_year }}|{{ none|be_year }}").render(
+        Context({"year": 2026, "none": None})
+    )
+    assert rendered == "2569|"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from muang.core import selectors, services
 from muang.core.access import Actor
 from muang.core.errors import MuangError
+from muang.core.form_errors import add_service_errors
 from muang.core.forms import ApiTokenForm
 from muang.core.models import ApiToken, Organization, Role
 from muang.core.permissions import CorePerm
@@ -119,10 +120,9 @@ def tokens_view(request: HttpRequest, actor: Actor, membership) -> HttpResponse:
                 )
                 form = ApiTokenForm()
         except (MuangError, ValueError) as e:
-            for field, errors in getattr(e, "field_errors", {}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not getattr(e, "field_errors", None):
+            if getattr(e, "field_errors", None):
+                add_service_errors(form, e)
+            else:
                 messages.error(request, str(e))
     tokens: list[ApiToken] = list(selectors.api_tokens_of(actor=actor, organization=org))
     return render(request, "core/tokens.html", {"form": form, "tokens": tokens, "new_secret": new_secret})

@@ -17,13 +17,12 @@ the standards test that walks every URL of the site, `core/tests/test_page_acces
 from dataclasses import dataclass
 from functools import wraps
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from muang.core.access import Actor
-from muang.core.errors import AccessDenied, MuangError, NotFound
+from muang.core.errors import AccessDenied, NotFound
 from muang.core.models import Organization
 from muang.core.workspace import active_membership, actor_from_request
 
@@ -114,15 +113,3 @@ def machine_endpoint(reason: str):
 def citizen_page(reason: str):
     """For an app's citizen-session decorator (e.g. the taxpayer's): declares the page as citizen-only."""
     return lambda view: declare(view, PageAccess(CITIZEN, reason=reason))
-
-
-def add_service_errors(form: forms.Form, error: MuangError, aliases: dict[str, str] | None = None) -> None:
-    """Put a domain error on the form field it names (through `aliases` when the names differ), or on the form
-    when it names none or a field the form does not have."""
-    if not error.field_errors:
-        form.add_error(None, error.detail)
-        return
-    for name, messages in error.field_errors.items():
-        field = (aliases or {}).get(name, name)
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muang.core.bulk import copy_insert_ignoring_duplicates, stage
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotAuthenticated
 from muang.core.models import Organization
-from muang.iot.bulk import copy_insert_ignoring_duplicates, stage
 from muang.iot.models import Device, DeviceAttribute, IotSettings
 from muang.iot.services.devices import credential_matches, device_count_error, split_credential
 from muang.iot.services.partitions import ensure_partitions

@@ -8,9 +8,9 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from muang.core.access import Actor
 from muang.core.tests.factories import OrganizationFactory, member
 from muang.core.thai_id import national_id_check_digit
+from muang.property.assessment.services import ruledata
 from muang.property.models import Building, Owner, Parcel, Signboard
-from muang.property.rules import units
-from muang.property.services import ruledata
+from muang.taxlaw import units
 
 
 def national_id(n: int, first: str = "1") -> str:

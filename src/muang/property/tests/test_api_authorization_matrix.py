@@ -21,7 +21,8 @@ from PIL import Image
 
 from muang.core.models import AuditEntry, Duty, Role
 from muang.core.tests.factories import member
-from muang.property.services import owners, registry, valuation
+from muang.property.assessment.services import valuation
+from muang.property.registry.services import owners, registry
 from muang.property.tests.factories import (
     BuildingFactory,
     OwnerFactory,
@@ -351,7 +352,7 @@ def test_endpoint_authorization(fixtures, endpoint: Endpoint, principal: str):
 
 
 def test_every_property_operation_is_in_the_matrix():
-    from muang.property.api import router
+    from muang.property.registry.api import router
 
     operations = {
         (method, f"/api/v1{path}")

@@ -14,8 +14,8 @@ from django.test import Client
 from muang.core.access import SYSTEM
 from muang.core.models import Role
 from muang.core.tests.factories import OrganizationFactory, member
-from muang.property import selectors
-from muang.property.services import owners
+from muang.property.registry import selectors
+from muang.property.registry.services import owners
 from muang.property.tests.factories import (
     BuildingFactory,
     OwnerFactory,

@@ -16,8 +16,8 @@ from muang.billing.tests.factories import BILLER_ID
 from muang.core.access import SYSTEM
 from muang.core.models import Duty, Role
 from muang.core.tests.factories import member
+from muang.property.assessment.services.assessment import assessment_run_start
 from muang.property.models import AssessmentRun, LandPrice, Ownership, TaxYear
-from muang.property.services.assessment import assessment_run_start
 from muang.property.tests.factories import OwnerFactory, ParcelFactory, SignboardFactory, tax_year_fields
 from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world, give_duties
 
@@ -179,7 +179,7 @@ def test_bills_from_a_run_still_queued_is_409(fixtures):
 
 
 def test_every_assessment_operation_is_in_the_matrix():
-    from muang.property.api_assessment import router
+    from muang.property.assessment.api import router
 
     operations = {
         (method, f"/api/v1{path}")

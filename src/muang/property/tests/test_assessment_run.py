@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 
 from muang.core.errors import AccessDenied, Conflict
+from muang.property.assessment.selectors import assessments_of, get_assessment_for
+from muang.property.assessment.services.assessment import assessment_run_start
 from muang.property.models import (
     Assessment,
     AssessmentRun,
@@ -18,8 +20,6 @@ from muang.property.models import (
     LandPrice,
     Ownership,
 )
-from muang.property.selectors_assessment import assessments_of, get_assessment_for
-from muang.property.services.assessment import assessment_run_start
 from muang.property.tests.factories import (
     BuildingFactory,
     OwnerFactory,
@@ -193,7 +193,11 @@ def test_mixed_use_is_taxed_by_share(org, admin, tax_year, django_capture_on_com
         (YEAR, "30000.00"),  # 1st year: 10M × 0.3%
         (YEAR - 2, "30000.00"),  # 3rd year
         (YEAR - 3, "60000.00"),  # 4th year: +0.3 → 0.6%
-        (YEAR - 6, "90000.00"),  # 7th year: +0.6 → 0.9%
+        (YEAR - 5, "60000.00"),  # 2020, the Act's first year: 6th year, still one step
+        # Years before 2020 do not count (s.43 applies from the Act's first tax year): vacant since 2019 or
+        # 2010 is, in 2025, the 6th year of vacancy, not the 7th or 16th (which would be +0.6 or +1.5).
+        (YEAR - 6, "60000.00"),
+        (2010, "60000.00"),
     ],
 )
 def test_vacant_land_escalates(org, admin, tax_year, django_capture_on_commit_callbacks, vacant_since, tax):
@@ -282,7 +286,7 @@ def test_the_run_reads_the_registry_in_a_fixed_number_of_queries(
 def test_a_failed_run_leaves_no_rows_and_frees_the_year(
     org, admin, tax_year, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from muang.property.services import assessment as service
+    from muang.property.assessment.services import assessment as service
 
     owner = OwnerFactory(organization=org)
     parcel = parcel_of(org, use="other")

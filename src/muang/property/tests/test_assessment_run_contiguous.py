@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
+from muang.property.assessment.selectors import get_assessment_for
 from muang.property.models import AssessmentRun, HouseRegistration
-from muang.property.selectors_assessment import get_assessment_for
 from muang.property.tests.factories import BuildingFactory, OwnerFactory
 from muang.property.tests.test_assessment_run import (
     YEAR,

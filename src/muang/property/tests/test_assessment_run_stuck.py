@@ -16,16 +16,16 @@ from muang.core.access import SYSTEM
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.models import AuditEntry
 from muang.property import tasks
-from muang.property.models import Assessment, AssessmentRun
-from muang.property.selectors_assessment import current_run
-from muang.property.services import assessment as service
-from muang.property.services.assessment import (
+from muang.property.assessment.selectors import current_run
+from muang.property.assessment.services import assessment as service
+from muang.property.assessment.services.assessment import (
     STALE_AFTER,
     assessment_run_abandon,
     assessment_runs_fail_stale,
     is_stale,
     stale_assessment_runs,
 )
+from muang.property.models import Assessment, AssessmentRun
 from muang.property.tests.factories import OwnerFactory, actor_for
 from muang.property.tests.test_assessment_run import (
     YEAR,

@@ -9,8 +9,8 @@ import pytest
 
 from muang.core.access import SYSTEM
 from muang.core.tests.factories import OrganizationFactory
+from muang.property.assessment.services import assessment as service
 from muang.property.models import Assessment, AssessmentRun, LandPrice, Ownership, TaxYear
-from muang.property.services import assessment as service
 from muang.property.tests.factories import OwnerFactory, ParcelFactory, tax_year_fields
 
 

@@ -23,7 +23,7 @@ from muang.property.models import (
     Signboard,
     TaxYear,
 )
-from muang.property.selectors import ownerships_on
+from muang.property.registry.selectors import ownerships_on
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026

@@ -12,8 +12,8 @@ from muang.core.access import Actor
 from muang.core.errors import AccessDenied, InvalidInput, NotFound
 from muang.core.models import Duty, Role
 from muang.core.tests.factories import member
-from muang.property import selectors_map as sm
 from muang.property.models import Assessment, AssessmentRun, Parcel, TaxYear
+from muang.property.registry import selectors_map as sm
 from muang.property.tests.factories import (
     BuildingFactory,
     OwnerFactory,

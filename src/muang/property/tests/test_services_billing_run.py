@@ -1,9 +1,11 @@
 """Bills from the assessment run and from the signboards: the source_ref convention, re-issuing after a
-re-run, conflicts with paid bills, permissions and tenant isolation."""
+re-run, conflicts with paid bills, permissions and tenant isolation; the typed sheet's ids behind the lines."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from muang.billing.models import Bill, BillKind, BillStatus
@@ -12,9 +14,19 @@ from muang.billing.tests.factories import billing_organization, revenue_member, 
 from muang.core.access import Actor
 from muang.core.errors import AccessDenied, Conflict
 from muang.core.models import AuditEntry, Role
-from muang.property.models import AssessmentRun, BuildingPrice, LandPrice, Ownership, TaxYear
-from muang.property.services.assessment import assessment_run_start
-from muang.property.services.billing_run import assessment_bills_issue, signboard_bills_issue
+from muang.property.assessment.services.assessment import assessment_run_start
+from muang.property.assessment.services.assessment_exports import assessments_xlsx
+from muang.property.assessment.services.billing_run import assessment_bills_issue, signboard_bills_issue
+from muang.property.assessment.sheet import AssessmentSheet, SheetProperty
+from muang.property.models import (
+    Assessment,
+    AssessmentRun,
+    BuildingPrice,
+    LandPrice,
+    Ownership,
+    Parcel,
+    TaxYear,
+)
 from muang.property.tests.factories import (
     BuildingFactory,
     OwnerFactory,
@@ -22,6 +34,7 @@ from muang.property.tests.factories import (
     SignboardFactory,
     tax_year_fields,
 )
+from muang.selfservice.explain import explain_sheet
 
 YEAR = 2026
 ISSUED = dt.date(2026, 2, 10)
@@ -225,3 +238,53 @@ def test_signboard_bills_one_per_owner_one_line_per_sign(org, admin, tax_year):
     assert (again.reissued, again.unchanged) == (1, 1)
     reissued = bills_of(org, BillKind.SIGNBOARD_TAX).get(source_ref=f"property:signboard-owner:{shop.pk}")
     assert reissued.amount == Decimal("1240.00") + Decimal("520.00")
+
+
+# --- the typed sheet: ids, not labels ------------------------------------------------------------------------
+# The calculation sheet carries the ids of what it taxes: bills, the export and the taxpayer's explanation find
+# the parcel, building or unit by id, never by rebuilding its label.
+
+
+def sheet_of(owner) -> AssessmentSheet:
+    return AssessmentSheet.from_json(Assessment.objects.get(owner=owner).sheet)
+
+
+def test_the_run_writes_the_ids_of_the_parcel_its_buildings_and_a_building_held_apart(world):
+    (land,) = sheet_of(world["rich"]).properties
+    building_on_it = world["parcel"].buildings.get()
+    assert (land.kind, land.parcel_id, land.building_ids, land.condo_unit_id) == (
+        "parcel", world["parcel"].pk, (building_on_it.pk,), None
+    )  # fmt: skip
+    (apart,) = sheet_of(world["apart"]).properties
+    assert (apart.kind, apart.parcel_id, apart.building_ids) == ("building", None, (world["building"].pk,))
+
+
+def test_bills_name_the_properties_by_id_even_after_a_parcel_code_changed(org, admin, world):
+    # The registry moves on between the run and the bills: the code the sheet printed is no longer the
+    # parcel's. Labels rebuilt from today's registry would lose the parcel; the ids do not.
+    Parcel.objects.filter(pk=world["parcel"].pk).update(code="99Z999")
+    assessment_bills_issue(actor=admin, run=world["run"], issued_on=ISSUED)
+    rich = Bill.objects.get(
+        organization=org, kind=BillKind.LAND_BUILDING_TAX, source_ref=f"property:owner:{world['rich'].pk}"
+    )
+    assert rich.lines.get().source_ref == f"property:parcel:{world['parcel'].pk}"
+
+
+def test_old_sheets_without_ids_match_parcels_by_code_and_bill_one_line():
+    old = SheetProperty.from_json({"kind": "parcel", "label": "01A001", "share": "1/1", "tax": "10.00"})
+    assert not old.has_ids and old.is_parcel(5, "01A001") and not old.is_parcel(5, "01A002")
+    new = SheetProperty.from_json({"kind": "parcel", "id": 5, "label": "01A001", "tax": "10.00"})
+    assert new.is_parcel(5, "changed") and not new.is_parcel(6, "01A001")
+
+
+def test_the_export_and_the_explanation_carry_the_ids(org, admin, world):
+    content = assessments_xlsx(actor=admin, organization=org, year=world["run"].year)
+    rows = list(openpyxl.load_workbook(io.BytesIO(content))["properties"].values)
+    assert rows[0][-3:] == ("parcel_id", "building_ids", "condo_unit_id")
+    by_owner = {r[0]: r for r in rows[1:]}
+    assert by_owner[world["rich"].pk][-3:-1] == (world["parcel"].pk, str(world["parcel"].buildings.get().pk))
+    explained = explain_sheet(Assessment.objects.get(owner=world["apart"]).sheet)
+    (part,) = explained.properties
+    assert (part.parcel_id, part.building_ids) == (None, (world["building"].pk,))
+    assert explained.total_tax == sheet_of(world["apart"]).total_tax > 0
+    assert explained.year == world["run"].year

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from muang.core.access import Actor
 from muang.core.models import AuditEntry, Duty, Role
 from muang.core.tests.factories import OrganizationFactory, member
-from muang.property.services.exports import registry_xlsx
+from muang.property.registry.services.exports import registry_xlsx
 from muang.property.tests.factories import BuildingFactory, OwnerFactory, ParcelFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from muang.core.errors import AccessDenied, InvalidInput
 from muang.core.models import AuditEntry
 from muang.core.tests.factories import OrganizationFactory
 from muang.property.models import ImportBatch, Parcel
-from muang.property.services.imports import parcel_import
+from muang.property.registry.services.imports import parcel_import
 from muang.property.tests.factories import ParcelFactory, actor_for, bow_tie, inside, square
 
 pytestmark = pytest.mark.django_db

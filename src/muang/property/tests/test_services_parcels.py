@@ -11,7 +11,7 @@ from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.models import AuditEntry, Duty, Role
 from muang.core.tests.factories import OrganizationFactory, member
 from muang.property.models import Parcel
-from muang.property.services.registry import parcel_create, parcel_retire, parcel_update
+from muang.property.registry.services.registry import parcel_create, parcel_retire, parcel_update
 from muang.property.tests.factories import ParcelFactory, actor_for, bow_tie, inside, square
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from PIL import Image
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.models import AuditEntry
 from muang.core.tests.factories import OrganizationFactory
-from muang.property import selectors
-from muang.property.services import owners, registry, signboards
+from muang.property.registry import selectors
+from muang.property.registry.services import owners, registry, signboards
 from muang.property.tests.factories import (
     BuildingFactory,
     OwnerFactory,

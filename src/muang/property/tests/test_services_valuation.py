@@ -9,12 +9,12 @@ import pytest
 from muang.core.errors import AccessDenied, InvalidInput
 from muang.core.models import AuditEntry
 from muang.core.tests.factories import OrganizationFactory
+from muang.property.assessment.services import ruledata, valuation
 from muang.property.models import BuildingPrice, ImportBatch, LandPrice
-from muang.property.rules import seed
-from muang.property.rules.land_building import TaxClass, assess
-from muang.property.rules.signboard import SignType, signboard_tax
-from muang.property.services import ruledata, valuation
 from muang.property.tests.factories import actor_for
+from muang.taxlaw import seed
+from muang.taxlaw.land_building import TaxClass, assess
+from muang.taxlaw.signboard import SignType, signboard_tax
 
 pytestmark = pytest.mark.django_db
 EXEMPTIONS = ruledata.exemptions_to_json(seed.default_tax_year_rules(2025).exemptions)
@@ -330,7 +330,7 @@ def test_unknown_tables_and_files_are_refused(admin, year):
 
 
 def test_the_most_specific_land_price_applies(org, admin, year):
-    from muang.property.selectors import parcels_with_land_price
+    from muang.property.registry.selectors import parcels_with_land_price
     from muang.property.tests.factories import ParcelFactory
 
     for code in ("01A001", "01A002", "01B001", "02A001"):

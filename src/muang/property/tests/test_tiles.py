@@ -6,8 +6,8 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from muang.core.errors import InvalidInput
 from muang.core.models import Duty, Role
 from muang.core.tests.factories import OrganizationFactory, member
+from muang.property.registry.tiles import MVT_CONTENT_TYPE, check_tile
 from muang.property.tests.test_api_authorization_matrix import tile_of
-from muang.property.tiles import MVT_CONTENT_TYPE, check_tile
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from muang.core.access import SYSTEM
 from muang.core.demo import synthetic_boundary
 from muang.core.tests.factories import OrganizationFactory
 from muang.property.models import Parcel
-from muang.property.services.geometry import Reprojector
-from muang.property.services.imports import parcel_import
+from muang.property.registry.services.geometry import Reprojector
+from muang.property.registry.services.imports import parcel_import
 
 EVEREST_1937 = (6377276.345, 1 / 300.8017)
 WGS84 = (6378137.0, 1 / 298.257223563)

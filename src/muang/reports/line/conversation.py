@@ -28,11 +28,12 @@ from muang.cases.services.steps import MAX_PHOTOS_PER_EVENT
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
 from muang.core.errors import InvalidInput, MuangError
 from muang.core.images import CleanImage, clean_image
+from muang.core.jurisdiction import ReportOutsideArea, locate_organization
 from muang.core.line import LineAdapter, LineDeliveryError
 from muang.core.models import Citizen, LineChannel, Notification, Organization
 from muang.core.outbox import notification_enqueue
+from muang.core.validation import point_from
 from muang.reports.models import LineCaseLink, LineConversation, LineWebhookEvent
-from muang.reports.routing import ReportOutsideArea, locate_organization, point_from
 from muang.reports.suggestion import suggest_category
 
 from . import messages as m
@@ -126,10 +127,15 @@ def line_event_process(
         conversation, _created = LineConversation.objects.get_or_create(
             organization=organization, line_user_id=event.user_id, defaults={"citizen": citizen}
         )
-        conversation = LineConversation.objects.select_for_update().get(pk=conversation.pk)
+        conversation = LineConversation.objects.select_for_update().get(
+            organization=organization, pk=conversation.pk
+        )
         with translation.override(citizen.preferred_language or "th"):
             replies = _step(ctx, conversation, citizen, event)
-        conversation.save(update_fields=["state", "data", "updated_at"])
+        # By the tenant and the row, like the lock above (never the primary key alone).
+        LineConversation.objects.filter(organization=organization, pk=conversation.pk).update(
+            state=conversation.state, data=conversation.data, updated_at=timezone.now()
+        )
         if replies and event.reply_token:
             notification_enqueue(
                 organization=organization,

@@ -9,11 +9,11 @@ import datetime as dt
 import json
 from typing import Any
 from xml.etree import ElementTree as ET
-from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from muang.core.thai_dates import BANGKOK
+
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
 LIST_CHILDREN = {

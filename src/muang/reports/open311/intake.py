@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from muang.cases.models import Case, CaseCategory, Channel
 from muang.cases.services import case_submit
 from muang.core.errors import InvalidInput
+from muang.core.form_errors import error_lines
+from muang.core.jurisdiction import ReportOutsideArea, locate_organization
 from muang.core.models import ApiToken, Organization
 from muang.core.services import api_token_authenticate
-from muang.core.validation import clean_phone
+from muang.core.validation import clean_phone, point_from
 from muang.reports.permissions import ReportScope
 from muang.reports.questions import AnswerProblem, Problem, check_answers, choice_keys, max_length
-from muang.reports.routing import ReportOutsideArea, locate_organization, point_from
 
 MAX_IDEMPOTENCY_KEY = 40
 MAX_ADDRESS = 300  # Case.address
@@ -187,7 +188,5 @@ def open311_request_submit(
             idempotency_key=key,
         )
     except InvalidInput as e:
-        descriptions = [
-            f"{OPEN311_NAMES.get(f, f)}: {m}" for f, messages in e.field_errors.items() for m in messages
-        ] or [e.detail]
+        descriptions = error_lines(e, OPEN311_NAMES)
         raise Open311Error(400, *descriptions) from e

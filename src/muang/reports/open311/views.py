@@ -7,19 +7,18 @@ Reads are public (anyone, with or without a key: the data are the public ones). 
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from muang.core.input_guard import refuses_input_with
 from muang.core.models import Organization
+from muang.core.thai_dates import in_bangkok
 from muang.core.views.pages import public_page
 
 from . import documents
@@ -29,7 +28,6 @@ from .intake import Open311Error, authenticate, open311_request_submit, parse_su
 OPEN311_REASON = "GeoReport v2 is public: services and public case facts, never a reporter"
 
 logger = logging.getLogger("muang.reports.open311")
-BANGKOK = ZoneInfo("Asia/Bangkok")
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-21T00:00:00+07:00"
 
@@ -120,7 +118,7 @@ def _w3c_param(request: HttpRequest, name: str) -> dt.datetime | None:
         raise Open311Error(
             400, _("%(name)s must be a W3C date and time, e.g. 2026-11-21T09:00:00+07:00.") % {"name": name}
         ) from e
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=BANGKOK)
+    return in_bangkok(moment)
 
 
 def _list_param(request: HttpRequest, name: str) -> list[str]:

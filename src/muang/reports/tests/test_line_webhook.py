@@ -1,7 +1,10 @@
 """The LINE webhook, called as LINE calls it: signed raw bodies, conversations to a case, replies in the outbox."""
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from muang.cases.models import Case, CaseStatus, Channel
 from muang.cases.services import (
@@ -17,12 +20,14 @@ from muang.cases.services import (
 )
 from muang.cases.tests.conftest import make_town
 from muang.cases.tests.factories import submit_case
+from muang.core import outbox
 from muang.core.line import LineAdapter, LineDeliveryError
 from muang.core.models import Citizen, LineChannel, Notification
 from muang.reports.line.messages import parse_postback
 from muang.reports.models import LineCaseLink, LineConversation, LineWebhookEvent
-from muang.reports.notify import notify_reporter_of_status
+from muang.reports.notify import line_reach
 from muang.testing.images import assert_clean, jpeg_with_gps, pixel_flood_png
+from muang.testing.line_server import start_fake_line
 
 from .test_line_support import (
     SECRET,
@@ -277,7 +282,7 @@ def test_status_change_is_pushed_to_the_line_reporter(client, town, content):
     assert n.channel == Notification.Channel.LINE_PUSH and n.recipient == USER and n.organization == town.org
     assert case.tracking_code in n.messages[0]["text"] and case.status.name_th in n.messages[0]["text"]
     assert n.subject == f"case:{case.pk}:status:{case.status_id}"
-    assert notify_reporter_of_status(submit_case(town.category)) is None, "web reports get no LINE push"
+    assert line_reach(submit_case(town.category)) == [], "web reports get no LINE push"
 
 
 def test_every_public_status_change_pushes_once_and_nothing_else_does(client, town, content):
@@ -373,6 +378,28 @@ def test_web_reports_and_the_reporters_own_reopening_push_nothing(client, town, 
     assert len(pushes()) == 1
     case_reopen_by_citizen(citizen=line.reporter, case=line, reason="ยังดับอยู่")
     assert len(pushes()) == 1, "the reporter reopened it: no push about their own action"
+
+
+def test_a_line_reporter_who_also_left_a_phone_hears_once_on_line_delivered_through_the_outbox(
+    client, town, settings
+):
+    """The notify step (muang.cases.notify, ADR 0012) picks one channel per reporter: LINE before SMS."""
+    line, server = start_fake_line()
+    settings.MUANG_LINE_API_BASE = line.url
+    try:
+        case = file_through_line(client, town)
+        Citizen.objects.filter(line_user_id=USER).update(phone="0812345678")
+        Case.objects.filter(pk=case.pk).update(contact_phone="0812345678")
+        case = case_change_status(actor=town.admin, case=case, status="in_progress")
+        updates = Notification.objects.filter(subject__startswith=f"case:{case.pk}:")
+        assert list(updates.values_list("channel", "recipient")) == [(Notification.Channel.LINE_PUSH, USER)]
+        assert outbox.deliver_due(now=timezone.now() + dt.timedelta(seconds=1))["sent"] >= 1
+        assert outbox.deliver_due(now=timezone.now() + dt.timedelta(seconds=1)) == {}
+    finally:
+        server.shutdown()
+    pushed = [r.body for r in line.requests if r.path.endswith("/push")]
+    assert len(pushed) == 1 and pushed[0]["to"] == USER
+    assert case.tracking_code in pushed[0]["messages"][0]["text"]
 
 
 def test_adapter_downloads_message_content_from_the_data_host(content):

@@ -4,9 +4,10 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from muang.core.errors import InvalidInput
+from muang.core.jurisdiction import ReportOutsideArea, locate_organization
 from muang.core.models import OrganizationKind
 from muang.core.tests.factories import OrganizationFactory
-from muang.reports.routing import ReportOutsideArea, locate_organization, point_from
+from muang.core.validation import point_from
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,8 @@ from muang.cases.models import AttachmentKind, SystemStatus
 from muang.cases.tracking import normalize_tracking_code
 from muang.core.client_address import client_ip
 from muang.core.errors import InvalidInput, MuangError, NotFound
+from muang.core.jurisdiction import locate_organization
+from muang.core.validation import point_from
 from muang.core.views.pages import public_page
 
 from .. import selectors, services
@@ -23,7 +25,6 @@ from ..questions import (
     questions_of,
     raw_values,
 )
-from ..routing import locate_organization, point_from
 from . import add_service_errors
 
 CITIZEN_REASON = (

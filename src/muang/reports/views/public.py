@@ -1,14 +1,15 @@
 """Public pages: the map of reports with its bounding-box GeoJSON endpoint, the list and the statistics."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from muang.cases.selectors import BBox
+from muang.core import geo
 from muang.core.errors import InvalidInput, NotFound
+from muang.core.form_errors import json_errors
 from muang.core.public_home import HomePanel
 from muang.core.views.pages import public_page
 
@@ -24,7 +25,7 @@ MAP_SCREEN_TILES = 16
 
 
 def max_box_degrees(zoom: int) -> float:
-    return max(MAX_BBOX_DEGREES, 360.0 / 2**zoom * MAP_SCREEN_TILES)
+    return max(MAX_BBOX_DEGREES, geo.grid_cell_degrees(zoom, 1) * MAP_SCREEN_TILES)
 
 
 def _organization(request: HttpRequest):
@@ -58,19 +59,14 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
     Optional: ?org=<slug>, ?category=<code>, ?all=1 (closed ones too). Errors are JSON naming the field.
     """
     try:
-        bbox = BBox.parse(request.GET.get("bbox", ""))
-        try:
-            zoom = int(request.GET.get("zoom", "12"))
-        except ValueError as e:
-            raise InvalidInput.for_field("zoom", _("The zoom is a whole number from 0 to 22.")) from e
-        if not 0 <= zoom <= 22:
-            raise InvalidInput.for_field("zoom", _("The zoom is a whole number from 0 to 22."))
-        limit = max_box_degrees(zoom)
-        if (bbox.max_lon - bbox.min_lon) > limit or (bbox.max_lat - bbox.min_lat) > limit:
-            raise InvalidInput.for_field("bbox", _("The box is too large; zoom in."))
+        bbox = geo.BBox.parse(request.GET.get("bbox", ""))
+        zoom = geo.check_zoom(
+            request.GET.get("zoom", "12"), message=_("The zoom is a whole number from 0 to 22.")
+        )
+        bbox.check_size(max_box_degrees(zoom), _("The box is too large; zoom in."))
         organization = _organization(request)
     except InvalidInput as e:
-        return JsonResponse({"detail": e.detail, "errors": e.field_errors}, status=400)
+        return json_errors(e)
     category = request.GET.get("category", "").strip()[:40] or None
     text = selectors.map_features(
         selectors.MapQuery(
@@ -81,7 +77,7 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
             open_only=request.GET.get("all") != "1",
         )
     )
-    return HttpResponse(text, content_type="application/geo+json")
+    return geo.geojson_response(text)
 
 
 @public_page(PUBLIC_REASON)

@@ -15,8 +15,8 @@ from muang.billing.services.bills import LineDraft, Payer, bill_issue
 from muang.billing.tests.factories import billing_organization
 from muang.core.access import SYSTEM
 from muang.core.models import Organization
+from muang.property.assessment.services.assessment import assessment_run_start
 from muang.property.models import Assessment, BuildingPrice, LandPrice, Owner, Ownership, Parcel, TaxYear
-from muang.property.services.assessment import assessment_run_start
 from muang.property.tests.factories import BuildingFactory, OwnerFactory, ParcelFactory, tax_year_fields
 from muang.selfservice.services import signin
 from muang.selfservice.session import sign_in as session_sign_in

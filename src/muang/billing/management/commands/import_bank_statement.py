@@ -8,6 +8,7 @@ from muang.billing.bank_formats import FORMATS
 from muang.billing.services.reconciliation import bank_statement_import
 from muang.core.access import SYSTEM
 from muang.core.errors import MuangError
+from muang.core.form_errors import error_lines
 from muang.core.models import Organization
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 actor=SYSTEM, organization=org, data=file.read_bytes(), filename=file.name, bank_format=format
             )
         except MuangError as e:
-            detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in e.field_errors.items()) or e.detail
+            detail = "; ".join(error_lines(e))
             raise CommandError(detail) from e
         for status, figures in statement.summary.items():
             self.stdout.write(f"{status:>13}: {figures['lines']:>7} lines  {figures['amount']:>16} baht")

@@ -9,6 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 def post(cw, body, principal="privileged"):
+    """POST the case; a body without a place of its own is filed at a point inside the organisation."""
+    if "lat" not in body:
+        inside = cw.world.org.boundary.point_on_surface
+        body = {**body, "lat": round(inside.y, 6), "lon": round(inside.x, 6)}
     return cw.world.call(principal, "POST", f"/api/v1/organizations/{cw.world.org.slug}/cases", body)
 
 
@@ -16,8 +20,6 @@ BODY = {
     "category": "streetlight",
     "description": "ป้าสมศรีโทรมาแจ้งไฟถนนดับ",
     "channel": "phone",
-    "lat": 16.5447,
-    "lon": 102.0988,
     "contact_phone": "0812345678",
     "idempotency_key": "call-123",
 }
@@ -27,7 +29,8 @@ def test_a_phone_call_becomes_a_case_in_the_category_department(cw):
     response = post(cw, BODY)
     assert response.status_code == 201, response.content
     case = Case.objects.get(tracking_code=response.json()["tracking_code"])
-    assert case.channel == "phone" and case.department.code == "works" and case.location.y == 16.5447
+    assert case.channel == "phone" and case.department.code == "works"
+    assert case.location.y == round(cw.world.org.boundary.point_on_surface.y, 6)
     assert AuditEntry.objects.filter(
         object_type="cases.Case", object_id=str(case.pk), action="create"
     ).exists()
@@ -61,4 +64,18 @@ def test_bad_input_is_refused_with_the_field_and_nothing_written(cw, change, fie
     response = post(cw, {**BODY, **change})
     assert response.status_code == 422, response.content
     assert response.json()["errors"][0]["field"] == field
+    assert Case.objects.count() == before
+
+
+def test_a_place_another_organisation_is_responsible_for_is_refused_as_the_staff_page_does(cw):
+    """Issue 9, item 7: the API filed what the staff page refused. One check now serves both
+    (`muang.core.jurisdiction.require_within`, called by the case_create service)."""
+    elsewhere = cw.world.other_org.boundary.point_on_surface
+    before = Case.objects.count()
+    response = post(cw, {**BODY, "lat": round(elsewhere.y, 6), "lon": round(elsewhere.x, 6)})
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "outside_jurisdiction" and problem["errors"][0]["field"] == "location"
+    assert f"This place is in {cw.world.other_org.name_th}, not here" in problem["detail"]
     assert Case.objects.count() == before

@@ -22,7 +22,7 @@ from muang.core.models import Duty, Role
 from muang.core.tests.factories import member
 from muang.core.uploads import check_private_root
 from muang.property.models import ParcelPhoto
-from muang.property.services.signboards import signboard_set_photo
+from muang.property.registry.services.signboards import signboard_set_photo
 from muang.property.tests.factories import OwnerFactory, ParcelFactory, SignboardFactory
 from muang.selfservice.models import UseChangeNotice
 from muang.selfservice.tests.factories import signed_in_client

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from muang.core.access import SYSTEM
 from muang.core.models import Organization
-from muang.property.services.exports import parcels_geojson_chunks, registry_xlsx
+from muang.property.registry.services.exports import parcels_geojson_chunks, registry_xlsx
 
 
 class Command(BaseCommand):

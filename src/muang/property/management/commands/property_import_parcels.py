@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from muang.core.access import SYSTEM
 from muang.core.errors import MuangError
+from muang.core.form_errors import error_lines
 from muang.core.models import Organization
-from muang.property.services.imports import parcel_import
+from muang.property.registry.services.imports import parcel_import
 
 
 class Command(BaseCommand):
@@ -44,9 +45,9 @@ class Command(BaseCommand):
                 reason=options["reason"],
             )
         except MuangError as e:
-            for field, messages in e.field_errors.items():
-                for message in messages:
-                    self.stderr.write(f"{field}: {message}")
+            if e.field_errors:
+                for line in error_lines(e):
+                    self.stderr.write(line)
             raise CommandError(e.detail) from e
         for r in report.rejected:
             self.stdout.write(f"row {r.row} {r.key} {r.field}: {r.message}")

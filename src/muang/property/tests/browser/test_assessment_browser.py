@@ -11,8 +11,8 @@ from muang.billing.tests.factories import billing_organization
 from muang.conftest import load_area_slice
 from muang.core.models import Role
 from muang.core.tests.factories import PASSWORD, member
+from muang.property.assessment.services.assessment import assessment_run_execute
 from muang.property.models import AssessmentRun, LandPrice, Ownership, TaxYear
-from muang.property.services.assessment import assessment_run_execute
 from muang.property.tests.factories import OwnerFactory, ParcelFactory, tax_year_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,9 +12,9 @@ from muang.core.access import Actor
 from muang.core.demo import load_demo
 from muang.core.errors import AccessDenied
 from muang.core.models import AuditEntry, Department, Duty, Organization, User
-from muang.property import selectors
 from muang.property.permissions import PropertyPerm
-from muang.property.services import exports, owners
+from muang.property.registry import selectors
+from muang.property.registry.services import exports, owners
 from muang.property.tests.factories import OwnerFactory
 
 pytestmark = pytest.mark.django_db

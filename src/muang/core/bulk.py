@@ -1,0 +1,167 @@
+"""Bulk writes, once for every app: PostgreSQL COPY (through psycopg's `cursor.copy`) and id reservation.
+
+Django's `bulk_create` quotes every value client-side in one huge INSERT; at 100,000 rows (a bank statement,
+a batch assessment, a demo tax map) COPY is several times faster. Three ways in, fastest last:
+
+- `copy_create(rows)`: unsaved model instances, ids reserved first and set on them (like `bulk_create`);
+- `copy_rows(cursor, sql, rows)`: tuples of Python values, adapted by psycopg;
+- `copy_text(cursor, sql, lines)`: lines already in COPY's text format (`text_columns`, `escape`), when a
+  hot path formats each row in one f-string.
+
+`reserve_ids` takes ids from a table's sequence in one statement, so rows that refer to each other can be
+written by COPY without a round trip per row. COPY cannot skip duplicates: `copy_insert_ignoring_duplicates`
+tries a straight COPY and, only when a key collides, moves the rows through a staging table (`stage`) with
+`INSERT … ON CONFLICT DO NOTHING` (telemetry, where a repeated delivery must be stored once).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import psycopg
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+NULL = "\\N"  # COPY's text format for NULL
+CHUNK_LINES = 20_000
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_SPECIAL = re.compile(r"[\\\n\r]")
+
+
+def _raw(cursor):
+    """psycopg's own cursor under Django's wrapper (either may be passed)."""
+    return getattr(cursor, "cursor", cursor)
+
+
+def escape(text: str) -> str:
+    """A value for COPY's text format (tabs separate columns, newlines rows, backslash escapes)."""
+    return text.translate(_ESCAPES)
+
+
+def text_columns(values: Sequence[str]) -> str:
+    """Text values as tab-separated COPY columns. Real data almost never holds a tab, newline or backslash, so
+    the joined text is checked once instead of escaping each value (a tenth of the time at 100,000 rows)."""
+    joined = "\t".join(values)
+    if joined.count("\t") == len(values) - 1 and not _SPECIAL.search(joined):
+        return joined
+    return "\t".join(v.translate(_ESCAPES) for v in values)
+
+
+def copy_text(cursor, sql: str, lines: Iterable[str]) -> None:
+    """COPY lines already in the text format (each ending in a newline), written in chunks: formatting a row in
+    one f-string is several times faster than adapting each value separately."""
+    with _raw(cursor).copy(sql) as copy:
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) >= CHUNK_LINES:
+                copy.write("".join(chunk))
+                chunk.clear()
+        if chunk:
+            copy.write("".join(chunk))
+
+
+def copy_rows(cursor, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """COPY rows of Python values (psycopg adapts them: None, numbers, Decimal, dates, text, JSON text)."""
+    with _raw(cursor).copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def copy_sql(table: str, columns: Sequence[str]) -> str:
+    """`COPY "table" ("a", "b") FROM STDIN`, every name quoted."""
+    quote = connection.ops.quote_name
+    return f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+
+
+def reserve_ids(cursor, table: str, count: int, column: str = "id") -> Sequence[int]:
+    """`count` new ids from the sequence of `table`.`column`, in one statement. Usually one contiguous block
+    (then only its ends travel); when another session took ids from the sequence meanwhile, the full list."""
+    if count <= 0:
+        return range(0)
+    cursor.execute(
+        """SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL
+                                         ELSE array_agg(id ORDER BY id)::text END
+           FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id FROM generate_series(1, %s)) AS ids""",
+        [table, column, count],
+    )
+    low, high, scattered = cursor.fetchone()
+    if scattered is None:
+        return range(low, high + 1)
+    return [int(i) for i in scattered.strip("{}").split(",")]
+
+
+def _copy_value(field: models.Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, GEOSGeometry):
+        return value.hexewkb.decode()
+    if isinstance(field, models.JSONField):
+        return json.dumps(value, cls=field.encoder)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
+
+
+def copy_create(rows: Sequence[models.Model]) -> None:
+    """Insert unsaved instances of one model with COPY, their ids reserved first and set on them (as
+    `bulk_create` does), `auto_now(_add)` timestamps filled in and foreign keys to rows saved after these
+    objects were built taken from the related objects. No `save()`, no signals, no model validation: check the
+    rows first (`full_clean`)."""
+    if not rows:
+        return
+    meta = type(rows[0])._meta
+    now = timezone.now()
+    for field in meta.concrete_fields:  # what save() would fill in
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for row in rows:
+                setattr(row, field.attname, now)
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    relations = [f for f in fields if f.is_relation]
+    with connection.cursor() as cursor:
+        for row, pk in zip(rows, reserve_ids(cursor, meta.db_table, len(rows), meta.pk.column), strict=True):
+            row.pk = pk
+            row._state.adding = False
+        for row in rows:
+            for f in relations:
+                if f.is_cached(row) and (related := f.get_cached_value(row)) is not None:
+                    setattr(row, f.attname, related.pk)
+        copy_rows(
+            cursor,
+            copy_sql(meta.db_table, [f.column for f in fields]),
+            ([_copy_value(f, getattr(row, f.attname)) for f in fields] for row in rows),
+        )
+
+
+def stage(name: str, definition: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A temporary table `name` (`definition`: its columns, or `LIKE table`) holding exactly `rows`, emptied at
+    commit; returns its name for the statement that moves the rows on. Names come from code, never input."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({definition}) ON COMMIT DELETE ROWS")
+        cursor.execute(f"TRUNCATE {name}")  # inside a long transaction (tests, batches) start clean
+        copy_rows(cursor, copy_sql(name, columns), rows)
+    return name
+
+
+def copy_insert_ignoring_duplicates(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Insert `rows` into `table`, skipping those whose key is already there; returns the rows inserted.
+
+    Optimistic: a straight COPY inside a savepoint (repeats are rare); if a key collides, PostgreSQL refuses the
+    whole COPY, the savepoint rolls back, and the rows go through a temporary twin of `table` and
+    `INSERT … ON CONFLICT DO NOTHING`."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            copy_rows(cursor, copy_sql(table, columns), rows)
+        return len(rows)
+    except (IntegrityError, psycopg.errors.UniqueViolation):  # COPY runs on psycopg's cursor: its own error
+        pass
+    name = stage(f"_stage_{table}", f"LIKE {table} INCLUDING DEFAULTS", columns, rows)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name} ON CONFLICT DO NOTHING")  # noqa: S608
+        return cursor.rowcount

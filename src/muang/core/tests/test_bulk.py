@@ -1,0 +1,109 @@
+"""Bulk writes shared by every app (core.bulk), on the real PostgreSQL: COPY of model rows, of value rows and of
+pre-formatted text, and id reservation."""
+
+import pytest
+from django.db import connection
+
+from muang.core import audit, bulk
+from muang.core.access import SYSTEM
+from muang.core.models import AuditEntry, Department, Organization
+from muang.core.tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_copy_create_sets_ids_and_writes_geometry_json_and_foreign_keys(areas):
+    """Organisations carry a geometry, departments a foreign key to an organisation built in the same batch,
+    audit entries JSON: every kind of value COPY must carry."""
+    organizations = [OrganizationFactory.build(), OrganizationFactory.build()]
+    bulk.copy_create(organizations)
+    assert all(o.pk is not None and not o._state.adding for o in organizations)
+    stored = Organization.objects.get(pk=organizations[0].pk)
+    assert stored.slug == organizations[0].slug
+    assert stored.boundary.equals_exact(organizations[0].boundary, tolerance=1e-9)
+
+    departments = [
+        Department(organization=organizations[1], code=f"d{i}", name_th=f"กอง {i}", name_en=f"Division {i}")
+        for i in range(3)
+    ]
+    bulk.copy_create(departments)
+    assert list(
+        Department.objects.filter(organization=organizations[1])
+        .order_by("code")
+        .values_list("code", flat=True)
+    ) == [
+        "d0",
+        "d1",
+        "d2",
+    ]
+
+    entries = audit.created_entries(
+        actor=SYSTEM, organization=organizations[1], instances=departments, reason="x"
+    )
+    bulk.copy_create(entries)
+    stored = AuditEntry.objects.get(pk=entries[0].pk)
+    assert stored.changes["name_th"] == [None, "กอง 0"] and stored.at is not None  # auto_now_add filled in
+
+
+def test_copy_create_of_nothing_writes_nothing():
+    bulk.copy_create([])
+    assert not Organization.objects.exists()
+
+
+def _temp_table(cursor, increment: int = 1) -> None:
+    cursor.execute("CREATE TEMP TABLE bulk_probe (id bigserial PRIMARY KEY, a text, b text, n numeric)")
+    cursor.execute(f"ALTER SEQUENCE bulk_probe_id_seq INCREMENT BY {increment}")
+
+
+def test_reserve_ids_gives_a_block_or_the_full_list():
+    with connection.cursor() as cursor:
+        _temp_table(cursor)
+        block = bulk.reserve_ids(cursor, "bulk_probe", 5)
+        assert isinstance(block, range) and list(block) == [1, 2, 3, 4, 5]
+        assert list(bulk.reserve_ids(cursor, "bulk_probe", 2)) == [6, 7]  # never the same id twice
+        assert list(bulk.reserve_ids(cursor, "bulk_probe", 0)) == []
+        cursor.execute(
+            "ALTER SEQUENCE bulk_probe_id_seq INCREMENT BY 3"
+        )  # what other sessions taking ids look like
+        scattered = bulk.reserve_ids(cursor, "bulk_probe", 3)
+        assert scattered == [10, 13, 16]
+
+
+def test_copy_text_and_copy_rows_round_trip_awkward_text():
+    awkward = ["tab\there", "back\\slash", "new\nline", "cr\rreturn", "ไทย"]
+    with connection.cursor() as cursor:
+        _temp_table(cursor)
+        ids = bulk.reserve_ids(cursor, "bulk_probe", len(awkward) * 2)
+        bulk.copy_text(
+            cursor,
+            "COPY bulk_probe (id, a, b, n) FROM STDIN",
+            (
+                f"{i}\t{bulk.text_columns([text, 'plain'])}\t{bulk.NULL}\n"
+                for i, text in zip(ids[: len(awkward)], awkward, strict=True)
+            ),
+        )
+        bulk.copy_rows(
+            cursor,
+            bulk.copy_sql("bulk_probe", ["id", "a", "b", "n"]),
+            ((i, text, None, 1.5) for i, text in zip(ids[len(awkward) :], awkward, strict=True)),
+        )
+        cursor.execute("SELECT a, b, n FROM bulk_probe ORDER BY id")
+        rows = cursor.fetchall()
+    assert [r[0] for r in rows] == awkward * 2
+    assert [r[1] for r in rows] == ["plain"] * len(awkward) + [None] * len(awkward)
+    assert rows[0][2] is None and float(rows[-1][2]) == 1.5
+
+
+def test_copy_text_writes_in_chunks(monkeypatch):
+    monkeypatch.setattr(bulk, "CHUNK_LINES", 3)
+    with connection.cursor() as cursor:
+        _temp_table(cursor)
+        bulk.copy_text(cursor, "COPY bulk_probe (a) FROM STDIN", (f"{i}\n" for i in range(10)))
+        cursor.execute("SELECT count(*), min(a::int), max(a::int) FROM bulk_probe")
+        assert cursor.fetchone() == (10, 0, 9)
+
+
+def test_escape_and_text_columns():
+    assert bulk.escape("a\tb\\c\nd\re") == "a\\tb\\\\c\\nd\\re"
+    assert bulk.text_columns(["a", "b"]) == "a\tb"
+    assert bulk.text_columns(["a\tb", "c"]) == "a\\tb\tc"
