@@ -1,4 +1,6 @@
-# Shared environment for the Muang scripts (sourced, not run).
+# Shared environment for the Muang scripts (sourced, not run). Sourced by hand (`source scripts/env.sh`), it
+# finds the checkout from its own place, so manual commands reach this checkout's cluster, never another's.
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 export MUANG_DATA=${MUANG_DATA:-$ROOT/.data}
 export MUANG_PG_PORT=${MUANG_PG_PORT:-54329}
 export MUANG_PG_SOCKET_DIR=${MUANG_PG_SOCKET_DIR:-$MUANG_DATA/run}
