@@ -154,7 +154,9 @@ def use_change_decide(
         raise InvalidInput.for_field("status", _("Accepted or rejected."))
     if status == UseChangeStatus.REJECTED and not (note or "").strip():
         raise InvalidInput.for_field("note", _("Tell the taxpayer why the notice is rejected."))
-    current = UseChangeNotice.objects.select_for_update().get(pk=notice.pk)
+    current = UseChangeNotice.objects.select_for_update().get(
+        pk=notice.pk, organization_id=notice.organization_id
+    )
     if current.status != UseChangeStatus.RECEIVED:
         raise Conflict(_("The notice is already %(status)s.") % {"status": current.get_status_display()})
     return update_audited(

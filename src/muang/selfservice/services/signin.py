@@ -192,6 +192,13 @@ def _deliver(organization: Organization, mobile: str, code: str, challenge: Sign
     )
 
 
+def _save(row: SignInChallenge, *fields: str) -> None:
+    """Write a locked challenge's changed fields, by its organisation and id."""
+    SignInChallenge.objects.filter(pk=row.pk, organization_id=row.organization_id).update(
+        **{f: getattr(row, f) for f in fields}
+    )
+
+
 def sign_in_resend(*, challenge: SignInChallenge, now: dt.datetime | None = None) -> Issued:
     """A fresh code for the same challenge (the old one stops working); wrong attempts keep counting."""
     now = now or timezone.now()
@@ -200,7 +207,7 @@ def sign_in_resend(*, challenge: SignInChallenge, now: dt.datetime | None = None
         row = (
             SignInChallenge.objects.select_for_update(of=("self",))
             .select_related("owner")
-            .get(pk=challenge.pk)
+            .get(pk=challenge.pk, organization_id=challenge.organization_id)
         )
         if row.used_at is not None:
             raise InvalidInput.for_field("code", _("You are already signed in with this code. Start again."))
@@ -219,7 +226,7 @@ def sign_in_resend(*, challenge: SignInChallenge, now: dt.datetime | None = None
         row.sent_at = now
         row.expires_at = now + CODE_TTL
         row.sends += 1
-        row.save(update_fields=["code_hash", "sent_at", "expires_at", "sends"])
+        _save(row, "code_hash", "sent_at", "expires_at", "sends")
         mobile = thai_mobile_local(row.owner.phone) if row.owner is not None else None
         if mobile:
             _deliver(row.organization, mobile, code, row)
@@ -237,7 +244,7 @@ def sign_in_verify(*, challenge: SignInChallenge, code: str, now: dt.datetime | 
         row = (
             SignInChallenge.objects.select_for_update(of=("self",))
             .select_related("owner")
-            .get(pk=challenge.pk)
+            .get(pk=challenge.pk, organization_id=challenge.organization_id)
         )
         wrong_from_ip = 0
         if row.ip_address:
@@ -268,7 +275,7 @@ def sign_in_verify(*, challenge: SignInChallenge, code: str, now: dt.datetime | 
                 error = InvalidInput.for_field(
                     "code", _("Wrong code. You have %(n)s more tries.") % {"n": left}
                 )
-            row.save(update_fields=["attempts", "used_at", "locked_at"])
+            _save(row, "attempts", "used_at", "locked_at")
     if error is not None:  # raised after the commit: the attempt is counted
         raise error
     return row.owner
