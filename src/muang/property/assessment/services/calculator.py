@@ -136,7 +136,7 @@ SELECT items.owner_id, ow.kind = 'individual' AS individual, ow.is_farmer, items
        items.year_built, items.vacant_since, items.sa, items.sr, items.so, items.sv, items.registered,
        items.item_id
 FROM items JOIN {_t(Owner)} ow ON ow.id = items.owner_id
-ORDER BY items.owner_id
+ORDER BY items.owner_id, array_position(ARRAY['L', 'B', 'S', 'C'], items.kind), items.item_id
 """  # noqa: S608 (table names are ours; every value is a parameter)
 
 # s.42 para 2: pairs of taxed parcels that adjoin on the tax map and are held by exactly the same owners in
