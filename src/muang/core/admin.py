@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.gis.admin import GISModelAdmin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,8 @@ class ScopedAdmin(admin.ModelAdmin):
 
     org_path = "organization"  # how to reach the organisation id from this model
     superuser_only_add = False
+    # A web address typed without a scheme is taken as https (Django 6's default, asked for explicitly now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _org_of(self, obj, request: HttpRequest) -> Organization | None:
         for part in self.org_path.split("__"):
