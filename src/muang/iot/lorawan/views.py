@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from muang.api import on_domain_error
 from muang.core.errors import MuangError
-from muang.core.form_errors import problem_errors
-from muang.core.middleware import problem_response
 from muang.core.models import Organization
 from muang.core.views.pages import machine_endpoint
 from muang.iot.lorawan import events, services
@@ -34,16 +33,7 @@ REASON = "a network server: the organisation's secret in X-Muang-Secret, compare
 
 
 def _problem(request: HttpRequest, error: MuangError) -> HttpResponse:
-    from http import HTTPStatus
-
-    response = problem_response(
-        error.status,
-        HTTPStatus(error.status).phrase,
-        error.detail,
-        code=error.code,
-        instance=request.path,
-        **({"errors": problem_errors(error)} if error.field_errors else {}),
-    )
+    response = on_domain_error(request, error)  # the API's problem+json, the same document everywhere
     if error.status == 401:
         response["WWW-Authenticate"] = f'Bearer realm="muang", header="{SECRET_HEADER}"'
     return response
