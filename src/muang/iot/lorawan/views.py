@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from muang.api import on_domain_error
-from muang.core.errors import MuangError
+from muang.core.errors import InvalidInput, MuangError
 from muang.core.models import Organization
 from muang.core.views.pages import machine_endpoint
 from muang.iot.lorawan import events, services
@@ -80,6 +80,21 @@ def chirpstack(request: HttpRequest, slug: str) -> HttpResponse:
     return _answer(outcome)
 
 
+def _tts_downlink(request: HttpRequest) -> tuple[str, str] | None:
+    """The push URL and API key The Things Stack sends with each webhook, for this device's downlinks."""
+    push_url = request.headers.get("X-Downlink-Push", "")
+    api_key = request.headers.get("X-Downlink-Apikey", "")
+    if not (push_url and api_key):
+        return None
+    if not push_url.startswith(("https://", "http://")) or len(push_url) > 1000:
+        raise InvalidInput.for_field(
+            "X-Downlink-Push", _("X-Downlink-Push is an http(s) URL of at most 1000 characters.")
+        )
+    if len(api_key) > 1000:
+        raise InvalidInput.for_field("X-Downlink-Apikey", _("X-Downlink-Apikey is at most 1000 characters."))
+    return push_url, api_key
+
+
 @machine_endpoint(REASON)
 @csrf_exempt  # a network server sends no CSRF token: the secret header authenticates the call
 @require_POST
@@ -87,9 +102,7 @@ def tts(request: HttpRequest, slug: str, event: str) -> HttpResponse:
     try:
         organization, body = _authenticated_body(request, slug)
         parsed = events.tts_event(event, body)
-        push_url = request.headers.get("X-Downlink-Push", "")
-        api_key = request.headers.get("X-Downlink-Apikey", "")
-        downlink = (push_url, api_key) if push_url.startswith(("https://", "http://")) and api_key else None
+        downlink = _tts_downlink(request)
         outcome = services.lorawan_event_process(
             organization=organization, event=parsed, tts_downlink=downlink
         )

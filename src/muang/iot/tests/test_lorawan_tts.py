@@ -124,3 +124,18 @@ def test_malformed_webhooks_are_refused_naming_the_field(city, event, body, stat
     assert response.status_code == status, response.content
     assert field in {e["field"] for e in response.json()["errors"]}, response.json()
     assert not Telemetry.objects.filter(organization_id=org.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("push", "key", "field"),
+    [("ftp://tts.example/push", KEY, "X-Downlink-Push"), (PUSH + "x" * 1000, KEY, "X-Downlink-Push"),
+     (PUSH, "k" * 1001, "X-Downlink-Apikey")],
+)  # fmt: skip
+def test_unusable_downlink_headers_are_refused_naming_them(city, push, key, field):
+    org, secret, _gauge, _air = city
+    headers = {"HTTP_X_DOWNLINK_PUSH": push, "HTTP_X_DOWNLINK_APIKEY": key}
+    response = post(f"{URL}/uplink-message", recorded("tts_uplink_frm_payload"), secret, **headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == field
+    assert not TtsDownlinkTarget.objects.filter(organization=org).exists()
+    assert not Telemetry.objects.filter(organization_id=org.pk).exists()
