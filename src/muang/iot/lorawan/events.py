@@ -79,6 +79,17 @@ class Event:
     data: str | None = None  # the FRMPayload in base64, checked
     attributes: dict = field(default_factory=dict)  # what the event tells about the device
     detail: str = ""  # a log line
+    # The ingest envelope's field -> the webhook's own, so a refusal names what the network server sent.
+    names: dict[str, str] = field(default_factory=dict)
+
+
+CHIRPSTACK_NAMES = {"ts": "time", "values": "object", "object": "object", "data": "data"}
+TTS_NAMES = {
+    "ts": "uplink_message.received_at",
+    "values": "uplink_message.decoded_payload",
+    "object": "uplink_message.decoded_payload",
+    "data": "uplink_message.frm_payload",
+}
 
 
 def parse_json(body: bytes) -> dict:
@@ -209,6 +220,7 @@ def chirpstack_event(event: str, body: dict) -> Event:
             values=values,
             data=_base64(body.get("data"), "data"),
             attributes=attributes,
+            names=CHIRPSTACK_NAMES,
         )
     if event == "status":
         attributes = {
@@ -267,6 +279,7 @@ def tts_event(event: str, body: dict) -> Event:
             values=values,
             data=_base64(up.get("frm_payload"), "uplink_message.frm_payload"),
             attributes=attributes,
+            names=TTS_NAMES,
         )
     if event == "join-accept":
         return Event(

@@ -113,6 +113,14 @@ def _payload(device: Device, event: Event) -> dict:
     return envelope
 
 
+def _renamed(error: InvalidInput, names: dict[str, str]) -> InvalidInput:
+    if not any(name in names for name in error.field_errors):
+        return error
+    return InvalidInput(
+        error.detail, field_errors={names.get(k, k): v for k, v in error.field_errors.items()}
+    )
+
+
 def _remember(organization: Organization, device: Device, attributes: dict, seen: dt.datetime | None) -> None:
     for key, value in sorted(attributes.items()):
         DeviceAttribute.objects.update_or_create(
@@ -155,7 +163,7 @@ def lorawan_event_process(
                 payload = _payload(device, event)
             except InvalidInput as e:
                 device_count_error(device=device)
-                refusal = e
+                refusal = _renamed(e, event.names)
             else:
                 try:
                     return ingest(
@@ -167,7 +175,9 @@ def lorawan_event_process(
                         message_id=event.message_id,
                         now=now,
                     )
-                except MuangError as e:  # already counted on the device by ingest
+                except InvalidInput as e:  # already counted on the device by ingest
+                    refusal = _renamed(e, event.names)
+                except MuangError as e:
                     refusal = e
         elif event.kind == "log":
             LorawanIntegration.objects.filter(organization=organization).update(log_count=F("log_count") + 1)

@@ -148,6 +148,8 @@ def test_another_organisations_device_is_not_found_and_its_secret_does_not_open_
             "level",
         ),  # a frame too short for the layout
         (lambda b: b.pop("data"), 422, "data"),
+        (lambda b: b.update(time="2026-12-05T04:00:00+00:00"), 422, "time"),  # an hour ahead of the clock
+        (lambda b: b.update(time="2024-01-01T00:00:00+07:00"), 422, "time"),  # older than the retention
     ],
 )
 def test_a_malformed_field_is_refused_naming_it_and_counted(city, mutate, status, field):

@@ -114,7 +114,8 @@ def test_other_known_events_are_accepted(city, event):
         ("uplink-message", {"end_device_ids": {"dev_eui": "0004A30B001C0530"}, "uplink_message": {"frm_payload": "%%"}}, 422, "uplink_message.frm_payload"),
         ("uplink-message", {"end_device_ids": {"dev_eui": "0004A30B001C0530"}, "uplink_message": {"f_cnt": "7", "frm_payload": "AHtXAADkQQ=="}}, 422, "uplink_message.f_cnt"),
         ("uplink-message", {"end_device_ids": {"dev_eui": "A84041000181C1D2"}, "uplink_message": {"f_port": 2, "decoded_payload": {"pm2_5": -3}}}, 422, "pm25"),
-        ("uplink-message", {"end_device_ids": {"dev_eui": "A84041000181C1D2"}, "uplink_message": {"frm_payload": "AQID"}}, 422, "object"),
+        ("uplink-message", {"end_device_ids": {"dev_eui": "A84041000181C1D2"}, "uplink_message": {"frm_payload": "AQID"}}, 422, "uplink_message.decoded_payload"),
+        ("uplink-message", {"end_device_ids": {"dev_eui": "A84041000181C1D2"}, "uplink_message": {"received_at": "2026-12-06T00:00:00Z", "decoded_payload": {"pm10": 3}}}, 422, "uplink_message.received_at"),
         ("downlink-maybe", {"end_device_ids": {"dev_eui": "0004A30B001C0530"}}, 400, "event"),
     ],
 )  # fmt: skip
