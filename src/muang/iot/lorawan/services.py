@@ -95,7 +95,9 @@ def _payload(device: Device, event: Event) -> dict:
     """The ingest envelope: the profile decides what is read. A JSON-keys profile reads the values the network
     server decoded (`object` / `decoded_payload`); a byte-layout profile reads the frame (`data` /
     `frm_payload`) itself."""
-    envelope: dict = {"attributes": {f"lorawan_{k}": v for k, v in event.attributes.items()}}
+    # One attribute per uplink (the last frame's counter, port and best signal): ingest writes attributes row by
+    # row, and this one is written on every uplink.
+    envelope: dict = {"attributes": {"lorawan_uplink": event.attributes}}
     if event.time is not None:
         envelope["ts"] = event.time.isoformat()
     if device.profile.parsed.spec["kind"] == "bytes":

@@ -42,10 +42,7 @@ def test_an_uplink_decoded_by_the_network_server_is_stored_with_its_signal(city)
     assert time.isoformat() == "2026-12-05T01:58:12.123456+00:00"  # the network server's time, not arrival
     # The best gateway's signal and the frame counter are the device's attributes.
     assert attributes(air) == {
-        "lorawan_rssi": -97.0,
-        "lorawan_snr": 7.5,
-        "lorawan_f_cnt": 42,
-        "lorawan_f_port": 2,
+        "lorawan_uplink": {"rssi": -97.0, "snr": 7.5, "f_cnt": 42, "f_port": 2},
     }
     air.refresh_from_db()
     assert air.last_seen == NOW and air.error_count == 0
@@ -83,7 +80,7 @@ def test_missing_and_zero_fields_fall_back_to_arrival_time_and_the_frame_counter
         Telemetry.objects.filter(organization_id=org.pk, device_id=gauge.pk).values_list("time", flat=True)
     ) == {NOW}
     assert SeenMessage.objects.get(organization_id=org.pk, device=gauge).message_id == "fcnt:-:0"
-    assert attributes(gauge)["lorawan_f_cnt"] == 0
+    assert attributes(gauge)["lorawan_uplink"] == {"f_cnt": 0, "f_port": 10}
 
 
 @pytest.mark.parametrize("secret", [None, "", "mlw_wrong", "{secret}x"])
@@ -255,3 +252,18 @@ def test_a_retired_device_is_refused(city):
     Device.objects.filter(pk=gauge.pk).update(state=Device.State.RETIRED)
     response = post(f"{URL}?event=up", recorded("chirpstack_up_data"), secret)
     assert response.status_code == 403
+
+
+def test_an_uplink_costs_a_fixed_number_of_queries(city, django_assert_max_num_queries):
+    """The answer must come within ChirpStack's patience: a bounded number of statements per uplink, however many
+    devices the organisation has."""
+    _org, secret, _gauge, _air = city
+    body = recorded("chirpstack_up_data")
+    with django_assert_max_num_queries(QUERIES_PER_UPLINK):
+        assert post(f"{URL}?event=up", body, secret).status_code == 200
+    body["deduplicationId"] = "another"
+    with django_assert_max_num_queries(QUERIES_PER_UPLINK):
+        assert post(f"{URL}?event=up", body, secret).status_code == 200
+
+
+QUERIES_PER_UPLINK = 26  # ingest: lock, claim the id, COPY, latest values, attribute, device; ours: 4

@@ -50,7 +50,7 @@ def test_an_uplink_with_only_frm_payload_and_an_omitted_zero_f_cnt(city):
     assert SeenMessage.objects.get(organization_id=org.pk, device=gauge).message_id == "fcnt:00BCB929:0"
     assert post(f"{URL}/uplink-message", body, secret).json()["status"] == "duplicate"
     attrs = dict(DeviceAttribute.objects.filter(device=gauge).values_list("key", "value"))
-    assert attrs["lorawan_f_cnt"] == 0 and attrs["lorawan_rssi"] == -101.0 and attrs["lorawan_snr"] == -2.5
+    assert attrs["lorawan_uplink"] == {"f_cnt": 0, "f_port": 10, "rssi": -101.0, "snr": -2.5}
 
 
 def test_the_downlink_push_url_and_key_are_kept_and_never_logged(city, caplog):
