@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.core.errors import InvalidInput, MuangError, NotAuthenticated, NotFound
+from muang.core.form_errors import field_messages
 from muang.core.models import Organization
 from muang.iot.lorawan.events import Event
 from muang.iot.lorawan.models import LorawanIntegration, TtsDownlinkTarget
@@ -118,9 +119,10 @@ def _payload(device: Device, event: Event) -> dict:
 def _renamed(error: InvalidInput, names: dict[str, str]) -> InvalidInput:
     if not any(name in names for name in error.field_errors):
         return error
-    return InvalidInput(
-        error.detail, field_errors={names.get(k, k): v for k, v in error.field_errors.items()}
-    )
+    renamed: dict[str, list[str]] = {}
+    for name, message in field_messages(error):
+        renamed.setdefault(names.get(name, name), []).append(message)
+    return InvalidInput(error.detail, field_errors=renamed)
 
 
 def _remember(organization: Organization, device: Device, attributes: dict, seen: dt.datetime | None) -> None:
