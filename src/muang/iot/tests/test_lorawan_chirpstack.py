@@ -267,3 +267,11 @@ def test_an_uplink_costs_a_fixed_number_of_queries(city, django_assert_max_num_q
 
 
 QUERIES_PER_UPLINK = 26  # ingest: lock, claim the id, COPY, latest values, attribute, device; ours: 4
+
+
+def test_a_byte_layout_profile_reads_the_frame_even_when_a_codec_decoded_it(city):
+    """The profile is the authority: a network-server codec's `object` does not replace the declared layout."""
+    _org, secret, gauge, _air = city
+    body = recorded("chirpstack_up_data") | {"object": {"waterLevel": 99, "bat": 1}}
+    assert post(f"{URL}?event=up", body, secret).status_code == 200
+    assert readings(gauge) == {"level": 1.23, "battery": 87.0, "temperature": 28.5}
