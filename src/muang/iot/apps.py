@@ -3,7 +3,7 @@ import os
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, PeriodicTask
+from muang.core.contract import AppContract, Mount, PeriodicTask
 
 
 class IotConfig(AppConfig):
@@ -16,6 +16,8 @@ class IotConfig(AppConfig):
         from muang.iot.permissions import IotPerm
 
         return AppContract(
+            # The LoRaWAN network servers' webhooks (ChirpStack, The Things Stack): iot/lorawan/views.py.
+            urls=[Mount("lorawan/", "muang.iot.lorawan.urls")],
             api=["muang.iot.api.router"],
             permissions=[IotPerm],
             scopes=permissions.SCOPES,
@@ -35,6 +37,8 @@ class IotConfig(AppConfig):
                 "MUANG_IOT_RETENTION_DAYS": int(os.environ.get("MUANG_IOT_RETENTION_DAYS", "400")),
                 # How long delivered message ids are remembered to refuse a repeated delivery (days).
                 "MUANG_IOT_DEDUP_DAYS": int(os.environ.get("MUANG_IOT_DEDUP_DAYS", "7")),
+                # The largest webhook body a LoRaWAN network server may send (bytes).
+                "MUANG_LORAWAN_MAX_BODY": int(os.environ.get("MUANG_LORAWAN_MAX_BODY", "65536")),
                 # The private Mosquitto broker (scripts/mqtt.sh): loopback only.
                 "MUANG_MQTT_HOST": os.environ.get("MUANG_MQTT_HOST", "127.0.0.1"),
                 "MUANG_MQTT_PORT": int(os.environ.get("MUANG_MQTT_PORT", "18830")),

@@ -202,3 +202,6 @@ class SeenMessage(models.Model):
             )
         ]
         indexes = [models.Index(fields=["received_at"])]
+
+
+from muang.iot.lorawan.models import LorawanIntegration, TtsDownlinkTarget  # noqa: E402, F401

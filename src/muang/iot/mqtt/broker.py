@@ -28,6 +28,7 @@ INGEST_USER = "muang-ingest"
 UP = "muang/{org}/devices/{serial}/up"
 DOWN = "muang/{org}/devices/{serial}/down"
 INGEST_FILTER = "muang/+/devices/+/up"
+DOWN_FILTER = "muang/+/devices/+/down"  # commands to devices (iot.lorawan.downlink.mqtt_publish_down)
 
 
 def default_directory() -> Path:
@@ -75,7 +76,7 @@ def write_broker_config(
         os.chown(directory / "data", user.pw_uid, user.pw_gid)
         os.chmod(directory, 0o755)  # noqa: S103 (the broker passes through; its files are 0600)
     passwd = [f"{INGEST_USER}:{mosquitto_hash(ingest_password(directory))}"]
-    acl = [f"user {INGEST_USER}", f"topic read {INGEST_FILTER}", ""]
+    acl = [f"user {INGEST_USER}", f"topic read {INGEST_FILTER}", f"topic write {DOWN_FILTER}", ""]
     devices = (
         Device.objects.exclude(state=Device.State.RETIRED)
         .filter(organization__is_active=True)
