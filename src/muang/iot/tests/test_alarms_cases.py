@@ -132,3 +132,34 @@ def test_a_case_without_an_alarm_has_no_iot_panel(town):
 
     case, _ = case_create(actor=town.admin, organization=town.org, category=town.category, description="ไฟดับ")
     assert "iot-alarm" not in {p.key for p in desk.case_panels(actor=town.officer, case=case)}
+
+
+def test_the_case_page_renders_the_panel_without_queries_in_its_template(town, air):
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    report(air, NOW, pm25=52.5)
+    case = Case.objects.get(organization=town.org)
+    client = Client()
+    client.force_login(town.officer.user)
+    html = client.get(f"/work/cases/{case.tracking_code}/").content.decode()
+    assert 'id="panel-iot-alarm"' in html and air.name in html and "52.5" in html
+    (panel,) = [p for p in desk.case_panels(actor=town.officer, case=case) if p.key == "iot-alarm"]
+    with CaptureQueriesContext(connection) as ctx:
+        render_to_string(panel.template, {"panel": panel.context})
+    assert ctx.captured_queries == []
+
+
+def test_a_case_category_made_inactive_leaves_the_alarm_and_the_next_reading_opens_the_case(town, air):
+    town.category.is_active = False
+    town.category.save(update_fields=["is_active"])
+    report(air, NOW, pm25=52.5)
+    alarm = Alarm.objects.get()
+    assert alarm.case is None  # the reading and the alarm are kept; the case could not be opened
+    town.category.is_active = True
+    town.category.save(update_fields=["is_active"])
+    report(air, NOW + MIN, pm25=53.0)
+    alarm.refresh_from_db()
+    assert alarm.case is not None and alarm.case.department == town.health
