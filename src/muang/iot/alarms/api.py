@@ -1,15 +1,20 @@
-"""/api/v1: staff read the organisation's alarms and their timeline, acknowledge and clear them."""
+"""/api/v1: the engineering head declares a profile's alarm rules; staff read the organisation's alarms and their
+timeline, acknowledge and clear them."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 
+from muang.cases.selectors import get_category_for, get_department_of
 from muang.core.access import get_organization_for
 from muang.core.api import actor
+from muang.core.errors import NotFound
 from muang.core.pagination import paginated
 from muang.iot.alarms import selectors
-from muang.iot.alarms.schemas import AlarmClearIn, AlarmEventOut, AlarmOut
-from muang.iot.alarms.services import alarm_acknowledge, alarm_clear
+from muang.iot.alarms.schemas import AlarmClearIn, AlarmEventOut, AlarmOut, AlarmRuleIn, AlarmRuleOut
+from muang.iot.alarms.services import alarm_acknowledge, alarm_clear, alarm_rule_create
 from muang.iot.permissions import IotPerm
+from muang.iot.selectors import profiles_of
 
 router = Router(tags=["iot"])
 ALARMS = "/organizations/{slug}/iot/alarms"
@@ -72,3 +77,47 @@ def alarms_clear(request: HttpRequest, slug: str, alarm_id: int, payload: AlarmC
     organization = get_organization_for(a, slug, IotPerm.ALARM_ACT)
     alarm = selectors.get_alarm_for(actor=a, organization=organization, alarm_id=alarm_id)
     return alarm_clear(actor=a, alarm=alarm, reason=payload.reason)
+
+
+RULES = "/organizations/{slug}/iot/profiles/{profile_id}/alarm-rules"
+
+
+def _profile(a, organization, profile_id: int):
+    profile = profiles_of(actor=a, organization=organization).filter(pk=profile_id).first()
+    if profile is None:
+        raise NotFound(_("No profile %(id)s.") % {"id": profile_id})
+    return profile
+
+
+@router.get(RULES, response=list[AlarmRuleOut])
+def alarm_rules_list(request: HttpRequest, slug: str, profile_id: int):
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_VIEW)
+    return list(selectors.alarm_rules_of(actor=a, profile=_profile(a, organization, profile_id)))
+
+
+@router.post(RULES, response={201: AlarmRuleOut})
+def alarm_rules_create(request: HttpRequest, slug: str, profile_id: int, payload: AlarmRuleIn):
+    """A rule, validated against the profile's keys (422 naming the field)."""
+    a = actor(request)
+    organization = get_organization_for(a, slug, IotPerm.IOT_MANAGE)
+    data = payload.dict()
+    category_code, department_code = data.pop("case_category"), data.pop("case_department")
+    category = department = None
+    if category_code:
+        category = get_category_for(
+            actor=a, organization=organization, code=category_code, field="case_category"
+        )
+    if department_code:
+        department = get_department_of(
+            actor=a, organization=organization, code=department_code, field="case_department"
+        )
+    rule = alarm_rule_create(
+        actor=a,
+        organization=organization,
+        profile=_profile(a, organization, profile_id),
+        case_category=category,
+        case_department=department,
+        **data,
+    )
+    return Status(201, rule)

@@ -9,8 +9,17 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.iot.models import Alarm, AlarmEvent, LatestValue
+from muang.iot.models import Alarm, AlarmEvent, AlarmRule, DeviceProfile, LatestValue
 from muang.iot.permissions import IotPerm
+
+
+def alarm_rules_of(*, actor: Actor, profile: DeviceProfile) -> QuerySet[AlarmRule]:
+    require(actor, profile.organization, IotPerm.IOT_VIEW)
+    return (
+        AlarmRule.objects.filter(organization_id=profile.organization_id, profile=profile)
+        .select_related("case_category", "case_department")
+        .order_by("alarm_type", "id")
+    )
 
 
 def alarms_of(

@@ -23,6 +23,7 @@ class Endpoint:
 
 
 ALARMS = "/api/v1/organizations/{org}/iot/alarms"
+RULES = "/api/v1/organizations/{org}/iot/profiles/{profile}/alarm-rules"
 # The engineering duty's officer (and head) read and work alarms; the administrator holds every permission; no
 # token scope reaches alarms.
 STAFF = frozenset({"officer", "privileged"})
@@ -32,6 +33,23 @@ ALARM_ENDPOINTS = [
     Endpoint("GET", ALARMS + "/{alarm}/events", STAFF),
     Endpoint("POST", ALARMS + "/{alarm}/acknowledge", STAFF),
     Endpoint("POST", ALARMS + "/{alarm}/clear", STAFF, {"reason": "เปลี่ยนเซ็นเซอร์"}),
+    # Rules are read like devices (iot.view, also an iot:read token) and declared by the engineering head.
+    Endpoint("GET", RULES, frozenset({"officer", "privileged", "token"})),
+    Endpoint(
+        "POST",
+        RULES,
+        frozenset({"privileged"}),
+        {
+            "alarm_type": "pm10_high",
+            "label": "PM10 สูง",
+            "severity": "minor",
+            "kind": "threshold",
+            "key": "pm10",
+            "operator": "gte",
+            "value": 120,
+            "duration_seconds": 3600,
+        },
+    ),
 ]
 
 
@@ -55,7 +73,8 @@ def world(areas):
 
 
 def url(world, path, alarm=None):
-    return path.format(org=world.org.slug, alarm=(alarm or world.alarm).pk)
+    alarm = alarm or world.alarm
+    return path.format(org=world.org.slug, alarm=alarm.pk, profile=alarm.device.profile_id)
 
 
 @pytest.mark.parametrize("endpoint", ALARM_ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
@@ -157,3 +176,62 @@ def test_another_organisations_alarm_is_not_found(world):
     assert {a["id"] for a in listed} == {world.alarm.pk}
     other.refresh_from_db()
     assert other.acknowledged_at is None and other.cleared_at is None
+
+
+def test_the_engineering_head_declares_a_rule_that_opens_cases(world):
+    from muang.cases.tests.factories import CaseCategoryFactory
+    from muang.core.tests.factories import DepartmentFactory
+
+    works = DepartmentFactory(organization=world.org, code="works")
+    CaseCategoryFactory(organization=world.org, code="air", default_department=works)
+    body = {
+        "alarm_type": "pm25_high",
+        "label": "PM2.5 วิกฤต",
+        "severity": "critical",
+        "kind": "threshold",
+        "key": "pm25",
+        "operator": "outside",
+        "low": 0,
+        "high": 75,
+        "case_category": "air",
+        "case_department": "works",
+    }
+    response = world.call("privileged", "POST", url(world, RULES), body)
+    assert response.status_code == 201, response.content
+    assert response.json()["case_category"] == "air" and response.json()["case_department"] == "works"
+    listed = world.call("officer", "GET", url(world, RULES)).json()
+    assert [(r["alarm_type"], r["severity"]) for r in listed] == [
+        ("pm25_high", "major"),
+        ("pm25_high", "critical"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"key": "co2"}, "key"),
+        ({"operator": "eq"}, "operator"),
+        ({"case_category": "nope"}, "case_category"),
+        ({"severity": "fatal"}, None),
+    ],
+)
+def test_a_bad_rule_is_refused_as_problem_json_naming_the_field(world, change, field):
+    body = {
+        "alarm_type": "pm10_high",
+        "label": "PM10",
+        "severity": "minor",
+        "kind": "threshold",
+        "key": "pm10",
+        "operator": "gt",
+        "value": 120,
+    } | change
+    response = world.call("privileged", "POST", url(world, RULES), body)
+    assert response.status_code in (400, 422) and response["Content-Type"] == "application/problem+json"
+    if field:
+        assert field in str(response.json())
+
+
+def test_another_organisations_profile_has_no_rules_here(world):
+    other = alarm_in(world.other_org, serial="AQ-9")
+    response = world.call("privileged", "GET", url(world, RULES, other))
+    assert response.status_code == 404
