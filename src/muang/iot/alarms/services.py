@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from muang.cases.models import Channel, SystemStatus
-from muang.cases.services import case_create, case_reopen
+from muang.cases.services import case_add_note, case_create, case_reopen
 from muang.core import audit
 from muang.core.access import SYSTEM, Actor, require
 from muang.core.errors import Conflict, InvalidInput, MuangError
@@ -403,6 +403,29 @@ def _clear(
     alarm.clear_reason = reason
     alarm.save(update_fields=["cleared_at", "cleared_by", "clear_reason"])
     _event(alarm, AlarmEvent.Kind.CLEARED, at=now, user=user, message=reason, data=details)
+    if user is None and alarm.case_id is not None:
+        _tell_case_normal(alarm, now=now)
+
+
+def _tell_case_normal(alarm: Alarm, *, now: dt.datetime) -> None:
+    """The device reports normal again: an internal note on its open case, so staff know they may resolve it
+    (the case itself is theirs to close)."""
+    case = alarm.case
+    if not case.is_open:
+        return
+    with translation.override("th"):
+        note = str(
+            _("The device %(device)s reports normal again: the alarm “%(alarm)s” cleared at %(time)s.")
+            % {
+                "device": alarm.device.name,
+                "alarm": alarm.label,
+                "time": format_thai_date(alarm.cleared_at, "datetime"),
+            }
+        )
+    try:
+        case_add_note(actor=SYSTEM, case=case, message=note, public=False, now=now)
+    except MuangError:
+        logger.warning("iot: could not note the cleared alarm %s on its case", alarm.pk, exc_info=True)
 
 
 # -------------------------------------------------------------------------------------------------- silence

@@ -163,3 +163,14 @@ def test_a_case_category_made_inactive_leaves_the_alarm_and_the_next_reading_ope
     report(air, NOW + MIN, pm25=53.0)
     alarm.refresh_from_db()
     assert alarm.case is not None and alarm.case.department == town.health
+
+
+def test_a_device_back_to_normal_clears_the_alarm_and_notes_it_on_the_open_case(town, air):
+    report(air, NOW, pm25=52.5)
+    report(air, NOW + 5 * MIN, pm25=10.0)
+    alarm = Alarm.objects.get()
+    case = Case.objects.get(pk=alarm.case_id)
+    assert alarm.cleared_at == NOW + 5 * MIN
+    assert case.is_open  # resolving is staff's decision
+    note = case.events.filter(kind=EventKind.NOTE).get()
+    assert not note.is_public and air.name in note.message and "ปกติ" in note.message
