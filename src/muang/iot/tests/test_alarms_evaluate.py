@@ -186,3 +186,28 @@ def test_rules_of_one_organisation_leave_another_alone(org, air):
     other_air = station(other, air_profile(other), serial="AQ-001")
     report(other_air, NOW, pm25=99.0)
     assert not Alarm.objects.exists()
+
+
+def test_the_periodic_silence_task_raises_the_silence_rules_alarms(org, air):
+    from django.utils import timezone
+
+    from muang.iot import tasks
+    from muang.iot.models import Device
+
+    rule(
+        org,
+        air.profile,
+        alarm_type="silent",
+        label="ไม่รายงาน",
+        kind="silence",
+        key="",
+        operator="",
+        value=None,
+        silence_intervals=2,
+    )
+    # An hour without a report, against the real clock the task reads: far past 2 × 5 minutes.
+    Device.objects.filter(pk=air.pk, organization=org).update(
+        last_seen=timezone.now() - dt.timedelta(hours=1)
+    )
+    assert tasks.mark_silent_devices.call() == 1  # the device turned silent...
+    assert Alarm.objects.get(device=air).alarm_type == "silent"  # ...and its rule raised the alarm
