@@ -47,6 +47,7 @@ from muang.iot.models import (
     AlarmRule,
     Device,
     DeviceProfile,
+    LatestValue,
     Severity,
 )
 from muang.iot.permissions import IotPerm
@@ -178,6 +179,7 @@ def _evaluate_device(
         for alarm in _open_alarms(organization, device, silence_types):
             _clear(alarm, at=last.time, now=now, details={"reported_at": last.time.isoformat()})
     value_rules = [r for r in rules if r.kind != AlarmRule.Kind.SILENCE]
+    readings = _without_stale_keys(organization, device, readings)
     pending = {
         p.rule_id: p
         for p in AlarmPending.objects.filter(
@@ -232,6 +234,26 @@ def _evaluate_device(
                 )
                 touched.append(alarm)
     return touched
+
+
+def _without_stale_keys(organization: Organization, device: Device, readings: list[Reading]) -> list[Reading]:
+    """A late delivery (a device's buffer emptied after it came back) says nothing about now: a key whose
+    newest reading in this batch is older than the device's latest value of that key is left out."""
+    newest: dict[str, dt.datetime] = {}
+    for r in readings:
+        for key in r.values:
+            newest[key] = max(newest.get(key, r.time), r.time)
+    latest = dict(
+        LatestValue.objects.filter(
+            organization=organization, device=device, key__in=list(newest)
+        ).values_list("key", "time")
+    )
+    stale = {key for key, time in newest.items() if key in latest and latest[key] > time}
+    if not stale:
+        return readings
+    return [
+        Reading(r.device, r.time, {k: v for k, v in r.values.items() if k not in stale}) for r in readings
+    ]
 
 
 def _save_pending(organization, device, rule, since, row: AlarmPending | None) -> None:

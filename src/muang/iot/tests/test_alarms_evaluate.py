@@ -211,3 +211,13 @@ def test_the_periodic_silence_task_raises_the_silence_rules_alarms(org, air):
     )
     assert tasks.mark_silent_devices.call() == 1  # the device turned silent...
     assert Alarm.objects.get(device=air).alarm_type == "silent"  # ...and its rule raised the alarm
+
+
+def test_a_late_delivery_says_nothing_about_now(org, air):
+    rule(org, air.profile)
+    report(air, NOW, pm25=50.0)
+    report(air, NOW + 10 * MIN, pm25=10.0)
+    alarm = Alarm.objects.get()
+    assert alarm.cleared_at == NOW + 10 * MIN
+    report(air, NOW + 5 * MIN, pm25=60.0)  # buffered on the device, delivered late
+    assert Alarm.objects.get().pk == alarm.pk  # no new alarm from a reading older than the latest
