@@ -235,3 +235,21 @@ def test_another_organisations_profile_has_no_rules_here(world):
     other = alarm_in(world.other_org, serial="AQ-9")
     response = world.call("privileged", "GET", url(world, RULES, other))
     assert response.status_code == 404
+
+
+def test_the_list_costs_the_same_queries_for_two_alarms_or_five(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    alarm_in(world.org, serial="AQ-002")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert world.call("officer", "GET", url(world, ALARMS)).status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # the first request of a session warms per-process caches
+    two = count()
+    for serial in ("AQ-003", "AQ-004", "AQ-005"):
+        alarm_in(world.org, serial=serial)
+    assert count() == two

@@ -221,3 +221,21 @@ def test_a_late_delivery_says_nothing_about_now(org, air):
     assert alarm.cleared_at == NOW + 10 * MIN
     report(air, NOW + 5 * MIN, pm25=60.0)  # buffered on the device, delivered late
     assert Alarm.objects.get().pk == alarm.pk  # no new alarm from a reading older than the latest
+
+
+def test_a_failing_evaluation_keeps_the_readings_and_the_outcome(org, air, monkeypatch, caplog):
+    from muang.iot.alarms import services
+    from muang.iot.models import Telemetry
+
+    def broken(**kwargs):
+        raise RuntimeError("evaluation bug")
+
+    rule(org, air.profile)
+    monkeypatch.setattr(services, "alarms_evaluate", broken)
+    outcome = report(air, NOW, pm25=50.0)
+    assert outcome.status == "stored"
+    assert Telemetry.objects.filter(organization_id=org.pk, device_id=air.pk).count() == 1
+    assert "alarm evaluation failed" in caplog.text
+    monkeypatch.undo()
+    report(air, NOW + MIN, pm25=51.0)  # the next reading evaluates again
+    assert Alarm.objects.get().started_at == NOW + MIN
