@@ -18,14 +18,16 @@ class IotConfig(AppConfig):
         return AppContract(
             # The LoRaWAN network servers' webhooks (ChirpStack, The Things Stack): iot/lorawan/views.py.
             urls=[Mount("lorawan/", "muang.iot.lorawan.urls")],
-            api=["muang.iot.api.router"],
+            api=["muang.iot.api.router", "muang.iot.alarms.api.router"],
+            case_panels=["muang.iot.alarms.panels.alarm_panel"],
             permissions=[IotPerm],
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,
             # Creates next months' partitions and drops expired ones under an advisory lock: safe to repeat.
             periodic_tasks=[
                 PeriodicTask("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600),
-                # One UPDATE of the active devices past three missed reports: safe to repeat.
+                # One UPDATE of the active devices past three missed reports, then the profiles' silence
+                # rules (devices already in alarm are skipped in the query): safe to repeat.
                 PeriodicTask("muang.iot.tasks.mark_silent_devices", 60),
             ],
             settings={

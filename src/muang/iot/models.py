@@ -204,4 +204,179 @@ class SeenMessage(models.Model):
         indexes = [models.Index(fields=["received_at"])]
 
 
+class Severity(models.TextChoices):
+    """ThingsBoard's alarm severities (without its "indeterminate"), most severe first."""
+
+    CRITICAL = "critical", _("critical")
+    MAJOR = "major", _("major")
+    MINOR = "minor", _("minor")
+    WARNING = "warning", _("warning")
+
+
+SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.MAJOR: 3, Severity.MINOR: 2, Severity.WARNING: 1}
+ALARM_TYPE_RE = r"^[a-z][a-z0-9_]{0,39}$"
+
+
+class AlarmRule(models.Model):
+    """When a device of a profile is in alarm: declared as data (`muang.iot.alarms.rules` validates it), never
+    code. Several rules may share an alarm type with different severities (PM2.5 > 37.5 major, > 75 critical):
+    a device has one open alarm of a type, at the severity of the most severe rule that holds."""
+
+    class Kind(models.TextChoices):
+        THRESHOLD = "threshold", _("threshold")
+        STATE = "state", _("state")
+        SILENCE = "silence", _("silence")
+
+    class Operator(models.TextChoices):
+        GT = "gt", ">"
+        GTE = "gte", "≥"
+        LT = "lt", "<"
+        LTE = "lte", "≤"
+        OUTSIDE = "outside", _("outside the range")
+        EQ = "eq", "="
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    profile = models.ForeignKey(DeviceProfile, on_delete=models.CASCADE, related_name="alarm_rules")
+    alarm_type = models.CharField(_("alarm type"), max_length=40, validators=[RegexValidator(ALARM_TYPE_RE)])
+    label = models.CharField(_("label"), max_length=200, help_text=_("What staff read, in Thai"))
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("telemetry key"), max_length=64, blank=True)
+    operator = models.CharField(_("operator"), max_length=10, choices=Operator.choices, blank=True)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    low = models.FloatField(_("lower bound"), null=True, blank=True)
+    high = models.FloatField(_("upper bound"), null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(
+        _("held for (seconds)"), default=0, help_text=_("0: at the first reading")
+    )
+    silence_intervals = models.PositiveIntegerField(_("missed reports"), null=True, blank=True)
+    case_category = models.ForeignKey(
+        "cases.CaseCategory", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    case_department = models.ForeignKey(
+        "core.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alarm rule")
+        verbose_name_plural = _("alarm rules")
+        ordering = ["organization_id", "profile_id", "alarm_type", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "profile", "alarm_type", "severity"], name="iot_alarmrule_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alarm_type} ({self.severity})"
+
+    def clean(self) -> None:
+        from muang.iot.alarms.rules import check_rule
+
+        if self.profile.organization_id != self.organization_id:
+            raise ValidationError({"profile": _("No such profile in this organisation.")})
+        for name in ("case_category", "case_department"):
+            related = getattr(self, name)
+            if related is not None and related.organization_id != self.organization_id:
+                raise ValidationError({name: _("Choose one of this organisation's.")})
+        if self.case_department_id and not self.case_category_id:
+            raise ValidationError({"case_category": _("A case needs a category.")})
+        try:
+            check_rule(self, {k: spec.type for k, spec in self.profile.parsed.keys.items()})
+        except InvalidInput as e:
+            raise ValidationError(e.field_errors) from e
+
+
+class AlarmPending(models.Model):
+    """Since when a rule with a duration has held on a device without a break (deleted when it stops
+    holding): the alarm is raised once `since` is `duration_seconds` old."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(AlarmRule, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "device", "rule"], name="iot_alarmpending_uniq")
+        ]
+
+
+class Alarm(models.Model):
+    """An alarm as in ThingsBoard: active or cleared, acknowledged or not; one open (uncleared) alarm per
+    (device, type) however often its rules fire (the partial unique index)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="alarms")
+    rule = models.ForeignKey(AlarmRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    alarm_type = models.CharField(_("alarm type"), max_length=40)
+    label = models.CharField(_("label"), max_length=200)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("last seen in alarm"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    clear_reason = models.CharField(_("reason for clearing"), max_length=500, blank=True)
+    details = models.JSONField(_("details"), default=dict)
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("alarm")
+        verbose_name_plural = _("alarms")
+        ordering = ["organization_id", "-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "device", "alarm_type"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="iot_alarm_one_open",
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "-started_at"], name="iot_alarm_org_started")]
+
+    def __str__(self) -> str:
+        return f"{self.alarm_type} {self.severity} ({self.device_id})"
+
+    @property
+    def status(self) -> str:
+        """ThingsBoard's four statuses: active_unack, active_ack, cleared_unack, cleared_ack."""
+        state = "cleared" if self.cleared_at else "active"
+        return f"{state}_{'ack' if self.acknowledged_at else 'unack'}"
+
+
+class AlarmEvent(models.Model):
+    """The alarm's timeline, one row per thing that happened to it."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        SEVERITY_CHANGED = "severity_changed", _("severity changed")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        CLEARED = "cleared", _("cleared")
+        CASE_OPENED = "case_opened", _("case opened")
+        CASE_REOPENED = "case_reopened", _("case reopened")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    alarm = models.ForeignKey(Alarm, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("time"))
+    user = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("alarm event")
+        verbose_name_plural = _("alarm events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
 from muang.iot.lorawan.models import LorawanIntegration, TtsDownlinkTarget  # noqa: E402, F401

@@ -15,6 +15,8 @@ class IotPerm(StrEnum):
     # How long the organisation keeps telemetry (older months are deleted): the system administrator's call,
     # granted to no role.
     IOT_CONFIGURE = "iot.configure"
+    ALARM_VIEW = "iot.alarm_view"  # the alarm list, an alarm's timeline
+    ALARM_ACT = "iot.alarm_act"  # acknowledge and clear alarms (the engineering duty's officers and head)
 
 
 class IotScope(StrEnum):
@@ -27,6 +29,12 @@ GRANTS = (
     Grant({IotPerm.IOT_VIEW}, roles={Role.EXECUTIVE}),
     Grant({IotPerm.IOT_VIEW}, roles={Role.OFFICER, Role.DEPARTMENT_HEAD}, duty=Duty.ENGINEERING),
     Grant({IotPerm.IOT_MANAGE}, roles={Role.DEPARTMENT_HEAD}, duty=Duty.ENGINEERING),
+    Grant({IotPerm.ALARM_VIEW}, roles={Role.EXECUTIVE}),
+    Grant(
+        {IotPerm.ALARM_VIEW, IotPerm.ALARM_ACT},
+        roles={Role.OFFICER, Role.DEPARTMENT_HEAD},
+        duty=Duty.ENGINEERING,
+    ),
     # A dashboard or a national operator's integration reading the organisation's telemetry.
     Grant({IotPerm.IOT_VIEW}, scopes={IotScope.IOT_READ}),
 )

@@ -11,7 +11,11 @@ def maintain_telemetry_partitions() -> dict:
 
 @task()
 def mark_silent_devices() -> int:
-    """Periodic: active devices that missed three reports become silent (one UPDATE, safe on any worker)."""
+    """Periodic: active devices that missed three reports become silent (one UPDATE, safe on any worker);
+    silence rules raise their alarms (safe to repeat)."""
+    from muang.iot.alarms.services import alarms_evaluate_silence
     from muang.iot.services.devices import devices_mark_silent
 
-    return devices_mark_silent()
+    silent = devices_mark_silent()
+    alarms_evaluate_silence()  # the profiles' silence rules (their own number of missed reports)
+    return silent

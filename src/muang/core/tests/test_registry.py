@@ -30,6 +30,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "bill.view",
             "property.view",
             "iot.view",
+            "iot.alarm_view",
         }
         | CASE_MANAGER
     )
@@ -57,6 +58,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "valuation.edit",
         "staff.manage",
         "iot.manage",
+        "iot.alarm_act",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -75,8 +77,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             },
         },
         Duty.ENGINEERING: {
-            Role.OFFICER: {"iot.view"},
-            Role.DEPARTMENT_HEAD: {"iot.view", "iot.manage"},
+            Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act"},
+            Role.DEPARTMENT_HEAD: {"iot.view", "iot.manage", "iot.alarm_view", "iot.alarm_act"},
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (

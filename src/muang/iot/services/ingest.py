@@ -223,7 +223,26 @@ def ingest_batch(
         _touch_devices(organization, stored, errors)
     for r in stored:
         outcomes[r.index] = Outcome("stored", rows=len(r.values))
+    _evaluate_alarms(organization, stored, now)
     return outcomes  # type: ignore[return-value]
+
+
+def _evaluate_alarms(organization: Organization, stored: list[_Reading], now: dt.datetime) -> None:
+    """The alarm rules, right after the readings committed and in their own transactions: the readings are
+    kept whatever the evaluation meets (a case category made inactive, a lock wait), and the batch's
+    transaction does not hold its latest-value locks while cases are opened. A failure is logged, not
+    raised (the device must not resend what is stored); rules are state-based, so the next reading
+    evaluates again."""
+    from muang.iot.alarms.services import Reading, alarms_evaluate
+
+    try:
+        alarms_evaluate(
+            organization=organization,
+            readings=[Reading(r.device, r.time, r.values) for r in stored],
+            now=now,
+        )
+    except Exception:
+        logger.exception("iot: alarm evaluation failed for organisation %s", organization.pk)
 
 
 def _claim_message_ids(organization: Organization, readings: list[_Reading]) -> set[int]:

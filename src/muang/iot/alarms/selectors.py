@@ -1,0 +1,87 @@
+"""Reads of alarms: the organisation's list with filters, one alarm (another organisation's is not found), its
+timeline, and what the case page shows about the alarm behind a case."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from muang.core.access import Actor, require
+from muang.core.errors import NotFound
+from muang.core.models import Organization
+from muang.iot.models import Alarm, AlarmEvent, AlarmRule, DeviceProfile, LatestValue
+from muang.iot.permissions import IotPerm
+
+
+def alarm_rules_of(*, actor: Actor, profile: DeviceProfile) -> QuerySet[AlarmRule]:
+    require(actor, profile.organization, IotPerm.IOT_VIEW)
+    return (
+        AlarmRule.objects.filter(organization_id=profile.organization_id, profile=profile)
+        .select_related("case_category", "case_department")
+        .order_by("alarm_type", "id")
+    )
+
+
+def alarms_of(
+    *,
+    actor: Actor,
+    organization: Organization,
+    status: str | None = None,
+    acknowledged: bool | None = None,
+    severity: str | None = None,
+    alarm_type: str | None = None,
+    device_id: int | None = None,
+) -> QuerySet[Alarm]:
+    """Newest first. `status`: active (not cleared) or cleared."""
+    require(actor, organization, IotPerm.ALARM_VIEW)
+    alarms = Alarm.objects.filter(organization=organization).select_related("device", "case")
+    if status == "active":
+        alarms = alarms.filter(cleared_at__isnull=True)
+    elif status == "cleared":
+        alarms = alarms.filter(cleared_at__isnull=False)
+    if acknowledged is not None:
+        alarms = alarms.filter(acknowledged_at__isnull=not acknowledged)
+    if severity:
+        alarms = alarms.filter(severity=severity)
+    if alarm_type:
+        alarms = alarms.filter(alarm_type=alarm_type)
+    if device_id is not None:
+        alarms = alarms.filter(device_id=device_id)
+    return alarms.order_by("-started_at", "-id")
+
+
+def get_alarm_for(*, actor: Actor, organization: Organization, alarm_id: int) -> Alarm:
+    alarm = alarms_of(actor=actor, organization=organization).filter(pk=alarm_id).first()
+    if alarm is None:  # another organisation's alarm is simply not found
+        raise NotFound(_("No alarm %(id)s.") % {"id": alarm_id})
+    return alarm
+
+
+def alarm_events(*, actor: Actor, alarm: Alarm) -> QuerySet[AlarmEvent]:
+    require(actor, alarm.organization, IotPerm.ALARM_VIEW)
+    return (
+        AlarmEvent.objects.filter(organization_id=alarm.organization_id, alarm=alarm)
+        .select_related("user")
+        .order_by("at", "id")
+    )
+
+
+def alarm_of_case(*, organization_id: int, case_id: int) -> Alarm | None:
+    """The newest alarm that opened (or holds) this case, with its device and profile."""
+    return (
+        Alarm.objects.filter(organization_id=organization_id, case_id=case_id)
+        .select_related("device__profile")
+        .order_by("-started_at", "-id")
+        .first()
+    )
+
+
+def latest_of_device(alarm: Alarm) -> list[dict]:
+    """The device's latest values with their units, for display."""
+    specs = alarm.device.profile.parsed.keys
+    return [
+        {"key": v.key, "value": v.value, "unit": specs[v.key].unit if v.key in specs else "", "time": v.time}
+        for v in LatestValue.objects.filter(
+            organization_id=alarm.organization_id, device_id=alarm.device_id
+        ).order_by("key")
+    ]
