@@ -266,7 +266,9 @@ def test_an_uplink_costs_a_fixed_number_of_queries(city, django_assert_max_num_q
         assert post(f"{URL}?event=up", body, secret).status_code == 200
 
 
-QUERIES_PER_UPLINK = 27  # ingest: lock, claim the id, COPY, latest values, attribute, device, the alarm rules; ours: 4
+QUERIES_PER_UPLINK = (
+    27  # ingest: lock, claim the id, COPY, latest values, attribute, device, the alarm rules; ours: 4
+)
 
 
 def test_a_byte_layout_profile_reads_the_frame_even_when_a_codec_decoded_it(city):
