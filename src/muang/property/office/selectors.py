@@ -113,7 +113,8 @@ def office_overview(*, actor: Actor, organization: Organization, year: int) -> O
 
 
 def runs_of_year(*, actor: Actor, organization: Organization, year: int) -> QuerySet[AssessmentRun]:
-    return assessment_runs_of(actor=actor, organization=organization, year=year)
+    """The year's runs, with who started each (shown by name)."""
+    return assessment_runs_of(actor=actor, organization=organization, year=year).select_related("started_by")
 
 
 def taxpayers_due(

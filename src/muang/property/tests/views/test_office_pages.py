@@ -354,3 +354,22 @@ def test_a_run_without_a_sign_of_life_can_be_given_up_with_a_reason(org, admin, 
     stuck.refresh_from_db()
     assert stuck.status == AssessmentRun.Status.FAILED and "เครื่องประมวลผลดับ" in stuck.error
     assert AuditEntry.objects.filter(object_type="property.AssessmentRun", object_id=str(stuck.pk)).exists()
+
+
+def test_the_runs_name_who_started_them_never_a_username(org, owner, django_capture_on_commit_callbacks):
+    """Issue 8 item 13 on the runs table: the person by name, the worker or demo as the platform."""
+    user = member(org, Role.SYSTEM_ADMIN)
+    user.first_name, user.last_name = "สมศรี", "ใจดี"
+    user.save(update_fields=["first_name", "last_name"])
+    client = client_of(user)
+    run = run_via_page(client, django_capture_on_commit_callbacks)
+    AssessmentRun.objects.create(
+        organization=org,
+        tax_year=run.tax_year,
+        year=YEAR,
+        status=AssessmentRun.Status.FAILED,
+        started_by_label="system",
+    )
+    page = client.get(f"/tax/assessment/?year={YEAR}").content.decode()
+    assert "สมศรี ใจดี" in page and "<td>the platform</td>" in page
+    assert user.username not in page and "<td>system</td>" not in page
