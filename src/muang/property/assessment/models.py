@@ -238,15 +238,15 @@ class AssessmentRun(models.Model):
         ]
         indexes = [models.Index(fields=["organization", "year", "status"], name="assessment_run_org_year")]
 
+    def __str__(self) -> str:
+        return f"assessment {self.year} #{self.pk} ({self.status})"
+
     @property
     def started_by_name(self) -> str:
         """Who started the run, as staff read it: a person by name, the platform for the worker and demo."""
         if self.started_by_id and self.started_by is not None:
             return self.started_by.display_name
         return str(_("the platform")) if self.started_by_label == "system" else self.started_by_label
-
-    def __str__(self) -> str:
-        return f"assessment {self.year} #{self.pk} ({self.status})"
 
     @property
     def progress_percent(self) -> float:
