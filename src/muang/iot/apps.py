@@ -3,7 +3,7 @@ import os
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, Mount, PeriodicTask
+from muang.core.contract import AppContract, DemoLoader, Mount, PeriodicTask
 
 
 class IotConfig(AppConfig):
@@ -29,6 +29,16 @@ class IotConfig(AppConfig):
                 # One UPDATE of the active devices past three missed reports, then the profiles' silence
                 # rules (devices already in alarm are skipped in the query): safe to repeat.
                 PeriodicTask("muang.iot.tasks.mark_silent_devices", 60),
+            ],
+            demo=[
+                # Profiles, devices, alarm rules and LoRaWAN secrets for the demo organisations, once; the
+                # credentials for `manage.py iot_simulate` go to MUANG_DATA/iot-demo.json (0600). After the citizen
+                # reports so the lamp-failure rule uses their street-light category.
+                DemoLoader(
+                    "iot.devices",
+                    "muang.iot.demo.load_demo_iot",
+                    after=("core.organizations", "reports.reports"),
+                ),
             ],
             settings={
                 # Readings stamped further than this in the future are refused (device clocks drift).
