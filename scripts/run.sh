@@ -27,6 +27,11 @@ if ! alive "$RUN/ingest.pid"; then
   nohup .venv/bin/python -m django iot_ingest >>"$LOG/ingest.log" 2>&1 &
   echo $! > "$RUN/ingest.pid"
 fi
+if ! alive "$RUN/simulate.pid" && [ -f "$MUANG_DATA/iot-demo.json" ]; then
+  # The IoT demo's devices (loaded by setup.sh --demo): telemetry every few seconds over MQTT and LoRaWAN webhooks.
+  nohup .venv/bin/python -m django iot_simulate --interval "${MUANG_SIMULATE_INTERVAL:-5}" >>"$LOG/simulate.log" 2>&1 &
+  echo $! > "$RUN/simulate.pid"
+fi
 if ! alive "$RUN/worker.pid"; then
   nohup .venv/bin/python -m django muang_worker >>"$LOG/worker.log" 2>&1 &
   echo $! > "$RUN/worker.pid"
