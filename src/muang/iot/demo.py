@@ -190,7 +190,7 @@ def _streetlight_category(organization: Organization):
     return category, engineering
 
 
-def _rules(organization: Organization, kind: str, profile: DeviceProfile) -> int:
+def _rules(organization: Organization, kind: str, profile: DeviceProfile) -> None:
     def rule(**fields):
         alarm_rule_create(actor=SYSTEM, organization=organization, profile=profile, **fields)
 
@@ -211,7 +211,6 @@ def _rules(organization: Organization, kind: str, profile: DeviceProfile) -> int
     rule(
         alarm_type="offline", label="อุปกรณ์ขาดการติดต่อ", severity="warning", kind="silence", silence_intervals=3
     )
-    return 1
 
 
 def load_demo_iot(*, path: Path | None = None, broker_dir: Path | None = None) -> int:
