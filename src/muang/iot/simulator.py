@@ -241,7 +241,7 @@ class MqttLink:
 
         self.device, self.host, self.port = device, host, port
         self.connected = threading.Event()
-        self.refused = False
+        self.answered = threading.Event()  # the broker said yes or no to the first connection
         self.client = mqtt.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=f"sim-{device.org}-{device.serial}",
@@ -253,17 +253,19 @@ class MqttLink:
         self.started = False
 
     def _on_connect(self, _client, _userdata, _flags, reason_code, _properties) -> None:
-        if reason_code.is_failure:
-            self.refused = True
-        else:
+        if not reason_code.is_failure:
             self.connected.set()
+        self.answered.set()
 
     def publish(self, topic: str, body: dict, timeout: float = 5) -> bool:
         if not self.started:
             self.client.connect(self.host, self.port, keepalive=60)  # OSError when the broker is down
             self.client.loop_start()  # reconnects on its own afterwards
             self.started = True
-        if not self.connected.wait(timeout):
+            self.answered.wait(timeout)
+        if not self.connected.is_set():
+            # Refused, or the broker went away: paho's loop keeps reconnecting; this cycle counts a failure
+            # at once rather than waiting on every device.
             return False
         info = self.client.publish(topic, json.dumps(body), qos=1)
         info.wait_for_publish(timeout)
