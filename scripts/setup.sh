@@ -65,7 +65,7 @@ fi
 # --- 3. Front-end packages (npm registry), served from node_modules by Django staticfiles ------------------
 JS_STAMP=$(stamp_of package.json package-lock.json)
 if [ "$(cat node_modules/.muang-stamp 2>/dev/null)" != "$JS_STAMP" ]; then
-  say "installing front-end packages (htmx, Leaflet)"
+  say "installing front-end packages (htmx, Leaflet, uPlot)"
   npm ci --no-audit --no-fund --silent
   echo "$JS_STAMP" > node_modules/.muang-stamp
 fi

@@ -38,5 +38,6 @@ class CoreConfig(AppConfig):
                 "vendor/leaflet": "leaflet/dist",
                 "vendor/leaflet.markercluster": "leaflet.markercluster/dist",
                 "vendor/swagger-ui": "swagger-ui-dist",  # the API docs page (muang.core.api_docs)
+                "vendor/uplot": "uplot/dist",  # time-series charts (telemetry, air and water levels)
             },
         )
