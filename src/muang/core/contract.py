@@ -166,6 +166,11 @@ class AppContract:
     # facts shown on a case page).
     category_suggesters: tuple[str, ...] = ()
     case_panels: tuple[str, ...] = ()
+    # What devices said (issue 10): dotted paths to `f(*, organization, readings, now)` that the iot app calls
+    # after each batch of readings committed (`muang.iot.services.ingest.Reading`: device, time, values), outside
+    # the batch's transaction; a listener that fails is logged and the readings stay stored. Street lighting and
+    # the air and water stations derive their state here.
+    telemetry_listeners: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in (
@@ -183,6 +188,7 @@ class AppContract:
             "kpi_sources",
             "category_suggesters",
             "case_panels",
+            "telemetry_listeners",
         ):
             value = getattr(self, name)
             if isinstance(value, str) or not isinstance(value, Iterable):

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -51,21 +50,13 @@ from muang.iot.models import (
     Severity,
 )
 from muang.iot.permissions import IotPerm
+from muang.iot.services.ingest import Reading
 
 logger = logging.getLogger("muang.iot.alarms")
 
 MAX_REASON = 500
 # A case only comes back from these: not from "not responsible" (staff's decision), forwarded or duplicate.
 REOPENABLE = frozenset({SystemStatus.RESOLVED, SystemStatus.CLOSED})
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What one stored message said: the device, the reading's time and its values."""
-
-    device: Device
-    time: dt.datetime
-    values: dict[str, float]
 
 
 # ---------------------------------------------------------------------------------------------------- rules

@@ -19,8 +19,10 @@ import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from muang.core import registry
 from muang.core.bulk import copy_insert_ignoring_duplicates, stage
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotAuthenticated
 from muang.core.models import Organization
@@ -58,6 +60,16 @@ class Outcome:
     status: str  # "stored", "duplicate", "refused"
     rows: int = 0
     error: MuangError | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one stored message said: the device, the reading's time and its values (what the alarm rules and
+    the apps' telemetry listeners are given)."""
+
+    device: Device
+    time: dt.datetime
+    values: dict[str, float]
 
 
 @dataclass
@@ -223,26 +235,26 @@ def ingest_batch(
         _touch_devices(organization, stored, errors)
     for r in stored:
         outcomes[r.index] = Outcome("stored", rows=len(r.values))
-    _evaluate_alarms(organization, stored, now)
+    if stored:
+        _after_stored(organization, [Reading(r.device, r.time, r.values) for r in stored], now)
     return outcomes  # type: ignore[return-value]
 
 
-def _evaluate_alarms(organization: Organization, stored: list[_Reading], now: dt.datetime) -> None:
-    """The alarm rules, right after the readings committed and in their own transactions: the readings are
-    kept whatever the evaluation meets (a case category made inactive, a lock wait), and the batch's
-    transaction does not hold its latest-value locks while cases are opened. A failure is logged, not
-    raised (the device must not resend what is stored); rules are state-based, so the next reading
-    evaluates again."""
-    from muang.iot.alarms.services import Reading, alarms_evaluate
+def _after_stored(organization: Organization, readings: list[Reading], now: dt.datetime) -> None:
+    """The alarm rules, then the apps' telemetry listeners (`AppContract.telemetry_listeners`), right after the
+    readings committed and each in its own transactions: the readings are kept whatever a listener meets (a
+    case category made inactive, a lock wait), and the batch's transaction does not hold its latest-value locks
+    while cases are opened. A failure is logged, not raised (the device must not resend what is stored); the
+    rules and listeners are state-based, so the next reading evaluates again."""
+    from muang.iot.alarms.services import alarms_evaluate
 
-    try:
-        alarms_evaluate(
-            organization=organization,
-            readings=[Reading(r.device, r.time, r.values) for r in stored],
-            now=now,
-        )
-    except Exception:
-        logger.exception("iot: alarm evaluation failed for organisation %s", organization.pk)
+    listeners = [("alarms", alarms_evaluate)]
+    listeners += [(path, import_string(path)) for path in registry.collected("telemetry_listeners")]
+    for name, listener in listeners:
+        try:
+            listener(organization=organization, readings=readings, now=now)
+        except Exception:
+            logger.exception("iot: telemetry listener %s failed for organisation %s", name, organization.pk)
 
 
 def _claim_message_ids(organization: Organization, readings: list[_Reading]) -> set[int]:

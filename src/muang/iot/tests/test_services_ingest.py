@@ -201,3 +201,41 @@ def test_a_new_device_is_audited_without_its_credential(org, air):
     assert "AQ-001" in text
     assert "credential_hash" not in text and "mqtt_hash" not in text and air.credential not in text
     assert air.credential_hash not in text and air.mqtt_hash not in text
+
+
+heard: list = []
+
+
+def listening(*, organization, readings, now):
+    heard.append((organization.pk, [(r.device.pk, r.time, r.values) for r in readings], now))
+
+
+def failing(*, organization, readings, now):
+    raise RuntimeError("a listener's own bug")
+
+
+def test_the_apps_telemetry_listeners_hear_each_stored_batch_after_it_committed_and_a_failing_one_loses_nothing(
+    org, air, monkeypatch, caplog
+):
+    from muang.core import registry
+
+    collected = registry.collected
+    here = __name__
+    monkeypatch.setattr(
+        registry,
+        "collected",
+        lambda name: (
+            (f"{here}.failing", f"{here}.listening") if name == "telemetry_listeners" else collected(name)
+        ),
+    )
+    heard.clear()
+    ts = NOW - dt.timedelta(minutes=1)
+    payload = json.dumps({"ts": ts.isoformat(), "id": "m1", "values": {"pm2_5": 12.0}}).encode()
+    ingest(organization=org, device=air, payload=payload, channel="mqtt", received_at=NOW, now=NOW)
+    ingest(
+        organization=org, device=air, payload=payload, channel="mqtt", received_at=NOW, now=NOW
+    )  # repeated
+
+    assert heard == [(org.pk, [(air.pk, ts, {"pm25": 12.0})], NOW)]  # once: the repeat stored nothing
+    assert readings(air) == [("pm25", ts, 12.0)]
+    assert "failing" in caplog.text
