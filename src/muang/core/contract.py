@@ -171,6 +171,10 @@ class AppContract:
     # the batch's transaction; a listener that fails is logged and the readings stay stored. Street lighting and
     # the air and water stations derive their state here.
     telemetry_listeners: tuple[str, ...] = ()
+    # NGSI-LD (issue 10, item 6): dotted paths to the app's entity type providers (`muang.ngsi.providers.
+    # EntityType` objects: the type's name and URI, who may read it, its tenant's rows in SQL, its attributes as
+    # SQL expressions), served read-only at /ngsi-ld/v1 by the `ngsi` app (docs/ngsi-ld.md).
+    ngsi_entity_types: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in (
@@ -189,6 +193,7 @@ class AppContract:
             "category_suggesters",
             "case_panels",
             "telemetry_listeners",
+            "ngsi_entity_types",
         ):
             value = getattr(self, name)
             if isinstance(value, str) or not isinstance(value, Iterable):

@@ -20,6 +20,8 @@ class IotConfig(AppConfig):
             urls=[Mount("lorawan/", "muang.iot.lorawan.urls")],
             api=["muang.iot.api.router", "muang.iot.alarms.api.router"],
             case_panels=["muang.iot.alarms.panels.alarm_panel"],
+            # Devices as NGSI-LD `Device` entities at /ngsi-ld/v1 (the ngsi app; iot/ngsi.py).
+            ngsi_entity_types=["muang.iot.ngsi.DEVICE"],
             permissions=[IotPerm],
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,

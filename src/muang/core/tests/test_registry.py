@@ -45,6 +45,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "cases:read": {"case.view"},
         "cases:write": CASE_MANAGER,
         "iot:read": {"iot.view"},
+        "ngsi:read": {"ngsi.read"},
     }
     assert {
         "token.manage",
