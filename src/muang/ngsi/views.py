@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from muang.core.input_guard import refuses_input_with
 from muang.core.views.pages import public_page
 from muang.ngsi import documents, engine, selectors
 from muang.ngsi.documents import NgsiError
@@ -35,17 +36,21 @@ OPTIONS = {"keyValues", "simplified", "normalized", "sysAttrs"}
 MAX_LIST = 100
 
 
-def ngsi_view(view):
-    """Refuse malformed input and turn NgsiError / QueryError into ProblemDetails."""
+def _refused(request: HttpRequest, view_kwargs: dict, status: int, field: str | None, message: str):
+    """Input the edge refuses (a NUL character, a body past the limit): ProblemDetails too."""
+    kind = "BadRequestData" if status == 400 else None
+    return documents.error_response(
+        documents.NgsiError(status, kind, _("The request cannot be read"), message)
+    )
 
+
+def ngsi_view(view):
+    """Turn NgsiError / QueryError, and input refused before the view runs, into ProblemDetails."""
+
+    @refuses_input_with(_refused)
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
-            for name, values in request.GET.lists():
-                if "\x00" in name or any("\x00" in value for value in values):
-                    raise documents.bad_request(
-                        _("%(name)s: a NUL character is not allowed") % {"name": name}
-                    )
             return view(request, *args, **kwargs)
         except NgsiError as e:
             return documents.error_response(e)
