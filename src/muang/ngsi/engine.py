@@ -27,7 +27,7 @@ from muang.ngsi.providers import (
     Attribute,
     EntityType,
 )
-from muang.ngsi.query import Params, QueryError, compile_q
+from muang.ngsi.query import Params, QueryError, compile_q, has_pattern
 
 STATEMENT_TIMEOUT_MS = 5000  # a hostile regular expression stops here
 
@@ -44,6 +44,11 @@ class EntityQuery:
     offset: int = 0
     count: bool = False
     sys_attrs: bool = False
+
+    @property
+    def has_pattern(self) -> bool:
+        """A caller's regular expression (idPattern, ~= in q) is in the statement."""
+        return self.id_pattern is not None or (self.q is not None and has_pattern(self.q))
 
 
 @dataclass(frozen=True)
@@ -120,8 +125,13 @@ def _select(
     )
 
 
-def _run(sql: str, params: dict[str, Any]) -> list[tuple]:
-    """Run inside a savepoint with a time limit: a regular expression PostgreSQL refuses is the caller's 400."""
+def _run(sql: str, params: dict[str, Any], *, guarded: bool = False) -> list[tuple]:
+    """Run a statement. `guarded` (a caller's regular expression is in it): inside a savepoint with a time limit,
+    and a pattern PostgreSQL refuses is the caller's 400. Otherwise one round trip, nothing more."""
+    if not guarded:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
@@ -146,7 +156,11 @@ def find_entities(*, organization: Organization, query: EntityQuery) -> tuple[li
         count_params.values["org"] = organization.pk
         counts = [_select(i, t, query, count_params, counting=True) for i, t in enumerate(query.types)]
         counts = [f"({c})" for c in counts if c is not None]
-        total = _run(f"SELECT {' + '.join(counts)}", count_params.values)[0][0] if counts else 0
+        total = (
+            _run(f"SELECT {' + '.join(counts)}", count_params.values, guarded=query.has_pattern)[0][0]
+            if counts
+            else 0
+        )
     if not parts or query.limit == 0:
         return [], total
     page = {"limit": params.add(query.limit), "offset": params.add(query.offset)}
@@ -156,7 +170,7 @@ def find_entities(*, organization: Organization, query: EntityQuery) -> tuple[li
     else:
         union = " UNION ALL ".join(f"({sql})" for _, _, sql in parts)
         statement = f"SELECT t, id, k, data FROM ({union}) u ORDER BY id LIMIT {page['limit']} OFFSET {page['offset']}"  # noqa: S608
-    rows = _run(statement, params.values)
+    rows = _run(statement, params.values, guarded=query.has_pattern)
     return [_found(query, query.types[t], entity_id, data) for t, entity_id, _k, data in rows], total
 
 

@@ -237,6 +237,12 @@ def check_pattern(pattern: str, field: str) -> None:
         raise QueryError(_("%(f)s: not a regular expression (%(e)s)") % {"f": field, "e": e}) from None
 
 
+def has_pattern(node) -> bool:
+    if isinstance(node, Junction):
+        return any(has_pattern(p) for p in node.parts)
+    return node.op in ("~=", "!~=")
+
+
 # --- compiling -------------------------------------------------------------------------------------------------
 
 

@@ -49,6 +49,8 @@ def tenant(request: HttpRequest, actor: Actor) -> Organization:
         if membership is not None:
             return membership.organization
         raise documents.bad_request(_("Name the organisation in the NGSILD-Tenant header (its short name)."))
+    if actor.token is not None and actor.token.organization.slug == slug:
+        return actor.token.organization  # the token's own (loaded with it, active)
     organization = Organization.objects.filter(slug=slug[:100], is_active=True).first()
     if organization is None:
         raise documents.no_tenant(_("No tenant “%(slug)s”.") % {"slug": slug[:100]})
