@@ -8,7 +8,7 @@ each are inserted with `generate_series`. Then, for a few hundred random points 
 through Django's test client with an API token (authentication, the query engine, the JSON answer), and the
 same selection as one hand-written SQL statement (bounding-box prefilter on the GiST index + ST_DWithin on
 geography, ordered by serial, 20 rows, attributes as GeoJSON) on a cursor. Prints p50/p95, the plan of the
-engine's statement, and `uptime`.
+engine's statement, and the load average.
 
     .venv/bin/python bench/bench_ngsi_near.py [--devices 100000] [--queries 300] [--quick]
 """
@@ -16,10 +16,9 @@ engine's statement, and `uptime`.
 import argparse
 import json
 import random
-import subprocess
 import time
 
-from support import BENCH_DB, p95, report, setup_django
+from support import BENCH_DB, load_average, p95, report, setup_django
 
 DB = f"{BENCH_DB}_ngsi"
 SLUG = "bench-ngsi"
@@ -76,7 +75,7 @@ def world(devices: int):
                     "size": SIZE,
                     "have": have,
                     "devices": devices,
-                },  # fmt: skip
+                },
             )
             cursor.execute(
                 """
@@ -168,7 +167,7 @@ def main() -> None:
         "≤ 50 ms",
     )
     print(f"p50: HTTP {http_ms[len(http_ms) // 2]:.1f} ms, raw SQL {raw_ms[len(raw_ms) // 2]:.1f} ms")
-    print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
+    print("uptime:", load_average())
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -50,12 +52,18 @@ def ngsi_view(view):
     @refuses_input_with(_refused)
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NgsiError as e:
-            return documents.error_response(e)
-        except QueryError as e:
-            return documents.error_response(documents.bad_request(str(e)))
+        # A machine interface: Accept-Language decides (Thai without one), as on /api/v1.
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            try:
+                response = view(request, *args, **kwargs)
+            except NgsiError as e:
+                response = documents.error_response(e)
+            except QueryError as e:
+                response = documents.error_response(documents.bad_request(str(e)))
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
 
     return wrapped
 

@@ -29,6 +29,7 @@ class Town:
         client = principal if isinstance(principal, Client) else Client()
         if isinstance(principal, str) and principal != "anonymous":
             headers["HTTP_AUTHORIZATION"] = f"Bearer {self.tokens[principal]}"
+        headers.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
         if tenant == "":
             tenant = self.org.slug
         if tenant is not None:

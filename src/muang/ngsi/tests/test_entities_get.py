@@ -161,3 +161,11 @@ def test_paging_by_id_and_the_count_header(town):
 
 def test_a_nul_character_is_refused_not_a_server_error(town):
     problem(town.get(f"{E}?type=Device&q=name%3D%3D%22a%00b%22"), 400, "BadRequestData")
+
+
+def test_details_are_thai_unless_the_client_asks_for_english(town, settings):
+    settings.LANGUAGE_CODE = "th"  # the site's default (the domain tests run in English)
+    thai = problem(town.get(E, HTTP_ACCEPT_LANGUAGE=""), 400, "BadRequestData")
+    assert "ระบุอย่างน้อยหนึ่งอย่าง" in thai["detail"]
+    english = town.get(E)
+    assert english["Content-Language"] == "en" and "Name at least one" in english.json()["detail"]
