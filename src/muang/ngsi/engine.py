@@ -38,6 +38,7 @@ class EntityQuery:
     ids: tuple[str, ...] = ()
     id_pattern: str | None = None
     attrs: tuple[str, ...] = ()
+    attrs_required: bool = True  # a query: only entities that have one of `attrs`
     q: Any = None  # a parsed q (muang.ngsi.query.parse_q)
     geo: GeoQuery | None = None
     limit: int = 20
@@ -97,7 +98,7 @@ def _select(
     if query.id_pattern is not None:
         conditions.append(f"{id_sql} ~ {params.add(query.id_pattern)}")
     attributes = _selected(entity_type, query.attrs)
-    if query.attrs:
+    if query.attrs and query.attrs_required:
         if not attributes:
             return None
         conditions.append("(" + " OR ".join(f"({a.sql}) IS NOT NULL" for a in attributes) + ")")

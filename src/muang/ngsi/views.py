@@ -76,7 +76,7 @@ def _list(request: HttpRequest, name: str) -> tuple[str, ...]:
     return items
 
 
-def _number(request: HttpRequest, name: str, default: int, *, low: int, high: int | None = None) -> int:
+def _number(request: HttpRequest, name: str, default: int, *, low: int, high: int = 2**31 - 1) -> int:
     raw = request.GET.get(name)
     if raw is None:
         return default
@@ -86,10 +86,12 @@ def _number(request: HttpRequest, name: str, default: int, *, low: int, high: in
         raise documents.bad_request(_("%(name)s is a whole number") % {"name": name}) from None
     if value < low:
         raise documents.bad_request(_("%(name)s is at least %(low)s") % {"name": name, "low": low})
-    if high is not None and value > high:
-        raise documents.too_many(
-            _("%(name)s is at most %(high)s: page with offset") % {"name": name, "high": high}
-        )
+    if value > high:
+        if name == "limit":
+            raise documents.too_many(
+                _("%(name)s is at most %(high)s: page with offset") % {"name": name, "high": high}
+            )
+        raise documents.bad_request(_("%(name)s is at most %(high)s") % {"name": name, "high": high})
     return value
 
 
@@ -205,7 +207,12 @@ def entity(request: HttpRequest, entity_id: str) -> HttpResponse:
         raise documents.not_found(_("No entity %(id)s.") % {"id": entity_id[:200]})
     types = _readable(actor, organization, tuple(candidates), named=True)
     query = engine.EntityQuery(
-        types=types, ids=(entity_id,), attrs=_list(request, "attrs"), limit=1, sys_attrs="sysAttrs" in options
+        types=types,
+        ids=(entity_id,),
+        attrs=_list(request, "attrs"),
+        attrs_required=False,  # an entity without those attributes is still that entity (id and type)
+        limit=1,
+        sys_attrs="sysAttrs" in options,
     )
     found, _total = engine.find_entities(organization=organization, query=query)
     if not found:

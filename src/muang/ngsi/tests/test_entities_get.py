@@ -156,6 +156,7 @@ def test_paging_by_id_and_the_count_header(town):
     problem(town.get(f"{E}?type=Device&limit=1001"), 403, "TooManyResults")
     problem(town.get(f"{E}?type=Device&limit=-1"), 400, "BadRequestData")
     problem(town.get(f"{E}?type=Device&offset=x"), 400, "BadRequestData")
+    problem(town.get(f"{E}?type=Device&offset=99999999999999999999"), 400, "BadRequestData")
     problem(town.get(f"{E}?type=Device&count=yes"), 400, "BadRequestData")
 
 

@@ -15,6 +15,8 @@ def test_an_entity_by_id_in_both_forms_and_with_attrs(town):
     assert entity["id"] == A1 and entity["value"]["value"] == {"pm10": 60, "pm25": 41.2}
     simplified = town.get(f"/ngsi-ld/v1/entities/{A1}?options=keyValues&attrs=serialNumber").json()
     assert simplified == {"id": A1, "type": "Device", "serialNumber": "AQ-001"}
+    bare = town.get(f"/ngsi-ld/v1/entities/{A1}?attrs=batteryLevel").json()
+    assert bare == {"id": A1, "type": "Device"}  # it lacks the attribute: still found, without it
     ld = town.get(f"/ngsi-ld/v1/entities/{A1}", HTTP_ACCEPT="application/ld+json")
     assert ld["Content-Type"] == "application/ld+json" and "@context" in ld.json()
 
