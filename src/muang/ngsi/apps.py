@@ -14,6 +14,11 @@ class NgsiConfig(AppConfig):
     label = "ngsi"
     verbose_name = _("NGSI-LD")
 
+    def ready(self) -> None:
+        from django.core import checks
+
+        checks.register(check_entity_types)
+
     def contract(self) -> AppContract:
         from muang.ngsi import permissions
         from muang.ngsi.permissions import NgsiPerm
@@ -31,3 +36,16 @@ class NgsiConfig(AppConfig):
                 "MUANG_NGSI_MAX_LIMIT": int(os.environ.get("MUANG_NGSI_MAX_LIMIT", "1000")),
             },
         )
+
+
+def check_entity_types(app_configs=None, **kwargs):
+    """`manage.py check` (and every test run) names an entity type provider that cannot be loaded."""
+    from django.core.checks import Error
+
+    from muang.ngsi.providers import entity_types
+
+    try:
+        entity_types()
+    except (ImportError, TypeError, ValueError) as e:
+        return [Error(f"AppContract.ngsi_entity_types: {e}", id="ngsi.E001")]
+    return []

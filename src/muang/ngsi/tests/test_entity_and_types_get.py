@@ -48,3 +48,13 @@ def test_types_of_a_tenant_without_devices_is_empty(town, areas):
 
     OrganizationFactory(slug="empty-town")
     assert town.get("/ngsi-ld/v1/types", "anonymous", tenant="empty-town").json()["typeList"] == []
+
+
+def test_a_provider_that_cannot_be_loaded_is_named_by_the_checks(monkeypatch):
+    from muang.ngsi import providers
+    from muang.ngsi.apps import check_entity_types
+
+    assert check_entity_types() == []
+    monkeypatch.setattr(providers, "entity_types", lambda: providers._load(("muang.iot.ngsi.NOPE",)))
+    (error,) = check_entity_types()
+    assert error.id == "ngsi.E001" and "NOPE" in error.msg
