@@ -74,7 +74,13 @@ def device_page(request: HttpRequest, actor: Actor, membership: Membership, devi
     specs = device.profile.parsed.keys
     latest = {v.key: v for v in selectors.latest_values(actor=actor, device=device)}
     values = [
-        {"key": key, "unit": spec.unit, "type": spec.type, "latest": latest.get(key)}
+        {
+            "key": key,
+            "unit": spec.unit,
+            "type": spec.type,
+            "latest": latest.get(key),
+            "shown": f"{latest[key].value:.6g}" if key in latest else "",
+        }
         for key, spec in specs.items()
     ]
     can_see_alarms = actor.has_perm(org, IotPerm.ALARM_VIEW)
