@@ -21,7 +21,9 @@ def test_the_list_counts_states_and_filters(pages):
     assert response.status_code == 200
     counts = {state: n for state, _label, n in response.context["counts"]}
     assert counts == {"active": 1, "silent": 0, "retired": 1}
-    assert [d.serial for d in client.get("/iot/devices/?state=retired").context["page"].object_list] == ["AQ-OLD"]
+    assert [d.serial for d in client.get("/iot/devices/?state=retired").context["page"].object_list] == [
+        "AQ-OLD"
+    ]
     assert [d.serial for d in client.get("/iot/devices/?q=001").context["page"].object_list] == ["AQ-001"]
     assert [d.serial for d in client.get("/iot/devices/?q=เก่า").context["page"].object_list] == ["AQ-OLD"]
     bad = client.get("/iot/devices/?state=exploded&profile=abc")

@@ -11,7 +11,16 @@ from muang.iot.models import Alarm, Device
 READERS = frozenset({"eng_officer", "eng_head", "executive", "admin"})
 MANAGERS = frozenset({"eng_head", "admin"})
 ALARM_ACTORS = frozenset({"eng_officer", "eng_head", "admin"})
-PRINCIPALS = ("anonymous", "outsider", "officer", "eng_officer", "eng_head", "executive", "admin", "other_org")
+PRINCIPALS = (
+    "anonymous",
+    "outsider",
+    "officer",
+    "eng_officer",
+    "eng_head",
+    "executive",
+    "admin",
+    "other_org",
+)
 
 
 @dataclass(frozen=True)
@@ -31,9 +40,13 @@ PAGES = [
     Page("GET", "/iot/profiles/{profile}/", READERS),
     Page("GET", "/iot/alarms/", READERS),
     Page("GET", "/iot/alarms/{alarm}/", READERS),
-    Page("GET", "/iot/alarms/?status=active&acknowledged=no&severity=major&type=pm25_high&device=AQ", READERS),
+    Page(
+        "GET", "/iot/alarms/?status=active&acknowledged=no&severity=major&type=pm25_high&device=AQ", READERS
+    ),
     Page("GET", "/iot/devices/new", MANAGERS),
-    Page("POST", "/iot/devices/new", MANAGERS, {"name": "สถานีใหม่", "serial": "AQ-NEW", "profile": "{profile}"}),
+    Page(
+        "POST", "/iot/devices/new", MANAGERS, {"name": "สถานีใหม่", "serial": "AQ-NEW", "profile": "{profile}"}
+    ),
     Page("GET", "/iot/devices/{device}/edit", MANAGERS),
     Page("POST", "/iot/devices/{device}/credential", MANAGERS, {}),
     Page("POST", "/iot/devices/{device}/retire", MANAGERS, {}),
