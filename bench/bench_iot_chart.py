@@ -96,6 +96,12 @@ def load(org, ids: list[int], days: int, now: dt.datetime) -> int:
         for (name,) in cursor.fetchall():
             cursor.execute(f"DROP TABLE {name}")
         cursor.execute("SET synchronous_commit = off; SET maintenance_work_mem = '512MB'")
+        # The month's key exactly as the parent's (with its INCLUDE), so that ATTACH adopts it.
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+            [TABLE],
+        )
+        (key_definition,) = cursor.fetchone()
         month = month_start(start)
         while month <= month_start(now):
             hi_month = next_month(month)
@@ -114,7 +120,7 @@ def load(org, ids: list[int], days: int, now: dt.datetime) -> int:
             )
             rows = cursor.rowcount
             loaded = time.perf_counter() - began
-            cursor.execute(f"ALTER TABLE {name} ADD PRIMARY KEY (organization_id, device_id, key, time)")
+            cursor.execute(f"ALTER TABLE {name} ADD {key_definition}")
             cursor.execute(
                 f"ALTER TABLE {name} ADD CONSTRAINT {name}_bounds CHECK "
                 f"(time >= '{month.isoformat()} 00:00+00' AND time < '{hi_month.isoformat()} 00:00+00')"

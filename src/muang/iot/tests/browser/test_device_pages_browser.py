@@ -18,7 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_engineer_reads_a_device_chart_and_works_an_alarm(live_server, in_chromium, settings):
     settings.LANGUAGE_CODE = "th"
     # The staff's password is hashed with the production hasher (the iot tests' fast one is for devices).
-    settings.PASSWORD_HASHERS = [*settings.PASSWORD_HASHERS, "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        *settings.PASSWORD_HASHERS,
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
     load_area_slice()
     org = OrganizationFactory()
     d = station(org)
