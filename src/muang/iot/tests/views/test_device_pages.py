@@ -125,6 +125,8 @@ def test_the_head_edits_retires_and_rekeys_a_device(pages):
     assert client.post(f"/iot/devices/{d.pk}/edit", base).status_code == 302
     d.refresh_from_db()
     assert d.name == "สถานีตลาด" and d.location is None
+    page = client.get(f"/iot/devices/{d.pk}/")
+    assert page.status_code == 200 and 'id="map"' not in page.content.decode()  # no place, no map
     old_hash = d.credential_hash
     rotated = client.post(f"/iot/devices/{d.pk}/credential")
     assert rotated.status_code == 200 and rotated.context["rotated"]
