@@ -134,8 +134,8 @@ def profiles_create(request: HttpRequest, slug: str, payload: ProfileIn):
 @router.post("/organizations/{slug}/iot/devices", response={201: DeviceCreatedOut})
 def devices_create(request: HttpRequest, slug: str, payload: DeviceIn):
     """A device and its credential, shown once (give it to the installer). It posts to
-    /api/v1/iot/devices/{serial}/telemetry, or publishes on MQTT once the broker re-read its files
-    (`scripts/mqtt.sh reload`)."""
+    /api/v1/iot/devices/{serial}/telemetry, or publishes on MQTT: the broker re-reads its files right after the
+    commit."""
     a = actor(request)
     organization = get_organization_for(a, slug, IotPerm.IOT_MANAGE)
     data = payload.dict()

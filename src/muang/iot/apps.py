@@ -3,7 +3,7 @@ import os
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, DemoLoader, Mount, PeriodicTask
+from muang.core.contract import AppContract, DemoLoader, MenuEntry, Mount, PeriodicTask
 
 
 class IotConfig(AppConfig):
@@ -12,12 +12,22 @@ class IotConfig(AppConfig):
     verbose_name = _("Devices and telemetry")
 
     def contract(self) -> AppContract:
+        from django.conf import settings
+
         from muang.iot import permissions
         from muang.iot.permissions import IotPerm
 
         return AppContract(
             # The LoRaWAN network servers' webhooks (ChirpStack, The Things Stack): iot/lorawan/views.py.
-            urls=[Mount("lorawan/", "muang.iot.lorawan.urls")],
+            urls=[
+                Mount("lorawan/", "muang.iot.lorawan.urls"),
+                # The staff pages: devices, profiles and alarm rules, alarms (iot/views/).
+                Mount("iot/", "muang.iot.urls"),
+            ],
+            menu=[
+                MenuEntry(_("Devices"), "iot:devices", IotPerm.IOT_VIEW, order=60),
+                MenuEntry(_("Device alarms"), "iot:alarms", IotPerm.ALARM_VIEW, order=61),
+            ],
             api=["muang.iot.api.router", "muang.iot.alarms.api.router"],
             case_panels=["muang.iot.alarms.panels.alarm_panel"],
             # Devices as NGSI-LD `Device` entities at /ngsi-ld/v1 (the ngsi app; iot/ngsi.py).
@@ -56,5 +66,10 @@ class IotConfig(AppConfig):
                 # The private Mosquitto broker (scripts/mqtt.sh): loopback only.
                 "MUANG_MQTT_HOST": os.environ.get("MUANG_MQTT_HOST", "127.0.0.1"),
                 "MUANG_MQTT_PORT": int(os.environ.get("MUANG_MQTT_PORT", "18830")),
+                # Its files (config, passwords, ACL, pid): rewritten whenever a device is added, retired or
+                # re-keyed (iot.mqtt.broker.broker_files_changed). Empty: MUANG_DATA/mqtt. Tests never touch the
+                # developer's broker: they point this at their own broker's directory.
+                "MUANG_MQTT_DIR": os.environ.get("MUANG_MQTT_DIR", "")
+                or ("/nonexistent/muang-test-mqtt" if settings.TESTING else ""),
             },
         )

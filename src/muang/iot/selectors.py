@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Organization
 from muang.core.thai_dates import ICT
-from muang.iot.models import Device, DeviceProfile, IotSettings, LatestValue
+from muang.iot.models import Device, DeviceAttribute, DeviceProfile, IotSettings, LatestValue
 from muang.iot.permissions import IotPerm
 
 # Chart buckets a caller may ask for, and the most buckets one answer holds.
@@ -35,14 +35,49 @@ def profiles_of(*, actor: Actor, organization: Organization) -> QuerySet[DeviceP
     return DeviceProfile.objects.filter(organization=organization).order_by("name")
 
 
-def devices_of(*, actor: Actor, organization: Organization, state: str | None = None) -> QuerySet[Device]:
+def devices_of(
+    *,
+    actor: Actor,
+    organization: Organization,
+    state: str | None = None,
+    profile_id: int | None = None,
+    search: str = "",
+) -> QuerySet[Device]:
+    """The organisation's devices by name; `search` matches name, serial or DevEUI (contains, any case)."""
     require(actor, organization, IotPerm.IOT_VIEW)
     devices = (
-        Device.objects.filter(organization=organization).select_related("profile").order_by("name", "id")
+        Device.objects.filter(organization=organization)
+        .select_related("profile", "organization")
+        .order_by("name", "id")
     )
     if state:
         devices = devices.filter(state=state)
+    if profile_id is not None:
+        devices = devices.filter(profile_id=profile_id)
+    if search := search.strip():
+        devices = devices.filter(
+            Q(name__icontains=search) | Q(serial__icontains=search) | Q(dev_eui__icontains=search)
+        )
     return devices
+
+
+def device_state_counts(*, actor: Actor, organization: Organization) -> dict[str, int]:
+    """How many devices are active, silent, retired (every state present, zero included)."""
+    require(actor, organization, IotPerm.IOT_VIEW)
+    counts = dict(
+        Device.objects.filter(organization=organization)
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    return {state: counts.get(state, 0) for state in Device.State.values}
+
+
+def attributes_of(*, actor: Actor, device: Device) -> QuerySet[DeviceAttribute]:
+    require(actor, device.organization, IotPerm.IOT_VIEW)
+    return DeviceAttribute.objects.filter(organization_id=device.organization_id, device=device).order_by(
+        "key"
+    )
 
 
 def get_device_for(*, actor: Actor, organization: Organization, device_id: int) -> Device:
@@ -97,6 +132,36 @@ def telemetry_history(
         return [
             {"time": t, "avg": a, "min": lo, "max": hi, "count": n} for t, a, lo, hi, n in cursor.fetchall()
         ]
+
+
+# A chart's period and its bucket: about 300-700 points, enough for a phone's width and light on 3G.
+CHART_RANGES = {
+    "24h": (dt.timedelta(hours=24), "5m"),
+    "7d": (dt.timedelta(days=7), "15m"),
+    "30d": (dt.timedelta(days=30), "1h"),
+}
+
+
+def telemetry_chart(
+    *, actor: Actor, device: Device, key: str, period: str, now: dt.datetime | None = None
+) -> dict:
+    """The device page's chart of one key over the last 24 hours, 7 or 30 days, in uPlot's column form:
+    {"key", "unit", "period", "bucket", "x": [epoch seconds], "avg": [...], "min": [...], "max": [...]}."""
+    if period not in CHART_RANGES:
+        raise InvalidInput.for_field("period", _("period is one of: %(p)s.") % {"p": ", ".join(CHART_RANGES)})
+    span, bucket = CHART_RANGES[period]
+    end = now or timezone.now()
+    rows = telemetry_history(actor=actor, device=device, key=key, start=end - span, end=end, bucket=bucket)
+    return {
+        "key": key,
+        "unit": device.profile.parsed.keys[key].unit,
+        "period": period,
+        "bucket": bucket,
+        "x": [int(r["time"].timestamp()) for r in rows],
+        "avg": [round(r["avg"], 3) for r in rows],
+        "min": [r["min"] for r in rows],
+        "max": [r["max"] for r in rows],
+    }
 
 
 def iot_settings_of(*, actor: Actor, organization: Organization) -> IotSettings:

@@ -171,6 +171,8 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
     assert labels(officer) == ["/", "/work/cases/"]
     tax_officer = registry.permission_table().for_member(Role.OFFICER, [Duty.TAX])
     assert labels(tax_officer) == ["/", "/work/cases/", "/tax/", "/tax/map/"]
+    engineer = registry.permission_table().for_member(Role.OFFICER, [Duty.ENGINEERING])
+    assert labels(engineer) == ["/", "/work/cases/", "/iot/devices/", "/iot/alarms/"]
     assert labels(overseer) == ["/"]
     assert labels(admin) == [
         "/",
@@ -178,6 +180,8 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/tax/",
         "/billing/bills/",
         "/tax/map/",
+        "/iot/devices/",
+        "/iot/alarms/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",
@@ -203,7 +207,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 8
+        assert len(registry.staff_menu(admin)) == 10
         assert len(registry.public_menu()) == 5
 
     def queries_of(user, *, menu: bool) -> int:

@@ -3,7 +3,9 @@ timeline, and what the case page shows about the alarm behind a case."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from muang.core.access import Actor, require
@@ -31,8 +33,11 @@ def alarms_of(
     severity: str | None = None,
     alarm_type: str | None = None,
     device_id: int | None = None,
+    device_search: str = "",
+    started_from: dt.datetime | None = None,
+    started_to: dt.datetime | None = None,
 ) -> QuerySet[Alarm]:
-    """Newest first. `status`: active (not cleared) or cleared."""
+    """Newest first. `status`: active (not cleared) or cleared; started in [started_from, started_to)."""
     require(actor, organization, IotPerm.ALARM_VIEW)
     alarms = Alarm.objects.filter(organization=organization).select_related("device", "case")
     if status == "active":
@@ -47,6 +52,14 @@ def alarms_of(
         alarms = alarms.filter(alarm_type=alarm_type)
     if device_id is not None:
         alarms = alarms.filter(device_id=device_id)
+    if device_search := device_search.strip():
+        alarms = alarms.filter(
+            Q(device__name__icontains=device_search) | Q(device__serial__icontains=device_search)
+        )
+    if started_from is not None:
+        alarms = alarms.filter(started_at__gte=started_from)
+    if started_to is not None:
+        alarms = alarms.filter(started_at__lt=started_to)
     return alarms.order_by("-started_at", "-id")
 
 
@@ -74,6 +87,19 @@ def alarm_of_case(*, organization_id: int, case_id: int) -> Alarm | None:
         .order_by("-started_at", "-id")
         .first()
     )
+
+
+def alarm_types_of(*, actor: Actor, organization: Organization) -> list[tuple[str, str]]:
+    """(alarm type, a label) of the types its alarms and rules use, for a filter."""
+    require(actor, organization, IotPerm.ALARM_VIEW)
+    types = dict(
+        AlarmRule.objects.filter(organization=organization).order_by("id").values_list("alarm_type", "label")
+    )
+    for alarm_type in (
+        Alarm.objects.filter(organization=organization).values_list("alarm_type", flat=True).distinct()
+    ):
+        types.setdefault(alarm_type, alarm_type)
+    return sorted(types.items())
 
 
 def latest_of_device(alarm: Alarm) -> list[dict]:

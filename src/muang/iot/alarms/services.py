@@ -117,6 +117,70 @@ def alarm_rule_create(
     return rule
 
 
+RULE_EDITABLE = frozenset(
+    {
+        "alarm_type",
+        "label",
+        "severity",
+        "kind",
+        "key",
+        "operator",
+        "value",
+        "low",
+        "high",
+        "duration_seconds",
+        "silence_intervals",
+        "case_category",
+        "case_department",
+        "is_active",
+    }
+)
+
+
+@transaction.atomic
+def alarm_rule_update(*, actor: Actor, rule: AlarmRule, **data) -> AlarmRule:
+    """Edit a rule, validated against its profile as at creation, audited. Alarms it already raised stay."""
+    from muang.core.services import update_audited
+
+    require(actor, rule.organization, IotPerm.IOT_MANAGE)
+    if "label" in data:
+        data["label"] = (data["label"] or "").strip()
+    taken = AlarmRule.objects.filter(
+        organization_id=rule.organization_id,
+        profile_id=rule.profile_id,
+        alarm_type=data.get("alarm_type", rule.alarm_type),
+        severity=data.get("severity", rule.severity),
+    ).exclude(pk=rule.pk)
+    if taken.exists():
+        raise InvalidInput.for_field(
+            "severity", _("This profile already has a rule of this type and severity.")
+        )
+    try:
+        with transaction.atomic():
+            return update_audited(
+                actor=actor, organization=rule.organization, instance=rule, data=data, allowed=RULE_EDITABLE
+            )
+    except IntegrityError as e:
+        raise InvalidInput.for_field(
+            "severity", _("This profile already has a rule of this type and severity.")
+        ) from e
+
+
+@transaction.atomic
+def alarm_rule_delete(*, actor: Actor, rule: AlarmRule) -> None:
+    """Delete a rule, audited: its pending durations go with it; alarms it raised stay (without their rule)."""
+    require(actor, rule.organization, IotPerm.IOT_MANAGE)
+    row = AlarmRule.objects.select_for_update().get(pk=rule.pk, organization_id=rule.organization_id)
+    audit.record(
+        actor=actor,
+        organization=rule.organization,
+        instance=row,
+        action=AuditEntry.Action.DELETE,
+        changes=audit.diff(audit.snapshot(row), {}),
+    )
+    row.delete()
+
+
 # ----------------------------------------------------------------------------------------------- evaluation
 
 

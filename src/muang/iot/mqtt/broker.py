@@ -7,19 +7,28 @@
                            the ingest user reads muang/+/devices/+/up
     <dir>/ingest.secret    the ingest user's password (0600), read by `manage.py iot_ingest`
 
-A device added or retired reaches the broker when the files are written again and Mosquitto re-reads them on
-SIGHUP (`scripts/mqtt.sh reload`, `write_broker_config(..., reload=True)`).
+A device added, retired or given a new credential reaches the broker by itself: its service calls
+`broker_files_changed()`, which, once the transaction has committed, writes `passwd` and `acl` again (under a
+file lock, each file replaced whole) and sends the running broker SIGHUP through its pid file, so it re-reads
+them. The web process, the worker and the broker share the host and the data directory (`make run`; a split
+deployment points MUANG_MQTT_DIR at a shared volume and runs `manage.py iot_broker_config --reload` on the
+broker's host). Nothing happens where no broker was ever configured (no `mosquitto.conf` in the directory), and
+a failure is logged, never raised into the request that changed the device.
 """
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
 import pwd
 import secrets
 import signal
+import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
 from muang.iot.models import Device
 from muang.iot.services.devices import mosquitto_hash
@@ -31,8 +40,11 @@ INGEST_FILTER = "muang/+/devices/+/up"
 DOWN_FILTER = "muang/+/devices/+/down"  # commands to devices (iot.lorawan.downlink.mqtt_publish_down)
 
 
+logger = logging.getLogger("muang.iot.mqtt")
+
+
 def default_directory() -> Path:
-    return Path(settings.DATA_DIR) / "mqtt"
+    return Path(getattr(settings, "MUANG_MQTT_DIR", "") or Path(settings.DATA_DIR) / "mqtt")
 
 
 def _broker_user() -> pwd.struct_passwd | None:
@@ -75,27 +87,7 @@ def write_broker_config(
     if user is not None:
         os.chown(directory / "data", user.pw_uid, user.pw_gid)
         os.chmod(directory, 0o755)  # noqa: S103 (the broker passes through; its files are 0600)
-    passwd = [f"{INGEST_USER}:{mosquitto_hash(ingest_password(directory))}"]
-    acl = [f"user {INGEST_USER}", f"topic read {INGEST_FILTER}", f"topic write {DOWN_FILTER}", ""]
-    devices = (
-        Device.objects.exclude(state=Device.State.RETIRED)
-        .filter(organization__is_active=True)
-        .select_related("organization")
-        .order_by("organization_id", "id")
-        .iterator(chunk_size=2000)
-    )
-    # Platform-wide by design: the broker serves every organisation; each line names one device of one.
-    for device in devices:
-        topic = {"org": device.organization.slug, "serial": device.serial}
-        passwd.append(f"{device.credential_id}:{device.mqtt_hash}")
-        acl += [
-            f"user {device.credential_id}",
-            f"topic write {UP.format(**topic)}",
-            f"topic read {DOWN.format(**topic)}",
-            "",
-        ]
-    _write(directory / "passwd", "\n".join(passwd) + "\n")
-    _write(directory / "acl", "\n".join(acl) + "\n")
+    write_device_files(directory)
     conf = directory / "mosquitto.conf"
     _write(
         conf,
@@ -129,11 +121,77 @@ def write_broker_config(
     return conf
 
 
+def write_device_files(directory: Path) -> None:
+    """The password and ACL files from every organisation's live devices."""
+    passwd = [f"{INGEST_USER}:{mosquitto_hash(ingest_password(directory))}"]
+    acl = [f"user {INGEST_USER}", f"topic read {INGEST_FILTER}", f"topic write {DOWN_FILTER}", ""]
+    devices = (
+        Device.objects.exclude(state=Device.State.RETIRED)
+        .filter(organization__is_active=True)
+        .select_related("organization")
+        .order_by("organization_id", "id")
+        .iterator(chunk_size=2000)
+    )
+    # Platform-wide by design: the broker serves every organisation; each line names one device of one.
+    for device in devices:
+        topic = {"org": device.organization.slug, "serial": device.serial}
+        passwd.append(f"{device.credential_id}:{device.mqtt_hash}")
+        acl += [
+            f"user {device.credential_id}",
+            f"topic write {UP.format(**topic)}",
+            f"topic read {DOWN.format(**topic)}",
+            "",
+        ]
+    _write(directory / "passwd", "\n".join(passwd) + "\n")
+    _write(directory / "acl", "\n".join(acl) + "\n")
+
+
+def sync_broker(directory: Path | None = None) -> bool:
+    """Write the device files again and make a running broker re-read them; False when no broker was ever
+    configured in the directory. One writer at a time (a lock file beside them)."""
+    directory = Path(directory or default_directory())
+    if not (directory / "mosquitto.conf").exists():
+        return False
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        write_device_files(directory)
+        reload_broker(directory)
+    return True
+
+
+# Changes asked for and changes written: a commit that carries many (a demo loading 1,500 poles) runs many
+# callbacks, and only the first one with something new writes the files.
+_requested = 0
+_written = 0
+_counter_lock = threading.Lock()
+
+
+def _sync_after_commit() -> None:
+    global _written
+    with _counter_lock:
+        if _written >= _requested:
+            return
+        _written = _requested
+    try:
+        sync_broker()
+    except Exception:  # the device is saved; the next change or `scripts/mqtt.sh reload` catches up
+        logger.exception("could not update the MQTT broker's device files")
+
+
+def broker_files_changed() -> None:
+    """A device was added, retired or re-keyed: once the transaction commits, the broker learns it (the files
+    are written once per commit, however many devices it carries)."""
+    global _requested
+    with _counter_lock:
+        _requested += 1
+    transaction.on_commit(_sync_after_commit)
+
+
 def reload_broker(directory: Path | None = None) -> bool:
     """Ask a running broker to re-read its password and ACL files (SIGHUP); False when none runs."""
     pid_file = Path(directory or default_directory()) / "data" / "mosquitto.pid"
     try:
         os.kill(int(pid_file.read_text().strip()), signal.SIGHUP)
-    except (FileNotFoundError, ValueError, ProcessLookupError):
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
         return False
     return True

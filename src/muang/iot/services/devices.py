@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import Actor, require
-from muang.core.errors import InvalidInput
+from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
 from muang.core.services import update_audited
 from muang.core.validation import point_from
@@ -127,13 +127,7 @@ def device_create(
     require(actor, organization, IotPerm.IOT_MANAGE)
     if profile.organization_id != organization.pk:
         raise InvalidInput.for_field("profile", _("No such profile in this organisation."))
-    location = None
-    if lat is not None or lon is not None:
-        if lat is None or lon is None:
-            raise InvalidInput.for_field("location", _("Give both latitude and longitude."))
-        location = point_from(lat=lat, lon=lon)
-        if location.srid != SRID:
-            location.transform(SRID)
+    location = _location(lat, lon)
     credential_id, credential, credential_hash, mqtt_hash = _new_credential()
     device = Device(
         organization=organization,
@@ -165,7 +159,171 @@ def device_create(
         action=AuditEntry.Action.CREATE,
         changes=audit.diff({}, facts),
     )
+    _tell_broker()
     return device, credential
+
+
+def _tell_broker() -> None:
+    from muang.iot.mqtt.broker import broker_files_changed  # the broker module reads devices: import late
+
+    broker_files_changed()
+
+
+DEVICE_EDITABLE = frozenset({"name", "serial", "dev_eui", "location", "installed_on", "asset_ref", "profile"})
+
+
+def _live(device: Device) -> Device:
+    """The device locked, in its own organisation; a retired device is not changed any more."""
+    row = Device.objects.select_for_update().get(pk=device.pk, organization_id=device.organization_id)
+    if row.state == Device.State.RETIRED:
+        raise Conflict(_("The device is retired."))
+    return row
+
+
+@transaction.atomic
+def device_update(
+    *,
+    actor: Actor,
+    device: Device,
+    name: str,
+    serial: str,
+    profile: DeviceProfile,
+    dev_eui: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    installed_on: dt.date | None = None,
+    asset_ref: str = "",
+) -> Device:
+    """Edit a device's facts (not its credential or state), audited. A new serial moves its MQTT topics: the
+    broker's ACL follows."""
+    organization = device.organization
+    require(actor, organization, IotPerm.IOT_MANAGE)
+    if profile.organization_id != organization.pk:
+        raise InvalidInput.for_field("profile", _("No such profile in this organisation."))
+    row = _live(device)
+    data = {
+        "name": name.strip(),
+        "serial": serial,
+        "dev_eui": (dev_eui or "").upper() or None,
+        "location": _location(lat, lon),
+        "installed_on": installed_on,
+        "asset_ref": asset_ref,
+        "profile": profile,
+    }
+    taken = Device.objects.filter(organization_id=organization.pk).exclude(pk=row.pk)
+    if taken.filter(serial=serial).exists() or (
+        data["dev_eui"] and taken.filter(dev_eui=data["dev_eui"]).exists()
+    ):
+        raise InvalidInput.for_field(
+            "serial", _("There is already a device with this serial number or DevEUI.")
+        )
+    moved = row.serial != serial
+    try:
+        with transaction.atomic():
+            row = update_audited(
+                actor=actor, organization=organization, instance=row, data=data, allowed=DEVICE_EDITABLE
+            )
+    except IntegrityError as e:
+        raise InvalidInput.for_field(
+            "serial", _("There is already a device with this serial number or DevEUI.")
+        ) from e
+    if moved:
+        _tell_broker()
+    return row
+
+
+@transaction.atomic
+def device_retire(*, actor: Actor, device: Device) -> Device:
+    """The device is taken out of service: its credential stops working at once (HTTP, and MQTT once the broker
+    re-read its files, right after the commit); its telemetry and alarms stay."""
+    require(actor, device.organization, IotPerm.IOT_MANAGE)
+    row = _live(device)
+    row = update_audited(
+        actor=actor,
+        organization=device.organization,
+        instance=row,
+        data={"state": Device.State.RETIRED},
+        allowed={"state"},
+    )
+    _tell_broker()
+    return row
+
+
+@transaction.atomic
+def device_rotate_credential(*, actor: Actor, device: Device) -> tuple[Device, str]:
+    """A new credential for the device (the old one stops working), returned once; audited without the
+    hashes."""
+    require(actor, device.organization, IotPerm.IOT_MANAGE)
+    row = _live(device)
+    credential_id, credential, credential_hash, mqtt_hash = _new_credential()
+    old_id = row.credential_id
+    row.credential_id, row.credential_hash, row.mqtt_hash = credential_id, credential_hash, mqtt_hash
+    row.save(update_fields=["credential_id", "credential_hash", "mqtt_hash"])
+    audit.record(
+        actor=actor,
+        organization=device.organization,
+        instance=row,
+        action=AuditEntry.Action.UPDATE,
+        changes={"credential_id": [old_id, credential_id]},
+        reason="credential rotated",
+    )
+    _tell_broker()
+    return row, credential
+
+
+def _location(lat: float | None, lon: float | None):
+    if lat is None and lon is None:
+        return None
+    if lat is None or lon is None:
+        raise InvalidInput.for_field("location", _("Give both latitude and longitude."))
+    location = point_from(lat=lat, lon=lon)
+    if location.srid != SRID:
+        location.transform(SRID)
+    return location
+
+
+@transaction.atomic
+def device_profile_update(
+    *,
+    actor: Actor,
+    profile: DeviceProfile,
+    name: str,
+    keys: list,
+    decoder: dict,
+    report_interval: int,
+) -> DeviceProfile:
+    """Edit a profile, validated as at creation; a key that one of its alarm rules reads cannot be removed."""
+    from muang.iot.models import AlarmRule
+
+    require(actor, profile.organization, IotPerm.IOT_MANAGE)
+    name = name.strip()
+    if (
+        DeviceProfile.objects.filter(organization_id=profile.organization_id, name=name)
+        .exclude(pk=profile.pk)
+        .exists()
+    ):
+        raise InvalidInput.for_field("name", _("There is already a profile with this name."))
+    declared = {k.get("key") for k in keys if isinstance(k, dict)} if isinstance(keys, list) else set()
+    for rule in AlarmRule.objects.filter(organization_id=profile.organization_id, profile=profile).exclude(
+        key=""
+    ):
+        if rule.key not in declared:
+            raise InvalidInput.for_field(
+                "keys",
+                _("The alarm rule %(rule)s reads the key %(key)s: change or delete the rule first.")
+                % {"rule": rule.label, "key": rule.key},
+            )
+    try:
+        with transaction.atomic():
+            return update_audited(
+                actor=actor,
+                organization=profile.organization,
+                instance=profile,
+                data={"name": name, "keys": keys, "decoder": decoder, "report_interval": report_interval},
+                allowed={"name", "keys", "decoder", "report_interval"},
+            )
+    except IntegrityError as e:
+        raise InvalidInput.for_field("name", _("There is already a profile with this name.")) from e
 
 
 @transaction.atomic

@@ -66,6 +66,8 @@ def broker(world):
                 shutil.rmtree(directory, ignore_errors=True)
                 raise RuntimeError(proc.stdout.read().decode()) from None
             time.sleep(0.05)
+    # What `mosquitto -d` (scripts/mqtt.sh) writes: how the device services signal the broker to re-read its files.
+    (directory / "data" / "mosquitto.pid").write_text(str(proc.pid))
     consumer = IngestConsumer(host="127.0.0.1", port=port, password=ingest_password(directory), max_wait=0.02)
     consumer.start()
     yield port, consumer
