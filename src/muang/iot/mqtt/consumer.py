@@ -50,13 +50,17 @@ class IngestConsumer:
         port: int,
         password: str,
         client_id: str = "muang-ingest",
-        batch_size: int = 1000,
+        batch_size: int = 2000,
         max_wait: float = 0.05,
+        refresh_seconds: float = 10,
     ):
-        self.batch_size, self.max_wait = batch_size, max_wait
+        self.batch_size, self.max_wait, self.refresh_seconds = batch_size, max_wait, refresh_seconds
         self.inbox: queue.Queue = queue.Queue()
         self.stats = Stats()
         self._devices: dict[tuple[str, str], Device | None] = {}
+        self._profiles: dict[int, object] = {}
+        self._organizations: dict[int, object] = {}
+        self._loaded_at = time.monotonic()
         self.subscribed = False
         self.client = mqtt.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
@@ -122,19 +126,33 @@ class IngestConsumer:
                 break
         return batch
 
-    def _device(self, org: str, serial: str) -> Device | None:
-        key = (org, serial)
-        if key not in self._devices:
-            self._devices[key] = (
+    def _load_devices(self, keys: set[tuple[str, str]]) -> None:
+        """Look up the devices of these (organisation slug, serial) pairs not cached yet, in one query per
+        organisation; the profiles and organisations are shared, so each profile's decoder is parsed once."""
+        by_org: dict[str, list[str]] = defaultdict(list)
+        for org, serial in keys - self._devices.keys():
+            by_org[org].append(serial)
+            self._devices[(org, serial)] = None  # unknown until found (an unknown topic is not asked again)
+        for org, serials in by_org.items():
+            devices = (
                 Device.objects.select_related("organization", "profile")
-                .filter(organization__slug=org, organization__is_active=True, serial=serial)
+                .filter(organization__slug=org, organization__is_active=True, serial__in=serials)
                 .exclude(state=Device.State.RETIRED)
-                .first()
             )
-        return self._devices[key]
+            for device in devices:
+                device.profile = self._profiles.setdefault(device.profile_id, device.profile)
+                device.organization = self._organizations.setdefault(
+                    device.organization_id, device.organization
+                )
+                self._devices[(org, device.serial)] = device
 
     def forget_devices(self) -> None:
+        """Drop the device cache (devices, profiles, organisations are read again): done every
+        `refresh_seconds`, so a changed profile or a retired device takes effect within that time."""
         self._devices.clear()
+        self._profiles.clear()
+        self._organizations.clear()
+        self._loaded_at = time.monotonic()
 
     def flush(self, wait: float = 0.5) -> int:
         """Ingest one batch; returns how many messages it held (0 when none arrived within `wait`)."""
@@ -142,11 +160,14 @@ class IngestConsumer:
         if not batch:
             return 0
         received_at = timezone.now()
+        if time.monotonic() - self._loaded_at > self.refresh_seconds:
+            self.forget_devices()
+        topics = [msg.topic.split("/") for msg in batch]  # muang/<org>/devices/<serial>/up
+        self._load_devices({(parts[1], parts[3]) for parts in topics if len(parts) == 5})
         by_org: dict[int, tuple] = {}
         groups: dict[int, list[Message]] = defaultdict(list)
-        for msg in batch:
-            parts = msg.topic.split("/")  # muang/<org>/devices/<serial>/up
-            device = self._device(parts[1], parts[3]) if len(parts) == 5 else None
+        for msg, parts in zip(batch, topics, strict=True):
+            device = self._devices.get((parts[1], parts[3])) if len(parts) == 5 else None
             if device is None:
                 self.stats.unknown += 1
                 logger.warning("iot_ingest: no live device for topic %s", msg.topic[:200])
