@@ -161,7 +161,7 @@ def consume(port, password, client_id, total, counter, start_box, rate, results,
 
     consumer._take = take_and_keep
     consumer.start()
-    started = time.time()
+    started, cpu = time.time(), time.process_time()
     subscribed.release()
     peak, last, idle_since = rss_mb(), 0.0, time.monotonic()
     while counter.value < total and time.monotonic() - idle_since < 30:
@@ -179,7 +179,8 @@ def consume(port, password, client_id, total, counter, start_box, rate, results,
         peak = max(peak, rss_mb())
     consumer.stop()
     ended = time.time() - (time.monotonic() - last)
-    results.put((consumer.stats.stored, consumer.stats.refused, ended, latencies, peak, started))
+    cpu = time.process_time() - cpu  # this process's CPU (all threads: paho's loop too), not PostgreSQL's
+    results.put((consumer.stats.stored, consumer.stats.refused, ended, latencies, peak, started, cpu))
 
 
 def bench_mqtt(org, devices, messages: int, *, publishers: int, consumers: int, rate: float, backlog: bool):
@@ -292,6 +293,7 @@ def bench_mqtt(org, devices, messages: int, *, publishers: int, consumers: int, 
         began = min(o[5] for o in outcome) if backlog else start_at
         latencies = sorted(x for o in outcome for x in o[3])
         peak = max(o[4] for o in outcome)
+        cpu = sum(o[6] for o in outcome)
         rows = Telemetry.objects.filter(organization_id=org.pk).count()
         return {
             "rate": stored / (ended - began),
@@ -302,6 +304,7 @@ def bench_mqtt(org, devices, messages: int, *, publishers: int, consumers: int, 
             "p50": latencies[len(latencies) // 2] if latencies else None,
             "p95": latencies[int(len(latencies) * 0.95)] if latencies else None,
             "rss": peak,
+            "cpu_us": 1e6 * cpu / max(stored, 1),
         }
     finally:
         broker.terminate()
@@ -356,11 +359,13 @@ def main() -> None:
         }
         payloads.append(Message(device, json.dumps(body).encode(), now, None, "mqtt"))
 
+    cpu = time.process_time()
     with timed() as service:
         stored = 0
         for b in range(0, len(payloads), args.batch):
             outcomes = ingest_batch(organization=org, messages=payloads[b : b + args.batch], now=now)
             stored += sum(o.status == "stored" for o in outcomes)
+    cpu = time.process_time() - cpu
     if stored != args.messages:
         raise SystemExit(f"the service stored {stored} of {args.messages} messages")
     rows = list(
@@ -399,6 +404,9 @@ def main() -> None:
         "≥ 25 % of raw COPY",
     )
     print(
+        f"ingest service CPU (this process, not PostgreSQL's): {1e6 * cpu / args.messages:,.0f} µs a message"
+    )
+    print(
         f"telemetry on disk: {total_bytes / all_rows:,.0f} bytes per reading (heap + primary key, {all_rows:,} rows)"
     )
     clear(org)
@@ -415,14 +423,18 @@ def main() -> None:
             f"{full['refused']} refused; {args.publishers} publisher and {args.consumers} ingest processes)",
             "≥ 20,000 msg/s",
         )
-        print(f"ingest process RSS at full rate: {full['rss']:,.0f} MB (peak, per ingest process)")
+        print(
+            f"ingest process at full rate: RSS {full['rss']:,.0f} MB (peak, per process), "
+            f"CPU {full['cpu_us']:,.0f} µs a message (its own, paho's loop included)"
+        )
         drain = bench_mqtt(org, mqtt_devices, args.mqtt_messages, rate=0, backlog=True, **common)
         clear(org)
         report(
             "MQTT consumer alone, draining a QoS 1 backlog",
             f"{drain['rate']:,.0f} msg/s",
             "raw COPY",
-            f"{raw_rate:,.0f} msg/s ({100 * drain['rate'] / raw_rate:.0f} % of it; {drain['stored']:,} stored)",
+            f"{raw_rate:,.0f} msg/s ({100 * drain['rate'] / raw_rate:.0f} % of it; {drain['stored']:,} stored; "
+            f"CPU {drain['cpu_us']:,.0f} µs a message)",
         )
         rate = args.latency_rate or full["rate"] / 2
         paced = bench_mqtt(org, mqtt_devices, args.mqtt_messages, rate=rate, backlog=False, **common)
