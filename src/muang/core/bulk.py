@@ -52,6 +52,32 @@ def text_columns(values: Sequence[str]) -> str:
     return "\t".join(v.translate(_ESCAPES) for v in values)
 
 
+_ARRAY_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"'})
+
+
+def array_literal(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal (`{1,2,NULL}`, `{"a b","c\\"d"}`) of numbers, or of text or datetimes (with
+    None as NULL), bound as one text parameter and cast in SQL (`unnest(%s::bigint[], %s::text[])`). Django's
+    client-side cursor quotes a Python list element by element through psycopg's dumpers: for a few thousand
+    values that is most of an ingest batch's time; this is a join. Text is escaped only when the joined text
+    holds a quote or a backslash (as `text_columns` does)."""
+    values = list(values)
+    if not values:
+        return "{}"
+    if all(v is None or type(v) is int or type(v) is float for v in values):
+        return "{" + ",".join("NULL" if v is None else repr(v) for v in values) + "}"
+    if None not in values:
+        if type(values[0]) is not str:  # datetimes: a batch holds few distinct ones, and str() is slow
+            text = {v: str(v) for v in set(values)}
+            values = [text[v] for v in values]
+        joined = '","'.join(values)
+        if '"' not in joined and "\\" not in joined:
+            return '{"' + joined + '"}'
+    return (
+        "{" + ",".join("NULL" if v is None else f'"{str(v).translate(_ARRAY_ESCAPES)}"' for v in values) + "}"
+    )
+
+
 def copy_text(cursor, sql: str, lines: Iterable[str]) -> None:
     """COPY lines already in the text format (each ending in a newline), written in chunks: formatting a row in
     one f-string is several times faster than adapting each value separately."""
@@ -66,9 +92,17 @@ def copy_text(cursor, sql: str, lines: Iterable[str]) -> None:
             copy.write("".join(chunk))
 
 
-def copy_rows(cursor, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-    """COPY rows of Python values (psycopg adapts them: None, numbers, Decimal, dates, text, JSON text)."""
+def copy_rows(cursor, sql: str, rows: Iterable[Sequence[Any]], types: Sequence[str] | None = None) -> None:
+    """COPY rows of Python values (psycopg adapts them: None, numbers, Decimal, dates, text, JSON text).
+
+    With `types` (one PostgreSQL type name a column, e.g. "int8", "timestamptz") the rows travel in COPY's
+    binary format, formatted by psycopg's C dumpers: 3-5× faster than the text format for rows of timestamps and
+    floats (telemetry), as long as each value is exactly of its column's type."""
+    if types:
+        sql += " (FORMAT BINARY)"
     with _raw(cursor).copy(sql) as copy:
+        if types:
+            copy.set_types(types)
         for row in rows:
             copy.write_row(row)
 
@@ -138,29 +172,42 @@ def copy_create(rows: Sequence[models.Model]) -> None:
         )
 
 
-def stage(name: str, definition: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A temporary table `name` (`definition`: its columns, or `LIKE table`) holding exactly `rows`, emptied at
-    commit; returns its name for the statement that moves the rows on. Names come from code, never input."""
+def stage(
+    name: str,
+    definition: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    types: Sequence[str] | None = None,
+) -> str:
+    """A temporary table `name` (`definition`: its columns, or `LIKE table`) holding exactly `rows` (binary COPY
+    with `types`, see `copy_rows`), emptied at commit; returns its name for the statement that moves the rows
+    on. Names come from code, never input."""
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({definition}) ON COMMIT DELETE ROWS")
         cursor.execute(f"TRUNCATE {name}")  # inside a long transaction (tests, batches) start clean
-        copy_rows(cursor, copy_sql(name, columns), rows)
+        copy_rows(cursor, copy_sql(name, columns), rows, types)
     return name
 
 
-def copy_insert_ignoring_duplicates(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """Insert `rows` into `table`, skipping those whose key is already there; returns the rows inserted.
+def copy_insert_ignoring_duplicates(
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    types: Sequence[str] | None = None,
+) -> int:
+    """Insert `rows` into `table` (binary COPY with `types`, see `copy_rows`), skipping those whose key is
+    already there; returns the rows inserted.
 
     Optimistic: a straight COPY inside a savepoint (repeats are rare); if a key collides, PostgreSQL refuses the
     whole COPY, the savepoint rolls back, and the rows go through a temporary twin of `table` and
     `INSERT … ON CONFLICT DO NOTHING`."""
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            copy_rows(cursor, copy_sql(table, columns), rows)
+            copy_rows(cursor, copy_sql(table, columns), rows, types)
         return len(rows)
     except (IntegrityError, psycopg.errors.UniqueViolation):  # COPY runs on psycopg's cursor: its own error
         pass
-    name = stage(f"_stage_{table}", f"LIKE {table} INCLUDING DEFAULTS", columns, rows)
+    name = stage(f"_stage_{table}", f"LIKE {table} INCLUDING DEFAULTS", columns, rows, types)
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name} ON CONFLICT DO NOTHING")  # noqa: S608

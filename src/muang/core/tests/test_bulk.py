@@ -107,3 +107,44 @@ def test_escape_and_text_columns():
     assert bulk.escape("a\tb\\c\nd\re") == "a\\tb\\\\c\\nd\\re"
     assert bulk.text_columns(["a", "b"]) == "a\tb"
     assert bulk.text_columns(["a\tb", "c"]) == "a\\tb\tc"
+
+
+def test_array_literal_round_trips_numbers_text_times_and_nulls_through_postgresql():
+    import datetime as dt
+
+    moment = dt.datetime(2026, 12, 5, 11, 0, 0, 123456, tzinfo=dt.UTC)
+    cases = [
+        ([], "bigint[]", []),
+        ([1, None, 3], "bigint[]", [1, None, 3]),
+        ([1.5, 1e-05, 250.0], "float8[]", [1.5, 1e-05, 250.0]),
+        (["pm25", "a b", "ไทย"], "text[]", ["pm25", "a b", "ไทย"]),
+        (
+            ['say "hi"', "back\\slash", "{brace},comma"],
+            "text[]",
+            ['say "hi"', "back\\slash", "{brace},comma"],
+        ),
+        ([moment, None, moment], "timestamptz[]", [moment, None, moment]),
+    ]
+    with connection.cursor() as cursor:
+        for values, cast, expected in cases:
+            cursor.execute(f"SELECT %s::{cast}", [bulk.array_literal(values)])
+            assert cursor.fetchone()[0] == expected, values
+
+
+def test_copy_rows_in_binary_and_copy_insert_ignoring_duplicates_with_types():
+    import datetime as dt
+
+    moment = dt.datetime(2026, 12, 5, 11, 0, tzinfo=dt.UTC)
+    types = ("int8", "text", "timestamptz", "float8")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE _bulk_binary (n bigint, k text, t timestamptz, v float8, PRIMARY KEY (n, k, t))"
+        )
+    rows = [(1, "pm25", moment, 12.5), (2, "ไทย\ttab", moment, -3.0)]
+    assert bulk.copy_insert_ignoring_duplicates("_bulk_binary", ("n", "k", "t", "v"), rows, types) == 2
+    # A repeat among new rows: the straight COPY collides, the rows go through the staging table.
+    again = [*rows, (3, "pm10", moment, 1.0)]
+    assert bulk.copy_insert_ignoring_duplicates("_bulk_binary", ("n", "k", "t", "v"), again, types) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n, k, t, v FROM _bulk_binary ORDER BY n")
+        assert cursor.fetchall() == [*rows, (3, "pm10", moment, 1.0)]

@@ -105,7 +105,7 @@ def write_broker_config(
                 "autosave_interval 30",
                 f"max_packet_size {settings.MUANG_IOT_MAX_PAYLOAD + 1024}",
                 "max_queued_messages 100000",
-                "max_inflight_messages 1000",
+                "max_inflight_messages 10000",  # the ingest consumers ask for two batches ahead (ReceiveMaximum)
                 f"pid_file {directory / 'data' / 'mosquitto.pid'}",  # in the broker's own directory
                 "log_dest stderr",
                 "log_type error",

@@ -23,7 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from muang.core import registry
-from muang.core.bulk import copy_insert_ignoring_duplicates, stage
+from muang.core.bulk import array_literal, copy_insert_ignoring_duplicates
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotAuthenticated
 from muang.core.models import Organization
 from muang.iot.models import Device, DeviceAttribute, IotSettings
@@ -35,6 +35,7 @@ logger = logging.getLogger("muang.iot.ingest")
 CHANNELS = ("http", "mqtt", "lorawan")
 ENVELOPE_KEYS = {"ts", "id", "values", "data", "attributes"}
 TELEMETRY_COLUMNS = ("organization_id", "device_id", "key", "time", "value")
+TELEMETRY_TYPES = ("int8", "int8", "text", "timestamptz", "float8")  # binary COPY: values validated as floats
 
 
 class PayloadTooLarge(MuangError):
@@ -132,15 +133,13 @@ def _parse_time(raw, field_name: str = "ts") -> dt.datetime:
     raise InvalidInput.for_field(field_name, _("ts is an ISO 8601 time with its zone or Unix seconds."))
 
 
-def _envelope(device: Device, payload: bytes | dict) -> tuple[dict, dict]:
+def _envelope(device: Device, payload: bytes | dict, max_payload: int) -> tuple[dict, dict]:
     """(values decoded by the profile, the rest of the envelope)."""
     decoder = device.profile.parsed
     if isinstance(payload, bytes | bytearray | memoryview):
         payload = bytes(payload)
-        if len(payload) > settings.MUANG_IOT_MAX_PAYLOAD:
-            raise PayloadTooLarge(
-                _("The payload is larger than %(n)s bytes.") % {"n": settings.MUANG_IOT_MAX_PAYLOAD}
-            )
+        if len(payload) > max_payload:
+            raise PayloadTooLarge(_("The payload is larger than %(n)s bytes.") % {"n": max_payload})
         if decoder.spec["kind"] == "bytes":
             return decoder.decode_frame(payload), {}
         try:
@@ -179,12 +178,14 @@ def _message_id(payload: dict, channel_id: str | None) -> str | None:
     return str(raw)
 
 
-def _read(index: int, message: Message, *, now: dt.datetime, oldest: dt.datetime) -> _Reading:
+def _read(
+    index: int, message: Message, *, latest: dt.datetime, oldest: dt.datetime, max_payload: int
+) -> _Reading:
     device = message.device
-    values, envelope = _envelope(device, message.payload)
+    values, envelope = _envelope(device, message.payload, max_payload)
     values = device.profile.parsed.validate(values)
     time = _parse_time(envelope["ts"]) if "ts" in envelope else message.received_at
-    if time > now + dt.timedelta(seconds=settings.MUANG_IOT_MAX_FUTURE_SECONDS):
+    if time > latest:
         raise InvalidInput.for_field("ts", _("ts is in the future; check the device's clock."))
     if time < oldest:
         raise InvalidInput.for_field("ts", _("ts is older than the organisation keeps telemetry."))
@@ -208,11 +209,13 @@ def ingest_batch(
     outcomes: list[Outcome | None] = [None] * len(messages)
     readings: list[_Reading] = []
     errors: dict[int, int] = defaultdict(int)  # device id -> refused messages
+    latest = now + dt.timedelta(seconds=settings.MUANG_IOT_MAX_FUTURE_SECONDS)
+    max_payload = settings.MUANG_IOT_MAX_PAYLOAD
     for i, message in enumerate(messages):
         if message.device.organization_id != organization.pk:
             raise ValueError("a batch holds one organisation's devices")  # a programming error, not input
         try:
-            readings.append(_read(i, message, now=now, oldest=oldest))
+            readings.append(_read(i, message, latest=latest, oldest=oldest, max_payload=max_payload))
         except MuangError as e:
             outcomes[i] = Outcome("refused", error=e)
             errors[message.device.id] += 1
@@ -222,14 +225,11 @@ def ingest_batch(
             if reading.index not in fresh:
                 outcomes[reading.index] = Outcome("duplicate")
         stored = [r for r in readings if r.index in fresh]
-        rows = [
-            (organization.pk, r.device.id, key, r.time, value)
-            for r in stored
-            for key, value in r.values.items()
-        ]
-        if rows:
+        if stored:
             ensure_partitions({r.time for r in stored})
-            copy_insert_ignoring_duplicates("iot_telemetry", TELEMETRY_COLUMNS, rows)
+            org = organization.pk
+            rows = [(org, r.device.id, k, r.time, v) for r in stored for k, v in r.values.items()]
+            copy_insert_ignoring_duplicates("iot_telemetry", TELEMETRY_COLUMNS, rows, TELEMETRY_TYPES)
             _upsert_latest(organization, stored)
             _save_attributes(organization, stored)
         _touch_devices(organization, stored, errors)
@@ -267,18 +267,19 @@ def _claim_message_ids(organization: Organization, readings: list[_Reading]) -> 
             first.setdefault((r.device.id, r.message_id), r)
     if not first:
         return fresh
-    stage(
-        "_stage_iot_seen",
-        "device_id bigint, message_id text, received_at timestamptz",
-        ("device_id", "message_id", "received_at"),
-        ((d, m, r.received_at) for (d, m), r in sorted(first.items())),
-    )
+    keys = sorted(first)  # a fixed order: concurrent batches wait on the same ids in the same order
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO iot_seenmessage (organization_id, device_id, message_id, received_at) "
-            "SELECT %s, device_id, message_id, received_at FROM _stage_iot_seen "
+            "SELECT %s, v.device_id, v.message_id, v.received_at "
+            "FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS v(device_id, message_id, received_at) "
             "ON CONFLICT (organization_id, device_id, message_id) DO NOTHING RETURNING device_id, message_id",
-            [organization.pk],
+            [
+                organization.pk,
+                array_literal(d for d, _m in keys),
+                array_literal(m for _d, m in keys),
+                array_literal(first[k].received_at for k in keys),
+            ],
         )
         claimed = {(d, m) for d, m in cursor.fetchall()}
     return fresh | {first[k].index for k in claimed}
@@ -292,19 +293,21 @@ def _upsert_latest(organization: Organization, stored: list[_Reading]) -> None:
             if current is None or r.time > current[0]:
                 newest[(r.device.id, key)] = (r.time, value)
     # A fixed order: concurrent batches lock the same rows in the same order.
-    stage(
-        "_stage_iot_latest",
-        "device_id bigint, key text, time timestamptz, value float8",
-        ("device_id", "key", "time", "value"),
-        ((d, k, t, v) for (d, k), (t, v) in sorted(newest.items())),
-    )
+    keys = sorted(newest)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO iot_latestvalue (organization_id, device_id, key, time, value) "
-            "SELECT %s, device_id, key, time, value FROM _stage_iot_latest ORDER BY device_id, key "
+            "SELECT %s, v.device_id, v.key, v.time, v.value "
+            "FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::float8[]) AS v(device_id, key, time, value) "
             "ON CONFLICT (organization_id, device_id, key) DO UPDATE "
             "SET time = EXCLUDED.time, value = EXCLUDED.value WHERE iot_latestvalue.time < EXCLUDED.time",
-            [organization.pk],
+            [
+                organization.pk,
+                array_literal(d for d, _k in keys),
+                array_literal(k for _d, k in keys),
+                array_literal(newest[x][0] for x in keys),
+                array_literal(newest[x][1] for x in keys),
+            ],
         )
 
 
@@ -331,7 +334,12 @@ def _touch_devices(organization: Organization, stored: list[_Reading], errors: d
             "error_count = d.error_count + v.errors "
             "FROM unnest(%s::bigint[], %s::timestamptz[], %s::int[]) AS v(id, seen, errors) "
             "WHERE d.id = v.id AND d.organization_id = %s",
-            [ids, [seen.get(i) for i in ids], [errors.get(i, 0) for i in ids], organization.pk],
+            [
+                array_literal(ids),
+                array_literal(seen.get(i) for i in ids),
+                array_literal(errors.get(i, 0) for i in ids),
+                organization.pk,
+            ],
         )
 
 

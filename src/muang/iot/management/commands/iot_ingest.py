@@ -21,7 +21,7 @@ class Command(BaseCommand):
     help = "Ingest MQTT telemetry from muang/+/devices/+/up (shared subscription $share/ingest/...)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument("--client-id", default=f"muang-ingest-{socket.gethostname()}-{os.getpid()}")
 
     def handle(self, *args, **options):
@@ -42,18 +42,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         consumer.start()
         self.stdout.write(f"iot_ingest: subscribed on {settings.MUANG_MQTT_HOST}:{settings.MUANG_MQTT_PORT}")
-        flushed = 0
         while running:
             close_old_connections()  # a database restart: reconnect (unacked messages come again)
             try:
-                flushed += consumer.flush(wait=0.5)
+                consumer.flush(wait=0.5)
             except DatabaseError:
                 logger.exception("iot_ingest: the batch was not stored; it will be delivered again")
                 time.sleep(1)
                 consumer.recover()
-            if flushed >= 10_000:
-                consumer.forget_devices()  # pick up device changes now and then
-                flushed = 0
         consumer.stop()
         s = consumer.stats
         self.stdout.write(
