@@ -35,6 +35,7 @@ HAZE_ORGS = frozenset({"chumphae", "nonsaat"})
 HAZE_HOURS = (6, 13)  # local: the burning season's morning inversion
 LIGHTS_ON = dt.time(18, 15)  # no astral: a fixed evening for Khon Kaen (sunset 17:45-18:50 over the year)
 LIGHTS_OFF = dt.time(6, 0)
+RATED_WATTS = (60, 90, 120)
 LAMP_FAILURE_RATE = 0.02  # of the lamps, a night; a failed lamp stays failed for two nights
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # the energy meters' zero
 NAMESPACE = uuid.UUID(
@@ -127,6 +128,11 @@ def lamp_failed(device: SimDevice, now: dt.datetime, *, seed: int) -> bool:
     )
 
 
+def lamp_rated_watts(serial: str, *, seed: int) -> int:
+    """The rated power of a simulated lamp (the demo's pole register records it)."""
+    return _rng(seed, serial).choice(RATED_WATTS)
+
+
 def light_values(device: SimDevice, now: dt.datetime, *, seed: int) -> dict:
     """The controller's payload (the profile's keys): on, dim, power_w, energy_kwh, lamp_failure."""
     local = now.astimezone(BANGKOK).time()
@@ -134,7 +140,7 @@ def light_values(device: SimDevice, now: dt.datetime, *, seed: int) -> dict:
     dim = 50 if local < LIGHTS_OFF else 100  # after midnight the street needs half the light
     failed = lamp_failed(device, now, seed=seed)
     lamp = _rng(seed, device.serial)
-    rated = lamp.choice([60, 90, 120])  # LED lanterns, watts
+    rated = lamp.choice(RATED_WATTS)  # LED lanterns, watts (the lighting demo's poles say the same)
     noise = _rng(seed, device.serial, int(now.timestamp()))
     if not on:
         power = 0.0

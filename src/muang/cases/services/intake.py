@@ -269,7 +269,8 @@ def _join(*, case: Case, original: Case, citizen: Citizen | None, now: dt.dateti
         kind=EventKind.DUPLICATE_MARKED,
         now=now,
         public=True,
-        message=_("Already known and being repaired: joined to case %(code)s.") % {"code": original.tracking_code},
+        message=_("Already known and being repaired: joined to case %(code)s.")
+        % {"code": original.tracking_code},
         data={"original": original.tracking_code, "joined": True},
         citizen=citizen,
     )
