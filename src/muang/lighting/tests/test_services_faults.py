@@ -36,14 +36,18 @@ def test_a_lamp_failure_opens_one_case_for_the_engineers_at_the_pole(lt):
     assert case.channel == Channel.DEVICE and case.location.equals_exact(p.location, 1e-9)
     assert p.code in case.title
     view = selectors.streetlight(actor=SYSTEM, organization=lt.org, pole_id=p.pk)
-    assert view.status == "defectiveLamp" and view.map_class == "faulty" and view.case_code == case.tracking_code
+    assert (
+        view.status == "defectiveLamp" and view.map_class == "faulty" and view.case_code == case.tracking_code
+    )
 
 
 def test_the_lamp_reporting_normal_clears_the_fault_with_a_note_and_a_resolved_case_stays_resolved(lt):
     p = pole(lt, 1)
     lit(p, NIGHT, power_w=1.5, lamp_failure=True)
     case = Fault.objects.get().case
-    case_change_status(actor=lt.town.admin, case=case, status="resolved", message="เปลี่ยนหลอดแล้ว", now=NIGHT + MIN)
+    case_change_status(
+        actor=lt.town.admin, case=case, status="resolved", message="เปลี่ยนหลอดแล้ว", now=NIGHT + MIN
+    )
     lit(p, NIGHT + 5 * MIN)
     fault = Fault.objects.get()
     assert fault.cleared_at == NIGHT + 5 * MIN
