@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from muang.core.errors import MuangError
 from muang.core.form_errors import add_service_errors
-from muang.core.geo import feature_collection, point_feature
+from muang.core.geo import feature_collection, geojson_response, point_feature
 from muang.core.views.pages import holds, staff_page
 from muang.lighting import selectors
 from muang.lighting.forms import PoleImportForm
@@ -76,7 +76,7 @@ def map_data(request: HttpRequest, actor, membership) -> HttpResponse:
         )
         for v in selectors.streetlights(actor=actor, organization=membership.organization)
     ]
-    return HttpResponse(feature_collection(features), content_type="application/geo+json")
+    return geojson_response(feature_collection(features))
 
 
 @staff_page(holds(LightingPerm.LIGHTING_VIEW))

@@ -31,6 +31,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "property.view",
             "iot.view",
             "iot.alarm_view",
+            "lighting.view",
         }
         | CASE_MANAGER
     )
@@ -45,6 +46,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "cases:read": {"case.view"},
         "cases:write": CASE_MANAGER,
         "iot:read": {"iot.view"},
+        "lighting:read": {"lighting.view"},
     }
     assert {
         "token.manage",
@@ -59,6 +61,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "staff.manage",
         "iot.manage",
         "iot.alarm_act",
+        "lighting.manage",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -77,8 +80,15 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             },
         },
         Duty.ENGINEERING: {
-            Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act"},
-            Role.DEPARTMENT_HEAD: {"iot.view", "iot.manage", "iot.alarm_view", "iot.alarm_act"},
+            Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act", "lighting.view", "lighting.manage"},
+            Role.DEPARTMENT_HEAD: {
+                "iot.view",
+                "iot.manage",
+                "iot.alarm_view",
+                "iot.alarm_act",
+                "lighting.view",
+                "lighting.manage",
+            },
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
@@ -177,6 +187,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/tax/",
         "/billing/bills/",
         "/tax/map/",
+        "/lighting/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",
@@ -202,7 +213,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 8
+        assert len(registry.staff_menu(admin)) == 9
         assert len(registry.public_menu()) == 5
 
     def queries_of(user, *, menu: bool) -> int:
@@ -241,12 +252,13 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "reports.reports",
         "selfservice.taxpayer",
         "iot.devices",
+        "lighting.poles",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
     before = DemoLoader("x.d", "m.d", before=("x.b",))
     assert [d.name for d in registry.order_demo_loaders([b, before])] == ["x.d", "x.b"]
-    missing = DemoLoader("x.e", "m.e", after=("lighting.poles",))  # an app that is not installed
+    missing = DemoLoader("x.e", "m.e", after=("parking.meters",))  # an app that is not installed
     assert registry.order_demo_loaders([missing]) == (missing,)
     with pytest.raises(ImproperlyConfigured, match="circle"):
         registry.order_demo_loaders(
@@ -262,6 +274,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.reports.tasks.send_overdue_digest", 900),
         ("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600),
         ("muang.iot.tasks.mark_silent_devices", 60),
+        ("muang.lighting.tasks.sweep_faults", 60),
     }
 
 

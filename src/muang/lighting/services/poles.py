@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
-from muang.core.geo import feature_collection, point_feature
+from muang.core.geo import GEOJSON_CONTENT_TYPE, feature_collection, point_feature
 from muang.core.models import Organization
 from muang.core.spreadsheets import safe_row
 from muang.core.tabular import ImportReport, decimal_value, int_value, read_rows, text
@@ -344,7 +344,7 @@ def poles_export(*, actor: Actor, organization: Organization, fmt: str) -> tuple
             )
             for row in _export_rows(poles)
         ]
-        return feature_collection(features).encode(), "application/geo+json", f"{name}.geojson"
+        return feature_collection(features).encode(), GEOJSON_CONTENT_TYPE, f"{name}.geojson"
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
