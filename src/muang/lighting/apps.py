@@ -27,6 +27,8 @@ class LightingConfig(AppConfig):
             periodic_tasks=[
                 # Silent controllers and faults waiting for confirmation: one pass, idempotent.
                 PeriodicTask("muang.lighting.tasks.sweep_faults", 60),
+                # The groups' schedules to their controllers; a pole's send is under its row lock, re-checked.
+                PeriodicTask("muang.lighting.tasks.send_schedule_commands", 60),
             ],
             demo=[
                 DemoLoader("lighting.poles", "muang.lighting.demo.load_demo_lighting", after=("iot.devices",))

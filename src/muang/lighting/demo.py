@@ -1,11 +1,13 @@
 """The lighting demo (deterministic, once): 1,500 street-light poles in ทต.โนนสะอาด (nonsaat), on 30 circuits of 50
 poles along streets, in three groups; the 50 light controllers of the iot demo sit on the first 50 poles (two
-circuits), the rest have no controller yet (as in most towns). Loaded through the import service, from a CSV
+circuits), the rest have no controller yet (as in most towns); each group dims by the same night plan, and the
+tariff is the default PEA figure (`muang.lighting.energy.DEFAULT_TARIFF`). Loaded through the import service, from a CSV
 built here, so the demo is checked like a file staff upload."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import random
@@ -17,8 +19,10 @@ from muang.core.models import Organization
 from muang.iot.demo import SEED as SIM_SEED
 from muang.iot.models import Device
 from muang.iot.simulator import lamp_rated_watts
-from muang.lighting.models import Pole
+from muang.lighting.energy import DEFAULT_TARIFF
+from muang.lighting.models import Pole, PoleGroup, Tariff
 from muang.lighting.services.poles import COLUMNS, poles_import
+from muang.lighting.services.schedules import schedule_set
 
 ORG = "nonsaat"
 POLES = 1500
@@ -26,6 +30,12 @@ PER_CIRCUIT = 50
 SPACING_DEG = 0.0003  # about 33 m between poles
 SEED = 2569
 GROUPS = ("ถนนสายหลัก", "ถนนในชุมชน", "ซอยย่อย")
+# Every group: full light at sunset, half after midnight, off at sunrise.
+NIGHT_PLAN = [
+    {"anchor": "sunset", "offset_minutes": 0, "dim_level": 100},
+    {"anchor": "fixed", "at": "00:00", "dim_level": 50},
+    {"anchor": "sunrise", "offset_minutes": 0, "dim_level": 0},
+]
 
 
 def _streets(organization: Organization, rng: random.Random):
@@ -102,4 +112,11 @@ def load_demo_lighting() -> int:
         dry_run=False,
         skip_rejected=True,
     )
+    Tariff.objects.get_or_create(
+        organization=organization,
+        effective_from=dt.date(2025, 1, 1),
+        defaults={"baht_per_kwh": DEFAULT_TARIFF, "source": "PEA 6.1.3 + Ft ม.ค.–เม.ย. 2568 (ค่าเริ่มต้น)"},
+    )
+    for group in PoleGroup.objects.filter(organization=organization).order_by("pk"):
+        schedule_set(actor=SYSTEM, organization=organization, group=group, steps=NIGHT_PLAN)
     return report.imported

@@ -179,3 +179,71 @@ class Fault(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.pole_id or self.circuit_id})"
+
+
+class ScheduleStep(models.Model):
+    """One step of a group's night: at a fixed time, or at an offset from sunset or sunrise at the organisation's
+    place, set the lamps to a dimming level (0: off). E.g. sunset +0 → 100 %, 00:00 → 50 %, sunrise +0 → 0."""
+
+    class Anchor(models.TextChoices):
+        SUNSET = "sunset", _("sunset")
+        SUNRISE = "sunrise", _("sunrise")
+        FIXED = "fixed", _("fixed time")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    group = models.ForeignKey(
+        PoleGroup, on_delete=models.CASCADE, related_name="steps", verbose_name=_("group")
+    )
+    anchor = models.CharField(_("from"), max_length=8, choices=Anchor.choices)
+    offset_minutes = models.SmallIntegerField(
+        _("offset (minutes)"), default=0, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    at = models.TimeField(_("time"), null=True, blank=True)  # for a fixed step, Bangkok time
+    dim_level = models.PositiveSmallIntegerField(_("dimming level (%)"), validators=[MaxValueValidator(100)])
+
+    class Meta:
+        verbose_name = _("schedule step")
+        verbose_name_plural = _("schedule steps")
+        ordering = ["organization_id", "group_id", "id"]
+        indexes = [models.Index(fields=["organization", "group"], name="lighting_step_group")]
+
+    def __str__(self) -> str:
+        return f"{self.anchor}{self.offset_minutes:+d} → {self.dim_level}%"
+
+
+class Command(models.Model):
+    """A dimming level sent to a pole's controller, and when the controller confirmed it: its next report
+    showing that level (0: off), not an acknowledgement of delivery."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="commands")
+    dim_level = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+    channel = models.CharField(max_length=12, blank=True)  # mqtt / chirpstack / tts
+    error = models.CharField(max_length=300, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization_id", "pole_id", "-sent_at"]
+        indexes = [models.Index(fields=["organization", "pole", "-sent_at"], name="lighting_command_pole")]
+
+
+class Tariff(models.Model):
+    """The electricity price the organisation pays for its street lights, from a date (data, not settings: a
+    new Ft or a new rate is a new row). The month's energy is priced at the tariff in force on its first day."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    effective_from = models.DateField(_("effective from"))
+    baht_per_kwh = models.DecimalField(_("baht per kWh"), max_digits=7, decimal_places=4)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("electricity tariff")
+        verbose_name_plural = _("electricity tariffs")
+        ordering = ["organization_id", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "effective_from"], name="lighting_tariff_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.baht_per_kwh} THB/kWh from {self.effective_from}"

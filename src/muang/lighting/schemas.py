@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Field, Schema
 
@@ -67,3 +68,49 @@ class FaultOut(Schema):
     def resolve_case(fault) -> str | None:
         case = fault.case or (fault.parent.case if fault.parent_id else None)
         return case.tracking_code if case else None
+
+
+class ScheduleStepIn(Schema):
+    anchor: str
+    offset_minutes: int = 0
+    at: str | None = None
+    dim_level: int
+
+
+class ScheduleIn(Schema):
+    steps: list[ScheduleStepIn]
+
+
+class ScheduleStepOut(Schema):
+    anchor: str
+    offset_minutes: int
+    at: dt.time | None
+    dim_level: int
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    steps: list[ScheduleStepOut]
+
+    @staticmethod
+    def resolve_steps(group) -> list:
+        return list(group.steps.all())
+
+
+class EnergyLineOut(Schema):
+    circuit: str
+    kwh: Decimal
+    baht: Decimal
+    saving_kwh: Decimal
+
+
+class EnergyOut(Schema):
+    month: dt.date
+    tariff: Decimal
+    kwh: Decimal
+    baht: Decimal
+    saving_kwh: Decimal
+    saving_baht: Decimal
+    availability: Decimal | None
+    circuits: list[EnergyLineOut]

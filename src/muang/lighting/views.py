@@ -6,13 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from muang.core.errors import MuangError
 from muang.core.form_errors import add_service_errors
 from muang.core.geo import feature_collection, geojson_response, point_feature
+from muang.core.thai_dates import bangkok_date
 from muang.core.views.pages import holds, staff_page
 from muang.lighting import selectors
+from muang.lighting.energy import month_energy
 from muang.lighting.forms import PoleImportForm
 from muang.lighting.permissions import LightingPerm
 from muang.lighting.services.poles import EXPORT_FORMATS, poles_export, poles_import
@@ -94,10 +97,13 @@ def dashboard(request: HttpRequest, actor, membership) -> HttpResponse:
     counts = selectors.state_counts(views)
     legend = _legend()
     faults = list(selectors.open_faults_of(actor=actor, organization=org)[:200])
+    now = timezone.now()
+    energy = month_energy(actor=actor, organization=org, month=bangkok_date(now), now=now)
     return render(
         request,
         "lighting/dashboard.html",
         {
+            "energy": energy,
             "counts": [(c, legend[c], counts[c]) for c in MAP_CLASSES],
             "faults": [
                 {

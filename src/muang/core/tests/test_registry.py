@@ -275,6 +275,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600),
         ("muang.iot.tasks.mark_silent_devices", 60),
         ("muang.lighting.tasks.sweep_faults", 60),
+        ("muang.lighting.tasks.send_schedule_commands", 60),
     }
 
 

@@ -30,6 +30,7 @@ from muang.core.models import Organization
 from muang.iot.models import Device
 from muang.lighting.models import Circuit, Fault, FaultKind, Pole, PoleState
 from muang.lighting.services.faults import fault_clear, fault_confirm, fault_raise
+from muang.lighting.services.schedules import commands_confirm
 from muang.lighting.sun import is_night, place_of
 
 DARK_SHARE = 0.05  # under this share of the rated power a lamp that says "on" is not lit
@@ -101,6 +102,10 @@ def _pole_reported(pole: Pole, readings, *, lat: float, lon: float, now: dt.date
         _apply(state, r.time, r.values)
         values.update(r.values)
     state.save()
+    if state.reported_at is not None:
+        commands_confirm(
+            pole=pole, dim_level=state.dimming_level, power_state=state.power_state, at=state.reported_at
+        )
     # A report ends a controller's silence.
     for fault in _open_faults(pole, [FaultKind.CONTROLLER_SILENT]):
         fault_clear(fault=fault, at=readings[-1].time, now=now)

@@ -25,6 +25,15 @@ ENDPOINTS = [
     Endpoint("GET", ORG + "/poles", READERS),
     Endpoint("GET", ORG + "/poles/{pole}", READERS),
     Endpoint("GET", ORG + "/faults", READERS),
+    Endpoint("GET", ORG + "/schedules", READERS),
+    Endpoint("GET", ORG + "/energy", READERS),
+    Endpoint("GET", ORG + "/energy?month=2026-03-01", READERS),
+    Endpoint(
+        "PUT",
+        ORG + "/schedules/{group}",
+        frozenset({"officer", "privileged"}),
+        {"steps": [{"anchor": "sunset", "dim_level": 100}, {"anchor": "sunrise", "dim_level": 0}]},
+    ),
     Endpoint(
         "POST",
         ORG + "/poles",
@@ -41,8 +50,15 @@ def world(areas):
     point = world.org.boundary.point_on_surface
     world.point = point
     world.pole = pole_create(
-        actor=SYSTEM, organization=world.org, code="P-1", lat=point.y, lon=point.x, rated_watts=90
+        actor=SYSTEM,
+        organization=world.org,
+        code="P-1",
+        lat=point.y,
+        lon=point.x,
+        rated_watts=90,
+        group="ถนนหลัก",
     )
+    world.group = world.pole.group
     return world
 
 
@@ -51,9 +67,9 @@ def world(areas):
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
     before = AuditEntry.objects.count()
-    path = endpoint.path.format(org=world.org.slug, pole=world.pole.pk)
+    path = endpoint.path.format(org=world.org.slug, pole=world.pole.pk, group=world.group.pk)
     body = endpoint.body
-    if body:
+    if body and "code" in body:
         body = {**body, "lat": world.point.y + 0.0003, "lon": world.point.x}
     response = world.call(principal, endpoint.method, path, body)
     assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
