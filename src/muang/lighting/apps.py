@@ -24,6 +24,8 @@ class LightingConfig(AppConfig):
             telemetry_listeners=["muang.lighting.services.state.on_telemetry"],
             # A citizen's report of a dark street light near a pole with an open fault joins the fault's case.
             case_joiners=["muang.lighting.selectors.fault_case_near"],
+            # On a repair case's page: the poles of its fault and their state.
+            case_panels=["muang.lighting.panels.fault_panel"],
             periodic_tasks=[
                 # Silent controllers and faults waiting for confirmation: one pass, idempotent.
                 PeriodicTask("muang.lighting.tasks.sweep_faults", 60),

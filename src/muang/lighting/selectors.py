@@ -16,7 +16,7 @@ from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
 from muang.iot.models import Device
-from muang.lighting.models import Circuit, Fault, FaultKind, Pole, PoleGroup
+from muang.lighting.models import Circuit, Command, Fault, FaultKind, Pole, PoleGroup
 from muang.lighting.permissions import LightingPerm
 from muang.lighting.services.faults import STREETLIGHT_CATEGORY
 
@@ -215,3 +215,9 @@ def fault_case_near(*, organization: Organization, category: CaseCategory, point
         if case is not None and case.is_open:
             return case
     return None
+
+
+def last_command(*, actor: Actor, organization: Organization, pole_id: int) -> Command | None:
+    """The schedule's last command to the pole's controller, and whether the controller confirmed it."""
+    require(actor, organization, LightingPerm.LIGHTING_VIEW)
+    return Command.objects.filter(organization=organization, pole_id=pole_id).first()

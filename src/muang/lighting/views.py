@@ -85,8 +85,14 @@ def map_data(request: HttpRequest, actor, membership) -> HttpResponse:
 @staff_page(holds(LightingPerm.LIGHTING_VIEW))
 @require_GET
 def pole_card(request: HttpRequest, actor, membership, pole_id: int) -> HttpResponse:
-    view = selectors.streetlight(actor=actor, organization=membership.organization, pole_id=pole_id)
-    return render(request, "lighting/pole.html", {"pole": view, "state_label": _legend()[view.map_class]})
+    org = membership.organization
+    view = selectors.streetlight(actor=actor, organization=org, pole_id=pole_id)
+    command = selectors.last_command(actor=actor, organization=org, pole_id=pole_id)
+    return render(
+        request,
+        "lighting/pole.html",
+        {"pole": view, "state_label": _legend()[view.map_class], "command": command},
+    )
 
 
 @staff_page(holds(LightingPerm.LIGHTING_VIEW))

@@ -148,3 +148,14 @@ def test_a_silent_controller_is_a_fault_and_a_case_and_its_next_report_clears_it
     lit(p, NIGHT + 20 * MIN)
     fault.refresh_from_db()
     assert fault.cleared_at is not None
+
+
+def test_the_case_page_panel_names_the_poles_of_a_circuit_case(lt):
+    from muang.cases import desk
+
+    p = pole(lt, 1)
+    lit(p, NIGHT, power_w=1.5, lamp_failure=True)
+    case = Fault.objects.get().case
+    panels = {panel.key: panel for panel in desk.case_panels(actor=lt.town.admin, case=case)}
+    rows = panels["lighting-fault"].context["rows"]
+    assert [r["subject"] for r in rows] == [p.code] and not rows[0]["cleared"]

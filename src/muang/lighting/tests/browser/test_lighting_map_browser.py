@@ -41,5 +41,6 @@ def test_a_faulty_pole_shows_red_and_its_card_links_the_case(live_server, in_chr
         page.screenshot(path=tmp_path / "pole-card.png", full_page=True)
         link.click()
         page.wait_for_url(f"**/work/cases/{case.tracking_code}/")
+        assert bad.code in page.locator("#panel-lighting-fault").inner_text()  # the pole, on the case page
 
     in_chromium(steps, viewport=PHONE)
