@@ -10,8 +10,8 @@ The controller's keys (the demo profile's, iot/demo.py): `on` (0/1), `dim` (%), 
     day_burning      in daylight: on                                                   (TALQ: day burner)
     power_deviation  on, lit: power more than 20 % away from rated × dim level         (TALQ: dimming failure)
     cycling          three switch-ons or more within an hour                           (TALQ: cycling)
-    supply_loss      at night, 3 or more poles and at least 80 % of a circuit's reporting poles not lit:
-                     ONE fault and ONE case for the circuit; its poles' not-lit faults belong to it
+    supply_loss      3 or more and at least 80 % of a circuit's controllers not lit at night or silent: ONE
+                     fault and ONE case for the circuit; its poles' own faults belong to it
     controller_silent  no report for three intervals (the sweep task, `faults_sweep`)
 
 "Night" and "daylight" come from astral at the organisation's place (`muang.lighting.sun`), with a 30-minute
@@ -182,21 +182,24 @@ def _decided(kind: str, values: dict, night: bool | None) -> bool:
 
 
 def _evaluate_circuit(organization: Organization, circuit_id: int, *, lat, lon, now: dt.datetime) -> None:
+    """A circuit is dark when 3 or more of its controllers, and at least 80 % of them, are not lit at night or
+    silent (the controllers take their power from the circuit: a supply cut silences them all, by day too). One
+    fault and one case for the circuit; its poles' own not-lit and silent faults without a case become its
+    children. It clears when fewer than half are dark again."""
     circuit = Circuit.objects.select_for_update().get(pk=circuit_id, organization=organization)
-    reporting = list(
-        Pole.objects.filter(organization=organization, circuit=circuit, state__reported_at__isnull=False)
+    controlled = list(
+        Pole.objects.filter(organization=organization, circuit=circuit, device__isnull=False)
         .exclude(device__state=Device.State.RETIRED)
         .values_list("pk", flat=True)
     )
+    night = is_night(lat, lon, now)
+    kinds = [FaultKind.CONTROLLER_SILENT] + ([FaultKind.NOT_LIT] if night is not False else [])
     dark = set(
         Fault.objects.filter(
-            organization=organization,
-            pole_id__in=reporting,
-            kind=FaultKind.NOT_LIT,
-            cleared_at__isnull=True,
+            organization=organization, pole_id__in=controlled, kind__in=kinds, cleared_at__isnull=True
         ).values_list("pole_id", flat=True)
     )
-    share = len(dark) / len(reporting) if reporting else 0
+    share = len(dark) / len(controlled) if controlled else 0
     open_fault = Fault.objects.filter(
         organization=organization,
         circuit=circuit,
@@ -204,20 +207,18 @@ def _evaluate_circuit(organization: Organization, circuit_id: int, *, lat, lon, 
         kind=FaultKind.SUPPLY_LOSS,
         cleared_at__isnull=True,
     ).first()
-    night = is_night(lat, lon, now)
-    if len(dark) >= CIRCUIT_MIN_POLES and share >= CIRCUIT_DARK_SHARE and night is not False:
+    if len(dark) >= CIRCUIT_MIN_POLES and share >= CIRCUIT_DARK_SHARE:
         fault = fault_raise(
             organization=organization,
             circuit=circuit,
             kind=FaultKind.SUPPLY_LOSS,
             at=now,
-            details={"dark_poles": len(dark), "reporting_poles": len(reporting)},
+            details={"dark_poles": len(dark), "controlled_poles": len(controlled)},
         )
-        # The poles' own not-lit faults without a case of their own are the circuit's.
         Fault.objects.filter(
             organization=organization,
             pole_id__in=dark,
-            kind=FaultKind.NOT_LIT,
+            kind__in=kinds,
             cleared_at__isnull=True,
             case__isnull=True,
         ).update(parent=fault)
@@ -234,6 +235,7 @@ def faults_sweep(*, now: dt.datetime | None = None) -> int:
     their confirmation time are confirmed even if their pole said nothing since. Safe to repeat."""
     now = now or timezone.now()
     count = 0
+    circuits: set[tuple[int, int]] = set()
     poles = (
         Pole.objects.filter(device__isnull=False)
         .exclude(device__state=Device.State.RETIRED)
@@ -254,6 +256,14 @@ def faults_sweep(*, now: dt.datetime | None = None) -> int:
                 )
                 if fault.started_at == now:
                     count += 1
+                    if pole.circuit_id:
+                        circuits.add((pole.organization_id, pole.circuit_id))
+    # Many controllers of one circuit silent at once: its supply, one case (before the poles' own confirm).
+    for organization_id, circuit_id in sorted(circuits):
+        organization = Organization.objects.get(pk=organization_id)
+        lat, lon = place_of(organization)
+        with transaction.atomic():
+            _evaluate_circuit(organization, circuit_id, lat=lat, lon=lon, now=now)
     pending = (
         Fault.objects.filter(cleared_at__isnull=True, parent__isnull=True)
         .filter(confirmed_at__isnull=True)

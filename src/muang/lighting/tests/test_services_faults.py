@@ -159,3 +159,18 @@ def test_the_case_page_panel_names_the_poles_of_a_circuit_case(lt):
     panels = {panel.key: panel for panel in desk.case_panels(actor=lt.town.admin, case=case)}
     rows = panels["lighting-fault"].context["rows"]
     assert [r["subject"] for r in rows] == [p.code] and not rows[0]["cleared"]
+
+
+def test_a_whole_circuit_of_silent_controllers_is_one_case_not_one_per_pole(lt):
+    poles = [pole(lt, i, circuit="C-09") for i in range(1, 5)]
+    for p in poles:
+        lit(p, NIGHT)
+    assert faults_sweep(now=NIGHT + 16 * MIN) == 4
+    circuit_fault = Fault.objects.get(kind=FaultKind.SUPPLY_LOSS)
+    assert circuit_fault.case is not None
+    assert Case.objects.filter(organization=lt.org).count() == 1
+    assert set(Fault.objects.filter(kind=FaultKind.CONTROLLER_SILENT).values_list("parent", flat=True)) == {
+        circuit_fault.pk
+    }
+    faults_sweep(now=NIGHT + 20 * MIN)
+    assert Case.objects.filter(organization=lt.org).count() == 1
