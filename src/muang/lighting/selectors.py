@@ -221,3 +221,57 @@ def last_command(*, actor: Actor, organization: Organization, pole_id: int) -> C
     """The schedule's last command to the pole's controller, and whether the controller confirmed it."""
     require(actor, organization, LightingPerm.LIGHTING_VIEW)
     return Command.objects.filter(organization=organization, pole_id=pole_id).first()
+
+
+@dataclass(frozen=True)
+class GroupSchedule:
+    name: str
+    steps: tuple[str, ...]  # "sunset +0 → 100 %", already in the reader's language
+    controllers: int
+    level: int | None  # the level of the group's latest command
+    confirmed: int  # controllers that confirmed it
+
+
+def schedule_overview(*, actor: Actor, organization: Organization) -> list[GroupSchedule]:
+    """Each group's steps and how its controllers answered the latest command (four queries)."""
+    from muang.lighting.models import ScheduleStep
+
+    require(actor, organization, LightingPerm.LIGHTING_VIEW)
+    groups = list(PoleGroup.objects.filter(organization=organization).order_by("name"))
+    steps: dict[int, list[str]] = {}
+    for step in ScheduleStep.objects.filter(organization=organization).order_by("group_id", "id"):
+        if step.anchor == ScheduleStep.Anchor.FIXED:
+            when = step.at.strftime("%H:%M")
+        else:
+            when = f"{step.get_anchor_display()} {step.offset_minutes:+d} " + _("min")
+        steps.setdefault(step.group_id, []).append(f"{when} → {step.dim_level}%")
+    controllers: dict[int, int] = {}
+    for group_id in Pole.objects.filter(organization=organization, device__isnull=False).values_list(
+        "group_id", flat=True
+    ):
+        controllers[group_id] = controllers.get(group_id, 0) + 1
+    latest: dict[int, tuple[int, bool]] = {}
+    for group_id, level, confirmed in (
+        Command.objects.filter(organization=organization)
+        .order_by("pole_id", "-sent_at")
+        .distinct("pole_id")
+        .values_list("pole__group_id", "dim_level", "confirmed_at")
+    ):
+        latest.setdefault(group_id, [])
+        latest[group_id].append((level, confirmed is not None))
+    out = []
+    for g in groups:
+        answers = latest.get(g.pk, [])
+        level = max(
+            (lv for lv, _ok in answers), default=None, key=lambda lv: sum(1 for x, _ in answers if x == lv)
+        )
+        out.append(
+            GroupSchedule(
+                name=g.name,
+                steps=tuple(steps.get(g.pk, ())),
+                controllers=controllers.get(g.pk, 0),
+                level=level,
+                confirmed=sum(1 for lv, ok in answers if ok and lv == level),
+            )
+        )
+    return out

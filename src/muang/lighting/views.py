@@ -110,6 +110,7 @@ def dashboard(request: HttpRequest, actor, membership) -> HttpResponse:
         "lighting/dashboard.html",
         {
             "energy": energy,
+            "schedules": selectors.schedule_overview(actor=actor, organization=org),
             "counts": [(c, legend[c], counts[c]) for c in MAP_CLASSES],
             "faults": [
                 {

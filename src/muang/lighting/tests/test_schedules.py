@@ -91,3 +91,32 @@ def test_a_bad_step_is_refused_naming_it(areas):
             steps=[{"anchor": "fixed", "at": "25:00", "dim_level": 1}],
         )
     assert "steps.0.at" in e.value.field_errors
+
+
+@pytest.mark.django_db
+def test_the_dashboard_overview_counts_the_controllers_that_confirmed(areas):
+    from muang.lighting.selectors import schedule_overview
+
+    lt = lit_town()
+    group = PoleGroup.objects.create(organization=lt.org, name="ถนนหลัก")
+    poles = [pole(lt, i) for i in (1, 2)]
+    for p in poles:
+        p.group = group
+        p.save(update_fields=["group"])
+    schedule_set(
+        actor=SYSTEM,
+        organization=lt.org,
+        group=group,
+        steps=[{"anchor": "fixed", "at": "00:00", "dim_level": 50}],
+    )
+    at = bkk(2026, 3, 3, 0, 30)
+    assert schedules_send(now=at, send=lambda **kw: "mqtt") == 2
+    lit(poles[0], at + dt.timedelta(minutes=1), dim=50)
+    (row,) = schedule_overview(actor=SYSTEM, organization=lt.org)
+    assert (row.name, row.steps, row.controllers, row.level, row.confirmed) == (
+        "ถนนหลัก",
+        ("00:00 → 50%",),
+        2,
+        50,
+        1,
+    )
