@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "muang.reports",
     "muang.selfservice",
     "muang.iot",
+    "muang.lighting",
     "muang.ngsi",
 ]
 

@@ -8,6 +8,10 @@
   page; later the pole and its telemetry, the person and their care plan). A panel is prepared data and a
   template: the template never queries, and a panel that has nothing to say returns None.
 
+- **case joiners** (`AppContract.case_joiners`): dotted paths to `f(*, organization, category, point) -> Case |
+  None`, the open case a citizen's new report at `point` belongs to (lighting: a pole whose controller already
+  reported the fault). `case_submit` files the report joined to it (`joined_case`).
+
 The desk asks the registries and never imports the apps that fill them: cases sits under them.
 """
 
@@ -50,6 +54,18 @@ def suggest_category(*, organization: Organization, text: str) -> Suggestion | N
         if best is None or found.confidence > best.confidence:
             best = found
     return best
+
+
+def joined_case(*, organization: Organization, category: CaseCategory, point) -> Case | None:
+    """The first open case of `organization` that a registered joiner says a new report of `category` at
+    `point` belongs to, or None (no point, or nobody claims it)."""
+    if point is None:
+        return None
+    for path in registry.collected("case_joiners"):
+        found = import_string(path)(organization=organization, category=category, point=point)
+        if found is not None and found.organization_id == organization.pk and found.is_open:
+            return found
+    return None
 
 
 def case_panels(*, actor: Actor, case: Case) -> list[CasePanel]:

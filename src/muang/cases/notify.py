@@ -113,7 +113,21 @@ def reporter_notify(*, case: Case, citizen: Citizen | None = None) -> list[Notif
     case themselves (reopening it) got the answer where they did it: nothing is sent about their own action."""
     if citizen is not None:
         return []
-    subject = f"case:{case.pk}:status:{case.status_id}"
+    sent = _enqueue(case, reporter_outgoing(case), status_id=case.status_id)
+    # Citizens whose reports joined this case (`cases.services.intake._join`) hear its news under their own
+    # tracking code: the message is built from their case with the original's status.
+    for joined in (
+        Case.objects.filter(organization_id=case.organization_id, duplicate_of=case, attributes__joined=True)
+        .select_related("organization", "reporter")
+        .order_by("pk")
+    ):
+        joined.status = case.status  # in memory only, for the message
+        sent += _enqueue(joined, reporter_outgoing(joined), status_id=case.status_id)
+    return sent
+
+
+def _enqueue(case: Case, outgoing: list[Outgoing], *, status_id: int) -> list[Notification]:
+    subject = f"case:{case.pk}:status:{status_id}"
     return [
         notification_enqueue(
             organization=out.organization,
@@ -122,5 +136,5 @@ def reporter_notify(*, case: Case, citizen: Citizen | None = None) -> list[Notif
             messages=out.messages,
             subject=subject,
         )
-        for out in reporter_outgoing(case)
+        for out in outgoing
     ]

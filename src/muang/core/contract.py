@@ -166,6 +166,11 @@ class AppContract:
     # facts shown on a case page).
     category_suggesters: tuple[str, ...] = ()
     case_panels: tuple[str, ...] = ()
+    # Case joiners (issue 10): dotted paths to `f(*, organization, category, point) -> Case | None`, an open case
+    # that a citizen's new report of `category` at `point` belongs to (a street light already known to be dark
+    # from its controller). `cases.services.case_submit` files the report as joined to it (linked, not a second
+    # case to work) and its reporter hears when that case is resolved. Read by `muang.cases.desk`.
+    case_joiners: tuple[str, ...] = ()
     # What devices said (issue 10): dotted paths to `f(*, organization, readings, now)` that the iot app calls
     # after each batch of readings committed (`muang.iot.services.ingest.Reading`: device, time, values), outside
     # the batch's transaction; a listener that fails is logged and the readings stay stored. Street lighting and
@@ -192,6 +197,7 @@ class AppContract:
             "kpi_sources",
             "category_suggesters",
             "case_panels",
+            "case_joiners",
             "telemetry_listeners",
             "ngsi_entity_types",
         ):

@@ -6,8 +6,8 @@ alarm rules, a LoRaWAN webhook secret per organisation with gauges, and the cred
     river gauges           LoRaWAN byte layout     4 (ChirpStack webhooks; one through The Things Stack)
     street-light controllers  JSON over MQTT       50 in ทต.โนนสะอาด
 
-Fifty light controllers, not the town's 1,500 poles: the lighting app (poles, circuits, maintenance rounds) is
-not built yet; these show the telemetry, the alarms and the repair cases a lamp failure opens.
+Fifty light controllers: the lighting demo (`muang.lighting.demo`) puts them on the first 50 of the town's 1,500
+poles; their lamp-failure alarm opens the repair case the pole's fault shares.
 
 Everything goes through the services (profiles, devices, rules, the LoRaWAN secret, the case category), so the
 demo is validated like anything staff create. The database keeps only hashes of the device credentials and of

@@ -35,6 +35,7 @@ HAZE_ORGS = frozenset({"chumphae", "nonsaat"})
 HAZE_HOURS = (6, 13)  # local: the burning season's morning inversion
 LIGHTS_ON = dt.time(18, 15)  # no astral: a fixed evening for Khon Kaen (sunset 17:45-18:50 over the year)
 LIGHTS_OFF = dt.time(6, 0)
+RATED_WATTS = (60, 90, 120)
 LAMP_FAILURE_RATE = 0.02  # of the lamps, a night; a failed lamp stays failed for two nights
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # the energy meters' zero
 NAMESPACE = uuid.UUID(
@@ -127,14 +128,22 @@ def lamp_failed(device: SimDevice, now: dt.datetime, *, seed: int) -> bool:
     )
 
 
-def light_values(device: SimDevice, now: dt.datetime, *, seed: int) -> dict:
-    """The controller's payload (the profile's keys): on, dim, power_w, energy_kwh, lamp_failure."""
+def lamp_rated_watts(serial: str, *, seed: int) -> int:
+    """The rated power of a simulated lamp (the demo's pole register records it)."""
+    return _rng(seed, serial).choice(RATED_WATTS)
+
+
+def light_values(device: SimDevice, now: dt.datetime, *, seed: int, command: int | None = None) -> dict:
+    """The controller's payload (the profile's keys): on, dim, power_w, energy_kwh, lamp_failure. A dimming
+    level commanded on its `down` topic (the lighting schedule) overrides its own clock."""
     local = now.astimezone(BANGKOK).time()
     on = local >= LIGHTS_ON or local < LIGHTS_OFF
     dim = 50 if local < LIGHTS_OFF else 100  # after midnight the street needs half the light
+    if command is not None:
+        on, dim = command > 0, command
     failed = lamp_failed(device, now, seed=seed)
     lamp = _rng(seed, device.serial)
-    rated = lamp.choice([60, 90, 120])  # LED lanterns, watts
+    rated = lamp.choice(RATED_WATTS)  # LED lanterns, watts (the lighting demo's poles say the same)
     noise = _rng(seed, device.serial, int(now.timestamp()))
     if not on:
         power = 0.0
@@ -249,13 +258,25 @@ class MqttLink:
         )
         self.client.username_pw_set(device.credential_id, device.credential)
         self.client.on_connect = self._on_connect
+        self.client.on_message = self._on_message
+        self.command: int | None = None  # the last dimming level commanded on the device's `down` topic
         self.client.on_disconnect = lambda *_args: self.connected.clear()
         self.started = False
 
-    def _on_connect(self, _client, _userdata, _flags, reason_code, _properties) -> None:
+    def _on_connect(self, client, _userdata, _flags, reason_code, _properties) -> None:
         if not reason_code.is_failure:
             self.connected.set()
+            if self.device.kind == "light":  # a light controller follows the schedule's commands
+                client.subscribe(f"muang/{self.device.org}/devices/{self.device.serial}/down", qos=1)
         self.answered.set()
+
+    def _on_message(self, _client, _userdata, message) -> None:
+        try:
+            dim = json.loads(message.payload)["dim"]
+        except (ValueError, KeyError, TypeError):
+            return
+        if isinstance(dim, int) and not isinstance(dim, bool) and 0 <= dim <= 100:
+            self.command = dim
 
     def publish(self, topic: str, body: dict, timeout: float = 5) -> bool:
         if not self.started:
@@ -308,7 +329,7 @@ class Simulator:
             values = (
                 air_values(device, now, seed=self.seed, haze=self.haze)
                 if device.kind == "air"
-                else light_values(device, now, seed=self.seed)
+                else light_values(device, now, seed=self.seed, command=self._link(device).command)
             )
             body = {"id": f"sim-{int(now.timestamp())}", "ts": now.isoformat(), "values": values}
             link = self._link(device)

@@ -20,6 +20,7 @@ from muang.core.jurisdiction import require_within
 from muang.core.models import Citizen, Department, Organization, User
 from muang.core.validation import check_point_in_thailand, clean_phone
 
+from ..desk import joined_case
 from ..models import AttachmentKind, Case, CaseCategory, Channel, EventKind, SystemStatus
 from ..tracking import new_tracking_code
 from .sla import due_at_for
@@ -31,6 +32,10 @@ from .steps import (
     clean_photos,
     clean_text,
     current_time,
+    lock_case,
+    move_to_status,
+    save_case,
+    status_for,
     status_of,
 )
 
@@ -241,7 +246,42 @@ def case_submit(
     )
     if created:
         _record_created(case=case, photos=cleaned, actor=None, citizen=reporter, now=now)
+        original = joined_case(organization=organization, category=category, point=case.location)
+        if original is not None:
+            _join(case=case, original=original, citizen=reporter, now=now)
     return case, created
+
+
+def _join(*, case: Case, original: Case, citizen: Citizen | None, now: dt.datetime) -> None:
+    """File a new citizen report as joined to the open case a joiner found (`cases.desk.joined_case`): linked
+    as its duplicate at once (nothing new to work), marked `joined` so its reporter hears when the original
+    moves (`cases.notify.reporter_notify`). The citizen keeps their own tracking code and its page."""
+    original = lock_case(original)
+    if not original.is_open or original.duplicate_of_id is not None:
+        return  # resolved or merged while we looked: the report stays a case of its own
+    before = audit.snapshot(case)
+    case.duplicate_of = original
+    case.attributes = {**case.attributes, "joined": True}
+    move_to_status(case, status_for(case, SystemStatus.DUPLICATE), now=now)
+    save_case(case, before)
+    add_event(
+        case=case,
+        kind=EventKind.DUPLICATE_MARKED,
+        now=now,
+        public=True,
+        message=_("Already known and being repaired: joined to case %(code)s.")
+        % {"code": original.tracking_code},
+        data={"original": original.tracking_code, "joined": True},
+        citizen=citizen,
+    )
+    add_event(
+        case=original,
+        kind=EventKind.DUPLICATE_LINKED,
+        now=now,
+        public=False,
+        data={"duplicate": case.tracking_code, "joined": True},
+        citizen=citizen,
+    )
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "property.view",
             "iot.view",
             "iot.alarm_view",
+            "lighting.view",
         }
         | CASE_MANAGER
     )
@@ -46,6 +47,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "cases:write": CASE_MANAGER,
         "iot:read": {"iot.view"},
         "ngsi:read": {"ngsi.read"},
+        "lighting:read": {"lighting.view"},
     }
     assert {
         "token.manage",
@@ -60,6 +62,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "staff.manage",
         "iot.manage",
         "iot.alarm_act",
+        "lighting.manage",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -78,8 +81,15 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             },
         },
         Duty.ENGINEERING: {
-            Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act"},
-            Role.DEPARTMENT_HEAD: {"iot.view", "iot.manage", "iot.alarm_view", "iot.alarm_act"},
+            Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act", "lighting.view", "lighting.manage"},
+            Role.DEPARTMENT_HEAD: {
+                "iot.view",
+                "iot.manage",
+                "iot.alarm_view",
+                "iot.alarm_act",
+                "lighting.view",
+                "lighting.manage",
+            },
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
@@ -182,6 +192,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/tax/map/",
         "/iot/devices/",
         "/iot/alarms/",
+        "/lighting/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",
@@ -207,7 +218,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 10
+        assert len(registry.staff_menu(admin)) == 11
         assert len(registry.public_menu()) == 5
 
     def queries_of(user, *, menu: bool) -> int:
@@ -246,12 +257,13 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "reports.reports",
         "selfservice.taxpayer",
         "iot.devices",
+        "lighting.poles",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
     before = DemoLoader("x.d", "m.d", before=("x.b",))
     assert [d.name for d in registry.order_demo_loaders([b, before])] == ["x.d", "x.b"]
-    missing = DemoLoader("x.e", "m.e", after=("lighting.poles",))  # an app that is not installed
+    missing = DemoLoader("x.e", "m.e", after=("parking.meters",))  # an app that is not installed
     assert registry.order_demo_loaders([missing]) == (missing,)
     with pytest.raises(ImproperlyConfigured, match="circle"):
         registry.order_demo_loaders(
@@ -267,6 +279,8 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.reports.tasks.send_overdue_digest", 900),
         ("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600),
         ("muang.iot.tasks.mark_silent_devices", 60),
+        ("muang.lighting.tasks.sweep_faults", 60),
+        ("muang.lighting.tasks.send_schedule_commands", 60),
     }
 
 

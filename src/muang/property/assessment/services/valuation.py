@@ -16,6 +16,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
 from muang.core.models import AuditEntry, Organization
+from muang.core.tabular import ImportReport, decimal_value, int_value, read_rows, text
 from muang.property.assessment.services import ruledata
 from muang.property.models import (
     LAND_PRICE_KEY_PATTERN,
@@ -28,7 +29,6 @@ from muang.property.models import (
 )
 from muang.property.permissions import PropertyPerm
 from muang.property.registry.services.common import REASON_MAX, record_create, required_reason, save_changes
-from muang.property.registry.services.tabular import ImportReport, decimal_value, int_value, read_rows, text
 from muang.taxlaw.depreciation import Construction
 from muang.taxlaw.land_building import TaxClass
 from muang.taxlaw.seed import LAND_BUILDING_TAX_FIRST_YEAR

@@ -30,6 +30,13 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
+from muang.core.tabular import (
+    ImportReport,
+    decimal_value,
+    normalize_header,
+    read_rows,
+    text,
+)
 from muang.property.models import ImportBatch, Parcel, Use
 from muang.property.permissions import PropertyPerm
 from muang.property.registry.services.common import REASON_MAX, required_reason
@@ -41,13 +48,6 @@ from muang.property.registry.services.geometry import (
     geometry_from_wkt,
 )
 from muang.property.registry.services.registry import build_parcel
-from muang.property.registry.services.tabular import (
-    ImportReport,
-    decimal_value,
-    normalize_header,
-    read_rows,
-    text,
-)
 from muang.taxlaw import units
 
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024

@@ -1,5 +1,6 @@
 """Rows from CSV and Excel files (what officers export from LTAX or type in a spreadsheet), and the report
-that every import returns: which rows were rejected and why."""
+that every import returns: which rows were rejected and why. Shared by every app that imports a register
+(property's parcels and prices, lighting's poles)."""
 
 from __future__ import annotations
 

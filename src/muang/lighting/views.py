@@ -1,0 +1,170 @@
+"""Staff pages of street lighting (/lighting/): the map of poles coloured by state, a pole's card (phone-sized,
+for the field engineer), the dashboard, the register's import (dry run first) and export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from muang.core.errors import MuangError
+from muang.core.form_errors import add_service_errors
+from muang.core.geo import feature_collection, geojson_response, point_feature
+from muang.core.thai_dates import bangkok_date
+from muang.core.views.pages import holds, staff_page
+from muang.lighting import selectors
+from muang.lighting.energy import month_energy
+from muang.lighting.forms import PoleImportForm
+from muang.lighting.permissions import LightingPerm
+from muang.lighting.services.poles import EXPORT_FORMATS, poles_export, poles_import
+from muang.lighting.sun import place_of
+
+MAP_CLASSES = ("lit", "dimmed", "off", "faulty", "silent", "none")
+
+
+def _legend():
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "lit": _("lit"),
+        "dimmed": _("dimmed"),
+        "off": _("off"),
+        "faulty": _("faulty"),
+        "silent": _("controller silent"),
+        "none": _("no controller"),
+    }
+    return labels
+
+
+@staff_page(holds(LightingPerm.LIGHTING_VIEW))
+@require_GET
+def pole_map(request: HttpRequest, actor, membership) -> HttpResponse:
+    org = membership.organization
+    views = selectors.streetlights(actor=actor, organization=org)
+    counts = selectors.state_counts(views)
+    legend = _legend()
+    lat, lon = place_of(org)
+    return render(
+        request,
+        "lighting/map.html",
+        {
+            "counts": [(c, legend[c], counts[c]) for c in MAP_CLASSES],
+            "legend": legend,
+            "center": {"lat": lat, "lon": lon},
+            "total": len(views),
+            "can_manage": actor.has_perm(org, LightingPerm.LIGHTING_MANAGE),
+        },
+    )
+
+
+@staff_page(holds(LightingPerm.LIGHTING_VIEW))
+@require_GET
+def map_data(request: HttpRequest, actor, membership) -> HttpResponse:
+    """The poles as GeoJSON for the map (a few hundred kB for a town's 1,500 poles)."""
+    legend = _legend()
+    features = [
+        point_feature(
+            v.lon,
+            v.lat,
+            {
+                "id": v.id,
+                "code": v.code,
+                "class": v.map_class,
+                "state": legend[v.map_class],
+                "faults": [label for _kind, label in v.faults],
+                "case": v.case_code,
+            },
+        )
+        for v in selectors.streetlights(actor=actor, organization=membership.organization)
+    ]
+    return geojson_response(feature_collection(features))
+
+
+@staff_page(holds(LightingPerm.LIGHTING_VIEW))
+@require_GET
+def pole_card(request: HttpRequest, actor, membership, pole_id: int) -> HttpResponse:
+    org = membership.organization
+    view = selectors.streetlight(actor=actor, organization=org, pole_id=pole_id)
+    command = selectors.last_command(actor=actor, organization=org, pole_id=pole_id)
+    return render(
+        request,
+        "lighting/pole.html",
+        {"pole": view, "state_label": _legend()[view.map_class], "command": command},
+    )
+
+
+@staff_page(holds(LightingPerm.LIGHTING_VIEW))
+@require_GET
+def dashboard(request: HttpRequest, actor, membership) -> HttpResponse:
+    org = membership.organization
+    views = selectors.streetlights(actor=actor, organization=org)
+    counts = selectors.state_counts(views)
+    legend = _legend()
+    faults = list(selectors.open_faults_of(actor=actor, organization=org)[:200])
+    now = timezone.now()
+    energy = month_energy(actor=actor, organization=org, month=bangkok_date(now), now=now)
+    return render(
+        request,
+        "lighting/dashboard.html",
+        {
+            "energy": energy,
+            "schedules": selectors.schedule_overview(actor=actor, organization=org),
+            "counts": [(c, legend[c], counts[c]) for c in MAP_CLASSES],
+            "faults": [
+                {
+                    "fault": f,
+                    "subject": f.pole.code if f.pole_id else f.circuit.code,
+                    "case": f.case or (f.parent.case if f.parent_id else None),
+                }
+                for f in faults
+            ],
+        },
+    )
+
+
+@staff_page(holds(LightingPerm.LIGHTING_MANAGE))
+@require_http_methods(["GET", "POST"])
+def pole_import(request: HttpRequest, actor, membership) -> HttpResponse:
+    from django.utils.translation import gettext as _
+
+    form = PoleImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = poles_import(
+                actor=actor,
+                organization=membership.organization,
+                data=upload.read(),
+                filename=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+                skip_rejected=form.cleaned_data["skip_rejected"],
+            )
+        except MuangError as e:
+            add_service_errors(form, e)
+        else:
+            if report.imported:
+                messages.success(
+                    request, _("%(n)s poles imported from %(f)s.") % {"n": report.imported, "f": upload.name}
+                )
+                return redirect("lighting:map")
+    return render(
+        request,
+        "lighting/import.html",
+        {"form": form, "report": report},
+        status=422 if form.errors or (report and report.rejected) else 200,
+    )
+
+
+@staff_page(holds(LightingPerm.LIGHTING_VIEW))
+@require_GET
+def pole_export(request: HttpRequest, actor, membership) -> HttpResponse:
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        return JsonResponse({"format": "csv, xlsx, geojson"}, status=400)
+    content, content_type, filename = poles_export(actor=actor, organization=membership.organization, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
