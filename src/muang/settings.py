@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "muang.reports",
     "muang.selfservice",
     "muang.iot",
+    "muang.environment",
 ]
 
 MIDDLEWARE = [

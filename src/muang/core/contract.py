@@ -171,6 +171,11 @@ class AppContract:
     # the batch's transaction; a listener that fails is logged and the readings stay stored. Street lighting and
     # the air and water stations derive their state here.
     telemetry_listeners: tuple[str, ...] = ()
+    # Words a citizen types to an organisation's LINE account that an app answers (issue 10: "เตือน 12" follows
+    # an air station): dotted paths to `f(*, organization, citizen, line_user_id, text, now) -> list[dict] | None`
+    # (LINE message objects to reply, or None when the text is not the app's). The LINE conversation (the
+    # reports app's webhook) asks them in app order before its own steps, inside the event's transaction.
+    line_commands: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in (
@@ -189,6 +194,7 @@ class AppContract:
             "category_suggesters",
             "case_panels",
             "telemetry_listeners",
+            "line_commands",
         ):
             value = getattr(self, name)
             if isinstance(value, str) or not isinstance(value, Iterable):

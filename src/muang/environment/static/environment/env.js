@@ -1,0 +1,85 @@
+// The public air and water page: the stations on a Leaflet map in their colour, and a station's last 24 hours
+// or 30 days as a uPlot chart from the API's compact columns (GET …/stations/<id>/history?range=24h|30d).
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("env-data").textContent);
+  const mapEl = document.getElementById("env-map");
+  const box = document.getElementById("env-chart-box");
+  const chartEl = document.getElementById("env-chart");
+  const title = document.getElementById("env-chart-title");
+  const thai = (document.documentElement.lang || "th").startsWith("th");
+  const fmt = new Intl.DateTimeFormat(thai ? "th-TH" : "en-GB", {
+    timeZone: "Asia/Bangkok", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+  }); // th-TH writes the Buddhist Era year
+  let current = null, range = "24h", plot = null;
+
+  const located = data.filter((s) => s.lat !== null && s.lon !== null);
+  if (located.length && typeof L !== "undefined") {
+    const map = L.map(mapEl, { scrollWheelZoom: false });
+    L.tileLayer(mapEl.dataset.tiles, { maxZoom: 18, attribution: "© OpenStreetMap" }).addTo(map);
+    const bounds = [];
+    for (const s of located) {
+      const marker = L.circleMarker([s.lat, s.lon], {
+        radius: 10, color: "#333", weight: 1, fillColor: s.colour_hex, fillOpacity: 0.9,
+        className: "env-marker env-marker-" + s.colour,
+      }).addTo(map);
+      marker.bindTooltip(s.name + (s.level_name ? " · " + s.level_name : ""));
+      marker.on("click", () => show(s));
+      bounds.push([s.lat, s.lon]);
+    }
+    map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
+    mapEl.dataset.ready = "1";
+  } else {
+    mapEl.hidden = true;
+  }
+
+  function show(station) {
+    current = station;
+    box.hidden = false;
+    title.textContent = station.name;
+    load();
+  }
+
+  function load() {
+    chartEl.dataset.drawn = "0";
+    fetch(mapEl.dataset.api + current.id + "/history?range=" + range, { headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+      .then(draw)
+      .catch(() => { chartEl.textContent = "—"; });
+  }
+
+  function draw(h) {
+    if (plot) { plot.destroy(); plot = null; }
+    chartEl.textContent = "";
+    const air = current.kind === "air";
+    const series = [{ value: (u, v) => (v == null ? "—" : fmt.format(new Date(v * 1000))) }];
+    const columns = [h.t];
+    if (air) {
+      series.push({ label: "PM2.5 µg/m³", stroke: "#ff7b00", width: 2, spanGaps: false });
+      series.push({ label: "PM10 µg/m³", stroke: "#7f7f7f", width: 1 });
+      columns.push(h.pm25 || [], h.pm10 || []);
+    } else {
+      series.push({ label: thai ? "ระดับน้ำ ม." : "Water level m", stroke: "#0070c0", width: 2 });
+      columns.push(h.level || []);
+    }
+    const width = Math.max(280, chartEl.clientWidth || box.clientWidth - 20);
+    plot = new uPlot({
+      width: width, height: 220, series: series,
+      scales: { x: { time: true } },
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Asia/Bangkok"),
+      axes: [{}, { size: 45 }],
+    }, columns, chartEl);
+    chartEl.dataset.drawn = String(h.t.length);
+  }
+
+  for (const b of document.querySelectorAll(".env-range")) {
+    b.addEventListener("click", () => {
+      range = b.dataset.range;
+      for (const o of document.querySelectorAll(".env-range")) o.setAttribute("aria-pressed", String(o === b));
+      if (current) load();
+    });
+  }
+  for (const b of document.querySelectorAll(".env-pick")) {
+    b.addEventListener("click", () => show(data.find((s) => String(s.id) === b.dataset.id)));
+  }
+})();
