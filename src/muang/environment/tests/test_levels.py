@@ -56,7 +56,17 @@ def test_pm10_bands_in_whole_micrograms(bands, value, colour):
 
 @pytest.mark.parametrize(
     ("value", "index"),
-    [(0, 0), (15.0, 25), (15.1, 26), (25.0, 50), (25.1, 51), (37.5, 100), (37.6, 101), (75.0, 200), (75.1, 201)],
+    [
+        (0, 0),
+        (15.0, 25),
+        (15.1, 26),
+        (25.0, 50),
+        (25.1, 51),
+        (37.5, 100),
+        (37.6, 101),
+        (75.0, 200),
+        (75.1, 201),
+    ],
 )
 def test_pm25_sub_index_is_interpolated_inside_its_band(bands, value, index):
     assert sub_index(value, bands["pm25"]) == index

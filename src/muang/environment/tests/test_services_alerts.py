@@ -67,9 +67,12 @@ def test_a_repeated_or_older_reading_sends_nothing_again(city):
     station = state(city.air)
     figures = {"pm25_1h": 50.0}
     for at in (NOW, NOW - MIN):
-        assert station_evaluate(
-            organization=city.org, station_id=station.pk, at=at, figures=figures, bands=aqi_bands()
-        ) == 0
+        assert (
+            station_evaluate(
+                organization=city.org, station_id=station.pk, at=at, figures=figures, bands=aqi_bands()
+            )
+            == 0
+        )
     assert len(pushes()) == 1
 
 
@@ -77,7 +80,9 @@ def test_followers_of_the_station_an_area_around_it_and_the_whole_organisation_e
     Citizen.objects.create(line_user_id=USERS[3], preferred_language="en")
     follow_start(organization=city.org, line_user_id=USERS[0], station=city.air)
     follow_start(organization=city.org, line_user_id=USERS[0])  # the same person, also everything: once
-    follow_start(organization=city.org, line_user_id=USERS[1], station=city.gauge, radius_m=3000)  # 1.5 km away
+    follow_start(
+        organization=city.org, line_user_id=USERS[1], station=city.gauge, radius_m=3000
+    )  # 1.5 km away
     follow_start(organization=city.org, line_user_id=USERS[2], station=city.far, radius_m=3000)  # 11 km away
     follow_start(
         organization=city.org, line_user_id=USERS[3], citizen=Citizen.objects.get(line_user_id=USERS[3])
