@@ -6,7 +6,6 @@ later notice is a new module and a data migration that updates the rows, not a c
 
 from decimal import Decimal as D
 
-
 NOTICE = "ประกาศกรมควบคุมมลพิษ เรื่อง เกณฑ์ดัชนีคุณภาพอากาศของประเทศไทย พ.ศ. 2566"
 LEVELS = [
     # (AQI from, to, colour, hex, Thai, English, Thai advice, English advice, alerts the followers)
@@ -40,7 +39,7 @@ CONCENTRATIONS = [
 ]  # fmt: skip
 
 
-def seed(AqiBand) -> None:  # noqa: N803 (the model class, historical in the migration)
+def seed(AqiBand) -> None:
     """Write the notice's bands (idempotent)."""
     for pollutant, decimals, bounds in CONCENTRATIONS:
         for rank, ((low, high), level) in enumerate(zip(bounds, LEVELS, strict=True)):

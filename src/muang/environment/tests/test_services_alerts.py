@@ -8,8 +8,8 @@ import pytest
 
 from muang.core.models import Citizen, Notification
 from muang.environment.models import Station, StationAlert
-from muang.environment.services import follow_start, station_evaluate
 from muang.environment.selectors import aqi_bands
+from muang.environment.services import follow_start, station_evaluate
 
 from .conftest import NOW, make_city, pm, water
 
