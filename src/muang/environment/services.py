@@ -71,6 +71,8 @@ def station_create(
     device = Device.objects.filter(organization=organization, pk=device_id).select_related("profile").first()
     if device is None:  # another organisation's device is simply not there
         raise InvalidInput.for_field("device_id", _("No such device in this organisation."))
+    if Station.objects.filter(device=device).exists():
+        raise InvalidInput.for_field("device_id", _("This device is a station already."))
     if hysteresis is None:
         hysteresis = (
             settings.MUANG_ENV_AIR_HYSTERESIS
