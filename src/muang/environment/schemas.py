@@ -67,6 +67,8 @@ class HistoryOut(Schema):
 
     range: str
     bucket: int
+    start: int
+    end: int
     t: list[int]
     pm25: list[float | None] | None = None
     pm10: list[float | None] | None = None

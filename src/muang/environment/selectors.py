@@ -321,7 +321,14 @@ def station_history(*, station: Station, range_code: str, now: dt.datetime | Non
     columns: dict[str, list] = {k: [None] * len(times) for k in keys}
     for b, key, value in rows:
         columns[key][position[b]] = round(value, 2)
-    return {"range": range_code, "bucket": int(bucket.total_seconds()), "t": times, **columns}
+    return {
+        "range": range_code,
+        "bucket": int(bucket.total_seconds()),
+        "start": int((end - span).timestamp()),
+        "end": int(end.timestamp()),
+        "t": times,
+        **columns,
+    }
 
 
 def organization_banner(states: list[dict]) -> list[dict]:

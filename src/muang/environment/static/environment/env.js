@@ -11,6 +11,10 @@
   const fmt = new Intl.DateTimeFormat(thai ? "th-TH" : "en-GB", {
     timeZone: "Asia/Bangkok", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
   }); // th-TH writes the Buddhist Era year
+  const tick = {
+    "24h": new Intl.DateTimeFormat(thai ? "th-TH" : "en-GB", { timeZone: "Asia/Bangkok", hour: "2-digit", minute: "2-digit" }),
+    "30d": new Intl.DateTimeFormat(thai ? "th-TH" : "en-GB", { timeZone: "Asia/Bangkok", day: "numeric", month: "short" }),
+  };
   let current = null, range = "24h", plot = null;
 
   const located = data.filter((s) => s.lat !== null && s.lon !== null);
@@ -52,7 +56,7 @@
     if (plot) { plot.destroy(); plot = null; }
     chartEl.textContent = "";
     const air = current.kind === "air";
-    const series = [{ value: (u, v) => (v == null ? "—" : fmt.format(new Date(v * 1000))) }];
+    const series = [{ label: thai ? "เวลา" : "Time", value: (u, v) => (v == null ? "—" : fmt.format(new Date(v * 1000))) }];
     const columns = [h.t];
     if (air) {
       series.push({ label: "PM2.5 µg/m³", stroke: "#ff7b00", width: 2, spanGaps: false });
@@ -65,9 +69,9 @@
     const width = Math.max(280, chartEl.clientWidth || box.clientWidth - 20);
     plot = new uPlot({
       width: width, height: 220, series: series,
-      scales: { x: { time: true } },
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Asia/Bangkok"),
-      axes: [{}, { size: 45 }],
+      // The whole period, even when only part of it has readings; ticks in Bangkok time, no year (no C.E.).
+      scales: { x: { time: true, range: () => [h.start, h.end] } },
+      axes: [{ values: (u, splits) => splits.map((v) => tick[h.range].format(new Date(v * 1000))) }, { size: 45 }],
     }, columns, chartEl);
     chartEl.dataset.drawn = String(h.t.length);
   }
