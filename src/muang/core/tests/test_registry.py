@@ -31,6 +31,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "property.view",
             "iot.view",
             "iot.alarm_view",
+            "environment.view",
         }
         | CASE_MANAGER
     )
@@ -45,6 +46,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "cases:read": {"case.view"},
         "cases:write": CASE_MANAGER,
         "iot:read": {"iot.view"},
+        "environment:read": {"environment.view"},
     }
     assert {
         "token.manage",
@@ -59,6 +61,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "staff.manage",
         "iot.manage",
         "iot.alarm_act",
+        "environment.manage",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -79,6 +82,14 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         Duty.ENGINEERING: {
             Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act"},
             Role.DEPARTMENT_HEAD: {"iot.view", "iot.manage", "iot.alarm_view", "iot.alarm_act"},
+        },
+        Duty.PUBLIC_HEALTH: {
+            Role.OFFICER: {"environment.view"},
+            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
+        },
+        Duty.DISASTER_PREVENTION: {
+            Role.OFFICER: {"environment.view"},
+            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
@@ -177,6 +188,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/tax/",
         "/billing/bills/",
         "/tax/map/",
+        "/env/staff/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",
@@ -186,6 +198,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/reports/map/",
         "/reports/stats/",
         "/my-tax/",
+        "/env/",
         "/accounts/login/",
     ]
 
@@ -202,8 +215,8 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 8
-        assert len(registry.public_menu()) == 5
+        assert len(registry.staff_menu(admin)) == 9
+        assert len(registry.public_menu()) == 6
 
     def queries_of(user, *, menu: bool) -> int:
         client = Client()
@@ -241,6 +254,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "reports.reports",
         "selfservice.taxpayer",
         "iot.devices",
+        "environment.stations",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
