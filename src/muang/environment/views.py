@@ -36,7 +36,7 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
     if organization is None:
         raise Http404
     states = selectors.station_states(selectors.public_stations(organization))
-    bands = AqiBand.objects.filter(pollutant=Pollutant.PM25).order_by("rank")
+    bands = list(AqiBand.objects.filter(pollutant=Pollutant.PM25).order_by("rank"))
     return render(
         request,
         "environment/public.html",
@@ -44,8 +44,9 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
             "organization": organization,
             "stations": states,
             "banner": selectors.organization_banner(states),
-            "bands": list(bands),
+            "bands": bands,
             "line_example": next((s["id"] for s in states), 1),
+            "pm25_alert": next((str(b.low) for b in bands if b.alerts), ""),
         },
     )
 

@@ -62,9 +62,23 @@
       series.push({ label: "PM2.5 µg/m³", stroke: "#ff7b00", width: 2, spanGaps: false });
       series.push({ label: "PM10 µg/m³", stroke: "#7f7f7f", width: 1 });
       columns.push(h.pm25 || [], h.pm10 || []);
+      const limit = parseFloat(mapEl.dataset.pm25Alert);
+      if (!isNaN(limit)) { // where the alerting bands begin (orange: 37.6 in the 2023 notice)
+        series.push({ label: thai ? "เกณฑ์เตือน" : "Alert from", stroke: "#ff7b00", width: 1, dash: [6, 4] });
+        columns.push(h.t.map(() => limit));
+      }
     } else {
       series.push({ label: thai ? "ระดับน้ำ ม." : "Water level m", stroke: "#0070c0", width: 2 });
       columns.push(h.level || []);
+      // The gauge's own levels, as dashed lines.
+      for (const [value, label, colour] of [
+        [current.alert_level, thai ? "ระดับเฝ้าระวัง" : "Alert level", "#ff7b00"],
+        [current.danger_level, thai ? "ระดับวิกฤต" : "Danger level", "#e60000"],
+      ]) {
+        if (value === null || value === undefined) continue;
+        series.push({ label: label, stroke: colour, width: 1, dash: [6, 4] });
+        columns.push(h.t.map(() => value));
+      }
     }
     const width = Math.max(280, chartEl.clientWidth || box.clientWidth - 20);
     plot = new uPlot({

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from muang.iot.models import Telemetry
 
-from ..conftest import make_city, pm
+from ..conftest import make_city, pm, water
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +23,7 @@ def test_a_station_turns_orange_the_banner_shows_and_the_chart_draws(
     try:
         for m in range(30, 5, -5):
             pm(city, 30.0, now - dt.timedelta(minutes=m), pm10=45.0)
+            water(city, 2.0 + m / 100, now - dt.timedelta(minutes=m))
         in_chromium(lambda page: _walk(page, live_server.url, city, now, tmp_path))
     finally:
         # The partitioned telemetry is not a model table: the flush after this test would leave its rows.
@@ -64,4 +65,10 @@ def _walk(page, url: str, city, now, tmp_path) -> None:
     box = page.locator("#env-chart canvas").bounding_box()
     assert box and box["width"] <= 390  # fits the phone
     page.screenshot(path=tmp_path / "env-chart.png", full_page=True)
+
+    # The river gauge: its level with its own alert and danger levels drawn beside it.
+    page.locator(f"#station-{city.gauge.pk} button").click()
+    page.wait_for_selector("#env-chart:not([data-drawn='0'])")
+    legend = page.locator("#env-chart .u-legend").inner_text()
+    assert "ระดับเฝ้าระวัง" in legend and "ระดับวิกฤต" in legend
     assert not problems, problems
