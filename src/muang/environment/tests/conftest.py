@@ -30,6 +30,22 @@ def _aqi_bands(request):
         seed(AqiBand)
 
 
+@pytest.fixture
+def committed_telemetry():
+    """For a transactional test: the telemetry it commits, and the monthly partitions its ingest creates, are
+    removed afterwards (neither is a model table the flush empties), so later tests see the database as before."""
+    from django.db import connection
+
+    from muang.iot.services.partitions import existing_partitions
+
+    before = set(existing_partitions())
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM iot_telemetry")
+        for name in sorted(set(existing_partitions()) - before):
+            cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashes(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
