@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "muang.selfservice",
     "muang.iot",
     "muang.lighting",
+    "muang.environment",
     "muang.ngsi",
 ]
 

@@ -180,6 +180,11 @@ class AppContract:
     # EntityType` objects: the type's name and URI, who may read it, its tenant's rows in SQL, its attributes as
     # SQL expressions), served read-only at /ngsi-ld/v1 by the `ngsi` app (docs/ngsi-ld.md).
     ngsi_entity_types: tuple[str, ...] = ()
+    # Words a citizen types to an organisation's LINE account that an app answers (issue 10: "เตือน 12" follows
+    # an air station): dotted paths to `f(*, organization, citizen, line_user_id, text, now) -> list[dict] | None`
+    # (LINE message objects to reply, or None when the text is not the app's). The LINE conversation (the
+    # reports app's webhook) asks them in app order before its own steps, inside the event's transaction.
+    line_commands: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in (
@@ -200,6 +205,7 @@ class AppContract:
             "case_joiners",
             "telemetry_listeners",
             "ngsi_entity_types",
+            "line_commands",
         ):
             value = getattr(self, name)
             if isinstance(value, str) or not isinstance(value, Iterable):

@@ -25,6 +25,7 @@ GLOBAL_MODELS = {
     "core.Citizen": "a citizen talks to many organisations",
     "core.WorkerHeartbeat": "one row per background worker process",
     "core.DailyRun": "a platform-wide daily job (e.g. the overdue digest) claiming its day",
+    "environment.AqiBand": "the Thai AQI bands of the Pollution Control Department's notice, national",
 }
 
 province_code = RegexValidator(r"^\d{2}$", _("A province code has exactly 2 digits."))

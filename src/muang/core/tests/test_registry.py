@@ -32,6 +32,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "iot.view",
             "iot.alarm_view",
             "lighting.view",
+            "environment.view",
         }
         | CASE_MANAGER
     )
@@ -48,6 +49,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "iot:read": {"iot.view"},
         "ngsi:read": {"ngsi.read"},
         "lighting:read": {"lighting.view"},
+        "environment:read": {"environment.view"},
     }
     assert {
         "token.manage",
@@ -63,6 +65,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "iot.manage",
         "iot.alarm_act",
         "lighting.manage",
+        "environment.manage",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -90,6 +93,14 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
                 "lighting.view",
                 "lighting.manage",
             },
+        },
+        Duty.PUBLIC_HEALTH: {
+            Role.OFFICER: {"environment.view"},
+            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
+        },
+        Duty.DISASTER_PREVENTION: {
+            Role.OFFICER: {"environment.view"},
+            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
@@ -193,6 +204,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/iot/devices/",
         "/iot/alarms/",
         "/lighting/",
+        "/env/staff/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",
@@ -202,6 +214,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/reports/map/",
         "/reports/stats/",
         "/my-tax/",
+        "/env/",
         "/accounts/login/",
     ]
 
@@ -218,8 +231,8 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 11
-        assert len(registry.public_menu()) == 5
+        assert len(registry.staff_menu(admin)) == 12
+        assert len(registry.public_menu()) == 6
 
     def queries_of(user, *, menu: bool) -> int:
         client = Client()
@@ -258,6 +271,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "selfservice.taxpayer",
         "iot.devices",
         "lighting.poles",
+        "environment.stations",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from muang.cases.models import Case, CaseCategory, Channel
 from muang.cases.services import case_rate_by_citizen, case_submit
 from muang.cases.services.steps import MAX_PHOTOS_PER_EVENT
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
+from muang.core import registry
 from muang.core.errors import InvalidInput, MuangError
 from muang.core.images import CleanImage, clean_image
 from muang.core.jurisdiction import ReportOutsideArea, locate_organization
@@ -158,6 +160,18 @@ def _step(ctx: Context, conv: LineConversation, citizen: Citizen, ev: Incoming) 
         return [_status_answer(ctx, ev)]
     if action.get("action") == "rate":
         return [_rate(citizen, action)]
+    if ev.kind == "text" and ev.text:
+        # Other apps' words (AppContract.line_commands), e.g. following an air station: asked at any step.
+        for path in registry.collected("line_commands"):
+            answer = import_string(path)(
+                organization=ctx.organization,
+                citizen=citizen,
+                line_user_id=ev.user_id,
+                text=ev.text,
+                now=ctx.now,
+            )
+            if answer is not None:
+                return answer
     if word in CANCEL_WORDS or action.get("action") == "cancel":
         _reset(conv)
         return [m.cancelled()]
