@@ -108,7 +108,9 @@ class Platform:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        subprocess.run([str(ROOT / "scripts" / "mqtt.sh"), "start"], cwd=ROOT, check=False, capture_output=True)
+        subprocess.run(
+            [str(ROOT / "scripts" / "mqtt.sh"), "start"], cwd=ROOT, check=False, capture_output=True
+        )
         # One bare Django process: settings and apps loaded, one query made, nothing served.
         self.bare = subprocess.Popen(
             [
@@ -135,7 +137,9 @@ class Platform:
                     process.wait(timeout=60)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        subprocess.run([str(ROOT / "scripts" / "mqtt.sh"), "stop"], cwd=ROOT, check=False, capture_output=True)
+        subprocess.run(
+            [str(ROOT / "scripts" / "mqtt.sh"), "stop"], cwd=ROOT, check=False, capture_output=True
+        )
 
     def rows(self, data_dir: Path) -> list[tuple[str, int]]:
         rows = [("web master (gunicorn)", pss_kb(self.web.pid))]
@@ -150,7 +154,11 @@ def sign_in(session, base: str, username: str, password: str) -> None:
     session.get(f"{base}/accounts/login/", timeout=30)
     r = session.post(
         f"{base}/accounts/login/",
-        data={"username": username, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
         timeout=30,
         allow_redirects=False,
     )
@@ -196,7 +204,9 @@ def traffic(base: str, slug: str, category: str, head: str, officer: str, passwo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=float, default=3.0)
     parser.add_argument("--hour", action="store_true", help="an hour of traffic (the issue's measure)")
     parser.add_argument("--clients", type=int, default=4)
@@ -275,9 +285,7 @@ def main() -> None:
     print(f"{'in all':<32} {mb(total(rows))}   (at start {mb(total(start_rows)).strip()})")
     print(f"{'one bare Django process':<32} {mb(bare)}   (baseline)")
     growth = (readings[-1] - readings[0]) / 1024 if len(readings) > 1 else 0.0
-    print(
-        f"growth from the first to the last reading: {growth:+.1f} MB   target: <= 1024 MB in all, flat"
-    )
+    print(f"growth from the first to the last reading: {growth:+.1f} MB   target: <= 1024 MB in all, flat")
 
 
 if __name__ == "__main__":
