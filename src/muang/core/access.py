@@ -59,6 +59,8 @@ class Actor:
         rows = rows.select_related(
             "organization__province", "organization__district", "organization__subdistrict", "department"
         )
+        # Not its boundary: a multipolygon parsed on every request for nothing (read on first use when needed).
+        rows = rows.defer("organization__boundary")
         return {m.organization_id: m for m in rows.order_by("created_at", "pk")}  # the oldest (home) first
 
     def membership_in(self, organization: Organization) -> Membership | None:
