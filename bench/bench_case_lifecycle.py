@@ -21,12 +21,12 @@ def staff_session(base: str, username: str, password: str):
     import requests
 
     session = requests.Session()
-    session.get(f"{base}/accounts/login/", timeout=10)
+    session.get(f"{base}/accounts/login/", timeout=60)
     token = session.cookies["csrftoken"]
     response = session.post(
         f"{base}/accounts/login/",
         data={"username": username, "password": password, "csrfmiddlewaretoken": token},
-        timeout=10,
+        timeout=60,
         allow_redirects=False,
     )
     assert response.status_code == 302, response.status_code

@@ -55,10 +55,8 @@ class Actor:
             return {}
         rows = Membership.objects.filter(user=self.user, is_active=True, organization__is_active=True)
         # The department comes along with its duties: permissions_in then needs no query of its own.
-        # The organisation comes with its areas, as `get_organization_for` reads it: that then needs no query.
-        rows = rows.select_related(
-            "organization__province", "organization__district", "organization__subdistrict", "department"
-        )
+        # The organisation comes along: `get_organization_for` then needs no query for the actor's own.
+        rows = rows.select_related("organization", "department")
         # Not its boundary: a multipolygon parsed on every request for nothing (read on first use when needed).
         rows = rows.defer("organization__boundary")
         return {m.organization_id: m for m in rows.order_by("created_at", "pk")}  # the oldest (home) first
@@ -262,7 +260,7 @@ def require(actor: Actor, organization: Organization, perm: str) -> None:
 
 def get_organization_for(actor: Actor, slug: str, perm: str = CorePerm.ORG_VIEW) -> Organization:
     """An active organisation by slug, refused without `perm` there. The actor's own organisations come from
-    its memberships, loaded once per request: no query of their own."""
+    its memberships, loaded once per request: no query of their own (their areas load on first use)."""
     organization = next(
         (m.organization for m in actor.memberships.values() if m.organization.slug == slug), None
     ) or (
