@@ -36,6 +36,18 @@ from support import report, setup_django, timed
 YEAR = 2025
 
 
+FRESH_TABLES = (
+    "property_owner",
+    "property_parcel",
+    "property_building",
+    "property_ownership",
+    "property_houseregistration",
+    "property_landprice",
+    "property_buildingprice",
+    "property_assessment",
+)
+
+
 def populate(org_id: int, tax_year_id: int, parcels: int) -> None:
     from django.db import connection
 
@@ -384,8 +396,11 @@ def main() -> None:
     )
     # The previous bench run's rows, deleted by this run's predecessor, would otherwise be vacuumed while
     # this one is measured (in production that happens long before the next run of the year).
+    # Freshly generated tables are vacuumed and analysed before either figure is timed (for both: the run and
+    # the statement read the same registry), so that neither pays autovacuum or plans on missing statistics.
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) property_assessment")
+        for table in FRESH_TABLES:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
     print(f"before the run: {load()}", flush=True)
     with timed() as t_run, CpuMeter("muang_bench_assessment") as cpu_run:
         run = assessment_run_execute(run_id=run.pk)
@@ -402,11 +417,11 @@ def main() -> None:
     print(f"baseline: {owners:,} taxpayers, total tax {total:,}; after: {load()}", flush=True)
     print(f"run {cpu_run}; baseline {cpu_sql}", flush=True)
     report(
-        f"assessment run, {args.parcels:,} parcels",
+        f"assessment run (whole task, wall clock), {args.parcels:,} parcels",
         f"{t_run.seconds:.1f} s",
         "one set-based SQL statement",
-        f"{t_sql.seconds:.1f} s",
-        target="60 s (1M parcels)",
+        f"{t_sql.seconds:.1f} s ({t_run.seconds / t_sql.seconds:.2f}x)",
+        target="<= 2x the statement",
     )
     if (owners, total) != (run.assessments_count, run.total_tax):
         print("MISMATCH: the run and the baseline disagree", flush=True)

@@ -13,14 +13,14 @@ mkdir -p "$RUN" "$LOG"
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 if alive "$RUN/web.pid"; then
-  # Reload code and settings without dropping connections.
-  kill -HUP "$(cat "$RUN/web.pid")"
-else
-  .venv/bin/gunicorn muang.wsgi:application --bind "$MUANG_HOST:$MUANG_PORT" \
-    --workers "${MUANG_WEB_WORKERS:-3}" --threads 2 --timeout 60 \
-    --pid "$RUN/web.pid" --daemon --capture-output \
-    --access-logfile "$LOG/web-access.log" --error-logfile "$LOG/web.log"
+  # The app is preloaded in the master (scripts/gunicorn.conf.py): new code needs a new master, not a HUP.
+  pid=$(cat "$RUN/web.pid"); kill -TERM "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
 fi
+# Workers, threads, preloading and recycling for a small box: scripts/gunicorn.conf.py.
+.venv/bin/gunicorn muang.wsgi:application -c scripts/gunicorn.conf.py --bind "$MUANG_HOST:$MUANG_PORT" \
+  --pid "$RUN/web.pid" --daemon --capture-output \
+  --access-logfile "$LOG/web-access.log" --error-logfile "$LOG/web.log"
 scripts/mqtt.sh start
 if ! alive "$RUN/ingest.pid"; then
   # MQTT telemetry into PostgreSQL (shared subscription: start more for more throughput).

@@ -225,6 +225,11 @@ MUANG_WORKER_STALE_SECONDS = 90
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Sessions stay in the database (one primary-key read per request), on purpose (issue 11). `cached_db` with the
+# local-memory cache is per gunicorn worker: a session changed in one worker (a sign-out, a citizen's report
+# token, the chosen organisation) stays stale in the others' caches until it expires, and a signed-out cookie
+# would still work there. Signed cookies cannot be revoked at sign-out and would not hold a citizen's report
+# tokens (MAX_TOKENS_IN_SESSION) within a cookie's 4 KB. A shared cache would need a new server.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from muang.billing.models import BillKind
 from muang.billing.selectors import ArrearsReport
@@ -25,6 +23,9 @@ from muang.core.thai_dates import BUDDHIST_ERA_OFFSET
 
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
+
+if TYPE_CHECKING:  # openpyxl is imported where a spreadsheet is written, not by every web worker
+    from openpyxl.cell import WriteOnlyCell
 
 
 def _kind_label(kind: str) -> str:
@@ -70,6 +71,10 @@ def arrears_xlsx(
     report: ArrearsReport, *, actor: Actor, organization: Organization, filters: dict | None = None
 ) -> bytes:
     """Sheet 1: one row per overdue bill and a total row; sheet 2: totals by kind and year."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Arrears"))
     bold = Font(bold=True)
@@ -126,6 +131,8 @@ def arrears_xlsx(
 
 
 def _money_cell(sheet, value: Decimal) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+
     c = WriteOnlyCell(sheet, value=value)
     c.number_format = MONEY_FORMAT
     return c

@@ -5,6 +5,8 @@ organisation invited as co-responsible reach it with the same URL. Each endpoint
 or service, and answers with the case as it now is.
 """
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -18,6 +20,7 @@ from muang.core.pagination import paginated
 from muang.core.validation import point_from
 
 from . import selectors, services
+from .models import Case
 from .schemas import (
     AssignIn,
     AttachmentIn,
@@ -25,6 +28,7 @@ from .schemas import (
     CaseDetailOut,
     CaseQueueQuery,
     CaseSummaryOut,
+    CaseTransitionOut,
     CategoryChangeIn,
     CategoryOut,
     DuplicateIn,
@@ -45,6 +49,32 @@ router = Router(tags=["cases"])
 def _detail(a: Actor, case) -> selectors.CaseDetail:
     """The case as the service returns it (just locked and read afresh, relations loaded): not fetched again."""
     return selectors.case_detail(actor=a, case=case)
+
+
+@dataclass
+class _Transition:
+    """A transition's answer (`CaseTransitionOut`): the case the service returns (locked, read and written in
+    its transaction), the fields it changed and the events it wrote, read through, nothing fetched again."""
+
+    case: Case
+    changed: list[str]
+    events: list
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "case":
+            raise AttributeError(name)
+        return getattr(self.case, name)
+
+
+def _changed(case: Case) -> _Transition:
+    return _Transition(
+        case=case, changed=services.written_changes(case), events=services.written_events(case)
+    )
+
+
+def _handle(a: Actor, code: str, perm: str) -> Case:
+    """The case a transition works on, for the service to lock and read (one locked fetch per transition)."""
+    return selectors.case_handle_for(actor=a, tracking_code=code, perm=perm)
 
 
 # --- reading -----------------------------------------------------------------------------------------------------
@@ -100,7 +130,11 @@ def cases_create(request: HttpRequest, slug: str, payload: CaseCreateIn):
         contact_email=payload.contact_email,
         idempotency_key=payload.idempotency_key,
     )
-    return Status(201 if created else 200, _detail(a, case))
+    if created:  # what its creation wrote is the whole of a new case: nothing to read back
+        return Status(
+            201, selectors.new_case_detail(actor=a, case=case, events=services.written_events(case))
+        )
+    return Status(200, _detail(a, case))
 
 
 @router.get("/organizations/{slug}/case-categories", response=list[CategoryOut])
@@ -125,25 +159,28 @@ def cases_get(request: HttpRequest, code: str):
 
 
 # --- working a case ----------------------------------------------------------------------------------------------
-@router.post("/cases/{code}/assign", response=CaseDetailOut)
+@router.post("/cases/{code}/assign", response=CaseTransitionOut)
 def cases_assign(request: HttpRequest, code: str, payload: AssignIn):
+    """Give the case to an officer or the head of its department (null takes it back). Answers with what
+    changed; `GET /cases/{code}` reads the whole case."""
     a = actor(request)
-    case = selectors.get_case_for(actor=a, tracking_code=code)
+    case = _handle(a, code, CasePerm.CASE_ASSIGN)
     assignee = (
         selectors.get_assignee_for(actor=a, case=case, username=payload.assignee)
         if payload.assignee
         else None
     )
-    return _detail(a, services.case_assign(actor=a, case=case, assignee=assignee, message=payload.message))
+    return _changed(services.case_assign(actor=a, case=case, assignee=assignee, message=payload.message))
 
 
-@router.post("/cases/{code}/status", response=CaseDetailOut)
+@router.post("/cases/{code}/status", response=CaseTransitionOut)
 def cases_change_status(request: HttpRequest, code: str, payload: StatusChangeIn):
-    """Move the case to another status, optionally with a public message to the reporter."""
+    """Move the case to another status, optionally with a public message to the reporter. Answers with what
+    changed; `GET /cases/{code}` reads the whole case."""
     a = actor(request)
-    case = selectors.get_case_for(actor=a, tracking_code=code)
-    return _detail(
-        a, services.case_change_status(actor=a, case=case, status=payload.status, message=payload.message)
+    case = _handle(a, code, CasePerm.CASE_WORK)
+    return _changed(
+        services.case_change_status(actor=a, case=case, status=payload.status, message=payload.message)
     )
 
 
@@ -179,45 +216,47 @@ def cases_add_photos(
     return Status(201, event)
 
 
-@router.post("/cases/{code}/category", response=CaseDetailOut)
+@router.post("/cases/{code}/category", response=CaseTransitionOut)
 def cases_change_category(request: HttpRequest, code: str, payload: CategoryChangeIn):
-    """Re-triage: another category (and so department and SLA)."""
+    """Re-triage: another category (and so department and SLA). Answers with what changed."""
     a = actor(request)
-    case = selectors.get_case_for(actor=a, tracking_code=code)
+    case = _handle(a, code, CasePerm.CASE_ROUTE)
     category = selectors.get_category_for(actor=a, organization=case.organization, code=payload.category)
     department = (
         selectors.get_department_of(actor=a, organization=case.organization, code=payload.department)
         if payload.department
         else None
     )
-    return _detail(
-        a, services.case_change_category(actor=a, case=case, category=category, department=department)
+    return _changed(
+        services.case_change_category(actor=a, case=case, category=category, department=department)
     )
 
 
-@router.post("/cases/{code}/rating", response=CaseDetailOut)
+@router.post("/cases/{code}/rating", response=CaseTransitionOut)
 def cases_rate(request: HttpRequest, code: str, payload: RatingIn):
-    """Record the reporter's rating of a resolved case (staff on the reporter's behalf)."""
+    """Record the reporter's rating of a resolved case (staff on the reporter's behalf). Answers with what
+    changed."""
     a = actor(request)
-    case = selectors.get_case_for(actor=a, tracking_code=code)
-    return _detail(a, services.case_rate(actor=a, case=case, stars=payload.stars, comment=payload.comment))
+    case = _handle(a, code, CasePerm.CASE_WORK)
+    return _changed(services.case_rate(actor=a, case=case, stars=payload.stars, comment=payload.comment))
 
 
-@router.post("/cases/{code}/reopen", response=CaseDetailOut)
+@router.post("/cases/{code}/reopen", response=CaseTransitionOut)
 def cases_reopen(request: HttpRequest, code: str, payload: ReopenIn):
+    """Reopen a closed case within its category's reopen window. Answers with what changed."""
     a = actor(request)
-    case = selectors.get_case_for(actor=a, tracking_code=code)
-    return _detail(a, services.case_reopen(actor=a, case=case, reason=payload.reason))
+    case = _handle(a, code, CasePerm.CASE_WORK)
+    return _changed(services.case_reopen(actor=a, case=case, reason=payload.reason))
 
 
-@router.post("/cases/{code}/duplicate", response=CaseDetailOut)
+@router.post("/cases/{code}/duplicate", response=CaseTransitionOut)
 def cases_mark_duplicate(request: HttpRequest, code: str, payload: DuplicateIn):
-    """Close the case as a duplicate of another case of the same organisation."""
+    """Close the case as a duplicate of another case of the same organisation. Answers with what changed."""
     a = actor(request)
     case = selectors.get_case_for(actor=a, tracking_code=code)
     original = selectors.get_case_for(actor=a, tracking_code=payload.original)
-    return _detail(
-        a, services.case_mark_duplicate(actor=a, case=case, original=original, message=payload.message)
+    return _changed(
+        services.case_mark_duplicate(actor=a, case=case, original=original, message=payload.message)
     )
 
 

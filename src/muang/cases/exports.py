@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from muang.cases.models import Case
 from muang.core import audit
@@ -106,6 +105,8 @@ def cases_csv(qs: QuerySet[Case], export: ExportRequest) -> bytes:
 
 
 def cases_xlsx(qs: QuerySet[Case], export: ExportRequest) -> bytes:
+    from openpyxl import Workbook  # imported where a spreadsheet is written, not by every web worker
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Cases"))
     sheet.append(_headers())

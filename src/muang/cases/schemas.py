@@ -142,6 +142,40 @@ class CaseDetailOut(CaseSummaryOut):
         return obj.reporter_id is not None
 
 
+class CaseTransitionOut(Schema):
+    """What a transition changed, not a re-read of the whole case: the case's working state after it, the names
+    of the fields it changed (`changed`) and the timeline events it wrote (`events`). The full case, with its
+    whole timeline, photos and links, is `GET /cases/{code}`."""
+
+    tracking_code: str
+    organization: str = Field(..., alias="organization.slug")
+    status: StatusOut
+    is_open: bool
+    category: str = Field(..., alias="category.code")
+    department: str = Field(..., alias="department.code")
+    assignee: str | None = None
+    updated_at: dt.datetime
+    due_at: dt.datetime | None
+    escalated_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    reopen_count: int
+    rating: int | None
+    rating_comment: str
+    rated_at: dt.datetime | None
+    duplicate_of: str | None = None
+    changed: list[str] = Field(..., description="the case's fields this transition changed")
+    events: list[EventOut] = Field(..., description="the timeline events this transition wrote")
+
+    @staticmethod
+    def resolve_assignee(obj) -> str | None:
+        return obj.assignee.username if obj.assignee_id is not None else None
+
+    @staticmethod
+    def resolve_duplicate_of(obj) -> str | None:
+        return obj.duplicate_of.tracking_code if obj.duplicate_of_id is not None else None
+
+
 class NoteOut(EventOut):
     case: str = Field(..., alias="case.tracking_code")
 

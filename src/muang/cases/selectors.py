@@ -17,6 +17,7 @@ from muang.core.access import Actor, member_permissions, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.geo import BBox
 from muang.core.models import Citizen, Department, Membership, Organization, Role, User
+from muang.core.stamps import StampedCache
 from muang.core.uploads import FileRead, Visibility
 
 from .models import (
@@ -175,10 +176,10 @@ def get_case_for(
         code = normalize_tracking_code(tracking_code)
         if code is None:
             raise NotFound(_("“%(code)s” is not a tracking code.") % {"code": tracking_code})
-        case = _case_rows().filter(organization_id=organization_id_of(code), tracking_code=code).first()
+        case = _one(_case_rows().filter(organization_id=organization_id_of(code), tracking_code=code))
         shown = code
     elif case_id is not None and organization is not None:
-        case = _case_rows().filter(organization=organization, pk=case_id).first()
+        case = _one(_case_rows().filter(organization=organization, pk=case_id))
         shown = str(case_id)
     else:
         raise TypeError("get_case_for needs tracking_code, or case_id with organization")
@@ -186,6 +187,48 @@ def get_case_for(
         raise NotFound(_("No case %(code)s.") % {"code": shown})
     require_view(actor, case)
     return case
+
+
+def _one(rows: QuerySet[Case]) -> Case | None:
+    """The one row of a lookup by a unique key, or None; unlike `.first()`, no ORDER BY for the planner."""
+    found = list(rows[:1])
+    return found[0] if found else None
+
+
+def case_handle_for(*, actor: Actor, tracking_code: str, perm: str) -> Case:
+    """The case a transition service will work on (`perm`), for it to lock and read: one locked fetch per
+    transition instead of a read here and a locked read there.
+
+    When the actor may see cases and holds `perm` in the organisation the code names (a member there, or its
+    token), nothing is read here: the handle is an unsaved Case naming that organisation (from the actor's
+    memberships, already loaded) and the code, and the service's lock answers NotFound for a code that names
+    no case. Anyone else gets `get_case_for`, with its NotFound / AccessDenied answers."""
+    code = normalize_tracking_code(tracking_code)
+    if code is not None:
+        organization = _actor_organization(actor, organization_id_of(code))
+        if (
+            organization is not None
+            and actor.has_perm(organization, CasePerm.CASE_VIEW)
+            and actor.has_perm(organization, perm)
+        ):
+            return Case(organization=organization, tracking_code=code)
+    return get_case_for(actor=actor, tracking_code=tracking_code)
+
+
+def _actor_organization(actor: Actor, organization_id: int | None) -> Organization | None:
+    """The organisation `organization_id` as the actor's membership or token already carries it (active), or
+    None (nothing is read)."""
+    if organization_id is None:
+        return None
+    if actor.token is not None:
+        token = actor.token
+        if token.organization_id == organization_id and type(token).organization.is_cached(token):
+            return token.organization if token.organization.is_active else None
+        return None
+    if actor.user is None:
+        return None
+    membership = actor.memberships.get(organization_id)
+    return membership.organization if membership is not None else None
 
 
 @dataclass
@@ -215,6 +258,16 @@ def case_detail(*, actor: Actor, case: Case) -> CaseDetail:
     """
     require_view(actor, case)
     return _detail(case, public_only=False)
+
+
+def new_case_detail(*, actor: Actor, case: Case, events: list[CaseEvent]) -> CaseDetail:
+    """A case the actor has just created, with the events its creation wrote (`services.written_events`):
+    what `case_detail` would read, without reading it (nothing links to a new case yet)."""
+    require_view(actor, case)
+    photos = [photo for event in events for photo in event.attachments.all()]
+    return CaseDetail(
+        case=case, events=events, attachments=photos, duplicates=[], forwarded_to=None, invitations=[]
+    )
 
 
 def case_public_detail(case: Case) -> CaseDetail:
@@ -280,10 +333,32 @@ def case_categories_of(*, actor: Actor, organization: Organization) -> QuerySet[
     )
 
 
+# Each organisation's active categories (with their default department), loaded once per process and stamp:
+# any change of a category or a department reloads them (muang.core.stamps).
+_active_categories: StampedCache[dict[str, CaseCategory]] = StampedCache(
+    "case_categories", "departments", tables=("cases_casecategory", "core_department")
+)
+
+
+def active_categories(organization: Organization) -> dict[str, CaseCategory]:
+    """The organisation's active categories by code, in their order, with their default departments: from the
+    per-process cache (shared: never change what it returns)."""
+    return _active_categories.get(
+        organization.pk,
+        lambda: {
+            c.code: c
+            for c in CaseCategory.objects.filter(organization_id=organization.pk, is_active=True)
+            .select_related("default_department")
+            .order_by("position", "code")
+        },
+    )
+
+
 def get_category_for(
     *, actor: Actor, organization: Organization, code: str, field: str = "category"
 ) -> CaseCategory:
-    category = case_categories_of(actor=actor, organization=organization).filter(code=code).first()
+    require(actor, organization, CasePerm.CASE_VIEW)
+    category = active_categories(organization).get(code)
     if category is None:
         raise InvalidInput.for_field(
             field, _("%(org)s has no category “%(code)s”.") % {"org": organization, "code": code}
@@ -303,7 +378,7 @@ def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
         Membership.objects.filter(
             organization_id=case.organization_id, is_active=True, user__username=username
         )
-        .select_related("user")
+        .select_related("user", "department")  # the department's duties: member_permissions reads them
         .first()
     )
     if membership is None or CasePerm.CASE_WORK not in member_permissions(membership):

@@ -55,7 +55,11 @@ class Actor:
             return {}
         rows = Membership.objects.filter(user=self.user, is_active=True, organization__is_active=True)
         # The department comes along with its duties: permissions_in then needs no query of its own.
-        return {m.organization_id: m for m in rows.select_related("organization", "department")}
+        # The organisation comes along: `get_organization_for` then needs no query for the actor's own.
+        rows = rows.select_related("organization", "department")
+        # Not its boundary: a multipolygon parsed on every request for nothing (read on first use when needed).
+        rows = rows.defer("organization__boundary")
+        return {m.organization_id: m for m in rows.order_by("created_at", "pk")}  # the oldest (home) first
 
     def membership_in(self, organization: Organization) -> Membership | None:
         return self.memberships.get(organization.pk)
@@ -255,7 +259,11 @@ def require(actor: Actor, organization: Organization, perm: str) -> None:
 
 
 def get_organization_for(actor: Actor, slug: str, perm: str = CorePerm.ORG_VIEW) -> Organization:
-    organization = (
+    """An active organisation by slug, refused without `perm` there. The actor's own organisations come from
+    its memberships, loaded once per request: no query of their own (their areas load on first use)."""
+    organization = next(
+        (m.organization for m in actor.memberships.values() if m.organization.slug == slug), None
+    ) or (
         Organization.objects.select_related("province", "district", "subdistrict").filter(slug=slug).first()
     )
     if organization is None or not organization.is_active:

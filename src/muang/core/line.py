@@ -8,17 +8,9 @@ already accepted).
 from dataclasses import dataclass
 
 from django.conf import settings
-from linebot.v3 import WebhookParser
-from linebot.v3.exceptions import InvalidSignatureError
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-    MessagingApi,
-    MessagingApiBlob,
-    PushMessageRequest,
-    ReplyMessageRequest,
-)
+
+# line-bot-sdk (its generated models and aiohttp: seconds of import time and tens of MB) is imported where a
+# message is sent or a webhook checked, not by every web worker that imports the outbox (issue 11).
 
 
 class LineDeliveryError(Exception):
@@ -36,6 +28,8 @@ class Delivered:
 
 class LineAdapter:
     def __init__(self, *, access_token: str, base_url: str | None = None, timeout: float = 10.0):
+        from linebot.v3.messaging import Configuration
+
         host = base_url or settings.MUANG_LINE_API_BASE
         self._config = Configuration(access_token=access_token, host=host)
         # Content downloads live on a separate host in production; a test server answers both.
@@ -44,12 +38,16 @@ class LineAdapter:
         self._timeout = timeout
 
     def push(self, *, to: str, messages: list[dict], retry_key: str) -> Delivered:
+        from linebot.v3.messaging import PushMessageRequest
+
         request = PushMessageRequest.from_dict({"to": to, "messages": messages})
         return self._send(
             lambda api: api.push_message(request, x_line_retry_key=retry_key, _request_timeout=self._timeout)
         )
 
     def reply(self, *, reply_token: str, messages: list[dict]) -> Delivered:
+        from linebot.v3.messaging import ReplyMessageRequest
+
         request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
         return self._send(lambda api: api.reply_message(request, _request_timeout=self._timeout))
 
@@ -58,6 +56,8 @@ class LineAdapter:
 
         LINE keeps the content for a limited time only; a missing message is a non-retryable 404.
         """
+        from linebot.v3.messaging import ApiClient, ApiException, MessagingApiBlob
+
         try:
             with ApiClient(self._data_config) as client:
                 return bytes(
@@ -72,6 +72,8 @@ class LineAdapter:
             raise LineDeliveryError(f"LINE unreachable: {type(e).__name__}: {e}", retryable=True) from e
 
     def _send(self, call) -> Delivered:
+        from linebot.v3.messaging import ApiClient, ApiException, MessagingApi
+
         try:
             with ApiClient(self._config) as client:
                 response = call(MessagingApi(client))
@@ -99,6 +101,9 @@ def parse_webhook(*, body: bytes, signature: str, channel_secret: str) -> list:
         raise InvalidSignature("the body is not UTF-8") from e
     if not signature:
         raise InvalidSignature("X-Line-Signature is missing")
+    from linebot.v3 import WebhookParser
+    from linebot.v3.exceptions import InvalidSignatureError
+
     try:
         return WebhookParser(channel_secret).parse(text, signature)
     except InvalidSignatureError as e:

@@ -10,6 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+# A new object for every request (the id above may come from a client): what per-request memos are keyed on.
+_request_token: contextvars.ContextVar[object | None] = contextvars.ContextVar("request_token", default=None)
+
+
+def current_request_token() -> object | None:
+    """An object unique to the web request being served (None outside a request)."""
+    return _request_token.get()
+
+
 API_PREFIXES = ("/api/",)
 PROBLEM_JSON = "application/problem+json"
 # Exceptions Django itself turns into a 4xx answer (404, 403, 400): never a 500.
@@ -36,9 +45,11 @@ class RequestIdMiddleware:
             else str(uuid.uuid4())
         )
         token = _request_id.set(request.id)
+        serial = _request_token.set(object())
         try:
             response = self.get_response(request)
         finally:
+            _request_token.reset(serial)
             _request_id.reset(token)
         response["X-Request-ID"] = request.id
         return response

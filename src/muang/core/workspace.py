@@ -13,9 +13,17 @@ SESSION_KEY = "muang_org"
 
 
 def actor_from_request(request: HttpRequest) -> Actor:
-    ip = request.META.get("REMOTE_ADDR")
+    """The signed-in staff member (or anonymous) as an Actor, made once per request: its memberships are then
+    read once however many views, context processors and services ask (a sign-in or sign-out meanwhile makes
+    a new one)."""
     user = request.user if request.user.is_authenticated else None
-    return Actor(user=user, ip_address=ip, request_id=getattr(request, "id", ""))
+    cached = request.__dict__.get("_muang_actor")
+    if cached is not None and cached.user is user:
+        return cached
+    ip = request.META.get("REMOTE_ADDR")
+    actor = Actor(user=user, ip_address=ip, request_id=getattr(request, "id", ""))
+    request._muang_actor = actor
+    return actor
 
 
 def active_membership(request: HttpRequest) -> Membership | None:
@@ -23,11 +31,8 @@ def active_membership(request: HttpRequest) -> Membership | None:
         return request._muang_membership
     membership = None
     if request.user.is_authenticated:
-        memberships = list(
-            Membership.objects.filter(user=request.user, is_active=True, organization__is_active=True)
-            .select_related("organization", "department")
-            .order_by("created_at", "pk")
-        )
+        # The request's actor's memberships (oldest first): one query for the page and its services.
+        memberships = list(actor_from_request(request).memberships.values())
         wanted = request.session.get(SESSION_KEY)
         membership = next((m for m in memberships if m.organization_id == wanted), None)
         # Without a choice in the session, the first membership the person was given is their home organisation.
@@ -45,4 +50,7 @@ def switch_organization(request: HttpRequest, organization_id: int) -> Membershi
     if membership is not None:
         request.session[SESSION_KEY] = membership.organization_id
         request.__dict__.pop("_muang_membership", None)
+        request.__dict__.pop(
+            "_muang_actor", None
+        )  # its memberships may have changed (an accepted invitation)
     return membership

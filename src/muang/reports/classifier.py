@@ -43,16 +43,12 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pythainlp
-import sklearn
-from pythainlp.tokenize import word_tokenize
-from pythainlp.util import normalize as normalize_thai
-from pythainlp.util import thai_digit_to_arabic_digit
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+# scikit-learn and PyThaiNLP are imported where they are used (training, suggesting, loading a model): a web
+# worker that never suggests a category never pays their import time or memory (issue 11).
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 # Bump when tokenisation, features or the pickled structure change: stored models then count as stale.
 MODEL_FORMAT_VERSION = 1
@@ -139,6 +135,9 @@ def normalize_text(text: str) -> str:
     """Normalise for matching and features: Unicode NFC, Thai vowel and tone order, Arabic digits,
     lower-case Latin, single spaces, and elongations cut down ("มากกกก" -> "มาก", "!!!" -> "!").
     """
+    from pythainlp.util import normalize as normalize_thai
+    from pythainlp.util import thai_digit_to_arabic_digit
+
     text = unicodedata.normalize("NFC", text)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")  # zero-width characters
     text = normalize_thai(text)
@@ -152,6 +151,8 @@ def tokenize(text: str) -> list[str]:
     """Split into normalised words with PyThaiNLP's ``newmm``, dropping whitespace, punctuation,
     numbers (house and soi numbers say nothing about the category), emoji and politeness particles.
     """
+    from pythainlp.tokenize import word_tokenize
+
     tokens = word_tokenize(normalize_text(text), engine="newmm", keep_whitespace=False)
     return [token for token in (raw.strip() for raw in tokens) if _is_word(token)]
 
@@ -274,6 +275,10 @@ class Model:
 
 
 def _build_pipeline() -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     words = TfidfVectorizer(analyzer=_word_features, sublinear_tf=True, min_df=1)
     # Character n-grams on normalised text within each space-separated chunk: robust to typos and to
     # newmm splitting an unknown or misspelt word differently each time.
@@ -377,6 +382,9 @@ def _compatibility() -> dict[str, Any]:
     # Pickles are only guaranteed to load in the scikit-learn version that wrote them, and a different
     # PyThaiNLP dictionary would tokenise differently from training. Retraining takes seconds; a model
     # that silently degrades does not announce itself.
+    import pythainlp
+    import sklearn
+
     return {
         "format": MODEL_FORMAT_VERSION,
         "sklearn": sklearn.__version__,
@@ -418,6 +426,8 @@ def load_model(data: bytes | bytearray | memoryview) -> Model:
     when they are not a model or are corrupted. Only load bytes this application wrote itself: like any
     pickle, the payload can run code, and the checksum detects corruption, not tampering.
     """
+    from sklearn.pipeline import Pipeline
+
     header, payload = _split(bytes(data))
     _check_current(header)
     if hashlib.sha256(payload).hexdigest() != header.get("sha256"):

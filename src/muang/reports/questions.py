@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from muang.cases.models import CaseCategory
+from muang.core.stamps import StampedCache
 
 from .models import CategoryQuestion
 
@@ -44,11 +45,24 @@ def field_name(code: str) -> str:
     return f"attribute[{code}]"
 
 
+# Each category's active questions, loaded once per process and stamp (muang.core.stamps): the report form
+# reads them on every filing.
+_questions: StampedCache[list[CategoryQuestion]] = StampedCache(
+    "category_questions", tables=("reports_categoryquestion",)
+)
+
+
 def questions_of(category: CaseCategory) -> list[CategoryQuestion]:
+    """The category's active questions, in order (from the per-process cache: shared, never change them)."""
     return list(
-        CategoryQuestion.objects.filter(
-            organization_id=category.organization_id, category=category, is_active=True
-        ).order_by("order", "code")
+        _questions.get(
+            category.pk,
+            lambda: list(
+                CategoryQuestion.objects.filter(
+                    organization_id=category.organization_id, category=category, is_active=True
+                ).order_by("order", "code")
+            ),
+        )
     )
 
 

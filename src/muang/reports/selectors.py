@@ -20,7 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.cases.models import Case, CaseCategory, CaseStatus
-from muang.cases.selectors import CaseDetail, case_public_detail, organizations_taking_cases
+from muang.cases.selectors import (
+    CaseDetail,
+    active_categories,
+    case_public_detail,
+    organizations_taking_cases,
+)
 from muang.cases.tracking import normalize_tracking_code, organization_id_of
 from muang.core import geo
 from muang.core.errors import InvalidInput, NotFound
@@ -331,19 +336,13 @@ def nearby_open_cases(
 
 def intake_categories(organization: Organization) -> list[CaseCategory]:
     """The active categories a citizen may choose in `organization` (the public directory of its services)."""
-    return list(
-        CaseCategory.objects.filter(organization=organization, is_active=True)
-        .only("code", "name_th", "name_en", "allow_anonymous", "is_sensitive", "organization_id")
-        .order_by("position", "code")
-    )
+    return list(active_categories(organization).values())
 
 
 def intake_category(organization: Organization, code: str) -> CaseCategory:
-    category = (
-        CaseCategory.objects.select_related("default_department")  # the case service reads it: no extra query
-        .filter(organization=organization, is_active=True, code=code)
-        .first()
-    )
+    """An active category by code, with its default department (the case service reads it: no extra query),
+    from the per-process cache of the case engine: no query while nothing changed."""
+    category = active_categories(organization).get(code)
     if category is None:
         raise InvalidInput.for_field(
             "category", _("%(org)s has no category “%(code)s”.") % {"org": organization.name_th, "code": code}

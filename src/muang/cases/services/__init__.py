@@ -29,6 +29,7 @@ from .setup import (
     case_working_hours_set,
 )
 from .sla import due_at_for
+from .steps import written_changes, written_events
 
 __all__ = [
     "BulkResult",
@@ -54,4 +55,6 @@ __all__ = [
     "case_working_hours_set",
     "cases_bulk_update",
     "due_at_for",
+    "written_changes",
+    "written_events",
 ]

@@ -115,9 +115,14 @@ def new_case(
     """
     department = _check_category(organization, category, department)
     if idempotency_key:
-        existing = Case.objects.filter(organization=organization, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
+        # A new key (nearly always): one narrow index lookup, no ORDER BY, no row to build.
+        seen = list(
+            Case.objects.filter(organization=organization, idempotency_key=idempotency_key).values_list(
+                "pk", flat=True
+            )[:1]
+        )
+        if seen:
+            return Case.objects.get(organization=organization, pk=seen[0]), False
     case = Case(
         organization=organization,
         department=department,

@@ -76,7 +76,8 @@ def _check_assignee(case: Case, assignee: User) -> None:
     not the IT administrator (they may assign, but are not given the work)."""
     membership = (
         Membership.objects.filter(user=assignee, organization_id=case.organization_id, is_active=True)
-        .only("role", "department_id")
+        .select_related("department")  # its duties: member_permissions reads them, no query of its own
+        .only("role", "department_id", "department__duties", "department__is_active")
         .first()
     )
     if (

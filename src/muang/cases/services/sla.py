@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 
 from muang.core.models import Organization
+from muang.core.stamps import StampedCache
 
 from ..models import Holiday
 from ..working_time import (
@@ -26,12 +27,16 @@ def working_week_of(organization: Organization) -> WorkingWeek:
         return WorkingWeek.default()
 
 
+# Each organisation's holiday calendar (a few dozen dates a year), loaded once per process and stamp.
+_holidays: StampedCache[frozenset[dt.date]] = StampedCache("case_holidays", tables=("cases_holiday",))
+
+
 def holidays_between(organization: Organization, first: dt.date, last: dt.date) -> frozenset[dt.date]:
-    return frozenset(
-        Holiday.objects.filter(organization=organization, date__range=(first, last)).values_list(
-            "date", flat=True
-        )
+    every = _holidays.get(
+        organization.pk,
+        lambda: frozenset(Holiday.objects.filter(organization=organization).values_list("date", flat=True)),
     )
+    return frozenset(day for day in every if first <= day <= last)
 
 
 def due_at_for(organization: Organization, start: dt.datetime, sla_hours: int) -> dt.datetime | None:

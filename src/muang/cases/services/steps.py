@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import Actor
-from muang.core.errors import InvalidInput
+from muang.core.errors import InvalidInput, NotFound
 from muang.core.images import CleanImage, clean_image
 from muang.core.models import AuditEntry, Citizen, Department, Organization, User
+from muang.core.stamps import StampedCache
 
 from ..models import Attachment, AttachmentKind, Case, CaseCategory, CaseEvent, CaseStatus, SystemStatus
 from .setup import seed_statuses
@@ -62,12 +63,23 @@ def _from_json(model: type[models.Model], row: dict[str, Any] | None, pk: int | 
 
 
 def lock_case(case: Case) -> Case:
-    """The case row, locked until the transaction ends, read afresh with what transitions need: one query."""
-    row = (
-        Case.objects.select_for_update()
-        .annotate(_related=RawSQL(_RELATED_SQL, (), output_field=models.TextField()))  # noqa: S611 constant SQL
-        .get(pk=case.pk, organization_id=case.organization_id)  # the tenant, always: never the pk alone
-    )
+    """The case row, locked until the transaction ends, read afresh with what transitions need: one query.
+
+    `case` may be a handle not read from the database (`selectors.case_handle_for`: its organisation and
+    tracking code, no primary key): then this is the only read of the case in the transition, and a code that
+    names no case is a NotFound."""
+    # The tenant, always: never the pk (or the code) alone.
+    lookup = {"pk": case.pk} if case.pk is not None else {"tracking_code": case.tracking_code}
+    try:
+        row = (
+            Case.objects.select_for_update()
+            .annotate(_related=RawSQL(_RELATED_SQL, (), output_field=models.TextField()))  # noqa: S611 constant
+            .get(organization_id=case.organization_id, **lookup)
+        )
+    except Case.DoesNotExist:
+        if case.pk is not None:
+            raise
+        raise NotFound(_("No case %(code)s.") % {"code": case.tracking_code}) from None
     statuses_json, category_json, department_json, assignee_json = json.loads(row._related)
     del row._related
     statuses = [_from_json(CaseStatus, s, s["id"]) for s in statuses_json or ()]
@@ -96,8 +108,24 @@ def lock_cases(*cases: Case) -> dict[int, Case]:
     return {row.pk: row for row in rows.select_related(*_RELATED)}
 
 
+# Each organisation's active statuses, loaded once per process and stamp (muang.core.stamps).
+_active_statuses: StampedCache[dict[str, CaseStatus]] = StampedCache(
+    "case_statuses", tables=("cases_casestatus",)
+)
+
+
+def _statuses(organization: Organization) -> dict[str, CaseStatus]:
+    return _active_statuses.get(
+        organization.pk,
+        lambda: {
+            s.code: s for s in CaseStatus.objects.filter(organization_id=organization.pk, is_active=True)
+        },
+    )
+
+
 def status_of(organization: Organization, code: str, *, field: str = "status") -> CaseStatus:
-    status = CaseStatus.objects.filter(organization=organization, code=code, is_active=True).first()
+    """The organisation's active status `code` (from the per-process cache: shared, never change it)."""
+    status = _statuses(organization).get(code)
     if status is None and code in SYSTEM_STATUS_CODES:
         seed_statuses(organization)  # an organisation that never configured cases gets the defaults
         status = CaseStatus.objects.filter(organization=organization, code=code, is_active=True).first()
@@ -161,8 +189,11 @@ def new_event(
     citizen: Citizen | None = None,
     acting_organization: Organization | None = None,
 ) -> CaseEvent:
-    """A timeline event, not saved yet: `add_event` for one, `CaseEvent.objects.bulk_create` for several."""
-    return CaseEvent(
+    """A timeline event, not saved yet: `add_event` for one, `CaseEvent.objects.bulk_create` for several.
+
+    The case keeps the events made for it in this transition (`written_events`), with their photos known (none
+    until `attach_photos`), so that a transition answers with what it wrote without reading anything back."""
+    event = CaseEvent(
         organization_id=case.organization_id,
         case=case,
         kind=kind,
@@ -176,6 +207,26 @@ def new_event(
         else (case.organization if actor is not None else None),
         created_at=now,
     )
+    event._prefetched_objects_cache = {"attachments": _known_photos(event, [])}
+    written_events(case).append(event)
+    return event
+
+
+def written_events(case: Case) -> list[CaseEvent]:
+    """The timeline events made for `case` (this instance) by the services so far."""
+    return case.__dict__.setdefault("_written_events", [])
+
+
+def written_changes(case: Case) -> list[str]:
+    """The names of the case's fields that the services changed on this instance (`save_case`)."""
+    return case.__dict__.get("_written_changes", [])
+
+
+def _known_photos(event: CaseEvent, photos: list[Attachment]):
+    """`event.attachments.all()` answered from `photos`, without a query (what a prefetch would leave)."""
+    queryset = Attachment.objects.none()
+    queryset._result_cache, queryset._prefetch_done = photos, True
+    return queryset
 
 
 def add_event(
@@ -234,12 +285,17 @@ def attach_photos(
         attachment.file.save(photo.name, photo, save=False)
         attachment.save()
         attachments.append(attachment)
+    if event is not None and attachments:
+        known = getattr(event, "_prefetched_objects_cache", {}).get("attachments")
+        earlier = list(known._result_cache) if known is not None else []
+        event._prefetched_objects_cache = {"attachments": _known_photos(event, earlier + attachments)}
     return attachments
 
 
 def save_case(case: Case, before: dict[str, Any]) -> dict[str, list[Any]]:
     """Write only the fields that changed since `before` (an audit snapshot); the changes, for the audit log."""
     changes = audit.diff(before, audit.snapshot(case))
+    case.__dict__["_written_changes"] = sorted({*written_changes(case), *changes})
     if changes:
         # An UPDATE that names the tenant as well as the row (never the primary key alone), like every lock.
         columns = {Case._meta.get_field(name).attname for name in changes}
