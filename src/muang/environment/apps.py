@@ -28,6 +28,11 @@ class EnvironmentConfig(AppConfig):
             telemetry_listeners=["muang.environment.services.stations_telemetry_received"],
             # "เตือน 12" / "เลิกเตือน" in an organisation's LINE conversation (the reports app's webhook).
             line_commands=["muang.environment.line.line_command"],
+            # Public stations as NGSI-LD `AirQualityObserved` / `FloodMonitoring` at /ngsi-ld/v1 (environment/ngsi.py).
+            ngsi_entity_types=[
+                "muang.environment.ngsi.AIR_QUALITY_OBSERVED",
+                "muang.environment.ngsi.FLOOD_MONITORING",
+            ],
             demo=[
                 DemoLoader(
                     "environment.stations",

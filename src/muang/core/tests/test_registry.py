@@ -193,7 +193,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
     tax_officer = registry.permission_table().for_member(Role.OFFICER, [Duty.TAX])
     assert labels(tax_officer) == ["/", "/work/cases/", "/tax/", "/tax/map/"]
     engineer = registry.permission_table().for_member(Role.OFFICER, [Duty.ENGINEERING])
-    assert labels(engineer) == ["/", "/work/cases/", "/iot/devices/", "/iot/alarms/"]
+    assert labels(engineer) == ["/", "/work/cases/", "/lighting/", "/iot/devices/", "/iot/alarms/"]
     assert labels(overseer) == ["/"]
     assert labels(admin) == [
         "/",
@@ -201,10 +201,10 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/tax/",
         "/billing/bills/",
         "/tax/map/",
-        "/iot/devices/",
-        "/iot/alarms/",
         "/lighting/",
+        "/iot/devices/",
         "/env/staff/",
+        "/iot/alarms/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",

@@ -28,7 +28,7 @@ def test_the_same_id_in_another_tenant_is_that_tenants_entity(town):
 
 def test_an_unknown_entity_is_resource_not_found(town):
     problem(town.get("/ngsi-ld/v1/entities/urn:ngsi-ld:Device:NOPE"), 404, "ResourceNotFound")
-    problem(town.get("/ngsi-ld/v1/entities/urn:ngsi-ld:Streetlight:1"), 404, "ResourceNotFound")
+    problem(town.get("/ngsi-ld/v1/entities/urn:ngsi-ld:OffStreetParking:1"), 404, "ResourceNotFound")
     problem(town.get("/ngsi-ld/v1/entities/AQ-001"), 400, "BadRequestData")
 
 
