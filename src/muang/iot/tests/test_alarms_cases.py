@@ -114,9 +114,8 @@ def test_the_case_page_panel_shows_the_device_its_latest_values_and_the_alarm(
 ):
     report(air, NOW, pm25=52.5, pm10=80.0)
     case = Case.objects.get(organization=town.org)
-    with django_assert_max_num_queries(
-        4
-    ):  # the alarm with its device and profile, the latest values, and reports' panel
+    # The alarm with its device and profile, the latest values, reports' panel and lighting's pole panel.
+    with django_assert_max_num_queries(5):
         panels = {p.key: p for p in desk.case_panels(actor=town.officer, case=case)}
     panel = panels["iot-alarm"]
     assert panel.context["device"]["name"] == air.name
