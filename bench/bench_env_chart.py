@@ -16,59 +16,21 @@ import os
 import statistics
 import time
 
-from support import BENCH_DB, p95, report, setup_django
+from support import BENCH_DB, PM10, PM25, bench_sensor_town, p95, report, setup_django
 
 DB = f"{BENCH_DB}_env"
 SLUG = "bench-env"
 
 
 def world(devices: int):
-    from django.contrib.gis.geos import Point
 
     from muang.core.access import SYSTEM
-    from muang.core.models import Organization, OrganizationKind, Province
     from muang.environment.models import Station
     from muang.environment.services import station_create
-    from muang.iot.models import Device, DeviceProfile
-    from muang.iot.services.devices import device_profile_create
+    from muang.iot.models import Device
 
-    province, _ = Province.objects.get_or_create(
-        code="40", defaults={"name_th": "ขอนแก่น", "name_en": "Khon Kaen"}
-    )
-    org, _ = Organization.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "kind": OrganizationKind.values[0],
-            "name_th": "เทศบาลทดสอบอากาศ",
-            "name_en": "Air bench town",
-            "province": province,
-        },
-    )
-    profile = DeviceProfile.objects.filter(organization=org, name="air").first() or device_profile_create(
-        actor=SYSTEM,
-        organization=org,
-        name="air",
-        keys=[
-            {"key": "pm25", "unit": "µg/m³", "type": "float", "min": 0, "max": 1000},
-            {"key": "pm10", "unit": "µg/m³", "type": "float", "min": 0, "max": 2000},
-        ],
-        decoder={"kind": "json"},
-    )
-    have = Device.objects.filter(organization=org).count()
-    Device.objects.bulk_create(
-        [
-            Device(
-                organization=org,
-                profile=profile,
-                name=f"air {i}",
-                serial=f"AQ-{i:06d}",
-                location=Point(102.1 + i * 1e-4, 16.5, srid=4326),
-                credential_id=f"benv{org.pk}x{i}",
-                credential_hash="!",
-                mqtt_hash="!",
-            )
-            for i in range(have, devices)
-        ]
+    org, _ = bench_sensor_town(
+        SLUG, "เทศบาลทดสอบอากาศ", "Air bench town", [PM25, PM10], devices=devices, spacing=1e-4
     )
     device = Device.objects.filter(organization=org).order_by("serial").first()
     station = Station.objects.filter(device=device).first() or station_create(

@@ -19,56 +19,19 @@ import datetime as dt
 import random
 import time
 
-from support import BENCH_DB, load_average, p95, report, setup_django, timed
+from support import BENCH_DB, PM25, bench_sensor_town, load_average, p95, report, setup_django, timed
 
 DB = f"{BENCH_DB}_iotchart"
 SLUG = "bench-iot-chart"
 
 
 def world(devices: int):
-    from django.contrib.gis.geos import Point
 
-    from muang.core.access import SYSTEM
-    from muang.core.models import Duty, Membership, Organization, OrganizationKind, Province, Role
+    from muang.core.models import Duty, Membership, Role
     from muang.core.tests.factories import member
-    from muang.iot.models import Device, DeviceProfile
-    from muang.iot.services.devices import device_profile_create
+    from muang.iot.models import Device
 
-    province, _ = Province.objects.get_or_create(
-        code="40", defaults={"name_th": "ขอนแก่น", "name_en": "Khon Kaen"}
-    )
-    org, _ = Organization.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "kind": OrganizationKind.values[0],
-            "name_th": "เทศบาลทดสอบกราฟ",
-            "name_en": "IoT chart bench town",
-            "province": province,
-        },
-    )
-    profile = DeviceProfile.objects.filter(organization=org, name="air").first() or device_profile_create(
-        actor=SYSTEM,
-        organization=org,
-        name="air",
-        keys=[{"key": "pm25", "unit": "µg/m³", "type": "float", "min": 0, "max": 1000}],
-        decoder={"kind": "json"},
-    )
-    have = Device.objects.filter(organization=org).count()
-    Device.objects.bulk_create(
-        [
-            Device(
-                organization=org,
-                profile=profile,
-                name=f"air {i}",
-                serial=f"AQ-{i:06d}",
-                location=Point(102.1 + i * 1e-5, 16.5, srid=4326),
-                credential_id=f"chart{org.pk}x{i}",
-                credential_hash="!",
-                mqtt_hash="!",
-            )
-            for i in range(have, devices)
-        ]
-    )
+    org, _ = bench_sensor_town(SLUG, "เทศบาลทดสอบกราฟ", "IoT chart bench town", [PM25], devices=devices)
     existing = Membership.objects.filter(organization=org, role=Role.OFFICER).select_related("user").first()
     user = existing.user if existing else member(org, Role.OFFICER, duties=[Duty.ENGINEERING])  # iot.view
     ids = list(Device.objects.filter(organization=org).order_by("id").values_list("id", flat=True)[:devices])

@@ -20,59 +20,22 @@ import random
 import subprocess
 import time
 
-from support import BENCH_DB, report, setup_django, timed
+from support import BENCH_DB, PM10, PM25, bench_sensor_town, report, setup_django, timed
 
 DB = f"{BENCH_DB}_iot"
 SLUG = "bench-iot"
 
 
 def world(devices: int):
-    from django.contrib.gis.geos import Point
 
-    from muang.core.access import SYSTEM
-    from muang.core.models import Organization, OrganizationKind, Province
-    from muang.iot.models import Device, DeviceProfile
-    from muang.iot.services.devices import device_profile_create
+    from muang.iot.models import Device
 
-    province, _ = Province.objects.get_or_create(
-        code="40", defaults={"name_th": "ขอนแก่น", "name_en": "Khon Kaen"}
-    )
-    org, _ = Organization.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "kind": OrganizationKind.values[0],
-            "name_th": "เทศบาลทดสอบ IoT",
-            "name_en": "IoT bench town",
-            "province": province,
-        },
-    )
-    profile = DeviceProfile.objects.filter(organization=org, name="air").first() or device_profile_create(
-        actor=SYSTEM,
-        organization=org,
-        name="air",
-        keys=[
-            {"key": "pm25", "unit": "µg/m³", "type": "float", "min": 0, "max": 1000},
-            {"key": "pm10", "unit": "µg/m³", "type": "float", "min": 0, "max": 2000},
-            {"key": "temperature", "unit": "°C", "type": "float", "min": -40, "max": 85},
-        ],
-        decoder={"kind": "json"},
-    )
-    have = Device.objects.filter(organization=org).count()
-    # Bench devices are made in bulk with unusable credentials: the bench measures ingest, not password hashing.
-    Device.objects.bulk_create(
-        [
-            Device(
-                organization=org,
-                profile=profile,
-                name=f"air {i}",
-                serial=f"AQ-{i:06d}",
-                location=Point(102.1 + i * 1e-5, 16.5, srid=4326),
-                credential_id=f"bench{org.pk}x{i}",
-                credential_hash="!",
-                mqtt_hash="!",
-            )
-            for i in range(have, devices)
-        ]
+    org, _ = bench_sensor_town(
+        SLUG,
+        "เทศบาลทดสอบ IoT",
+        "IoT bench town",
+        [PM25, PM10, {"key": "temperature", "unit": "°C", "type": "float", "min": -40, "max": 85}],
+        devices=devices,
     )
     return org, list(
         Device.objects.filter(organization=org).select_related("profile", "organization")[:devices]

@@ -18,7 +18,7 @@ import json
 import random
 import time
 
-from support import BENCH_DB, load_average, p95, report, setup_django
+from support import BENCH_DB, PM25, bench_sensor_town, load_average, p95, report, setup_django
 
 DB = f"{BENCH_DB}_ngsi"
 SLUG = "bench-ngsi"
@@ -29,30 +29,10 @@ def world(devices: int):
     from django.db import connection
 
     from muang.core.access import SYSTEM
-    from muang.core.models import Organization, OrganizationKind, Province
     from muang.core.services import api_token_create
-    from muang.iot.models import Device, DeviceProfile
-    from muang.iot.services.devices import device_profile_create
+    from muang.iot.models import Device
 
-    province, _ = Province.objects.get_or_create(
-        code="40", defaults={"name_th": "ขอนแก่น", "name_en": "Khon Kaen"}
-    )
-    org, _ = Organization.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "kind": OrganizationKind.values[0],
-            "name_th": "เทศบาลทดสอบ NGSI-LD",
-            "name_en": "NGSI-LD bench town",
-            "province": province,
-        },
-    )
-    profile = DeviceProfile.objects.filter(organization=org, name="air").first() or device_profile_create(
-        actor=SYSTEM,
-        organization=org,
-        name="air",
-        keys=[{"key": "pm25", "unit": "µg/m³", "type": "float", "min": 0, "max": 1000}],
-        decoder={"kind": "json"},
-    )
+    org, profile = bench_sensor_town(SLUG, "เทศบาลทดสอบ NGSI-LD", "NGSI-LD bench town", [PM25])
     have = Device.objects.filter(organization=org).count()
     if have < devices:
         started = time.perf_counter()

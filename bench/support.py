@@ -151,3 +151,52 @@ def percentile(samples: list[float], p: int) -> float:
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+PM25 = {"key": "pm25", "unit": "µg/m³", "type": "float", "min": 0, "max": 1000}
+PM10 = {"key": "pm10", "unit": "µg/m³", "type": "float", "min": 0, "max": 2000}
+
+
+def bench_sensor_town(slug: str, name_th: str, name_en: str, keys: list[dict], *, devices=0, spacing=1e-5):
+    """(organization, device profile "air" with `keys`) for the IoT benches, created once per scratch database,
+    with at least `devices` devices in a row `spacing` degrees apart. They are made in bulk with unusable
+    credentials: the benches measure ingest and reads, not password hashing."""
+    from django.contrib.gis.geos import Point
+
+    from muang.core.access import SYSTEM
+    from muang.core.models import Organization, OrganizationKind, Province
+    from muang.iot.models import Device, DeviceProfile
+    from muang.iot.services.devices import device_profile_create
+
+    province, _ = Province.objects.get_or_create(
+        code="40", defaults={"name_th": "ขอนแก่น", "name_en": "Khon Kaen"}
+    )
+    org, _ = Organization.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "kind": OrganizationKind.values[0],
+            "name_th": name_th,
+            "name_en": name_en,
+            "province": province,
+        },
+    )
+    profile = DeviceProfile.objects.filter(organization=org, name="air").first() or device_profile_create(
+        actor=SYSTEM, organization=org, name="air", keys=keys, decoder={"kind": "json"}
+    )
+    have = Device.objects.filter(organization=org).count()
+    Device.objects.bulk_create(
+        [
+            Device(
+                organization=org,
+                profile=profile,
+                name=f"air {i}",
+                serial=f"AQ-{i:06d}",
+                location=Point(102.1 + i * spacing, 16.5, srid=4326),
+                credential_id=f"b{org.pk}x{i}",  # credential ids are 16 characters at most
+                credential_hash="!",
+                mqtt_hash="!",
+            )
+            for i in range(have, devices)
+        ]
+    )
+    return org, profile
