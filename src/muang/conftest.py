@@ -1,5 +1,9 @@
 """Shared pytest fixtures: the real PostGIS test database, a slice of the DOPA areas, API clients."""
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import geothai
 import pytest
 from django.test import Client
@@ -44,8 +48,25 @@ def areas(db):
     load_area_slice()
 
 
+@pytest.fixture(scope="session")
+def _data_dir():
+    """A data directory of this test process's own under the real one (MUANG_DATA): the demo loader writes its
+    simulator credentials there and the MQTT tests their brokers' files, so parallel workers (pytest-xdist) never
+    share a file, and the developer's own .data/iot-demo.json is never overwritten. Readable by the mosquitto
+    user the broker drops to (pytest's tmp_path is not)."""
+    from django.conf import settings
+
+    base = Path(settings.DATA_DIR)
+    base.mkdir(parents=True, exist_ok=True)
+    directory = Path(tempfile.mkdtemp(prefix="pytest-", dir=base))
+    directory.chmod(0o755)
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(settings, tmp_path, _data_dir):
+    settings.DATA_DIR = _data_dir
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MUANG_PRIVATE_ROOT = tmp_path / "private"
     settings.MUANG_DEMO_REPORTS = 40  # the demo's shape, not its size

@@ -20,6 +20,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from muang.api import api
 from muang.testing.fuzz import build_fuzz_town
+from muang.testing.shared_rows import built_once, fresh
 
 SEED = 2569
 EXAMPLES_PER_OPERATION = 10
@@ -90,9 +91,15 @@ def map_case(context, case):
     return case
 
 
+@pytest.fixture(scope="module")
+def _town_once(django_db_setup, django_db_blocker):
+    """The town is built once for the module: every operation's examples run in a savepoint of its transaction."""
+    yield from built_once(django_db_blocker, build_fuzz_town)
+
+
 @pytest.fixture
-def town(areas):
-    town = build_fuzz_town()
+def town(_town_once, db, settings):
+    town = fresh(_town_once, settings)
     KNOWN.clear()
     KNOWN.update(town.known)
     yield town
@@ -137,7 +144,7 @@ def _caller(case) -> int:
 
 @pytest.mark.django_db
 @schema.parametrize()
-# The town is built once per operation and shared by its examples, on purpose.
+# The town is shared by an operation's examples, on purpose (and built once for the module).
 @settings(suppress_health_check=list(HealthCheck))
 def test_api_operation_never_answers_a_server_error(case, app, credentials, in_test_transaction):
     headers, cookies = credentials[_caller(case)]
