@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from muang.care import selectors, services
+from muang.care.access_log import care_organization_for
 from muang.care.imports import people_import
 from muang.care.models import Enrolment
 from muang.care.permissions import CarePerm
@@ -32,7 +34,6 @@ from muang.care.schemas import (
     SpendingOut,
 )
 from muang.care.selectors import HealthRecord
-from muang.core.access import get_organization_for
 from muang.core.api import actor
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.pagination import paginated
@@ -41,6 +42,10 @@ from muang.core.thai_dates import bangkok_date
 router = Router(tags=["care"])
 BASE = "/organizations/{slug}/care"
 MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _org(request: HttpRequest, slug: str, perm: str):
+    return care_organization_for(actor(request), slug, perm, where=request.path)
 
 
 def _today():
@@ -84,7 +89,7 @@ def people_list(
 ):
     """The register: a name or national ID (`q`), the ADL group, a programme, an area (`bbox` or a GeoJSON
     `polygon`, e.g. the flooded area)."""
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_VIEW)
+    organization = _org(request, slug, CarePerm.CARE_VIEW)
     area = selectors.area_from(bbox=bbox, polygon=polygon)
     return selectors.people_of(
         actor=actor(request), organization=organization, q=q, group=group, programme=programme, area=area
@@ -93,7 +98,7 @@ def people_list(
 
 @router.post(BASE + "/people", response={201: PersonOut})
 def people_create(request: HttpRequest, slug: str, payload: PersonIn):
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_EDIT)
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
     person = services.person_create(
         actor=actor(request), organization=organization, today=_today(), **payload.dict()
     )
@@ -103,9 +108,9 @@ def people_create(request: HttpRequest, slug: str, payload: PersonIn):
 @router.post(BASE + "/people/import", response=ImportOut)
 def people_import_file(request: HttpRequest, slug: str, file: File[UploadedFile], dry_run: Form[bool] = True):
     """The department's list (.csv or .xlsx): `dry_run` (the default) checks every row and writes nothing."""
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_EDIT)
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
     if file.size is None or file.size > MAX_UPLOAD:
-        raise InvalidInput.for_field("file", "The file is larger than 20 MB.")
+        raise InvalidInput.for_field("file", _("The file is larger than 20 MB."))
     report = people_import(
         actor=actor(request),
         organization=organization,
@@ -126,7 +131,7 @@ def people_import_file(request: HttpRequest, slug: str, file: File[UploadedFile]
 @router.get(BASE + "/people/{person_id}", response=HealthRecordOut)
 def people_get(request: HttpRequest, slug: str, person_id: int, purpose: Query[str] = ""):
     """A person's health record, read for a `purpose` (kept in the audit log with who and when)."""
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_VIEW)
+    organization = _org(request, slug, CarePerm.CARE_VIEW)
     record = selectors.health_record(
         actor=actor(request), organization=organization, person_id=person_id, purpose=purpose
     )
@@ -135,7 +140,7 @@ def people_get(request: HttpRequest, slug: str, person_id: int, purpose: Query[s
 
 @router.put(BASE + "/people/{person_id}", response=PersonOut)
 def people_update(request: HttpRequest, slug: str, person_id: int, payload: PersonIn):
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_EDIT)
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
     person = selectors.get_person_for(actor=actor(request), organization=organization, person_id=person_id)
     return services.person_update(actor=actor(request), person=person, today=_today(), **payload.dict())
 
@@ -143,7 +148,7 @@ def people_update(request: HttpRequest, slug: str, person_id: int, payload: Pers
 @router.get(BASE + "/people/{person_id}/export")
 def people_export(request: HttpRequest, slug: str, person_id: int):
     """Everything kept about the person, for them (PDPA s.30): audited as a read for the person's request."""
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_VIEW)
+    organization = _org(request, slug, CarePerm.CARE_VIEW)
     person = selectors.get_person_for(actor=actor(request), organization=organization, person_id=person_id)
     return services.person_data_export(actor=actor(request), person=person)
 
@@ -151,35 +156,35 @@ def people_export(request: HttpRequest, slug: str, person_id: int):
 @router.post(BASE + "/people/{person_id}/anonymize", response=PersonOut)
 def people_anonymize(request: HttpRequest, slug: str, person_id: int):
     """Erase what identifies the person, on their request (PDPA s.33); refused while a programme is open."""
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_EDIT)
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
     person = selectors.get_person_for(actor=actor(request), organization=organization, person_id=person_id)
     return services.person_anonymize(actor=actor(request), person=person, now=timezone.now())
 
 
 @router.post(BASE + "/people/{person_id}/enrolments", response={201: EnrolmentOut})
 def enrolments_create(request: HttpRequest, slug: str, person_id: int, payload: EnrolmentIn):
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_EDIT)
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
     person = selectors.get_person_for(actor=actor(request), organization=organization, person_id=person_id)
     return Status(201, services.enrolment_create(actor=actor(request), person=person, **payload.dict()))
 
 
 @router.post(BASE + "/enrolments/{enrolment_id}/end", response=EnrolmentOut)
 def enrolments_end(request: HttpRequest, slug: str, enrolment_id: int, payload: EnrolmentEndIn):
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_EDIT)
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
     enrolment = (
         Enrolment.objects.select_related("person__organization")
         .filter(organization=organization, pk=enrolment_id)
         .first()
     )
     if enrolment is None:
-        raise NotFound(f"No enrolment {enrolment_id}.")
+        raise NotFound(_("No enrolment %(id)s.") % {"id": enrolment_id})
     return services.enrolment_end(actor=actor(request), enrolment=enrolment, ended_on=payload.ended_on)
 
 
 @router.post(BASE + "/people/{person_id}/assessments", response={201: AssessmentOut})
 def assessments_create(request: HttpRequest, slug: str, person_id: int, payload: AssessmentIn):
     """A Barthel ADL assessment: ten items with their own ranges, the total (0–20) and group follow."""
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_EDIT)
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
     person = selectors.get_person_for(actor=actor(request), organization=organization, person_id=person_id)
     data = payload.dict()
     assessed_on, notes = data.pop("assessed_on"), data.pop("notes")
@@ -191,7 +196,7 @@ def assessments_create(request: HttpRequest, slug: str, person_id: int, payload:
 
 @router.post(BASE + "/people/{person_id}/care-plans", response={201: CarePlanOut})
 def care_plans_create(request: HttpRequest, slug: str, person_id: int, payload: CarePlanIn):
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_EDIT)
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
     person = selectors.get_person_for(actor=actor(request), organization=organization, person_id=person_id)
     data = payload.dict()
     plan = services.care_plan_create(
@@ -209,10 +214,10 @@ def care_plans_create(request: HttpRequest, slug: str, person_id: int, payload: 
 
 @router.post(BASE + "/care-plans/{plan_id}/spending", response={201: SpendingOut})
 def care_plans_spend(request: HttpRequest, slug: str, plan_id: int, payload: SpendingIn):
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_EDIT)
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
     plan = selectors.plans_of(actor=actor(request), organization=organization).filter(pk=plan_id).first()
     if plan is None:
-        raise NotFound(f"No care plan {plan_id}.")
+        raise NotFound(_("No care plan %(id)s.") % {"id": plan_id})
     return Status(201, services.spending_record(actor=actor(request), plan=plan, **payload.dict()))
 
 
@@ -220,5 +225,5 @@ def care_plans_spend(request: HttpRequest, slug: str, plan_id: int, payload: Spe
 def care_counts(request: HttpRequest, slug: str):
     """Counts by ADL group and programme, no person: what executives and the overseeing district and
     province see."""
-    organization = get_organization_for(actor(request), slug, CarePerm.CARE_COUNTS)
+    organization = _org(request, slug, CarePerm.CARE_COUNTS)
     return selectors.counts(actor=actor(request), organization=organization, today=_today()).__dict__

@@ -6,7 +6,6 @@ Every page needs the care duty; a refused attempt at a person's record is logged
 
 from __future__ import annotations
 
-import logging
 from functools import wraps
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from muang.care import selectors, services
+from muang.care.access_log import log_refusal
 from muang.care.barthel import ITEMS
 from muang.care.forms import ITEM_LABELS, AssessmentForm, PeopleImportForm
 from muang.care.imports import export_csv, people_import
@@ -31,7 +31,6 @@ from muang.core.thai_dates import bangkok_date
 from muang.core.views.pages import holds, staff_page
 from muang.core.workspace import active_membership, actor_from_request
 
-access_log = logging.getLogger("muang.care.access")
 PAGE_SIZE = 50
 
 
@@ -42,14 +41,12 @@ def refusals_logged(view):
     def wrapped(request: HttpRequest, *args, **kwargs):
         if request.user.is_authenticated:
             membership = active_membership(request)
-            if membership is None or not actor_from_request(request).has_perm(
-                membership.organization, CarePerm.CARE_VIEW
-            ):
-                access_log.warning(
-                    "care record refused: user=%s organization=%s path=%s",
-                    request.user.pk,
-                    membership.organization_id if membership else None,
-                    request.path,
+            actor = actor_from_request(request)
+            if membership is None or not actor.has_perm(membership.organization, CarePerm.CARE_VIEW):
+                log_refusal(
+                    actor=actor,
+                    where=request.path,
+                    organization_id=membership.organization_id if membership else None,
                 )
         return view(request, *args, **kwargs)
 
