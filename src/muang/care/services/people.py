@@ -15,6 +15,7 @@ from muang.care.permissions import CarePerm
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
+from muang.core.form_errors import field_messages
 from muang.core.models import Organization
 from muang.core.thai_id import is_valid_national_id, normalize_thai_id
 from muang.core.validation import clean_phone, point_from
@@ -68,8 +69,8 @@ def clean_person_fields(data: Mapping[str, Any], *, today: dt.date) -> dict[str,
         try:
             fn()
         except InvalidInput as e:
-            for field, messages in (e.field_errors or {name: [e.detail]}).items():
-                errors.setdefault(field, []).extend(messages)
+            for field, message in field_messages(e, default_field=name):
+                errors.setdefault(field, []).append(message)
 
     def national_id() -> None:
         out["national_id"] = clean_national_id(str(data.get("national_id") or ""))
