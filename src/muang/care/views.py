@@ -55,9 +55,8 @@ def refusals_logged(view):
 
 def _labels() -> dict[str, dict[str, str]]:
     return {
-        "group": dict(Group.choices),
-        "programme": dict(Programme.choices),
-        "purpose": dict(ReadPurpose.choices),
+        name: {value: str(label) for value, label in choices.choices}
+        for name, choices in (("group", Group), ("programme", Programme), ("purpose", ReadPurpose))
     }
 
 
