@@ -48,8 +48,7 @@ def dependent_with_plan(*, organization: Organization, start: dt.date, end: dt.d
     counts = (
         _people(organization, end)
         .filter(adl_group__in=[g.value for g in DEPENDENT])
-        .annotate(planned=Exists(plans))
-        .aggregate(all=Count("id"), planned=Count("id", filter=Q(planned=True)))
+        .aggregate(all=Count("id"), planned=Count("id", filter=Q(Exists(plans))))
     )
     if not counts["all"]:
         return None
