@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.gis.geos import GEOSGeometry, Polygon
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
 
 from muang.care.models import (
@@ -26,23 +27,29 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Organization
-from muang.core.thai_id import normalize_thai_id
+from muang.core.thai_id import ID_LENGTH, normalize_thai_id
 
 MIN_NAME_SEARCH = 2
 
 
-def search_filter(q: str) -> Q:
-    """A national ID (or its first digits) or a part of the name. An ID typed whole is an equality (the unique
-    index); a name part uses the trigram index (`LIKE '%…%'`)."""
+def search_filter(q: str) -> tuple[Q, tuple]:
+    """A national ID (or its first digits) or a part of the name, and the order of the matches. IDs are 13
+    digits, so "starts with" is a range on the unique (organization, national_id) index; a name part uses the
+    trigram index (`LIKE '%…%'`), its matches sorted by an expression, not the column: otherwise the planner
+    may walk the (organization, full_name) index in order, filtering every row for the name (80 ms for a common
+    surname at 100,000 people) instead of sorting the few hundred rows the trigram index finds (1 ms)."""
     text = q.strip()
     digits = normalize_thai_id(text)
     if digits.isdigit():
-        return Q(national_id=digits) if len(digits) == 13 else Q(national_id__startswith=digits)
+        if len(digits) >= ID_LENGTH:
+            return Q(national_id=digits), ("national_id",)
+        low, high = digits.ljust(ID_LENGTH, "0"), digits.ljust(ID_LENGTH, "9")
+        return Q(national_id__gte=low, national_id__lte=high), ("national_id",)
     if len(text) < MIN_NAME_SEARCH:
         raise InvalidInput.for_field(
             "q", _("Type at least %(n)s letters of the name.") % {"n": MIN_NAME_SEARCH}
         )
-    return Q(full_name__contains=text)
+    return Q(full_name__contains=text), (Concat("full_name", Value("")), "id")
 
 
 def people_of(
@@ -61,8 +68,10 @@ def people_of(
     people = Person.objects.filter(organization=organization)
     if not include_anonymized:
         people = people.filter(anonymized_at__isnull=True)
+    order: tuple = ("full_name", "id")
     if q.strip():
-        people = people.filter(search_filter(q))
+        condition, order = search_filter(q)
+        people = people.filter(condition)
     if group:
         if group not in Group.values:
             raise InvalidInput.for_field("group", _("Unknown ADL group: %(v)s") % {"v": group})
@@ -77,7 +86,7 @@ def people_of(
         )
     if area is not None:
         people = people.filter(location__intersects=area)
-    return people.order_by("full_name", "id")
+    return people.order_by(*order)
 
 
 def area_from(*, bbox: str = "", polygon: str = "") -> GEOSGeometry | None:

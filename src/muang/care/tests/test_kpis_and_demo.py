@@ -20,11 +20,18 @@ def test_people_per_group_and_the_dependent_with_a_plan(areas):
     org = OrganizationFactory()
     assert kpis.bed_bound(organization=org, start=START, end=END) is None
     actor = carer(org)
-    people = [person_create(actor=actor, organization=org, today=TODAY, **person_data(n)) for n in range(1, 4)]
+    people = [
+        person_create(actor=actor, organization=org, today=TODAY, **person_data(n)) for n in range(1, 4)
+    ]
     for person, items in zip(people, (ITEMS_BED, ITEMS_BED, ITEMS_SOCIAL), strict=True):
         assessment_record(actor=actor, person=person, assessed_on=TODAY, items=items, today=TODAY)
     care_plan_create(
-        actor=actor, person=people[0], goals="x", care_manager_id=actor.user.pk, caregivers=["CG"], today=TODAY
+        actor=actor,
+        person=people[0],
+        goals="x",
+        care_manager_id=actor.user.pk,
+        caregivers=["CG"],
+        today=TODAY,
     )
     assert kpis.bed_bound(organization=org, start=START, end=END) == 2
     assert kpis.socially_active(organization=org, start=START, end=END) == 1

@@ -45,7 +45,7 @@ def people(org, actor):
 
 
 def test_the_list_searches_by_name_part_and_by_id_and_filters_by_group(client, people):
-    a, b = people
+    _a, _b = people
     url = reverse("care:list")
     assert "สมชาย ใจดี" in client.get(url, {"q": "ชาย ใจ"}).content.decode()
     page = client.get(url, {"q": national_id(1)}).content.decode()
