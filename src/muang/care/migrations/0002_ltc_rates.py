@@ -1,24 +1,12 @@
-"""The health-security fund's long-term-care budget per dependent person and fiscal year (B.E.), as data.
-
-Source: ../shared/THAI-RULES.md §6 — "10,442 baht from 2024, previously 6,000". The fund (สปสช.) set 6,000
-baht a person a year when the LTC programme began (fiscal 2559) and raised it to 10,442 baht for fiscal 2567;
-2568–2570 carry that rate until the fund announces another: a new announcement is a new row, not code."""
-
-from decimal import Decimal
+"""The long-term-care rate per person and fiscal year (`care.ltc_rates`)."""
 
 from django.db import migrations
 
-SOURCE_OLD = "สปสช. กองทุนหลักประกันสุขภาพ LTC: 6,000 บาท/คน/ปี (THAI-RULES §6)"
-SOURCE_NEW = "สปสช. กองทุนหลักประกันสุขภาพ LTC: 10,442 บาท/คน/ปี ตั้งแต่ 2567 (THAI-RULES §6)"
-RATES = [(year, Decimal("6000.00"), SOURCE_OLD) for year in range(2559, 2567)] + [
-    (year, Decimal("10442.00"), SOURCE_NEW) for year in range(2567, 2571)
-]
+from muang.care.ltc_rates import RATES, seed
 
 
 def add_rates(apps, schema_editor):
-    LtcRate = apps.get_model("care", "LtcRate")
-    for year, amount, source in RATES:
-        LtcRate.objects.update_or_create(fiscal_year=year, defaults={"amount": amount, "source": source})
+    seed(apps.get_model("care", "LtcRate"))
 
 
 def remove_rates(apps, schema_editor):
