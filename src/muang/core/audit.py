@@ -168,6 +168,23 @@ def record_export(
     )
 
 
+def record_read(
+    *, actor: Actor, organization: Organization, instance: models.Model, purpose: str, what: str = ""
+) -> AuditEntry:
+    """A read of a sensitive record (health data, PDPA s.26): who read which record, when, and the purpose
+    they chose (the entry's reason); `what` names the part read (`health record`, `export for the person`)."""
+    return AuditEntry.objects.create(
+        organization=organization,
+        action=AuditEntry.Action.VIEW,
+        object_type=instance._meta.label,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes={"read": what} if what else {},
+        reason=purpose[:REASON_MAX],
+        **_who(actor),
+    )
+
+
 def record_create(
     *, actor: Actor, organization: Organization | None, instance: models.Model, reason: str = ""
 ):

@@ -26,6 +26,7 @@ GLOBAL_MODELS = {
     "core.WorkerHeartbeat": "one row per background worker process",
     "core.DailyRun": "a platform-wide daily job (e.g. the overdue digest) claiming its day",
     "environment.AqiBand": "the Thai AQI bands of the Pollution Control Department's notice, national",
+    "care.LtcRate": "the health-security fund's long-term-care rate per person and year, national",
 }
 
 province_code = RegexValidator(r"^\d{2}$", _("A province code has exactly 2 digits."))
@@ -182,6 +183,9 @@ class Duty(models.TextChoices):
         _("Disaster prevention and mitigation"),
     )
     EDUCATION = "education", _("Education")
+    # Health records of the people the city cares for (PDPA s.26 sensitive data): the elderly, the disabled,
+    # the dependent. Held by the department the organisation puts in charge (public health or social welfare).
+    CARE = "care", _("Health and long-term care")
 
 
 class Department(models.Model):
@@ -378,6 +382,7 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("deleted")
         REVOKE = "revoke", _("revoked")
         EXPORT = "export", _("exported")  # personal data left the application in a file
+        VIEW = "view", _("viewed")  # a sensitive record was read (PDPA s.26: health data), with the purpose
 
     # No database-level foreign keys: the trail must outlive what it describes.
     organization = models.ForeignKey(

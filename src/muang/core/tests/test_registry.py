@@ -33,12 +33,15 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "iot.alarm_view",
             "lighting.view",
             "environment.view",
+            "care.counts",
         }
         | CASE_MANAGER
     )
     assert table.by_role[Role.OVERSEER] == {"org.view", "rollup.view"}
-    assert table.by_role[Role.SYSTEM_ADMIN] == table.all
-    assert table.oversight == {"org.view", "rollup.view"}
+    # Health records (care) are restricted: the system administrator holds everything else.
+    assert table.restricted == {"care.view", "care.edit"}
+    assert table.by_role[Role.SYSTEM_ADMIN] == table.all - table.restricted
+    assert table.oversight == {"org.view", "rollup.view", "care.counts"}
     assert table.by_scope == {
         "org:read": {"org.view"},
         "org:write": {"org.view", "org.edit", "department.edit"},
@@ -50,6 +53,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "ngsi:read": {"ngsi.read"},
         "lighting:read": {"lighting.view"},
         "environment:read": {"environment.view"},
+        "care:counts": {"care.counts"},
     }
     assert {
         "token.manage",
@@ -101,6 +105,10 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         Duty.DISASTER_PREVENTION: {
             Role.OFFICER: {"environment.view"},
             Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
+        },
+        Duty.CARE: {
+            Role.OFFICER: {"care.view", "care.edit", "care.counts"},
+            Role.DEPARTMENT_HEAD: {"care.view", "care.edit", "care.counts"},
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
@@ -272,6 +280,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "iot.devices",
         "lighting.poles",
         "environment.stations",
+        "care.people",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
@@ -305,6 +314,10 @@ def test_the_apps_offer_their_kpi_sources():
         ("cases.satisfaction", "stars", "up"),
         ("billing.collected_share", "%", "up"),
         ("billing.arrears", "THB", "down"),
+        ("care.socially_active", "count", "up"),
+        ("care.home_bound", "count", "down"),
+        ("care.bed_bound", "count", "down"),
+        ("care.dependent_with_plan", "%", "up"),
     }
 
 

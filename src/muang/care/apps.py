@@ -1,0 +1,54 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from muang.core.contract import AppContract, DemoLoader, Direction, KpiSource, MenuEntry, Mount
+
+
+class CareConfig(AppConfig):
+    name = "muang.care"
+    label = "care"
+    verbose_name = _("Smart health: people cared for")
+
+    def contract(self) -> AppContract:
+        from muang.care import permissions
+        from muang.care.permissions import CarePerm
+
+        return AppContract(
+            urls=[Mount("care/", "muang.care.urls")],
+            api=["muang.care.api.router"],
+            menu=[MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48)],
+            permissions=[CarePerm],
+            scopes=permissions.SCOPES,
+            grants=permissions.GRANTS,
+            # Health records (PDPA s.26): the system administrator does not get them wholesale.
+            restricted=permissions.RESTRICTED,
+            demo=[DemoLoader("care.people", "muang.care.demo.load_demo_care", after=("core.organizations",))],
+            kpi_sources=[
+                KpiSource(
+                    "care.socially_active",
+                    _("People socially active (ADL 12–20)"),
+                    "count",
+                    "muang.care.kpis.socially_active",
+                ),
+                KpiSource(
+                    "care.home_bound",
+                    _("People home-bound (ADL 5–11)"),
+                    "count",
+                    "muang.care.kpis.home_bound",
+                    Direction.DOWN,
+                ),
+                KpiSource(
+                    "care.bed_bound",
+                    _("People bed-bound (ADL 0–4)"),
+                    "count",
+                    "muang.care.kpis.bed_bound",
+                    Direction.DOWN,
+                ),
+                KpiSource(
+                    "care.dependent_with_plan",
+                    _("Dependent people with a care plan"),
+                    "%",
+                    "muang.care.kpis.dependent_with_plan",
+                ),
+            ],
+        )

@@ -1,0 +1,55 @@
+"""Numbers for the city dashboard: aggregates only, never a person. The register as it stood on `end` (people
+alive and not anonymised, by their latest ADL group), and the share of dependent people with a care plan of
+the fiscal year containing `end`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from muang.care.barthel import DEPENDENT
+from muang.care.models import CarePlan, CarePlanStatus, Group, Person
+from muang.core.models import Organization
+from muang.core.thai_dates import fiscal_year
+
+
+def _people(organization: Organization, end: dt.date):
+    return Person.objects.filter(organization=organization, anonymized_at__isnull=True).filter(
+        Q(died_on__isnull=True) | Q(died_on__gt=end)
+    )
+
+
+def _group_count(group: Group, organization: Organization, end: dt.date) -> Decimal | None:
+    people = _people(organization, end)
+    if not people.exists():
+        return None
+    return Decimal(people.filter(adl_group=group).count())
+
+
+def socially_active(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
+    return _group_count(Group.SOCIAL, organization, end)
+
+
+def home_bound(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
+    return _group_count(Group.HOME, organization, end)
+
+
+def bed_bound(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
+    return _group_count(Group.BED, organization, end)
+
+
+def dependent_with_plan(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
+    """Percent of the dependent (home- or bed-bound) with an active care plan for the fiscal year of `end`."""
+    plans = CarePlan.objects.filter(
+        person=OuterRef("pk"), status=CarePlanStatus.ACTIVE, fiscal_year=fiscal_year(end)
+    )
+    counts = (
+        _people(organization, end)
+        .filter(adl_group__in=[g.value for g in DEPENDENT])
+        .aggregate(all=Count("id"), planned=Count("id", filter=Q(Exists(plans))))
+    )
+    if not counts["all"]:
+        return None
+    return (Decimal(100) * counts["planned"] / counts["all"]).quantize(Decimal("0.1"))

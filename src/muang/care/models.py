@@ -1,0 +1,284 @@
+"""The people a city cares for (the elderly, the disabled, the dependent), their programmes, their Barthel ADL
+assessments and their long-term care plans. Modelled after DHIS2's tracker (a tracked person, enrolments in
+programmes, dated events) and OpenMRS (the person apart from what is recorded about their health).
+
+Health data (assessments, plans, disability) is sensitive (PDPA s.26): every read of a record is audited
+(`core.audit.record_read`), and only the department with the care duty reaches it (`care.permissions`).
+"""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from muang.care.barthel import ITEMS, MAX_TOTAL
+from muang.core.geo import SRID
+from muang.core.models import Organization
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class Group(models.TextChoices):
+    SOCIAL = "social", _("socially active")
+    HOME = "home", _("home-bound")
+    BED = "bed", _("bed-bound")
+
+
+class Person(models.Model):
+    """A person the city cares for. A national ID exists once per organisation."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    national_id = models.CharField(_("national ID"), max_length=13)
+    title = models.CharField(_("title"), max_length=40, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    # "first last", kept by the services: the trigram index of the search box (a name or part of one).
+    full_name = models.CharField(max_length=201, editable=False)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    subdistrict_code = models.CharField(_("subdistrict code"), max_length=6, blank=True)
+    location = models.PointField(_("home location"), srid=SRID, null=True, blank=True)
+    phones = ArrayField(models.CharField(max_length=20), verbose_name=_("phones"), default=list, blank=True)
+    # [{"name": …, "relation": …, "phone": …}]
+    emergency_contacts = models.JSONField(_("emergency contacts"), default=list, blank=True)
+    lives_alone = models.BooleanField(_("lives alone"), default=False)
+    line_user_id = models.CharField(_("LINE account"), max_length=64, blank=True)
+    died_on = models.DateField(_("died on"), null=True, blank=True)
+    # The latest ADL group, kept by the assessment service (the map, the lists and the counts filter on it).
+    adl_group = models.CharField(_("ADL group"), max_length=8, choices=Group.choices, blank=True)
+    anonymized_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person cared for")
+        verbose_name_plural = _("people cared for")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "national_id"], name="care_person_national_id_unique"
+            )
+        ]
+        indexes = [
+            GinIndex(OpClass("full_name", name="gin_trgm_ops"), name="care_person_name_trgm_idx"),
+            models.Index(fields=["organization", "adl_group"], name="care_person_org_group_idx"),
+            models.Index(fields=["organization", "full_name"], name="care_person_org_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        # Not the name: __str__ ends up in the append-only audit log, which anonymisation cannot reach.
+        return f"care person {self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.title}{self.first_name} {self.last_name}".strip()
+
+
+class Programme(models.TextChoices):
+    ELDERLY = "elderly", _("elderly")
+    DISABILITY = "disability", _("disability")
+    LTC = "ltc", _("long-term care")
+
+
+class DisabilityType(models.TextChoices):
+    """The seven types on the Thai disability card (ประกาศกระทรวงการพัฒนาสังคมฯ ประเภทและหลักเกณฑ์ความพิการ)."""
+
+    VISUAL = "visual", _("visual")
+    HEARING = "hearing", _("hearing or communication")
+    PHYSICAL = "physical", _("movement or physical")
+    MENTAL = "mental", _("mental or behavioural")
+    INTELLECTUAL = "intellectual", _("intellectual")
+    LEARNING = "learning", _("learning")
+    AUTISM = "autism", _("autism")
+
+
+class EnrolmentStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    ENDED = "ended", _("ended")
+
+
+class Enrolment(models.Model):
+    """A person in a programme, with its own dates and status (one open enrolment per programme)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrolments")
+    programme = models.CharField(_("programme"), max_length=12, choices=Programme.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    disability_type = models.CharField(
+        _("disability type"), max_length=16, choices=DisabilityType.choices, blank=True
+    )
+    card_number = models.CharField(_("disability card number"), max_length=30, blank=True)
+    card_expires_on = models.DateField(_("disability card expiry"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=~Q(status="ended"),
+                name="care_enrolment_one_open_per_programme",
+            ),
+            models.CheckConstraint(
+                condition=~Q(programme="disability") | ~Q(disability_type=""),
+                name="care_enrolment_disability_has_type",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "programme", "status"], name="care_enrol_org_prog_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.programme}"
+
+
+def _item(label):
+    return models.PositiveSmallIntegerField(label)
+
+
+class Assessment(models.Model):
+    """A Barthel ADL assessment (ten items, total 0–20; `care.barthel`)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("assessed on"))
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    feeding = _item(_("feeding"))
+    grooming = _item(_("grooming"))
+    transfer = _item(_("transfer"))
+    toilet = _item(_("toilet use"))
+    mobility = _item(_("mobility"))
+    dressing = _item(_("dressing"))
+    stairs = _item(_("stairs"))
+    bathing = _item(_("bathing"))
+    bowels = _item(_("bowels"))
+    bladder = _item(_("bladder"))
+    total = models.PositiveSmallIntegerField(_("ADL total"))
+    group = models.CharField(_("ADL group"), max_length=8, choices=Group.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ADL assessment")
+        verbose_name_plural = _("ADL assessments")
+        ordering = ["person", "assessed_on", "id"]
+        constraints = [
+            *(
+                models.CheckConstraint(condition=Q(**{f"{item}__lte": high}), name=f"care_adl_{item}_range")
+                for item, high in ITEMS.items()
+            ),
+            models.CheckConstraint(condition=Q(total__lte=MAX_TOTAL), name="care_adl_total_range"),
+        ]
+        indexes = [models.Index(fields=["person", "assessed_on"], name="care_adl_person_day_idx")]
+
+    def __str__(self) -> str:
+        return f"ADL {self.total} ({self.assessed_on})"
+
+    def items(self) -> dict[str, int]:
+        return {item: getattr(self, item) for item in ITEMS}
+
+
+class LtcRate(models.Model):
+    """The health-security fund's yearly long-term-care budget per dependent person, by fiscal year (B.E.):
+    a dated row with its source, so a new rate is data. National, not an organisation's."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"), unique=True)
+    amount = models.DecimalField(_("baht per person a year"), max_digits=10, decimal_places=2)
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("long-term care rate")
+        verbose_name_plural = _("long-term care rates")
+        ordering = ["fiscal_year"]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}: {self.amount}"
+
+
+class CarePlanStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    CLOSED = "closed", _("closed")
+
+
+class CarePlan(models.Model):
+    """A long-term care plan for a dependent person for one fiscal year: goals, who manages and who visits,
+    how often, the budget (the year's rate) and what was spent."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="care_plans")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"))
+    group = models.CharField(_("ADL group"), max_length=8, choices=Group.choices)
+    goals = models.TextField(_("goals"))
+    care_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("care manager"),
+    )
+    caregivers = ArrayField(models.CharField(max_length=200), verbose_name=_("caregivers"), default=list)
+    visits_per_month = models.PositiveSmallIntegerField(
+        _("visits a month"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    budget = models.DecimalField(_("budget (baht)"), max_digits=10, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=8, choices=CarePlanStatus.choices, default=CarePlanStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("care plan")
+        verbose_name_plural = _("care plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "fiscal_year"],
+                condition=Q(status="active"),
+                name="care_plan_one_active_per_year",
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "fiscal_year"], name="care_plan_org_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.fiscal_year}"
+
+
+class Spending(models.Model):
+    """Money spent under a care plan (equipment, a caregiver's stipend, supplies)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="spendings")
+    spent_on = models.DateField(_("spent on"))
+    amount = models.DecimalField(
+        _("amount (baht)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    description = models.CharField(_("what for"), max_length=200)
+
+    class Meta:
+        verbose_name = _("care plan spending")
+        verbose_name_plural = _("care plan spending")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="care_spending_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.description}"
+
+
+class ReadPurpose(models.TextChoices):
+    """Why a health record is opened: the reader chooses one, and it is kept in the audit log (PDPA s.26)."""
+
+    CARE = "care", _("care and care planning")
+    ASSESSMENT = "assessment", _("assessment")
+    VISIT = "visit", _("home visit")
+    EMERGENCY = "emergency", _("emergency or evacuation")
+    PERSON_REQUEST = "person_request", _("the person's own request")

@@ -1,0 +1,197 @@
+"""API shapes of the care register (input apart from output)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from muang.core.thai_dates import bangkok_date
+
+
+class ContactIn(Schema):
+    name: str = Field(..., max_length=200)
+    relation: str = Field("", max_length=100)
+    phone: str = Field("", max_length=20)
+
+
+class PersonIn(Schema):
+    national_id: str = Field(..., max_length=20)
+    title: str = Field("", max_length=40)
+    first_name: str = Field(..., max_length=100)
+    last_name: str = Field(..., max_length=100)
+    birth_date: dt.date
+    sex: str = Field(..., max_length=8)
+    address: str = Field("", max_length=300)
+    subdistrict_code: str = Field("", max_length=6)
+    lat: float | None = None
+    lon: float | None = None
+    phones: list[str] = Field(default_factory=list, max_length=5)
+    emergency_contacts: list[ContactIn] = Field(default_factory=list, max_length=5)
+    lives_alone: bool = False
+    line_user_id: str = Field("", max_length=64)
+
+
+class PersonOut(Schema):
+    id: int
+    national_id: str
+    title: str
+    first_name: str
+    last_name: str
+    birth_date: dt.date
+    age: int
+    sex: str
+    address: str
+    subdistrict_code: str
+    lat: float | None
+    lon: float | None
+    phones: list[str]
+    lives_alone: bool
+    adl_group: str
+    died_on: dt.date | None
+
+    @staticmethod
+    def resolve_lat(person) -> float | None:
+        return person.location.y if person.location else None
+
+    @staticmethod
+    def resolve_lon(person) -> float | None:
+        return person.location.x if person.location else None
+
+    @staticmethod
+    def resolve_age(person) -> int:
+        from muang.care.services import age_on
+
+        return age_on(person.birth_date, bangkok_date(timezone.now()))
+
+
+class ContactOut(Schema):
+    name: str
+    relation: str
+    phone: str
+
+
+class EnrolmentIn(Schema):
+    programme: str = Field(..., max_length=12)
+    started_on: dt.date
+    disability_type: str = Field("", max_length=16)
+    card_number: str = Field("", max_length=30)
+    card_expires_on: dt.date | None = None
+
+
+class EnrolmentEndIn(Schema):
+    ended_on: dt.date
+
+
+class EnrolmentOut(Schema):
+    id: int
+    person_id: int
+    programme: str
+    status: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    disability_type: str
+    card_number: str
+    card_expires_on: dt.date | None
+
+
+class AssessmentIn(Schema):
+    assessed_on: dt.date
+    feeding: int
+    grooming: int
+    transfer: int
+    toilet: int
+    mobility: int
+    dressing: int
+    stairs: int
+    bathing: int
+    bowels: int
+    bladder: int
+    notes: str = Field("", max_length=2000)
+
+
+class AssessmentOut(Schema):
+    id: int
+    assessed_on: dt.date
+    feeding: int
+    grooming: int
+    transfer: int
+    toilet: int
+    mobility: int
+    dressing: int
+    stairs: int
+    bathing: int
+    bowels: int
+    bladder: int
+    total: int
+    group: str
+    notes: str
+
+
+class CarePlanIn(Schema):
+    goals: str = Field(..., max_length=4000)
+    care_manager_id: int
+    caregivers: list[str] = Field(..., max_length=20)
+    visits_per_month: int | None = None
+    fiscal_year: int | None = Field(None, description="B.E.; the current fiscal year when left out")
+
+
+class SpendingIn(Schema):
+    spent_on: dt.date
+    amount: Decimal = Field(..., max_digits=10, decimal_places=2)
+    description: str = Field(..., max_length=200)
+
+
+class SpendingOut(Schema):
+    id: int
+    spent_on: dt.date
+    amount: Decimal
+    description: str
+
+
+class CarePlanOut(Schema):
+    id: int
+    person_id: int
+    fiscal_year: int
+    group: str
+    goals: str
+    care_manager_id: int
+    caregivers: list[str]
+    visits_per_month: int
+    budget: Decimal
+    spent: Decimal
+    status: str
+
+
+class HealthRecordOut(Schema):
+    person: PersonOut
+    emergency_contacts: list[ContactOut]
+    line_linked: bool
+    enrolments: list[EnrolmentOut]
+    assessments: list[AssessmentOut]
+    care_plans: list[CarePlanOut]
+    purpose: str
+
+
+class CountsOut(Schema):
+    people: int
+    by_group: dict[str, int]
+    by_programme: dict[str, int]
+    dependent: int
+    dependent_with_plan: int
+
+
+class ImportRejectionOut(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    rows_total: int
+    accepted: int
+    imported: int
+    rejected: list[ImportRejectionOut]
