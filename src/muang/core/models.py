@@ -182,6 +182,9 @@ class Duty(models.TextChoices):
         _("Disaster prevention and mitigation"),
     )
     EDUCATION = "education", _("Education")
+    # The organisation's ambulance and rescue service in the national 1669 system (หน่วยปฏิบัติการการแพทย์):
+    # call-takers, dispatchers and crews read incidents with patients' symptoms, so not every officer does.
+    EMERGENCY_MEDICAL = "emergency_medical", _("Emergency medical services (EMS)")
 
 
 class Department(models.Model):
