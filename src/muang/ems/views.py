@@ -82,7 +82,9 @@ def incident_new(request: HttpRequest, actor: Actor, membership: Membership) -> 
         try:
             incident = incidents.incident_create(actor=actor, organization=organization, **data)
         except (InvalidInput, Conflict) as e:
-            add_service_errors(form, e, raise_access=True)
+            add_service_errors(
+                form, e, raise_access=True, aliases={"location": "lat", "received_at": "caller_name"}
+            )
         else:
             return redirect("ems:incident", incident_id=incident.pk)
     status = 422 if form.errors else 200

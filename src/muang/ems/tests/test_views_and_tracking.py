@@ -45,7 +45,7 @@ def test_the_call_form_without_a_pin_names_the_place_and_writes_nothing(client_o
         },
     )
     assert r.status_code == 302
-    incident = Incident.objects.get()
+    assert Incident.objects.count() == 1
     page = client_of.get(r["Location"]).content.decode()
     assert "6 แดง 1" in page and "หัวใจหยุดเต้น" in page
 
