@@ -50,6 +50,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "ngsi:read": {"ngsi.read"},
         "lighting:read": {"lighting.view"},
         "environment:read": {"environment.view"},
+        "ems:read": {"ems.view"},
+        "ems:write": {"ems.view", "ems.dispatch"},
     }
     assert {
         "token.manage",
@@ -66,6 +68,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "iot.alarm_act",
         "lighting.manage",
         "environment.manage",
+        "ems.manage",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -101,6 +104,10 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         Duty.DISASTER_PREVENTION: {
             Role.OFFICER: {"environment.view"},
             Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
+        },
+        Duty.EMERGENCY_MEDICAL: {
+            Role.OFFICER: {"ems.view", "ems.dispatch"},
+            Role.DEPARTMENT_HEAD: {"ems.view", "ems.dispatch", "ems.manage"},
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
@@ -205,6 +212,8 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/iot/devices/",
         "/env/staff/",
         "/iot/alarms/",
+        "/ems/",
+        "/ems/incidents/new/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",
@@ -231,7 +240,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 12
+        assert len(registry.staff_menu(admin)) == 14
         assert len(registry.public_menu()) == 6
 
     def queries_of(user, *, menu: bool) -> int:
@@ -272,6 +281,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "iot.devices",
         "lighting.poles",
         "environment.stations",
+        "ems.ems",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
@@ -305,6 +315,8 @@ def test_the_apps_offer_their_kpi_sources():
         ("cases.satisfaction", "stars", "up"),
         ("billing.collected_share", "%", "up"),
         ("billing.arrears", "THB", "down"),
+        ("ems.response_minutes", "minutes", "down"),
+        ("ems.red_within_8_minutes", "%", "up"),
     }
 
 
