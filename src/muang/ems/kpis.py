@@ -42,3 +42,35 @@ def red_within_8_minutes(*, organization: Organization, start: dt.date, end: dt.
     if not counts["all"]:
         return None
     return (Decimal(100) * counts["fast"] / counts["all"]).quantize(Decimal("0.1"))
+
+
+def monthly_by_unit(*, organization: Organization, start: dt.date, end: dt.date) -> list[dict]:
+    """For the dashboard's table: per Bangkok month and unit, the incidents reached, their average response in
+    minutes and the red ones reached within 8 minutes (aggregates only)."""
+    from django.db.models.functions import TruncMonth
+
+    from muang.core.thai_dates import BANGKOK
+
+    rows = (
+        _reached(organization, start, end)
+        .annotate(month=TruncMonth("call_received_at", tzinfo=BANGKOK))
+        .values("month", "unit__call_sign")
+        .annotate(
+            reached=Count("id"),
+            average=Avg("response"),
+            red=Count("id", filter=Q(colour="red")),
+            red_fast=Count("id", filter=Q(colour="red", response__lte=RED_TARGET)),
+        )
+        .order_by("month", "unit__call_sign")
+    )
+    return [
+        {
+            "month": r["month"].date(),
+            "unit": r["unit__call_sign"] or "",
+            "reached": r["reached"],
+            "response_minutes": (Decimal(r["average"].total_seconds()) / 60).quantize(Decimal("0.1")),
+            "red": r["red"],
+            "red_within_8_minutes": r["red_fast"],
+        }
+        for r in rows
+    ]

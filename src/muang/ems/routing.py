@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from muang.core.geo import SRID, point_sql
+from muang.core.geo import envelope_sql, point_sql
 from muang.core.models import Organization
 from muang.ems.models import RoadEdge, RoadVertex, Unit
 
@@ -111,7 +111,7 @@ def rank_by_road(organization: Organization, *, lon: float, lat: float) -> list[
         edges_sql = (
             "SELECT id, target AS source, source AS target, reverse_cost AS cost, cost AS reverse_cost "  # noqa: S608
             f"FROM {RoadEdge._meta.db_table} WHERE organization_id = {int(organization.pk)} "
-            f"AND geom && ST_MakeEnvelope({box[0]:.6f}, {box[1]:.6f}, {box[2]:.6f}, {box[3]:.6f}, {SRID})"
+            "AND geom && " + envelope_sql(*(f"{v:.6f}" for v in box))
         )
         starts = sorted({v for v, _s in unit_vertex.values()})
         cursor.execute(

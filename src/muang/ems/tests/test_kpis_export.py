@@ -49,3 +49,17 @@ def test_the_csv_has_every_timestamp_in_bangkok_and_no_names(org):
     assert row["call_received_at"] == "2026-03-03T02:00:00+07:00"
     assert row["at_scene_at"] == "2026-03-03T02:07:00+07:00" and row["at_hospital_at"] == ""
     assert "บุญมี" not in text and "0812345678" not in text
+
+
+def test_per_unit_and_month(org):
+    a, b = make_unit(org, "A1", 16.54, 102.1), make_unit(org, "B1", 16.55, 102.1)
+    _reach(org, a, 7)
+    _reach(org, b, 10, start=NOW + dt.timedelta(hours=1))
+    _reach(org, a, 5, start=NOW + dt.timedelta(days=30))
+    rows = kpis.monthly_by_unit(organization=org, start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 30))
+    assert [(r["month"], r["unit"], r["reached"], r["red_within_8_minutes"]) for r in rows] == [
+        (dt.date(2026, 3, 1), "A1", 1, 1),
+        (dt.date(2026, 3, 1), "B1", 1, 0),
+        (dt.date(2026, 4, 1), "A1", 1, 1),
+    ]
+    assert rows[1]["response_minutes"] == Decimal("10.0")
