@@ -8,7 +8,16 @@ from muang.core.api import actor
 from muang.core.pagination import paginated
 from muang.ems import selectors
 from muang.ems.permissions import EmsPerm
-from muang.ems.schemas import DispatchIn, IncidentIn, IncidentOut, RankedOut, StepIn, UnitOut, UnitStatusIn
+from muang.ems.schemas import (
+    DispatchIn,
+    IncidentIn,
+    IncidentOut,
+    RankedOut,
+    StepIn,
+    UnitIn,
+    UnitOut,
+    UnitStatusIn,
+)
 from muang.ems.services import incidents, units
 
 router = Router(tags=["ems"])
@@ -86,6 +95,13 @@ def incidents_step(request: HttpRequest, slug: str, incident_id: int, payload: S
 def units_list(request: HttpRequest, slug: str):
     organization = get_organization_for(actor(request), slug, EmsPerm.EMS_VIEW)
     return selectors.units_of(actor=actor(request), organization=organization)
+
+
+@router.post(ORG + "/units", response={201: UnitOut})
+def units_create(request: HttpRequest, slug: str, payload: UnitIn):
+    """A unit at its base (the EMS department's head)."""
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_MANAGE)
+    return Status(201, units.unit_create(actor=actor(request), organization=organization, **payload.dict()))
 
 
 @router.post(ORG + "/units/{unit_id}/status", response=UnitOut)

@@ -82,6 +82,16 @@ class UnitOut(Schema):
         return unit.where.x
 
 
+class UnitIn(Schema):
+    call_sign: str = Field(..., max_length=40)
+    lat: float = Field(..., description="the base, where the unit waits")
+    lon: float
+    kind: str = Field("ambulance", description="ambulance or rescue")
+    level: str = Field("bls", description="fr (first responder), bls (basic) or als (advanced)")
+    crew: str = Field("", max_length=2000)
+    phone: str = Field("", max_length=40)
+
+
 class UnitStatusIn(Schema):
     status: str = Field(..., description="available or out_of_service")
 

@@ -143,3 +143,24 @@ def test_back_at_base_from_the_step_form(org, client_of):
     assert client_of.post(f"/ems/incidents/{incident.pk}/step/", {"step": "back_at_base"}).status_code == 302
     unit.refresh_from_db()
     assert unit.status == Unit.Status.AVAILABLE
+
+
+def test_the_polled_board_costs_the_same_queries_for_few_or_many_rows(
+    org, client_of, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client_of.get("/ems/board/lists/").status_code == 200
+        return len(captured)
+
+    make_unit(org, "A1", 16.54, 102.09)
+    make_incident(org)
+    client_of.get("/ems/board/lists/")  # warm the session
+    few = queries()
+    for i in range(2, 8):
+        unit = make_unit(org, f"A{i}", 16.54, 102.09)
+        incident_dispatch(actor=SYSTEM, incident=make_incident(org), unit=unit)
+    assert queries() == few

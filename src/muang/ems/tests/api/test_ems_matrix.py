@@ -37,6 +37,9 @@ ENDPOINTS = [
     Endpoint("POST", ORG + "/incidents/{incident}/dispatch", READERS, {"unit_id": "{unit}"}),
     Endpoint("POST", ORG + "/incidents/{incident}/steps", frozenset(), {"step": "rolling"}),
     Endpoint("POST", ORG + "/units/{unit}/status", READERS, {"status": "out_of_service"}),
+    Endpoint(
+        "POST", ORG + "/units", frozenset({"privileged"}), {"call_sign": "B9", "lat": 16.55, "lon": 102.1}
+    ),
 ]
 
 
@@ -107,3 +110,12 @@ def test_a_token_dispatches_then_a_busy_unit_is_refused_with_409(world):
         {"caller_name": "b", "caller_phone": "2", "criterion": "7-red-1"},
     )
     assert r.status_code == 422 and "location" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_unit_with_a_bad_level_or_a_taken_call_sign_is_422(world):
+    path = ORG.format(org=world.org.slug) + "/units"
+    r = world.call("privileged", "POST", path, {"call_sign": "A1", "lat": 16.55, "lon": 102.1})
+    assert r.status_code == 422 and "call_sign" in r.content.decode()
+    r = world.call("privileged", "POST", path, {"call_sign": "B2", "lat": 16.55, "lon": 102.1, "level": "x"})
+    assert r.status_code == 422 and "level" in r.content.decode()
