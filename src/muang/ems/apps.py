@@ -28,6 +28,7 @@ class EmsConfig(AppConfig):
             demo=[
                 DemoLoader("ems.ems", "muang.ems.demo.load_demo_ems", after=("core.organizations",)),
             ],
+            demo_logins=["muang.ems.demo.login_lines"],
             kpi_sources=[
                 KpiSource(
                     "ems.response_minutes",

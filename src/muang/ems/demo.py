@@ -26,6 +26,7 @@ UNITS = [
 CREWS = ["สมชาย ใจดี\nวิภา ศรีสุข", "ประยุทธ แก้วมา\nนภา ทองดี", "อำนาจ สุขใจ\nกมล บุญมา"]
 HOSPITALS = ["โรงพยาบาลชุมแพ", "โรงพยาบาลขอนแก่น", "โรงพยาบาลศรีนครินทร์"]
 FIRST_NAMES = ["สมศรี", "บุญมี", "ทองใบ", "จันทร์เพ็ญ", "สุดใจ", "ประเสริฐ", "มาลี", "วันดี"]
+DEMO_USER = "ems.chumphae"  # the call-taker and dispatcher of the demo (the demo password)
 INCIDENTS = 300
 DAYS_BACK = 180
 
@@ -38,13 +39,42 @@ def _ems_department(org: Organization) -> Department | None:
     return department
 
 
+def _demo_dispatcher(org: Organization, department: Department | None) -> None:
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+
+    from muang.core.models import Membership, Role, User
+
+    if department is None or User.objects.filter(username=DEMO_USER).exists():
+        return
+    user = User.objects.create(
+        username=DEMO_USER,
+        first_name="ศิริพร",
+        last_name="ใจกล้า",
+        email=f"{DEMO_USER}@demo.muang.local",
+        password=make_password(settings.MUANG_DEMO_PASSWORD),
+    )
+    Membership.objects.create(
+        user=user, organization=org, department=department, role=Role.OFFICER, title="เจ้าหน้าที่รับแจ้งเหตุและสั่งการ"
+    )
+
+
+def login_lines(url: str) -> list[str]:
+    """What `make run` prints about the demo dispatcher, when loaded."""
+    from muang.core.models import User
+
+    if not User.objects.filter(username=DEMO_USER).exists():
+        return []
+    return [f"\nEMS dispatch board: {url}ems/  user {DEMO_USER} (the demo password)"]
+
+
 def load_demo_ems(incidents: int = INCIDENTS, network_size: int = 40) -> int:
     org = Organization.objects.filter(slug="chumphae").first()
     if org is None or Unit.objects.filter(organization=org).exists():
         return 0
     rng = random.Random(1669)  # noqa: S311 (demo data)
     with transaction.atomic():
-        _ems_department(org)
+        _demo_dispatcher(org, _ems_department(org))
         road_grid_generate(
             actor=SYSTEM, organization=org, lat=CENTER[0], lon=CENTER[1], size=network_size, seed=13
         )

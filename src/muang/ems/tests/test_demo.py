@@ -2,7 +2,7 @@ import pytest
 
 from muang.core.models import Duty
 from muang.core.tests.factories import DepartmentFactory, OrganizationFactory
-from muang.ems.demo import load_demo_ems
+from muang.ems.demo import load_demo_ems, login_lines
 from muang.ems.models import Incident, RoadEdge, Step, Unit
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +14,7 @@ def test_the_demo_is_deterministic_in_shape_and_loads_once(areas):
     assert load_demo_ems(incidents=12, network_size=10) == 12
     assert load_demo_ems(incidents=12, network_size=10) == 0
     assert Duty.EMERGENCY_MEDICAL in org.departments.get(code="palad").duties
+    assert "ems.chumphae" in "".join(login_lines("http://x/"))
     assert Unit.objects.filter(organization=org, status=Unit.Status.AVAILABLE).count() == 5
     assert RoadEdge.objects.filter(organization=org).count() > 100
     incidents = Incident.objects.filter(organization=org)
