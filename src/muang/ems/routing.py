@@ -1,9 +1,10 @@
 """Nearest unit by road: available units ranked by driving time over the organisation's road network
 (pgRouting's Dijkstra), or, without a network, by a straight-line estimate that says it is one.
 
-One Dijkstra, not one per unit: the edges are read reversed (source and target, cost and reverse_cost swapped), so
-the cost from the incident's vertex to every unit's vertex on the reversed graph is each unit's cost to the
-incident on the real one (`pgr_dijkstraCost` one-to-many). Units and the incident are snapped to their nearest
+One Dijkstra, not one per unit: the edges are read reversed (source and target swapped, each cost kept with its
+direction of travel: `cost` now runs target -> source), so the cost from the incident's vertex to every unit's
+vertex on the reversed graph is each unit's cost to the incident on the real one (`pgr_dijkstraCost`
+one-to-many); one-way streets count the right way round (tests/test_roads_import.py). Units and the incident are snapped to their nearest
 vertex (a KNN index scan each); the snap distance is added at an off-road speed. The graph is limited to a box
 around the incident and the units (plus a margin) so a province-wide network is not read for a village call.
 """
@@ -109,7 +110,7 @@ def rank_by_road(organization: Organization, *, lon: float, lat: float) -> list[
         )
         # The edges' SQL is a text pgRouting runs itself: only integers and floats formatted in, never input text.
         edges_sql = (
-            "SELECT id, target AS source, source AS target, reverse_cost AS cost, cost AS reverse_cost "  # noqa: S608
+            "SELECT id, target AS source, source AS target, cost, reverse_cost "  # noqa: S608
             f"FROM {RoadEdge._meta.db_table} WHERE organization_id = {int(organization.pk)} "
             "AND geom && " + envelope_sql(*(f"{v:.6f}" for v in box))
         )
