@@ -15,6 +15,7 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 # --- 1. OS packages, only those missing -------------------------------------------------------------------
 APT_PACKAGES=(
   postgresql-15 postgresql-15-postgis-3 postgresql-contrib   # the only database
+  postgresql-15-pgrouting                                    # road-network routing (ems: nearest unit by travel time)
   gdal-bin libgdal32 libgeos-c1v5 libproj25                  # GeoDjango's C libraries
   gettext                                                    # compilemessages (Thai / English)
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-noto-core fonts-thai-tlwg  # WeasyPrint + Thai font

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "muang.environment",
     "muang.ngsi",
     "muang.care",
+    "muang.ems",
 ]
 
 MIDDLEWARE = [

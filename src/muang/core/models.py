@@ -186,6 +186,9 @@ class Duty(models.TextChoices):
     # Health records of the people the city cares for (PDPA s.26 sensitive data): the elderly, the disabled,
     # the dependent. Held by the department the organisation puts in charge (public health or social welfare).
     CARE = "care", _("Health and long-term care")
+    # The organisation's ambulance and rescue service in the national 1669 system (หน่วยปฏิบัติการการแพทย์):
+    # call-takers, dispatchers and crews read incidents with patients' symptoms, so not every officer does.
+    EMERGENCY_MEDICAL = "emergency_medical", _("Emergency medical services (EMS)")
 
 
 class Department(models.Model):

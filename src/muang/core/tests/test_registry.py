@@ -54,6 +54,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "lighting:read": {"lighting.view"},
         "environment:read": {"environment.view"},
         "care:counts": {"care.counts"},
+        "ems:read": {"ems.view"},
+        "ems:write": {"ems.view", "ems.dispatch"},
     }
     assert {
         "token.manage",
@@ -70,6 +72,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "iot.alarm_act",
         "lighting.manage",
         "environment.manage",
+        "ems.manage",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -109,6 +112,10 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         Duty.CARE: {
             Role.OFFICER: {"care.view", "care.edit", "care.counts"},
             Role.DEPARTMENT_HEAD: {"care.view", "care.edit", "care.counts"},
+        },
+        Duty.EMERGENCY_MEDICAL: {
+            Role.OFFICER: {"ems.view", "ems.dispatch"},
+            Role.DEPARTMENT_HEAD: {"ems.view", "ems.dispatch", "ems.manage"},
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
@@ -213,6 +220,8 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/iot/devices/",
         "/env/staff/",
         "/iot/alarms/",
+        "/ems/",
+        "/ems/incidents/new/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",
@@ -239,7 +248,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 12
+        assert len(registry.staff_menu(admin)) == 14
         assert len(registry.public_menu()) == 6
 
     def queries_of(user, *, menu: bool) -> int:
@@ -281,6 +290,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "lighting.poles",
         "environment.stations",
         "care.people",
+        "ems.ems",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
@@ -318,6 +328,8 @@ def test_the_apps_offer_their_kpi_sources():
         ("care.home_bound", "count", "down"),
         ("care.bed_bound", "count", "down"),
         ("care.dependent_with_plan", "%", "up"),
+        ("ems.response_minutes", "minutes", "down"),
+        ("ems.red_within_8_minutes", "%", "up"),
     }
 
 

@@ -1,0 +1,111 @@
+"""/api/v1/organizations/{slug}/ems/…: incidents, units and their statuses for the provincial 1669 centre."""
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from muang.core.access import get_organization_for
+from muang.core.api import actor
+from muang.core.pagination import paginated
+from muang.ems import selectors
+from muang.ems.permissions import EmsPerm
+from muang.ems.schemas import (
+    DispatchIn,
+    IncidentIn,
+    IncidentOut,
+    RankedOut,
+    StepIn,
+    UnitIn,
+    UnitOut,
+    UnitStatusIn,
+)
+from muang.ems.services import incidents, units
+
+router = Router(tags=["ems"])
+ORG = "/organizations/{slug}/ems"
+
+
+@router.get(ORG + "/incidents", response=list[IncidentOut])
+@paginated()
+def incidents_list(request: HttpRequest, slug: str, open_only: bool = False, colour: str = ""):
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_VIEW)
+    return selectors.incidents_of(
+        actor=actor(request), organization=organization, open_only=open_only, colour=colour
+    )
+
+
+@router.post(ORG + "/incidents", response={201: IncidentOut})
+def incidents_create(request: HttpRequest, slug: str, payload: IncidentIn):
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_DISPATCH)
+    return Status(
+        201, incidents.incident_create(actor=actor(request), organization=organization, **payload.dict())
+    )
+
+
+@router.get(ORG + "/incidents/{incident_id}", response=IncidentOut)
+def incidents_get(request: HttpRequest, slug: str, incident_id: int):
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_VIEW)
+    return selectors.get_incident_for(
+        actor=actor(request), organization=organization, incident_id=incident_id
+    )
+
+
+@router.get(ORG + "/incidents/{incident_id}/ranking", response=list[RankedOut])
+def incidents_ranking(request: HttpRequest, slug: str, incident_id: int):
+    """Available units, nearest by road first (`by_road` false: the straight-line estimate)."""
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_VIEW)
+    incident = selectors.get_incident_for(
+        actor=actor(request), organization=organization, incident_id=incident_id
+    )
+    return [
+        {
+            "unit_id": r.unit.pk,
+            "call_sign": r.unit.call_sign,
+            "level": r.unit.level,
+            "seconds": r.seconds,
+            "metres": r.metres,
+            "by_road": r.by_road,
+        }
+        for r in selectors.ranking_for(actor=actor(request), incident=incident)
+    ]
+
+
+@router.post(ORG + "/incidents/{incident_id}/dispatch", response=IncidentOut)
+def incidents_dispatch(request: HttpRequest, slug: str, incident_id: int, payload: DispatchIn):
+    """Send a unit; 409 when it is not available or the incident already has one."""
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_DISPATCH)
+    incident = selectors.get_incident_for(
+        actor=actor(request), organization=organization, incident_id=incident_id
+    )
+    unit = selectors.get_unit_for(actor=actor(request), organization=organization, unit_id=payload.unit_id)
+    return incidents.incident_dispatch(actor=actor(request), incident=incident, unit=unit, at=payload.at)
+
+
+@router.post(ORG + "/incidents/{incident_id}/steps", response=IncidentOut)
+def incidents_step(request: HttpRequest, slug: str, incident_id: int, payload: StepIn):
+    """Stamp the next step; 409 when it is out of the legal order."""
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_DISPATCH)
+    incident = selectors.get_incident_for(
+        actor=actor(request), organization=organization, incident_id=incident_id
+    )
+    return incidents.incident_stamp(actor=actor(request), incident=incident, **payload.dict())
+
+
+@router.get(ORG + "/units", response=list[UnitOut])
+@paginated()
+def units_list(request: HttpRequest, slug: str):
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_VIEW)
+    return selectors.units_of(actor=actor(request), organization=organization)
+
+
+@router.post(ORG + "/units", response={201: UnitOut})
+def units_create(request: HttpRequest, slug: str, payload: UnitIn):
+    """A unit at its base (the EMS department's head)."""
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_MANAGE)
+    return Status(201, units.unit_create(actor=actor(request), organization=organization, **payload.dict()))
+
+
+@router.post(ORG + "/units/{unit_id}/status", response=UnitOut)
+def units_status(request: HttpRequest, slug: str, unit_id: int, payload: UnitStatusIn):
+    organization = get_organization_for(actor(request), slug, EmsPerm.EMS_DISPATCH)
+    unit = selectors.get_unit_for(actor=actor(request), organization=organization, unit_id=unit_id)
+    return units.unit_set_status(actor=actor(request), unit=unit, status=payload.status)

@@ -1,0 +1,188 @@
+"""EMS: the road network routed over, the units, and the incidents with their timeline."""
+
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from muang.core.geo import SRID
+from muang.core.models import Organization
+from muang.ems.cbd import COLOUR_LABELS, COLOURS
+
+
+class RoadEdge(models.Model):
+    """One directed-or-not road segment as pgRouting reads it: `source`/`target` vertex ids, `cost` and
+    `reverse_cost` in seconds of driving (negative: not passable that way). An organisation's network comes
+    from the demo generator or from osm2pgrouting's `ways` table (`manage.py ems_import_roads`)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    source = models.BigIntegerField()
+    target = models.BigIntegerField()
+    cost = models.FloatField(help_text=_("seconds from source to target; negative: one-way"))
+    reverse_cost = models.FloatField(help_text=_("seconds from target to source; negative: one-way"))
+    length_m = models.FloatField(default=0)
+    name = models.CharField(max_length=200, blank=True)
+    osm_id = models.BigIntegerField(null=True, blank=True)
+    geom = models.LineStringField(srid=SRID)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "source"], name="ems_edge_org_source_idx"),
+            models.Index(fields=["organization", "target"], name="ems_edge_org_target_idx"),
+        ]
+
+
+class RoadVertex(models.Model):
+    """A junction of the network: where a unit or an incident is snapped to before routing."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    vertex_id = models.BigIntegerField()
+    geom = models.PointField(srid=SRID)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "vertex_id"], name="ems_vertex_unique"),
+        ]
+
+
+class Unit(models.Model):
+    """An ambulance or a rescue team of the organisation, with its crew and where it is."""
+
+    class Kind(models.TextChoices):
+        AMBULANCE = "ambulance", _("ambulance")
+        RESCUE = "rescue", _("rescue team")
+
+    class Level(models.TextChoices):
+        FIRST_RESPONDER = "fr", _("first responder")
+        BASIC = "bls", _("basic life support")
+        ADVANCED = "als", _("advanced life support")
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("available")
+        ON_MISSION = "on_mission", _("on a mission")
+        OUT_OF_SERVICE = "out_of_service", _("out of service")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    call_sign = models.CharField(_("call sign"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.AMBULANCE)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices, default=Level.BASIC)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.AVAILABLE)
+    crew = models.TextField(_("crew"), blank=True, help_text=_("one name a line"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    base = models.PointField(_("base"), srid=SRID)
+    location = models.PointField(_("position"), srid=SRID, null=True, blank=True)
+    position_at = models.DateTimeField(_("position time"), null=True, blank=True)
+    # A tracker registered in the IoT core: its readings with lat/lon move the unit (ems.services.units).
+    device = models.OneToOneField(
+        "iot.Device",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tracker"),
+    )
+
+    class Meta:
+        verbose_name = _("EMS unit")
+        verbose_name_plural = _("EMS units")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "call_sign"], name="ems_unit_call_sign")
+        ]
+        indexes = [models.Index(fields=["organization", "status"], name="ems_unit_org_status_idx")]
+
+    def __str__(self) -> str:
+        return self.call_sign
+
+    @property
+    def where(self):
+        return self.location or self.base
+
+
+class Step(models.TextChoices):
+    """The steps of an operation, in their legal order (each stamped once)."""
+
+    RECEIVED = "received", _("call received")
+    DISPATCHED = "dispatched", _("unit dispatched")
+    ROLLING = "rolling", _("unit rolling")
+    AT_SCENE = "at_scene", _("at scene")
+    LEAVING_SCENE = "leaving_scene", _("leaving scene")
+    AT_HOSPITAL = "at_hospital", _("at hospital")
+    BACK_AT_BASE = "back_at_base", _("back at base")
+
+
+# The column that stamps each step.
+STEP_FIELDS = {
+    Step.RECEIVED: "call_received_at",
+    Step.DISPATCHED: "dispatched_at",
+    Step.ROLLING: "rolling_at",
+    Step.AT_SCENE: "at_scene_at",
+    Step.LEAVING_SCENE: "leaving_scene_at",
+    Step.AT_HOSPITAL: "at_hospital_at",
+    Step.BACK_AT_BASE: "back_at_base_at",
+}
+
+
+class Incident(models.Model):
+    """One call to the service and the operation it started (the ITEMS record of the organisation)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    caller_name = models.CharField(_("caller"), max_length=200)
+    caller_phone = models.CharField(_("caller's phone"), max_length=40)
+    location = models.PointField(_("place"), srid=SRID)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    cbd_group = models.PositiveSmallIntegerField(_("symptom group"))
+    cbd_criterion = models.CharField(_("criterion"), max_length=16)
+    dispatch_code = models.CharField(_("dispatch code"), max_length=24)
+    colour = models.CharField(
+        _("triage colour"), max_length=8, choices=[(c, COLOUR_LABELS[c]) for c in COLOURS]
+    )
+    description = models.TextField(_("what the caller said"), blank=True)
+    patient_name = models.CharField(_("patient"), max_length=200, blank=True)
+    patient_age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    care_notes = models.TextField(_("care given"), blank=True)
+    hospital = models.CharField(_("receiving hospital"), max_length=200, blank=True)
+    # Where the call came from when not a phone call: e.g. "care.alert:42" (a wristband alert, issue 13 item 2).
+    source_ref = models.CharField(_("source"), max_length=64, blank=True)
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices, default=Step.RECEIVED)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("unit"),
+    )
+    call_received_at = models.DateTimeField(_("call received"))
+    dispatched_at = models.DateTimeField(_("unit dispatched"), null=True, blank=True)
+    rolling_at = models.DateTimeField(_("unit rolling"), null=True, blank=True)
+    at_scene_at = models.DateTimeField(_("at scene"), null=True, blank=True)
+    leaving_scene_at = models.DateTimeField(_("leaving scene"), null=True, blank=True)
+    at_hospital_at = models.DateTimeField(_("at hospital"), null=True, blank=True)
+    back_at_base_at = models.DateTimeField(_("back at base"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("EMS incident")
+        verbose_name_plural = _("EMS incidents")
+        indexes = [
+            models.Index(fields=["organization", "call_received_at"], name="ems_inc_org_received_idx"),
+            models.Index(
+                fields=["organization", "step"],
+                name="ems_inc_open_idx",
+                condition=~Q(step="back_at_base"),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "source_ref"], name="ems_inc_source_once", condition=~Q(source_ref="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"EMS-{self.pk} {self.dispatch_code}"
+
+    @property
+    def number(self) -> str:
+        return f"EMS-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.step != Step.BACK_AT_BASE

@@ -1,0 +1,105 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class IncidentIn(Schema):
+    caller_name: str = Field(..., max_length=200)
+    caller_phone: str = Field(..., max_length=40)
+    lat: float | None = None
+    lon: float | None = None
+    criterion: str = Field(..., max_length=16, description='A CBD criterion key, e.g. "6-red-1".')
+    address: str = Field("", max_length=300)
+    description: str = Field("", max_length=2000)
+    patient_name: str = Field("", max_length=200)
+    patient_age: int | None = None
+    source_ref: str = Field("", max_length=64, description='What raised it, e.g. "care.alert:42".')
+    received_at: dt.datetime | None = None
+
+
+class IncidentOut(Schema):
+    id: int
+    number: str
+    dispatch_code: str
+    colour: str
+    cbd_group: int
+    cbd_criterion: str
+    lat: float
+    lon: float
+    address: str
+    step: str
+    unit: str | None
+    hospital: str
+    source_ref: str
+    call_received_at: dt.datetime
+    dispatched_at: dt.datetime | None
+    rolling_at: dt.datetime | None
+    at_scene_at: dt.datetime | None
+    leaving_scene_at: dt.datetime | None
+    at_hospital_at: dt.datetime | None
+    back_at_base_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_lat(incident) -> float:
+        return incident.location.y
+
+    @staticmethod
+    def resolve_lon(incident) -> float:
+        return incident.location.x
+
+    @staticmethod
+    def resolve_unit(incident) -> str | None:
+        return incident.unit.call_sign if incident.unit else None
+
+
+class DispatchIn(Schema):
+    unit_id: int
+    at: dt.datetime | None = None
+
+
+class StepIn(Schema):
+    step: str = Field(..., description="rolling, at_scene, leaving_scene, at_hospital or back_at_base")
+    at: dt.datetime | None = None
+    hospital: str = Field("", max_length=200)
+
+
+class UnitOut(Schema):
+    id: int
+    call_sign: str
+    kind: str
+    level: str
+    status: str
+    lat: float
+    lon: float
+    position_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_lat(unit) -> float:
+        return unit.where.y
+
+    @staticmethod
+    def resolve_lon(unit) -> float:
+        return unit.where.x
+
+
+class UnitIn(Schema):
+    call_sign: str = Field(..., max_length=40)
+    lat: float = Field(..., description="the base, where the unit waits")
+    lon: float
+    kind: str = Field("ambulance", description="ambulance or rescue")
+    level: str = Field("bls", description="fr (first responder), bls (basic) or als (advanced)")
+    crew: str = Field("", max_length=2000)
+    phone: str = Field("", max_length=40)
+
+
+class UnitStatusIn(Schema):
+    status: str = Field(..., description="available or out_of_service")
+
+
+class RankedOut(Schema):
+    unit_id: int
+    call_sign: str
+    level: str
+    seconds: float | None
+    metres: float
+    by_road: bool = Field(..., description="false: a straight-line estimate (no road network)")
