@@ -1,0 +1,50 @@
+"""Who may do what with the one-stop counter's applications.
+
+The catalogue (the manuals of s.7 of the Licensing Facilitation Act B.E. 2558) is public. Applications hold
+personal data: officers and heads of any department read and work them (each service names its responsible
+department in its manual; the counter is shared), heads and executives decide. An applicant online is a citizen
+principal holding `ApplicationScope` on their own application only."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from muang.core.contract import Grant, Scope
+from muang.core.models import Role
+
+
+class EservicePerm(StrEnum):
+    APPLICATION_VIEW = "eservice.application.view"  # the applications, their documents and licences
+    APPLICATION_PROCESS = "eservice.application.process"  # counter intake, missing documents, inspection
+    APPLICATION_DECIDE = "eservice.application.decide"  # approve or refuse, with reasons
+
+
+class ApplicantPerm(StrEnum):
+    """Citizen grants (never given to a role): the applicant on their own application."""
+
+    APPLICATION_OWN = "eservice.application.own"  # read it, upload the documents asked for
+
+
+class EserviceScope(StrEnum):
+    APPLICATIONS_READ = "eservices:read"
+
+
+@dataclass(frozen=True)
+class ApplicationScope:
+    """A grant over one application of the principal's organisation: the applicant's own."""
+
+    application_id: int
+
+
+SCOPES = (Scope(EserviceScope.APPLICATIONS_READ, _("Read the e-service applications and licences")),)
+
+GRANTS = (
+    Grant(
+        {EservicePerm.APPLICATION_VIEW, EservicePerm.APPLICATION_PROCESS},
+        roles={Role.OFFICER, Role.DEPARTMENT_HEAD},
+    ),
+    Grant({EservicePerm.APPLICATION_VIEW}, roles={Role.EXECUTIVE}),
+    Grant({EservicePerm.APPLICATION_DECIDE}, roles={Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
+    Grant({EservicePerm.APPLICATION_VIEW}, scopes={EserviceScope.APPLICATIONS_READ}),
+)
