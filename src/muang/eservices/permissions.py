@@ -11,7 +11,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.contract import Grant, Scope
-from muang.core.models import Role
+from muang.core.models import Duty, Role
 
 
 class EservicePerm(StrEnum):
@@ -39,12 +39,24 @@ class ApplicationScope:
 
 SCOPES = (Scope(EserviceScope.APPLICATIONS_READ, _("Read the e-service applications and licences")),)
 
+# The departments that own the seeded services: the one-stop counter (general administration), engineering
+# (building permits), public health (health licences, food premises, waste) and social welfare (elderly
+# allowance). Their officers and heads take and work applications; their heads and the executives decide.
+SERVICE_DUTIES = (Duty.ADMINISTRATION, Duty.ENGINEERING, Duty.PUBLIC_HEALTH, Duty.SOCIAL_WELFARE)
+
 GRANTS = (
-    Grant(
-        {EservicePerm.APPLICATION_VIEW, EservicePerm.APPLICATION_PROCESS},
-        roles={Role.OFFICER, Role.DEPARTMENT_HEAD},
+    *(
+        Grant(
+            {EservicePerm.APPLICATION_VIEW, EservicePerm.APPLICATION_PROCESS},
+            roles={Role.OFFICER, Role.DEPARTMENT_HEAD},
+            duty=duty,
+        )
+        for duty in SERVICE_DUTIES
     ),
-    Grant({EservicePerm.APPLICATION_VIEW}, roles={Role.EXECUTIVE}),
-    Grant({EservicePerm.APPLICATION_DECIDE}, roles={Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
+    *(
+        Grant({EservicePerm.APPLICATION_DECIDE}, roles={Role.DEPARTMENT_HEAD}, duty=duty)
+        for duty in SERVICE_DUTIES
+    ),
+    Grant({EservicePerm.APPLICATION_VIEW, EservicePerm.APPLICATION_DECIDE}, roles={Role.EXECUTIVE}),
     Grant({EservicePerm.APPLICATION_VIEW}, scopes={EserviceScope.APPLICATIONS_READ}),
 )

@@ -20,7 +20,7 @@ def public_organization(slug: str) -> Organization:
 
 def organizations_with_services() -> list[Organization]:
     ids = Service.objects.filter(published=True).values("organization_id")
-    return list(Organization.objects.filter(pk__in=ids, is_active=True).order_by("name"))
+    return list(Organization.objects.filter(pk__in=ids, is_active=True).order_by("name_th"))
 
 
 def public_services(organization: Organization) -> QuerySet[Service]:

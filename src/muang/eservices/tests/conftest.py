@@ -4,8 +4,8 @@ import pytest
 
 from muang.billing.tests.factories import billing_organization
 from muang.core.access import SYSTEM, Actor
-from muang.core.models import Role
-from muang.core.tests.factories import member
+from muang.core.models import Duty, Role
+from muang.core.tests.factories import DepartmentFactory, member
 from muang.eservices.models import Service
 from muang.eservices.services import catalogue_entries, catalogue_load
 
@@ -15,6 +15,7 @@ NOW = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)  # 10:00 in Bangkok
 @pytest.fixture
 def org(areas):
     org = billing_organization()
+    DepartmentFactory(organization=org, code="health", duties=[Duty.PUBLIC_HEALTH])
     catalogue_load(actor=SYSTEM, organization=org, entries=catalogue_entries())
     return org
 
@@ -26,9 +27,9 @@ def food(org):
 
 @pytest.fixture
 def officer(org):
-    return Actor(user=member(org, Role.OFFICER))
+    return Actor(user=member(org, Role.OFFICER, department=org.departments.get(code="health")))
 
 
 @pytest.fixture
 def head(org):
-    return Actor(user=member(org, Role.DEPARTMENT_HEAD))
+    return Actor(user=member(org, Role.DEPARTMENT_HEAD, department=org.departments.get(code="health")))

@@ -132,7 +132,9 @@ def test_an_upload_that_is_not_what_it_says_too_large_or_a_bomb_is_refused(org, 
     assert not Application.objects.exists()
 
 
-def test_missing_documents_are_requested_once_and_the_clock_restarts_when_they_arrive(org, food, officer):
+def test_missing_documents_are_requested_once_and_the_clock_restarts_when_they_arrive(
+    org, food, officer, head
+):
     application = submit(org, food)
     application_request_documents(
         actor=officer, application=application, codes=["fire-safety-plan"], note="พื้นที่เกิน 200 ตร.ม.", now=NOW
@@ -145,7 +147,7 @@ def test_missing_documents_are_requested_once_and_the_clock_restarts_when_they_a
         )
     with pytest.raises(Conflict):
         application_decide(
-            actor=Actor(user=member(org, Role.DEPARTMENT_HEAD)),
+            actor=head,
             application=application,
             approve=True,
             reasons="ok",
@@ -172,10 +174,18 @@ def test_an_applicant_link_reaches_only_its_own_application(org, food):
         )
 
 
-def test_an_officer_may_not_decide(org, food, officer):
+def test_an_officer_or_a_head_of_another_duty_may_not_decide_nor_an_officer_without_duty_request(
+    org, food, officer
+):
     application = submit(org, food)
+    tax_head = Actor(user=member(org, Role.DEPARTMENT_HEAD, department=org.departments.get(code="revenue")))
+    for actor in (officer, tax_head):
+        with pytest.raises(AccessDenied):
+            application_decide(actor=actor, application=application, approve=True, reasons="ผ่าน", now=NOW)
     with pytest.raises(AccessDenied):
-        application_decide(actor=officer, application=application, approve=True, reasons="ผ่าน", now=NOW)
+        application_request_documents(
+            actor=Actor(user=member(org, Role.OFFICER)), application=application, codes=["id-card"]
+        )
 
 
 def test_a_late_decision_needs_the_7_day_notices_and_the_task_sends_them_by_itself(org, food, head):
