@@ -14,6 +14,10 @@ CASE_OFFICER = {"case.view", "case.create", "case.work"}
 CASE_MANAGER = CASE_OFFICER | {"case.assign", "case.route"}
 
 
+ESERVICE_WORK = {"eservice.application.view", "eservice.application.process"}
+ESERVICE_DECIDE = ESERVICE_WORK | {"eservice.application.decide"}
+
+
 def test_the_grants_are_those_of_the_single_table_they_replace():
     """Moving each app's permissions, and what each department duty grants, into the apps' contracts changed
     nobody's rights (main's core.permissions ROLE_PERMISSIONS and DUTY_PERMISSIONS tables, written out)."""
@@ -33,6 +37,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "iot.alarm_view",
             "lighting.view",
             "environment.view",
+            "eservice.application.view",
+            "eservice.application.decide",
         }
         | CASE_MANAGER
     )
@@ -50,6 +56,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "ngsi:read": {"ngsi.read"},
         "lighting:read": {"lighting.view"},
         "environment:read": {"environment.view"},
+        "eservices:read": {"eservice.application.view"},
     }
     assert {
         "token.manage",
@@ -84,7 +91,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             },
         },
         Duty.ENGINEERING: {
-            Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act", "lighting.view", "lighting.manage"},
+            Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act", "lighting.view", "lighting.manage"}
+            | ESERVICE_WORK,
             Role.DEPARTMENT_HEAD: {
                 "iot.view",
                 "iot.manage",
@@ -92,12 +100,15 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
                 "iot.alarm_act",
                 "lighting.view",
                 "lighting.manage",
-            },
+            }
+            | ESERVICE_DECIDE,
         },
         Duty.PUBLIC_HEALTH: {
-            Role.OFFICER: {"environment.view"},
-            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
+            Role.OFFICER: {"environment.view"} | ESERVICE_WORK,
+            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"} | ESERVICE_DECIDE,
         },
+        Duty.ADMINISTRATION: {Role.OFFICER: ESERVICE_WORK, Role.DEPARTMENT_HEAD: ESERVICE_DECIDE},
+        Duty.SOCIAL_WELFARE: {Role.OFFICER: ESERVICE_WORK, Role.DEPARTMENT_HEAD: ESERVICE_DECIDE},
         Duty.DISASTER_PREVENTION: {
             Role.OFFICER: {"environment.view"},
             Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
@@ -193,7 +204,14 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
     tax_officer = registry.permission_table().for_member(Role.OFFICER, [Duty.TAX])
     assert labels(tax_officer) == ["/", "/work/cases/", "/tax/", "/tax/map/"]
     engineer = registry.permission_table().for_member(Role.OFFICER, [Duty.ENGINEERING])
-    assert labels(engineer) == ["/", "/work/cases/", "/lighting/", "/iot/devices/", "/iot/alarms/"]
+    assert labels(engineer) == [
+        "/",
+        "/work/cases/",
+        "/eservices/staff/applications/",
+        "/lighting/",
+        "/iot/devices/",
+        "/iot/alarms/",
+    ]
     assert labels(overseer) == ["/"]
     assert labels(admin) == [
         "/",
@@ -201,6 +219,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/tax/",
         "/billing/bills/",
         "/tax/map/",
+        "/eservices/staff/applications/",
         "/lighting/",
         "/iot/devices/",
         "/env/staff/",
@@ -214,6 +233,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/reports/map/",
         "/reports/stats/",
         "/my-tax/",
+        "/eservices/",
         "/env/",
         "/accounts/login/",
     ]
@@ -231,8 +251,8 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 12
-        assert len(registry.public_menu()) == 6
+        assert len(registry.staff_menu(admin)) == 13
+        assert len(registry.public_menu()) == 7
 
     def queries_of(user, *, menu: bool) -> int:
         client = Client()
@@ -272,6 +292,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "iot.devices",
         "lighting.poles",
         "environment.stations",
+        "eservices.catalogue",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
@@ -295,6 +316,9 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.iot.tasks.mark_silent_devices", 60),
         ("muang.lighting.tasks.sweep_faults", 60),
         ("muang.lighting.tasks.send_schedule_commands", 60),
+        ("muang.eservices.tasks.notify_late_applications", 6 * 3600),
+        ("muang.eservices.tasks.settle_paid_applications", 600),
+        ("muang.eservices.tasks.remind_licence_renewals", 24 * 3600),
     }
 
 
@@ -305,6 +329,10 @@ def test_the_apps_offer_their_kpi_sources():
         ("cases.satisfaction", "stars", "up"),
         ("billing.collected_share", "%", "up"),
         ("billing.arrears", "THB", "down"),
+        ("eservices.decided_on_time", "%", "up"),
+        ("eservices.median_days", "days", "down"),
+        ("eservices.fees_billed", "THB", "up"),
+        ("eservices.fees_collected", "THB", "up"),
     }
 
 
