@@ -38,6 +38,11 @@ class EservicesConfig(AppConfig):
                     "muang.eservices.demo.load_demo_catalogue",
                     after=("core.organizations",),
                 ),
+                DemoLoader(
+                    "eservices.applications",
+                    "muang.eservices.demo.load_demo_applications",
+                    after=("eservices.catalogue", "property.bills"),
+                ),
             ],
             kpi_sources=[
                 KpiSource(

@@ -293,6 +293,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "lighting.poles",
         "environment.stations",
         "eservices.catalogue",
+        "eservices.applications",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
