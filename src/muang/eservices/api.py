@@ -1,7 +1,7 @@
 """/api/v1: the public catalogue (no sign-in) and the staff's applications."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from muang.core.access import get_organization_for
 from muang.core.api import actor
@@ -10,6 +10,8 @@ from muang.eservices import selectors, services
 from muang.eservices.permissions import EservicePerm
 from muang.eservices.schemas import (
     ApplicationOut,
+    ChargeIn,
+    ChargeOut,
     DecisionIn,
     InspectionIn,
     MissingDocumentsIn,
@@ -84,4 +86,22 @@ def applications_decide(request: HttpRequest, slug: str, reference: str, payload
     application = _application(request, slug, reference, EservicePerm.APPLICATION_DECIDE)
     return services.application_decide(
         actor=actor(request), application=application, approve=payload.approve, reasons=payload.reasons
+    )
+
+
+CHARGES = "/organizations/{slug}/eservices/charges"
+
+
+@router.get(CHARGES, response=list[ChargeOut])
+@paginated()
+def charges_list(request: HttpRequest, slug: str):
+    organization = get_organization_for(actor(request), slug, EservicePerm.CHARGE_VIEW)
+    return selectors.charges_of(actor=actor(request), organization=organization)
+
+
+@router.post(CHARGES, response={201: ChargeOut})
+def charges_create(request: HttpRequest, slug: str, payload: ChargeIn):
+    organization = get_organization_for(actor(request), slug, EservicePerm.CHARGE_CREATE)
+    return Status(
+        201, services.misc_charge_create(actor=actor(request), organization=organization, **payload.dict())
     )

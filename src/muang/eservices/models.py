@@ -150,3 +150,34 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ChargeKind(models.TextChoices):
+    MARKET_STALL = "market_stall", _("Market stall")
+    RENTAL = "rental", _("Rental of a public place")
+    COPIES = "copies", _("Copies of documents")
+    OTHER = "other", _("Other fee")
+
+
+class MiscCharge(models.Model):
+    """A miscellaneous fee (mCollect): billed through billing's shared sync, paid by Thai QR or at the counter,
+    with billing's receipt."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("charge number"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=20, choices=ChargeKind.choices)
+    payer_name = models.CharField(_("payer"), max_length=200)
+    description = models.CharField(_("description"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    charged_on = models.DateField(_("charged on"))
+    bill_number = models.CharField(_("bill number"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("miscellaneous charge")
+        verbose_name_plural = _("miscellaneous charges")
+        constraints = [models.UniqueConstraint(fields=["organization", "number"], name="eservice_charge_no")]
+
+    def __str__(self) -> str:
+        return self.number

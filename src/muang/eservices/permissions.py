@@ -18,6 +18,8 @@ class EservicePerm(StrEnum):
     APPLICATION_VIEW = "eservice.application.view"  # the applications, their documents and licences
     APPLICATION_PROCESS = "eservice.application.process"  # counter intake, missing documents, inspection
     APPLICATION_DECIDE = "eservice.application.decide"  # approve or refuse, with reasons
+    CHARGE_VIEW = "eservice.charge.view"  # miscellaneous charges (market stalls, rentals, copies)
+    CHARGE_CREATE = "eservice.charge.create"  # bill a miscellaneous charge
 
 
 class ApplicantPerm(StrEnum):
@@ -59,4 +61,11 @@ GRANTS = (
     ),
     Grant({EservicePerm.APPLICATION_VIEW, EservicePerm.APPLICATION_DECIDE}, roles={Role.EXECUTIVE}),
     Grant({EservicePerm.APPLICATION_VIEW}, scopes={EserviceScope.APPLICATIONS_READ}),
+    # Miscellaneous fees are the finance department's (กองคลัง), like every other bill.
+    Grant(
+        {EservicePerm.CHARGE_VIEW, EservicePerm.CHARGE_CREATE},
+        roles={Role.OFFICER, Role.DEPARTMENT_HEAD},
+        duty=Duty.FINANCE,
+    ),
+    Grant({EservicePerm.CHARGE_VIEW}, scopes={EserviceScope.APPLICATIONS_READ}),
 )

@@ -96,3 +96,23 @@ class InspectionIn(Schema):
 class DecisionIn(Schema):
     approve: bool
     reasons: str = Field(..., min_length=1, max_length=2000)
+
+
+class ChargeIn(Schema):
+    kind: str = Field(..., max_length=20)
+    payer_name: str = Field(..., max_length=200)
+    description: str = Field(..., max_length=200)
+    quantity: int = Field(1, ge=1, le=10000)
+    unit_price: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+
+
+class ChargeOut(Schema):
+    number: str
+    kind: str
+    payer_name: str
+    description: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+    charged_on: dt.date
+    bill_number: str

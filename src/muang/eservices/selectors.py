@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.eservices.models import Application, ApplicationStatus, Licence, Service
+from muang.eservices.models import Application, ApplicationStatus, Licence, MiscCharge, Service
 from muang.eservices.permissions import EservicePerm
 
 
@@ -82,3 +82,8 @@ def licence_by_code(code: str) -> Licence:
 
 def uploaded_codes(application: Application) -> set[str]:
     return set(application.uploads.values_list("code", flat=True))
+
+
+def charges_of(*, actor: Actor, organization: Organization) -> QuerySet[MiscCharge]:
+    require(actor, organization, EservicePerm.CHARGE_VIEW)
+    return MiscCharge.objects.filter(organization=organization).order_by("-charged_on", "-pk")

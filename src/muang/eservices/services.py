@@ -38,13 +38,17 @@ from muang.eservices.models import (
     ApplicationDocument,
     ApplicationStatus,
     Channel,
+    ChargeKind,
     Licence,
+    MiscCharge,
     Service,
 )
 from muang.eservices.permissions import ApplicantPerm, ApplicationScope, EservicePerm
 
 CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.json"
 APPLICATION_SOURCE = SourceKind("eservice", "application")
+CHARGE_SOURCE = SourceKind("eservice", "charge")
+MAX_CHARGE = Decimal("1000000.00")
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 NOTICE_INTERVAL = dt.timedelta(days=7)  # s.10
 RENEWAL_NOTICE_DAYS = 30
@@ -669,3 +673,85 @@ def _tell(application: Application, text: str) -> None:
         recipient=application.applicant_phone,
         messages=[{"type": "text", "text": text[:600]}],
     )
+
+
+# --- miscellaneous fees -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def misc_charge_create(
+    *,
+    actor: Actor,
+    organization: Organization,
+    kind: str,
+    payer_name: str,
+    description: str,
+    quantity: int,
+    unit_price: Decimal,
+    now: dt.datetime | None = None,
+) -> MiscCharge:
+    """A market stall, a rental, copies: one bill through billing's shared sync (Thai QR, counter, bank file),
+    paid with billing's receipt. The amount is quantity × unit price, to the satang."""
+    require(actor, organization, EservicePerm.CHARGE_CREATE)
+    today = bangkok_date(_now(now))
+    errors: dict[str, list[str]] = {}
+    if kind not in ChargeKind.values:
+        errors["kind"] = [_("Market stall, rental, copies or other.")]
+    if not payer_name.strip() or len(payer_name) > 200:
+        errors["payer_name"] = [_("Give the payer's name.")]
+    if not description.strip() or len(description) > 200:
+        errors["description"] = [_("Say what the charge is for.")]
+    if not 1 <= quantity <= 10000:
+        errors["quantity"] = [_("A quantity from 1 to 10,000.")]
+    if not unit_price.is_finite() or unit_price <= 0 or unit_price != round_satang(unit_price):
+        errors["unit_price"] = [_("A positive amount in baht with at most 2 decimals.")]
+    elif unit_price * quantity > MAX_CHARGE:
+        errors["unit_price"] = [_("At most 1,000,000 baht for one charge.")]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], field_errors=errors)
+    year = buddhist_era(today.year)
+    (seq,) = reserve_numbers(organization_id=organization.pk, name="eservice-charge", year=year, count=1)
+    charge = MiscCharge.objects.create(
+        organization=organization,
+        number=f"MC{year}{seq:06d}",
+        kind=kind,
+        payer_name=payer_name.strip(),
+        description=description.strip(),
+        quantity=quantity,
+        unit_price=unit_price,
+        amount=round_satang(unit_price * quantity),
+        charged_on=today,
+    )
+    charges = MiscCharge.objects.filter(organization=organization, charged_on__year=today.year)
+    bills_sync(
+        actor=SYSTEM,  # the charge above is the authorised act; its bill is how billing records it
+        organization=organization,
+        kind=BillKind.SERVICE_FEE,
+        year=today.year,
+        source_kind=CHARGE_SOURCE,
+        wanted=[
+            WantedBill(
+                source=CHARGE_SOURCE.ref(c.number),
+                payer=Payer(name=c.payer_name),
+                lines=[
+                    LineDraft(description=f"{c.get_kind_display()}: {c.description}"[:200], amount=c.amount)
+                ],
+                due_date=c.charged_on + dt.timedelta(days=15),
+            )
+            for c in charges
+        ],
+        issued_on=today,
+        reason=_("Miscellaneous charge"),
+    )
+    charge.bill_number = (
+        Bill.objects.filter(
+            organization=organization,
+            source_ref=str(CHARGE_SOURCE.ref(charge.number)),
+            cancelled_at__isnull=True,
+        )
+        .values_list("number", flat=True)
+        .get()
+    )
+    charge.save(update_fields=["bill_number"])
+    audit.record_create(actor=actor, organization=organization, instance=charge)
+    return charge

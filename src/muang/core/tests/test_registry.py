@@ -16,6 +16,7 @@ CASE_MANAGER = CASE_OFFICER | {"case.assign", "case.route"}
 
 ESERVICE_WORK = {"eservice.application.view", "eservice.application.process"}
 ESERVICE_DECIDE = ESERVICE_WORK | {"eservice.application.decide"}
+ESERVICE_CHARGE = {"eservice.charge.view", "eservice.charge.create"}
 
 
 def test_the_grants_are_those_of_the_single_table_they_replace():
@@ -56,7 +57,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "ngsi:read": {"ngsi.read"},
         "lighting:read": {"lighting.view"},
         "environment:read": {"environment.view"},
-        "eservices:read": {"eservice.application.view"},
+        "eservices:read": {"eservice.application.view", "eservice.charge.view"},
     }
     assert {
         "token.manage",
@@ -80,7 +81,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             Role.DEPARTMENT_HEAD: {"property.view", "property.edit"},
         },
         Duty.FINANCE: {
-            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile"},
+            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile"} | ESERVICE_CHARGE,
             Role.DEPARTMENT_HEAD: {
                 "bill.view",
                 "payment.record",
@@ -88,7 +89,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
                 "bill.issue",
                 "bill.adjust",
                 "objection.file",
-            },
+            }
+            | ESERVICE_CHARGE,
         },
         Duty.ENGINEERING: {
             Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act", "lighting.view", "lighting.manage"}
@@ -115,7 +117,9 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
-        {"org.view", "property.view", "bill.view", "payment.record", "bank.reconcile"} | CASE_OFFICER
+        {"org.view", "property.view", "bill.view", "payment.record", "bank.reconcile"}
+        | CASE_OFFICER
+        | ESERVICE_CHARGE
     )
     assert table.for_member(Role.EXECUTIVE, [Duty.FINANCE]) == table.by_role[Role.EXECUTIVE]
 

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from muang.billing.models import BillingProfile
+from muang.billing.tests.factories import BILLER_ID
 from muang.core.access import SYSTEM
 from muang.core.models import AuditEntry
 from muang.eservices.models import Service
@@ -24,7 +26,21 @@ class Endpoint:
 READERS = frozenset({"privileged", "token"})
 WORKERS = frozenset({"privileged"})
 ORG = "/api/v1/organizations/{org}/eservices/applications"
+CHARGES = "/api/v1/organizations/{org}/eservices/charges"
 ENDPOINTS = [
+    Endpoint("GET", CHARGES, READERS),
+    Endpoint(
+        "POST",
+        CHARGES,
+        WORKERS,
+        {
+            "kind": "copies",
+            "payer_name": "นายสมชาย",
+            "description": "สำเนา",
+            "quantity": 3,
+            "unit_price": "1.00",
+        },
+    ),
     Endpoint("GET", ORG, READERS),
     Endpoint("GET", ORG + "/{ref}", READERS),
     Endpoint("POST", ORG + "/{ref}/missing-documents", WORKERS, {"codes": ["fire-safety-plan"], "note": ""}),
@@ -43,6 +59,7 @@ def _fast_password_hashes(settings):
 @pytest.fixture
 def world(areas):
     world = build_world()
+    BillingProfile.objects.create(organization=world.org, biller_id=BILLER_ID, receipt_prefix="RC")
     catalogue_load(actor=SYSTEM, organization=world.org, entries=catalogue_entries())
     food = Service.objects.get(organization=world.org, code="food-premises-licence")
     world.application = application_submit(
