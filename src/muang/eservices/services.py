@@ -565,13 +565,18 @@ def _issue_licence(application: Application, today: dt.date) -> Licence:
 
 @transaction.atomic
 def applications_settle_paid(
-    *, organization: Organization | None = None, now: dt.datetime | None = None
+    *,
+    organization: Organization | None = None,
+    application_id: int | None = None,
+    now: dt.datetime | None = None,
 ) -> int:
     """Applications whose fee bill is paid get their licence (safe to repeat: the row is locked and re-read)."""
     now = _now(now)
     pending = Application.objects.filter(status=ApplicationStatus.PENDING_PAYMENT).exclude(bill_number="")
     if organization is not None:
         pending = pending.filter(organization=organization)
+    if application_id is not None:
+        pending = pending.filter(pk=application_id)
     paid = []
     for application in pending.select_related("service", "organization").select_for_update(
         of=("self",), skip_locked=True

@@ -116,7 +116,9 @@ def mine(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     application = _mine(slug, token)
     # A fee paid since the last visit: the licence is issued now rather than at the next periodic run.
     if application.status == ApplicationStatus.PENDING_PAYMENT:
-        services.applications_settle_paid(organization=application.organization)
+        services.applications_settle_paid(
+            organization=application.organization, application_id=application.pk
+        )
         application.refresh_from_db()
     form = DocumentsForm(application.service, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
