@@ -7,6 +7,7 @@ app_name = "eservices"
 urlpatterns = [
     path("", views.index, name="index"),
     path("staff/applications/", views.applications, name="applications"),
+    path("staff/counter/<slug:code>/", views.counter, name="counter"),
     path("verify/<str:code>/", views.verify, name="verify"),
     path("<slug:slug>/", views.catalogue, name="catalogue"),
     path("<slug:slug>/services/<slug:code>/", views.manual, name="manual"),

@@ -19,7 +19,7 @@ from muang.core.form_errors import add_service_errors
 from muang.core.views.pages import holds, public_page, staff_page
 from muang.eservices import selectors, services
 from muang.eservices.forms import ApplicationForm, DocumentsForm
-from muang.eservices.models import ApplicationStatus, Licence
+from muang.eservices.models import ApplicationStatus, Channel, Licence
 from muang.eservices.permissions import EservicePerm
 
 
@@ -213,5 +213,40 @@ def applications(request: HttpRequest, actor, membership) -> HttpResponse:
             "status": status,
             "statuses": ApplicationStatus.choices,
             "today": timezone.localdate(),
+            "taken": request.GET.get("taken", "")[:20],
+            "services": list(selectors.public_services(membership.organization)),
         },
+    )
+
+
+@staff_page(holds(EservicePerm.APPLICATION_PROCESS))
+@require_http_methods(["GET", "POST"])
+def counter(request: HttpRequest, actor, membership, code: str) -> HttpResponse:
+    """The one-stop counter: staff take an application on the applicant's behalf (walk-in)."""
+    organization = membership.organization
+    try:
+        service = selectors.get_public_service(organization, code)
+    except NotFound as e:
+        raise Http404 from e
+    form = ApplicationForm(service, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(
+                actor=actor,
+                organization=organization,
+                service=service,
+                applicant_name=form.cleaned_data["applicant_name"],
+                applicant_phone=form.cleaned_data["applicant_phone"],
+                data=form.service_data(),
+                documents=form.documents(),
+                channel=Channel.COUNTER,
+            )
+        except MuangError as e:
+            add_service_errors(form, e)
+        else:
+            return redirect(f"{reverse('eservices:applications')}?taken={application.reference}")
+    return render(
+        request,
+        "eservices/apply.html",
+        {"organization": organization, "service": service, "form": form, "counter": True},
     )

@@ -68,3 +68,18 @@ def test_the_licence_pdf_carries_a_qr_to_the_public_verification_page(org, head)
     page = Client().get(reverse("eservices:verify", args=[licence.verify_code])).content.decode()
     assert licence.number in page and "สมศรี ใจดี" in page
     assert Client().get(reverse("eservices:verify", args=["nope"])).status_code == 404
+
+
+def test_the_counter_takes_an_application_for_a_walk_in_applicant(org, food, officer):
+    client = Client()
+    client.force_login(officer.user)
+    page = client.get(reverse("eservices:applications")).content.decode()
+    assert reverse("eservices:counter", args=[food.code]) in page
+    data = {"applicant_name": "สมศรี ใจดี", "applicant_phone": "0812345678", **FOOD_DATA}
+    data.update(
+        {"documents.id-card": pdf(), "documents.house-registration": pdf(), "documents.floor-plan": png()}
+    )
+    response = client.post(reverse("eservices:counter", args=[food.code]), data)
+    application = Application.objects.get()
+    assert response.status_code == 302 and application.channel == "counter"
+    assert application.reference in client.get(response["Location"]).content.decode()
