@@ -167,12 +167,18 @@ def licence_pdf(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if licence is None:
         raise Http404
     url = _verify_url(licence)
+    details = [
+        (spec["label"], application.data[spec["name"]])
+        for spec in application.service.fields
+        if spec["name"] in application.data
+    ]
     svg = segno.make_qr(url, error="m").svg_inline(scale=3, border=2)
     html = render_to_string(
         "eservices/licence_pdf.html",
         {
             "licence": licence,
             "application": application,
+            "details": details,
             "organization": licence.organization,
             "qr_svg": svg,
             "url": url,
