@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "muang.ngsi",
     "muang.care",
     "muang.ems",
+    "muang.eservices",
 ]
 
 MIDDLEWARE = [

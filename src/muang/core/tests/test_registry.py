@@ -14,6 +14,11 @@ CASE_OFFICER = {"case.view", "case.create", "case.work"}
 CASE_MANAGER = CASE_OFFICER | {"case.assign", "case.route"}
 
 
+ESERVICE_WORK = {"eservice.application.view", "eservice.application.process"}
+ESERVICE_DECIDE = ESERVICE_WORK | {"eservice.application.decide"}
+ESERVICE_CHARGE = {"eservice.charge.view", "eservice.charge.create"}
+
+
 def test_the_grants_are_those_of_the_single_table_they_replace():
     """Moving each app's permissions, and what each department duty grants, into the apps' contracts changed
     nobody's rights (main's core.permissions ROLE_PERMISSIONS and DUTY_PERMISSIONS tables, written out)."""
@@ -34,6 +39,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "lighting.view",
             "environment.view",
             "care.counts",
+            "eservice.application.view",
+            "eservice.application.decide",
         }
         | CASE_MANAGER
     )
@@ -56,6 +63,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "care:counts": {"care.counts"},
         "ems:read": {"ems.view"},
         "ems:write": {"ems.view", "ems.dispatch"},
+        "eservices:read": {"eservice.application.view", "eservice.charge.view"},
     }
     assert {
         "token.manage",
@@ -80,7 +88,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             Role.DEPARTMENT_HEAD: {"property.view", "property.edit"},
         },
         Duty.FINANCE: {
-            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile"},
+            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile"} | ESERVICE_CHARGE,
             Role.DEPARTMENT_HEAD: {
                 "bill.view",
                 "payment.record",
@@ -88,10 +96,12 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
                 "bill.issue",
                 "bill.adjust",
                 "objection.file",
-            },
+            }
+            | ESERVICE_CHARGE,
         },
         Duty.ENGINEERING: {
-            Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act", "lighting.view", "lighting.manage"},
+            Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act", "lighting.view", "lighting.manage"}
+            | ESERVICE_WORK,
             Role.DEPARTMENT_HEAD: {
                 "iot.view",
                 "iot.manage",
@@ -99,12 +109,15 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
                 "iot.alarm_act",
                 "lighting.view",
                 "lighting.manage",
-            },
+            }
+            | ESERVICE_DECIDE,
         },
         Duty.PUBLIC_HEALTH: {
-            Role.OFFICER: {"environment.view"},
-            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
+            Role.OFFICER: {"environment.view"} | ESERVICE_WORK,
+            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"} | ESERVICE_DECIDE,
         },
+        Duty.ADMINISTRATION: {Role.OFFICER: ESERVICE_WORK, Role.DEPARTMENT_HEAD: ESERVICE_DECIDE},
+        Duty.SOCIAL_WELFARE: {Role.OFFICER: ESERVICE_WORK, Role.DEPARTMENT_HEAD: ESERVICE_DECIDE},
         Duty.DISASTER_PREVENTION: {
             Role.OFFICER: {"environment.view"},
             Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
@@ -119,7 +132,9 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
-        {"org.view", "property.view", "bill.view", "payment.record", "bank.reconcile"} | CASE_OFFICER
+        {"org.view", "property.view", "bill.view", "payment.record", "bank.reconcile"}
+        | CASE_OFFICER
+        | ESERVICE_CHARGE
     )
     assert table.for_member(Role.EXECUTIVE, [Duty.FINANCE]) == table.by_role[Role.EXECUTIVE]
 
@@ -208,7 +223,14 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
     tax_officer = registry.permission_table().for_member(Role.OFFICER, [Duty.TAX])
     assert labels(tax_officer) == ["/", "/work/cases/", "/tax/", "/tax/map/"]
     engineer = registry.permission_table().for_member(Role.OFFICER, [Duty.ENGINEERING])
-    assert labels(engineer) == ["/", "/work/cases/", "/lighting/", "/iot/devices/", "/iot/alarms/"]
+    assert labels(engineer) == [
+        "/",
+        "/work/cases/",
+        "/eservices/staff/applications/",
+        "/lighting/",
+        "/iot/devices/",
+        "/iot/alarms/",
+    ]
     assert labels(overseer) == ["/"]
     assert labels(admin) == [
         "/",
@@ -216,6 +238,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/tax/",
         "/billing/bills/",
         "/tax/map/",
+        "/eservices/staff/applications/",
         "/lighting/",
         "/iot/devices/",
         "/env/staff/",
@@ -231,6 +254,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/reports/map/",
         "/reports/stats/",
         "/my-tax/",
+        "/eservices/",
         "/env/",
         "/accounts/login/",
     ]
@@ -249,7 +273,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
         assert len(registry.staff_menu(admin)) == 14
-        assert len(registry.public_menu()) == 6
+        assert len(registry.public_menu()) == 7
 
     def queries_of(user, *, menu: bool) -> int:
         client = Client()
@@ -291,6 +315,8 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "environment.stations",
         "care.people",
         "ems.ems",
+        "eservices.catalogue",
+        "eservices.applications",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
@@ -314,6 +340,9 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.iot.tasks.mark_silent_devices", 60),
         ("muang.lighting.tasks.sweep_faults", 60),
         ("muang.lighting.tasks.send_schedule_commands", 60),
+        ("muang.eservices.tasks.notify_late_applications", 6 * 3600),
+        ("muang.eservices.tasks.settle_paid_applications", 600),
+        ("muang.eservices.tasks.remind_licence_renewals", 24 * 3600),
     }
 
 
@@ -330,6 +359,10 @@ def test_the_apps_offer_their_kpi_sources():
         ("care.dependent_with_plan", "%", "up"),
         ("ems.response_minutes", "minutes", "down"),
         ("ems.red_within_8_minutes", "%", "up"),
+        ("eservices.decided_on_time", "%", "up"),
+        ("eservices.median_days", "days", "down"),
+        ("eservices.fees_billed", "THB", "up"),
+        ("eservices.fees_collected", "THB", "up"),
     }
 
 

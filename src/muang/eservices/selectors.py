@@ -1,0 +1,89 @@
+"""Reads of the one-stop counter: the public catalogue, the staff's applications, the applicant's own
+application by its link, and licences by their verification code."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from muang.core.access import Actor, require
+from muang.core.errors import NotFound
+from muang.core.models import Organization
+from muang.eservices.models import Application, ApplicationStatus, Licence, MiscCharge, Service
+from muang.eservices.permissions import EservicePerm
+
+
+def public_organization(slug: str) -> Organization:
+    organization = Organization.objects.filter(slug=slug, is_active=True).first()
+    if organization is None:
+        raise NotFound(_("No organisation “%(slug)s”.") % {"slug": slug})
+    return organization
+
+
+def organizations_with_services() -> list[Organization]:
+    ids = Service.objects.filter(published=True).values("organization_id")
+    return list(Organization.objects.filter(pk__in=ids, is_active=True).order_by("name_th"))
+
+
+def public_services(organization: Organization) -> QuerySet[Service]:
+    return Service.objects.filter(organization=organization, published=True).order_by("name")
+
+
+def get_public_service(organization: Organization, code: str) -> Service:
+    service = public_services(organization).filter(code=code).first()
+    if service is None:
+        raise NotFound(_("No service “%(code)s”.") % {"code": code})
+    return service
+
+
+def applications_of(*, actor: Actor, organization: Organization, status: str = "") -> QuerySet[Application]:
+    require(actor, organization, EservicePerm.APPLICATION_VIEW)
+    rows = Application.objects.filter(organization=organization).select_related("service")
+    if status:
+        if status not in ApplicationStatus.values:
+            from muang.core.errors import InvalidInput
+
+            raise InvalidInput.for_field("status", _("Not a status of an application."))
+        rows = rows.filter(status=status)
+    return rows.order_by("due_on", "pk")
+
+
+def get_application_for(*, actor: Actor, organization: Organization, reference: str) -> Application:
+    application = applications_of(actor=actor, organization=organization).filter(reference=reference).first()
+    if application is None:
+        raise NotFound(_("No application %(ref)s.") % {"ref": reference})
+    return application
+
+
+def application_by_link(organization: Organization, token: str) -> Application:
+    """The applicant's own application, by the secret in its link (another organisation's is not found)."""
+    application = (
+        Application.objects.filter(organization=organization, access_token=token)
+        .select_related("service", "organization")
+        .first()
+        if len(token) <= 64
+        else None
+    )
+    if application is None:
+        raise NotFound(_("No such application."))
+    return application
+
+
+def licence_by_code(code: str) -> Licence:
+    licence = (
+        Licence.objects.filter(verify_code=code)
+        .select_related("organization", "application__service")
+        .first()
+        if len(code) <= 32
+        else None
+    )
+    if licence is None:
+        raise NotFound(_("No licence with this code."))
+    return licence
+
+
+def uploaded_codes(application: Application) -> set[str]:
+    return set(application.uploads.values_list("code", flat=True))
+
+
+def charges_of(*, actor: Actor, organization: Organization) -> QuerySet[MiscCharge]:
+    require(actor, organization, EservicePerm.CHARGE_VIEW)
+    return MiscCharge.objects.filter(organization=organization).order_by("-charged_on", "-pk")
