@@ -18,7 +18,6 @@ class WasteConfig(AppConfig):
             api=["muang.waste.api.router"],
             menu=[
                 MenuEntry(_("Waste fees"), "waste:accounts", WastePerm.WASTE_VIEW, order=52),
-                MenuEntry(_("Waste arrears"), "waste:arrears", WastePerm.WASTE_ARREARS, order=53),
                 MenuEntry(_("Today's collection round"), "waste:crew", WastePerm.WASTE_CREW, order=54),
             ],
             permissions=[WastePerm],

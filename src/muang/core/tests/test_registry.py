@@ -33,6 +33,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "iot.alarm_view",
             "lighting.view",
             "environment.view",
+            "waste.view",
+            "waste.arrears",
         }
         | CASE_MANAGER
     )
@@ -50,6 +52,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "ngsi:read": {"ngsi.read"},
         "lighting:read": {"lighting.view"},
         "environment:read": {"environment.view"},
+        "waste:read": {"waste.view"},
     }
     assert {
         "token.manage",
@@ -66,6 +69,9 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "iot.alarm_act",
         "lighting.manage",
         "environment.manage",
+        "waste.manage",
+        "waste.bill",
+        "waste.crew",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -73,7 +79,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             Role.DEPARTMENT_HEAD: {"property.view", "property.edit"},
         },
         Duty.FINANCE: {
-            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile"},
+            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile", "waste.view", "waste.arrears"},
             Role.DEPARTMENT_HEAD: {
                 "bill.view",
                 "payment.record",
@@ -81,6 +87,9 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
                 "bill.issue",
                 "bill.adjust",
                 "objection.file",
+                "waste.view",
+                "waste.arrears",
+                "waste.bill",
             },
         },
         Duty.ENGINEERING: {
@@ -95,8 +104,14 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             },
         },
         Duty.PUBLIC_HEALTH: {
-            Role.OFFICER: {"environment.view"},
-            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
+            Role.OFFICER: {"environment.view", "waste.view", "waste.manage", "waste.crew"},
+            Role.DEPARTMENT_HEAD: {
+                "environment.view",
+                "environment.manage",
+                "waste.view",
+                "waste.manage",
+                "waste.crew",
+            },
         },
         Duty.DISASTER_PREVENTION: {
             Role.OFFICER: {"environment.view"},
@@ -104,7 +119,16 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
-        {"org.view", "property.view", "bill.view", "payment.record", "bank.reconcile"} | CASE_OFFICER
+        {
+            "org.view",
+            "property.view",
+            "bill.view",
+            "payment.record",
+            "bank.reconcile",
+            "waste.view",
+            "waste.arrears",
+        }
+        | CASE_OFFICER
     )
     assert table.for_member(Role.EXECUTIVE, [Duty.FINANCE]) == table.by_role[Role.EXECUTIVE]
 
@@ -202,6 +226,8 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/billing/bills/",
         "/tax/map/",
         "/lighting/",
+        "/waste/",
+        "/waste/crew/",
         "/iot/devices/",
         "/env/staff/",
         "/iot/alarms/",
@@ -231,7 +257,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 12
+        assert len(registry.staff_menu(admin)) == 14
         assert len(registry.public_menu()) == 6
 
     def queries_of(user, *, menu: bool) -> int:
@@ -272,6 +298,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "iot.devices",
         "lighting.poles",
         "environment.stations",
+        "waste.accounts",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
@@ -295,6 +322,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.iot.tasks.mark_silent_devices", 60),
         ("muang.lighting.tasks.sweep_faults", 60),
         ("muang.lighting.tasks.send_schedule_commands", 60),
+        ("muang.waste.tasks.dispatch_missed_collections", 60),
     }
 
 
@@ -305,6 +333,8 @@ def test_the_apps_offer_their_kpi_sources():
         ("cases.satisfaction", "stars", "up"),
         ("billing.collected_share", "%", "up"),
         ("billing.arrears", "THB", "down"),
+        ("waste.collection_rate", "%", "up"),
+        ("waste.arrears", "THB", "down"),
     }
 
 
