@@ -3,7 +3,7 @@ bill sync, so a second run changes nothing, a changed rate re-issues unpaid bill
 
 Bills are kind ``waste_fee``, year = the calendar year of the period, source ``waste:account:<period>.<id>``
 (``waste.sources``), one line. A monthly bill falls due on the last day of its month, a yearly one on the
-last day of its year's first month."""
+last day of its year's first month; a period billed after it began gets at least 15 days from the issue."""
 
 from __future__ import annotations
 
@@ -39,13 +39,17 @@ def period_of(period: dt.date, cycle: str) -> tuple[dt.date, dt.date, str, int]:
     return first, add_months(first, 1) - dt.timedelta(days=1), f"{first:%Y%m}", 1
 
 
+PAY_WITHIN = dt.timedelta(days=15)  # a period billed late (or in its last days) still gets 15 days to pay
+
+
 def wanted_bills(
-    *, rows: Iterable[tuple], rates: dict[str, Rate], cycle: str, period: dt.date
+    *, rows: Iterable[tuple], rates: dict[str, Rate], cycle: str, period: dt.date, issued_on: dt.date
 ) -> tuple[list[WantedBill], list[str]]:
     """The bills the accounts (``ACCOUNT_FIELDS`` tuples) owe for the period, and the numbers of accounts whose
     rate class the schedule does not have. Pure: the bench calls it too."""
     first, last, key, months = period_of(period, cycle)
     due = last if cycle == Cycle.MONTHLY else add_months(first, 1) - dt.timedelta(days=1)
+    due = max(due, issued_on + PAY_WITHIN) if issued_on > first else due
     label = (
         f"{first.month:02d}/{buddhist_era(first.year)}"
         if cycle == Cycle.MONTHLY
@@ -108,6 +112,7 @@ def waste_billing_run(
         rates=rates,
         cycle=cycle,
         period=first,
+        issued_on=issued_on,
     )
     if unrated:
         raise InvalidInput.for_field(
