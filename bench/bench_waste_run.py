@@ -85,7 +85,6 @@ def world(accounts: int):
                 """,
                 {"org": org.pk, "n": accounts},
             )
-        connection.commit() if not connection.get_autocommit() else None
     return org
 
 
