@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "muang.care",
     "muang.ems",
     "muang.eservices",
+    "muang.waste",
 ]
 
 MIDDLEWARE = [

@@ -20,23 +20,32 @@ def _principal_paid(bills, by: dt.date) -> Decimal:
     return Payment.objects.filter(bill__in=bills, paid_on__lte=by).aggregate(s=Sum("principal"))["s"] or ZERO
 
 
-def collected_share(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
-    """Percent of the amount of the bills falling due in the period that was paid by its last day."""
-    bills = Bill.objects.filter(organization=organization, due_date__range=(start, end)).exclude(
-        status=BillStatus.CANCELLED
-    )
+def _of_kind(bills, kind: str | None):
+    return bills if kind is None else bills.filter(kind=kind)
+
+
+def collected_share(
+    *, organization: Organization, start: dt.date, end: dt.date, kind: str | None = None
+) -> Decimal | None:
+    """Percent of the amount of the bills (of ``kind``, or all) falling due in the period that was paid by its
+    last day."""
+    bills = _of_kind(
+        Bill.objects.filter(organization=organization, due_date__range=(start, end)), kind
+    ).exclude(status=BillStatus.CANCELLED)
     billed = bills.aggregate(s=Sum("amount"))["s"]
     if not billed:
         return None
     return (100 * _principal_paid(bills.values("pk"), end) / billed).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def arrears(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
-    """Baht still unpaid on the period's last day of the bills that fell due by then (a bill cancelled later was
-    still owed that day; its re-issue, issued after, is not counted twice)."""
-    bills = Bill.objects.filter(organization=organization, due_date__lte=end, issued_on__lte=end).exclude(
-        cancelled_at__date__lte=end
-    )
+def arrears(
+    *, organization: Organization, start: dt.date, end: dt.date, kind: str | None = None
+) -> Decimal | None:
+    """Baht still unpaid on the period's last day of the bills (of ``kind``, or all) that fell due by then (a
+    bill cancelled later was still owed that day; its re-issue, issued after, is not counted twice)."""
+    bills = _of_kind(
+        Bill.objects.filter(organization=organization, due_date__lte=end, issued_on__lte=end), kind
+    ).exclude(cancelled_at__date__lte=end)
     billed = bills.aggregate(s=Sum("amount"))["s"]
     if billed is None:
         return None

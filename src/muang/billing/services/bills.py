@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any
 
+import psycopg
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,6 +34,7 @@ from muang.billing.services.numbers import reserve_numbers
 from muang.billing.sources import SourceRef
 from muang.core import audit
 from muang.core.access import Actor, require
+from muang.core.bulk import copy_create
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
 from muang.core.money import SATANG
@@ -281,8 +283,8 @@ def bills_issue(
     ]
     try:
         with transaction.atomic():
-            Bill.objects.bulk_create(bills)
-    except IntegrityError as e:
+            copy_create(bills)  # COPY: a monthly fee run issues hundreds of thousands at once
+    except (IntegrityError, psycopg.IntegrityError) as e:
         raise Conflict(
             _("A bill number is already used, or one of these sources is already billed for this year.")
         ) from e
@@ -313,8 +315,8 @@ def bills_issue(
                     running_total=running,
                 )
             )
-    BillLine.objects.bulk_create(lines, batch_size=5000)
-    Instalment.objects.bulk_create(instalments, batch_size=5000)
+    copy_create(lines)
+    copy_create(instalments)
     audit.record_created(actor=actor, organization=organization, instances=bills)
     return bills
 

@@ -93,15 +93,21 @@ def bills_sync(
     wanted: Sequence[WantedBill],
     issued_on: dt.date,
     reason: str,
+    within: str = "",
 ) -> SyncResult:
-    """Bring the bills of ``kind``, ``year`` and ``source_kind`` in line with ``wanted`` (see the module)."""
+    """Bring the bills of ``kind``, ``year`` and ``source_kind`` in line with ``wanted`` (see the module).
+
+    ``within`` narrows the comparison to the sources whose key starts with it: a fee billed every month keys
+    its bills ``<period>.<id>`` and syncs one period at a time (``within="202603."``), leaving the other
+    months' bills of the year alone."""
     require(actor, organization, BillingPerm.BILL_ISSUE)
     by_source: dict[SourceRef, WantedBill] = {}
     for want in wanted:
-        if want.source.kind != source_kind:
+        if want.source.kind != source_kind or not want.source.key.startswith(within):
             raise InvalidInput.for_field(
                 "source",
-                _("%(ref)s is not a source of kind %(kind)s.") % {"ref": want.source, "kind": source_kind},
+                _("%(ref)s is not a source of kind %(kind)s.")
+                % {"ref": want.source, "kind": f"{source_kind}:{within}"},
             )
         if want.source in by_source:
             raise InvalidInput.for_field("source", _("%(ref)s is wanted twice.") % {"ref": want.source})
@@ -116,7 +122,7 @@ def bills_sync(
             organization=organization,
             kind=kind,
             year=year,
-            source_ref__startswith=source_kind.prefix,
+            source_ref__startswith=source_kind.prefix + within,
             cancelled_at__isnull=True,
         )
         .order_by("pk")

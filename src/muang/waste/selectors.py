@@ -1,0 +1,169 @@
+"""Reads: rates in force, accounts, routes and their stops, today's round for a crew, arrears by account."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from muang.core.access import Actor, require
+from muang.core.errors import NotFound
+from muang.core.models import Organization
+from muang.waste.models import Account, Rate, RateSchedule, Route, Stop
+from muang.waste.permissions import WastePerm
+
+
+def schedule_in_force(organization: Organization, day: dt.date) -> RateSchedule | None:
+    return (
+        RateSchedule.objects.filter(organization=organization, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def rates_in_force(organization: Organization, day: dt.date) -> dict[str, Rate]:
+    """The rate classes of the schedule in force on ``day``, by code (empty before the first schedule)."""
+    schedule = schedule_in_force(organization, day)
+    if schedule is None:
+        return {}
+    return {r.code: r for r in Rate.objects.filter(schedule=schedule)}
+
+
+def rate_schedules_of(*, actor: Actor, organization: Organization) -> QuerySet[RateSchedule]:
+    require(actor, organization, WastePerm.WASTE_VIEW)
+    return (
+        RateSchedule.objects.filter(organization=organization)
+        .prefetch_related("rates")
+        .order_by("-effective_from")
+    )
+
+
+def accounts_of(*, actor: Actor, organization: Organization, q: str = "") -> QuerySet[Account]:
+    require(actor, organization, WastePerm.WASTE_VIEW)
+    qs = Account.objects.filter(organization=organization).select_related("route")
+    if q := q.strip():
+        qs = qs.filter(number__istartswith=q) | qs.filter(holder_name__icontains=q)
+    return qs.order_by("number")
+
+
+def get_account_for(*, actor: Actor, organization: Organization, number: str) -> Account:
+    account = accounts_of(actor=actor, organization=organization).filter(number=number).first()
+    if account is None:
+        raise NotFound(_("No waste-fee account %(number)s.") % {"number": number})
+    return account
+
+
+def routes_of(
+    *, actor: Actor, organization: Organization, perm: str = WastePerm.WASTE_VIEW
+) -> QuerySet[Route]:
+    require(actor, organization, perm)
+    return Route.objects.filter(organization=organization).select_related("crew").order_by("code")
+
+
+def get_route_for(
+    *, actor: Actor, organization: Organization, route_id: int, perm: str = WastePerm.WASTE_VIEW
+) -> Route:
+    route = routes_of(actor=actor, organization=organization, perm=perm).filter(pk=route_id).first()
+    if route is None:
+        raise NotFound(_("No collection route %(id)s.") % {"id": route_id})
+    return route
+
+
+def stops_of(route: Route) -> list[Stop]:
+    """The route's stops in the order the crew collects them: full bins first, then the route's order."""
+    return list(Stop.objects.filter(route=route).order_by("-priority", "seq"))
+
+
+@dataclass
+class AccountArrears:
+    account: Account | None
+    source_key: str
+    bills: list = field(default_factory=list)  # billing's ArrearsRow
+    total: Decimal = Decimal("0.00")
+
+    @property
+    def months(self) -> int:
+        return len(self.bills)
+
+    @property
+    def oldest_due_date(self) -> dt.date:
+        return min(r.oldest_due_date for r in self.bills)
+
+
+def arrears_by_account(
+    *, actor: Actor, organization: Organization, as_of: dt.date | None = None
+) -> list[AccountArrears]:
+    """The waste-fee bills overdue on ``as_of`` (billing's arrears report), by account, oldest debt first."""
+    from muang.billing.models import BillKind
+    from muang.billing.selectors import arrears_report
+    from muang.waste.sources import account_id_of
+
+    require(actor, organization, WastePerm.WASTE_ARREARS)
+    report = arrears_report(actor=actor, organization=organization, as_of=as_of, kind=BillKind.WASTE_FEE)
+    grouped: dict[int | None, AccountArrears] = {}
+    for row in report.rows:
+        account_id = account_id_of(row.bill.source_ref)
+        entry = grouped.setdefault(account_id, AccountArrears(account=None, source_key=row.bill.source_ref))
+        entry.bills.append(row)
+        entry.total += row.total
+    accounts = Account.objects.filter(organization=organization, pk__in=[k for k in grouped if k]).in_bulk()
+    out = []
+    for account_id, entry in grouped.items():
+        entry.account = accounts.get(account_id)
+        out.append(entry)
+    out.sort(key=lambda e: (e.oldest_due_date, e.account.number if e.account else ""))
+    return out
+
+
+@dataclass(frozen=True)
+class CrewStop:
+    stop: Stop
+    missed: list  # the open missed-collection reports matched to this stop (MissedCollection rows)
+
+
+@dataclass(frozen=True)
+class CrewDay:
+    route: Route
+    day: dt.date
+    runs_today: bool
+    stops: list[CrewStop]
+    missed_elsewhere: list  # matched to the route, the stop since removed
+    trip: object | None
+
+
+def crew_routes(*, actor: Actor, organization: Organization) -> QuerySet[Route]:
+    """The routes whose crew is the actor's department (all routes for a member without one)."""
+    routes = routes_of(actor=actor, organization=organization, perm=WastePerm.WASTE_CREW)
+    membership = actor.user.memberships.filter(organization=organization).first() if actor.user else None
+    if membership is not None and membership.department_id:
+        routes = routes.filter(crew_id=membership.department_id)
+    return routes
+
+
+def crew_day(*, actor: Actor, organization: Organization, route: Route, day: dt.date) -> CrewDay:
+    """Today's round for the crew's phone: stops (full bins first), open missed-collection reports, the trip."""
+    from muang.waste.models import MissedCollection, Trip
+
+    require(actor, organization, WastePerm.WASTE_CREW)
+    stops = stops_of(route)
+    missed = list(
+        MissedCollection.objects.filter(organization=organization, route=route, case__is_open=True)
+        .select_related("case")
+        .order_by("dispatched_at", "pk")
+    )
+    by_stop: dict[int | None, list] = defaultdict(list)
+    for m in missed:
+        by_stop[m.stop_id].append(m)
+    known = {s.pk for s in stops}
+    return CrewDay(
+        route=route,
+        day=day,
+        runs_today=day.weekday() in route.weekdays,
+        stops=[CrewStop(stop=s, missed=by_stop.get(s.pk, [])) for s in stops],
+        missed_elsewhere=[m for m in missed if m.stop_id not in known],
+        trip=Trip.objects.filter(organization=organization, route=route, day=day).first(),
+    )
