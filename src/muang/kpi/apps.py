@@ -42,7 +42,15 @@ class KpiConfig(AppConfig):
                 DemoLoader(
                     "kpi.snapshots",
                     "muang.kpi.demo.load_demo_kpis",
-                    after=("core.organizations", "billing.payments", "reports.reports"),
+                    # After every app's demo data: its numbers are measured from it.
+                    after=(
+                        "core.organizations",
+                        "billing.payments",
+                        "reports.reports",
+                        "property.bills",
+                        "lighting.poles",
+                        "environment.stations",
+                    ),
                 )
             ],
         )

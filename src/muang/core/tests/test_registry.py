@@ -18,8 +18,11 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
     """Moving each app's permissions, and what each department duty grants, into the apps' contracts changed
     nobody's rights (main's core.permissions ROLE_PERMISSIONS and DUTY_PERMISSIONS tables, written out)."""
     table = registry.permission_table()
-    assert table.by_role[Role.OFFICER] == {"org.view"} | CASE_OFFICER
-    assert table.by_role[Role.DEPARTMENT_HEAD] == {"org.view", "staff.view"} | CASE_MANAGER
+    assert table.by_role[Role.OFFICER] == {"org.view", "kpi.view", "kpi.enter"} | CASE_OFFICER
+    assert (
+        table.by_role[Role.DEPARTMENT_HEAD]
+        == {"org.view", "staff.view", "kpi.view", "kpi.enter", "kpi.approve"} | CASE_MANAGER
+    )
     assert (
         table.by_role[Role.EXECUTIVE]
         == {
@@ -33,6 +36,9 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "iot.alarm_view",
             "lighting.view",
             "environment.view",
+            "kpi.view",
+            "kpi.approve",
+            "kpi.manage",
         }
         | CASE_MANAGER
     )
@@ -50,6 +56,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "ngsi:read": {"ngsi.read"},
         "lighting:read": {"lighting.view"},
         "environment:read": {"environment.view"},
+        "kpi:read": {"kpi.view"},
+        "kpi:write": {"kpi.view", "kpi.manage"},
     }
     assert {
         "token.manage",
@@ -104,7 +112,16 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
-        {"org.view", "property.view", "bill.view", "payment.record", "bank.reconcile"} | CASE_OFFICER
+        {
+            "org.view",
+            "kpi.view",
+            "kpi.enter",
+            "property.view",
+            "bill.view",
+            "payment.record",
+            "bank.reconcile",
+        }
+        | CASE_OFFICER
     )
     assert table.for_member(Role.EXECUTIVE, [Duty.FINANCE]) == table.by_role[Role.EXECUTIVE]
 
@@ -124,7 +141,7 @@ def test_core_holds_no_domain_permission_table():
 def test_private_file_kinds_are_read_by_the_app_that_stores_them():
     from muang.core.checks import file_reader_errors
 
-    assert set(registry.file_kinds()) == {"cases", "signboards", "parcels", "use-change"}
+    assert set(registry.file_kinds()) == {"cases", "signboards", "parcels", "use-change", "kpi-evidence"}
     assert registry.file_reader("cases").__module__ == "muang.cases.selectors"
     assert registry.file_reader("nothing") is None
     assert file_reader_errors(registry.contracts()) == []
@@ -189,14 +206,16 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
     overseer = registry.permission_table().by_role[Role.OVERSEER]
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     labels = lambda perms: [link.url for link in registry.staff_menu(perms)]  # noqa: E731
-    assert labels(officer) == ["/", "/work/cases/"]
+    assert labels(officer) == ["/", "/kpi/", "/work/cases/"]
     tax_officer = registry.permission_table().for_member(Role.OFFICER, [Duty.TAX])
-    assert labels(tax_officer) == ["/", "/work/cases/", "/tax/", "/tax/map/"]
+    assert labels(tax_officer) == ["/", "/kpi/", "/work/cases/", "/tax/", "/tax/map/"]
     engineer = registry.permission_table().for_member(Role.OFFICER, [Duty.ENGINEERING])
-    assert labels(engineer) == ["/", "/work/cases/", "/lighting/", "/iot/devices/", "/iot/alarms/"]
-    assert labels(overseer) == ["/"]
+    assert labels(engineer) == ["/", "/kpi/", "/work/cases/", "/lighting/", "/iot/devices/", "/iot/alarms/"]
+    assert labels(overseer) == ["/", "/kpi/rollup/"]
     assert labels(admin) == [
         "/",
+        "/kpi/",
+        "/kpi/rollup/",
         "/work/cases/",
         "/tax/",
         "/billing/bills/",
@@ -231,7 +250,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 12
+        assert len(registry.staff_menu(admin)) == 14
         assert len(registry.public_menu()) == 6
 
     def queries_of(user, *, menu: bool) -> int:
@@ -272,6 +291,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "iot.devices",
         "lighting.poles",
         "environment.stations",
+        "kpi.snapshots",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
@@ -295,6 +315,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.iot.tasks.mark_silent_devices", 60),
         ("muang.lighting.tasks.sweep_faults", 60),
         ("muang.lighting.tasks.send_schedule_commands", 60),
+        ("muang.kpi.tasks.snapshot_closed_month", 6 * 3600),
     }
 
 
