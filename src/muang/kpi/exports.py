@@ -50,7 +50,7 @@ def xlsx_bytes(board: Dashboard) -> bytes:
                     [
                         block.name,
                         row.name,
-                        row.indicator.unit,
+                        row.indicator.unit_label,
                         row.indicator.get_direction_display(),
                         None if row.target is None else float(row.target),
                         *(value for _m, value in row.series),

@@ -44,7 +44,8 @@ class ManualValueForm(forms.Form):
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [
-            (i.code, f"{localized(i)} ({i.unit})") for i in indicators_entered_by_hand()
+            (i.code, f"{localized(i)} ({i.unit_label})" if i.unit_label else localized(i))
+            for i in indicators_entered_by_hand()
         ]
         self.fields["month"].choices = month_choices(today)
 
@@ -66,7 +67,9 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args, indicators, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].choices = [(i.code, f"{localized(i)} ({i.unit})") for i in indicators]
+        self.fields["indicator"].choices = [
+            (i.code, f"{localized(i)} ({i.unit_label})" if i.unit_label else localized(i)) for i in indicators
+        ]
 
 
 class RecomputeForm(forms.Form):

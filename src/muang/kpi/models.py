@@ -22,6 +22,18 @@ class Source(models.TextChoices):
     CSV = "csv", _("Imported from CSV")
 
 
+# How a unit reads on a page ("count" is a number of things: no word after it).
+UNITS = {
+    "%": "%",
+    "days": _("days"),
+    "count": "",
+    "THB": _("baht"),
+    "stars": _("stars"),
+    "kW": _("kW"),
+    "minutes": _("minutes"),
+}
+
+
 class Framework(models.Model):
     """A set of areas a city is measured in: Khon Kaen's seven smart areas, depa's seven."""
 
@@ -93,6 +105,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+    @property
+    def unit_label(self) -> str:
+        """The unit as a reader reads it (an unknown unit of a new app's source is shown as it is)."""
+        return str(UNITS.get(self.unit, self.unit))
 
 
 class Target(models.Model):

@@ -336,11 +336,8 @@ class RollupRow:
     months_used: dict[str, int] = field(default_factory=dict)  # module label -> months in use of the window
     adoption: Decimal | None = None
 
-    def cells(self, indicators: list[Indicator]) -> list[tuple[Decimal | None, int | None]]:
-        return [(self.values.get(i.pk), self.ranks.get(i.pk)) for i in indicators]
-
-    def module_marks(self, modules: list[Module]) -> list[tuple[Module, int]]:
-        return [(m, self.months_used.get(m.label, 0)) for m in modules]
+    cells: list[tuple[Decimal | None, int | None]] = field(default_factory=list)  # per shown indicator
+    marks: list[tuple[Module, int]] = field(default_factory=list)  # per module: months used of the window
 
 
 @dataclass
@@ -449,5 +446,8 @@ def rollup(organizations, *, today: dt.date | None = None) -> Rollup:
             row.adoption = (Decimal(100) * used / len(modules)).quantize(Decimal("1"))
     adoptions = [r.adoption for r in rows.values() if r.adoption is not None]
     average = (sum(adoptions) / len(adoptions)).quantize(Decimal("1")) if adoptions else None
+    for row in rows.values():
+        row.cells = [(row.values.get(i.pk), row.ranks.get(i.pk)) for i in indicators]
+        row.marks = [(m, row.months_used.get(m.label, 0)) for m in modules]
     ordered = sorted(rows.values(), key=lambda r: (-(r.adoption or 0), r.name))
     return Rollup(month, window, indicators, modules, ordered, average)

@@ -193,6 +193,7 @@ def test_the_district_office_compares_its_local_governments_from_the_snapshots(a
     assert first.months_used == {"cases": 1} and first.adoption > second.adoption == 0
     html = response.content.decode()
     assert 'id="adoption-definition"' in html and "เทศบาลตำบลขยัน" in html
+    assert "✓ 1/3" in html and "#1" in html  # the module marks and the ranks are on the page
     # A local government's executive holds rollup.view too, but has nothing to compare.
     lg_exec = member(busy, Role.EXECUTIVE)
     assert client_for(lg_exec).get(reverse("kpi:rollup")).status_code == 200
