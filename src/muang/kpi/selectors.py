@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from muang.core.access import Actor, overseen_organizations, require
+from muang.core.bulk import array_literal
 from muang.core.errors import NotFound
 from muang.core.models import Department, Organization
 from muang.core.permissions import CorePerm
@@ -348,6 +349,7 @@ class Rollup:
     modules: list[Module]
     rows: list[RollupRow]
     average_adoption: Decimal | None
+    total: int = 0  # local governments rolled up (the rows may be one page of them)
 
     @property
     def month_label(self) -> str:
@@ -373,81 +375,105 @@ def rollup_for(*, actor: Actor, overseer: Organization, today: dt.date | None = 
     return rollup(organizations.values_list("pk", "name_th", "kind"), today=today)
 
 
-def rollup(organizations, *, today: dt.date | None = None) -> Rollup:
+def rollup(
+    organizations, *, today: dt.date | None = None, limit: int | None = None, offset: int = 0
+) -> Rollup:
     """The roll-up of `organizations` (rows of id, name, kind): the last month that is over with snapshots, the
-    values and rank of each indicator (1 = best, by the indicator's good direction), and adoption.
+    values and rank of each indicator (1 = best among all of them, by the indicator's good direction), and
+    adoption; rows by adoption, then name. `limit`/`offset`: one page of the rows (a national operator's
+    thousands), the ranks still among all.
 
     Adoption (shown on the page with this definition): the share of the installed modules (the apps that offer
     numbers) that the local government used in the month, a module being "used" when at least one of its
     indicators measured something (a case resolved, a bill falling due, a lamp reporting...). How actively: the
     number of the last three months the module was used."""
-    rows = {pk: RollupRow(pk, name, kind) for pk, name, kind in organizations}
-    ids = list(rows)
-    last = periods.last_closed_month(today or periods.today())
-    month = (
-        Snapshot.objects.filter(organization_id__in=ids, month__lte=last)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-        if ids
-        else None
-    )
+    names = {pk: (name, kind) for pk, name, kind in organizations}
+    ids = array_literal(list(names))
     modules = installed_modules()
-    indicators = list(Indicator.objects.filter(is_active=True).order_by("source", "code"))
-    if month is None:
-        return Rollup(None, [], [], modules, list(rows.values()), None)
-    window = periods.months_back(month, ADOPTION_MONTHS)
+    last = periods.last_closed_month(today or periods.today())
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT s.organization_id, s.indicator_id, s.value,
-                   CASE WHEN s.value IS NULL THEN NULL ELSE rank() OVER (
-                       PARTITION BY s.indicator_id, s.value IS NULL
-                       ORDER BY CASE WHEN i.direction = 'down' THEN s.value ELSE -s.value END) END
-            FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
-            WHERE s.month = %s AND s.organization_id = ANY(%s) AND i.is_active
-            """,
-            [month, ids],
+            "SELECT max(month) FROM kpi_snapshot WHERE month <= %s AND organization_id = ANY(%s::bigint[])",
+            [last, ids],
         )
+        month = cursor.fetchone()[0] if names else None
+        if month is None:
+            rows = [RollupRow(pk, name, kind) for pk, (name, kind) in names.items()]
+            return Rollup(
+                None,
+                [],
+                [],
+                modules,
+                rows[offset : None if limit is None else offset + limit],
+                None,
+                len(rows),
+            )
+        window = periods.months_back(month, ADOPTION_MONTHS)
+        # Which modules each one used, in how many months of the window, and in the month itself.
+        cursor.execute(
+            """
+            SELECT s.organization_id, split_part(i.code, '.', 1), count(DISTINCT s.month), bool_or(s.month = %s)
+            FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
+            WHERE s.month >= %s AND s.month <= %s AND s.organization_id = ANY(%s::bigint[])
+              AND i.source = 'computed' AND s.value IS NOT NULL
+            GROUP BY 1, 2
+            """,
+            [month, window[0], month, ids],
+        )
+        used: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
+        for org_id, label, count, now in cursor.fetchall():
+            used[org_id][label] = (count, now)
+        labels = {m.label for m in modules}
+        adoption = {
+            pk: (
+                Decimal(100)
+                * sum(1 for lb, (_c, now) in used[pk].items() if now and lb in labels)
+                / len(modules)
+            ).quantize(Decimal("1"))
+            if modules
+            else None
+            for pk in names
+        }
+        order = sorted(names, key=lambda pk: (-(adoption[pk] or 0), names[pk][0]))
+        page = order[offset : None if limit is None else offset + limit]
+        rows = {
+            pk: RollupRow(
+                pk,
+                names[pk][0],
+                names[pk][1],
+                months_used={lb: c for lb, (c, _now) in used[pk].items()},
+                adoption=adoption[pk],
+            )
+            for pk in page
+        }
+        # Values and ranks: ranked among all of them, read for the page's rows.
+        cursor.execute(
+            """
+            SELECT organization_id, indicator_id, value, rnk FROM (
+                SELECT s.organization_id, s.indicator_id, s.value,
+                       CASE WHEN s.value IS NULL THEN NULL ELSE rank() OVER (
+                           PARTITION BY s.indicator_id, s.value IS NULL
+                           ORDER BY CASE WHEN i.direction = 'down' THEN s.value ELSE -s.value END) END AS rnk
+                FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
+                WHERE s.month = %s AND s.organization_id = ANY(%s::bigint[]) AND i.is_active
+            ) ranked
+            WHERE organization_id = ANY(%s::bigint[])
+            """,
+            [month, ids, array_literal(page) if page else "{}"],
+        )
+        shown: set[int] = set()
         for org_id, indicator_id, value, rank in cursor.fetchall():
             row = rows[org_id]
             row.values[indicator_id] = value
+            shown.add(indicator_id)
             if rank is not None:
                 row.ranks[indicator_id] = rank
-        cursor.execute(
-            """
-            SELECT s.organization_id, split_part(i.code, '.', 1), count(DISTINCT s.month)
-            FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
-            WHERE s.month = ANY(%s) AND s.organization_id = ANY(%s) AND i.source = 'computed'
-              AND s.value IS NOT NULL
-            GROUP BY 1, 2
-            """,
-            [window, ids],
-        )
-        for org_id, label, count in cursor.fetchall():
-            rows[org_id].months_used[label] = count
-        cursor.execute(
-            """
-            SELECT DISTINCT s.organization_id, split_part(i.code, '.', 1)
-            FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
-            WHERE s.month = %s AND s.organization_id = ANY(%s) AND i.source = 'computed' AND s.value IS NOT NULL
-            """,
-            [month, ids],
-        )
-        used_now: dict[int, set[str]] = defaultdict(set)
-        for org_id, label in cursor.fetchall():
-            used_now[org_id].add(label)
-    shown = {i for r in rows.values() for i in r.values}
-    indicators = [i for i in indicators if i.pk in shown]
-    labels = {m.label for m in modules}
-    for row in rows.values():
-        if modules:
-            used = len(used_now.get(row.organization_id, set()) & labels)
-            row.adoption = (Decimal(100) * used / len(modules)).quantize(Decimal("1"))
-    adoptions = [r.adoption for r in rows.values() if r.adoption is not None]
-    average = (sum(adoptions) / len(adoptions)).quantize(Decimal("1")) if adoptions else None
+    indicators = [
+        i for i in Indicator.objects.filter(is_active=True).order_by("source", "code") if i.pk in shown
+    ]
     for row in rows.values():
         row.cells = [(row.values.get(i.pk), row.ranks.get(i.pk)) for i in indicators]
         row.marks = [(m, row.months_used.get(m.label, 0)) for m in modules]
-    ordered = sorted(rows.values(), key=lambda r: (-(r.adoption or 0), r.name))
-    return Rollup(month, window, indicators, modules, ordered, average)
+    adoptions = [a for a in adoption.values() if a is not None]
+    average = (sum(adoptions) / len(adoptions)).quantize(Decimal("1")) if adoptions else None
+    return Rollup(month, window, indicators, modules, [rows[pk] for pk in page], average, len(names))
