@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from muang.core.errors import MuangError
+from muang.core.errors import AccessDenied, Conflict, InvalidInput, MuangError, NotFound
 from muang.core.form_errors import add_service_errors
 from muang.core.models import Organization
 from muang.core.permissions import CorePerm
@@ -84,11 +84,11 @@ def values(request: HttpRequest, actor, membership) -> HttpResponse:
             upload = csv_form.cleaned_data["file"]
             try:
                 if upload.size > MAX_CSV_BYTES:
-                    raise services.InvalidInput.for_field("file", _("The file is larger than 1 MB."))
+                    raise InvalidInput.for_field("file", _("The file is larger than 1 MB."))
                 try:
                     text = upload.read().decode("utf-8-sig")
                 except UnicodeDecodeError as e:
-                    raise services.InvalidInput.for_field("file", _("Save the file as CSV in UTF-8.")) from e
+                    raise InvalidInput.for_field("file", _("Save the file as CSV in UTF-8.")) from e
                 count = services.csv_import(actor=actor, organization=org, text=text)
                 messages.success(request, _("%(n)s figures imported.") % {"n": count})
                 return redirect("kpi:values")
@@ -136,11 +136,8 @@ def decide(request: HttpRequest, actor, membership, entry_id: int) -> HttpRespon
             actor=actor, entry=entry, approve=request.POST.get("decision") == "approve"
         )
         messages.success(request, _("Decided."))
-    except MuangError as e:
-        if isinstance(e, services.AccessDenied):
-            messages.error(request, e.detail)
-        else:
-            messages.error(request, str(e.detail))
+    except (AccessDenied, Conflict) as e:  # one's own figure, or one already decided: said, nothing written
+        messages.error(request, str(e.detail))
     return redirect("kpi:values")
 
 
@@ -220,7 +217,7 @@ def public(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug, is_active=True)
     try:
         board = selectors.public_dashboard(organization=organization, framework=request.GET.get("framework"))
-    except selectors.NotFound as e:
+    except NotFound as e:
         return render(
             request, "kpi/not_public.html", {"organization": organization, "detail": e.detail}, status=404
         )
