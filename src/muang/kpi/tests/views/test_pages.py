@@ -130,7 +130,9 @@ def test_a_figure_without_evidence_or_out_of_range_is_a_form_error_on_its_field(
     assert response.status_code == 302
     assert Snapshot.objects.get(indicator__code="living.piped_water").value == Decimal("88")
     # Deciding it again is said on the page, not a 500; nothing changes.
-    again = client_for(town.executive.user).post(reverse("kpi:decide", args=[entry.pk]), {"decision": "reject"})
+    again = client_for(town.executive.user).post(
+        reverse("kpi:decide", args=[entry.pk]), {"decision": "reject"}
+    )
     assert again.status_code == 302
     entry.refresh_from_db()
     assert entry.status == ManualValue.Status.APPROVED
