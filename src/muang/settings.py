@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "muang.ems",
     "muang.eservices",
     "muang.waste",
+    "muang.kpi",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,9 @@ GLOBAL_MODELS = {
     "core.DailyRun": "a platform-wide daily job (e.g. the overdue digest) claiming its day",
     "environment.AqiBand": "the Thai AQI bands of the Pollution Control Department's notice, national",
     "care.LtcRate": "the health-security fund's long-term-care rate per person and year, national",
+    "kpi.Framework": "the KPI frameworks (Khon Kaen's seven smart areas, depa's seven), the same for every city",
+    "kpi.Area": "the areas of a KPI framework",
+    "kpi.Indicator": "the indicator catalogue: each organisation's targets and figures are its own rows",
 }
 
 province_code = RegexValidator(r"^\d{2}$", _("A province code has exactly 2 digits."))

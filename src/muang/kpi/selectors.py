@@ -1,0 +1,479 @@
+"""Reads: the city dashboard (areas, indicators against their targets, a year of monthly snapshots), a
+department's page, the public page a city opts into, and the roll-ups of district and province offices, which
+read the snapshots only (aggregates, never a person)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from muang.core.access import Actor, overseen_organizations, require
+from muang.core.bulk import array_literal
+from muang.core.errors import NotFound
+from muang.core.models import Department, Organization
+from muang.core.permissions import CorePerm
+from muang.core.thai_dates import fiscal_year
+from muang.core.uploads import FileRead, Visibility
+from muang.kpi import periods
+from muang.kpi.catalogue import computed_sources
+from muang.kpi.models import Area, Framework, Indicator, ManualValue, Publication, Snapshot, Source, Target
+from muang.kpi.permissions import KpiPerm
+
+TREND_MONTHS = 12
+DEFAULT_FRAMEWORK = "khonkaen"
+
+
+def localized(obj) -> str:
+    """The Thai name on Thai pages, the English one with the English switch."""
+    return obj.name_en if (get_language() or "th").startswith("en") else obj.name_th
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    latest: Decimal | None
+    latest_month: dt.date | None
+    previous: Decimal | None
+    target: Decimal | None
+    series: list[tuple[str, float | None]]
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.target is None or self.latest is None:
+            return None
+        if self.indicator.direction == "down":
+            return self.latest <= self.target
+        return self.latest >= self.target
+
+    @property
+    def improving(self) -> bool | None:
+        if self.latest is None or self.previous is None or self.latest == self.previous:
+            return None
+        better = self.latest > self.previous
+        return better if self.indicator.direction == "up" else not better
+
+    @property
+    def name(self) -> str:
+        return localized(self.indicator)
+
+    @property
+    def latest_month_label(self) -> str:
+        return periods.month_label(self.latest_month)
+
+
+@dataclass
+class AreaBlock:
+    area: Area | None  # None: indicators no area holds yet
+    rows: list[IndicatorRow]
+
+    @property
+    def name(self) -> str:
+        return localized(self.area) if self.area else _("Other indicators (not placed in an area yet)")
+
+    @property
+    def on_track_count(self) -> int:
+        return sum(1 for r in self.rows if r.on_track)
+
+    @property
+    def with_target_count(self) -> int:
+        return sum(1 for r in self.rows if r.on_track is not None)
+
+
+@dataclass
+class Dashboard:
+    organization: Organization
+    framework: Framework
+    frameworks: list[Framework]
+    month: dt.date  # the last month that is over
+    months: list[dt.date]
+    fiscal_year: int
+    blocks: list[AreaBlock]
+    department: Department | None = None
+    published: bool = False
+
+    @property
+    def month_label(self) -> str:
+        return periods.month_label(self.month)
+
+    def chart_data(self) -> dict:
+        """What the charts draw (json_script): per indicator, the months and values, and its target."""
+        return {
+            "months": [m.isoformat()[:7] for m in self.months],
+            "series": {
+                str(r.indicator.pk): {
+                    "values": [v for _m, v in r.series],
+                    "target": None if r.target is None else float(r.target),
+                    "unit": r.indicator.unit,
+                }
+                for b in self.blocks
+                for r in b.rows
+            },
+        }
+
+
+def frameworks() -> list[Framework]:
+    return list(Framework.objects.order_by("order", "code"))
+
+
+def _framework(code: str | None, all_frameworks: list[Framework]) -> Framework:
+    if not all_frameworks:
+        raise NotFound(_("No KPI framework is set up."))
+    chosen = next((f for f in all_frameworks if f.code == (code or DEFAULT_FRAMEWORK)), None)
+    if chosen is None:
+        raise NotFound(_("No KPI framework “%(code)s”.") % {"code": code})
+    return chosen
+
+
+def _build(
+    organization: Organization,
+    framework_code: str | None,
+    today: dt.date | None,
+    indicator_filter=None,
+) -> Dashboard:
+    all_frameworks = frameworks()
+    framework = _framework(framework_code, all_frameworks)
+    month = periods.last_closed_month(today or periods.today())
+    months = periods.months_back(month, TREND_MONTHS)
+    year = fiscal_year(periods.month_last_day(month))
+    indicators = Indicator.objects.filter(is_active=True).prefetch_related("areas").order_by("source", "code")
+    if indicator_filter is not None:
+        indicators = indicators.filter(indicator_filter)
+    indicators = list(indicators)
+    by_indicator: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
+    for indicator_id, m, value in Snapshot.objects.filter(
+        organization=organization, month__gte=months[0], month__lte=month, indicator__in=indicators
+    ).values_list("indicator_id", "month", "value"):
+        by_indicator[indicator_id][m] = value
+    targets = dict(
+        Target.objects.filter(organization=organization, fiscal_year=year).values_list(
+            "indicator_id", "value"
+        )
+    )
+    areas = list(Area.objects.filter(framework=framework).order_by("order"))
+    blocks = {a.pk: AreaBlock(a, []) for a in areas}
+    unplaced = AreaBlock(None, [])
+    for indicator in indicators:
+        values = by_indicator.get(indicator.pk, {})
+        measured = [m for m in months if values.get(m) is not None]
+        latest_month = measured[-1] if measured else None
+        row = IndicatorRow(
+            indicator=indicator,
+            latest=values.get(latest_month) if latest_month else None,
+            latest_month=latest_month,
+            previous=values.get(measured[-2]) if len(measured) > 1 else None,
+            target=targets.get(indicator.pk),
+            series=[(m.isoformat()[:7], None if values.get(m) is None else float(values[m])) for m in months],
+        )
+        placed = [a for a in indicator.areas.all() if a.pk in blocks]
+        if placed:
+            for area in placed:
+                blocks[area.pk].rows.append(row)
+        elif not indicator.areas.all():
+            unplaced.rows.append(row)
+    result = [blocks[a.pk] for a in areas]
+    if unplaced.rows:
+        result.append(unplaced)
+    return Dashboard(
+        organization=organization,
+        framework=framework,
+        frameworks=all_frameworks,
+        month=month,
+        months=months,
+        fiscal_year=year,
+        blocks=result,
+        published=Publication.objects.filter(organization=organization, is_public=True).exists(),
+    )
+
+
+def city_dashboard(
+    *, actor: Actor, organization: Organization, framework: str | None = None, today: dt.date | None = None
+) -> Dashboard:
+    """The mayor's page: every area of the framework with its indicators."""
+    require(actor, organization, KpiPerm.KPI_VIEW)
+    return _build(organization, framework, today)
+
+
+def department_dashboard(
+    *,
+    actor: Actor,
+    organization: Organization,
+    department_code: str,
+    framework: str | None = None,
+    today: dt.date | None = None,
+) -> Dashboard:
+    """A department's page: the indicators its duties answer for."""
+    require(actor, organization, KpiPerm.KPI_VIEW)
+    department = Department.objects.filter(
+        organization=organization, code=department_code, is_active=True
+    ).first()
+    if department is None:
+        raise NotFound(_("No department “%(code)s”.") % {"code": department_code})
+    board = _build(organization, framework, today, Q(owner_duty__in=list(department.duties) or ["-"]))
+    board.department = department
+    return board
+
+
+def public_dashboard(
+    *, organization: Organization, framework: str | None = None, today: dt.date | None = None
+):
+    """The page anyone may open, only when the city chose to show it."""
+    if not Publication.objects.filter(organization=organization, is_public=True).exists():
+        raise NotFound(_("This city does not show its indicators to the public."))
+    return _build(organization, framework, today)
+
+
+def departments_with_indicators(organization: Organization) -> list[Department]:
+    duties = set(
+        Indicator.objects.filter(is_active=True).exclude(owner_duty="").values_list("owner_duty", flat=True)
+    )
+    return [
+        d
+        for d in Department.objects.filter(organization=organization, is_active=True).order_by("code")
+        if duties & set(d.duties)
+    ]
+
+
+# --- lists for the API and the entry pages ---------------------------------------------------------------------------
+
+
+def indicators(*, actor: Actor, organization: Organization):
+    require(actor, organization, KpiPerm.KPI_VIEW)
+    return Indicator.objects.filter(is_active=True).prefetch_related("areas__framework").order_by("code")
+
+
+def indicators_entered_by_hand():
+    return Indicator.objects.filter(is_active=True).exclude(source=Source.COMPUTED).order_by("code")
+
+
+def get_indicator(code: str) -> Indicator | None:
+    return Indicator.objects.filter(code=code, is_active=True).first()
+
+
+def targets_of(*, actor: Actor, organization: Organization, fiscal_year: int | None = None):
+    require(actor, organization, KpiPerm.KPI_VIEW)
+    qs = Target.objects.filter(organization=organization).select_related("indicator")
+    if fiscal_year is not None:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    return qs.order_by("-fiscal_year", "indicator__code")
+
+
+def snapshots_of(
+    *,
+    actor: Actor,
+    organization: Organization,
+    indicator: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+):
+    require(actor, organization, KpiPerm.KPI_VIEW)
+    qs = Snapshot.objects.filter(organization=organization).select_related("indicator")
+    if indicator:
+        qs = qs.filter(indicator__code=indicator)
+    if since:
+        qs = qs.filter(month__gte=periods.month_of(since))
+    if until:
+        qs = qs.filter(month__lte=until)
+    return qs.order_by("-month", "indicator__code")
+
+
+def manual_values_of(*, actor: Actor, organization: Organization, status: str | None = None):
+    require(actor, organization, KpiPerm.KPI_VIEW)
+    qs = ManualValue.objects.filter(organization=organization).select_related(
+        "indicator", "entered_by", "decided_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-entered_at", "-pk")
+
+
+def get_manual_value_for(*, actor: Actor, organization: Organization, entry_id: int) -> ManualValue:
+    entry = manual_values_of(actor=actor, organization=organization).filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound(_("No such figure."))
+    return entry
+
+
+def read_evidence(read: FileRead) -> Visibility:
+    """Who may see a figure's evidence (/files/kpi-evidence/...): the organisation's staff who read its KPIs."""
+    entry = (
+        ManualValue.objects.filter(
+            organization_id=read.organization_id, evidence=read.name, organization__is_active=True
+        )
+        .select_related("organization")
+        .first()
+    )
+    if entry is None:
+        raise NotFound(_("No such file."))
+    require(read.actor, entry.organization, KpiPerm.KPI_VIEW)
+    return Visibility.PERSONAL
+
+
+# --- roll-ups ----------------------------------------------------------------------------------------------------------
+
+ADOPTION_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Module:
+    label: str
+    name: str
+
+
+@dataclass
+class RollupRow:
+    organization_id: int
+    name: str
+    kind: str
+    values: dict[int, Decimal | None] = field(default_factory=dict)
+    ranks: dict[int, int] = field(default_factory=dict)
+    months_used: dict[str, int] = field(default_factory=dict)  # module label -> months in use of the window
+    adoption: Decimal | None = None
+
+    cells: list[tuple[Decimal | None, int | None]] = field(default_factory=list)  # per shown indicator
+    marks: list[tuple[Module, int]] = field(default_factory=list)  # per module: months used of the window
+
+
+@dataclass
+class Rollup:
+    month: dt.date | None
+    window: list[dt.date]
+    indicators: list[Indicator]
+    modules: list[Module]
+    rows: list[RollupRow]
+    average_adoption: Decimal | None
+    total: int = 0  # local governments rolled up (the rows may be one page of them)
+
+    @property
+    def month_label(self) -> str:
+        return periods.month_label(self.month)
+
+
+def installed_modules() -> list[Module]:
+    """The installed apps that offer numbers (`AppContract.kpi_sources`): the innovations whose use is measured."""
+    labels = []
+    for source in computed_sources().values():
+        label = source.code.split(".", 1)[0]
+        if label not in labels:
+            labels.append(label)
+    return [Module(label, str(apps.get_app_config(label).verbose_name)) for label in labels]
+
+
+def rollup_for(*, actor: Actor, overseer: Organization, today: dt.date | None = None) -> Rollup:
+    """A district or province office's local governments side by side, from the snapshots."""
+    require(actor, overseer, CorePerm.ROLLUP_VIEW)
+    if not overseer.is_overseer:
+        raise NotFound(_("Only a district or province office has a roll-up of local governments."))
+    organizations = overseen_organizations(overseer)
+    return rollup(organizations.values_list("pk", "name_th", "kind"), today=today)
+
+
+def rollup(
+    organizations, *, today: dt.date | None = None, limit: int | None = None, offset: int = 0
+) -> Rollup:
+    """The roll-up of `organizations` (rows of id, name, kind): the last month that is over with snapshots, the
+    values and rank of each indicator (1 = best among all of them, by the indicator's good direction), and
+    adoption; rows by adoption, then name. `limit`/`offset`: one page of the rows (a national operator's
+    thousands), the ranks still among all.
+
+    Adoption (shown on the page with this definition): the share of the installed modules (the apps that offer
+    numbers) that the local government used in the month, a module being "used" when at least one of its
+    indicators measured something (a case resolved, a bill falling due, a lamp reporting...). How actively: the
+    number of the last three months the module was used."""
+    names = {pk: (name, kind) for pk, name, kind in organizations}
+    ids = array_literal(list(names))
+    modules = installed_modules()
+    last = periods.last_closed_month(today or periods.today())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT max(month) FROM kpi_snapshot WHERE month <= %s AND organization_id = ANY(%s::bigint[])",
+            [last, ids],
+        )
+        month = cursor.fetchone()[0] if names else None
+        if month is None:
+            rows = [RollupRow(pk, name, kind) for pk, (name, kind) in names.items()]
+            return Rollup(
+                None,
+                [],
+                [],
+                modules,
+                rows[offset : None if limit is None else offset + limit],
+                None,
+                len(rows),
+            )
+        window = periods.months_back(month, ADOPTION_MONTHS)
+        # Which modules each one used, in how many months of the window, and in the month itself.
+        cursor.execute(
+            """
+            SELECT s.organization_id, split_part(i.code, '.', 1), count(DISTINCT s.month), bool_or(s.month = %s)
+            FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
+            WHERE s.month >= %s AND s.month <= %s AND s.organization_id = ANY(%s::bigint[])
+              AND i.source = 'computed' AND s.value IS NOT NULL
+            GROUP BY 1, 2
+            """,
+            [month, window[0], month, ids],
+        )
+        used: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
+        for org_id, label, count, now in cursor.fetchall():
+            used[org_id][label] = (count, now)
+        labels = {m.label for m in modules}
+        adoption = {
+            pk: (
+                Decimal(100)
+                * sum(1 for lb, (_c, now) in used[pk].items() if now and lb in labels)
+                / len(modules)
+            ).quantize(Decimal("1"))
+            if modules
+            else None
+            for pk in names
+        }
+        order = sorted(names, key=lambda pk: (-(adoption[pk] or 0), names[pk][0]))
+        page = order[offset : None if limit is None else offset + limit]
+        rows = {
+            pk: RollupRow(
+                pk,
+                names[pk][0],
+                names[pk][1],
+                months_used={lb: c for lb, (c, _now) in used[pk].items()},
+                adoption=adoption[pk],
+            )
+            for pk in page
+        }
+        # Values and ranks: ranked among all of them, read for the page's rows.
+        cursor.execute(
+            """
+            SELECT organization_id, indicator_id, value, rnk FROM (
+                SELECT s.organization_id, s.indicator_id, s.value,
+                       CASE WHEN s.value IS NULL THEN NULL ELSE rank() OVER (
+                           PARTITION BY s.indicator_id, s.value IS NULL
+                           ORDER BY CASE WHEN i.direction = 'down' THEN s.value ELSE -s.value END) END AS rnk
+                FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
+                WHERE s.month = %s AND s.organization_id = ANY(%s::bigint[]) AND i.is_active
+            ) ranked
+            WHERE organization_id = ANY(%s::bigint[])
+            """,
+            [month, ids, array_literal(page) if page else "{}"],
+        )
+        shown: set[int] = set()
+        for org_id, indicator_id, value, rank in cursor.fetchall():
+            row = rows[org_id]
+            row.values[indicator_id] = value
+            shown.add(indicator_id)
+            if rank is not None:
+                row.ranks[indicator_id] = rank
+    indicators = [
+        i for i in Indicator.objects.filter(is_active=True).order_by("source", "code") if i.pk in shown
+    ]
+    for row in rows.values():
+        row.cells = [(row.values.get(i.pk), row.ranks.get(i.pk)) for i in indicators]
+        row.marks = [(m, row.months_used.get(m.label, 0)) for m in modules]
+    adoptions = [a for a in adoption.values() if a is not None]
+    average = (sum(adoptions) / len(adoptions)).quantize(Decimal("1")) if adoptions else None
+    return Rollup(month, window, indicators, modules, [rows[pk] for pk in page], average, len(names))

@@ -1,0 +1,76 @@
+"""Every KPI endpoint × every kind of caller (muang.testing.authz), and bad input as problem+json."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from muang.core.models import AuditEntry
+from muang.kpi.models import Target
+from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    allowed: frozenset[str]
+    body: dict | None = None
+
+
+READERS = frozenset({"officer", "privileged", "token"})
+BASE = "/api/v1/organizations/{org}/kpi"
+ENDPOINTS = [
+    Endpoint("GET", BASE + "/indicators", READERS),
+    Endpoint("GET", BASE + "/targets", READERS),
+    Endpoint(
+        "PUT",
+        BASE + "/targets",
+        frozenset({"privileged", "token"}),
+        {"indicator": "cases.resolved_within_sla", "fiscal_year": 2570, "value": "85"},
+    ),
+    Endpoint("GET", BASE + "/values", READERS),
+    Endpoint("GET", BASE + "/snapshots", READERS),
+]
+
+
+@pytest.fixture
+def world(areas):
+    return build_world()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
+    before = AuditEntry.objects.count()
+    path = endpoint.path.format(org=world.org.slug)
+    response = world.call(principal, endpoint.method, path, endpoint.body)
+    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
+    if principal not in endpoint.allowed:
+        assert AuditEntry.objects.count() == before, "a refused call writes nothing"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"indicator": "cases.resolved_within_sla", "fiscal_year": 2026, "value": "85"}, "fiscal_year"),
+        ({"indicator": "no.such", "fiscal_year": 2570, "value": "85"}, "indicator"),
+        ({"indicator": "cases.resolved_within_sla", "fiscal_year": 2570, "value": "185"}, "value"),
+    ],
+)
+def test_a_bad_target_is_a_precise_422(world, body, field):
+    response = world.call("privileged", "PUT", BASE.format(org=world.org.slug) + "/targets", body)
+    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+    assert field in str(response.json()), response.json()
+    assert not Target.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_catalogue_and_snapshots_read_back(world):
+    path = BASE.format(org=world.org.slug)
+    indicators = world.call("token", "GET", path + "/indicators?page_size=100").json()["items"]
+    sla = next(i for i in indicators if i["code"] == "cases.resolved_within_sla")
+    assert sla["source"] == "computed" and {a["framework"] for a in sla["areas"]} == {"khonkaen", "depa"}
+    assert world.call("token", "GET", path + "/snapshots?since=not-a-date").status_code == 422
+    assert world.call("token", "GET", path + "/values?status=nope").status_code == 422
