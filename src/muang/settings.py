@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "muang.lighting",
     "muang.environment",
     "muang.ngsi",
+    "muang.opendata",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,178 @@
+"""The open data pages: the public catalogue (/open-data/), a page per dataset with its DCAT-AP JSON-LD, the
+downloads, the catalogue in Turtle and JSON-LD, and the staff page where an organisation chooses and describes
+what it publishes (and downloads the draft of its smart-city proposal)."""
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from muang.core.errors import MuangError, NotFound
+from muang.core.form_errors import add_service_errors
+from muang.core.models import Organization
+from muang.core.views.pages import holds, public_page, staff_page
+from muang.opendata import dcat, selectors, services, vocab
+from muang.opendata.forms import DescriptionForm
+from muang.opendata.permissions import OpenDataPerm
+from muang.opendata.vocab import Format
+
+CACHE = "public, max-age=300"
+
+
+def _rows(publications) -> list[dict]:
+    files = selectors.distributions_of(publications)
+    return [{"publication": p, "files": files[p.pk]} for p in publications]
+
+
+@public_page("the open data catalogue: datasets organisations chose to publish, no person")
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    slug = request.GET.get("organization", "").strip()
+    publications = list(selectors.search(q=q, organizations=[slug] if slug else None))
+    return render(
+        request,
+        "opendata/catalogue.html",
+        {
+            "rows": _rows(publications),
+            "q": q,
+            "organization": slug,
+            "organizations": list(selectors.publishing_organizations()),
+        },
+    )
+
+
+@public_page("the open data catalogue in DCAT-AP (Turtle): published datasets only")
+@require_GET
+def catalogue_turtle(request: HttpRequest) -> HttpResponse:
+    graph = dcat.catalogue_graph(list(selectors.published()))
+    response = HttpResponse(dcat.turtle(graph), content_type="text/turtle; charset=utf-8")
+    response["Cache-Control"] = CACHE
+    return response
+
+
+@public_page("the open data catalogue in DCAT-AP (JSON-LD): published datasets only")
+@require_GET
+def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
+    graph = dcat.catalogue_graph(list(selectors.published()))
+    response = HttpResponse(dcat.jsonld(graph), content_type="application/ld+json; charset=utf-8")
+    response["Cache-Control"] = CACHE
+    return response
+
+
+@public_page("a publisher's URI in the catalogue: its published datasets")
+@require_GET
+def publisher(request: HttpRequest, slug: str) -> HttpResponse:
+    return redirect(reverse("opendata:catalogue") + f"?organization={slug}")
+
+
+@public_page("one published dataset: its description, files and JSON-LD, no person")
+@require_GET
+def dataset(request: HttpRequest, name: str) -> HttpResponse:
+    try:
+        publication = selectors.publication_by_name(name)
+    except NotFound:
+        raise Http404 from None
+    graph = dcat.dataset_graph(publication)
+    data = json.loads(dcat.jsonld(graph))
+    # Inside <script>: "</" and "<!--" must not appear as they are.
+    embedded = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return render(
+        request,
+        "opendata/dataset.html",
+        {
+            "publication": publication,
+            "files": selectors.distributions_of([publication])[publication.pk],
+            "jsonld": embedded,
+            "gd": {
+                "data_type": vocab.GD_DATA_TYPE[publication.data_type],
+                "objective": vocab.GD_OBJECTIVE[publication.objective],
+                "frequency": vocab.GD_FREQUENCY[publication.frequency],
+                "geo_coverage": vocab.GD_GEO_COVERAGE[publication.geo_coverage],
+                "classification": vocab.GD_CLASSIFICATION[publication.classification],
+                "licence": vocab.GD_LICENCE[publication.licence],
+            },
+            "licence_url": vocab.LICENCE_URI[publication.licence],
+        },
+    )
+
+
+@public_page("a published dataset's file (CSV, GeoJSON, Excel): checked for personal data when written")
+@require_GET
+def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    if fmt not in Format.values:
+        raise Http404
+    try:
+        publication, distribution = selectors.distribution_file(name, fmt)
+    except NotFound:
+        raise Http404 from None
+    content_type = vocab.MEDIA_TYPE[fmt] + ("; charset=utf-8" if fmt != Format.XLSX else "")
+    response = HttpResponse(bytes(distribution.content), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{publication.name}.{fmt}"'
+    response["Cache-Control"] = CACHE
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Last-Modified"] = distribution.modified_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return response
+
+
+@staff_page(holds(OpenDataPerm.MANAGE))
+@require_GET
+def staff(request: HttpRequest, actor, membership) -> HttpResponse:
+    organization = membership.organization
+    return render(
+        request,
+        "opendata/staff.html",
+        {"organization": organization, "rows": selectors.staff_rows(organization)},
+    )
+
+
+def _initial(publication, dataset, organization: Organization) -> dict:
+    if publication is not None:
+        return {name: getattr(publication, name) for name in services.DESCRIBED}
+    d = services.default_description(dataset, organization)
+    return {name: getattr(d, name) for name in services.DESCRIBED}
+
+
+@staff_page(holds(OpenDataPerm.MANAGE))
+@require_http_methods(["GET", "POST"])
+def staff_dataset(request: HttpRequest, actor, membership, code: str) -> HttpResponse:
+    organization = membership.organization
+    row = next((r for r in selectors.staff_rows(organization) if r.dataset.code == code), None)
+    if row is None:
+        raise Http404
+    form = DescriptionForm(request.POST or None, initial=_initial(row.publication, row.dataset, organization))
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "withdraw":
+                services.dataset_withdraw(actor=actor, organization=organization, code=code)
+                return redirect("opendata:staff")
+            if form.is_valid():
+                services.dataset_publish(
+                    actor=actor,
+                    organization=organization,
+                    code=code,
+                    description=services.Description(**form.cleaned_data),
+                )
+                return redirect("opendata:staff")
+        except MuangError as error:
+            add_service_errors(form, error, raise_access=True)
+    return render(
+        request,
+        "opendata/staff_dataset.html",
+        {"organization": organization, "row": row, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@staff_page(holds(OpenDataPerm.MANAGE))
+@require_GET
+def proposal(request: HttpRequest, actor, membership) -> HttpResponse:
+    from muang.opendata.proposal import proposal_pdf
+
+    organization = membership.organization
+    pdf = proposal_pdf(organization=organization)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="smart-city-proposal-{organization.slug}.pdf"'
+    return response
