@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -29,7 +31,6 @@ from muang.opendata.models import Distribution, Publication
 
 MAX_ROWS = 1000
 DEFAULT_ROWS = 10
-_FQ_TERM = re.compile(r'^\s*([+-]?)(organization|owner_org):"?([\w-]+)"?\s*$')
 
 
 class ValidationError(Exception):
@@ -197,31 +198,73 @@ def package_show(params: dict[str, Any]) -> dict[str, Any]:
     return _packages([selectors.publication_by_id_or_name(str(value))])[0]
 
 
-def _parse_fq(fq: str) -> tuple[list[str] | None, list[str]]:
-    """`organization:<name>` (or owner_org, + / - prefixes) terms joined by spaces or AND: those are the filters
-    a harvester sends. Anything else is a search query error."""
-    include: list[str] | None = None
-    exclude: list[str] = []
-    terms = [
-        t for t in re.split(r"\s+AND\s+|\s+(?=[+-]?(?:organization|owner_org):)", fq.strip()) if t.strip()
+_FQ_TOKEN = re.compile(r'[+-]?[a-z_]+:(?:\[[^\]]*\]|"[^"]*"|[^\s()]+)|\bOR\b|\bAND\b', re.IGNORECASE)
+_RANGE = re.compile(r"^\[\s*(\S+)\s+TO\s+(\S+)\s*\]$")
+
+
+@dataclass
+class Filters:
+    include: list[str] | None = None  # organisation slugs (any of them)
+    exclude: list[str] = field(default_factory=list)
+    modified_since: dt.datetime | None = None
+
+
+def _when(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise SearchQueryError(f"Search Query is invalid: bad date {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _organization_slugs(value: str) -> list[str]:
+    """An organisation's name, or its id (CKAN's owner_org)."""
+    matches = [
+        o.slug for o in selectors.publishing_organizations() if selectors.organization_uuid(o) == value
     ]
-    for term in terms:
-        match = _FQ_TERM.match(term)
-        if not match:
-            raise SearchQueryError(f"Search Query is invalid: unsupported filter {term!r}")
-        sign, field, value = match.groups()
-        slugs = [value]
-        if field == "owner_org":
-            slugs = [
-                o.slug
-                for o in selectors.publishing_organizations()
-                if selectors.organization_uuid(o) == value
-            ] or [value]
-        if sign == "-":
-            exclude += slugs
+    return matches or [value]
+
+
+def parse_fq(fq: str) -> Filters:
+    """The filters harvesters send (ckanext-harvest's CKAN harvester): `organization:<name>` (or `owner_org:<id>`)
+    terms, OR-ed, or excluded with `-`; `metadata_modified:[<time> TO *]` for an incremental harvest;
+    `dataset_type:dataset`. Anything else is a search query error (400), as Solr would refuse a field it lacks."""
+    filters = Filters()
+    rest = _FQ_TOKEN.sub(" ", fq).replace("(", " ").replace(")", " ")
+    if rest.strip():
+        raise SearchQueryError(f"Search Query is invalid: cannot read {rest.strip()!r}")
+    for token in _FQ_TOKEN.findall(fq):
+        if token.upper() in ("OR", "AND"):
+            continue
+        sign = token[0] if token[0] in "+-" else ""
+        name, _sep, value = token.lstrip("+-").partition(":")
+        name, value = name.lower(), value.strip('"')
+        if name in ("organization", "owner_org"):
+            slugs = _organization_slugs(value) if name == "owner_org" else [value]
+            if sign == "-":
+                filters.exclude += slugs
+            else:
+                filters.include = (filters.include or []) + slugs
+        elif name == "metadata_modified" and (match := _RANGE.match(value)):
+            low, _high = match.groups()
+            if low != "*":
+                filters.modified_since = _when(low)
+        elif name in ("dataset_type", "type") and value == "dataset":
+            continue
         else:
-            include = (include or []) + slugs
-    return include, exclude
+            raise SearchQueryError(f"Search Query is invalid: unsupported filter {token!r}")
+    return filters
+
+
+SORTS = {
+    "id asc": ("uuid",),
+    "id desc": ("-uuid",),
+    "name asc": ("name",),
+    "name desc": ("-name",),
+    "metadata_modified desc": ("-updated_at", "name"),
+    "metadata_modified asc": ("updated_at", "name"),
+    "title_string asc": ("title", "name"),
+}
 
 
 def package_search(params: dict[str, Any]) -> dict[str, Any]:
@@ -230,17 +273,17 @@ def package_search(params: dict[str, Any]) -> dict[str, Any]:
     q = str(params.get("q") or "").strip()
     if q in ("*:*", "*"):
         q = ""
-    include, exclude = _parse_fq(str(params.get("fq") or ""))
-    qs = selectors.search(q=q, organizations=include, exclude=exclude)
+    filters = parse_fq(str(params.get("fq") or ""))
+    qs = selectors.search(q=q, organizations=filters.include, exclude=filters.exclude)
+    if filters.modified_since is not None:
+        qs = qs.filter(
+            Q(updated_at__gte=filters.modified_since) | Q(refreshed_at__gte=filters.modified_since)
+        )
+    sort = str(params.get("sort") or "score desc, metadata_modified desc")
+    order = SORTS.get(sort.strip().lower(), ("-updated_at", "name"))
     count = qs.count()
-    page = list(qs.order_by("-updated_at", "name")[start : start + rows])
-    return {
-        "count": count,
-        "facets": {},
-        "results": _packages(page),
-        "sort": str(params.get("sort") or "score desc, metadata_modified desc"),
-        "search_facets": {},
-    }
+    page = list(qs.order_by(*order)[start : start + rows])
+    return {"count": count, "facets": {}, "results": _packages(page), "sort": sort, "search_facets": {}}
 
 
 def organization_list(params: dict[str, Any]) -> list[Any]:
