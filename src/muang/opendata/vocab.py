@@ -5,6 +5,8 @@ with their Thai labels, and the DCAT-AP terms each maps to."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from muang.core.geo import GEOJSON_CONTENT_TYPE
+
 EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 EU_ACCESS = "http://publications.europa.eu/resource/authority/access-right/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
@@ -98,7 +100,7 @@ class Format(models.TextChoices):
 
 MEDIA_TYPE = {
     Format.CSV: "text/csv",
-    Format.GEOJSON: "application/geo+json",
+    Format.GEOJSON: GEOJSON_CONTENT_TYPE,
     Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FILE_TYPE_URI = {

@@ -9,6 +9,7 @@ people), internal notes or assignees. Merged duplicates are left out, as on the 
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.contract import DatasetColumn, OpenDataset
+from muang.core.geo import point_sql
 from muang.reports.selectors import PUBLIC_LAT_SQL, PUBLIC_LON_SQL
 
 CASES = OpenDataset(
@@ -31,8 +32,7 @@ CASES = OpenDataset(
         DatasetColumn("resolved_at", "c.resolved_at", _("resolved at"), "datetime"),
         DatasetColumn("rating", "c.rating", _("rating (1-5)"), "integer"),
     ),
-    geometry_sql=f"CASE WHEN c.location IS NOT NULL THEN ST_SetSRID(ST_MakePoint({PUBLIC_LON_SQL}, "
-    f"{PUBLIC_LAT_SQL}), 4326) END",
+    geometry_sql=f"CASE WHEN c.location IS NOT NULL THEN {point_sql(PUBLIC_LON_SQL, PUBLIC_LAT_SQL)} END",
     data_type="record",
     frequency="daily",
     keywords=("ร้องเรียน", "แจ้งปัญหา", "บริการประชาชน"),

@@ -6,7 +6,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 from muang.core import registry
 from muang.core.checks import contract_errors
-from muang.core.contract import AppContract, DemoLoader, Grant, MenuEntry, Mount, PeriodicTask
+from muang.core.contract import (
+    AppContract,
+    DemoLoader,
+    Grant,
+    MenuEntry,
+    Mount,
+    OpenDataset,
+    PeriodicTask,
+)
 from muang.core.models import Duty, Role
 from muang.core.permissions import CorePerm
 
@@ -33,6 +41,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "iot.alarm_view",
             "lighting.view",
             "environment.view",
+            "opendata.manage",
         }
         | CASE_MANAGER
     )
@@ -205,6 +214,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/iot/devices/",
         "/env/staff/",
         "/iot/alarms/",
+        "/open-data/staff/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",
@@ -215,6 +225,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/reports/stats/",
         "/my-tax/",
         "/env/",
+        "/open-data/",
         "/accounts/login/",
     ]
 
@@ -231,8 +242,8 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 12
-        assert len(registry.public_menu()) == 6
+        assert len(registry.staff_menu(admin)) == 13
+        assert len(registry.public_menu()) == 7
 
     def queries_of(user, *, menu: bool) -> int:
         client = Client()
@@ -272,6 +283,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "iot.devices",
         "lighting.poles",
         "environment.stations",
+        "opendata.publications",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
@@ -295,6 +307,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.iot.tasks.mark_silent_devices", 60),
         ("muang.lighting.tasks.sweep_faults", 60),
         ("muang.lighting.tasks.send_schedule_commands", 60),
+        ("muang.opendata.tasks.refresh_datasets", 900),
     }
 
 
@@ -310,6 +323,21 @@ def test_the_apps_offer_their_kpi_sources():
 
 def test_the_installed_contracts_pass_their_checks():
     assert contract_errors(registry.contracts()) == []
+
+
+def test_the_apps_offer_their_open_datasets_and_a_wrong_one_is_refused(monkeypatch):
+    assert [d.code for d in registry.open_datasets()] == [
+        "property.parcels",
+        "reports.cases",
+        "lighting.streetlights",
+        "environment.air_quality",
+        "environment.water_levels",
+    ]
+    monkeypatch.setattr(registry, "collected", lambda name: ("muang.core.registry.Plugged",))
+    with pytest.raises(ImproperlyConfigured, match="not an OpenDataset"):
+        registry.open_datasets()
+    with pytest.raises(ValueError, match="%\\(org\\)s"):
+        OpenDataset("x.y", "t", "d", from_sql="t", tenant_sql="true", order_sql="1", columns=())
 
 
 def test_a_wrong_declaration_is_named_by_the_checks():
