@@ -13,5 +13,6 @@ urlpatterns = [
     path("dataset/<slug:name>/<slug:fmt>", views.download, name="download"),
     path("staff/", views.staff, name="staff"),
     path("staff/proposal.pdf", views.proposal, name="proposal"),
+    path("staff/proposal.docx", views.proposal_docx, name="proposal-docx"),
     path("staff/<str:code>/", views.staff_dataset, name="staff-dataset"),
 ]

@@ -176,3 +176,17 @@ def proposal(request: HttpRequest, actor, membership) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="smart-city-proposal-{organization.slug}.pdf"'
     return response
+
+
+@staff_page(holds(OpenDataPerm.MANAGE))
+@require_GET
+def proposal_docx(request: HttpRequest, actor, membership) -> HttpResponse:
+    from muang.opendata.proposal import proposal_docx as build
+
+    organization = membership.organization
+    response = HttpResponse(
+        build(organization=organization),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="smart-city-proposal-{organization.slug}.docx"'
+    return response

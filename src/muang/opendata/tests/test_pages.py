@@ -117,6 +117,32 @@ def test_the_proposal_draft_is_a_thai_pdf_with_the_citys_figures(lit):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
+def test_the_proposal_draft_is_a_word_document_with_the_citys_figures(lit):
+    """A well-formed WordprocessingML package: the parts a word processor reads, XML that parses, Thai text."""
+    import io
+    import zipfile
+    from xml.etree import ElementTree
+
+    publish(lit)
+    response = as_user(lit.town.executive.user).get("/open-data/staff/proposal.docx")
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    package = zipfile.ZipFile(io.BytesIO(response.content))
+    assert package.testzip() is None
+    assert {"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml"} <= set(
+        package.namelist()
+    )
+    for name in package.namelist():
+        ElementTree.fromstring(package.read(name))  # noqa: S314 (our own document): every part is well-formed
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = ElementTree.fromstring(package.read("word/document.xml"))  # noqa: S314 (our own document)
+    text = "".join(t.text or "" for t in root.iter(f"{w}t"))
+    assert lit.org.name_th in text and "แพลตฟอร์มข้อมูลเมือง" in text and "รายวัน" in text
+    assert "ไฟฟ้าส่องสว่างสาธารณะ" in text or "Street lights" in text  # the published dataset's title
+    assert len(list(root.iter(f"{w}tbl"))) == 3
+    assert as_user(lit.town.head.user).get("/open-data/staff/proposal.docx").status_code == 403
+
+
 def test_the_periodic_refresh_rebuilds_what_is_due_only(lit):
     publication = publish(lit)
     assert publications_refresh_due(now=NOW + dt.timedelta(hours=1)) == 0
