@@ -8,8 +8,8 @@ import re
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as ns
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from muang.opendata.dcat import SPDX
 from muang.opendata.services import dataset_withdraw
@@ -33,34 +33,34 @@ def test_turtle_and_json_ld_hold_the_same_catalogue(client, lit, public_url):
     assert client.get("/open-data/catalog.ttl")["Content-Type"].startswith("text/turtle")
     assert client.get("/open-data/catalog.jsonld")["Content-Type"].startswith("application/ld+json")
 
-    (catalogue,) = ttl.subjects(RDF.type, DCAT.Catalog)
+    (catalogue,) = ttl.subjects(ns.RDF.type, ns.DCAT.Catalog)
     assert str(catalogue) == f"{public_url}/open-data/"
     ds = URIRef(f"{public_url}/open-data/dataset/{publication.name}/")
-    assert (catalogue, DCAT.dataset, ds) in ttl
-    assert (ds, RDF.type, DCAT.Dataset) in ttl
-    assert ttl.value(ds, DCTERMS.title) == Literal(publication.title, lang="th")
-    assert ttl.value(ds, DCTERMS.identifier) == Literal(str(publication.uuid))
-    assert ttl.value(ds, DCTERMS.accrualPeriodicity) == URIRef(EU + "frequency/DAILY")
-    assert ttl.value(ds, DCTERMS.accessRights) == URIRef(EU + "access-right/PUBLIC")
-    assert ttl.value(ds, DCTERMS.language) == URIRef(EU + "language/THA")
-    assert ttl.value(ds, DCAT.landingPage) == ds
-    assert {str(k) for k in ttl.objects(ds, DCAT.keyword)} == set(publication.keyword_list)
-    publisher = ttl.value(ds, DCTERMS.publisher)
-    assert (publisher, RDF.type, FOAF.Organization) in ttl
-    assert ttl.value(publisher, FOAF.name, any=True) is not None
-    spatial = ttl.value(ds, DCTERMS.spatial)
-    assert (spatial, RDF.type, DCTERMS.Location) in ttl
+    assert (catalogue, ns.DCAT.dataset, ds) in ttl
+    assert (ds, ns.RDF.type, ns.DCAT.Dataset) in ttl
+    assert ttl.value(ds, ns.DCTERMS.title) == Literal(publication.title, lang="th")
+    assert ttl.value(ds, ns.DCTERMS.identifier) == Literal(str(publication.uuid))
+    assert ttl.value(ds, ns.DCTERMS.accrualPeriodicity) == URIRef(EU + "frequency/DAILY")
+    assert ttl.value(ds, ns.DCTERMS.accessRights) == URIRef(EU + "access-right/PUBLIC")
+    assert ttl.value(ds, ns.DCTERMS.language) == URIRef(EU + "language/THA")
+    assert ttl.value(ds, ns.DCAT.landingPage) == ds
+    assert {str(k) for k in ttl.objects(ds, ns.DCAT.keyword)} == set(publication.keyword_list)
+    publisher = ttl.value(ds, ns.DCTERMS.publisher)
+    assert (publisher, ns.RDF.type, ns.FOAF.Organization) in ttl
+    assert ttl.value(publisher, ns.FOAF.name, any=True) is not None
+    spatial = ttl.value(ds, ns.DCTERMS.spatial)
+    assert (spatial, ns.RDF.type, ns.DCTERMS.Location) in ttl
 
-    distributions = list(ttl.objects(ds, DCAT.distribution))
+    distributions = list(ttl.objects(ds, ns.DCAT.distribution))
     assert len(distributions) == 3
-    formats = {str(ttl.value(d, DCTERMS.format)) for d in distributions}
+    formats = {str(ttl.value(d, ns.DCTERMS.format)) for d in distributions}
     assert formats == {EU + "file-type/CSV", EU + "file-type/GEOJSON", EU + "file-type/XLSX"}
     for d in distributions:
-        url = str(ttl.value(d, DCAT.downloadURL))
+        url = str(ttl.value(d, ns.DCAT.downloadURL))
         assert url.startswith(f"{public_url}/open-data/dataset/{publication.name}/")
-        assert ttl.value(d, DCAT.accessURL) == URIRef(url)
-        assert str(ttl.value(d, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
-        size = int(ttl.value(d, DCAT.byteSize))
+        assert ttl.value(d, ns.DCAT.accessURL) == URIRef(url)
+        assert str(ttl.value(d, ns.DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
+        size = int(ttl.value(d, ns.DCAT.byteSize))
         download = client.get(url.removeprefix(public_url))
         assert download.status_code == 200 and len(download.content) == size
         checksum = ttl.value(d, SPDX.checksum)
@@ -90,7 +90,7 @@ def test_the_dataset_page_embeds_its_json_ld_and_the_catalogue_fields(client, li
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     g = Graph().parse(data=block, format="json-ld")
     ds = URIRef(f"{public_url}/open-data/dataset/{publication.name}/")
-    assert (ds, RDF.type, DCAT.Dataset) in g and len(list(g.objects(ds, DCAT.distribution))) == 3
+    assert (ds, ns.RDF.type, ns.DCAT.Dataset) in g and len(list(g.objects(ds, ns.DCAT.distribution))) == 3
     assert json.loads(block)  # plain JSON too
     for label in ("ข้อมูลภูมิสารสนเทศเชิงพื้นที่", "เพื่อการให้บริการประชาชน", "รายวัน", "ข้อมูลสาธารณะ"):
         assert label in html
@@ -101,11 +101,11 @@ def test_withdrawn_datasets_and_inactive_organisations_are_not_in_the_catalogue(
     publish(lit, code="reports.cases")
     dataset_withdraw(actor=lit.town.executive, organization=lit.org, code="reports.cases")
     g = graph(client, "/open-data/catalog.ttl", "turtle")
-    assert len(list(g.subjects(RDF.type, DCAT.Dataset))) == 1
+    assert len(list(g.subjects(ns.RDF.type, ns.DCAT.Dataset))) == 1
     assert client.get(f"/open-data/dataset/{lit.org.slug}-reports-cases/").status_code == 404
     assert client.get(f"/open-data/dataset/{lit.org.slug}-reports-cases/csv").status_code == 404
     lit.org.is_active = False
     lit.org.save(update_fields=["is_active"])
     g = graph(client, "/open-data/catalog.ttl", "turtle")
-    assert not list(g.subjects(RDF.type, DCAT.Dataset))
+    assert not list(g.subjects(ns.RDF.type, ns.DCAT.Dataset))
     assert client.get(f"/open-data/dataset/{publication.name}/geojson").status_code == 404

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 from rdflib import Graph
-from rdflib.namespace import DCAT, RDF
+from rdflib import namespace as ns
 
 from muang.opendata.selectors import organization_uuid
 from muang.opendata.tests.conftest import NOW, publish
@@ -173,4 +173,4 @@ def test_a_recorded_dcat_harvester_request_reads_every_dataset(client, two):
     response = client.get(DCAT_HARVEST_REQUEST["path"], **DCAT_HARVEST_REQUEST["headers"])
     assert response.status_code == 200
     g = Graph().parse(data=response.content.decode(), format="turtle")
-    assert len(set(g.subjects(RDF.type, DCAT.Dataset))) == 3
+    assert len(set(g.subjects(ns.RDF.type, ns.DCAT.Dataset))) == 3
