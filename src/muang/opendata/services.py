@@ -12,7 +12,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,7 +166,11 @@ def dataset_publish(
             updated_at=now,
             **values,
         )
-        publication.save(force_insert=True)
+        try:
+            with transaction.atomic():
+                publication.save(force_insert=True)
+        except IntegrityError:  # another request published it a moment ago
+            raise Conflict(_("This dataset was just published by someone else: open it again.")) from None
         audit.record(
             actor=actor,
             organization=organization,
