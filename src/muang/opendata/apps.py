@@ -1,3 +1,5 @@
+import os
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,10 @@ class OpenDataConfig(AppConfig):
             grants=permissions.GRANTS,
             # Each published dataset's files, rebuilt when its update frequency says they are due.
             periodic_tasks=[PeriodicTask("muang.opendata.tasks.refresh_datasets", 900)],
+            settings={
+                # Datasets a page of /open-data/catalog.ttl and .jsonld (ckanext-dcat's default: 100).
+                "MUANG_OPENDATA_CATALOG_PAGE": int(os.environ.get("MUANG_OPENDATA_CATALOG_PAGE", "100")),
+            },
             demo=[
                 DemoLoader(
                     "opendata.publications",

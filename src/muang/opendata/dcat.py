@@ -35,6 +35,7 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 GEOJSON_IMT = URIRef("https://www.iana.org/assignments/media-types/application/vnd.geo+json")
 THAI = URIRef("http://publications.europa.eu/resource/authority/language/THA")
 PUBLIC_ACCESS = URIRef("http://publications.europa.eu/resource/authority/access-right/PUBLIC")
@@ -48,6 +49,7 @@ PREFIXES = {
     "spdx": SPDX,
     "skos": SKOS,
     "gsp": GSP,
+    "hydra": HYDRA,
     "xsd": XSD,
 }
 
@@ -208,6 +210,22 @@ def catalogue_graph(publications: list[Publication]) -> Graph:
     for publication in publications:
         g.add((catalogue, DCAT.dataset, add_dataset(g, publication, files[publication.pk])))
     return g
+
+
+def add_paging(g: Graph, prefix: str, *, page: int, size: int, total: int) -> None:
+    """ckanext-dcat's paging of a catalogue: the page is a hydra:PagedCollection with the total, the page size
+    and the first, last, previous and next pages (as literals, as ckanext-dcat writes them)."""
+    last = max(1, -(-total // size))
+    here = URIRef(f"{prefix}{page}")
+    g.add((here, RDF.type, HYDRA.PagedCollection))
+    g.add((here, HYDRA.totalItems, Literal(total, datatype=XSD.integer)))
+    g.add((here, HYDRA.itemsPerPage, Literal(size, datatype=XSD.integer)))
+    g.add((here, HYDRA.firstPage, Literal(f"{prefix}1")))
+    g.add((here, HYDRA.lastPage, Literal(f"{prefix}{last}")))
+    if page > 1:
+        g.add((here, HYDRA.previousPage, Literal(f"{prefix}{min(page - 1, last)}")))
+    if page < last:
+        g.add((here, HYDRA.nextPage, Literal(f"{prefix}{page + 1}")))
 
 
 def dataset_graph(publication: Publication) -> Graph:

@@ -4,6 +4,7 @@ what it publishes (and downloads the draft of its smart-city proposal)."""
 
 import json
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,10 +45,37 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _catalogue_page(request: HttpRequest, name: str) -> HttpResponse | dcat.Graph:
+    """One page of the catalogue (`?page=`, `?organization=`), as ckanext-dcat pages its catalogue endpoint:
+    `MUANG_OPENDATA_CATALOG_PAGE` datasets a page and a hydra:PagedCollection saying where the others are."""
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 0
+    if page < 1:
+        return HttpResponse(
+            "page: a whole number from 1", status=400, content_type="text/plain; charset=utf-8"
+        )
+    slug = request.GET.get("organization", "").strip()
+    qs = selectors.published()
+    if slug:
+        qs = qs.filter(organization__slug=slug)
+    size = settings.MUANG_OPENDATA_CATALOG_PAGE
+    total = qs.count()
+    publications = list(qs[(page - 1) * size : page * size])
+    base = dcat.site() + reverse(name)
+    query = f"organization={slug}&" if slug else ""
+    graph = dcat.catalogue_graph(publications)
+    dcat.add_paging(graph, f"{base}?{query}page=", page=page, size=size, total=total)
+    return graph
+
+
 @public_page("the open data catalogue in DCAT-AP (Turtle): published datasets only")
 @require_GET
 def catalogue_turtle(request: HttpRequest) -> HttpResponse:
-    graph = dcat.catalogue_graph(list(selectors.published()))
+    graph = _catalogue_page(request, "opendata:catalog-ttl")
+    if isinstance(graph, HttpResponse):
+        return graph
     response = HttpResponse(dcat.turtle(graph), content_type="text/turtle; charset=utf-8")
     response["Cache-Control"] = CACHE
     return response
@@ -56,7 +84,9 @@ def catalogue_turtle(request: HttpRequest) -> HttpResponse:
 @public_page("the open data catalogue in DCAT-AP (JSON-LD): published datasets only")
 @require_GET
 def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
-    graph = dcat.catalogue_graph(list(selectors.published()))
+    graph = _catalogue_page(request, "opendata:catalog-jsonld")
+    if isinstance(graph, HttpResponse):
+        return graph
     response = HttpResponse(dcat.jsonld(graph), content_type="application/ld+json; charset=utf-8")
     response["Cache-Control"] = CACHE
     return response

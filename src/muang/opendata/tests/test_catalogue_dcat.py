@@ -29,6 +29,10 @@ def test_turtle_and_json_ld_hold_the_same_catalogue(client, lit, public_url):
     publication = publish(lit)
     ttl = graph(client, "/open-data/catalog.ttl", "turtle")
     jsonld = graph(client, "/open-data/catalog.jsonld", "json-ld")
+    hydra = ns.Namespace("http://www.w3.org/ns/hydra/core#")
+    for g in (ttl, jsonld):  # the paging is about the document itself (.ttl or .jsonld)
+        for page in list(g.subjects(ns.RDF.type, hydra.PagedCollection)):
+            g.remove((page, None, None))
     assert isomorphic(ttl, jsonld)
     assert client.get("/open-data/catalog.ttl")["Content-Type"].startswith("text/turtle")
     assert client.get("/open-data/catalog.jsonld")["Content-Type"].startswith("application/ld+json")
@@ -109,3 +113,26 @@ def test_withdrawn_datasets_and_inactive_organisations_are_not_in_the_catalogue(
     g = graph(client, "/open-data/catalog.ttl", "turtle")
     assert not list(g.subjects(ns.RDF.type, ns.DCAT.Dataset))
     assert client.get(f"/open-data/dataset/{publication.name}/geojson").status_code == 404
+
+
+def test_the_catalogue_is_paged_as_ckanext_dcat_pages_it(client, lit, public_url, settings):
+    settings.MUANG_OPENDATA_CATALOG_PAGE = 2
+    for code in ("lighting.streetlights", "reports.cases", "property.parcels"):
+        publish(lit, code=code)
+    hydra = ns.Namespace("http://www.w3.org/ns/hydra/core#")
+    first = graph(client, "/open-data/catalog.ttl", "turtle")
+    assert len(list(first.subjects(ns.RDF.type, ns.DCAT.Dataset))) == 2
+    (paging,) = first.subjects(ns.RDF.type, hydra.PagedCollection)
+    assert (
+        int(first.value(paging, hydra.totalItems)) == 3 and int(first.value(paging, hydra.itemsPerPage)) == 2
+    )
+    assert str(first.value(paging, hydra.nextPage)) == f"{public_url}/open-data/catalog.ttl?page=2"
+    assert str(first.value(paging, hydra.lastPage)) == f"{public_url}/open-data/catalog.ttl?page=2"
+    second = graph(client, "/open-data/catalog.ttl?page=2", "turtle")
+    assert len(list(second.subjects(ns.RDF.type, ns.DCAT.Dataset))) == 1
+    (paging,) = second.subjects(ns.RDF.type, hydra.PagedCollection)
+    assert second.value(paging, hydra.nextPage) is None
+    mine = graph(client, f"/open-data/catalog.jsonld?organization={lit.org.slug}&page=2", "json-ld")
+    assert len(list(mine.subjects(ns.RDF.type, ns.DCAT.Dataset))) == 1
+    assert client.get("/open-data/catalog.ttl?page=0").status_code == 400
+    assert client.get("/open-data/catalog.ttl?page=x").status_code == 400
