@@ -30,6 +30,7 @@ from muang.opendata import dcat, selectors, vocab
 from muang.opendata.models import Distribution, Publication
 
 MAX_ROWS = 1000
+MAX_START = 1_000_000_000
 DEFAULT_ROWS = 10
 
 
@@ -186,7 +187,7 @@ def _true(value: Any) -> bool:
 
 def package_list(params: dict[str, Any]) -> list[str]:
     limit = _int(params, "limit", 0) or None
-    offset = _int(params, "offset", 0)
+    offset = _int(params, "offset", 0, high=MAX_START)
     names = list(selectors.published().order_by("name").values_list("name", flat=True))
     return names[offset : offset + limit if limit else None]
 
@@ -269,7 +270,7 @@ SORTS = {
 
 def package_search(params: dict[str, Any]) -> dict[str, Any]:
     rows = _int(params, "rows", DEFAULT_ROWS, high=MAX_ROWS)
-    start = _int(params, "start", 0)
+    start = _int(params, "start", 0, high=MAX_START)
     q = str(params.get("q") or "").strip()
     if q in ("*:*", "*"):
         q = ""

@@ -20,6 +20,7 @@ from muang.opendata.permissions import OpenDataPerm
 from muang.opendata.vocab import Format
 
 CACHE = "public, max-age=300"
+MAX_PAGE = 1_000_000
 
 
 def _rows(publications) -> list[dict]:
@@ -52,9 +53,9 @@ def _catalogue_page(request: HttpRequest, name: str) -> HttpResponse | dcat.Grap
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 0
-    if page < 1:
+    if not 1 <= page <= MAX_PAGE:
         return HttpResponse(
-            "page: a whole number from 1", status=400, content_type="text/plain; charset=utf-8"
+            f"page: a whole number from 1 to {MAX_PAGE}", status=400, content_type="text/plain; charset=utf-8"
         )
     slug = request.GET.get("organization", "").strip()
     qs = selectors.published()

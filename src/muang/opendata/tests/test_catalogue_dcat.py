@@ -136,3 +136,4 @@ def test_the_catalogue_is_paged_as_ckanext_dcat_pages_it(client, lit, public_url
     assert len(list(mine.subjects(ns.RDF.type, ns.DCAT.Dataset))) == 1
     assert client.get("/open-data/catalog.ttl?page=0").status_code == 400
     assert client.get("/open-data/catalog.ttl?page=x").status_code == 400
+    assert client.get("/open-data/catalog.ttl?page=99999999999999999999").status_code == 400

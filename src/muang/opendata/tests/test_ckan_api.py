@@ -112,6 +112,8 @@ def test_errors_are_ckans(client, two):
     assert bad_rows["error"] == {"__type": "Validation Error", "rows": ["Invalid integer"]}
     too_many = call(client, "package_search", 409, rows=100000)
     assert too_many["error"]["__type"] == "Validation Error" and "rows" in too_many["error"]
+    far = call(client, "package_search", 409, start="99999999999999999999")
+    assert far["error"]["__type"] == "Validation Error" and "start" in far["error"]
     bad_fq = call(client, "package_search", 400, fq="secret_field:1")
     assert bad_fq["error"]["__type"] == "Search Query Error"
     unknown = client.get("/api/3/action/package_delete")
