@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "muang.eservices",
     "muang.waste",
     "muang.kpi",
+    "muang.opendata",
 ]
 
 MIDDLEWARE = [

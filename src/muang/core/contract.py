@@ -125,6 +125,56 @@ class KpiSource:
 
 
 @dataclass(frozen=True)
+class DatasetColumn:
+    """One column of an open dataset: its header (`name`, stable ASCII: CSV header, GeoJSON property, CKAN
+    field), an SQL expression over the dataset's `from_sql`, its Thai label and its type (`text`, `integer`,
+    `number`, `date`, `datetime`, `boolean`). `personal` marks a column that holds a person's data: such a
+    dataset cannot be published (the opendata app refuses it at publication and at every refresh)."""
+
+    name: str
+    sql: str
+    label: Any
+    type: str = "text"
+    personal: bool = False
+
+
+@dataclass(frozen=True)
+class OpenDataset:
+    """A dataset an app offers for an organisation to publish as open data (the `opendata` app).
+
+    Plain data, like an NGSI-LD entity type: SQL text the app's developers write, never a caller's value.
+    `tenant_sql` keeps the organisation's rows with the parameter `%(org)s` (write `%%` for a literal `%`);
+    rows come in `order_sql` order; `geometry_sql` is a geometry expression in SRID 4326 (empty for a table
+    without places). `home_location` says the geometry is where a person lives: never published. `data_type`,
+    `frequency` and `keywords` are the defaults of the Thai government data catalogue's fields (the
+    organisation may change them when it publishes): `data_type` is one of record, statistical, geospatial,
+    multiple, other; `frequency` one of realtime, daily, weekly, monthly, quarterly, yearly."""
+
+    code: str  # "<app label>.<what>", stable: the dataset's name in the catalogue and the CKAN API
+    title: Any
+    description: Any
+    from_sql: str
+    tenant_sql: str
+    order_sql: str
+    columns: tuple[DatasetColumn, ...]
+    geometry_sql: str = ""
+    home_location: bool = False
+    data_type: str = "record"
+    frequency: str = "daily"
+    keywords: tuple[str, ...] = ()
+    source: Any = ""  # where the rows come from (a department, a device network)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "keywords", tuple(self.keywords))
+        if "%(org)s" not in self.tenant_sql:
+            raise ValueError(f"{self.code}: tenant_sql keeps the tenant's rows with %(org)s")
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names) or not names:
+            raise ValueError(f"{self.code}: columns are named once each")
+
+
+@dataclass(frozen=True)
 class AppContract:
     """What an app plugs into the platform. Every field is optional."""
 
@@ -185,6 +235,9 @@ class AppContract:
     # (LINE message objects to reply, or None when the text is not the app's). The LINE conversation (the
     # reports app's webhook) asks them in app order before its own steps, inside the event's transaction.
     line_commands: tuple[str, ...] = ()
+    # Open data (issue 15, item 5): dotted paths to the app's `OpenDataset` values, datasets an organisation may
+    # choose to publish (CSV, GeoJSON, Excel, DCAT-AP, the CKAN API) through the `opendata` app.
+    open_datasets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in (
@@ -206,6 +259,7 @@ class AppContract:
             "telemetry_listeners",
             "ngsi_entity_types",
             "line_commands",
+            "open_datasets",
         ):
             value = getattr(self, name)
             if isinstance(value, str) or not isinstance(value, Iterable):

@@ -22,7 +22,15 @@ from django.dispatch import receiver
 from django.urls import NoReverseMatch, include, path, reverse
 from django.utils.module_loading import import_string
 
-from muang.core.contract import AppContract, DemoLoader, KpiSource, MenuEntry, Mount, PeriodicTask
+from muang.core.contract import (
+    AppContract,
+    DemoLoader,
+    KpiSource,
+    MenuEntry,
+    Mount,
+    OpenDataset,
+    PeriodicTask,
+)
 
 
 @dataclass(frozen=True)
@@ -284,6 +292,23 @@ def vendor_static() -> list[tuple[str, str]]:
 
 def kpi_sources() -> tuple[KpiSource, ...]:
     return collected("kpi_sources")
+
+
+def open_datasets() -> tuple[OpenDataset, ...]:
+    """Every app's open datasets (`AppContract.open_datasets`), in app order; codes are unique."""
+    return _open_datasets(collected("open_datasets"))
+
+
+@functools.cache
+def _open_datasets(paths: tuple[str, ...]) -> tuple[OpenDataset, ...]:
+    out = tuple(import_string(p) for p in paths)
+    for p, dataset in zip(paths, out, strict=True):
+        if not isinstance(dataset, OpenDataset):
+            raise ImproperlyConfigured(f"{p} is not an OpenDataset")
+    codes = [d.code for d in out]
+    if len(set(codes)) != len(codes):
+        raise ImproperlyConfigured(f"two open datasets share a code: {codes}")
+    return out
 
 
 # --- private files -----------------------------------------------------------------------------------------------

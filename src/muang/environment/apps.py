@@ -16,6 +16,11 @@ class EnvironmentConfig(AppConfig):
         from muang.environment.permissions import EnvPerm
 
         return AppContract(
+            # Open data (the opendata app): what an organisation may publish, without personal data.
+            open_datasets=[
+                "muang.environment.opendata.AIR_QUALITY",
+                "muang.environment.opendata.WATER_LEVELS",
+            ],
             urls=[Mount("env/", "muang.environment.urls")],
             api=["muang.environment.api.router"],
             menu=[MenuEntry(_("Air and water"), "environment:staff", EnvPerm.ENV_VIEW, order=60)],

@@ -14,6 +14,8 @@ class LightingConfig(AppConfig):
         from muang.lighting.permissions import LightingPerm
 
         return AppContract(
+            # Open data (the opendata app): what an organisation may publish, without personal data.
+            open_datasets=["muang.lighting.opendata.STREETLIGHTS"],
             urls=[Mount("lighting/", "muang.lighting.urls")],
             api=["muang.lighting.api.router"],
             menu=[MenuEntry(_("Street lighting"), "lighting:map", LightingPerm.LIGHTING_VIEW, order=46)],

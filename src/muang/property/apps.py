@@ -24,6 +24,8 @@ class PropertyConfig(AppConfig):
         from muang.property.permissions import PropertyPerm
 
         return AppContract(
+            # Open data (the opendata app): what an organisation may publish, without personal data.
+            open_datasets=["muang.property.opendata.PARCELS"],
             urls=[
                 Mount(
                     "tax/map/", "muang.property.registry.urls"

@@ -25,6 +25,8 @@ class ReportsConfig(AppConfig):
         from muang.reports import permissions
 
         return AppContract(
+            # Open data (the opendata app): what an organisation may publish, without personal data.
+            open_datasets=["muang.reports.opendata.CASES"],
             urls=[
                 Mount("", "muang.reports.urls"),  # /r/ (citizens), /reports/ (public)
                 Mount("line/", "muang.reports.line.urls"),  # LINE Messaging API webhooks

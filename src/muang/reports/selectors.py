@@ -58,11 +58,14 @@ def public_point(case_id: int, lon: float, lat: float, *, sensitive: bool) -> tu
     )
 
 
+# The public longitude and latitude of a case `c` of category `cat`, in SQL run with parameters (`%%` is `%`).
+PUBLIC_LON_SQL = f"""CASE WHEN cat.is_sensitive THEN round(ST_X(c.location)::numeric / {BLUR_GRID}, 0)::float8 * {BLUR_GRID}
+  + (((c.id * 7919) %% 1000) / 1000.0 - 0.5) * {BLUR_JITTER} ELSE ST_X(c.location) END"""
+PUBLIC_LAT_SQL = f"""CASE WHEN cat.is_sensitive THEN round(ST_Y(c.location)::numeric / {BLUR_GRID}, 0)::float8 * {BLUR_GRID}
+  + (((c.id * 104729) %% 1000) / 1000.0 - 0.5) * {BLUR_JITTER} ELSE ST_Y(c.location) END"""
 _BLUR_SQL = f"""
-CASE WHEN cat.is_sensitive THEN round(ST_X(c.location)::numeric / {BLUR_GRID}, 0)::float8 * {BLUR_GRID}
-  + (((c.id * 7919) %% 1000) / 1000.0 - 0.5) * {BLUR_JITTER} ELSE ST_X(c.location) END AS lon,
-CASE WHEN cat.is_sensitive THEN round(ST_Y(c.location)::numeric / {BLUR_GRID}, 0)::float8 * {BLUR_GRID}
-  + (((c.id * 104729) %% 1000) / 1000.0 - 0.5) * {BLUR_JITTER} ELSE ST_Y(c.location) END AS lat
+{PUBLIC_LON_SQL} AS lon,
+{PUBLIC_LAT_SQL} AS lat
 """
 
 

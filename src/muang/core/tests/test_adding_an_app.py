@@ -1,7 +1,7 @@
 """Adding an app is one line in INSTALLED_APPS (docs/adding-an-app.md): a tiny app of the test suite
 (`muang.core.tests.tinyapp`, "glance") is installed, and its page, its API operation, its menu entry (for the
-right role only), its permission, its periodic task, its demo loader and its KPI source are all there, with no
-other file edited. Uninstalled, they are gone."""
+right role only), its permission, its periodic task, its demo loader, its KPI source and its open dataset are all
+there, with no other file edited. Uninstalled, they are gone."""
 
 import datetime as dt
 import io
@@ -134,11 +134,28 @@ def test_its_kpi_source_is_offered_to_the_dashboard(glance, org):
     assert value == 3
 
 
+def test_its_open_dataset_is_offered_published_and_harvested(glance, org):
+    from muang.opendata.services import dataset_publish
+
+    assert "glance.departments" in [d.code for d in registry.open_datasets()]
+    publication = dataset_publish(actor=SYSTEM, organization=org, code="glance.departments")
+    assert publication.row_count == 3
+    body = Client().get("/api/3/action/package_show", {"id": publication.name}).json()
+    assert body["success"] and {r["format"] for r in body["result"]["resources"]} == {
+        "CSV",
+        "GeoJSON",
+        "XLSX",
+    }
+    csv_text = Client().get(f"/open-data/dataset/{publication.name}/csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0] == "code,department"
+
+
 def test_without_the_line_in_installed_apps_the_app_is_nowhere(org):
     from muang.api import api
 
     assert "glance" not in {p.label for p in registry.contracts()}
     assert "/api/v1/organizations/{slug}/glance" not in api.get_openapi_schema()["paths"]
     assert "glance.view" not in registry.permission_table().all
+    assert "glance.departments" not in [d.code for d in registry.open_datasets()]
     assert Client().get("/glance/").status_code == 404
     assert 'href="/glance/"' not in client_of(member(org, Role.SYSTEM_ADMIN)).get("/").content.decode()

@@ -28,6 +28,7 @@ class GlanceConfig(AppConfig):
                     before=("reports.reports",),
                 )
             ],
+            open_datasets=["muang.core.tests.tinyapp.selectors.DEPARTMENTS"],
             kpi_sources=[
                 KpiSource(
                     "glance.departments",
