@@ -6,7 +6,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 from muang.core import registry
 from muang.core.checks import contract_errors
-from muang.core.contract import AppContract, DemoLoader, Grant, MenuEntry, Mount, PeriodicTask
+from muang.core.contract import (
+    AppContract,
+    DemoLoader,
+    Grant,
+    MenuEntry,
+    Mount,
+    OpenDataset,
+    PeriodicTask,
+)
 from muang.core.models import Duty, Role
 from muang.core.permissions import CorePerm
 
@@ -17,14 +25,19 @@ CASE_MANAGER = CASE_OFFICER | {"case.assign", "case.route"}
 ESERVICE_WORK = {"eservice.application.view", "eservice.application.process"}
 ESERVICE_DECIDE = ESERVICE_WORK | {"eservice.application.decide"}
 ESERVICE_CHARGE = {"eservice.charge.view", "eservice.charge.create"}
+WASTE_CASHIER = {"waste.view", "waste.arrears"}
+WASTE_WORK = {"waste.view", "waste.manage", "waste.crew"}
 
 
 def test_the_grants_are_those_of_the_single_table_they_replace():
     """Moving each app's permissions, and what each department duty grants, into the apps' contracts changed
     nobody's rights (main's core.permissions ROLE_PERMISSIONS and DUTY_PERMISSIONS tables, written out)."""
     table = registry.permission_table()
-    assert table.by_role[Role.OFFICER] == {"org.view"} | CASE_OFFICER
-    assert table.by_role[Role.DEPARTMENT_HEAD] == {"org.view", "staff.view"} | CASE_MANAGER
+    assert table.by_role[Role.OFFICER] == {"org.view", "kpi.view", "kpi.enter"} | CASE_OFFICER
+    assert (
+        table.by_role[Role.DEPARTMENT_HEAD]
+        == {"org.view", "staff.view", "kpi.view", "kpi.enter", "kpi.approve"} | CASE_MANAGER
+    )
     assert (
         table.by_role[Role.EXECUTIVE]
         == {
@@ -41,6 +54,12 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "care.counts",
             "eservice.application.view",
             "eservice.application.decide",
+            "waste.view",
+            "waste.arrears",
+            "kpi.view",
+            "kpi.approve",
+            "kpi.manage",
+            "opendata.manage",
         }
         | CASE_MANAGER
     )
@@ -64,6 +83,9 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "ems:read": {"ems.view"},
         "ems:write": {"ems.view", "ems.dispatch"},
         "eservices:read": {"eservice.application.view", "eservice.charge.view"},
+        "waste:read": {"waste.view"},
+        "kpi:read": {"kpi.view"},
+        "kpi:write": {"kpi.view", "kpi.manage"},
     }
     assert {
         "token.manage",
@@ -81,6 +103,9 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "lighting.manage",
         "environment.manage",
         "ems.manage",
+        "waste.manage",
+        "waste.bill",
+        "waste.crew",
     } <= table.all
     assert registry.duty_permissions() == {
         Duty.TAX: {
@@ -88,7 +113,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             Role.DEPARTMENT_HEAD: {"property.view", "property.edit"},
         },
         Duty.FINANCE: {
-            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile"} | ESERVICE_CHARGE,
+            Role.OFFICER: {"bill.view", "payment.record", "bank.reconcile"} | ESERVICE_CHARGE | WASTE_CASHIER,
             Role.DEPARTMENT_HEAD: {
                 "bill.view",
                 "payment.record",
@@ -96,8 +121,10 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
                 "bill.issue",
                 "bill.adjust",
                 "objection.file",
+                "waste.bill",
             }
-            | ESERVICE_CHARGE,
+            | ESERVICE_CHARGE
+            | WASTE_CASHIER,
         },
         Duty.ENGINEERING: {
             Role.OFFICER: {"iot.view", "iot.alarm_view", "iot.alarm_act", "lighting.view", "lighting.manage"}
@@ -113,8 +140,8 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             | ESERVICE_DECIDE,
         },
         Duty.PUBLIC_HEALTH: {
-            Role.OFFICER: {"environment.view"} | ESERVICE_WORK,
-            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"} | ESERVICE_DECIDE,
+            Role.OFFICER: {"environment.view"} | ESERVICE_WORK | WASTE_WORK,
+            Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"} | ESERVICE_DECIDE | WASTE_WORK,
         },
         Duty.ADMINISTRATION: {Role.OFFICER: ESERVICE_WORK, Role.DEPARTMENT_HEAD: ESERVICE_DECIDE},
         Duty.SOCIAL_WELFARE: {Role.OFFICER: ESERVICE_WORK, Role.DEPARTMENT_HEAD: ESERVICE_DECIDE},
@@ -132,9 +159,18 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
-        {"org.view", "property.view", "bill.view", "payment.record", "bank.reconcile"}
+        {
+            "org.view",
+            "kpi.view",
+            "kpi.enter",
+            "property.view",
+            "bill.view",
+            "payment.record",
+            "bank.reconcile",
+        }
         | CASE_OFFICER
         | ESERVICE_CHARGE
+        | WASTE_CASHIER
     )
     assert table.for_member(Role.EXECUTIVE, [Duty.FINANCE]) == table.by_role[Role.EXECUTIVE]
 
@@ -154,7 +190,7 @@ def test_core_holds_no_domain_permission_table():
 def test_private_file_kinds_are_read_by_the_app_that_stores_them():
     from muang.core.checks import file_reader_errors
 
-    assert set(registry.file_kinds()) == {"cases", "signboards", "parcels", "use-change"}
+    assert set(registry.file_kinds()) == {"cases", "signboards", "parcels", "use-change", "kpi-evidence"}
     assert registry.file_reader("cases").__module__ == "muang.cases.selectors"
     assert registry.file_reader("nothing") is None
     assert file_reader_errors(registry.contracts()) == []
@@ -219,32 +255,38 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
     overseer = registry.permission_table().by_role[Role.OVERSEER]
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     labels = lambda perms: [link.url for link in registry.staff_menu(perms)]  # noqa: E731
-    assert labels(officer) == ["/", "/work/cases/"]
+    assert labels(officer) == ["/", "/kpi/", "/work/cases/"]
     tax_officer = registry.permission_table().for_member(Role.OFFICER, [Duty.TAX])
-    assert labels(tax_officer) == ["/", "/work/cases/", "/tax/", "/tax/map/"]
+    assert labels(tax_officer) == ["/", "/kpi/", "/work/cases/", "/tax/", "/tax/map/"]
     engineer = registry.permission_table().for_member(Role.OFFICER, [Duty.ENGINEERING])
     assert labels(engineer) == [
         "/",
+        "/kpi/",
         "/work/cases/",
         "/eservices/staff/applications/",
         "/lighting/",
         "/iot/devices/",
         "/iot/alarms/",
     ]
-    assert labels(overseer) == ["/"]
+    assert labels(overseer) == ["/", "/kpi/rollup/"]
     assert labels(admin) == [
         "/",
+        "/kpi/",
+        "/kpi/rollup/",
         "/work/cases/",
         "/tax/",
         "/billing/bills/",
         "/tax/map/",
         "/eservices/staff/applications/",
         "/lighting/",
+        "/waste/",
+        "/waste/crew/",
         "/iot/devices/",
         "/env/staff/",
         "/iot/alarms/",
         "/ems/",
         "/ems/incidents/new/",
+        "/open-data/staff/",
         "/tokens/",
         "/admin/",
         "/api/v1/docs",
@@ -256,6 +298,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/my-tax/",
         "/eservices/",
         "/env/",
+        "/open-data/",
         "/accounts/login/",
     ]
 
@@ -272,8 +315,8 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 14
-        assert len(registry.public_menu()) == 7
+        assert len(registry.staff_menu(admin)) == 20
+        assert len(registry.public_menu()) == 8
 
     def queries_of(user, *, menu: bool) -> int:
         client = Client()
@@ -317,6 +360,9 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "ems.ems",
         "eservices.catalogue",
         "eservices.applications",
+        "waste.accounts",
+        "kpi.snapshots",
+        "opendata.publications",
     ]
     a, b, c = DemoLoader("x.a", "m.a", after=("x.c",)), DemoLoader("x.b", "m.b"), DemoLoader("x.c", "m.c")
     assert [d.name for d in registry.order_demo_loaders([a, b, c])] == ["x.b", "x.c", "x.a"]
@@ -343,6 +389,9 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.eservices.tasks.notify_late_applications", 6 * 3600),
         ("muang.eservices.tasks.settle_paid_applications", 600),
         ("muang.eservices.tasks.remind_licence_renewals", 24 * 3600),
+        ("muang.waste.tasks.dispatch_missed_collections", 60),
+        ("muang.kpi.tasks.snapshot_closed_month", 6 * 3600),
+        ("muang.opendata.tasks.refresh_datasets", 900),
     }
 
 
@@ -363,7 +412,24 @@ def test_the_apps_offer_their_kpi_sources():
         ("eservices.median_days", "days", "down"),
         ("eservices.fees_billed", "THB", "up"),
         ("eservices.fees_collected", "THB", "up"),
+        ("waste.collection_rate", "%", "up"),
+        ("waste.arrears", "THB", "down"),
     }
+
+
+def test_the_apps_offer_their_open_datasets_and_a_wrong_one_is_refused(monkeypatch):
+    assert [d.code for d in registry.open_datasets()] == [
+        "property.parcels",
+        "reports.cases",
+        "lighting.streetlights",
+        "environment.air_quality",
+        "environment.water_levels",
+    ]
+    monkeypatch.setattr(registry, "collected", lambda name: ("muang.core.registry.Plugged",))
+    with pytest.raises(ImproperlyConfigured, match="not an OpenDataset"):
+        registry.open_datasets()
+    with pytest.raises(ValueError, match="%\\(org\\)s"):
+        OpenDataset("x.y", "t", "d", from_sql="t", tenant_sql="true", order_sql="1", columns=())
 
 
 def test_the_installed_contracts_pass_their_checks():
