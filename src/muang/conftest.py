@@ -81,6 +81,30 @@ def _domain_tests_in_english(request, settings):
         settings.LANGUAGE_CODE = "en"
 
 
+# National data rows that migrations seed (model, its seed function): a transactional test in any app flushes
+# every table, so a database test puts them back first (idempotent, one count query each when present).
+MIGRATION_DATA = (
+    ("environment.AqiBand", "muang.environment.notice_2566.seed"),
+    ("care.LtcRate", "muang.care.ltc_rates.seed"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    asked = [f for f in ("transactional_db", "db") if f in request.fixturenames]
+    if request.node.get_closest_marker("django_db") is None and not asked:
+        return
+    if asked:
+        request.getfixturevalue(asked[0])  # set the database up now, not after this autouse fixture
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    for label, seed in MIGRATION_DATA:
+        model = apps.get_model(label)
+        if not model.objects.exists():
+            import_string(seed)(model)
+
+
 @pytest.fixture
 def api_client() -> Client:
     return Client(enforce_csrf_checks=True)

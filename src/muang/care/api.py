@@ -18,8 +18,8 @@ from muang.care.imports import people_import
 from muang.care.models import Enrolment
 from muang.care.permissions import CarePerm
 from muang.care.schemas import (
+    AdlAssessmentOut,
     AssessmentIn,
-    AssessmentOut,
     CarePlanIn,
     CarePlanOut,
     CountsOut,
@@ -181,7 +181,7 @@ def enrolments_end(request: HttpRequest, slug: str, enrolment_id: int, payload: 
     return services.enrolment_end(actor=actor(request), enrolment=enrolment, ended_on=payload.ended_on)
 
 
-@router.post(BASE + "/people/{person_id}/assessments", response={201: AssessmentOut})
+@router.post(BASE + "/people/{person_id}/assessments", response={201: AdlAssessmentOut})
 def assessments_create(request: HttpRequest, slug: str, person_id: int, payload: AssessmentIn):
     """A Barthel ADL assessment: ten items with their own ranges, the total (0–20) and group follow."""
     organization = _org(request, slug, CarePerm.CARE_EDIT)

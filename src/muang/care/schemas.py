@@ -112,7 +112,7 @@ class AssessmentIn(Schema):
     notes: str = Field("", max_length=2000)
 
 
-class AssessmentOut(Schema):
+class AdlAssessmentOut(Schema):
     id: int
     assessed_on: dt.date
     feeding: int
@@ -170,7 +170,7 @@ class HealthRecordOut(Schema):
     emergency_contacts: list[ContactOut]
     line_linked: bool
     enrolments: list[EnrolmentOut]
-    assessments: list[AssessmentOut]
+    assessments: list[AdlAssessmentOut]
     care_plans: list[CarePlanOut]
     purpose: str
 

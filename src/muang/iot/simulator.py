@@ -28,6 +28,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from muang.core.thai_dates import BANGKOK
 
 logger = logging.getLogger("muang.iot.simulator")
@@ -314,7 +316,8 @@ class Simulator:
     ):
         self.devices, self.secrets, self.seed, self.post, self.haze = devices, secrets, seed, post, haze
         self.mqtt_host, self.mqtt_port = mqtt_host, mqtt_port
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        # Django's clock, looked up at each call: a test that freezes it freezes the readings' times too.
+        self.clock = clock or (lambda: timezone.now())
         self.links: dict[str, MqttLink] = {}
         self.cycles = 0
 

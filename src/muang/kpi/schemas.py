@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 
-class AreaOut(Schema):
+class KpiAreaOut(Schema):
     framework: str
     code: str
     name_th: str
@@ -25,7 +25,7 @@ class IndicatorOut(Schema):
     reference: str = Field(..., description="U4SSC / ISO 37120 counterpart, where one fits")
     min_value: Decimal | None
     max_value: Decimal | None
-    areas: list[AreaOut]
+    areas: list[KpiAreaOut]
 
     @staticmethod
     def resolve_areas(indicator) -> list[dict]:

@@ -11,7 +11,6 @@ from muang.waste.permissions import WastePerm
 from muang.waste.schemas import (
     AccountIn,
     AccountOut,
-    ArrearsOut,
     BillingRunIn,
     BillingRunOut,
     RateScheduleIn,
@@ -21,6 +20,7 @@ from muang.waste.schemas import (
     StopOut,
     TripIn,
     TripOut,
+    WasteArrearsOut,
 )
 from muang.waste.services import accounts, billing, collection, rates
 
@@ -74,7 +74,7 @@ def billing_runs_create(request: HttpRequest, slug: str, payload: BillingRunIn):
     )
 
 
-@router.get(BASE + "/arrears", response=list[ArrearsOut])
+@router.get(BASE + "/arrears", response=list[WasteArrearsOut])
 @paginated()
 def arrears_list(request: HttpRequest, slug: str):
     organization = get_organization_for(actor(request), slug, WastePerm.WASTE_ARREARS)

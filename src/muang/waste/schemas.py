@@ -86,7 +86,7 @@ class BillingRunOut(Schema):
         return len(result.conflicts)
 
 
-class ArrearsOut(Schema):
+class WasteArrearsOut(Schema):
     account_number: str
     holder_name: str
     months: int

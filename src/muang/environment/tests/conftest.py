@@ -17,19 +17,6 @@ from muang.iot.tests.factories import air_profile, device, gauge_profile
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _aqi_bands(request):
-    """The bands the migration seeded: a transactional test (here or in another app) flushes every table, so a
-    database test puts them back first (idempotent)."""
-    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
-        return
-    from muang.environment.models import AqiBand
-    from muang.environment.notice_2566 import seed
-
-    if AqiBand.objects.count() < 10:
-        seed(AqiBand)
-
-
 @pytest.fixture
 def committed_telemetry():
     """For a transactional test: the telemetry it commits, and the monthly partitions its ingest creates, are

@@ -114,8 +114,9 @@ def test_the_case_page_panel_shows_the_device_its_latest_values_and_the_alarm(
 ):
     report(air, NOW, pm25=52.5, pm10=80.0)
     case = Case.objects.get(organization=town.org)
-    # The alarm with its device and profile, the latest values, reports' panel and lighting's pole panel.
-    with django_assert_max_num_queries(5):
+    # The alarm with its device and profile, the latest values, and one read per other app's panel: reports'
+    # answers, lighting's poles, waste's route.
+    with django_assert_max_num_queries(6):
         panels = {p.key: p for p in desk.case_panels(actor=town.officer, case=case)}
     panel = panels["iot-alarm"]
     assert panel.context["device"]["name"] == air.name
