@@ -154,24 +154,34 @@ def incident_dispatch(
     return redirect("ems:incident", incident_id=incident.pk)
 
 
+def _incident_form_post(
+    request, actor, membership, incident_id, form_class, service, *, form_key, status, catch, **errors
+):
+    """A form on the incident page: the service on the valid form, else the page again with the form's errors."""
+    incident = selectors.get_incident_for(
+        actor=actor, organization=membership.organization, incident_id=incident_id
+    )
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=actor, incident=incident, **form.cleaned_data)
+        except catch as e:
+            add_service_errors(form, e, raise_access=True, **errors)
+        else:
+            return redirect("ems:incident", incident_id=incident.pk)
+    context = _incident_context(actor, membership, incident_id, **{form_key: form})
+    return render(request, "ems/incident.html", context, status=status)
+
+
 @staff_page(holds(EmsPerm.EMS_DISPATCH))
 @require_POST
 def incident_step(
     request: HttpRequest, actor: Actor, membership: Membership, incident_id: int
 ) -> HttpResponse:
-    incident = selectors.get_incident_for(
-        actor=actor, organization=membership.organization, incident_id=incident_id
-    )
-    form = StepForm(request.POST)
-    if form.is_valid():
-        try:
-            incidents.incident_stamp(actor=actor, incident=incident, **form.cleaned_data)
-        except (InvalidInput, Conflict) as e:
-            add_service_errors(form, e, raise_access=True, default_field="step")
-        else:
-            return redirect("ems:incident", incident_id=incident.pk)
-    context = _incident_context(actor, membership, incident_id, step_form=form)
-    return render(request, "ems/incident.html", context, status=409)
+    return _incident_form_post(
+        request, actor, membership, incident_id, StepForm, incidents.incident_stamp,
+        form_key="step_form", status=409, catch=(InvalidInput, Conflict), default_field="step",
+    )  # fmt: skip
 
 
 @staff_page(holds(EmsPerm.EMS_DISPATCH))
@@ -179,19 +189,10 @@ def incident_step(
 def incident_care(
     request: HttpRequest, actor: Actor, membership: Membership, incident_id: int
 ) -> HttpResponse:
-    incident = selectors.get_incident_for(
-        actor=actor, organization=membership.organization, incident_id=incident_id
-    )
-    form = CareForm(request.POST)
-    if form.is_valid():
-        try:
-            incidents.incident_record_care(actor=actor, incident=incident, **form.cleaned_data)
-        except InvalidInput as e:
-            add_service_errors(form, e, raise_access=True)
-        else:
-            return redirect("ems:incident", incident_id=incident.pk)
-    context = _incident_context(actor, membership, incident_id, care_form=form)
-    return render(request, "ems/incident.html", context, status=422)
+    return _incident_form_post(
+        request, actor, membership, incident_id, CareForm, incidents.incident_record_care,
+        form_key="care_form", status=422, catch=InvalidInput,
+    )  # fmt: skip
 
 
 @staff_page(holds(EmsPerm.EMS_DISPATCH))
