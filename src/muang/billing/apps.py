@@ -16,7 +16,11 @@ class BillingConfig(AppConfig):
         return AppContract(
             urls=[Mount("billing/", "muang.billing.urls")],
             api=["muang.billing.api.router"],
-            menu=[MenuEntry(_("Bills and payments"), "billing:bills", BillingPerm.BILL_VIEW, order=30)],
+            menu=[
+                MenuEntry(
+                    _("Bills and payments"), "billing:bills", BillingPerm.BILL_VIEW, order=30, group="revenue"
+                )
+            ],
             permissions=[BillingPerm],
             grants=permissions.GRANTS,
             kpi_sources=[

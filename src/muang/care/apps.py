@@ -16,7 +16,9 @@ class CareConfig(AppConfig):
         return AppContract(
             urls=[Mount("care/", "muang.care.urls")],
             api=["muang.care.api.router"],
-            menu=[MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48)],
+            menu=[
+                MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48, group="health")
+            ],
             permissions=[CarePerm],
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,

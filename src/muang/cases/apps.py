@@ -16,7 +16,15 @@ class CasesConfig(AppConfig):
             # The case desk: the staff queue, the case page, filing a case for a caller.
             urls=[Mount("work/cases/", "muang.cases.urls")],
             api=["muang.cases.api.router"],
-            menu=[MenuEntry(_("Citizen reports"), "cases:queue", permissions.CasePerm.CASE_VIEW, order=10)],
+            menu=[
+                MenuEntry(
+                    _("Citizen reports"),
+                    "cases:queue",
+                    permissions.CasePerm.CASE_VIEW,
+                    order=10,
+                    group="services",
+                )
+            ],
             permissions=[permissions.CasePerm],
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,

@@ -23,9 +23,15 @@ class CoreConfig(AppConfig):
             api=["muang.core.api.router"],
             menu=[
                 MenuEntry(_("Home"), "home", order=0),
-                MenuEntry(_("API tokens"), "tokens", CorePerm.TOKEN_MANAGE, order=90),
-                MenuEntry(_("Administration"), "admin:index", CorePerm.ORG_EDIT, order=91),
-                MenuEntry(_("API documentation"), "api-v1:openapi-view", CorePerm.TOKEN_MANAGE, order=92),
+                MenuEntry(_("API tokens"), "tokens", CorePerm.TOKEN_MANAGE, order=90, group="system"),
+                MenuEntry(_("Administration"), "admin:index", CorePerm.ORG_EDIT, order=91, group="system"),
+                MenuEntry(
+                    _("API documentation"),
+                    "api-v1:openapi-view",
+                    CorePerm.TOKEN_MANAGE,
+                    order=92,
+                    group="system",
+                ),
             ],
             public_menu=[MenuEntry(_("Staff sign-in"), "login", order=90)],
             permissions=[CorePerm],

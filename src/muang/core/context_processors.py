@@ -26,5 +26,6 @@ def workspace(request: HttpRequest) -> dict:
         "membership": membership,
         "memberships": getattr(request, "_muang_memberships", []),
         # Built only if the page shows it (an htmx fragment does not).
-        "menu": SimpleLazyObject(lambda: _menu(request, membership)),
+        "menu": (menu := SimpleLazyObject(lambda: _menu(request, membership))),
+        "menu_sections": SimpleLazyObject(lambda: registry.menu_sections(list(menu))),
     }

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import pgettext_lazy
+
 
 @dataclass(frozen=True)
 class Mount:
@@ -42,6 +44,21 @@ class MenuEntry:
     url_name: str
     perm: str = ""
     order: int = 50
+    # One of MENU_GROUPS: where the entry sits when a member's menu is long enough to be grouped ("" = top level).
+    group: str = ""
+
+
+# The staff menu's groups, in this order. A member who sees more than MENU_GROUPED_ABOVE entries (an
+# administrator sees twenty) gets them grouped under these headings; a shorter menu stays one flat line.
+MENU_GROUPS: dict[str, Any] = {
+    "overview": pgettext_lazy("menu group", "Overview"),
+    "services": pgettext_lazy("menu group", "Citizen services"),
+    "revenue": pgettext_lazy("menu group", "Revenue and tax"),
+    "health": pgettext_lazy("menu group", "Health and emergencies"),
+    "city": pgettext_lazy("menu group", "City systems"),
+    "system": pgettext_lazy("menu group", "System"),
+}
+MENU_GROUPED_ABOVE = 8
 
 
 @dataclass(frozen=True)

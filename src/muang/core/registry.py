@@ -23,6 +23,8 @@ from django.urls import NoReverseMatch, include, path, reverse
 from django.utils.module_loading import import_string
 
 from muang.core.contract import (
+    MENU_GROUPED_ABOVE,
+    MENU_GROUPS,
     AppContract,
     DemoLoader,
     KpiSource,
@@ -101,6 +103,16 @@ def api_routers() -> tuple[str, ...]:
 class MenuLink:
     label: str
     url: str
+    group: str = ""  # a key of MENU_GROUPS, "" at the top level
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    """One heading of a grouped menu (label "" = the top-level links, shown first and ungrouped)."""
+
+    key: str
+    label: str
+    links: tuple[MenuLink, ...]
 
 
 @functools.cache
@@ -109,14 +121,20 @@ def _menus() -> tuple[tuple[MenuEntry, ...], tuple[MenuEntry, ...]]:
         # Stable: entries of equal order keep the app order.
         return tuple(sorted(entries, key=lambda e: e.order))
 
-    return ordered(collected("menu")), ordered(collected("public_menu"))
+    staff = ordered(collected("menu"))
+    unknown = sorted({e.group for e in staff if e.group and e.group not in MENU_GROUPS})
+    if unknown:
+        raise ImproperlyConfigured(
+            f"menu groups {unknown} are not among core's MENU_GROUPS {list(MENU_GROUPS)}"
+        )
+    return staff, ordered(collected("public_menu"))
 
 
 def _links(entries: Iterable[MenuEntry]) -> list[MenuLink]:
     links = []
     for entry in entries:
         try:
-            links.append(MenuLink(str(entry.label), reverse(entry.url_name)))
+            links.append(MenuLink(str(entry.label), reverse(entry.url_name), entry.group))
         except NoReverseMatch:  # its URLconf is not mounted (checked by muang.core.checks)
             continue
     return links
@@ -129,6 +147,23 @@ def staff_menu(perms: frozenset[str]) -> list[MenuLink]:
 
 def public_menu() -> list[MenuLink]:
     return _links(_menus()[1])
+
+
+def menu_sections(links: list[MenuLink]) -> list[MenuSection]:
+    """A long menu grouped under MENU_GROUPS' headings (in their order), the top-level links first; a short one
+    (at most MENU_GROUPED_ABOVE links) as one section, and a heading that would hold one link gives it back to the
+    top level. Pure: no query."""
+    if len(links) <= MENU_GROUPED_ABOVE:
+        return [MenuSection("", "", tuple(links))]
+    by_group: dict[str, list[MenuLink]] = {}
+    for link in links:
+        by_group.setdefault(link.group, []).append(link)
+    top = [link for link in links if len(by_group[link.group]) == 1 or not link.group]
+    sections = [MenuSection("", "", tuple(top))] if top else []
+    for key, label in MENU_GROUPS.items():
+        if len(by_group.get(key, ())) > 1:
+            sections.append(MenuSection(key, str(label), tuple(by_group[key])))
+    return sections
 
 
 # --- who may do what -----------------------------------------------------------------------------------------

@@ -287,9 +287,14 @@ def pending_invitations_for(*, actor: Actor, now: dt.datetime | None = None) -> 
     )
 
 
-def worker_status() -> tuple[bool, str]:
-    """Is a background worker alive? (its heartbeat is fresh)"""
-    newest = WorkerHeartbeat.objects.order_by("-seen_at").first()
+def last_worker_heartbeat() -> WorkerHeartbeat | None:
+    return WorkerHeartbeat.objects.order_by("-seen_at").first()
+
+
+def worker_status(newest: WorkerHeartbeat | None = None) -> tuple[bool, str]:
+    """Is a background worker alive? (its heartbeat is fresh) The detail is for the health endpoint's operators;
+    a page says it in the reader's language from the heartbeat itself."""
+    newest = newest or last_worker_heartbeat()
     if newest is None:
         return False, "no worker has ever reported"
     age = (timezone.now() - newest.seen_at).total_seconds()

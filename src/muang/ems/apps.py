@@ -17,8 +17,10 @@ class EmsConfig(AppConfig):
             urls=[Mount("ems/", "muang.ems.urls")],
             api=["muang.ems.api.router"],
             menu=[
-                MenuEntry(_("Dispatch board"), "ems:board", EmsPerm.EMS_VIEW, order=70),
-                MenuEntry(_("New EMS call"), "ems:incident_new", EmsPerm.EMS_DISPATCH, order=71),
+                MenuEntry(_("Dispatch board"), "ems:board", EmsPerm.EMS_VIEW, order=70, group="health"),
+                MenuEntry(
+                    _("New EMS call"), "ems:incident_new", EmsPerm.EMS_DISPATCH, order=71, group="health"
+                ),
             ],
             permissions=[EmsPerm],
             scopes=permissions.SCOPES,

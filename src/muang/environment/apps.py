@@ -23,7 +23,9 @@ class EnvironmentConfig(AppConfig):
             ],
             urls=[Mount("env/", "muang.environment.urls")],
             api=["muang.environment.api.router"],
-            menu=[MenuEntry(_("Air and water"), "environment:staff", EnvPerm.ENV_VIEW, order=60)],
+            menu=[
+                MenuEntry(_("Air and water"), "environment:staff", EnvPerm.ENV_VIEW, order=60, group="city")
+            ],
             public_menu=[MenuEntry(_("Air and water"), "environment:index", order=60)],
             public_home_panels=["muang.environment.views.home_panel"],
             permissions=[EnvPerm],

@@ -18,7 +18,11 @@ class EservicesConfig(AppConfig):
             api=["muang.eservices.api.router"],
             menu=[
                 MenuEntry(
-                    _("Applications"), "eservices:applications", EservicePerm.APPLICATION_VIEW, order=45
+                    _("Applications"),
+                    "eservices:applications",
+                    EservicePerm.APPLICATION_VIEW,
+                    order=45,
+                    group="services",
                 )
             ],
             public_menu=[MenuEntry(_("E-services"), "eservices:index", order=45)],

@@ -25,8 +25,8 @@ class IotConfig(AppConfig):
                 Mount("iot/", "muang.iot.urls"),
             ],
             menu=[
-                MenuEntry(_("Devices"), "iot:devices", IotPerm.IOT_VIEW, order=60),
-                MenuEntry(_("Device alarms"), "iot:alarms", IotPerm.ALARM_VIEW, order=61),
+                MenuEntry(_("Devices"), "iot:devices", IotPerm.IOT_VIEW, order=60, group="city"),
+                MenuEntry(_("Device alarms"), "iot:alarms", IotPerm.ALARM_VIEW, order=61, group="city"),
             ],
             api=["muang.iot.api.router", "muang.iot.alarms.api.router"],
             case_panels=["muang.iot.alarms.panels.alarm_panel"],

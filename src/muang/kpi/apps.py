@@ -29,8 +29,14 @@ class KpiConfig(AppConfig):
             urls=[Mount("kpi/", "muang.kpi.urls")],
             api=["muang.kpi.api.router"],
             menu=[
-                MenuEntry(_("City dashboard"), "kpi:city", KpiPerm.KPI_VIEW, order=5),
-                MenuEntry(_("Local governments compared"), "kpi:rollup", CorePerm.ROLLUP_VIEW, order=6),
+                MenuEntry(_("City dashboard"), "kpi:city", KpiPerm.KPI_VIEW, order=5, group="overview"),
+                MenuEntry(
+                    _("Local governments compared"),
+                    "kpi:rollup",
+                    CorePerm.ROLLUP_VIEW,
+                    order=6,
+                    group="overview",
+                ),
             ],
             permissions=[KpiPerm],
             scopes=permissions.SCOPES,

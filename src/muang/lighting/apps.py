@@ -18,7 +18,11 @@ class LightingConfig(AppConfig):
             open_datasets=["muang.lighting.opendata.STREETLIGHTS"],
             urls=[Mount("lighting/", "muang.lighting.urls")],
             api=["muang.lighting.api.router"],
-            menu=[MenuEntry(_("Street lighting"), "lighting:map", LightingPerm.LIGHTING_VIEW, order=46)],
+            menu=[
+                MenuEntry(
+                    _("Street lighting"), "lighting:map", LightingPerm.LIGHTING_VIEW, order=46, group="city"
+                )
+            ],
             permissions=[LightingPerm],
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,

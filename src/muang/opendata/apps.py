@@ -21,7 +21,9 @@ class OpenDataConfig(AppConfig):
                 Mount("open-data/", "muang.opendata.urls"),
                 Mount("api/3/action/", "muang.opendata.ckan_urls"),
             ],
-            menu=[MenuEntry(_("Open data"), "opendata:staff", OpenDataPerm.MANAGE, order=80)],
+            menu=[
+                MenuEntry(_("Open data"), "opendata:staff", OpenDataPerm.MANAGE, order=80, group="overview")
+            ],
             public_menu=[MenuEntry(_("Open data"), "opendata:catalogue", order=80)],
             permissions=[OpenDataPerm],
             grants=permissions.GRANTS,

@@ -34,8 +34,16 @@ class PropertyConfig(AppConfig):
             ],
             api=["muang.property.registry.api.router", "muang.property.assessment.api.router"],
             menu=[
-                MenuEntry(_("Tax office"), "property-office:overview", PropertyPerm.PROPERTY_VIEW, order=20),
-                MenuEntry(_("Tax map"), "property-map:map", PropertyPerm.PROPERTY_VIEW, order=40),
+                MenuEntry(
+                    _("Tax office"),
+                    "property-office:overview",
+                    PropertyPerm.PROPERTY_VIEW,
+                    order=20,
+                    group="revenue",
+                ),
+                MenuEntry(
+                    _("Tax map"), "property-map:map", PropertyPerm.PROPERTY_VIEW, order=40, group="revenue"
+                ),
             ],
             permissions=[PropertyPerm],
             grants=permissions.GRANTS,

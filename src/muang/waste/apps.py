@@ -17,8 +17,16 @@ class WasteConfig(AppConfig):
             urls=[Mount("waste/", "muang.waste.urls")],
             api=["muang.waste.api.router"],
             menu=[
-                MenuEntry(_("Waste fees"), "waste:accounts", WastePerm.WASTE_VIEW, order=52),
-                MenuEntry(_("Today's collection round"), "waste:crew", WastePerm.WASTE_CREW, order=54),
+                MenuEntry(
+                    _("Waste fees"), "waste:accounts", WastePerm.WASTE_VIEW, order=52, group="services"
+                ),
+                MenuEntry(
+                    _("Today's collection round"),
+                    "waste:crew",
+                    WastePerm.WASTE_CREW,
+                    order=54,
+                    group="services",
+                ),
             ],
             permissions=[WastePerm],
             scopes=permissions.SCOPES,

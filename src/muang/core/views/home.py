@@ -55,7 +55,8 @@ def _home_context(actor: Actor, membership) -> dict:
         ctx["token_count"] = (
             selectors.api_tokens_of(actor=actor, organization=org).filter(revoked_at=None).count()
         )
-        ctx["worker_ok"], ctx["worker_detail"] = selectors.worker_status()
+        ctx["worker_heartbeat"] = heartbeat = selectors.last_worker_heartbeat()
+        ctx["worker_ok"], _detail = selectors.worker_status(heartbeat)
     if org.is_overseer and actor.has_perm(org, CorePerm.ROLLUP_VIEW):
         rollup = selectors.oversight_rollup(actor=actor, overseer=org)
         ctx["rollup"] = rollup
