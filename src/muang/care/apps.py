@@ -50,5 +50,11 @@ class CareConfig(AppConfig):
                     "%",
                     "muang.care.kpis.dependent_with_plan",
                 ),
+                KpiSource(
+                    "care.allowances_paid_on_time",
+                    _("Allowance months paid by the 10th"),
+                    "%",
+                    "muang.care.kpis.allowances_paid_on_time",
+                ),
             ],
         )

@@ -406,6 +406,7 @@ def test_the_apps_offer_their_kpi_sources():
         ("care.home_bound", "count", "down"),
         ("care.bed_bound", "count", "down"),
         ("care.dependent_with_plan", "%", "up"),
+        ("care.allowances_paid_on_time", "%", "up"),
         ("ems.response_minutes", "minutes", "down"),
         ("ems.red_within_8_minutes", "%", "up"),
         ("eservices.decided_on_time", "%", "up"),
