@@ -15,7 +15,7 @@ class CareConfig(AppConfig):
 
         return AppContract(
             urls=[Mount("care/", "muang.care.urls")],
-            api=["muang.care.api.router"],
+            api=["muang.care.api.router", "muang.care.allowances_api.router"],
             menu=[MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48)],
             permissions=[CarePerm],
             scopes=permissions.SCOPES,

@@ -44,6 +44,7 @@ from muang.care.models import (
     AllowanceAdjustment,
     AllowanceKind,
     AllowanceLine,
+    AllowancePayer,
     AllowanceRate,
     AllowanceRight,
     AllowanceRun,
@@ -572,3 +573,42 @@ def run_mark_paid(*, actor: Actor, organization: Organization, run_id: int, paid
         reason="allowance run paid",
     )
     return run
+
+
+@transaction.atomic
+def payer_set(
+    *,
+    actor: Actor,
+    organization: Organization,
+    bank_code: str,
+    branch_code: str,
+    account_number: str,
+    account_name: str,
+    company_id: str = "",
+) -> AllowancePayer:
+    """The organisation's paying account for the allowances (and its corporate ID at the bank)."""
+    require(actor, organization, CarePerm.CARE_EDIT)
+    code, number = clean_account(bank_code, account_number)
+    if not re.fullmatch(r"\d{4}", branch_code or ""):
+        raise InvalidInput.for_field("branch_code", _("A branch code is four digits."))
+    if not (account_name or "").strip():
+        raise InvalidInput.for_field("account_name", _("Give the account's name."))
+    payer, created = AllowancePayer.objects.update_or_create(
+        organization=organization,
+        defaults={
+            "bank_code": code,
+            "branch_code": branch_code,
+            "account_number": number,
+            "account_name": account_name.strip()[:100],
+            "company_id": (company_id or "").strip()[:16],
+        },
+    )
+    audit.record(
+        actor=actor,
+        organization=organization,
+        instance=payer,
+        action="create" if created else "update",
+        changes=audit.diff({}, audit.snapshot(payer)),
+        reason="allowance paying account",
+    )
+    return payer
