@@ -206,6 +206,17 @@ def cash_list_pdf(*, actor: Actor, run: AllowanceRun) -> tuple[bytes, str]:
     return weasyprint.HTML(string=html, base_url=None).write_pdf(), filename
 
 
+FILE_FORMATS = ("csv", "ktb", "cash-pdf")
+
+
+def run_download(*, actor: Actor, run: AllowanceRun, fmt: str) -> tuple[bytes, str, str]:
+    """A run's file: a bank file (`csv`, `ktb`) or the cash list to sign (`cash-pdf`)."""
+    if fmt == "cash-pdf":
+        data, filename = cash_list_pdf(actor=actor, run=run)
+        return data, filename, "application/pdf"
+    return bank_file(actor=actor, run=run, fmt=fmt)
+
+
 @dataclass(frozen=True)
 class PersonAllowances:
     rights: list[AllowanceRight]

@@ -41,7 +41,6 @@ from muang.core.thai_dates import bangkok_date
 router = Router(tags=["care allowances"])
 BASE = "/organizations/{slug}/care/allowances"
 PEOPLE = "/organizations/{slug}/care/people"
-FILE_FORMATS = ("csv", "ktb", "cash-pdf")
 
 
 def _org(request: HttpRequest, slug: str, perm: str):
@@ -188,11 +187,7 @@ def runs_file(request: HttpRequest, slug: str, run_id: int, fmt: str):
 
 
 def file_response(who, run, fmt: str) -> HttpResponse:
-    if fmt == "cash-pdf":
-        data, filename = reads.cash_list_pdf(actor=who, run=run)
-        content_type = "application/pdf"
-    else:
-        data, filename, content_type = reads.bank_file(actor=who, run=run, fmt=fmt)
+    data, filename, content_type = reads.run_download(actor=who, run=run, fmt=fmt)
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
