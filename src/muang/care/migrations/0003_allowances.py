@@ -68,9 +68,9 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount (baht)')),
                 ('stop_reason', models.CharField(blank=True, choices=[('died', 'died'), ('moved', 'moved out'), ('lapsed', 'right not confirmed'), ('card_expired', 'disability card expired'), ('pensioner', 'state pensioner'), ('not_enrolled', 'not enrolled in the programme')], max_length=16, verbose_name='why stopped')),
                 ('method', models.CharField(choices=[('bank', 'bank transfer'), ('cash', 'cash')], max_length=8, verbose_name='paid by')),
-                ('adjustment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='care.allowanceadjustment')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allowance_lines', to='care.person')),
+                ('adjustment', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='care.allowanceadjustment')),
+                ('organization', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
+                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='allowance_lines', to='care.person')),
             ],
             options={
                 'verbose_name': 'allowance line',
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='allowanceline',
             name='rate',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='care.allowancerate'),
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='care.allowancerate'),
         ),
         migrations.CreateModel(
             name='AllowanceRight',
@@ -155,7 +155,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='allowanceline',
             name='right',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='care.allowanceright'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='care.allowanceright'),
         ),
         migrations.AddField(
             model_name='allowanceadjustment',
@@ -191,7 +191,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='allowanceline',
             name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='care.allowancerun'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='care.allowancerun'),
         ),
         migrations.CreateModel(
             name='ConfirmationWindow',
@@ -238,7 +238,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='allowanceline',
-            index=models.Index(fields=['organization', 'run', 'line_type'], name='care_line_org_run_idx'),
+            index=models.Index(fields=['run', 'line_type'], name='care_line_run_type_idx'),
         ),
         migrations.AddIndex(
             model_name='allowanceline',

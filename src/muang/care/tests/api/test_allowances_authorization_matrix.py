@@ -34,6 +34,7 @@ class Endpoint:
     method: str
     path: str
     body: dict | None = None
+    allowed: frozenset[str] = CARE
 
 
 A = "/api/v1/organizations/{org}/care/allowances"
@@ -97,6 +98,6 @@ def test_allowance_endpoint_authorization(world, endpoint: Endpoint, principal: 
         run=world.run.pk,
     )
     response = world.call(principal, endpoint.method, path, endpoint.body)
-    assert_matrix_cell(world, principal, CARE, response, writes=endpoint.method != "GET")
-    if principal not in CARE:
+    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
+    if principal not in endpoint.allowed:
         assert AuditEntry.objects.count() == before, "a refused call writes nothing"
