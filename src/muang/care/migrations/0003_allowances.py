@@ -68,9 +68,9 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount (baht)')),
                 ('stop_reason', models.CharField(blank=True, choices=[('died', 'died'), ('moved', 'moved out'), ('lapsed', 'right not confirmed'), ('card_expired', 'disability card expired'), ('pensioner', 'state pensioner'), ('not_enrolled', 'not enrolled in the programme')], max_length=16, verbose_name='why stopped')),
                 ('method', models.CharField(choices=[('bank', 'bank transfer'), ('cash', 'cash')], max_length=8, verbose_name='paid by')),
-                ('adjustment', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='care.allowanceadjustment')),
-                ('organization', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
-                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='allowance_lines', to='care.person')),
+                ('adjustment', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='care.allowanceadjustment')),
+                ('organization', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
+                ('person', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='allowance_lines', to='care.person')),
             ],
             options={
                 'verbose_name': 'allowance line',
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='allowanceline',
             name='rate',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='care.allowancerate'),
+            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='care.allowancerate'),
         ),
         migrations.CreateModel(
             name='AllowanceRight',
