@@ -60,6 +60,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -73,6 +74,8 @@ from muang.core.errors import InvalidInput
 ENCODING = "cp874"  # TIS-620 with the Windows additions; Thai banks' text files use it
 RECORD = 498
 EOL = b"\r\n"
+_ACCOUNT = re.compile(r"\d{10,11}\Z")
+_BANK = re.compile(r"\d{3}\Z")
 
 
 @dataclass(frozen=True)
@@ -187,33 +190,31 @@ class KtbDirectCredit:
                 _digits(payer.account_number, 11, "account_number"),
             ]
         )
-        sender_name = _text(payer.account_name, 100)
+        # Everything after the amount but the payee's name is the same on every record: built once.
+        head = b"102" + batch
+        middle = sender + day + self.service_type.encode("ascii") + b"00"
+        before_name = b" " * 8 + b"0" * 10
+        after_name = _text(payer.account_name, 100) + b" " * 100
+        tail = b"09" + b" " * 60 + b"0000" + b" " * 34
         for n, t in enumerate(transfers, start=1):
+            if not (_ACCOUNT.match(t.account_number) and _BANK.match(t.bank_code)):
+                raise InvalidInput.for_field(
+                    "account_number", _("Not a bank account: %(ref)s") % {"ref": t.reference}
+                )
             records.append(
                 b"".join(
-                    [
-                        b"102",
-                        batch,
-                        _digits(t.bank_code, 3, "bank_code"),
-                        _digits("0" + t.account_number[:3], 4, "account_number"),
-                        _digits(t.account_number, 11, "account_number"),
-                        sender,
-                        day,
-                        self.service_type.encode("ascii"),
-                        b"00",
-                        _digits(satang(t.amount), 17, "amount"),
-                        b" " * 8,
-                        b"0" * 10,
+                    (
+                        head,
+                        t.bank_code.encode("ascii"),
+                        ("0" + t.account_number[:3] + t.account_number.zfill(11)).encode("ascii"),
+                        middle,
+                        b"%017d" % satang(t.amount),
+                        before_name,
                         _text(t.account_name, 100),
-                        sender_name,
-                        b" " * 100,
-                        _digits(n, 6, "reference"),
-                        b"09",
-                        b" " * 40,
-                        b" " * 20,
-                        b"0000",
-                        b" " * 34,
-                    ]
+                        after_name,
+                        b"%06d" % n,
+                        tail,
+                    )
                 )
             )
         for record in records:
