@@ -22,7 +22,14 @@ class CareConfig(AppConfig):
             grants=permissions.GRANTS,
             # Health records (PDPA s.26): the system administrator does not get them wholesale.
             restricted=permissions.RESTRICTED,
-            demo=[DemoLoader("care.people", "muang.care.demo.load_demo_care", after=("core.organizations",))],
+            demo=[
+                DemoLoader("care.people", "muang.care.demo.load_demo_care", after=("core.organizations",)),
+                DemoLoader(
+                    "care.allowances",
+                    "muang.care.allowance_demo.load_demo_allowances",
+                    after=("care.people",),
+                ),
+            ],
             kpi_sources=[
                 KpiSource(
                     "care.socially_active",

@@ -357,6 +357,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "lighting.poles",
         "environment.stations",
         "care.people",
+        "care.allowances",
         "ems.ems",
         "eservices.catalogue",
         "eservices.applications",
