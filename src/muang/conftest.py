@@ -86,6 +86,7 @@ def _domain_tests_in_english(request, settings):
 MIGRATION_DATA = (
     ("environment.AqiBand", "muang.environment.notice_2566.seed"),
     ("care.LtcRate", "muang.care.ltc_rates.seed"),
+    ("care.AllowanceRate", "muang.care.allowance_rates.seed"),
 )
 
 

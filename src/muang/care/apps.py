@@ -15,7 +15,7 @@ class CareConfig(AppConfig):
 
         return AppContract(
             urls=[Mount("care/", "muang.care.urls")],
-            api=["muang.care.api.router"],
+            api=["muang.care.api.router", "muang.care.allowances_api.router"],
             menu=[
                 MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48, group="health")
             ],
@@ -24,7 +24,14 @@ class CareConfig(AppConfig):
             grants=permissions.GRANTS,
             # Health records (PDPA s.26): the system administrator does not get them wholesale.
             restricted=permissions.RESTRICTED,
-            demo=[DemoLoader("care.people", "muang.care.demo.load_demo_care", after=("core.organizations",))],
+            demo=[
+                DemoLoader("care.people", "muang.care.demo.load_demo_care", after=("core.organizations",)),
+                DemoLoader(
+                    "care.allowances",
+                    "muang.care.allowance_demo.load_demo_allowances",
+                    after=("care.people",),
+                ),
+            ],
             kpi_sources=[
                 KpiSource(
                     "care.socially_active",
@@ -51,6 +58,12 @@ class CareConfig(AppConfig):
                     _("Dependent people with a care plan"),
                     "%",
                     "muang.care.kpis.dependent_with_plan",
+                ),
+                KpiSource(
+                    "care.allowances_paid_on_time",
+                    _("Allowance months paid by the 10th"),
+                    "%",
+                    "muang.care.kpis.allowances_paid_on_time",
                 ),
             ],
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from muang.care.barthel import DEPENDENT
 from muang.care.models import CarePlan, CarePlanStatus, Group, Person
@@ -53,3 +53,19 @@ def dependent_with_plan(*, organization: Organization, start: dt.date, end: dt.d
     if not counts["all"]:
         return None
     return (Decimal(100) * counts["planned"] / counts["all"]).quantize(Decimal("0.1"))
+
+
+def allowances_paid_on_time(*, organization: Organization, start: dt.date, end: dt.date) -> Decimal | None:
+    """Percent of the allowance payment runs for months in [start, end] that were paid by their due day (the
+    10th); a run not yet paid counts as late once its due day has passed."""
+    from muang.care.models import AllowanceRun, AllowanceRunStatus
+
+    runs = AllowanceRun.objects.filter(
+        organization=organization, month__gte=start.replace(day=1), month__lte=end
+    ).exclude(status=AllowanceRunStatus.FAILED)
+    counts = runs.filter(Q(paid_on__isnull=False) | Q(due_on__lt=end)).aggregate(
+        all=Count("id"), on_time=Count("id", filter=Q(paid_on__lte=F("due_on")))
+    )
+    if not counts["all"]:
+        return None
+    return (Decimal(100) * counts["on_time"] / counts["all"]).quantize(Decimal("0.1"))

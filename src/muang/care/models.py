@@ -282,3 +282,312 @@ class ReadPurpose(models.TextChoices):
     VISIT = "visit", _("home visit")
     EMERGENCY = "emergency", _("emergency or evacuation")
     PERSON_REQUEST = "person_request", _("the person's own request")
+
+
+# --- allowances (เบี้ยยังชีพผู้สูงอายุ, เบี้ยความพิการ): rates, rights, monthly payment runs ----------------------
+
+
+class AllowanceKind(models.TextChoices):
+    ELDERLY = "elderly", _("elderly living allowance")
+    DISABILITY = "disability", _("disability allowance")
+
+
+class AllowanceRate(models.Model):
+    """One monthly rate of an allowance, for an age band (and, for the disability allowance, holders of the
+    state welfare card), in force from `valid_from` to `valid_to` (inclusive; open when null). A Cabinet
+    change is a new row, never an edit of a row a paid line points at. National, not an organisation's.
+    Seeded by migration 0003 (`care.allowance_rates`)."""
+
+    kind = models.CharField(_("allowance"), max_length=12, choices=AllowanceKind.choices)
+    min_age = models.PositiveSmallIntegerField(_("from age"))
+    max_age = models.PositiveSmallIntegerField(_("to age"), null=True, blank=True)
+    welfare_card = models.BooleanField(_("state welfare card holders"), default=False)
+    amount = models.DecimalField(_("baht a month"), max_digits=10, decimal_places=2)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("allowance rate")
+        verbose_name_plural = _("allowance rates")
+        ordering = ["kind", "valid_from", "welfare_card", "min_age"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="care_allowance_rate_positive"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="care_allowance_rate_dates",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "min_age", "welfare_card", "valid_from"], name="care_allowance_rate_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.min_age}-{self.max_age or ''} {self.amount} from {self.valid_from}"
+
+
+class PaymentMethod(models.TextChoices):
+    BANK = "bank", _("bank transfer")
+    CASH = "cash", _("cash")
+
+
+class RightStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    STOPPED = "stopped", _("stopped")
+
+
+class StopReason(models.TextChoices):
+    DIED = "died", _("died")
+    MOVED = "moved", _("moved out")
+    LAPSED = "lapsed", _("right not confirmed")
+    CARD_EXPIRED = "card_expired", _("disability card expired")
+    PENSIONER = "pensioner", _("state pensioner")
+    NOT_ENROLLED = "not_enrolled", _("not enrolled in the programme")
+
+
+class AllowanceRight(models.Model):
+    """A person's right to one allowance in this organisation (the registration, then the yearly
+    confirmation, ยืนยันสิทธิ), how it is paid, and from which month."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="allowance_rights")
+    kind = models.CharField(_("allowance"), max_length=12, choices=AllowanceKind.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=RightStatus.choices, default=RightStatus.ACTIVE
+    )
+    applied_on = models.DateField(_("applied on"))
+    first_month = models.DateField(_("paid from (month)"))
+    # The last fiscal year (B.E.) the person confirmed the right for; the run pays a month only when its
+    # fiscal year is confirmed (a right registered in a year counts as confirmed for that year).
+    confirmed_fiscal_year = models.PositiveSmallIntegerField(_("confirmed for fiscal year (B.E.)"))
+    confirmed_on = models.DateField(_("confirmed on"))
+    method = models.CharField(_("paid by"), max_length=8, choices=PaymentMethod.choices)
+    bank_code = models.CharField(_("bank"), max_length=3, blank=True)
+    account_number = models.CharField(_("account number"), max_length=15, blank=True)
+    account_name = models.CharField(_("account name"), max_length=200, blank=True)
+    welfare_card = models.BooleanField(_("holds the state welfare card"), default=False)
+    state_pensioner = models.BooleanField(_("receives a state pension"), default=False)
+    moved_out_on = models.DateField(_("moved out on"), null=True, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    stop_reason = models.CharField(_("why stopped"), max_length=16, choices=StopReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("allowance right")
+        verbose_name_plural = _("allowance rights")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind"], condition=Q(status="active"), name="care_right_one_active_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(method="cash") | (~Q(bank_code="") & ~Q(account_number="")),
+                name="care_right_bank_has_account",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status", "kind"], name="care_right_org_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind}"
+
+
+class ConfirmationWindow(models.Model):
+    """The period an organisation announces for confirming rights (ยืนยันสิทธิ) for a fiscal year, and for
+    new applicants who turn 60 in that year to register."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (B.E.)"))
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+
+    class Meta:
+        verbose_name = _("confirmation window")
+        verbose_name_plural = _("confirmation windows")
+        ordering = ["organization", "opens_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="care_window_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}: {self.opens_on}–{self.closes_on}"
+
+
+class AllowanceRunStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("computed")
+    PAID = "paid", _("paid")
+    FAILED = "failed", _("failed")
+
+
+class AllowanceRun(models.Model):
+    """The monthly payment run of one organisation: one per month (a failed run may be started again)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))  # the first day of the month paid
+    due_on = models.DateField(_("to be paid by"))  # the 10th of the month
+    status = models.CharField(
+        _("status"), max_length=8, choices=AllowanceRunStatus.choices, default=AllowanceRunStatus.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(_("rights done"), default=0)
+    progress_total = models.PositiveIntegerField(_("rights in total"), default=0)
+    lines_count = models.PositiveIntegerField(_("lines"), default=0)
+    paid_count = models.PositiveIntegerField(_("people paid"), default=0)
+    total = models.DecimalField(_("total (baht)"), max_digits=16, decimal_places=2, default=0)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_by_label = models.CharField(_("started by"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("allowance payment run")
+        verbose_name_plural = _("allowance payment runs")
+        ordering = ["organization", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "month"],
+                condition=~Q(status="failed"),
+                name="care_allowance_run_once_a_month",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="care_allowance_run_first_of_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"allowance run {self.organization_id} {self.month:%Y-%m}"
+
+
+class LineType(models.TextChoices):
+    PAYMENT = "payment", _("monthly allowance")
+    ADJUSTMENT = "adjustment", _("adjustment")
+    STOP = "stop", _("stopped")
+
+
+class AllowanceAdjustment(models.Model):
+    """A correction: money still owed to a person (positive: arrears) or to be recovered from them (negative:
+    an over-payment), settled by the following runs as adjustment lines. A paid line is never edited."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    right = models.ForeignKey(AllowanceRight, on_delete=models.PROTECT, related_name="adjustments")
+    amount = models.DecimalField(_("amount (baht)"), max_digits=12, decimal_places=2)
+    remaining = models.DecimalField(_("still to settle (baht)"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=300)
+    corrects_line = models.ForeignKey(
+        "care.AllowanceLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by_label = models.CharField(_("recorded by"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("allowance adjustment")
+        verbose_name_plural = _("allowance adjustments")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="care_adjustment_not_zero"),
+            models.CheckConstraint(
+                condition=(Q(amount__gt=0) & Q(remaining__gte=0) & Q(remaining__lte=models.F("amount")))
+                | (Q(amount__lt=0) & Q(remaining__lte=0) & Q(remaining__gte=models.F("amount"))),
+                name="care_adjustment_remaining_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"adjustment {self.pk} {self.amount}"
+
+
+class AllowanceLine(models.Model):
+    """One line of a run: a person's monthly allowance with the rate row and why, an adjustment, or a stop
+    (amount 0, with the reason). Written once by the run; never updated (a correction is an adjustment)."""
+
+    # A run writes 100,000 lines in one INSERT … SELECT: only the indexes below are kept up (each foreign
+    # key's own index is left out; the composite indexes lead with run, person and right), and only the run
+    # and the right are checked by the database per row. Organisation, person, rate and adjustment are taken
+    # by that same statement from the right, the person and the rate rows it joins (a PostgreSQL foreign-key
+    # check is a query per row and per key: four of them doubled the run's time); Django's PROTECT still
+    # guards their deletion.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    run = models.ForeignKey(AllowanceRun, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    right = models.ForeignKey(AllowanceRight, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="allowance_lines", db_index=False, db_constraint=False
+    )
+    month = models.DateField(_("month"))
+    kind = models.CharField(_("allowance"), max_length=12, choices=AllowanceKind.choices)
+    line_type = models.CharField(_("line"), max_length=12, choices=LineType.choices)
+    rate = models.ForeignKey(
+        AllowanceRate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    adjustment = models.ForeignKey(
+        AllowanceAdjustment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        db_index=False,
+        db_constraint=False,
+    )
+    age = models.PositiveSmallIntegerField(_("age counted"), null=True, blank=True)
+    amount = models.DecimalField(_("amount (baht)"), max_digits=12, decimal_places=2)
+    stop_reason = models.CharField(_("why stopped"), max_length=16, choices=StopReason.choices, blank=True)
+    method = models.CharField(_("paid by"), max_length=8, choices=PaymentMethod.choices)
+
+    class Meta:
+        verbose_name = _("allowance line")
+        verbose_name_plural = _("allowance lines")
+        ordering = ["run", "person", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["right", "month"],
+                condition=Q(line_type="payment"),
+                name="care_line_one_payment_per_right_month",
+            ),
+            models.CheckConstraint(
+                condition=~Q(line_type="payment") | (Q(rate__isnull=False) & Q(amount__gt=0)),
+                name="care_line_payment_has_rate",
+            ),
+            models.CheckConstraint(
+                condition=~Q(line_type="stop") | (Q(amount=0) & ~Q(stop_reason="")),
+                name="care_line_stop_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(line_type="adjustment") | Q(adjustment__isnull=False),
+                name="care_line_adjustment_has_source",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["run", "line_type"], name="care_line_run_type_idx"),
+            models.Index(fields=["person", "month"], name="care_line_person_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.person_id} {self.line_type} {self.amount}"
+
+
+class AllowancePayer(models.Model):
+    """The organisation's account the allowances are paid from, and its corporate ID at the bank whose
+    direct-credit file it sends (`care.payment_files`)."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="+")
+    bank_code = models.CharField(_("bank"), max_length=3)
+    branch_code = models.CharField(_("branch code"), max_length=4)
+    account_number = models.CharField(_("account number"), max_length=15)
+    account_name = models.CharField(_("account name"), max_length=100)
+    company_id = models.CharField(_("corporate ID at the bank"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("allowance paying account")
+        verbose_name_plural = _("allowance paying accounts")
+
+    def __str__(self) -> str:
+        return f"payer {self.organization_id}"

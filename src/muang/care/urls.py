@@ -1,6 +1,6 @@
 from django.urls import path
 
-from muang.care import views
+from muang.care import allowance_views, views
 
 app_name = "care"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("map/data/", views.map_data, name="map-data"),
     path("import/", views.people_import_page, name="import"),
     path("export/", views.people_export, name="export"),
+    path("allowances/", allowance_views.runs_page, name="allowance-runs"),
+    path("allowances/runs/<int:run_id>/", allowance_views.run_page, name="allowance-run"),
+    path("allowances/runs/<int:run_id>/files/<slug:fmt>/", allowance_views.run_file, name="allowance-file"),
 ]

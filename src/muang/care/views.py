@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from muang.care import allowances as allowance_reads
 from muang.care import selectors, services
 from muang.care.access_log import log_refusal
 from muang.care.barthel import ITEMS
@@ -153,6 +154,7 @@ def person_page(request: HttpRequest, actor, membership, person_id: int) -> Http
                 for v in record.plans
             ],
             "form": form,
+            "allowances": allowance_reads.person_allowances(actor=actor, person=person),
         }
     )
     status = 422 if form.errors else 200

@@ -27,6 +27,7 @@ GLOBAL_MODELS = {
     "core.DailyRun": "a platform-wide daily job (e.g. the overdue digest) claiming its day",
     "environment.AqiBand": "the Thai AQI bands of the Pollution Control Department's notice, national",
     "care.LtcRate": "the health-security fund's long-term-care rate per person and year, national",
+    "care.AllowanceRate": "the elderly and disability allowance rates (Cabinet resolutions), national, dated",
     "kpi.Framework": "the KPI frameworks (Khon Kaen's seven smart areas, depa's seven), the same for every city",
     "kpi.Area": "the areas of a KPI framework",
     "kpi.Indicator": "the indicator catalogue: each organisation's targets and figures are its own rows",

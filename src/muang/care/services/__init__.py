@@ -11,6 +11,7 @@ from muang.care.services.people import (
     enrolment_create,
     enrolment_end,
     person_create,
+    person_death_record,
     person_update,
 )
 from muang.care.services.privacy import person_anonymize, person_data_export
@@ -25,6 +26,7 @@ __all__ = [
     "person_anonymize",
     "person_create",
     "person_data_export",
+    "person_death_record",
     "person_update",
     "spending_record",
 ]

@@ -298,3 +298,26 @@ def enrolment_end(*, actor: Actor, enrolment: Enrolment, ended_on: dt.date) -> E
             changes=audit.diff(before, audit.snapshot(locked)),
         )
     return locked
+
+
+def person_death_record(*, actor: Actor, person: Person, died_on: dt.date, today: dt.date) -> Person:
+    """Record that a person died: the next allowance run stops their allowances (the month of death is paid)."""
+    require(actor, person.organization, CarePerm.CARE_EDIT)
+    if died_on > today:
+        raise InvalidInput.for_field("died_on", _("The day of death cannot be in the future."))
+    if died_on < person.birth_date:
+        raise InvalidInput.for_field("died_on", _("The day of death cannot be before the birth date."))
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk, organization_id=person.organization_id)
+        before = audit.snapshot(locked)
+        locked.died_on = died_on
+        locked.save(update_fields=["died_on", "updated_at"])
+        audit.record(
+            actor=actor,
+            organization=person.organization,
+            instance=locked,
+            action="update",
+            changes=audit.diff(before, audit.snapshot(locked)),
+            reason="death recorded",
+        )
+    return locked
