@@ -15,8 +15,13 @@ class CareConfig(AppConfig):
 
         return AppContract(
             urls=[Mount("care/", "muang.care.urls")],
-            api=["muang.care.api.router"],
-            menu=[MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48)],
+            api=["muang.care.api.router", "muang.care.api_visits.router"],
+            menu=[
+                MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48),
+                MenuEntry(_("Visits for today"), "care:visits", CarePerm.CARE_VIEW, order=49),
+            ],
+            file_readers={"care-visits": "muang.care.visit_selectors.read_visit_photo"},
+            settings={"MUANG_CARE_VISIT_NEAR_METRES": 200},
             permissions=[CarePerm],
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from muang.care import views
+from muang.care import views, views_visits
 
 app_name = "care"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("map/data/", views.map_data, name="map-data"),
     path("import/", views.people_import_page, name="import"),
     path("export/", views.people_export, name="export"),
+    # The caregiver's phone pages (one scope for the service worker: /care/visits/).
+    path("visits/", views_visits.visits_today, name="visits"),
+    path("visits/people/<int:person_id>/", views_visits.visit_form, name="visit-form"),
+    path("visits/submit/", views_visits.visit_submit, name="visit-submit"),
+    path("visits/sw.js", views_visits.service_worker, name="visit-sw"),
 ]
