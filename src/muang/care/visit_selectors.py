@@ -111,3 +111,21 @@ def read_visit_photo(read: FileRead) -> Visibility:
         raise NotFound(_("No such file."))
     require(read.actor, visit.organization, CarePerm.CARE_VIEW)
     return Visibility.PERSONAL
+
+
+def care_managers(*, actor: Actor, organization: Organization) -> list:
+    """Who may manage a care plan: active staff of the organisation whose department holds the care duty."""
+    from muang.care.permissions import CARE_STAFF
+    from muang.core.models import Duty, User
+
+    require(actor, organization, CarePerm.CARE_EDIT)
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organization=organization,
+            memberships__role__in=CARE_STAFF,
+            memberships__department__duties__contains=[Duty.CARE],
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

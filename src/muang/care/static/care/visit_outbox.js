@@ -104,12 +104,23 @@
         return { last };
       })
       .then((result) => report(result))
-      .finally(() => { flushing = null; });
+      .finally(() => {
+        flushing = null;
+        status.dataset.attempts = String(Number(status.dataset.attempts || 0) + 1);
+      });
     return flushing;
+  }
+
+  // While forms wait and the phone says it is online (a weak signal drops requests), try again now and then.
+  let retry = null;
+  function scheduleRetry(left) {
+    if (retry || !left) return;
+    retry = setTimeout(() => { retry = null; if (navigator.onLine) flush(); }, 20000);
   }
 
   function report(result) {
     return all().then((left) => {
+      scheduleRetry(left.length);
       if (result.signIn) return say(msg("signin"), "signin");
       if (left.length) return say(`${msg("kept")} ${msg("waiting").replace("{n}", left.length)}`, "kept");
       const last = result.last;
@@ -121,6 +132,11 @@
         if (a.near_home === false) parts.push(msg("far"));
         say(parts.join(" "), "sent");
         status.dataset.group = a.group || "";
+        const badge = document.getElementById("visit-group");
+        if (badge && a.group_label && form && String(last.item.fields.find(([k]) => k === "person_id")[1]) === form.elements.person_id.value) {
+          badge.textContent = a.group_label;
+          badge.className = `badge group-${a.group}`;
+        }
         status.dataset.needsPlan = a.needs_care_plan ? "1" : "0";
       } else if (last && last.refused) {
         say(`${msg("refused")} ${last.answer.detail || ""}`, "refused");
