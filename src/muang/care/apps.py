@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, DemoLoader, Direction, KpiSource, MenuEntry, Mount
+from muang.core.contract import (
+    AppContract,
+    DemoLoader,
+    Direction,
+    KpiSource,
+    MenuEntry,
+    Mount,
+    PeriodicTask,
+)
 
 
 class CareConfig(AppConfig):
@@ -27,7 +35,12 @@ class CareConfig(AppConfig):
             grants=permissions.GRANTS,
             # Health records (PDPA s.26): the system administrator does not get them wholesale.
             restricted=permissions.RESTRICTED,
-            demo=[DemoLoader("care.people", "muang.care.demo.load_demo_care", after=("core.organizations",))],
+            demo=[
+                DemoLoader("care.people", "muang.care.demo.load_demo_care", after=("core.organizations",)),
+                DemoLoader("care.visits", "muang.care.demo_visits.load_demo_visits", after=("care.people",)),
+            ],
+            # This month's home visits planned from the care plans (idempotent: one per plan and day).
+            periodic_tasks=[PeriodicTask("muang.care.tasks.plan_visits_this_month", 6 * 3600)],
             kpi_sources=[
                 KpiSource(
                     "care.socially_active",
@@ -54,6 +67,12 @@ class CareConfig(AppConfig):
                     _("Dependent people with a care plan"),
                     "%",
                     "muang.care.kpis.dependent_with_plan",
+                ),
+                KpiSource(
+                    "care.visits_done",
+                    _("Home visits done against planned"),
+                    "%",
+                    "muang.care.kpis.visits_done_against_planned",
                 ),
             ],
         )

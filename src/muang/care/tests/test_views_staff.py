@@ -182,3 +182,30 @@ def test_the_service_worker_is_served_for_the_visit_pages(client):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/care/visits/"
     assert "/static/care/visit_outbox.js" in response.content.decode()
+
+
+def test_a_visit_photo_is_served_to_the_care_duty_only(client, org, nurse, elder):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from muang.care.visits import visit_record
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buffer, "JPEG")
+    photo = SimpleUploadedFile("wound.jpg", buffer.getvalue(), content_type="image/jpeg")
+    visit = visit_record(
+        actor=nurse,
+        organization=org,
+        data={"client_uuid": str(uuid.uuid4()), "person_id": elder.pk},
+        now=timezone.now(),
+        photo=photo,
+    ).visit
+    url = visit.photo.url
+    assert url.startswith(f"/files/care-visits/{org.pk}/")
+    response = client.get(url)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    officer = Client()
+    officer.force_login(member(org, Role.OFFICER))
+    assert officer.get(url).status_code == 403

@@ -190,7 +190,14 @@ def test_core_holds_no_domain_permission_table():
 def test_private_file_kinds_are_read_by_the_app_that_stores_them():
     from muang.core.checks import file_reader_errors
 
-    assert set(registry.file_kinds()) == {"cases", "signboards", "parcels", "use-change", "kpi-evidence"}
+    assert set(registry.file_kinds()) == {
+        "cases",
+        "signboards",
+        "parcels",
+        "use-change",
+        "kpi-evidence",
+        "care-visits",
+    }
     assert registry.file_reader("cases").__module__ == "muang.cases.selectors"
     assert registry.file_reader("nothing") is None
     assert file_reader_errors(registry.contracts()) == []
@@ -357,6 +364,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "lighting.poles",
         "environment.stations",
         "care.people",
+        "care.visits",
         "ems.ems",
         "eservices.catalogue",
         "eservices.applications",
@@ -392,6 +400,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.waste.tasks.dispatch_missed_collections", 60),
         ("muang.kpi.tasks.snapshot_closed_month", 6 * 3600),
         ("muang.opendata.tasks.refresh_datasets", 900),
+        ("muang.care.tasks.plan_visits_this_month", 6 * 3600),
     }
 
 
@@ -406,6 +415,7 @@ def test_the_apps_offer_their_kpi_sources():
         ("care.home_bound", "count", "down"),
         ("care.bed_bound", "count", "down"),
         ("care.dependent_with_plan", "%", "up"),
+        ("care.visits_done", "%", "up"),
         ("ems.response_minutes", "minutes", "down"),
         ("ems.red_within_8_minutes", "%", "up"),
         ("eservices.decided_on_time", "%", "up"),
