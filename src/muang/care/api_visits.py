@@ -59,6 +59,13 @@ class CareVisitIn(Schema):
     outcome: str = Field("", max_length=4000)
 
 
+class TeleconsultationIn(Schema):
+    person_id: int
+    scheduled_at: dt.datetime
+    video_link: str = Field(..., max_length=500, description="the call's own link (https)")
+    notes: str = Field("", max_length=4000)
+
+
 class CareVisitSummaryOut(Schema):
     id: int
     person_id: int
@@ -143,6 +150,17 @@ def _recorded(result: visits.VisitResult) -> dict:
         "person_group": result.visit.person.adl_group,
         "needs_care_plan": result.needs_care_plan,
     }
+
+
+@router.post(BASE + "/visits/teleconsultations", response={201: CareVisitSummaryOut})
+def teleconsultations_create(request: HttpRequest, slug: str, payload: TeleconsultationIn):
+    """Schedule a call with the hospital (its time and video link): a planned visit of type `tele`, whose
+    outcome is recorded later as the visit done (`POST .../visits` with `planned_visit_id`)."""
+    organization = _org(request, slug, CarePerm.CARE_EDIT)
+    visit = visits.teleconsultation_schedule(
+        actor=actor(request), organization=organization, now=timezone.now(), **payload.dict()
+    )
+    return Status(201, visit)
 
 
 @router.get(BASE + "/visits/{visit_id}", response=CareVisitOut)

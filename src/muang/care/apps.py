@@ -20,6 +20,7 @@ class CareConfig(AppConfig):
     def contract(self) -> AppContract:
         from muang.care import permissions
         from muang.care.permissions import CarePerm
+        from muang.core.permissions import CorePerm
 
         return AppContract(
             urls=[Mount("care/", "muang.care.urls")],
@@ -27,6 +28,7 @@ class CareConfig(AppConfig):
             menu=[
                 MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48),
                 MenuEntry(_("Visits for today"), "care:visits", CarePerm.CARE_VIEW, order=49),
+                MenuEntry(_("People cared for: counts"), "care:counts", CorePerm.ROLLUP_VIEW, order=50),
             ],
             file_readers={"care-visits": "muang.care.visit_selectors.read_visit_photo"},
             settings={"MUANG_CARE_VISIT_NEAR_METRES": 200},

@@ -96,3 +96,12 @@ class CarePlanForm(forms.Form):
 
     def caregiver_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["caregivers"].splitlines() if line.strip()]
+
+
+class TeleconsultationForm(forms.Form):
+    day = ThaiDateField(label=_("day of the call"))
+    time = forms.TimeField(label=_("time of the call"), widget=forms.TimeInput(attrs={"type": "time"}))
+    video_link = forms.CharField(label=_("video link"), max_length=500)
+    notes = forms.CharField(
+        label=_("notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from muang.care import views, views_staff, views_visits
+from muang.care import views, views_counts, views_staff, views_visits
 
 app_name = "care"
 
@@ -11,11 +11,13 @@ urlpatterns = [
     path("map/data/", views.map_data, name="map-data"),
     path("import/", views.people_import_page, name="import"),
     path("export/", views.people_export, name="export"),
+    path("counts/", views_counts.care_counts, name="counts"),
     # Staff forms (the register's writes that were API-only).
     path("people/new/", views_staff.person_new, name="person-new"),
     path("people/<int:person_id>/edit/", views_staff.person_edit, name="person-edit"),
     path("people/<int:person_id>/enrol/", views_staff.enrol, name="enrol"),
     path("people/<int:person_id>/care-plan/", views_staff.care_plan_new, name="care-plan-new"),
+    path("people/<int:person_id>/teleconsultation/", views_staff.teleconsultation_new, name="tele-new"),
     # The caregiver's phone pages (one scope for the service worker: /care/visits/).
     path("visits/", views_visits.visits_today, name="visits"),
     path("visits/people/<int:person_id>/", views_visits.visit_form, name="visit-form"),

@@ -4,6 +4,9 @@ and nothing is written."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from muang.care import selectors, services, visit_selectors
-from muang.care.forms_staff import CarePlanForm, EnrolmentForm, PersonForm
+from muang.care import selectors, services, visit_selectors, visits
+from muang.care.forms_staff import CarePlanForm, EnrolmentForm, PersonForm, TeleconsultationForm
 from muang.care.models import Group
 from muang.care.permissions import CarePerm
 from muang.care.views import refusals_logged
@@ -20,6 +23,8 @@ from muang.core.errors import MuangError
 from muang.core.form_errors import add_service_errors
 from muang.core.thai_dates import bangkok_date
 from muang.core.views.pages import holds, staff_page
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 def _today():
@@ -109,3 +114,32 @@ def care_plan_new(request: HttpRequest, actor, membership, person_id: int) -> Ht
             return redirect("care:person", person.pk)
     group = dict(Group.choices).get(person.adl_group, "")
     return _render(request, "care/staff/care_plan.html", {"person": person, "group_label": group}, form)
+
+
+@refusals_logged
+@staff_page(holds(CarePerm.CARE_EDIT))
+@require_http_methods(["GET", "POST"])
+def teleconsultation_new(request: HttpRequest, actor, membership, person_id: int) -> HttpResponse:
+    """Schedule a call with the hospital: its day, time and own video link (on the round that day)."""
+    org = membership.organization
+    person = selectors.get_person_for(actor=actor, organization=org, person_id=person_id)
+    form = TeleconsultationForm(request.POST or None, initial={"day": _today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        at = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]), BANGKOK)
+        try:
+            visits.teleconsultation_schedule(
+                actor=actor,
+                organization=org,
+                person_id=person.pk,
+                scheduled_at=at,
+                video_link=data["video_link"],
+                notes=data["notes"],
+                now=timezone.now(),
+            )
+        except MuangError as e:
+            add_service_errors(form, e, aliases={"scheduled_at": "day"}, raise_access=True)
+        else:
+            messages.success(request, _("The teleconsultation was scheduled."))
+            return redirect("care:person", person.pk)
+    return _render(request, "care/staff/teleconsultation.html", {"person": person}, form)

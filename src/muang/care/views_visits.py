@@ -71,7 +71,9 @@ def visit_form(request: HttpRequest, actor, membership, person_id: int) -> HttpR
     org = membership.organization
     person = visit_selectors.person_for_visit(actor=actor, organization=org, person_id=person_id)
     today = bangkok_date(timezone.now())
-    planned = request.GET.get("planned", "")
+    planned = visit_selectors.planned_visit_of(
+        actor=actor, person=person, visit_id=request.GET.get("planned", "")
+    )
     return render(
         request,
         "care/visits/form.html",
@@ -79,7 +81,7 @@ def visit_form(request: HttpRequest, actor, membership, person_id: int) -> HttpR
             "person": person,
             "age": services.age_on(person.birth_date, today),
             "group_label": _group_labels().get(person.adl_group, ""),
-            "planned": planned if planned.isdigit() else "",
+            "planned": planned,
             "items": [(f"adl_{item}", ITEM_LABELS[item], range(high + 1)) for item, high in ITEMS.items()],
             "visit_types": VisitType.choices,
             "vitals": [

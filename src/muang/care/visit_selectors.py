@@ -87,6 +87,14 @@ def visit_read(*, actor: Actor, organization: Organization, visit_id: int, purpo
     return visit
 
 
+def planned_visit_of(*, actor: Actor, person: Person, visit_id: str) -> Visit | None:
+    """The planned (not yet done) visit of this person the form completes, if the round named one."""
+    require(actor, person.organization, CarePerm.CARE_VIEW)
+    if not str(visit_id).isdigit():
+        return None
+    return Visit.objects.filter(person=person, pk=visit_id, done_at__isnull=True).first()
+
+
 def person_for_visit(*, actor: Actor, organization: Organization, person_id: int) -> Person:
     """The person card of the visit form: opening it is a read of the health record for a home visit."""
     person = get_person_for(actor=actor, organization=organization, person_id=person_id)

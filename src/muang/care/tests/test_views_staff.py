@@ -209,3 +209,52 @@ def test_a_visit_photo_is_served_to_the_care_duty_only(client, org, nurse, elder
     officer = Client()
     officer.force_login(member(org, Role.OFFICER))
     assert officer.get(url).status_code == 403
+
+
+def test_the_district_sees_counts_only(org, nurse, elder, today, client):
+    from muang.core.tests.factories import DistrictOfficeFactory
+
+    assessment_record(actor=nurse, person=elder, assessed_on=today, items=ITEMS_BED, today=today)
+    overseer = Client()
+    overseer.force_login(member(DistrictOfficeFactory(), Role.OVERSEER))
+    response = overseer.get(reverse("care:counts"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert org.name_th in page and "ติดเตียง" in page
+    assert elder.first_name not in page and elder.national_id not in page
+    assert response.context["rows"][0]["counts"].by_group["bed"] == 1
+    executive = Client()
+    executive.force_login(member(org, Role.EXECUTIVE))
+    assert executive.get(reverse("care:counts")).context["rows"][0]["counts"].people == 1
+    assert client.get(reverse("care:counts")).status_code == 403  # the nurse: the register, not the roll-up
+    assert not AuditEntry.objects.filter(action="view").exists()
+
+
+def test_the_round_links_a_teleconsultation_to_its_call(client, org, nurse, elder):
+    from muang.care.visits import teleconsultation_schedule
+
+    now = timezone.now()
+    call = teleconsultation_schedule(
+        actor=nurse,
+        organization=org,
+        person_id=elder.pk,
+        scheduled_at=now + dt.timedelta(minutes=30),
+        video_link="https://meet.chumphae-hospital.go.th/r/9",
+        now=now,
+    )
+    page = client.get(reverse("care:visit-form", args=[elder.pk]) + f"?planned={call.pk}").content.decode()
+    assert 'value="tele" checked' in page and 'id="visit-call-link"' in page
+    assert f'name="planned_visit_id" value="{call.pk}"' in page
+
+
+def test_a_teleconsultation_is_scheduled_from_the_person_page(client, elder):
+    url = reverse("care:tele-new", args=[elder.pk])
+    refused = client.post(url, {"day": "05/01/2642", "time": "10:30", "video_link": "zoom"})
+    assert refused.status_code == 422 and THAI.search(refused.context["form"].errors["video_link"][0])
+    link = "https://meet.chumphae-hospital.go.th/r/11"
+    past = client.post(url, {"day": "05/01/2560", "time": "10:30", "video_link": link})
+    assert past.status_code == 422 and "day" in past.context["form"].errors
+    assert client.post(url, {"day": "05/01/2642", "time": "10:30", "video_link": link}).status_code == 302
+    call = Visit.objects.get()
+    assert call.visit_type == "tele" and call.planned_on == dt.date(2099, 1, 5) and call.done_at is None
+    assert timezone.localtime(call.scheduled_at).strftime("%H:%M") == "10:30"

@@ -35,6 +35,16 @@ VISIT_ENDPOINTS = [
     Endpoint("GET", ORG + "/visits", CARE),
     Endpoint("POST", ORG + "/visits", CARE, {"client_uuid": UUID, "person_id": 0, "pulse": 80}),
     Endpoint("GET", ORG + "/visits/{visit}?purpose=visit", CARE),
+    Endpoint(
+        "POST",
+        ORG + "/visits/teleconsultations",
+        CARE,
+        {
+            "person_id": 0,
+            "scheduled_at": "2099-01-05T10:00:00+07:00",
+            "video_link": "https://meet.example/r/1",
+        },
+    ),
 ]
 
 
@@ -73,6 +83,33 @@ def test_visit_endpoint_authorization(world, endpoint: Endpoint, principal: str)
     if principal not in endpoint.allowed:
         assert AuditEntry.objects.count() == before, "a refused call writes nothing"
         assert Visit.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_teleconsultation_is_scheduled_then_its_outcome_recorded(world):
+    base = ORG.format(org=world.org.slug) + "/visits"
+    body = {"person_id": world.person.pk, "scheduled_at": "2099-01-05T10:00:00+07:00", "video_link": "zoom"}
+    refused = world.call("carer", "POST", base + "/teleconsultations", body)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "video_link"
+    link = "https://meet.chumphae-hospital.go.th/r/7"
+    scheduled = world.call("carer", "POST", base + "/teleconsultations", {**body, "video_link": link})
+    assert scheduled.status_code == 201 and scheduled.json()["visit_type"] == "tele"
+    call_id = scheduled.json()["id"]
+    done = world.call(
+        "carer",
+        "POST",
+        base,
+        {
+            "client_uuid": UUID,
+            "person_id": world.person.pk,
+            "visit_type": "tele",
+            "planned_visit_id": call_id,
+            "video_link": link,
+            "outcome": "แพทย์นัดติดตามอาการ",
+        },
+    )
+    assert done.status_code == 201 and done.json()["visit"]["id"] == call_id
+    assert done.json()["visit"]["outcome"] == "แพทย์นัดติดตามอาการ"
 
 
 @pytest.mark.django_db
