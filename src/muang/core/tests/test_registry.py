@@ -275,7 +275,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/iot/devices/",
         "/iot/alarms/",
     ]
-    assert labels(overseer) == ["/", "/kpi/rollup/"]
+    assert labels(overseer) == ["/", "/kpi/rollup/", "/care/counts/"]
     assert labels(admin) == [
         "/",
         "/kpi/",
@@ -286,6 +286,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/tax/map/",
         "/eservices/staff/applications/",
         "/lighting/",
+        "/care/counts/",
         "/waste/",
         "/waste/crew/",
         "/iot/devices/",
@@ -322,7 +323,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 20
+        assert len(registry.staff_menu(admin)) == 21
         assert len(registry.public_menu()) == 8
 
     def queries_of(user, *, menu: bool) -> int:
