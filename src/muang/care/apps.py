@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, DemoLoader, Direction, KpiSource, MenuEntry, Mount
+from muang.core.contract import (
+    AppContract,
+    DemoLoader,
+    Direction,
+    KpiSource,
+    MenuEntry,
+    Mount,
+    PeriodicTask,
+)
 
 
 class CareConfig(AppConfig):
@@ -12,13 +20,24 @@ class CareConfig(AppConfig):
     def contract(self) -> AppContract:
         from muang.care import permissions
         from muang.care.permissions import CarePerm
+        from muang.core.permissions import CorePerm
 
         return AppContract(
             urls=[Mount("care/", "muang.care.urls")],
-            api=["muang.care.api.router", "muang.care.allowances_api.router"],
+            api=["muang.care.api.router", "muang.care.allowances_api.router", "muang.care.api_visits.router"],
             menu=[
-                MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48, group="health")
+                MenuEntry(_("People cared for"), "care:list", CarePerm.CARE_VIEW, order=48, group="health"),
+                MenuEntry(_("Visits for today"), "care:visits", CarePerm.CARE_VIEW, order=49, group="health"),
+                MenuEntry(
+                    _("People cared for: counts"),
+                    "care:counts",
+                    CorePerm.ROLLUP_VIEW,
+                    order=50,
+                    group="overview",
+                ),
             ],
+            file_readers={"care-visits": "muang.care.visit_selectors.read_visit_photo"},
+            settings={"MUANG_CARE_VISIT_NEAR_METRES": 200},
             permissions=[CarePerm],
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,
@@ -31,7 +50,10 @@ class CareConfig(AppConfig):
                     "muang.care.allowance_demo.load_demo_allowances",
                     after=("care.people",),
                 ),
+                DemoLoader("care.visits", "muang.care.demo_visits.load_demo_visits", after=("care.people",)),
             ],
+            # This month's home visits planned from the care plans (idempotent: one per plan and day).
+            periodic_tasks=[PeriodicTask("muang.care.tasks.plan_visits_this_month", 6 * 3600)],
             kpi_sources=[
                 KpiSource(
                     "care.socially_active",
@@ -64,6 +86,12 @@ class CareConfig(AppConfig):
                     _("Allowance months paid by the 10th"),
                     "%",
                     "muang.care.kpis.allowances_paid_on_time",
+                ),
+                KpiSource(
+                    "care.visits_done",
+                    _("Home visits done against planned"),
+                    "%",
+                    "muang.care.kpis.visits_done_against_planned",
                 ),
             ],
         )

@@ -69,3 +69,18 @@ def allowances_paid_on_time(*, organization: Organization, start: dt.date, end: 
     if not counts["all"]:
         return None
     return (Decimal(100) * counts["on_time"] / counts["all"]).quantize(Decimal("0.1"))
+
+
+def visits_done_against_planned(
+    *, organization: Organization, start: dt.date, end: dt.date
+) -> Decimal | None:
+    """Percent of the visits planned for days `start`–`end` (from the care plans, and teleconsultations) that
+    were done; None when none was planned."""
+    from muang.care.models import Visit
+
+    counts = Visit.objects.filter(
+        organization=organization, planned_on__gte=start, planned_on__lte=end
+    ).aggregate(planned=Count("id"), done=Count("id", filter=Q(done_at__isnull=False)))
+    if not counts["planned"]:
+        return None
+    return (Decimal(100) * counts["done"] / counts["planned"]).quantize(Decimal("0.1"))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from muang.care.barthel import ITEMS, MAX_TOTAL
 from muang.core.geo import SRID
 from muang.core.models import Organization
+from muang.core.uploads import CleanImageField
 
 
 class Sex(models.TextChoices):
@@ -591,3 +592,119 @@ class AllowancePayer(models.Model):
 
     def __str__(self) -> str:
         return f"payer {self.organization_id}"
+
+
+# --- home visits (issue 12, item 3) ---------------------------------------------------------------------------------
+
+
+class VisitType(models.TextChoices):
+    HOME = "home", _("home visit")
+    TELE = "tele", _("teleconsultation")
+
+
+# Plausible ranges of the vital signs a caregiver records (a typo such as 1200 for 120 is refused, naming the
+# field): (lowest, highest). Blood pressure in mmHg, pulse a minute, capillary glucose in mg/dL, weight in kg,
+# temperature in °C.
+VITAL_RANGES = {
+    "bp_systolic": (50, 260),
+    "bp_diastolic": (30, 160),
+    "pulse": (20, 250),
+    "glucose": (20, 700),
+    "weight": (2, 300),
+    "temperature": (30, 45),
+}
+
+
+class Visit(models.Model):
+    """A home visit or a teleconsultation: planned (from the care plan's visits a month) and then done, with
+    vital signs, notes, a photo, where the form was filled, and an ADL re-score (an `Assessment`).
+
+    The phone generates `client_uuid` before the form is sent: a retry of the same form (lost signal, an
+    outbox replay) finds the stored visit instead of storing a second one (unique per organisation)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="visits")
+    plan = models.ForeignKey(
+        CarePlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits"
+    )
+    caregiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("caregiver"),
+    )
+    client_uuid = models.UUIDField(_("form identifier"), null=True, blank=True)
+    visit_type = models.CharField(_("visit type"), max_length=8, choices=VisitType.choices)
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
+    scheduled_at = models.DateTimeField(_("call scheduled at"), null=True, blank=True)
+    video_link = models.URLField(_("video link"), max_length=500, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    bp_systolic = models.PositiveSmallIntegerField(
+        _("blood pressure, systolic (mmHg)"), null=True, blank=True
+    )
+    bp_diastolic = models.PositiveSmallIntegerField(
+        _("blood pressure, diastolic (mmHg)"), null=True, blank=True
+    )
+    pulse = models.PositiveSmallIntegerField(_("pulse (a minute)"), null=True, blank=True)
+    glucose = models.PositiveSmallIntegerField(_("blood glucose (mg/dL)"), null=True, blank=True)
+    weight = models.DecimalField(_("weight (kg)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    photo = CleanImageField(_("photo"), kind="care-visits", blank=True)
+    filled_at = models.PointField(_("where the form was filled"), srid=SRID, null=True, blank=True)
+    distance_from_home_m = models.FloatField(_("metres from home"), null=True, blank=True)
+    near_home = models.BooleanField(_("filled near the home"), null=True, blank=True)
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="visit"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "client_uuid"],
+                condition=Q(client_uuid__isnull=False),
+                name="care_visit_client_uuid_unique",
+            ),
+            # Planning a month twice plans nothing more.
+            models.UniqueConstraint(
+                fields=["plan", "planned_on"],
+                condition=Q(plan__isnull=False, planned_on__isnull=False),
+                name="care_visit_one_per_plan_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=False) | Q(planned_on__isnull=False),
+                name="care_visit_planned_or_done",
+            ),
+            models.CheckConstraint(
+                condition=~Q(visit_type="tele") | Q(scheduled_at__isnull=False),
+                name="care_visit_tele_is_scheduled",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True})
+                    | Q(**{f"{name}__gte": low, f"{name}__lte": high}),
+                    name=f"care_visit_{name}_range",
+                )
+                for name, (low, high) in VITAL_RANGES.items()
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "planned_on"], name="care_visit_org_planned_idx"),
+            models.Index(fields=["person", "done_at"], name="care_visit_person_done_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"care visit {self.pk}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

@@ -190,7 +190,14 @@ def test_core_holds_no_domain_permission_table():
 def test_private_file_kinds_are_read_by_the_app_that_stores_them():
     from muang.core.checks import file_reader_errors
 
-    assert set(registry.file_kinds()) == {"cases", "signboards", "parcels", "use-change", "kpi-evidence"}
+    assert set(registry.file_kinds()) == {
+        "cases",
+        "signboards",
+        "parcels",
+        "use-change",
+        "kpi-evidence",
+        "care-visits",
+    }
     assert registry.file_reader("cases").__module__ == "muang.cases.selectors"
     assert registry.file_reader("nothing") is None
     assert file_reader_errors(registry.contracts()) == []
@@ -268,7 +275,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/iot/devices/",
         "/iot/alarms/",
     ]
-    assert labels(overseer) == ["/", "/kpi/rollup/"]
+    assert labels(overseer) == ["/", "/kpi/rollup/", "/care/counts/"]
     assert labels(admin) == [
         "/",
         "/kpi/",
@@ -279,6 +286,7 @@ def test_the_menu_follows_the_permissions_and_never_a_role_string():
         "/tax/map/",
         "/eservices/staff/applications/",
         "/lighting/",
+        "/care/counts/",
         "/waste/",
         "/waste/crew/",
         "/iot/devices/",
@@ -315,7 +323,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 
     admin = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
     with django_assert_num_queries(0):
-        assert len(registry.staff_menu(admin)) == 20
+        assert len(registry.staff_menu(admin)) == 21
         assert len(registry.public_menu()) == 8
 
     def queries_of(user, *, menu: bool) -> int:
@@ -358,6 +366,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "environment.stations",
         "care.people",
         "care.allowances",
+        "care.visits",
         "ems.ems",
         "eservices.catalogue",
         "eservices.applications",
@@ -393,6 +402,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.waste.tasks.dispatch_missed_collections", 60),
         ("muang.kpi.tasks.snapshot_closed_month", 6 * 3600),
         ("muang.opendata.tasks.refresh_datasets", 900),
+        ("muang.care.tasks.plan_visits_this_month", 6 * 3600),
     }
 
 
@@ -408,6 +418,7 @@ def test_the_apps_offer_their_kpi_sources():
         ("care.bed_bound", "count", "down"),
         ("care.dependent_with_plan", "%", "up"),
         ("care.allowances_paid_on_time", "%", "up"),
+        ("care.visits_done", "%", "up"),
         ("ems.response_minutes", "minutes", "down"),
         ("ems.red_within_8_minutes", "%", "up"),
         ("eservices.decided_on_time", "%", "up"),

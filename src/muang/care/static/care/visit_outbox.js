@@ -1,0 +1,210 @@
+/* The visit form's outbox: a filled form is first kept on this phone (IndexedDB), then sent; it leaves the
+   outbox only when the server has answered. Each form carries a UUID made on the phone, so a form sent twice
+   (the answer lost on a dropping signal, the outbox retrying) is stored once by the server.
+   Also registers the service worker that serves the visit pages from the cache when offline. */
+(function () {
+  "use strict";
+  const DB_NAME = "muang-care-visits";
+  const STORE = "outbox";
+  const status = document.getElementById("visit-outbox");
+  if (!status) return;
+  const text = document.getElementById("visit-outbox-text");
+  const errorList = document.getElementById("visit-outbox-errors");
+  const form = document.getElementById("visit-form");
+  const msg = (name) => status.dataset["msg" + name[0].toUpperCase() + name.slice(1)] || "";
+  let flushing = null;
+
+  function say(message, state) {
+    text.textContent = message;
+    status.dataset.state = state || "";
+  }
+
+  // --- IndexedDB: one object store, keyed by the form's UUID ---------------------------------------------------
+  function openDb() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "uuid" });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  function tx(mode, fn) {
+    return openDb().then((db) => new Promise((resolve, reject) => {
+      const t = db.transaction(STORE, mode);
+      const result = fn(t.objectStore(STORE));
+      t.oncomplete = () => { db.close(); resolve(result && "result" in result ? result.result : undefined); };
+      t.onerror = () => { db.close(); reject(t.error); };
+      t.onabort = () => { db.close(); reject(t.error); };
+    }));
+  }
+  const put = (item) => tx("readwrite", (s) => s.put(item));
+  const remove = (uuid) => tx("readwrite", (s) => s.delete(uuid));
+  const all = () => tx("readonly", (s) => s.getAll());
+
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  // --- sending -------------------------------------------------------------------------------------------------
+  function showErrors(item, body) {
+    errorList.textContent = "";
+    for (const e of (body && body.errors) || [{ message: (body && body.detail) || "" }]) {
+      const li = document.createElement("li");
+      li.textContent = `${item.label}: ${e.message}`;
+      errorList.appendChild(li);
+      if (form && e.field) {
+        const slot = form.querySelector(`.field-error[data-for="${e.field}"]`);
+        if (slot) slot.textContent = e.message;
+      }
+    }
+  }
+
+  function sendOne(item) {
+    const body = new FormData();
+    for (const [k, v] of item.fields) body.append(k, v);
+    if (item.photo) body.append("photo", item.photo, item.photoName || "photo.jpg");
+    return fetch(item.url, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "X-CSRFToken": item.csrf, Accept: "application/json" },
+    }).then((response) => {
+      if (response.status === 201) {
+        return response.json().then((answer) => remove(item.uuid).then(() => ({ sent: true, answer })));
+      }
+      if (response.status === 422 || response.status === 409) {
+        // Refused for what it says: sending it again would not change that. Shown, then dropped.
+        return response.json().then((answer) => remove(item.uuid).then(() => ({ refused: true, answer })));
+      }
+      return { signIn: true }; // signed out (redirect) or refused: kept until the caregiver signs in again
+    });
+  }
+
+  function flush() {
+    if (flushing) return flushing;
+    flushing = all()
+      .then(async (items) => {
+        let last = null;
+        for (const item of items.sort((a, b) => a.createdAt - b.createdAt)) {
+          let outcome;
+          try {
+            outcome = await sendOne(item);
+          } catch (e) {
+            return { offline: true, last };
+          }
+          if (outcome.signIn) return { signIn: true, last };
+          if (outcome.refused) showErrors(item, outcome.answer);
+          last = { item, ...outcome };
+        }
+        return { last };
+      })
+      .then((result) => report(result))
+      .finally(() => {
+        flushing = null;
+        status.dataset.attempts = String(Number(status.dataset.attempts || 0) + 1);
+      });
+    return flushing;
+  }
+
+  // While forms wait and the phone says it is online (a weak signal drops requests), try again now and then.
+  let retry = null;
+  function scheduleRetry(left) {
+    if (retry || !left) return;
+    retry = setTimeout(() => { retry = null; if (navigator.onLine) flush(); }, 20000);
+  }
+
+  function report(result) {
+    return all().then((left) => {
+      scheduleRetry(left.length);
+      if (result.signIn) return say(msg("signin"), "signin");
+      if (left.length) return say(`${msg("kept")} ${msg("waiting").replace("{n}", left.length)}`, "kept");
+      const last = result.last;
+      if (last && last.sent) {
+        const a = last.answer;
+        const parts = [msg("sent")];
+        if (a.group_label) parts.push(`${msg("group")} ${a.group_label}`);
+        if (a.needs_care_plan) parts.push(msg("plan"));
+        if (a.near_home === false) parts.push(msg("far"));
+        say(parts.join(" "), "sent");
+        status.dataset.group = a.group || "";
+        const badge = document.getElementById("visit-group");
+        if (badge && a.group_label && form && String(last.item.fields.find(([k]) => k === "person_id")[1]) === form.elements.person_id.value) {
+          badge.textContent = a.group_label;
+          badge.className = `badge group-${a.group}`;
+        }
+        status.dataset.needsPlan = a.needs_care_plan ? "1" : "0";
+      } else if (last && last.refused) {
+        say(`${msg("refused")} ${last.answer.detail || ""}`, "refused");
+      } else if (!navigator.onLine) {
+        say(msg("offline"), "offline");
+      }
+    });
+  }
+
+  // --- the form ------------------------------------------------------------------------------------------------
+  function freshForm() {
+    if (!form) return;
+    form.querySelector("#visit-uuid").value = newUuid();
+    if (navigator.geolocation) {
+      navigator.geolocation.getCurrentPosition(
+        (p) => {
+          form.querySelector("#visit-lat").value = p.coords.latitude.toFixed(6);
+          form.querySelector("#visit-lon").value = p.coords.longitude.toFixed(6);
+        },
+        () => {},
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    }
+  }
+
+  if (form) {
+    freshForm();
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      for (const slot of form.querySelectorAll(".field-error")) slot.textContent = "";
+      errorList.textContent = "";
+      form.querySelector("#visit-done-at").value = new Date().toISOString();
+      const data = new FormData(form);
+      const photo = data.get("photo");
+      data.delete("photo");
+      const item = {
+        uuid: data.get("client_uuid"),
+        url: form.action,
+        csrf: data.get("csrfmiddlewaretoken"),
+        label: form.dataset.personName || "",
+        fields: Array.from(data.entries()),
+        photo: photo && photo.size ? photo : null,
+        photoName: photo && photo.name,
+        createdAt: Date.now(),
+      };
+      // Kept on the phone first: whatever happens to the signal now, the form is not lost.
+      put(item)
+        .then(() => {
+          form.reset();
+          freshForm();
+          say(msg("kept"), "kept");
+          return navigator.onLine ? flush() : report({});
+        })
+        .catch((e) => say(`${msg("refused")} ${e}`, "refused"));
+    });
+  }
+
+  window.addEventListener("online", () => flush());
+  window.addEventListener("offline", () => report({}));
+  window.muangCareOutbox = { flush, count: () => all().then((items) => items.length) };
+
+  if ("serviceWorker" in navigator && status.dataset.sw) {
+    navigator.serviceWorker
+      .register(status.dataset.sw, { scope: status.dataset.scope })
+      .then(() => navigator.serviceWorker.ready)
+      .then(() => status.setAttribute("data-sw-ready", "1"))
+      .catch(() => {});
+  }
+  // Forms kept from an earlier visit page: send them now if there is a signal.
+  (navigator.onLine ? flush() : report({})).catch(() => {});
+})();
