@@ -2,6 +2,8 @@
 alert's card with the wearer's photo, medical summary (an audited health read), contacts and place, and the
 operator's three answers: take it, close it with a reason, or turn it into an EMS incident."""
 
+import json
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +38,8 @@ def _board_context(actor: Actor, membership: Membership) -> dict:
     ]
     return {
         "board": board,
-        "points": points,
+        # In an attribute, not a json_script: htmx drops <script> elements of a swapped fragment.
+        "points_json": json.dumps(points, ensure_ascii=False),
         "waiting_ids": " ".join(str(a.pk) for a in board.waiting),
         "poll_seconds": POLL_SECONDS,
     }
@@ -95,7 +98,9 @@ def care_alert_acknowledge(
 
 @staff_page(holds(EmsPerm.ALERTS))
 @require_POST
-def care_alert_close(request: HttpRequest, actor: Actor, membership: Membership, alert_id: int) -> HttpResponse:
+def care_alert_close(
+    request: HttpRequest, actor: Actor, membership: Membership, alert_id: int
+) -> HttpResponse:
     false_alarm = request.POST.get("outcome", "false_alarm") != "handled"
     reason = request.POST.get("reason", "")
     return _answer(

@@ -149,4 +149,6 @@ def alerts_close(request: HttpRequest, slug: str, alert_id: int, payload: AlertC
 def alerts_incident(request: HttpRequest, slug: str, alert_id: int, payload: AlertIncidentIn):
     """Open the EMS incident of the alert, everything filled in (needs the EMS dispatch permission too)."""
     alert = _alert(request, slug, alert_id)
-    return Status(201, alerts.alert_to_incident(actor=actor(request), alert=alert, criterion=payload.criterion))
+    return Status(
+        201, alerts.alert_to_incident(actor=actor(request), alert=alert, criterion=payload.criterion)
+    )

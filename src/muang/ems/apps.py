@@ -40,6 +40,12 @@ class EmsConfig(AppConfig):
             periodic_tasks=[PeriodicTask("muang.ems.tasks.run_alert_timers", 5)],
             demo=[
                 DemoLoader("ems.ems", "muang.ems.demo.load_demo_ems", after=("core.organizations",)),
+                # Wristbands for the care register's people, the on-call list, the units' trackers.
+                DemoLoader(
+                    "ems.wristbands",
+                    "muang.ems.demo.load_demo_wristbands",
+                    after=("ems.ems", "care.people", "iot.devices"),
+                ),
             ],
             demo_logins=["muang.ems.demo.login_lines"],
             kpi_sources=[

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from muang.care.models import Person
+from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
 from muang.core.thai_dates import BANGKOK, bangkok_days
-from muang.care.models import Person
-from muang.core import audit
 from muang.ems import cbd, routing
 from muang.ems.models import (
     OPEN_ALERT_STATUSES,
@@ -84,6 +84,19 @@ def board(*, actor: Actor, organization: Organization) -> Board:
         open_incidents=incidents,
         units=list(units_of(actor=actor, organization=organization)),
         has_network=routing.has_network(organization),
+    )
+
+
+def incident_opened(*, actor: Actor, incident: Incident) -> None:
+    """The incident page shows the patient and the crew's care record (health data, PDPA s.26): each opening is
+    a health read for an emergency, audited (`core.audit.record_read`)."""
+    require(actor, incident.organization, EmsPerm.EMS_VIEW)
+    audit.record_read(
+        actor=actor,
+        organization=incident.organization,
+        instance=incident,
+        purpose="emergency",
+        what="incident: patient and care record",
     )
 
 
@@ -247,13 +260,15 @@ def on_call_of(*, actor: Actor, organization: Organization) -> QuerySet[OnCall]:
     return OnCall.objects.filter(organization=organization).order_by("position")
 
 
-def read_wristband_photo(read) -> "Visibility":
+def read_wristband_photo(read):
     """The reader of `/files/ems-wristband/...` (the wearer's photo on the care centre's board)."""
     from muang.core.uploads import Visibility
 
-    band = Wristband.objects.filter(organization_id=read.organization_id, photo=read.name).select_related(
-        "organization"
-    ).first()
+    band = (
+        Wristband.objects.filter(organization_id=read.organization_id, photo=read.name)
+        .select_related("organization")
+        .first()
+    )
     if band is None:
         raise NotFound()
     require(read.actor, band.organization, EmsPerm.ALERTS)

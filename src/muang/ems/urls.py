@@ -20,7 +20,9 @@ urlpatterns = [
     path("care/", alert_views.care_board, name="care_board"),
     path("care/alerts/", alert_views.care_board_alerts, name="care_board_alerts"),
     path("care/alerts/<int:alert_id>/", alert_views.care_alert, name="care_alert"),
-    path("care/alerts/<int:alert_id>/acknowledge/", alert_views.care_alert_acknowledge, name="care_alert_ack"),
+    path(
+        "care/alerts/<int:alert_id>/acknowledge/", alert_views.care_alert_acknowledge, name="care_alert_ack"
+    ),
     path("care/alerts/<int:alert_id>/close/", alert_views.care_alert_close, name="care_alert_close"),
     path("care/alerts/<int:alert_id>/incident/", alert_views.care_alert_incident, name="care_alert_incident"),
 ]

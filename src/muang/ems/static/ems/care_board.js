@@ -49,7 +49,7 @@
     }
     known = waiting;
     if (layer) {
-      const points = JSON.parse((document.getElementById("care-points") || {}).textContent || "[]");
+      const points = JSON.parse((state && state.dataset.points) || "[]");
       layer.clearLayers();
       for (const p of points) {
         L.circleMarker([p.lat, p.lon], { radius: 10, color: "#000", weight: 2, fillColor: p.status === "open" ? "#d7191c" : "#f5c400", fillOpacity: 0.95, className: `alert-marker alert-${p.status}` })
