@@ -368,6 +368,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "environment.stations",
         "care.people",
         "ems.ems",
+        "ems.wristbands",
         "eservices.catalogue",
         "eservices.applications",
         "waste.accounts",

@@ -177,3 +177,17 @@ def test_no_movement_in_the_daytime_only_and_once_per_stillness(org):
     on_telemetry(organization=org, readings=[reading(band, moved, lat=16.545, lon=102.1)], now=moved)
     assert alerts.alerts_check_stillness(now=moved + dt.timedelta(hours=2)) == 0
     assert alerts.alerts_check_stillness(now=moved + dt.timedelta(hours=3, minutes=1)) == 1
+
+
+def test_a_band_speaking_mqtt_raises_its_alert_through_the_iot_core(org):
+    """The MQTT consumer hands each message to the same ingest path; the band's profile reads Traccar's alarms."""
+    from muang.iot.services.ingest import Message, ingest_batch
+
+    band = make_band(org, heart_rate_max=110)
+    payload = {"ts": NOW.isoformat(), "id": "m-1", "values": {"lat": 16.54, "lon": 102.1, "heart_rate": 134}}
+    (outcome,) = ingest_batch(
+        organization=org, messages=[Message(band.device, payload, NOW, channel="mqtt")], now=NOW
+    )
+    assert outcome.status == "stored"
+    alert = Alert.objects.get()
+    assert alert.kind == AlertKind.HEART_RATE and alert.value == 134
