@@ -9,6 +9,9 @@ from muang.core.pagination import paginated
 from muang.ems import selectors
 from muang.ems.permissions import EmsPerm
 from muang.ems.schemas import (
+    AlertCloseIn,
+    AlertIncidentIn,
+    AlertOut,
     DispatchIn,
     IncidentIn,
     IncidentOut,
@@ -18,7 +21,7 @@ from muang.ems.schemas import (
     UnitOut,
     UnitStatusIn,
 )
-from muang.ems.services import incidents, units
+from muang.ems.services import alerts, incidents, units
 
 router = Router(tags=["ems"])
 ORG = "/organizations/{slug}/ems"
@@ -109,3 +112,43 @@ def units_status(request: HttpRequest, slug: str, unit_id: int, payload: UnitSta
     organization = get_organization_for(actor(request), slug, EmsPerm.EMS_DISPATCH)
     unit = selectors.get_unit_for(actor=actor(request), organization=organization, unit_id=unit_id)
     return units.unit_set_status(actor=actor(request), unit=unit, status=payload.status)
+
+
+@router.get(ORG + "/alerts", response=list[AlertOut])
+@paginated()
+def alerts_list(request: HttpRequest, slug: str, open_only: bool = False):
+    """Wristband alerts, newest first (no name, no health data)."""
+    organization = get_organization_for(actor(request), slug, EmsPerm.ALERTS_READ)
+    return selectors.alerts_of(actor=actor(request), organization=organization, open_only=open_only)
+
+
+@router.get(ORG + "/alerts/{alert_id}", response=AlertOut)
+def alerts_get(request: HttpRequest, slug: str, alert_id: int):
+    organization = get_organization_for(actor(request), slug, EmsPerm.ALERTS_READ)
+    return selectors.get_alert_for(actor=actor(request), organization=organization, alert_id=alert_id)
+
+
+def _alert(request: HttpRequest, slug: str, alert_id: int):
+    organization = get_organization_for(actor(request), slug, EmsPerm.ALERTS)
+    return selectors.get_alert_for(actor=actor(request), organization=organization, alert_id=alert_id)
+
+
+@router.post(ORG + "/alerts/{alert_id}/acknowledge", response=AlertOut)
+def alerts_acknowledge(request: HttpRequest, slug: str, alert_id: int):
+    """Take the alert (its escalation stops); 409 naming who already took it."""
+    return alerts.alert_acknowledge(actor=actor(request), alert=_alert(request, slug, alert_id))
+
+
+@router.post(ORG + "/alerts/{alert_id}/close", response=AlertOut)
+def alerts_close(request: HttpRequest, slug: str, alert_id: int, payload: AlertCloseIn):
+    """Close it as a false alarm (or handled), with the reason."""
+    return alerts.alert_close(actor=actor(request), alert=_alert(request, slug, alert_id), **payload.dict())
+
+
+@router.post(ORG + "/alerts/{alert_id}/incident", response={201: IncidentOut})
+def alerts_incident(request: HttpRequest, slug: str, alert_id: int, payload: AlertIncidentIn):
+    """Open the EMS incident of the alert, everything filled in (needs the EMS dispatch permission too)."""
+    alert = _alert(request, slug, alert_id)
+    return Status(
+        201, alerts.alert_to_incident(actor=actor(request), alert=alert, criterion=payload.criterion)
+    )

@@ -160,6 +160,12 @@ def criterion(key: str) -> Criterion | None:
     return _BY_KEY.get(key)
 
 
+def criteria_of(number: int) -> list[Criterion]:
+    """A symptom group's criteria, red first (what the call-taker starts from for a wristband alert)."""
+    group = _GROUPS.get(number)
+    return list(group.criteria) if group else []
+
+
 def group_title(number: int) -> str:
     group = _GROUPS.get(number)
     return group.title if group else ""

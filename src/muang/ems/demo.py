@@ -140,3 +140,63 @@ def load_demo_ems(incidents: int = INCIDENTS, network_size: int = 40) -> int:
             at += dt.timedelta(seconds=rng.randint(600, 1800))
             incident_stamp(actor=SYSTEM, incident=incident, step=Step.BACK_AT_BASE, at=min(at, now), now=now)
     return Incident.objects.filter(organization=org).count()
+
+
+BANDS = 200  # a few hundred wristbands: the most dependent people of the care register first
+ON_CALL = [
+    ("หัวหน้าเวรศูนย์ดูแล ประเสริฐ ทองดี", "0810000001"),
+    ("พยาบาลวิชาชีพ มาลี สุขใจ", "0810000002"),
+    ("ผู้อำนวยการกองสาธารณสุข สมพร ใจดี", "0810000003"),
+]
+
+
+def load_demo_wristbands(bands: int = BANDS) -> int:
+    """Wristbands for the demo organisation's people cared for (those with a home on the map, bed-bound and
+    home-bound first), their rules, the on-call list, and a tracker for each unit. Once."""
+    from muang.care.models import Person
+    from muang.ems.models import OnCall, Wristband
+    from muang.ems.services.wristbands import tracker_profile_for, wristband_create
+    from muang.iot.services.devices import device_create
+
+    org = Organization.objects.filter(slug="chumphae").first()
+    if org is None or Wristband.objects.filter(organization=org).exists():
+        return 0
+    rng = random.Random(1330)  # noqa: S311 (demo data)
+    rank = {"bed": 0, "home": 1, "social": 2, "": 3}
+    people = sorted(
+        Person.objects.filter(organization=org, location__isnull=False, died_on=None, anonymized_at=None),
+        key=lambda p: (rank.get(p.adl_group, 3), p.pk),
+    )[:bands]
+    with transaction.atomic():
+        for position, (name, phone) in enumerate(ON_CALL, start=1):
+            OnCall.objects.create(organization=org, position=position, name=name, phone=phone)
+        for n, person in enumerate(people):
+            dementia = rng.random() < 0.15
+            wristband_create(
+                actor=SYSTEM,
+                organization=org,
+                person=person,
+                serial=f"86{n:013d}",  # an IMEI-like tracker id
+                heart_rate_min=45,
+                heart_rate_max=rng.choice((110, 120, 130)),
+                geofence_radius_m=300 if dementia else None,
+                still_hours=4 if person.adl_group in ("home", "social") else None,
+                medical_summary=rng.choice(
+                    (
+                        "เบาหวาน ความดันโลหิตสูง",
+                        "หัวใจล้มเหลว ใช้ยาละลายลิ่มเลือด",
+                        "โรคสมองเสื่อม แพ้ยาเพนิซิลลิน",
+                        "ไตวายเรื้อรัง",
+                    )
+                ),
+            )
+        for i, unit in enumerate(Unit.objects.filter(organization=org, device=None).order_by("pk")):
+            device, _credential = device_create(
+                actor=SYSTEM,
+                organization=org,
+                profile=tracker_profile_for(org),
+                name=f"GPS {unit.call_sign}",
+                serial=f"AMB{i + 1:03d}",
+            )
+            Unit.objects.filter(pk=unit.pk).update(device=device)
+    return len(people)

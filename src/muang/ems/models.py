@@ -1,11 +1,13 @@
 """EMS: the road network routed over, the units, and the incidents with their timeline."""
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.geo import SRID
 from muang.core.models import Organization
+from muang.core.uploads import CleanImageField
 from muang.ems.cbd import COLOUR_LABELS, COLOURS
 
 
@@ -186,3 +188,183 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.step != Step.BACK_AT_BASE
+
+
+# --- wristbands and their alerts (issue 13 items 1 and 2) ------------------------------------------------------
+
+
+class Wristband(models.Model):
+    """A wristband of the IoT core (`device`, with the organisation's wristband profile) worn by a person of the
+    care register, with that person's own rules. Every rule is optional: a band without a heart-rate range
+    raises no heart-rate alert."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    device = models.OneToOneField(
+        "iot.Device", on_delete=models.PROTECT, related_name="+", verbose_name=_("wristband")
+    )
+    person = models.ForeignKey(
+        "care.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("worn by")
+    )
+    active = models.BooleanField(_("in use"), default=True)
+    heart_rate_min = models.PositiveSmallIntegerField(_("lowest heart rate"), null=True, blank=True)
+    heart_rate_max = models.PositiveSmallIntegerField(_("highest heart rate"), null=True, blank=True)
+    # A geofence around the home for a person with dementia: a radius around the person's home point, or a
+    # polygon drawn on the map (the polygon wins when both are set).
+    geofence_radius_m = models.PositiveIntegerField(_("geofence radius (m)"), null=True, blank=True)
+    geofence = models.PolygonField(_("geofence"), srid=SRID, null=True, blank=True)
+    still_hours = models.PositiveSmallIntegerField(
+        _("no movement for (hours, daytime)"), null=True, blank=True
+    )
+    battery_low = models.PositiveSmallIntegerField(_("battery low below (%)"), default=20)
+    medical_summary = models.TextField(
+        _("medical summary"),
+        blank=True,
+        help_text=_("conditions, medicines, allergies: read in an emergency"),
+    )
+    # [{"name": …, "relation": …, "line_user_id": …}]: the family told through LINE when an alert escalates.
+    family_line = models.JSONField(_("family on LINE"), default=list, blank=True)
+    photo = CleanImageField(_("photo"), kind="ems-wristband", blank=True)
+    # Kept by the telemetry listener: where the band was, and when it last moved more than a few metres.
+    last_point = models.PointField(srid=SRID, null=True, blank=True)
+    last_moved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wristband")
+        verbose_name_plural = _("wristbands")
+        indexes = [models.Index(fields=["organization", "active"], name="ems_band_org_active_idx")]
+
+    def __str__(self) -> str:
+        return f"wristband {self.pk}"  # not the wearer's name: this ends up in the audit log
+
+
+class OnCall(models.Model):
+    """The organisation's on-call list, in order: who is told when an alert is not acknowledged in time."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40)
+    line_user_id = models.CharField(_("LINE account"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("on-call person")
+        verbose_name_plural = _("on-call list")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "position"], name="ems_oncall_position_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"on call {self.position}"
+
+
+class AlertKind(models.TextChoices):
+    SOS = "sos", _("SOS button")
+    FALL = "fall", _("fall")
+    HEART_RATE = "heart_rate", _("heart rate out of range")
+    GEOFENCE = "geofence", _("left the safe area")
+    NO_MOVEMENT = "no_movement", _("no movement")
+    LOW_BATTERY = "low_battery", _("battery low")
+    REMOVED = "removed", _("band removed")
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("waiting")
+    ACKNOWLEDGED = "acknowledged", _("taken")
+    FALSE_ALARM = "false_alarm", _("false alarm")
+    HANDLED = "handled", _("handled")
+    INCIDENT = "incident", _("EMS incident")
+
+
+OPEN_ALERT_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+
+
+class Alert(models.Model):
+    """One alert of a wristband, written before anyone is told. One open alert per (band, kind): a band that
+    keeps reporting its fall raises it once (the partial unique index)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    wristband = models.ForeignKey(Wristband, on_delete=models.PROTECT, related_name="alerts")
+    person = models.ForeignKey("care.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("alert"), max_length=16, choices=AlertKind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
+    raised_at = models.DateTimeField(_("raised"))
+    location = models.PointField(_("place"), srid=SRID, null=True, blank=True)
+    value = models.FloatField(_("reading"), null=True, blank=True)
+    # How far along the on-call list it went (0: nobody told yet).
+    escalation = models.PositiveSmallIntegerField(_("escalation"), default=0)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.TextField(_("reason"), blank=True)
+    incident = models.OneToOneField(
+        Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="alert"
+    )
+
+    class Meta:
+        verbose_name = _("wristband alert")
+        verbose_name_plural = _("wristband alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "wristband", "kind"],
+                name="ems_alert_one_open",
+                condition=Q(status__in=["open", "acknowledged"]),
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "raised_at"],
+                name="ems_alert_open_idx",
+                condition=Q(status__in=["open", "acknowledged"]),
+            ),
+            models.Index(fields=["organization", "raised_at"], name="ems_alert_org_raised_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"alert {self.pk} {self.kind}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ALERT_STATUSES
+
+
+class AlertTimer(models.Model):
+    """A timer of an alert as a row: due at `due_at`, done when `done_at` is set. The worker's periodic task
+    claims due rows (SKIP LOCKED), so a timer survives a restart of every process."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="timers")
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["due_at"], name="ems_timer_due_idx", condition=Q(done_at=None))]
+
+
+class AlertEvent(models.Model):
+    """What happened to an alert, for the board and the person's record: raised, taken, escalated to whom,
+    family told, closed."""
+
+    class Kind(models.TextChoices):
+        RAISED = "raised", _("raised")
+        ACKNOWLEDGED = "acknowledged", _("taken")
+        ESCALATED = "escalated", _("escalated")
+        FAMILY_TOLD = "family_told", _("family told on LINE")
+        CLOSED = "closed", _("closed")
+        INCIDENT = "incident", _("EMS incident opened")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["alert", "at"], name="ems_alertevent_alert_idx")]

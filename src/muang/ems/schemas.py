@@ -103,3 +103,41 @@ class RankedOut(Schema):
     seconds: float | None
     metres: float
     by_road: bool = Field(..., description="false: a straight-line estimate (no road network)")
+
+
+class AlertOut(Schema):
+    """A wristband alert as the provincial centre's systems read it: no name, no health data."""
+
+    id: int
+    kind: str
+    status: str
+    wristband: str = Field(..., description="the band's tracker id")
+    raised_at: dt.datetime
+    lat: float | None
+    lon: float | None
+    value: float | None
+    escalation: int = Field(..., description="how many people on call were told (not taken in time)")
+    acknowledged_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    incident_id: int | None
+
+    @staticmethod
+    def resolve_wristband(alert) -> str:
+        return alert.wristband.device.serial
+
+    @staticmethod
+    def resolve_lat(alert) -> float | None:
+        return alert.location.y if alert.location else None
+
+    @staticmethod
+    def resolve_lon(alert) -> float | None:
+        return alert.location.x if alert.location else None
+
+
+class AlertCloseIn(Schema):
+    reason: str = Field(..., max_length=2000)
+    false_alarm: bool = True
+
+
+class AlertIncidentIn(Schema):
+    criterion: str = Field(..., max_length=16, description='A CBD criterion key, e.g. "24-red-1".')

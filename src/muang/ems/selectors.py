@@ -8,12 +8,26 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from muang.care.models import Person
+from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
 from muang.core.thai_dates import BANGKOK, bangkok_days
-from muang.ems import routing
-from muang.ems.models import STEP_FIELDS, Incident, Step, Unit
+from muang.ems import cbd, routing
+from muang.ems.models import (
+    OPEN_ALERT_STATUSES,
+    STEP_FIELDS,
+    Alert,
+    AlertEvent,
+    AlertKind,
+    AlertStatus,
+    Incident,
+    OnCall,
+    Step,
+    Unit,
+    Wristband,
+)
 from muang.ems.permissions import EmsPerm
 
 
@@ -73,6 +87,19 @@ def board(*, actor: Actor, organization: Organization) -> Board:
     )
 
 
+def incident_opened(*, actor: Actor, incident: Incident) -> None:
+    """The incident page shows the patient and the crew's care record (health data, PDPA s.26): each opening is
+    a health read for an emergency, audited (`core.audit.record_read`)."""
+    require(actor, incident.organization, EmsPerm.EMS_VIEW)
+    audit.record_read(
+        actor=actor,
+        organization=incident.organization,
+        instance=incident,
+        purpose="emergency",
+        what="incident: patient and care record",
+    )
+
+
 def timeline(incident: Incident) -> list[tuple[str, dt.datetime | None]]:
     """Each step's label and stamp, in the legal order."""
     return [(Step(step).label, getattr(incident, field)) for step, field in STEP_FIELDS.items()]
@@ -129,3 +156,120 @@ def incidents_csv(*, actor: Actor, organization: Organization, start: dt.date, e
             ]
         )
     return out.getvalue()
+
+
+# --- wristband alerts (the care centre's board) --------------------------------------------------------------
+
+
+def alerts_of(*, actor: Actor, organization: Organization, open_only: bool = False) -> QuerySet[Alert]:
+    """Alerts, newest first (`ems.alerts_read`: no health data in an alert row)."""
+    require(actor, organization, EmsPerm.ALERTS_READ)
+    qs = Alert.objects.filter(organization=organization).select_related(
+        "person", "acknowledged_by", "wristband__device", "incident"
+    )
+    if open_only:
+        qs = qs.filter(status__in=OPEN_ALERT_STATUSES)
+    return qs.order_by("-raised_at", "-pk")
+
+
+def get_alert_for(*, actor: Actor, organization: Organization, alert_id: int) -> Alert:
+    alert = alerts_of(actor=actor, organization=organization).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound(_("No alert %(id)s.") % {"id": alert_id})
+    return alert
+
+
+@dataclass(frozen=True)
+class AlertBoard:
+    waiting: list[Alert]  # nobody took them yet: the board rings
+    taken: list[Alert]
+    recent: list[Alert]  # closed in the last hours
+
+
+def alert_board(*, actor: Actor, organization: Organization, now: dt.datetime) -> AlertBoard:
+    """What the care centre's board shows: waiting alerts (urgent kinds first, then oldest), the taken ones,
+    and the last closed ones. Two queries on the partial index of open alerts and the organisation's recent
+    ones."""
+    require(actor, organization, EmsPerm.ALERTS)
+    open_alerts = list(alerts_of(actor=actor, organization=organization, open_only=True))
+    urgent = {AlertKind.SOS: 0, AlertKind.FALL: 0, AlertKind.HEART_RATE: 1, AlertKind.REMOVED: 1}
+    open_alerts.sort(key=lambda a: (urgent.get(a.kind, 2), a.raised_at, a.pk))
+    recent = list(
+        alerts_of(actor=actor, organization=organization)
+        .exclude(status__in=OPEN_ALERT_STATUSES)
+        .filter(closed_at__gte=now - dt.timedelta(hours=12))[:10]
+    )
+    return AlertBoard(
+        waiting=[a for a in open_alerts if a.status == AlertStatus.OPEN],
+        taken=[a for a in open_alerts if a.status == AlertStatus.ACKNOWLEDGED],
+        recent=recent,
+    )
+
+
+@dataclass(frozen=True)
+class AlertCard:
+    """One alert as the operator opens it: the wearer, their medical summary (a health read, audited), their
+    emergency contacts, what happened so far, and the CBD criteria to start the incident from."""
+
+    alert: Alert
+    person: Person
+    wristband: Wristband
+    medical_summary: str
+    adl_group: str
+    contacts: list[dict]
+    events: list[AlertEvent]
+    suggested_group: int
+    criteria: list[cbd.Criterion]
+
+
+def alert_card(*, actor: Actor, organization: Organization, alert_id: int) -> AlertCard:
+    """Opening an alert reads its wearer's medical summary for an emergency: recorded as a health read
+    (`core.audit.record_read`, purpose "emergency", the care register's purposes)."""
+    from muang.care.models import ReadPurpose
+    from muang.ems.services.alerts import SUGGESTED_GROUP
+
+    require(actor, organization, EmsPerm.ALERTS)
+    alert = get_alert_for(actor=actor, organization=organization, alert_id=alert_id)
+    band = alert.wristband
+    person = alert.person
+    audit.record_read(
+        actor=actor,
+        organization=organization,
+        instance=person,
+        purpose=ReadPurpose.EMERGENCY,
+        what="wristband alert: medical summary",
+    )
+    group = SUGGESTED_GROUP.get(alert.kind, 16)
+    contacts = [dict(c) for c in person.emergency_contacts if c.get("phone")]
+    contacts += [{"name": _("the person"), "relation": "", "phone": p} for p in person.phones]
+    return AlertCard(
+        alert=alert,
+        person=person,
+        wristband=band,
+        medical_summary=band.medical_summary,
+        adl_group=person.get_adl_group_display() if person.adl_group else "",
+        contacts=contacts,
+        events=list(alert.events.order_by("at", "pk")),
+        suggested_group=group,
+        criteria=cbd.criteria_of(group),
+    )
+
+
+def on_call_of(*, actor: Actor, organization: Organization) -> QuerySet[OnCall]:
+    require(actor, organization, EmsPerm.ALERTS)
+    return OnCall.objects.filter(organization=organization).order_by("position")
+
+
+def read_wristband_photo(read):
+    """The reader of `/files/ems-wristband/...` (the wearer's photo on the care centre's board)."""
+    from muang.core.uploads import Visibility
+
+    band = (
+        Wristband.objects.filter(organization_id=read.organization_id, photo=read.name)
+        .select_related("organization")
+        .first()
+    )
+    if band is None:
+        raise NotFound()
+    require(read.actor, band.organization, EmsPerm.ALERTS)
+    return Visibility.PERSONAL

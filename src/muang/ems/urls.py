@@ -1,6 +1,6 @@
 from django.urls import path
 
-from muang.ems import views
+from muang.ems import alert_views, views
 
 app_name = "ems"
 
@@ -16,4 +16,13 @@ urlpatterns = [
     path("incidents/<int:incident_id>/care/", views.incident_care, name="care"),
     path("incidents/<int:incident_id>/handover.pdf", views.incident_pdf, name="handover_pdf"),
     path("units/<int:unit_id>/status/", views.unit_status, name="unit_status"),
+    # The care centre's board of wristband alerts.
+    path("care/", alert_views.care_board, name="care_board"),
+    path("care/alerts/", alert_views.care_board_alerts, name="care_board_alerts"),
+    path("care/alerts/<int:alert_id>/", alert_views.care_alert, name="care_alert"),
+    path(
+        "care/alerts/<int:alert_id>/acknowledge/", alert_views.care_alert_acknowledge, name="care_alert_ack"
+    ),
+    path("care/alerts/<int:alert_id>/close/", alert_views.care_alert_close, name="care_alert_close"),
+    path("care/alerts/<int:alert_id>/incident/", alert_views.care_alert_incident, name="care_alert_incident"),
 ]

@@ -132,7 +132,9 @@ def _incident_context(actor: Actor, membership: Membership, incident_id: int, **
 def incident_detail(
     request: HttpRequest, actor: Actor, membership: Membership, incident_id: int
 ) -> HttpResponse:
-    return render(request, "ems/incident.html", _incident_context(actor, membership, incident_id))
+    context = _incident_context(actor, membership, incident_id)
+    selectors.incident_opened(actor=actor, incident=context["incident"])
+    return render(request, "ems/incident.html", context)
 
 
 @staff_page(holds(EmsPerm.EMS_DISPATCH))

@@ -20,6 +20,7 @@ from muang.core.permissions import CorePerm
 
 CASE_OFFICER = {"case.view", "case.create", "case.work"}
 CASE_MANAGER = CASE_OFFICER | {"case.assign", "case.route"}
+CARE_CENTRE = {"ems.alerts", "ems.alerts_read"}  # the care centre's board of wristband alerts (issue 13)
 
 
 ESERVICE_WORK = {"eservice.application.view", "eservice.application.process"}
@@ -64,8 +65,9 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         | CASE_MANAGER
     )
     assert table.by_role[Role.OVERSEER] == {"org.view", "rollup.view"}
-    # Health records (care) are restricted: the system administrator holds everything else.
-    assert table.restricted == {"care.view", "care.edit"}
+    # Health records (care, and the wristband wearers' on the care centre's board) are restricted: the system
+    # administrator holds everything else.
+    assert table.restricted == {"care.view", "care.edit", "ems.alerts", "ems.wristbands"}
     assert table.by_role[Role.SYSTEM_ADMIN] == table.all - table.restricted
     assert table.oversight == {"org.view", "rollup.view", "care.counts"}
     assert table.by_scope == {
@@ -82,6 +84,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         "care:counts": {"care.counts"},
         "ems:read": {"ems.view"},
         "ems:write": {"ems.view", "ems.dispatch"},
+        "ems:alerts": {"ems.alerts_read"},
         "eservices:read": {"eservice.application.view", "eservice.charge.view"},
         "waste:read": {"waste.view"},
         "kpi:read": {"kpi.view"},
@@ -150,12 +153,12 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},
         },
         Duty.CARE: {
-            Role.OFFICER: {"care.view", "care.edit", "care.counts"},
-            Role.DEPARTMENT_HEAD: {"care.view", "care.edit", "care.counts"},
+            Role.OFFICER: {"care.view", "care.edit", "care.counts", *CARE_CENTRE, "ems.wristbands"},
+            Role.DEPARTMENT_HEAD: {"care.view", "care.edit", "care.counts", *CARE_CENTRE, "ems.wristbands"},
         },
         Duty.EMERGENCY_MEDICAL: {
-            Role.OFFICER: {"ems.view", "ems.dispatch"},
-            Role.DEPARTMENT_HEAD: {"ems.view", "ems.dispatch", "ems.manage"},
+            Role.OFFICER: {"ems.view", "ems.dispatch", *CARE_CENTRE},
+            Role.DEPARTMENT_HEAD: {"ems.view", "ems.dispatch", "ems.manage", *CARE_CENTRE},
         },
     }
     assert table.for_member(Role.OFFICER, [Duty.TAX, Duty.FINANCE]) == (
@@ -197,6 +200,7 @@ def test_private_file_kinds_are_read_by_the_app_that_stores_them():
         "use-change",
         "kpi-evidence",
         "care-visits",
+        "ems-wristband",
     }
     assert registry.file_reader("cases").__module__ == "muang.cases.selectors"
     assert registry.file_reader("nothing") is None
@@ -368,6 +372,7 @@ def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
         "care.allowances",
         "care.visits",
         "ems.ems",
+        "ems.wristbands",
         "eservices.catalogue",
         "eservices.applications",
         "waste.accounts",
@@ -403,6 +408,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.kpi.tasks.snapshot_closed_month", 6 * 3600),
         ("muang.opendata.tasks.refresh_datasets", 900),
         ("muang.care.tasks.plan_visits_this_month", 6 * 3600),
+        ("muang.ems.tasks.run_alert_timers", 5),
     }
 
 

@@ -11,7 +11,7 @@ from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import AuditEntry, Organization
 from muang.core.validation import point_from
-from muang.ems import cbd
+from muang.ems import cbd, clock
 from muang.ems.models import STEP_FIELDS, Incident, Step, Unit
 from muang.ems.permissions import EmsPerm
 
@@ -57,7 +57,7 @@ def incident_create(
     triage colour. `source_ref` names what raised it when not a phone call (a wristband alert: "care.alert:42");
     one incident a source."""
     require(actor, organization, EmsPerm.EMS_DISPATCH)
-    now = now or timezone.now()
+    now = now or clock.now()
     errors: dict[str, list[str]] = {}
     if not caller_name.strip():
         errors["caller_name"] = [_("Give the caller's name.")]
@@ -127,7 +127,7 @@ def incident_dispatch(
     has one. Locks the unit, then the incident (always in that order)."""
     organization = incident.organization
     require(actor, organization, EmsPerm.EMS_DISPATCH)
-    now = now or timezone.now()
+    now = now or clock.now()
     at = at or now
     _check_time(at, now, "at")
     if unit.organization_id != organization.pk:
@@ -174,7 +174,7 @@ def incident_stamp(
     frees the unit."""
     organization = incident.organization
     require(actor, organization, EmsPerm.EMS_DISPATCH)
-    now = now or timezone.now()
+    now = now or clock.now()
     at = at or now
     if step not in STEP_FIELDS or step in (Step.RECEIVED, Step.DISPATCHED):
         raise InvalidInput.for_field("step", _("Unknown step."))

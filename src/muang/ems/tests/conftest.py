@@ -41,3 +41,26 @@ def make_incident(
         criterion=criterion,
         **kw,
     )
+
+
+DAUGHTER_LINE = "U" + "d" * 32
+
+
+def make_band(org, *, n: int = 1, serial: str = "IMEI0001", **rules):
+    """A person of the care register (home at CHUMPHAE) wearing a band with `rules`."""
+    from muang.care.services.people import person_create
+    from muang.care.tests.helpers import TODAY, person_data
+    from muang.ems.services.wristbands import wristband_create
+
+    person = person_create(
+        actor=SYSTEM, organization=org, today=TODAY, **person_data(n, lat=CHUMPHAE[0], lon=CHUMPHAE[1])
+    )
+    rules.setdefault("medical_summary", "เบาหวาน ความดันสูง แพ้ยาเพนิซิลลิน")
+    rules.setdefault("family_line", [{"name": "สมศรี", "relation": "ลูกสาว", "line_user_id": DAUGHTER_LINE}])
+    return wristband_create(actor=SYSTEM, organization=org, person=person, serial=serial, **rules)
+
+
+def osmand_get(client, org, **params):
+    from urllib.parse import urlencode
+
+    return client.get(f"/osmand/{org.slug}?{urlencode(params)}")
