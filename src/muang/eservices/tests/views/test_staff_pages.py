@@ -80,7 +80,7 @@ def test_the_officer_asks_once_sets_the_inspection_and_the_head_decides_with_rea
     # The fire-safety plan arrives; the officer sets the inspection, in the future only.
     Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.SUBMITTED)
     past = client.post(url, {"action": "inspection", "at": "2020-01-01T10:00"})
-    assert past.status_code == 422 and "future" in past.content.decode().lower() or past.status_code == 422
+    assert past.status_code == 422
     at = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT10:00")
     assert client.post(url, {"action": "inspection", "at": at}).status_code == 302
     application.refresh_from_db()
