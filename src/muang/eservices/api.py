@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from muang.core import audit
 from muang.core.access import get_organization_for
 from muang.core.api import actor
 from muang.core.pagination import paginated
@@ -60,7 +61,15 @@ def applications_list(request: HttpRequest, slug: str, status: str = ""):
 
 @router.get(ORG + "/{reference}", response=ApplicationOut)
 def applications_get(request: HttpRequest, slug: str, reference: str):
-    return _application(request, slug, reference, EservicePerm.APPLICATION_VIEW)
+    application = _application(request, slug, reference, EservicePerm.APPLICATION_VIEW)
+    audit.record_read(  # the applicant's personal data, read by staff or an integration
+        actor=actor(request),
+        organization=application.organization,
+        instance=application,
+        purpose="reading the application through the API",
+        what="applicant and documents",
+    )
+    return application
 
 
 @router.post(ORG + "/{reference}/missing-documents", response=ApplicationOut)

@@ -53,6 +53,7 @@ def load_demo_applications() -> int:
         applications_notify_late,
         applications_settle_paid,
     )
+    from muang.eservices.session import applicant_actor
 
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     made = 0
@@ -75,11 +76,10 @@ def load_demo_applications() -> int:
                 if d["required"]
             }
             application = application_submit(
-                actor=None,
+                actor=applicant_actor(organization.pk, f"08{rng.randint(10000000, 99999999)}"),
                 organization=organization,
                 service=service,
                 applicant_name=f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}",
-                applicant_phone=f"08{rng.randint(10000000, 99999999)}",
                 data=_demo_data(service, rng),
                 documents=docs,
                 now=submitted,

@@ -31,9 +31,11 @@ class ApplicationForm(_Documents, forms.Form):
     applicant_name = forms.CharField(label=_("Applicant's full name"), max_length=200)
     applicant_phone = forms.CharField(label=_("Mobile phone"), max_length=20)
 
-    def __init__(self, service, *args, **kwargs):
+    def __init__(self, service, *args, online: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.service = service
+        if online:  # the signed-in applicant's proven number: not typed again
+            del self.fields["applicant_phone"]
         for spec in service.fields:
             self.fields[spec["name"]] = forms.CharField(label=spec["label"], required=False, max_length=500)
         _document_fields(self, service)
@@ -47,3 +49,55 @@ class DocumentsForm(_Documents, forms.Form):
     def __init__(self, service, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _document_fields(self, service)
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Your mobile phone number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "autofocus": True}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from the SMS"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class MissingDocumentsForm(forms.Form):
+    """The one request for missing documents (s.8): which ones, and a note."""
+
+    codes = forms.MultipleChoiceField(label=_("Missing documents"), widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(
+        label=_("Note to the applicant"), required=False, max_length=1000, widget=forms.Textarea
+    )
+
+    def __init__(self, service, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].choices = [(d["code"], d["name"]) for d in service.documents]
+
+
+class InspectionForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Inspection appointment"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Refuse"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(label=_("Reasons"), max_length=2000, widget=forms.Textarea)

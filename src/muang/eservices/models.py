@@ -4,6 +4,8 @@ applications filed against it, their documents, and the licences issued.
 A manual is data (`Service`): its steps, documents, fees, channels and the service's own application fields
 are JSON lists loaded from the catalogue file (`eservices/data/catalogue.json`) or edited per organisation."""
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,8 +78,6 @@ class Application(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="applications")
     reference = models.CharField(_("reference number"), max_length=20)
-    # The applicant's capability: whoever holds the link sees their own application (and nobody else's).
-    access_token = models.CharField(max_length=43, unique=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     applicant_name = models.CharField(_("applicant"), max_length=200)
     applicant_phone = models.CharField(_("mobile phone"), max_length=16)
@@ -104,11 +104,41 @@ class Application(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "status", "due_on"], name="eservice_app_status_due"),
+            # "My applications": the signed-in applicant's, by the mobile number they proved with a code.
+            models.Index(fields=["organization", "applicant_phone"], name="eservice_app_phone"),
             models.Index(fields=["organization", "service", "submitted_at"], name="eservice_app_service"),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ApplicantSignIn(models.Model):
+    """One sign-in of an applicant: a 6-digit code (only its keyed hash is kept) sent by SMS to the mobile
+    number they give. The number they prove is who they are here: their applications are those filed with it
+    (online or at the counter), the same number every notice about them goes to."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    phone = models.CharField(_("mobile phone"), max_length=10)
+    code_hash = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("applicant sign-in code")
+        verbose_name_plural = _("applicant sign-in codes")
+        indexes = [
+            models.Index(fields=["organization", "phone", "created_at"], name="eservice_signin_phone"),
+            models.Index(fields=["ip_address", "created_at"], name="eservice_signin_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:2]}x-xxx-{self.phone[-4:]} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ApplicationDocument(models.Model):

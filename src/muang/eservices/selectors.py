@@ -4,11 +4,11 @@ application by its link, and licences by their verification code."""
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from muang.core.access import Actor, require
+from muang.core.access import Actor, CitizenActor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
 from muang.eservices.models import Application, ApplicationStatus, Licence, MiscCharge, Service
-from muang.eservices.permissions import EservicePerm
+from muang.eservices.permissions import ApplicantPerm, ApplicantScope, EservicePerm
 
 
 def public_organization(slug: str) -> Organization:
@@ -53,14 +53,26 @@ def get_application_for(*, actor: Actor, organization: Organization, reference: 
     return application
 
 
-def application_by_link(organization: Organization, token: str) -> Application:
-    """The applicant's own application, by the secret in its link (another organisation's is not found)."""
-    application = (
-        Application.objects.filter(organization=organization, access_token=token)
+def own_applications(*, actor: Actor, organization: Organization) -> QuerySet[Application]:
+    """The signed-in applicant's applications: those filed with the mobile number they proved (ADR 0010: the
+    scope of their grant, never a number from the request)."""
+    scopes = (
+        actor.scopes_for(organization, ApplicantPerm.APPLICATION_OWN, ApplicantScope)
+        if isinstance(actor, CitizenActor)
+        else []
+    )
+    phones = [s.phone for s in scopes]
+    return (
+        Application.objects.filter(organization=organization, applicant_phone__in=phones)
         .select_related("service", "organization")
-        .first()
-        if len(token) <= 64
-        else None
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def get_own_application(*, actor: Actor, organization: Organization, reference: str) -> Application:
+    """One of the applicant's own applications; anyone else's (or another organisation's) is not found."""
+    application = (
+        own_applications(actor=actor, organization=organization).filter(reference=reference[:20]).first()
     )
     if application is None:
         raise NotFound(_("No such application."))

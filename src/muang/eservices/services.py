@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.billing.models import Bill, BillKind, BillStatus
+from muang.billing.permissions import BillingPerm
 from muang.billing.services.bills import LineDraft, Payer
 from muang.billing.services.numbers import reserve_numbers
 from muang.billing.services.sync import WantedBill, bills_sync
 from muang.billing.sources import SourceKind
 from muang.core import audit
-from muang.core.access import SYSTEM, Actor, CitizenActor, CitizenGrant, require, require_grant
-from muang.core.errors import Conflict, InvalidInput
+from muang.core.access import SYSTEM, Actor, CitizenActor, require, require_grant
+from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.images import clean_image, random_token
 from muang.core.models import AuditEntry, Notification, Organization
 from muang.core.money import ZERO, round_satang
@@ -43,7 +44,7 @@ from muang.eservices.models import (
     MiscCharge,
     Service,
 )
-from muang.eservices.permissions import ApplicantPerm, ApplicationScope, EservicePerm
+from muang.eservices.permissions import ApplicantPerm, ApplicantScope, EservicePerm
 
 CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.json"
 APPLICATION_SOURCE = SourceKind("eservice", "application")
@@ -79,7 +80,7 @@ def catalogue_entries() -> list[dict[str, Any]]:
     return json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
 
 
-def _check_manual(entry: Mapping[str, Any]) -> None:
+def check_manual(entry: Mapping[str, Any]) -> None:
     """What s.7 asks of a manual: legal basis, criteria, steps each with a department and a time, documents,
     fees (an empty list states "no fee"), channels."""
     for name in ("code", "name", "licence_title", "legal_basis", "criteria"):
@@ -109,7 +110,7 @@ def catalogue_load(*, actor: Actor, organization: Organization, entries: Sequenc
     have = set(Service.objects.filter(organization=organization).values_list("code", flat=True))
     made = 0
     for entry in entries:
-        _check_manual(entry)
+        check_manual(entry)
         if entry["code"] in have:
             continue
         service = Service.objects.create(
@@ -247,24 +248,34 @@ def _reference(organization: Organization, now: dt.datetime) -> str:
 @transaction.atomic
 def application_submit(
     *,
-    actor: Actor | None,
+    actor: Actor,
     organization: Organization,
     service: Service,
     applicant_name: str,
-    applicant_phone: str,
+    applicant_phone: str = "",
     data: Mapping[str, Any],
     documents: Mapping[str, File],
     channel: str = Channel.ONLINE,
     now: dt.datetime | None = None,
 ) -> Application:
-    """An application online (no staff actor: the applicant holds its link) or at the counter (staff with the
-    processing permission). Every required document must come with it; refused whole otherwise."""
+    """An application online (the signed-in applicant: a citizen principal whose proven mobile number becomes
+    the application's) or at the counter (staff with the processing permission, any applicant's number).
+    Every required document must come with it; refused whole otherwise."""
     now = _now(now)
     if channel == Channel.COUNTER:
-        if actor is None:
+        if isinstance(actor, CitizenActor):
             raise InvalidInput.for_field("channel", _("Only staff take applications at the counter."))
         require(actor, organization, EservicePerm.APPLICATION_PROCESS)
-    elif channel != Channel.ONLINE:
+    elif channel == Channel.ONLINE:
+        scopes = (
+            actor.scopes_for(organization, ApplicantPerm.APPLICATION_OWN, ApplicantScope)
+            if isinstance(actor, CitizenActor)
+            else []
+        )
+        if len(scopes) != 1:
+            raise AccessDenied(_("Sign in with your mobile number to apply online."))
+        applicant_phone = scopes[0].phone
+    else:
         raise InvalidInput.for_field("channel", _("Online or at the counter."))
     if service.organization_id != organization.pk or not service.published:
         raise InvalidInput.for_field("service", _("This organisation offers no such service."))
@@ -289,7 +300,6 @@ def application_submit(
         organization=organization,
         service=service,
         reference=_reference(organization, now),
-        access_token=secrets.token_urlsafe(32),
         channel=channel,
         applicant_name=applicant_name.strip(),
         applicant_phone=thai_mobile_local(applicant_phone),
@@ -300,8 +310,7 @@ def application_submit(
         fee=fee_of(service, cleaned),
     )
     _store_documents(application, checked, now)
-    if actor is not None:
-        audit.record_create(actor=actor, organization=organization, instance=application)
+    audit.record_create(actor=actor, organization=organization, instance=application)
     _tell(
         application,
         _("Application %(ref)s for “%(service)s” received; decision due by %(due)s.")
@@ -310,23 +319,14 @@ def application_submit(
     return application
 
 
-def applicant_actor(application: Application) -> CitizenActor:
-    """Whoever holds the application's link: a citizen principal over that application only."""
-    return CitizenActor(
-        organization_id=application.organization_id,
-        principal=f"applicant:application:{application.pk}",
-        grants=(CitizenGrant({ApplicantPerm.APPLICATION_OWN}, ApplicationScope(application.pk)),),
-    )
-
-
 def _require_own_or_staff(actor: Actor, application: Application, perm: str) -> None:
     if isinstance(actor, CitizenActor):
         require_grant(
             actor,
             application.organization,
             ApplicantPerm.APPLICATION_OWN,
-            ApplicationScope,
-            lambda scope: scope.application_id == application.pk,
+            ApplicantScope,
+            lambda scope: scope.phone == application.applicant_phone,
         )
     else:
         require(actor, application.organization, perm)
@@ -477,6 +477,14 @@ def application_decide(
         raise Conflict(_("The application is already decided."))
     if not reasons.strip():
         raise InvalidInput.for_field("reasons", _("Give the reasons for the decision."))
+    if (
+        approve
+        and application.fee > 0
+        and not actor.has_perm(application.organization, BillingPerm.BILL_ISSUE)
+    ):
+        raise AccessDenied(
+            _("Approving with a fee issues its bill: a department head of the service's duty records it.")
+        )
     today = bangkok_date(now)
     if application.late_notices < late_notices_due(application, today):
         raise Conflict(
@@ -496,7 +504,7 @@ def application_decide(
         message = _("Application %(ref)s is approved. %(why)s")
     application.save()
     if application.status == ApplicationStatus.PENDING_PAYMENT:
-        _sync_fee_bills(application.organization, today.year, today)
+        _sync_fee_bills(actor, application.organization, today.year, today)
         application.bill_number = (
             Bill.objects.filter(
                 organization=application.organization,
@@ -514,9 +522,11 @@ def application_decide(
     return application
 
 
-def _sync_fee_bills(organization: Organization, year: int, today: dt.date) -> None:
-    """Every fee bill of the year's decided applications, through billing's shared sync. The platform issues
-    them (SYSTEM): the decision above was the authorised act, and issuing its bill is not a finance choice."""
+def _sync_fee_bills(actor: Actor, organization: Organization, year: int, today: dt.date) -> None:
+    """Every fee bill of the year's decided applications, through billing's shared sync, issued by the one who
+    approved: the service's department head holds billing's `bill.issue` through this app's duty grants
+    (`eservices.permissions.GRANTS`), as the finance head does for waste fees. A paid bill is never re-issued
+    (the sync reports a conflict instead), so a fee cannot be billed, nor paid, twice."""
     decided = Application.objects.filter(
         organization=organization,
         fee__gt=0,
@@ -533,7 +543,7 @@ def _sync_fee_bills(organization: Organization, year: int, today: dt.date) -> No
         for a in decided
     ]
     bills_sync(
-        actor=SYSTEM,
+        actor=actor,
         organization=organization,
         kind=BillKind.SERVICE_FEE,
         year=year,

@@ -93,6 +93,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "cases.Holiday": _tenant(FULL),
     "reports.CategoryQuestion": _tenant(FULL),
     "billing.BillingProfile": _tenant(FULL),
+    # The e-services catalogue (the s.7 manuals): the organisation's system administrator edits it.
+    "eservices.Service": _tenant(FULL),
     "selfservice.UseChangeNotice": _tenant(READ | {"accept", "reject"}, READ),
     **{
         f"property.{name}": _tenant(READ)
@@ -269,6 +271,13 @@ def _sample(label: str, world: World):
             return CategoryQuestion.objects.create(
                 organization=org, category=category, code="q", description="?"
             )
+        case "eservices.Service":
+            from muang.eservices.services import catalogue_entries, catalogue_load
+
+            catalogue_load(actor=SYSTEM, organization=org, entries=catalogue_entries()[:1])
+            from muang.eservices.models import Service
+
+            return Service.objects.get(organization=org)
         case "billing.BillingProfile":
             from muang.billing.models import BillingProfile
 

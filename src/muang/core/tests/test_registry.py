@@ -24,7 +24,7 @@ CARE_CENTRE = {"ems.alerts", "ems.alerts_read"}  # the care centre's board of wr
 
 
 ESERVICE_WORK = {"eservice.application.view", "eservice.application.process"}
-ESERVICE_DECIDE = ESERVICE_WORK | {"eservice.application.decide"}
+ESERVICE_DECIDE = ESERVICE_WORK | {"eservice.application.decide", "bill.issue"}
 ESERVICE_CHARGE = {"eservice.charge.view", "eservice.charge.create"}
 WASTE_CASHIER = {"waste.view", "waste.arrears"}
 WASTE_WORK = {"waste.view", "waste.manage", "waste.crew"}
@@ -54,7 +54,6 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
             "environment.view",
             "care.counts",
             "eservice.application.view",
-            "eservice.application.decide",
             "waste.view",
             "waste.arrears",
             "kpi.view",

@@ -27,3 +27,10 @@ FOOD_DATA = {"business_name": "ครัวคุณแม่", "site_address": 
 
 def food_documents() -> dict:
     return {"id-card": pdf(), "house-registration": pdf(), "floor-plan": png()}
+
+
+def applicant(org, phone: str = "0812345678"):
+    """The applicant signed in with `phone` (what `eservices.session` builds from the session)."""
+    from muang.eservices.session import applicant_actor
+
+    return applicant_actor(org.pk, phone)

@@ -6,18 +6,25 @@ from decimal import Decimal
 
 import pytest
 
-from muang.billing.models import Bill, BillStatus, PaymentChannel
+from muang.billing.models import (
+    BankStatementLine,
+    Bill,
+    BillStatus,
+    MatchStatus,
+    PaymentChannel,
+    Refund,
+    RefundReason,
+)
 from muang.billing.services.payments import payment_record
-from muang.billing.services.reconciliation import bank_statement_import
-from muang.billing.tests.factories import cashier_actor, muang_csv
+from muang.billing.services.reconciliation import bank_line_resolve, bank_statement_import
+from muang.billing.tests.factories import billing_organization, cashier_actor, muang_csv
 from muang.core.access import SYSTEM, Actor
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
-from muang.core.models import Notification, Role
+from muang.core.models import AuditEntry, Notification, Role
 from muang.core.tests.factories import member
 from muang.eservices import kpis
 from muang.eservices.models import Application, ApplicationDocument, ApplicationStatus, Licence, Service
 from muang.eservices.services import (
-    applicant_actor,
     application_add_documents,
     application_decide,
     application_request_documents,
@@ -30,7 +37,7 @@ from muang.eservices.services import (
     licences_remind_renewal,
 )
 from muang.eservices.tests.conftest import NOW
-from muang.eservices.tests.helpers import FOOD_DATA, food_documents, pdf, png, png_bytes
+from muang.eservices.tests.helpers import FOOD_DATA, applicant, food_documents, pdf, png, png_bytes
 from muang.testing.images import bomb_png, upload
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +45,10 @@ pytestmark = pytest.mark.django_db
 
 def submit(org, service, **kw):
     args = {
-        "actor": None,
+        "actor": applicant(org, kw.pop("phone", "0812345678")),
         "organization": org,
         "service": service,
         "applicant_name": "สมศรี ใจดี",
-        "applicant_phone": "081 234 5678",
         "data": FOOD_DATA,
         "documents": food_documents(),
         "now": NOW,
@@ -102,7 +108,6 @@ def test_an_application_online_is_numbered_due_by_the_manual_and_tells_the_appli
         ({"data": {**FOOD_DATA, "floor_area": "150"}}, "floor_area"),  # ≤ 200 m²: the notification instead
         ({"data": {**FOOD_DATA, "seats": "many"}}, "seats"),
         ({"data": {**FOOD_DATA, "colour": "red"}}, "colour"),
-        ({"applicant_phone": "12345"}, "applicant_phone"),
         ({"applicant_name": " "}, "applicant_name"),
     ],
 )
@@ -155,7 +160,7 @@ def test_missing_documents_are_requested_once_and_the_clock_restarts_when_they_a
         )
     later = NOW + dt.timedelta(days=5)
     application_add_documents(
-        actor=applicant_actor(application),
+        actor=applicant(org),
         application=application,
         documents={"fire-safety-plan": pdf()},
         now=later,
@@ -165,13 +170,31 @@ def test_missing_documents_are_requested_once_and_the_clock_restarts_when_they_a
     assert application.due_on == dt.date(2026, 4, 6)
 
 
-def test_an_applicant_link_reaches_only_its_own_application(org, food):
+def test_a_signed_in_applicant_reaches_only_the_applications_of_their_own_number(org, food):
     mine = submit(org, food)
-    other = submit(org, food)
+    other = submit(org, food, phone="0899999999")
+    application_add_documents(actor=applicant(org), application=mine, documents={"id-card": pdf()})
     with pytest.raises(AccessDenied):
-        application_add_documents(
-            actor=applicant_actor(mine), application=other, documents={"id-card": pdf()}
-        )
+        application_add_documents(actor=applicant(org), application=other, documents={"id-card": pdf()})
+    elsewhere = billing_organization()
+    with pytest.raises(AccessDenied):  # the same number signed in at another organisation
+        application_add_documents(actor=applicant(elsewhere), application=mine, documents={"id-card": pdf()})
+    assert mine.applicant_phone == "0812345678" and other.applicant_phone == "0899999999"
+
+
+def test_online_needs_a_signed_in_applicant_and_the_counter_staff_and_a_mobile_number(org, food, officer):
+    for actor in (SYSTEM, officer, applicant(billing_organization())):
+        with pytest.raises(AccessDenied, match="Sign in"):
+            submit(org, food, actor=actor)
+    with pytest.raises(InvalidInput) as e:
+        submit(org, food, actor=applicant(org), channel="counter")
+    assert "channel" in e.value.field_errors
+    with pytest.raises(InvalidInput) as e:
+        submit(org, food, actor=officer, channel="counter", applicant_phone="12345")
+    assert "applicant_phone" in e.value.field_errors
+    counter = submit(org, food, actor=officer, channel="counter", applicant_phone="081-234-5678")
+    assert counter.applicant_phone == "0812345678"  # the applicant signs in with it and finds it
+    assert not Application.objects.exclude(pk=counter.pk).exists()
 
 
 def test_an_officer_or_a_head_of_another_duty_may_not_decide_nor_an_officer_without_duty_request(
@@ -236,10 +259,37 @@ def test_approval_bills_the_fee_the_bank_pays_it_and_the_licence_is_issued_once(
     assert licence.issued_on == dt.date(2026, 3, 13) and licence.expires_on == dt.date(2027, 3, 12)
     bill.refresh_from_db()
     assert bill.status == BillStatus.PAID
-    with pytest.raises(Conflict):  # paying twice: refused, never lost
+    with pytest.raises(Conflict):  # paying twice at the counter: refused
         payment_record(
             actor=cashier_actor(org), bill=bill, amount=Decimal("1000.00"), channel=PaymentChannel.CASH
         )
+    # Paying twice by QR: the bank's second line is held as a duplicate, then refunded, never lost.
+    second = bank_statement_import(
+        actor=cashier_actor(org),
+        organization=org,
+        data=muang_csv([("2026-03-14", "09:00", bill.number, bill.ref2, "1000.00", "T2")]),
+        filename="bank2.csv",
+        bank_format="muang",
+    )
+    line = BankStatementLine.objects.get(statement=second, transaction_id="T2")
+    assert line.status == MatchStatus.DUPLICATE
+    bank_line_resolve(actor=cashier_actor(org), line=line, action="refund", note="ชำระซ้ำ")
+    refund = Refund.objects.get(bank_line=line)
+    assert refund.amount == Decimal("1000.00") and refund.reason == RefundReason.DUPLICATE
+    assert bill.payments.count() == 1 and Licence.objects.filter(application=application).count() == 1
+
+
+def test_approving_with_a_fee_issues_its_bill_as_the_head_who_holds_bill_issue_not_as_the_platform(
+    org, food, head
+):
+    application = submit(org, food)
+    executive = Actor(user=member(org, Role.EXECUTIVE))
+    with pytest.raises(AccessDenied):  # executives read; the heads decide and bill
+        application_decide(actor=executive, application=application, approve=True, reasons="ok", now=NOW)
+    assert head.has_perm(org, "bill.issue")
+    application = application_decide(actor=head, application=application, approve=True, reasons="ok", now=NOW)
+    issue = AuditEntry.objects.get(object_type="billing.Bill", action=AuditEntry.Action.CREATE)
+    assert issue.actor_user_id == head.user.pk and Bill.objects.get().number == application.bill_number
 
 
 def test_a_refusal_needs_reasons_and_a_service_without_fee_issues_its_certificate_at_once(org, head):

@@ -10,7 +10,7 @@ from muang.core.access import SYSTEM
 from muang.core.models import AuditEntry
 from muang.eservices.models import Service
 from muang.eservices.services import application_submit, catalogue_entries, catalogue_load
-from muang.eservices.tests.helpers import FOOD_DATA, food_documents
+from muang.eservices.tests.helpers import FOOD_DATA, applicant, food_documents
 from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
 
 
@@ -63,11 +63,10 @@ def world(areas):
     catalogue_load(actor=SYSTEM, organization=world.org, entries=catalogue_entries())
     food = Service.objects.get(organization=world.org, code="food-premises-licence")
     world.application = application_submit(
-        actor=None,
+        actor=applicant(world.org),
         organization=world.org,
         service=food,
         applicant_name="สมศรี ใจดี",
-        applicant_phone="0812345678",
         data=FOOD_DATA,
         documents=food_documents(),
     )

@@ -4,6 +4,7 @@ inspection date, pays the fee by Thai QR (the bank's file simulated as billing's
 licence, and its QR's verification page says it is valid."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -19,21 +20,33 @@ from muang.eservices.services import (
     application_schedule_inspection,
 )
 from muang.eservices.tests.helpers import PDF, png_bytes
+from muang.testing.sms_server import start_fake_sms
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def sms(settings):
+    """The SMS gateway's stand-in: the sign-in code goes out through the outbox and the adapter, as in use."""
+    state, server = start_fake_sms()
+    settings.MUANG_SMS_API_BASE = state.url
+    settings.MUANG_SMS_API_KEY = "key"
+    settings.MUANG_SMS_API_SECRET = "secret"
+    yield state
+    server.shutdown()
+
+
 def test_the_restaurant_owner_applies_is_asked_once_pays_by_qr_and_the_licence_verifies(
-    live_server, in_chromium, hashed_static, settings, org, food, officer, head, tmp_path
+    live_server, in_chromium, hashed_static, settings, sms, org, food, officer, head, tmp_path
 ):
     settings.LANGUAGE_CODE = "th"
     settings.MUANG_PUBLIC_URL = live_server.url
     for name, data in (("id.pdf", PDF), ("house.pdf", PDF), ("fire.pdf", PDF), ("plan.png", png_bytes())):
         (tmp_path / name).write_bytes(data)
-    in_chromium(lambda page: _walk(page, live_server.url, org, food, officer, head, tmp_path))
+    in_chromium(lambda page: _walk(page, live_server.url, sms, org, food, officer, head, tmp_path))
 
 
-def _walk(page, url, org, food, officer, head, tmp_path) -> None:
+def _walk(page, url, sms, org, food, officer, head, tmp_path) -> None:
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))
 
@@ -43,8 +56,18 @@ def _walk(page, url, org, food, officer, head, tmp_path) -> None:
     assert page.locator("#total-days").inner_text() == "30"
     page.locator("#apply-link").click()
 
+    # Applying needs a sign-in: the mobile number, then the code the SMS gateway (stand-in) delivered.
+    page.wait_for_selector("#sign-in-form")
+    page.fill("#id_phone", "081 234 5678")
+    page.click("#send-code")
+    page.wait_for_selector("#code-form")
+    assert sms.requests[-1].form["msisdn"] == "66812345678"
+    page.fill("#id_code", re.search(r"\d{6}", sms.requests[-1].form["message"]).group())
+    page.click("#verify")
+    page.wait_for_selector("#apply-form")
+    assert "08x-xxx-5678" in page.locator("#signed-in-as").inner_text()
+
     page.fill("#id_applicant_name", "สมศรี ใจดี")
-    page.fill("#id_applicant_phone", "081 234 5678")
     page.fill("#id_business_name", "ครัวคุณแม่")
     page.fill("#id_site_address", "12 ถนนมะลิวัลย์")
     page.fill("#id_floor_area", "240")
@@ -72,6 +95,8 @@ def _walk(page, url, org, food, officer, head, tmp_path) -> None:
     assert page.locator("#inspection").is_visible()
 
     application_decide(actor=head, application=application, approve=True, reasons="ผ่านการตรวจสถานที่")
+    page.goto(f"{url}/eservices/{org.slug}/my/")  # my applications: what is asked of me now
+    assert "1,000.00" in page.locator(f"[data-reference='{application.reference}'] .asked").inner_text()
     page.goto(mine)
     qr = thaiqr.parse(page.locator("#qr-code").get_attribute("data-payload"))
     bill = Bill.objects.get(number=page.locator("#bill-number").inner_text())
@@ -95,6 +120,8 @@ def _walk(page, url, org, food, officer, head, tmp_path) -> None:
     assert pdf.read_bytes().startswith(b"%PDF")
 
     licence = Licence.objects.get()
+    # The health officer scans the licence's QR with a phone: a fresh browser, nobody signed in.
+    page.context.clear_cookies()
     page.goto(f"{url}/eservices/verify/{licence.verify_code}/")  # what the QR on the licence opens
     assert "ใช้ได้" in page.locator("#verdict").inner_text()
     assert page.locator("#licence-number").inner_text() == licence.number
