@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from muang.billing.models import BillKind
 from muang.billing.services.bills import LineDraft, Payer
-from muang.billing.services.sync import SyncResult, WantedBill, bills_sync
+from muang.billing.services.sets import SetSyncResult, bills_sync_set
+from muang.billing.services.sync import WantedBill
 from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput
@@ -96,7 +97,7 @@ def waste_billing_run(
     period: dt.date,
     cycle: str = Cycle.MONTHLY,
     issued_on: dt.date | None = None,
-) -> SyncResult:
+) -> SetSyncResult:
     """Bill every account of ``cycle`` open in the period holding ``period`` (all or nothing)."""
     require(actor, organization, WastePerm.WASTE_BILL)
     if cycle not in Cycle.values:
@@ -120,7 +121,7 @@ def waste_billing_run(
             _("Accounts with a rate class the schedule does not have: %(numbers)s.")
             % {"numbers": ", ".join(unrated[:20]) + (" …" if len(unrated) > 20 else "")},
         )
-    result = bills_sync(
+    result = bills_sync_set(
         actor=actor,
         organization=organization,
         kind=BillKind.WASTE_FEE,
