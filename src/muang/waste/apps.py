@@ -17,7 +17,7 @@ class WasteConfig(AppConfig):
             urls=[
                 Mount("waste/", "muang.waste.urls"),
                 # The household's own bills, signed in as the taxpayer self-service does (ADR 0010).
-                Mount("my-tax/", "muang.waste.household_urls"),
+                Mount("my-tax/<slug:slug>/waste/", "muang.waste.household_urls"),
             ],
             api=["muang.waste.api.router"],
             menu=[

@@ -7,6 +7,6 @@ from muang.waste import household
 app_name = "waste-household"
 
 urlpatterns = [
-    path("<slug:slug>/waste/", household.household, name="home"),
-    path("<slug:slug>/waste/bills/<str:number>/", household.household_bill, name="bill"),
+    path("", household.household, name="home"),
+    path("bills/<str:number>/", household.household_bill, name="bill"),
 ]

@@ -51,7 +51,7 @@ def test_the_household_sees_its_account_its_bills_and_what_it_owes(town, househo
     assert 'data-account="H001"' in html and 'data-account="B001"' not in html  # the shop is not theirs
     assert f'data-bill="{older.number}"' in html and f'data-bill="{newer.number}"' in html
     assert page.context["owed"] == Decimal("40.00") and page.context["accounts"][0].overdue == 2
-    assert "ค่าธรรมเนียมเก็บขนมูลฝอย" in html or "ค่าเก็บขยะ" in html or "ขยะ" in html
+    assert "<h1>ค่าเก็บขยะของฉัน</h1>" in html and "ค่าเก็บขยะ</a>" in html
     assert "ค้างชำระ 2 ฉบับ" in html
 
 
