@@ -8,9 +8,10 @@ The scratch database `muang_bench_waste` holds one organisation with a billing p
 1,000th a market). Each invocation deletes the previous run's bills, then times:
 
 - the run: `waste.services.billing.waste_billing_run` as the billing page calls it (the accounts read, the
-  wanted bills, billing's bill sync: the in-force bills locked and compared, gap-free numbers reserved, bills,
-  lines and instalments inserted, one audit entry per bill), then the Thai QR payload of every bill issued
-  (what goes on each notice and into the LINE message), built with billing's `qr_payload`;
+  wanted bills, billing's set-based bill sync `bills_sync_set`: the in-force bills locked and compared, gap-free
+  numbers reserved in one block, bills, lines and instalments written by COPY, one audit entry per bill written
+  by one INSERT … SELECT), then the Thai QR payload of every bill issued (what goes on each notice and into the
+  LINE message), built with billing's `thaiqr.build_bill_payments` (the same payloads as `qr_payload`, tested);
 - the baseline: one SQL statement computing the number of bills and their total from the accounts and the
   rates in force.
 
@@ -125,6 +126,7 @@ def main() -> None:
 
     from muang.billing.models import Bill, BillingProfile
     from muang.billing.services.notices import qr_payload
+    from muang.billing.thaiqr import build_bill_payments
     from muang.core.access import SYSTEM
     from muang.waste.services.billing import waste_billing_run
 
@@ -134,10 +136,9 @@ def main() -> None:
     print(f"load average before the run: {load()}", flush=True)
     with timed() as run:
         result = waste_billing_run(actor=SYSTEM, organization=org, period=PERIOD, issued_on=PERIOD)
-        payloads = [
-            qr_payload(profile, bill, bill.amount)
-            for bill in Bill.objects.filter(pk__in=result.bill_ids).only("number", "ref2", "amount", "year")
-        ]
+        payloads = build_bill_payments(
+            biller_id=profile.biller_id, bills=((b.number, b.ref2, b.amount) for b in result.issued_bills)
+        )
     with timed() as baseline, connection.cursor() as c:
         c.execute(BASELINE, {"org": org.pk, "first": PERIOD, "last": dt.date(2026, 3, 31)})
         count, total = c.fetchone()
@@ -149,6 +150,10 @@ def main() -> None:
         total,
     )
     assert len(payloads) == count and all(p.startswith("000201") for p in payloads[:10])
+    sample = Bill.objects.filter(pk__in=result.bill_ids[:: max(1, count // 50)])
+    by_id = dict(zip(result.bill_ids, payloads, strict=True))
+    assert all(by_id[b.pk] == qr_payload(profile, b, b.amount) for b in sample), "QR payloads differ"
+    assert Bill.objects.filter(organization=org).count() == count
     report(
         f"waste-fee run, {accounts:,} accounts (+QR)",
         f"{run.seconds:.1f} s",

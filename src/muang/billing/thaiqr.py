@@ -19,8 +19,10 @@ accepts any order.
 
 from __future__ import annotations
 
+import binascii
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -260,6 +262,41 @@ def build_bill_payment(
         + _trailer(terminal_label)
     )
     return _with_crc(body)
+
+
+def build_bill_payments(*, biller_id: str, bills: Iterable[tuple[str, str, Decimal]]) -> list[str]:
+    """:func:`build_bill_payment` for many bills of one biller at once, each ``(ref1, ref2, amount)``: the same
+    payloads, character for character (tested), in a tight loop for a billing run of 200,000 bills. The fields
+    every payload shares are encoded once and the CRC is ``binascii.crc_hqx`` (CRC-16/CCITT-FALSE in C);
+    anything unusual (an amount that is not a plain Decimal with satang, a bad reference) goes through the
+    one-bill builder, so it is refused with the same error."""
+    head = _header(1) + ID_BILL_PAYMENT
+    merchant_head = _tlv(SUB_AID, BILL_PAYMENT_AID) + _tlv(
+        SUB_BILLER_ID, _require_digits("biller_id", biller_id, 15)
+    )
+    middle = _tlv(ID_CURRENCY, CURRENCY_THB) + _tlv(ID_COUNTRY, COUNTRY_TH) + ID_AMOUNT
+    ref_ok = _REF_PATTERN.fullmatch
+    crc = binascii.crc_hqx
+    payloads = []
+    for ref1, ref2, amount in bills:
+        if (
+            type(amount) is Decimal
+            and amount.as_tuple().exponent == -2
+            and 0 < amount <= MAX_AMOUNT
+            and 0 < len(ref1) <= 20
+            and len(ref2) <= 20
+            and ref_ok(ref1)
+            and ref_ok(ref2)
+        ):
+            merchant = f"{merchant_head}{SUB_REF1}{len(ref1):02d}{ref1}"
+            if ref2:
+                merchant += f"{SUB_REF2}{len(ref2):02d}{ref2}"
+            value = f"{amount:f}"
+            unsigned = f"{head}{len(merchant):02d}{merchant}{middle}{len(value):02d}{value}{_CRC_PREFIX}"
+            payloads.append(f"{unsigned}{crc(unsigned.encode('ascii'), 0xFFFF):04X}")
+        else:
+            payloads.append(build_bill_payment(biller_id=biller_id, ref1=ref1, ref2=ref2, amount=amount))
+    return payloads
 
 
 # --- decoding ----------------------------------------------------------------------------------------------

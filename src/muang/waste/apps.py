@@ -14,7 +14,11 @@ class WasteConfig(AppConfig):
         from muang.waste.permissions import WastePerm
 
         return AppContract(
-            urls=[Mount("waste/", "muang.waste.urls")],
+            urls=[
+                Mount("waste/", "muang.waste.urls"),
+                # The household's own bills, signed in as the taxpayer self-service does (ADR 0010).
+                Mount("my-tax/<slug:slug>/waste/", "muang.waste.household_urls"),
+            ],
             api=["muang.waste.api.router"],
             menu=[
                 MenuEntry(

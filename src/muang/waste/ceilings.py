@@ -12,6 +12,14 @@ These are the figures as reported in the press and in municipal ordinances citin
 notes that reports vary, so they are data with their source and the date they take effect, and a new
 regulation is a new entry here (never a change of an old one). Verify against the Royal Gazette before relying
 on them in production.
+
+Checked (issue 14, December 2026): THAI-RULES §12 names the regulation (B.E. 2559) but gives no figures, and
+says the figures reported vary; it does not confirm these bands. Public municipal pages disagree with each other
+too: Chamkho municipality's e-service page (chamkhocity.go.th, "ขอรับบริการเก็บขยะ") states the current ceiling as
+30 baht a month per 20 litres a day, while Khlong Mai (Sam Phran) publishes 50 baht a month for up to 20 litres
+a day, above both. These bands therefore stay UNVERIFIED until read in the Royal Gazette; the rates module
+refuses a schedule above them, so a municipality whose real ceiling is higher would be wrongly refused (and one
+whose ceiling is lower, wrongly accepted). The ceilings are data in this module, not in a data migration.
 """
 
 from __future__ import annotations

@@ -167,3 +167,60 @@ def crew_day(*, actor: Actor, organization: Organization, route: Route, day: dt.
         missed_elsewhere=[m for m in missed if m.stop_id not in known],
         trip=Trip.objects.filter(organization=organization, route=route, day=day).first(),
     )
+
+
+# --- the household's own page (a citizen signed in as the taxpayer self-service does) ------------------------
+
+
+@dataclass
+class HouseholdAccount:
+    account: Account
+    rate_name: str
+    rows: list = field(default_factory=list)  # selfservice's BillRow: the bill and what is due on it today
+
+    @property
+    def owed(self) -> Decimal:
+        return sum((r.due.payable_now for r in self.rows if not r.settled), Decimal(0))
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for r in self.rows if not r.settled and r.due.overdue)
+
+
+def household_accounts(*, organization: Organization, owner, today: dt.date) -> list[HouseholdAccount]:
+    """The waste-fee accounts held under the signed-in taxpayer's national or tax ID in ``organization``, each
+    with its waste-fee bills (newest first) and what is due on them today. Only bills the taxpayer's billing
+    grant covers are read (`selfservice.selectors.bills_of`: billed to their ID), so another household's
+    account, or another organisation's, never shows even under the same ID."""
+    from muang.billing.models import BillKind
+    from muang.selfservice.selectors import bill_rows, bills_of, owner_tax_id
+    from muang.waste.sources import account_id_of
+
+    tax_id = owner_tax_id(owner)
+    if not tax_id:
+        return []
+    accounts = list(
+        Account.objects.filter(organization=organization, holder_tax_id=tax_id).order_by("number")
+    )
+    if not accounts:
+        return []
+    names = {
+        r.code: r.name for r in rates_in_force(organization, today).values()
+    }  # the rate classes' names today
+    out = {a.pk: HouseholdAccount(a, names.get(a.rate_class, a.rate_class)) for a in accounts}
+    bills = bills_of(organization=organization, owner=owner).filter(kind=BillKind.WASTE_FEE)
+    for row in bill_rows(bills.order_by("-due_date", "-number"), today):
+        if (entry := out.get(account_id_of(row.bill.source_ref))) is not None:
+            entry.rows.append(row)
+    return list(out.values())
+
+
+def household_bill(*, organization: Organization, owner, number: str):
+    """One waste-fee bill of the signed-in taxpayer, with its lines and payments (NotFound otherwise)."""
+    from muang.billing.models import BillKind
+    from muang.selfservice.selectors import get_bill_of
+
+    bill = get_bill_of(organization=organization, owner=owner, number=number)
+    if bill.kind != BillKind.WASTE_FEE:
+        raise NotFound(_("No waste-fee bill %(number)s.") % {"number": number})
+    return bill

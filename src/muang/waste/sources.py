@@ -1,8 +1,8 @@
 """The waste app's bill source references (billing/sources.py): ``waste:account:<period>.<account id>``.
 
-The period comes first so that billing's sync compares one month (``202603.``) or one year of yearly bills
-(``2026.``) at a time: the key of a monthly bill has six digits before the dot, a yearly one four, so the
-two never share a prefix."""
+The period comes first so that billing's sync compares one month (``202603.``) or one fee year of yearly bills
+(``Y202510.``: the year starting in October 2025, see ``waste.services.billing``) at a time: a monthly key is six
+digits before the dot, a yearly one a ``Y`` and its first month, so the two never share a prefix."""
 
 from __future__ import annotations
 

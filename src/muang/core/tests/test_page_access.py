@@ -113,10 +113,12 @@ def _candidates(page: Page, key: str) -> list[str]:
 def url_of(page: Page) -> str:
     keys = list(page.pattern.pattern.regex.groupindex)
     for values in itertools.product(*(_candidates(page, key) for key in keys)):
-        try:
-            return reverse(page.name, kwargs=dict(zip(keys, values, strict=True)))
-        except NoReverseMatch:
-            continue
+        # The organisation may also sit in the app's mount prefix (`my-tax/<slug:slug>/waste/`).
+        for extra in ({}, {"slug": SLUG}):
+            try:
+                return reverse(page.name, kwargs={**dict(zip(keys, values, strict=True)), **extra})
+            except NoReverseMatch:
+                continue
     raise AssertionError(f"cannot build a URL for {page.name}")
 
 

@@ -81,14 +81,56 @@ def test_a_changed_rate_reissues_unpaid_bills_and_never_touches_paid_ones(town):
     assert home.status == BillStatus.PAID and home.amount == Decimal("20.00")
 
 
-def test_accounts_of_a_yearly_cycle_get_one_bill_for_the_year(town):
+def test_accounts_of_a_yearly_cycle_get_one_bill_for_the_fee_year_of_the_schedule(town):
+    """The town's ordinance is in force from 1 October 2025: its fee year is the fiscal year, October–September,
+    named by the year it ends in (2569); the run asked for any day of it bills it once, beside the months."""
     town.shop.cycle = "yearly"
     town.shop.save(update_fields=["cycle"])
     monthly = run(town, JAN)
     assert monthly.issued == 1
     yearly = run(town, JAN, cycle="yearly")
-    bill = Bill.objects.get(source_ref=f"waste:account:2026.{town.shop.pk}")
-    assert yearly.issued == 1 and bill.amount == Decimal("1800.00") and bill.due_date == dt.date(2026, 1, 31)
+    bill = Bill.objects.get(source_ref=f"waste:account:Y202510.{town.shop.pk}")
+    assert (
+        yearly.issued == 1 and bill.amount == Decimal("1800.00") and (bill.year, bill.ref2) == (2026, "2569")
+    )
+    assert "10/2568–09/2569" in bill.lines.get().description
+    assert bill.due_date == JAN + dt.timedelta(days=15)  # billed after the year began: 15 days to pay
+    # Any other day of the same fee year changes nothing, and the monthly bills were left alone (within=).
+    again = run(town, dt.date(2026, 9, 30), cycle="yearly")
+    assert (again.issued, again.unchanged, again.cancelled) == (0, 1, 0)
+    assert (
+        Bill.objects.filter(source_ref__startswith="waste:account:202601.", cancelled_at__isnull=True).count()
+        == 1
+    )
+    # October starts the next fee year (fiscal 2570), billed on time: due at the end of its first month.
+    oct_run = waste_billing_run(
+        actor=town.finance_head,
+        organization=town.org,
+        period=dt.date(2026, 10, 5),
+        cycle="yearly",
+        issued_on=dt.date(2026, 10, 1),
+    )
+    nxt = Bill.objects.get(source_ref=f"waste:account:Y202610.{town.shop.pk}")
+    assert oct_run.issued == 1 and (nxt.year, nxt.due_date) == (2027, dt.date(2026, 10, 31))
+
+
+def test_a_schedule_in_force_from_january_bills_yearly_accounts_by_calendar_year(town):
+    rate_schedule_create(
+        actor=town.health_officer,
+        organization=town.org,
+        ordinance="เทศบัญญัติ (ปีปฏิทิน)",
+        effective_from=dt.date(2027, 1, 1),
+        rates=[
+            {"code": "home", "name": "บ้าน", "litres_per_day": 20, "monthly_fee": "25"},
+            {"code": "shop", "name": "ร้านค้า", "litres_per_day": 100, "monthly_fee": "100"},
+        ],
+    )
+    town.shop.cycle = "yearly"
+    town.shop.save(update_fields=["cycle"])
+    run(town, dt.date(2027, 1, 1), cycle="yearly")
+    bill = Bill.objects.get(source_ref=f"waste:account:Y202701.{town.shop.pk}")
+    assert (bill.amount, bill.year, bill.due_date) == (Decimal("1200.00"), 2027, dt.date(2027, 1, 31))
+    assert "01/2570–12/2570" in bill.lines.get().description
 
 
 def test_bad_runs_are_refused_and_only_the_finance_head_runs_bills(town):

@@ -1,0 +1,12 @@
+"""The household's waste-fee pages, beside the taxpayer's under /my-tax/ (mounted by the waste app's contract)."""
+
+from django.urls import path
+
+from muang.waste import household
+
+app_name = "waste-household"
+
+urlpatterns = [
+    path("", household.household, name="home"),
+    path("bills/<str:number>/", household.household_bill, name="bill"),
+]

@@ -1,0 +1,97 @@
+"""A household signs in on a phone with the SMS code, opens its waste-fee bill, sees the Thai QR code, pays (the
+bank's statement reports the payment, as billing's tests simulate it), and the page then shows the receipt,
+which downloads as a PDF. Real Chromium, phone-sized, in Thai."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from muang.billing.models import Bill
+from muang.billing.services.bills import profile_of
+from muang.billing.services.notices import qr_payload
+from muang.billing.services.reconciliation import bank_statement_import
+from muang.billing.tests.factories import muang_csv
+from muang.conftest import load_area_slice
+from muang.core.thai_dates import add_months, buddhist_era
+from muang.property.tests.factories import OwnerFactory
+from muang.testing.sms_server import start_fake_sms
+from muang.waste.models import Account
+from muang.waste.services.billing import waste_billing_run
+from muang.waste.tests.conftest import make_waste_town
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def sms(settings):
+    state, server = start_fake_sms()
+    settings.MUANG_SMS_API_BASE = state.url
+    settings.MUANG_SMS_API_KEY = "key"
+    settings.MUANG_SMS_API_SECRET = "secret"
+    yield state
+    server.shutdown()
+
+
+def test_a_household_signs_in_on_a_phone_pays_its_waste_fee_by_qr_and_gets_the_receipt(
+    live_server, in_chromium, sms, settings
+):
+    settings.LANGUAGE_CODE = "th"
+    load_area_slice()
+    town = make_waste_town()
+    owner = OwnerFactory(organization=town.org, phone="0812345678", title="นาง", name="สมศรี", last_name="ใจดี")
+    Account.objects.filter(pk=town.home.pk).update(holder_tax_id=owner.national_id)
+    month = add_months(timezone.localdate().replace(day=1), -1)
+    waste_billing_run(actor=town.finance_head, organization=town.org, period=month, issued_on=month)
+    bill = Bill.objects.get(source_ref=f"waste:account:{month:%Y%m}.{town.home.pk}")
+    url, slug = live_server.url, town.org.slug
+
+    def walk(page) -> None:
+        page.goto(f"{url}/my-tax/{slug}/?next=/my-tax/{slug}/waste/")
+        page.fill("#id_tax_id", owner.national_id)
+        page.click("#send-code")
+        page.wait_for_url(re.compile(r"/code/"))
+        code = re.search(r"\d{6}", sms.requests[-1].form["message"]).group()
+        page.fill("#id_code", code)
+        page.click("#verify")
+        page.wait_for_url(re.compile(rf"/my-tax/{slug}/waste/$"))
+        assert page.locator("h1").inner_text() == "ค่าเก็บขยะของฉัน"
+        assert "20.00" in page.locator("#waste-owed-amount").inner_text()
+        assert "ค้างชำระ 1 ฉบับ" in page.locator('.waste-account[data-account="H001"]').inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits the phone
+
+        page.click(f'.waste-bill[data-bill="{bill.number}"] a')
+        page.wait_for_selector("#qr-code svg")
+        assert page.get_attribute("#qr-code", "data-payload") == qr_payload(
+            profile_of(town.org), bill, bill.amount
+        )
+        picture = page.request.get(url + page.get_attribute("#save-qr", "href"))
+        assert picture.status == 200 and picture.headers["content-type"] == "image/png"
+
+        # The household pays in its banking app; the bank's statement reports it (Ref1 = the bill number).
+        bank_statement_import(
+            actor=town.finance_officer,
+            organization=town.org,
+            data=muang_csv(
+                [
+                    (
+                        timezone.localdate().isoformat(),
+                        "09:00",
+                        bill.number,
+                        str(buddhist_era(bill.year)),
+                        "20.00",
+                        "Q1",
+                    )
+                ]
+            ),
+            filename="qr.csv",
+        )
+        page.reload()
+        page.wait_for_selector("#paid-in-full")
+        assert page.locator("#qr-code").count() == 0
+        pdf = page.request.get(url + page.get_attribute("#receipts a.receipt-link", "href"))
+        assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+        page.goto(f"{url}/my-tax/{slug}/waste/")
+        assert page.locator("#waste-nothing-owed").count() == 1
+
+    in_chromium(walk)
