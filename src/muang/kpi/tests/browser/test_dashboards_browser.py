@@ -89,6 +89,7 @@ def test_the_district_office_compares_its_local_governments(live_server, in_chro
     Snapshot.objects.filter(organization=towns[0], indicator__code="cases.resolved_within_sla").update(
         value=88
     )
+    services.rollup_refresh(month=periods.last_closed_month(periods.today()))  # the monthly job's roll-up
     overseer = member(office, Role.OVERSEER)
 
     def walk(page):
