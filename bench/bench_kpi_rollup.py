@@ -17,7 +17,7 @@ Rows printed:
   organisations (which is what the monthly snapshot does);
 - the national operator's page (every province side by side, through the Django test client), p95.
 
-    .venv/bin/python bench/bench_kpi_rollup.py [--quick] [--orgs 7850] [--months 24] [--repeat 30]
+    .venv/bin/python bench/bench_kpi_rollup.py [--quick] [--orgs 7850] [--months 24] [--repeat 30] [--workers 2]
 """
 
 import argparse
@@ -212,6 +212,7 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=7850)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes for the snapshot")
     args = parser.parse_args()
     if args.quick:
         args.orgs, args.months, args.repeat = 800, 6, 10
@@ -238,9 +239,9 @@ def main() -> None:
     # The monthly snapshot of every computed indicator for every organisation (a rerun takes it again).
     Snapshot.objects.filter(month=last, origin="computed").delete()
     with timed() as snap:
-        written = services.snapshot_month(month=last, organizations=organizations)
+        written = services.snapshot_month(month=last, organizations=organizations, workers=args.workers)
     report(
-        f"monthly snapshot + roll-up, {len(organizations):,} orgs ({written:,} figures)",
+        f"monthly snapshot + roll-up, {len(organizations):,} orgs, {args.workers} proc. ({written:,} figures)",
         f"{snap.seconds:.1f} s",
         "n/a (this is the raw pass)",
         "",

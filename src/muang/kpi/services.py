@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -20,7 +21,7 @@ from muang.core.access import Actor, require
 from muang.core.bulk import array_literal
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.images import clean_image
-from muang.core.models import LOCAL_GOVERNMENT_KINDS, AuditEntry, Organization
+from muang.core.models import LOCAL_GOVERNMENT_KINDS, AuditEntry, DailyRun, Organization
 from muang.core.services import run_once_a_day
 from muang.core.thai_dates import add_months, christian_era
 from muang.core.thai_dates import fiscal_year as fiscal_year_of
@@ -32,6 +33,7 @@ from muang.kpi.periods import ADOPTION_MONTHS
 from muang.kpi.permissions import KpiPerm
 
 MAX_CSV_ROWS = 5000
+SNAPSHOT_WORKERS = 4  # at most, and no more than the machine's cores
 TARGET_YEARS_AHEAD = 5
 
 
@@ -53,17 +55,37 @@ def _measure(selector, organization: Organization, month: dt.date) -> Decimal | 
     return None if value is None else Decimal(value).quantize(Decimal("0.0001"))
 
 
-def snapshot_month(*, month: dt.date, organizations: Iterable[Organization] | None = None) -> int:
+def snapshot_month(
+    *, month: dt.date, organizations: Iterable[Organization] | None = None, workers: int = 1
+) -> int:
     """Snapshot every computed indicator of every active local government (or of `organizations`) for `month`,
     then the formula indicators from those figures (and the month's hand-entered ones), skipping what is already
-    snapshotted: safe to repeat and to run on several workers at once (a row another
-    worker wrote first wins, `ON CONFLICT DO NOTHING`). Returns the rows written."""
+    snapshotted: safe to repeat and to run on several workers at once (a row another worker wrote first wins,
+    `ON CONFLICT DO NOTHING`), then write the month's roll-up. Returns the rows written.
+
+    `workers` > 1 shares the organisations among that many forked processes (each measures its share through the
+    apps' selectors on its own database connection): the selectors are one query per organisation and
+    indicator, so thousands of organisations are CPU-bound in Python and SQL planning. Only outside a
+    transaction (the children could not see uncommitted rows); inside one it measures in this process."""
     month = periods.month_of(month)
     explicit = organizations is not None
     if organizations is None:
         organizations = Organization.objects.filter(is_active=True, kind__in=LOCAL_GOVERNMENT_KINDS).only(
             "pk", "slug", "kind"
         )
+    ids = [o.pk for o in organizations]
+    if workers > 1 and len(ids) > workers and not connection.in_atomic_block:
+        written = _measure_in_workers(month, ids, workers)
+    else:
+        written = _measure_organizations(month, organizations)
+    written += _snapshot_formulas(month, ids if explicit else None)
+    if written or not RollupPeriod.objects.filter(month=month).exists():
+        rollup_refresh(month=month)
+    return written
+
+
+def _measure_organizations(month: dt.date, organizations: Iterable[Organization]) -> int:
+    """The computed indicators of `organizations` for `month` that are not snapshotted yet, written in batches."""
     computed = _computed_indicators()
     done = set(
         Snapshot.objects.filter(month=month, indicator__in=[i for i, _ in computed]).values_list(
@@ -90,18 +112,45 @@ def snapshot_month(*, month: dt.date, organizations: Iterable[Organization] | No
             rows = []
     if rows:
         written += len(Snapshot.objects.bulk_create(rows, ignore_conflicts=True))
-    written += _snapshot_formulas(month, [o.pk for o in organizations] if explicit else None)
-    if written or not RollupPeriod.objects.filter(month=month).exists():
-        rollup_refresh(month=month)
     return written
 
 
+def _measure_share(month: dt.date, ids: list[int]) -> int:
+    """One forked worker's share (its own connection, closed when done)."""
+    from django.db import connections
+
+    try:
+        organizations = Organization.objects.filter(pk__in=ids).only("pk", "slug", "kind").order_by("pk")
+        return _measure_organizations(month, organizations)
+    finally:
+        connections.close_all()
+
+
+def _measure_in_workers(month: dt.date, ids: list[int], workers: int) -> int:
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # a forked child must not share the parent's socket
+    shares = [(month, ids[i::workers]) for i in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return sum(pool.starmap(_measure_share, shares))
+
+
 def snapshot_closed_month(*, now: dt.datetime | None = None) -> dict | None:
-    """The periodic step: once a day, snapshot the month that is over (what is missing of it)."""
+    """The periodic step: once a day, snapshot the month that is over (what is missing of it). The measuring
+    runs before the day's claim, outside its transaction, so it may share the organisations among worker
+    processes (it skips what is snapshotted: a second caller measures nothing); the claim then records it."""
     day = periods.today(now)
     month = periods.last_closed_month(day)
+    if DailyRun.objects.filter(job="kpi.snapshot", day=day).exists():
+        return None
+    workers = max(1, min(SNAPSHOT_WORKERS, os.cpu_count() or 1))
+    written = snapshot_month(month=month, workers=workers)
     return run_once_a_day(
-        "kpi.snapshot", day, lambda: {"month": month.isoformat(), "rows": snapshot_month(month=month)}
+        "kpi.snapshot",
+        day,
+        lambda: {"month": month.isoformat(), "rows": written + snapshot_month(month=month)},
     )
 
 

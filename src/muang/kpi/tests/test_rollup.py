@@ -137,3 +137,32 @@ def _operator():
     from muang.core.tests.factories import UserFactory
 
     return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_monthly_snapshot_shared_among_worker_processes_writes_what_one_process_writes(
+    areas, monkeypatch
+):
+    """The periodic step measures in forked workers (outside a transaction): the same rows as one process."""
+    from muang.cases.services import case_change_status
+    from muang.cases.tests.conftest import make_town
+    from muang.cases.tests.factories import submit_case
+    from muang.core.thai_dates import BANGKOK
+
+    town = make_town()
+    quiet = [OrganizationFactory() for _ in range(3)]
+    day = dt.datetime(2026, 1, 6, 9, tzinfo=BANGKOK)
+    case = submit_case(town.category, now=day)
+    case_change_status(actor=town.admin, case=case, status="resolved", now=day + dt.timedelta(hours=1))
+    organizations = [town.org, *quiet]
+    shared, measure = [], services._measure_in_workers
+    monkeypatch.setattr(services, "_measure_in_workers", lambda *a: shared.append(a[2]) or measure(*a))
+    written = services.snapshot_month(month=JAN, organizations=organizations, workers=2)
+    assert shared == [2]  # two processes measured
+    computed = Indicator.objects.filter(source=Source.COMPUTED, is_active=True).count()
+    assert written == computed * len(organizations)
+    assert Snapshot.objects.get(
+        organization=town.org, indicator__code="cases.resolved_within_sla", month=JAN
+    ).value == Decimal("100.0")
+    assert RollupAdoption.objects.get(month=JAN, organization=town.org).months_used == {"cases": 1}
+    assert services.snapshot_month(month=JAN, organizations=organizations, workers=2) == 0  # safe to repeat
