@@ -149,3 +149,35 @@ def test_a_formula_indicator_is_not_entered_by_hand(areas):
             now=FEB_5,
         )
     assert "formula" in e.value.detail or "สูตร" in e.value.detail
+
+
+@pytest.mark.django_db
+def test_the_operator_adds_a_formula_indicator_in_the_admin_and_a_bad_one_is_a_field_error(areas):
+    from django.test import Client
+
+    from muang.core.tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    url = "/admin/kpi/indicator/add/"
+    form = {
+        "code": "index.water_half",
+        "name_th": "ครึ่งหนึ่งของน้ำประปา",
+        "name_en": "Half the piped water",
+        "unit": "%",
+        "direction": "up",
+        "source": "formula",
+        "formula": "living.piped_water / 2 + nosuch.code",
+        "is_active": "on",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200 and "nosuch.code" in response.content.decode()
+    assert not Indicator.objects.filter(code="index.water_half").exists()
+    response = client.post(url, {**form, "formula": "living.piped_water / 2"})
+    assert response.status_code == 302
+    indicator = Indicator.objects.get(code="index.water_half")
+    assert indicator.source == Source.FORMULA and indicator.formula == "living.piped_water / 2"
+    assert AuditEntry.objects.filter(object_type="kpi.Indicator", object_id=str(indicator.pk)).exists()
+    # A formula on an indicator that is not a formula one is refused too.
+    response = client.post(url, {**form, "code": "index.other", "source": "manual", "formula": "1 + 1"})
+    assert response.status_code == 200 and not Indicator.objects.filter(code="index.other").exists()
