@@ -560,7 +560,11 @@ def rollup_refresh(
                 """,  # noqa: S608 (fixed SQL fragments; values are parameters)
                 [month, len(labels), len(labels) or 1, month, window[0], month, labels, kinds, *org_extra],
             )
-        cursor.execute("DELETE FROM kpi_rollupaggregate WHERE month = %s", [month])
+        # The aggregates of the indicators rewritten (all of them, or those of a correction), and adoption's.
+        moved = (
+            "" if indicator_ids is None else " AND (indicator_id IS NULL OR indicator_id = ANY(%s::bigint[]))"
+        )
+        cursor.execute("DELETE FROM kpi_rollupaggregate WHERE month = %s" + moved, [month, *extra])  # noqa: S608
         level = """CASE WHEN grouping(o.district_id) = 0 THEN 'district'
                         WHEN grouping(o.province_id) = 0 THEN 'province' ELSE 'national' END,
                    CASE WHEN grouping(o.district_id) = 0 THEN o.district_id
@@ -570,12 +574,12 @@ def rollup_refresh(
             INSERT INTO kpi_rollupaggregate (month, level, code, indicator_id, organizations, measured, average)
             SELECT %s, {level}, v.indicator_id, count(*), count(v.value), avg(v.value)
             FROM kpi_rollupvalue v JOIN core_organization o ON o.id = v.organization_id
-            WHERE v.month = %s
+            WHERE v.month = %s{only.replace("s.", "v.")}
             GROUP BY GROUPING SETS ((v.indicator_id, o.district_id), (v.indicator_id, o.province_id),
                                     (v.indicator_id))
             HAVING grouping(o.district_id) = 1 OR o.district_id IS NOT NULL
             """,  # noqa: S608 (fixed SQL fragments; values are parameters)
-            [month, month],
+            [month, month, *extra],
         )
         cursor.execute(
             f"""
