@@ -38,6 +38,7 @@ class CasesConfig(AppConfig):
                     _("Cases resolved within their service level"),
                     "%",
                     "muang.cases.kpis.resolved_within_sla",
+                    places="muang.cases.kpis.resolved_places",
                 ),
                 KpiSource(
                     "cases.median_days_to_resolve",

@@ -73,3 +73,28 @@ def satisfaction(*, organization: Organization, start: dt.date, end: dt.date) ->
         end,
     )
     return _decimal(value, "0.01")
+
+
+# About 100 m at Thai latitudes: a cell holds a street's complaints, never points at one house.
+PLACE_CELL_DEGREES = 0.001
+
+
+def resolved_places(
+    *, organization: Organization, start: dt.date, end: dt.date
+) -> list[tuple[float, float, int]]:
+    """Where the cases resolved in the period were: (longitude, latitude, how many) per cell of about 100 m, the
+    cell's centre (the map layer of `resolved_within_sla` on the city page)."""
+    since, until = _bounds(start, end)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT (floor(ST_X(location) / %s) + 0.5) * %s, (floor(ST_Y(location) / %s) + 0.5) * %s, count(*)
+            FROM cases_case
+            WHERE organization_id = %s AND resolved_at >= %s AND resolved_at < %s AND location IS NOT NULL
+            GROUP BY 1, 2
+            ORDER BY 3 DESC, 1, 2
+            LIMIT 2000
+            """,
+            [PLACE_CELL_DEGREES] * 4 + [organization.pk, since, until],
+        )
+        return [(round(float(x), 6), round(float(y), 6), n) for x, y, n in cursor.fetchall()]

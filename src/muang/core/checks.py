@@ -68,6 +68,7 @@ def contract_errors(plugged: tuple[registry.Plugged, ...]) -> list[Error]:
         for dotted in (
             *c.api,
             *(s.selector for s in c.kpi_sources),
+            *(s.places for s in c.kpi_sources if s.places),
             *(d.loader for d in c.demo),
             *c.demo_logins,
             *c.public_home_panels,

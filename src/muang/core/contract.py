@@ -132,13 +132,18 @@ class KpiSource:
 
     `selector` is a dotted path to `f(*, organization, start, end) -> Decimal | None`: the figure for one
     organisation over the days `start` to `end` inclusive (dates in Asia/Bangkok), or None when there is
-    nothing to measure. Aggregates only: a KPI never carries a person."""
+    nothing to measure. Aggregates only: a KPI never carries a person.
+
+    `places` (optional) is a dotted path to `f(*, organization, start, end) -> list[tuple[float, float, int]]`:
+    where the measured things were in the period, as (longitude, latitude, how many) on cells of about 100 m, so
+    the city page draws the indicator's map layer; never a single home's exact point."""
 
     code: str  # "<app label>.<what>", stable: snapshots are kept under it
     label: Any
     unit: str  # "%", "days", "THB", "count", "stars"
     selector: str
     direction: Direction = Direction.UP
+    places: str = ""
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ GLOBAL_MODELS = {
     "kpi.Framework": "the KPI frameworks (Khon Kaen's seven smart areas, depa's seven), the same for every city",
     "kpi.Area": "the areas of a KPI framework",
     "kpi.Indicator": "the indicator catalogue: each organisation's targets and figures are its own rows",
+    "kpi.RollupPeriod": "the months whose KPI roll-up is written (one row a month for the whole platform)",
+    "kpi.RollupAggregate": "KPI averages over the local governments of a district, a province or the country",
 }
 
 province_code = RegexValidator(r"^\d{2}$", _("A province code has exactly 2 digits."))

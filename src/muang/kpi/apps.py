@@ -42,6 +42,8 @@ class KpiConfig(AppConfig):
             scopes=permissions.SCOPES,
             grants=permissions.GRANTS,
             file_readers={"kpi-evidence": "muang.kpi.selectors.read_evidence"},
+            # The monthly values, published when the organisation chooses (the opendata app).
+            open_datasets=["muang.kpi.opendata.KPI_VALUES"],
             # Once a day, the month that is over: what is missing of it (ON CONFLICT DO NOTHING, a daily claim).
             periodic_tasks=[PeriodicTask("muang.kpi.tasks.snapshot_closed_month", 6 * 3600)],
             demo=[

@@ -247,7 +247,13 @@ def sync_catalogue() -> int:
     for source in registry.kpi_sources():
         offered.add(source.code)
         th, en = _names(source.label)
-        follow = {"name_th": th, "name_en": en, "unit": source.unit, "direction": source.direction.value}
+        follow = {
+            "name_th": th,
+            "name_en": en,
+            "unit": source.unit,
+            "direction": source.direction.value,
+            "has_places": bool(source.places),
+        }
         indicator, new = Indicator.objects.get_or_create(
             code=source.code,
             defaults={

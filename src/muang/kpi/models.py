@@ -20,6 +20,7 @@ class Source(models.TextChoices):
     COMPUTED = "computed", _("Computed from a module")
     MANUAL = "manual", _("Entered by hand with evidence")
     CSV = "csv", _("Imported from CSV")
+    FORMULA = "formula", _("Computed from other indicators")
 
 
 # How a unit reads on a page ("count" is a number of things: no word after it).
@@ -84,6 +85,15 @@ class Indicator(models.Model):
         default=Direction.UP.value,
     )
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    formula = models.CharField(
+        _("formula"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Only for an indicator computed from others: their codes with numbers, + - * / and brackets, "
+            "e.g. (billing.collected_share + property.collected_share) / 2."
+        ),
+    )
     owner_duty = models.CharField(
         _("owner department (duty)"), max_length=32, choices=Duty.choices, blank=True
     )
@@ -203,3 +213,90 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.is_public}"
+
+
+# --- the roll-up, precomputed ---------------------------------------------------------------------------------------
+
+
+class RollupPeriod(models.Model):
+    """A month whose roll-up rows are written (by the monthly snapshot job, and again after any correction of that
+    month): the district, province and national pages show the last such month that is over."""
+
+    month = models.DateField(_("month"), unique=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("KPI roll-up month")
+        verbose_name_plural = _("KPI roll-up months")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class RollupValue(models.Model):
+    """A snapshot's value with its ranks at the three levels of oversight (1 = best by the indicator's good
+    direction; null when there is no value): among the local governments of its district, of its province, of the
+    country. Written from the snapshots, per month and indicator, so a roll-up page reads rows, never ranks."""
+
+    month = models.DateField()
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    value = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+    rank_district = models.PositiveIntegerField(null=True)
+    rank_province = models.PositiveIntegerField(null=True)
+    rank_national = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "indicator", "organization"], name="kpi_rollupvalue_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "organization"], name="kpi_rollupvalue_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.organization_id} {self.month:%Y-%m}: {self.value}"
+
+
+class RollupAdoption(models.Model):
+    """How far a local government adopted the modules in a month (the definition is on the roll-up page):
+    `adoption` the percentage of the installed modules it used in the month, `months_used` per module label the
+    months of the three-month window it was used in."""
+
+    month = models.DateField()
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    adoption = models.DecimalField(max_digits=5, decimal_places=0, null=True)
+    months_used = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "organization"], name="kpi_rollupadoption_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.month:%Y-%m}: {self.adoption}"
+
+
+class RollupAggregate(models.Model):
+    """One indicator's figures over the local governments of one district, one province or the country in a
+    month (`indicator` null: their adoption): how many there are, how many measured something, the average. The
+    national operator's page of every province side by side reads these rows only."""
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("District")
+        PROVINCE = "province", _("Province")
+        NATIONAL = "national", _("Country")
+
+    month = models.DateField()
+    level = models.CharField(max_length=8, choices=Level.choices)
+    code = models.CharField(max_length=8)  # the district's or province's code; "" for the country
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, null=True, related_name="+")
+    organizations = models.PositiveIntegerField()
+    measured = models.PositiveIntegerField()
+    average = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "level", "code"], name="kpi_rollupaggregate_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.code} {self.indicator_id} {self.month:%Y-%m}: {self.average}"

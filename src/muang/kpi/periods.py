@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from muang.core.thai_dates import add_months, bangkok_date
 
+# Adoption looks at a three-month window ending with the month (how actively a module is used).
+ADOPTION_MONTHS = 3
+
 
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)

@@ -5,6 +5,7 @@ read the snapshots only (aggregates, never a person)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,19 +13,32 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import connection
 from django.db.models import Q
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from muang.core.access import Actor, overseen_organizations, require
+from muang.core.access import Actor, require
 from muang.core.bulk import array_literal
-from muang.core.errors import NotFound
-from muang.core.models import Department, Organization
+from muang.core.errors import AccessDenied, NotFound
+from muang.core.models import Department, Organization, OrganizationKind
 from muang.core.permissions import CorePerm
 from muang.core.thai_dates import fiscal_year
 from muang.core.uploads import FileRead, Visibility
 from muang.kpi import periods
 from muang.kpi.catalogue import computed_sources
-from muang.kpi.models import Area, Framework, Indicator, ManualValue, Publication, Snapshot, Source, Target
+from muang.kpi.models import (
+    Area,
+    Framework,
+    Indicator,
+    ManualValue,
+    Publication,
+    RollupAggregate,
+    RollupPeriod,
+    Snapshot,
+    Source,
+    Target,
+)
+from muang.kpi.periods import ADOPTION_MONTHS
 from muang.kpi.permissions import KpiPerm
 
 TREND_MONTHS = 12
@@ -102,6 +116,11 @@ class Dashboard:
     @property
     def month_label(self) -> str:
         return periods.month_label(self.month)
+
+    @property
+    def has_places(self) -> bool:
+        """An indicator on the page has a map layer."""
+        return any(r.indicator.has_places for b in self.blocks for r in b.rows)
 
     def chart_data(self) -> dict:
         """What the charts draw (json_script): per indicator, the months and values, and its target."""
@@ -318,8 +337,6 @@ def read_evidence(read: FileRead) -> Visibility:
 
 # --- roll-ups ----------------------------------------------------------------------------------------------------------
 
-ADOPTION_MONTHS = 3
-
 
 @dataclass(frozen=True)
 class Module:
@@ -366,114 +383,235 @@ def installed_modules() -> list[Module]:
     return [Module(label, str(apps.get_app_config(label).verbose_name)) for label in labels]
 
 
-def rollup_for(*, actor: Actor, overseer: Organization, today: dt.date | None = None) -> Rollup:
-    """A district or province office's local governments side by side, from the snapshots."""
+def rollup_for(
+    *, actor: Actor, overseer: Organization, today: dt.date | None = None, limit: int | None = None
+) -> Rollup:
+    """A district or province office's local governments side by side, from the precomputed roll-up."""
     require(actor, overseer, CorePerm.ROLLUP_VIEW)
     if not overseer.is_overseer:
         raise NotFound(_("Only a district or province office has a roll-up of local governments."))
-    organizations = overseen_organizations(overseer)
-    return rollup(organizations.values_list("pk", "name_th", "kind"), today=today)
+    if overseer.kind == OrganizationKind.DISTRICT_OFFICE:
+        return rollup(
+            level=RollupAggregate.Level.DISTRICT, code=overseer.district_id, today=today, limit=limit
+        )
+    return rollup(level=RollupAggregate.Level.PROVINCE, code=overseer.province_id, today=today, limit=limit)
+
+
+def rollup_month(today: dt.date | None = None) -> dt.date | None:
+    """The last month that is over whose roll-up is written."""
+    last = periods.last_closed_month(today or periods.today())
+    return (
+        RollupPeriod.objects.filter(month__lte=last)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
 
 
 def rollup(
-    organizations, *, today: dt.date | None = None, limit: int | None = None, offset: int = 0
+    *,
+    level: str,
+    code: str = "",
+    today: dt.date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Rollup:
-    """The roll-up of `organizations` (rows of id, name, kind): the last month that is over with snapshots, the
-    values and rank of each indicator (1 = best among all of them, by the indicator's good direction), and
-    adoption; rows by adoption, then name. `limit`/`offset`: one page of the rows (a national operator's
+    """The local governments of a district (`code` its code), a province or the country side by side, read from
+    the roll-up rows the monthly snapshot wrote (`services.rollup_refresh`): the last month that is over with a
+    roll-up, each indicator's value and rank at that level (1 = best among them by the indicator's good
+    direction), and adoption; rows by adoption, then name. `limit`/`offset`: one page of the rows (the country's
     thousands), the ranks still among all.
 
     Adoption (shown on the page with this definition): the share of the installed modules (the apps that offer
     numbers) that the local government used in the month, a module being "used" when at least one of its
     indicators measured something (a case resolved, a bill falling due, a lamp reporting...). How actively: the
     number of the last three months the module was used."""
-    names = {pk: (name, kind) for pk, name, kind in organizations}
-    ids = array_literal(list(names))
+    if level not in RollupAggregate.Level.values:
+        raise ValueError(level)
     modules = installed_modules()
-    last = periods.last_closed_month(today or periods.today())
+    month = rollup_month(today)
+    if month is None:
+        return Rollup(None, [], [], modules, [], None, 0)
+    where = {"district": "o.district_id = %s", "province": "o.province_id = %s", "national": "%s = ''"}[level]
+    rank = {"district": "rank_district", "province": "rank_province", "national": "rank_national"}[level]
+    summary = (
+        RollupAggregate.objects.filter(month=month, level=level, code=code or "", indicator=None)
+        .values_list("organizations", "average")
+        .first()
+    )
+    total, average = summary if summary else (0, None)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT max(month) FROM kpi_snapshot WHERE month <= %s AND organization_id = ANY(%s::bigint[])",
-            [last, ids],
+            f"""
+            SELECT a.organization_id, o.name_th, o.kind, a.adoption, a.months_used::text
+            FROM kpi_rollupadoption a JOIN core_organization o ON o.id = a.organization_id
+            WHERE a.month = %s AND {where}
+            ORDER BY coalesce(a.adoption, 0) DESC, o.name_th COLLATE "C", o.id
+            LIMIT %s OFFSET %s
+            """,  # noqa: S608 (fixed SQL fragments; values are parameters)
+            [month, code or "", limit, offset],
         )
-        month = cursor.fetchone()[0] if names else None
-        if month is None:
-            rows = [RollupRow(pk, name, kind) for pk, (name, kind) in names.items()]
-            return Rollup(
-                None,
-                [],
-                [],
-                modules,
-                rows[offset : None if limit is None else offset + limit],
-                None,
-                len(rows),
-            )
-        window = periods.months_back(month, ADOPTION_MONTHS)
-        # Which modules each one used, in how many months of the window, and in the month itself.
-        cursor.execute(
-            """
-            SELECT s.organization_id, split_part(i.code, '.', 1), count(DISTINCT s.month), bool_or(s.month = %s)
-            FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
-            WHERE s.month >= %s AND s.month <= %s AND s.organization_id = ANY(%s::bigint[])
-              AND i.source = 'computed' AND s.value IS NOT NULL
-            GROUP BY 1, 2
-            """,
-            [month, window[0], month, ids],
-        )
-        used: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
-        for org_id, label, count, now in cursor.fetchall():
-            used[org_id][label] = (count, now)
-        labels = {m.label for m in modules}
-        adoption = {
-            pk: (
-                Decimal(100)
-                * sum(1 for lb, (_c, now) in used[pk].items() if now and lb in labels)
-                / len(modules)
-            ).quantize(Decimal("1"))
-            if modules
-            else None
-            for pk in names
-        }
-        order = sorted(names, key=lambda pk: (-(adoption[pk] or 0), names[pk][0]))
-        page = order[offset : None if limit is None else offset + limit]
         rows = {
-            pk: RollupRow(
-                pk,
-                names[pk][0],
-                names[pk][1],
-                months_used={lb: c for lb, (c, _now) in used[pk].items()},
-                adoption=adoption[pk],
-            )
-            for pk in page
+            pk: RollupRow(pk, name, kind, months_used=json.loads(used), adoption=adoption)
+            for pk, name, kind, adoption, used in cursor.fetchall()
         }
-        # Values and ranks: ranked among all of them, read for the page's rows.
         cursor.execute(
-            """
-            SELECT organization_id, indicator_id, value, rnk FROM (
-                SELECT s.organization_id, s.indicator_id, s.value,
-                       CASE WHEN s.value IS NULL THEN NULL ELSE rank() OVER (
-                           PARTITION BY s.indicator_id, s.value IS NULL
-                           ORDER BY CASE WHEN i.direction = 'down' THEN s.value ELSE -s.value END) END AS rnk
-                FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
-                WHERE s.month = %s AND s.organization_id = ANY(%s::bigint[]) AND i.is_active
-            ) ranked
-            WHERE organization_id = ANY(%s::bigint[])
-            """,
-            [month, ids, array_literal(page) if page else "{}"],
+            f"""SELECT organization_id, indicator_id, value, {rank} FROM kpi_rollupvalue
+                WHERE month = %s AND organization_id = ANY(%s::bigint[])""",  # noqa: S608 (a fixed column)
+            [month, array_literal(list(rows))],
         )
         shown: set[int] = set()
-        for org_id, indicator_id, value, rank in cursor.fetchall():
+        for org_id, indicator_id, value, place in cursor.fetchall():
             row = rows[org_id]
             row.values[indicator_id] = value
             shown.add(indicator_id)
-            if rank is not None:
-                row.ranks[indicator_id] = rank
+            if place is not None:
+                row.ranks[indicator_id] = place
     indicators = [
         i for i in Indicator.objects.filter(is_active=True).order_by("source", "code") if i.pk in shown
     ]
     for row in rows.values():
         row.cells = [(row.values.get(i.pk), row.ranks.get(i.pk)) for i in indicators]
         row.marks = [(m, row.months_used.get(m.label, 0)) for m in modules]
-    adoptions = [a for a in adoption.values() if a is not None]
-    average = (sum(adoptions) / len(adoptions)).quantize(Decimal("1")) if adoptions else None
-    return Rollup(month, window, indicators, modules, [rows[pk] for pk in page], average, len(names))
+    window = periods.months_back(month, ADOPTION_MONTHS)
+    average = None if average is None else average.quantize(Decimal("1"))
+    return Rollup(month, window, indicators, modules, list(rows.values()), average, total)
+
+
+# --- the national operator's page ----------------------------------------------------------------------------------
+
+
+def sees_the_country(user) -> bool:
+    """The platform operator (an active superuser) oversees every province: the national page is theirs. It
+    reads the precomputed roll-up only, monthly aggregates of local governments, never a person."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+@dataclass
+class ProvinceRow:
+    code: str
+    name: str
+    organizations: int
+    adoption: Decimal | None
+    averages: dict[int, Decimal | None] = field(default_factory=dict)
+    measured: dict[int, int] = field(default_factory=dict)
+    ranks: dict[int, int] = field(default_factory=dict)
+    cells: list[tuple[Decimal | None, int | None]] = field(default_factory=list)
+
+
+@dataclass
+class NationalOverview:
+    month: dt.date | None
+    indicators: list[Indicator]
+    provinces: list[ProvinceRow]
+    country: ProvinceRow | None
+
+    @property
+    def month_label(self) -> str:
+        return periods.month_label(self.month)
+
+
+def national_overview(*, user, today: dt.date | None = None) -> NationalOverview:
+    """Every province side by side: its local governments, their average adoption, each indicator's average
+    over them (and the province's rank by it among the provinces, by the indicator's good direction)."""
+    from muang.core.models import Province
+
+    if not sees_the_country(user):
+        raise AccessDenied(_("Only the platform operator sees the whole country."))
+    month = rollup_month(today)
+    if month is None:
+        return NationalOverview(None, [], [], None)
+    names = {
+        code: (name_en if (get_language() or "th").startswith("en") else name_th)
+        for code, name_th, name_en in Province.objects.values_list("code", "name_th", "name_en")
+    }
+    rows: dict[str, ProvinceRow] = {}
+    country = None
+    for level, code, indicator_id, organizations, measured, average in RollupAggregate.objects.filter(
+        month=month, level__in=[RollupAggregate.Level.PROVINCE, RollupAggregate.Level.NATIONAL]
+    ).values_list("level", "code", "indicator_id", "organizations", "measured", "average"):
+        if level == RollupAggregate.Level.NATIONAL:
+            if country is None:
+                country = ProvinceRow("", _("The whole country"), 0, None)
+            row = country
+        else:
+            row = rows.setdefault(code, ProvinceRow(code, names.get(code, code), 0, None))
+        if indicator_id is None:
+            row.organizations = organizations
+            row.adoption = None if average is None else average.quantize(Decimal("1"))
+        else:
+            row.averages[indicator_id] = None if average is None else average.quantize(Decimal("0.01"))
+            row.measured[indicator_id] = measured
+    shown = {i for row in rows.values() for i, v in row.averages.items() if v is not None}
+    indicators = [
+        i for i in Indicator.objects.filter(is_active=True).order_by("source", "code") if i.pk in shown
+    ]
+    for indicator in indicators:
+        ranked = sorted(
+            (r for r in rows.values() if r.averages.get(indicator.pk) is not None),
+            key=lambda r: r.averages[indicator.pk] * (1 if indicator.direction == "down" else -1),
+        )
+        place, previous = 0, None
+        for position, row in enumerate(ranked, start=1):
+            if row.averages[indicator.pk] != previous:
+                place, previous = position, row.averages[indicator.pk]
+            row.ranks[indicator.pk] = place
+    for row in [*rows.values(), *([country] if country else [])]:
+        row.cells = [(row.averages.get(i.pk), row.ranks.get(i.pk)) for i in indicators]
+    figures = sorted(rows.values(), key=lambda r: (-(r.adoption or 0), r.code))
+    return NationalOverview(month, indicators, figures, country)
+
+
+NATIONAL_PAGE = 100  # local governments per page of the national list
+
+
+def national_rollup(
+    *,
+    user,
+    province: str | None = None,
+    page: int = 1,
+    per_page: int = NATIONAL_PAGE,
+    today: dt.date | None = None,
+) -> Rollup:
+    """The local governments of one province, or of the whole country a page at a time, for the operator."""
+    if not sees_the_country(user):
+        raise AccessDenied(_("Only the platform operator sees the whole country."))
+    offset = (max(page, 1) - 1) * per_page
+    if province:
+        return rollup(
+            level=RollupAggregate.Level.PROVINCE, code=province, today=today, limit=per_page, offset=offset
+        )
+    return rollup(level=RollupAggregate.Level.NATIONAL, today=today, limit=per_page, offset=offset)
+
+
+# --- the map layer of an indicator -----------------------------------------------------------------------------------
+
+
+def indicator_places(
+    *, actor: Actor, organization: Organization, code: str, month: dt.date | None = None
+) -> dict:
+    """The map layer of an indicator that has places (its app's `KpiSource.places`) for a month that is over (the
+    last one by default): a GeoJSON FeatureCollection of cells of about 100 m with how many things each holds."""
+    require(actor, organization, KpiPerm.KPI_VIEW)
+    source = computed_sources().get(code)
+    if source is None or not source.places:
+        raise NotFound(_("This indicator has no places to show on a map."))
+    last = periods.last_closed_month(periods.today())
+    month = last if month is None else periods.month_of(month)
+    if month > last:
+        raise NotFound(_("Only a month that is over has its map."))
+    places = import_string(source.places)(
+        organization=organization, start=month, end=periods.month_last_day(month)
+    )
+    return {
+        "type": "FeatureCollection",
+        "month": month.isoformat()[:7],
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"count": count},
+            }
+            for lon, lat, count in places
+        ],
+    }

@@ -6,29 +6,34 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import Actor, require
+from muang.core.bulk import array_literal
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
 from muang.core.images import clean_image
-from muang.core.models import LOCAL_GOVERNMENT_KINDS, AuditEntry, Organization
+from muang.core.models import LOCAL_GOVERNMENT_KINDS, AuditEntry, DailyRun, Organization
 from muang.core.services import run_once_a_day
-from muang.core.thai_dates import christian_era
+from muang.core.thai_dates import add_months, christian_era
 from muang.core.thai_dates import fiscal_year as fiscal_year_of
+from muang.kpi import formula as formulas
 from muang.kpi import periods
 from muang.kpi.catalogue import computed_sources
-from muang.kpi.models import Indicator, ManualValue, Publication, Snapshot, Source, Target
+from muang.kpi.models import Indicator, ManualValue, Publication, RollupPeriod, Snapshot, Source, Target
+from muang.kpi.periods import ADOPTION_MONTHS
 from muang.kpi.permissions import KpiPerm
 
 MAX_CSV_ROWS = 5000
+SNAPSHOT_WORKERS = 4  # at most, and no more than the machine's cores
 TARGET_YEARS_AHEAD = 5
 
 
@@ -50,15 +55,37 @@ def _measure(selector, organization: Organization, month: dt.date) -> Decimal | 
     return None if value is None else Decimal(value).quantize(Decimal("0.0001"))
 
 
-def snapshot_month(*, month: dt.date, organizations: Iterable[Organization] | None = None) -> int:
+def snapshot_month(
+    *, month: dt.date, organizations: Iterable[Organization] | None = None, workers: int = 1
+) -> int:
     """Snapshot every computed indicator of every active local government (or of `organizations`) for `month`,
-    skipping what is already snapshotted: safe to repeat and to run on several workers at once (a row another
-    worker wrote first wins, `ON CONFLICT DO NOTHING`). Returns the rows written."""
+    then the formula indicators from those figures (and the month's hand-entered ones), skipping what is already
+    snapshotted: safe to repeat and to run on several workers at once (a row another worker wrote first wins,
+    `ON CONFLICT DO NOTHING`), then write the month's roll-up. Returns the rows written.
+
+    `workers` > 1 shares the organisations among that many forked processes (each measures its share through the
+    apps' selectors on its own database connection): the selectors are one query per organisation and
+    indicator, so thousands of organisations are CPU-bound in Python and SQL planning. Only outside a
+    transaction (the children could not see uncommitted rows); inside one it measures in this process."""
     month = periods.month_of(month)
+    explicit = organizations is not None
     if organizations is None:
         organizations = Organization.objects.filter(is_active=True, kind__in=LOCAL_GOVERNMENT_KINDS).only(
             "pk", "slug", "kind"
         )
+    ids = [o.pk for o in organizations]
+    if workers > 1 and len(ids) > workers and not connection.in_atomic_block:
+        written = _measure_in_workers(month, ids, workers)
+    else:
+        written = _measure_organizations(month, organizations)
+    written += _snapshot_formulas(month, ids if explicit else None)
+    if written or not RollupPeriod.objects.filter(month=month).exists():
+        rollup_refresh(month=month)
+    return written
+
+
+def _measure_organizations(month: dt.date, organizations: Iterable[Organization]) -> int:
+    """The computed indicators of `organizations` for `month` that are not snapshotted yet, written in batches."""
     computed = _computed_indicators()
     done = set(
         Snapshot.objects.filter(month=month, indicator__in=[i for i, _ in computed]).values_list(
@@ -88,12 +115,42 @@ def snapshot_month(*, month: dt.date, organizations: Iterable[Organization] | No
     return written
 
 
+def _measure_share(month: dt.date, ids: list[int]) -> int:
+    """One forked worker's share (its own connection, closed when done)."""
+    from django.db import connections
+
+    try:
+        organizations = Organization.objects.filter(pk__in=ids).only("pk", "slug", "kind").order_by("pk")
+        return _measure_organizations(month, organizations)
+    finally:
+        connections.close_all()
+
+
+def _measure_in_workers(month: dt.date, ids: list[int], workers: int) -> int:
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # a forked child must not share the parent's socket
+    shares = [(month, ids[i::workers]) for i in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return sum(pool.starmap(_measure_share, shares))
+
+
 def snapshot_closed_month(*, now: dt.datetime | None = None) -> dict | None:
-    """The periodic step: once a day, snapshot the month that is over (what is missing of it)."""
+    """The periodic step: once a day, snapshot the month that is over (what is missing of it). The measuring
+    runs before the day's claim, outside its transaction, so it may share the organisations among worker
+    processes (it skips what is snapshotted: a second caller measures nothing); the claim then records it."""
     day = periods.today(now)
     month = periods.last_closed_month(day)
+    if DailyRun.objects.filter(job="kpi.snapshot", day=day).exists():
+        return None
+    workers = max(1, min(SNAPSHOT_WORKERS, os.cpu_count() or 1))
+    written = snapshot_month(month=month, workers=workers)
     return run_once_a_day(
-        "kpi.snapshot", day, lambda: {"month": month.isoformat(), "rows": snapshot_month(month=month)}
+        "kpi.snapshot",
+        day,
+        lambda: {"month": month.isoformat(), "rows": written + snapshot_month(month=month)},
     )
 
 
@@ -151,6 +208,9 @@ def snapshot_recompute(
             reason=f"recompute: {reason}",
         )
         changed.append(snapshot)
+    changed += _formulas_follow(actor, organization, month)
+    if changed:
+        _rollup_after_correction(month, [s.indicator_id for s in changed], organization.pk, computed=True)
     return changed
 
 
@@ -186,6 +246,12 @@ def _check_entered(indicator: Indicator | None, field: str = "indicator") -> Ind
         raise InvalidInput.for_field(
             field,
             _("%(name)s is computed from its module: it is not entered by hand.")
+            % {"name": indicator.name_th},
+        )
+    if indicator.source == Source.FORMULA:
+        raise InvalidInput.for_field(
+            field,
+            _("%(name)s is computed from other indicators by its formula: it is not entered by hand.")
             % {"name": indicator.name_th},
         )
     return indicator
@@ -255,6 +321,10 @@ def manual_value_decide(
         _write_snapshot(
             actor, organization, entry.indicator, entry.month, entry.value, Source.MANUAL, "approved"
         )
+        moved = [entry.indicator_id] + [
+            s.indicator_id for s in _formulas_follow(actor, organization, entry.month)
+        ]
+        _rollup_after_correction(entry.month, moved, organization.pk, computed=False)
     return entry
 
 
@@ -275,7 +345,10 @@ def _write_snapshot(actor, organization, indicator, month, value, origin, reason
         organization=organization,
         instance=snapshot,
         action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-        changes={"value": [before, str(value)], "month": [None, month.isoformat()]},
+        changes={
+            "value": [before, None if value is None else str(value)],
+            "month": [None, month.isoformat()],
+        },
         reason=reason,
     )
     return snapshot
@@ -326,8 +399,13 @@ def csv_import(*, actor: Actor, organization: Organization, text: str, now: dt.d
         rows.append((indicator, month, value))
     if not rows:
         raise InvalidInput.for_field("file", _("The file has no rows."))
+    moved: dict[dt.date, set[int]] = {}
     for indicator, month, value in rows:
         _write_snapshot(actor, organization, indicator, month, value, Source.CSV, "CSV import")
+        moved.setdefault(month, set()).add(indicator.pk)
+    for month, indicator_ids in sorted(moved.items()):
+        indicator_ids |= {s.indicator_id for s in _formulas_follow(actor, organization, month)}
+        _rollup_after_correction(month, sorted(indicator_ids), organization.pk, computed=False)
     return len(rows)
 
 
@@ -394,3 +472,243 @@ def publication_set(*, actor: Actor, organization: Organization, is_public: bool
         publication.is_public = is_public
         publication.save(update_fields=["is_public", "updated_at"])
     return publication
+
+
+# --- the roll-up, precomputed ---------------------------------------------------------------------------------------
+# District, province and national pages read rows written here, never ranks over the snapshots: the monthly
+# snapshot writes them for its month, and every correction of a month (a recompute, an approved or imported
+# figure) rewrites what it moved. Ranks depend on every local government, so an indicator's ranks are rewritten
+# for all of them; adoption is per local government, so only the corrected one's (in its month and the two
+# after, whose three-month window holds it).
+
+ROLLUP_LOCK = 0x6B70_6931  # pg_advisory_xact_lock key ("kpi1"): one refresh of a month at a time
+
+
+def _installed_labels() -> list[str]:
+    labels: list[str] = []
+    for code in computed_sources():
+        label = code.split(".", 1)[0]
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+@transaction.atomic
+def rollup_refresh(
+    *,
+    month: dt.date,
+    indicator_ids: Iterable[int] | None = None,
+    organization_ids: Iterable[int] | None = None,
+) -> None:
+    """Rewrite the roll-up rows of `month` from its snapshots: the values and ranks of `indicator_ids` (None:
+    every indicator), the adoption of `organization_ids` (None: every local government; empty: none), and the
+    district, province and national aggregates."""
+    month = periods.month_of(month)
+    kinds = sorted(LOCAL_GOVERNMENT_KINDS)
+    labels = _installed_labels()
+    window = periods.months_back(month, ADOPTION_MONTHS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROLLUP_LOCK, month.toordinal()])
+        only = "" if indicator_ids is None else " AND s.indicator_id = ANY(%s::bigint[])"
+        extra = [] if indicator_ids is None else [array_literal(list(indicator_ids))]
+        cursor.execute("DELETE FROM kpi_rollupvalue s WHERE s.month = %s" + only, [month, *extra])  # noqa: S608
+        rank = """CASE WHEN s.value IS NULL {null} THEN NULL ELSE rank() OVER (
+                      PARTITION BY s.indicator_id, s.value IS NULL {by}
+                      ORDER BY CASE WHEN i.direction = 'down' THEN s.value ELSE -s.value END) END"""
+        cursor.execute(
+            f"""
+            INSERT INTO kpi_rollupvalue
+                (month, indicator_id, organization_id, value, rank_district, rank_province, rank_national)
+            SELECT s.month, s.indicator_id, s.organization_id, s.value,
+                   {rank.format(null="OR o.district_id IS NULL", by=", o.district_id")},
+                   {rank.format(null="", by=", o.province_id")},
+                   {rank.format(null="", by="")}
+            FROM kpi_snapshot s
+            JOIN kpi_indicator i ON i.id = s.indicator_id
+            JOIN core_organization o ON o.id = s.organization_id
+            WHERE s.month = %s AND i.is_active AND o.is_active AND o.kind = ANY(%s){only}
+            """,  # noqa: S608 (fixed SQL fragments; values are parameters)
+            [month, kinds, *extra],
+        )
+        if organization_ids is None or list(organization_ids):
+            org_only = "" if organization_ids is None else " AND o.id = ANY(%s::bigint[])"
+            org_extra = [] if organization_ids is None else [array_literal(list(organization_ids))]
+            forget = "DELETE FROM kpi_rollupadoption a WHERE a.month = %s"
+            forget += org_only.replace("o.", "a.organization_")
+            cursor.execute(forget, [month, *org_extra])
+            cursor.execute(
+                f"""
+                INSERT INTO kpi_rollupadoption (month, organization_id, adoption, months_used)
+                SELECT %s, o.id,
+                       CASE WHEN %s = 0 THEN NULL ELSE round(100.0 * coalesce(u.now_used, 0) / %s) END,
+                       coalesce(u.used, '{{}}'::jsonb)
+                FROM core_organization o
+                LEFT JOIN (
+                    SELECT organization_id, jsonb_object_agg(label, months) AS used,
+                           count(*) FILTER (WHERE now) AS now_used
+                    FROM (
+                        SELECT s.organization_id, split_part(i.code, '.', 1) AS label,
+                               count(DISTINCT s.month) AS months, bool_or(s.month = %s) AS now
+                        FROM kpi_snapshot s JOIN kpi_indicator i ON i.id = s.indicator_id
+                        WHERE s.month >= %s AND s.month <= %s AND i.source = 'computed'
+                          AND s.value IS NOT NULL AND split_part(i.code, '.', 1) = ANY(%s)
+                        GROUP BY 1, 2
+                    ) per_module
+                    GROUP BY 1
+                ) u ON u.organization_id = o.id
+                WHERE o.is_active AND o.kind = ANY(%s){org_only}
+                """,  # noqa: S608 (fixed SQL fragments; values are parameters)
+                [month, len(labels), len(labels) or 1, month, window[0], month, labels, kinds, *org_extra],
+            )
+        # The aggregates of the indicators rewritten (all of them, or those of a correction), and adoption's.
+        moved = (
+            "" if indicator_ids is None else " AND (indicator_id IS NULL OR indicator_id = ANY(%s::bigint[]))"
+        )
+        cursor.execute("DELETE FROM kpi_rollupaggregate WHERE month = %s" + moved, [month, *extra])  # noqa: S608
+        level = """CASE WHEN grouping(o.district_id) = 0 THEN 'district'
+                        WHEN grouping(o.province_id) = 0 THEN 'province' ELSE 'national' END,
+                   CASE WHEN grouping(o.district_id) = 0 THEN o.district_id
+                        WHEN grouping(o.province_id) = 0 THEN o.province_id ELSE '' END"""
+        cursor.execute(
+            f"""
+            INSERT INTO kpi_rollupaggregate (month, level, code, indicator_id, organizations, measured, average)
+            SELECT %s, {level}, v.indicator_id, count(*), count(v.value), avg(v.value)
+            FROM kpi_rollupvalue v JOIN core_organization o ON o.id = v.organization_id
+            WHERE v.month = %s{only.replace("s.", "v.")}
+            GROUP BY GROUPING SETS ((v.indicator_id, o.district_id), (v.indicator_id, o.province_id),
+                                    (v.indicator_id))
+            HAVING grouping(o.district_id) = 1 OR o.district_id IS NOT NULL
+            """,  # noqa: S608 (fixed SQL fragments; values are parameters)
+            [month, month, *extra],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO kpi_rollupaggregate (month, level, code, indicator_id, organizations, measured, average)
+            SELECT %s, {level}, NULL, count(*), count(a.adoption), avg(a.adoption)
+            FROM kpi_rollupadoption a JOIN core_organization o ON o.id = a.organization_id
+            WHERE a.month = %s
+            GROUP BY GROUPING SETS ((o.district_id), (o.province_id), ())
+            HAVING grouping(o.district_id) = 1 OR o.district_id IS NOT NULL
+            """,  # noqa: S608 (fixed SQL fragments; values are parameters)
+            [month, month],
+        )
+    RollupPeriod.objects.update_or_create(month=month)
+
+
+def _rollup_after_correction(
+    month: dt.date, indicator_ids: list[int], organization_id: int, computed: bool
+) -> None:
+    """A month of one organisation corrected: the indicators' ranks in the month, and (a computed figure) its
+    adoption there and in the two months after whose roll-up is written."""
+    written = set(RollupPeriod.objects.values_list("month", flat=True))
+    if month in written:
+        rollup_refresh(
+            month=month, indicator_ids=indicator_ids, organization_ids=[organization_id] if computed else []
+        )
+    else:  # the month's first figures: its whole roll-up (what the monthly job would write)
+        rollup_refresh(month=month)
+    if computed:
+        for later in (add_months(month, 1), add_months(month, 2)):
+            if later in written:
+                rollup_refresh(month=later, indicator_ids=[], organization_ids=[organization_id])
+
+
+# --- formula indicators ------------------------------------------------------------------------------------------------
+
+
+def formula_check(*, code: str, text: str) -> formulas.Formula:
+    """Read an indicator's formula and check it against the catalogue: every code it uses is an active indicator,
+    and no formula uses itself (directly or through others). InvalidInput on the field `formula` otherwise."""
+    try:
+        formula = formulas.parse(text)
+    except formulas.FormulaError as e:
+        raise InvalidInput.for_field("formula", e.message) from e
+    known = set(
+        Indicator.objects.filter(code__in=formula.references, is_active=True).values_list("code", flat=True)
+    )
+    missing = sorted(formula.references - known - {code})
+    if missing:
+        raise InvalidInput.for_field(
+            "formula",
+            _("The formula uses %(codes)s: no active indicator has that code.")
+            % {"codes": ", ".join(missing)},
+        )
+    others = {
+        other.code: formulas.parse(other.formula)
+        for other in Indicator.objects.filter(source=Source.FORMULA, is_active=True).exclude(code=code)
+    }
+    try:
+        formulas.evaluation_order({**others, code: formula})
+    except formulas.FormulaError as e:
+        raise InvalidInput.for_field("formula", e.message) from e
+    return formula
+
+
+def _formulas() -> list[tuple[Indicator, formulas.Formula]]:
+    """The active formula indicators, each after the formulas it uses."""
+    indicators = {i.code: i for i in Indicator.objects.filter(source=Source.FORMULA, is_active=True)}
+    parsed = {code: formulas.parse(i.formula) for code, i in indicators.items()}
+    return [(indicators[code], parsed[code]) for code in formulas.evaluation_order(parsed)]
+
+
+def _month_values(month: dt.date, codes: set[str], organization_ids: list[int] | None) -> dict:
+    """{organisation id: {indicator code: value}} of the month's snapshots of `codes`."""
+    qs = Snapshot.objects.filter(month=month, indicator__code__in=codes)
+    if organization_ids is not None:
+        qs = qs.filter(organization_id__in=organization_ids)
+    values: dict[int, dict[str, Decimal | None]] = {}
+    for org_id, code, value in qs.values_list("organization_id", "indicator__code", "value"):
+        values.setdefault(org_id, {})[code] = value
+    return values
+
+
+def _snapshot_formulas(month: dt.date, organization_ids: list[int] | None) -> int:
+    """The monthly snapshot's second step: each formula indicator's figure from the month's figures, for the
+    organisations that have one of the figures it uses, skipping what is already snapshotted. Returns the rows
+    written."""
+    chain = _formulas()
+    if not chain:
+        return 0
+    codes = set().union(*(f.references for _i, f in chain)) | {i.code for i, _f in chain}
+    values = _month_values(month, codes, organization_ids)
+    rows = []
+    for org_id, figures in values.items():
+        for indicator, formula in chain:
+            if indicator.code in figures:  # already snapshotted: it stays
+                continue
+            if not formula.references & figures.keys():
+                continue
+            figures[indicator.code] = formula.evaluate(figures)
+            rows.append(
+                Snapshot(
+                    organization_id=org_id,
+                    indicator_id=indicator.pk,
+                    month=month,
+                    value=figures[indicator.code],
+                    origin=Source.FORMULA,
+                )
+            )
+    return len(Snapshot.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True))
+
+
+def _formulas_follow(actor: Actor, organization: Organization, month: dt.date) -> list[Snapshot]:
+    """After a correction of the organisation's month: each formula's figure follows the figures it uses (each
+    change audited like the correction). Returns the snapshots that changed."""
+    chain = _formulas()
+    if not chain:
+        return []
+    codes = set().union(*(f.references for _i, f in chain)) | {i.code for i, _f in chain}
+    figures = _month_values(month, codes, [organization.pk]).get(organization.pk, {})
+    changed = []
+    for indicator, formula in chain:
+        if not formula.references & figures.keys():
+            continue
+        value = formula.evaluate(figures)
+        had = indicator.code in figures
+        if had and figures[indicator.code] == value:
+            continue
+        figures[indicator.code] = value
+        changed.append(
+            _write_snapshot(actor, organization, indicator, month, value, Source.FORMULA, "formula")
+        )
+    return changed

@@ -13,5 +13,7 @@ urlpatterns = [
     path("values/<int:entry_id>/decide/", views.decide, name="decide"),
     path("manage/", views.manage, name="manage"),
     path("rollup/", views.rollup, name="rollup"),
+    path("national/", views.national, name="national"),
+    path("places/<str:code>.geojson", views.places, name="places"),
     path("public/<slug:slug>/", views.public, name="public"),
 ]

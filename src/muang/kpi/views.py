@@ -1,17 +1,19 @@
 """The KPI pages: the mayor's city page, a department's page, the exports for the council, the entry of figures
 by hand and by CSV, targets and corrections, the roll-up of a district or province office, the public page."""
 
+import datetime as dt
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from muang.core.errors import AccessDenied, Conflict, InvalidInput, MuangError, NotFound
 from muang.core.form_errors import add_service_errors
-from muang.core.models import Organization
+from muang.core.models import Organization, Province
 from muang.core.permissions import CorePerm
-from muang.core.views.pages import holds, public_page, staff_page
+from muang.core.views.pages import holds, public_page, signed_in_page, staff_page
 from muang.kpi import exports, periods, selectors, services
 from muang.kpi.forms import CsvImportForm, ManualValueForm, RecomputeForm, TargetForm
 from muang.kpi.models import ManualValue
@@ -209,6 +211,47 @@ def rollup(request: HttpRequest, actor, membership) -> HttpResponse:
         return render(request, "kpi/rollup.html", {"not_overseer": True, "overseer": org})
     result = selectors.rollup_for(actor=actor, overseer=org)
     return render(request, "kpi/rollup.html", {"rollup": result, "overseer": org})
+
+
+@staff_page(holds(KpiPerm.KPI_VIEW))
+@require_GET
+def places(request: HttpRequest, actor, membership, code: str) -> HttpResponse:
+    """An indicator's map layer on the city page (GeoJSON, cells of about 100 m: never one home's point)."""
+    month = None
+    if request.GET.get("month"):
+        try:
+            month = dt.date.fromisoformat(request.GET["month"] + "-01")
+        except ValueError:
+            return JsonResponse({"detail": _("Write the month as 2026-03.")}, status=400)
+    layer = selectors.indicator_places(
+        actor=actor, organization=membership.organization, code=code, month=month
+    )
+    return JsonResponse(layer, content_type="application/geo+json")
+
+
+@signed_in_page
+@require_GET
+def national(request: HttpRequest) -> HttpResponse:
+    """The platform operator's page: every province side by side, then one province's (or the whole country's)
+    local governments a page at a time, all from the precomputed roll-up. Anyone else is told whose page it is."""
+    if not selectors.sees_the_country(request.user):
+        return render(request, "kpi/national.html", {"not_operator": True})
+    province = request.GET.get("province") or ""
+    try:
+        page = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        page = 1
+    context = {"page": page, "province": province}
+    if province or request.GET.get("all"):
+        if province and not Province.objects.filter(code=province).exists():
+            raise Http404(_("No such province."))
+        context["rollup"] = selectors.national_rollup(user=request.user, province=province, page=page)
+        context["province_name"] = Province.objects.filter(code=province).first() if province else None
+        context["per_page"] = selectors.NATIONAL_PAGE
+        context["has_next"] = page * selectors.NATIONAL_PAGE < context["rollup"].total
+    else:
+        context["overview"] = selectors.national_overview(user=request.user)
+    return render(request, "kpi/national.html", context)
 
 
 @public_page("the dashboard a city chose to show to the public: aggregate figures only, never a person")

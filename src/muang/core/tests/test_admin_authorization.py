@@ -96,6 +96,13 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # The e-services catalogue (the s.7 manuals): the organisation's system administrator edits it.
     "eservices.Service": _tenant(FULL),
     "selfservice.UseChangeNotice": _tenant(READ | {"accept", "reject"}, READ),
+    # The KPI catalogue is the platform's: read by every staff account, changed by the operator, never deleted
+    # (an indicator is made inactive). Targets are set on the targets page through their service.
+    **{
+        f"kpi.{name}": _platform(superuser=FULL - {DELETE}, everyone_staff=READ)
+        for name in ("Framework", "Area", "Indicator")
+    },
+    "kpi.Target": _tenant(READ),
     **{
         f"property.{name}": _tenant(READ)
         for name in (
@@ -368,6 +375,27 @@ def _sample(label: str, world: World):
             from muang.selfservice.tests.test_api_use_change_notices import file_notice
 
             return file_notice(org)
+        case "kpi.Framework":
+            from muang.kpi.models import Framework
+
+            return Framework.objects.get(code="khonkaen")
+        case "kpi.Area":
+            from muang.kpi.models import Area
+
+            return Area.objects.get(framework__code="khonkaen", code="education")
+        case "kpi.Indicator":
+            from muang.kpi.models import Indicator
+
+            return Indicator.objects.get(code="living.piped_water")
+        case "kpi.Target":
+            from muang.kpi.models import Indicator, Target
+
+            return Target.objects.create(
+                organization=org,
+                indicator=Indicator.objects.get(code="living.piped_water"),
+                fiscal_year=2569,
+                value=Decimal(90),
+            )
         case "auth.Group":
             return Group.objects.create(name="operators")
         case "axes.AccessAttempt" | "axes.AccessLog" | "axes.AccessFailureLog":

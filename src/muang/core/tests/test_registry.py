@@ -442,6 +442,7 @@ def test_the_apps_offer_their_open_datasets_and_a_wrong_one_is_refused(monkeypat
         "lighting.streetlights",
         "environment.air_quality",
         "environment.water_levels",
+        "kpi.values",
     ]
     monkeypatch.setattr(registry, "collected", lambda name: ("muang.core.registry.Plugged",))
     with pytest.raises(ImproperlyConfigured, match="not an OpenDataset"):

@@ -31,3 +31,31 @@
     box.dataset.drawn = "1";
   });
 })();
+
+/* The map layer of an indicator that has places (complaints resolved in the month...): one circle per cell of
+   about 100 m, its size by how many things the cell holds. Leaflet from its npm package (core/_leaflet.html). */
+(function () {
+  "use strict";
+  if (typeof L === "undefined") return;
+  document.querySelectorAll(".kpi-map[data-url]").forEach(function (el) {
+    fetch(el.dataset.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+      .then(function (layer) {
+        el.dataset.count = String(layer.features.length);
+        if (!layer.features.length) { el.hidden = true; el.dataset.ready = "1"; return; }
+        var map = L.map(el, { scrollWheelZoom: false });
+        L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
+        var most = Math.max.apply(null, layer.features.map(function (f) { return f.properties.count; }));
+        var cells = L.geoJSON(layer, {
+          pointToLayer: function (f, ll) {
+            return L.circleMarker(ll, {
+              radius: 4 + 10 * Math.sqrt(f.properties.count / most),
+              color: "#1565c0", weight: 1, fillOpacity: 0.5,
+            }).bindTooltip(String(f.properties.count));
+          },
+        }).addTo(map);
+        map.fitBounds(cells.getBounds(), { maxZoom: 16, padding: [10, 10] });
+        el.dataset.ready = "1";
+      });
+  });
+})();

@@ -89,6 +89,7 @@ def test_the_district_office_compares_its_local_governments(live_server, in_chro
     Snapshot.objects.filter(organization=towns[0], indicator__code="cases.resolved_within_sla").update(
         value=88
     )
+    services.rollup_refresh(month=periods.last_closed_month(periods.today()))  # the monthly job's roll-up
     overseer = member(office, Role.OVERSEER)
 
     def walk(page):
@@ -103,5 +104,68 @@ def test_the_district_office_compares_its_local_governments(live_server, in_chro
         assert "ระดับการใช้งาน" in page.locator("#adoption-definition summary").inner_text()
         assert "#1" in rows.nth(2).inner_text()  # the third recycles the most
         page.screenshot(path=tmp_path / "rollup.png", full_page=True)
+
+    in_chromium(walk, viewport={"width": 1280, "height": 900})
+
+
+def test_the_platform_operator_compares_the_provinces(live_server, in_chromium, settings, tmp_path):
+    from muang.core.tests.factories import UserFactory
+
+    settings.LANGUAGE_CODE = "th"
+    load_area_slice()
+    khon_kaen = [OrganizationFactory(name_th=f"เทศบาลตำบลที่{i}") for i in range(1, 3)]
+    bangkok = OrganizationFactory(
+        province_id="10", district_id="1001", subdistrict_id=None, name_th="เขตทดสอบ"
+    )
+    for i, town in enumerate([*khon_kaen, bangkok]):
+        _figures(town, 10 * (i + 1))
+    operator = UserFactory(is_superuser=True, is_staff=True)
+
+    def walk(page):
+        _sign_in(page, live_server.url, operator)
+        page.goto(f"{live_server.url}/kpi/national/")
+        page.wait_for_selector("#national-table")
+        rows = page.locator("#national-table tbody tr")
+        assert rows.count() == 2
+        assert "ขอนแก่น" in page.locator('tr[data-province="40"] th').inner_text()
+        assert "กรุงเทพมหานคร" in page.locator('tr[data-province="10"] th').inner_text()
+        assert "#1" in page.locator('tr[data-province="10"]').inner_text()  # Bangkok recycles the most
+        assert page.locator("#national-country").inner_text().count("3") >= 1  # three local governments
+        page.screenshot(path=tmp_path / "national.png", full_page=True)
+        page.click('tr[data-province="40"] th a')
+        page.wait_for_selector("#rollup-table")
+        towns = page.locator("#rollup-table tbody tr")
+        assert towns.count() == 2 and "เขตทดสอบ" not in page.locator("#rollup-table").inner_text()
+
+    in_chromium(walk, viewport={"width": 1280, "height": 900})
+
+
+def test_the_mayor_sees_where_the_complaints_were(live_server, in_chromium, settings):
+    import datetime as dt
+
+    from django.contrib.gis.geos import Point
+
+    from muang.cases.services import case_change_status
+    from muang.cases.tests.conftest import make_town
+    from muang.cases.tests.factories import submit_case
+    from muang.core.thai_dates import BANGKOK
+
+    settings.LANGUAGE_CODE = "th"
+    settings.MUANG_MAP_TILES = f"{live_server.url}/static/no-tiles/{{z}}/{{x}}/{{y}}.png"  # offline
+    load_area_slice()
+    town = make_town()
+    last = periods.last_closed_month(periods.today())
+    day = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(9), tzinfo=BANGKOK)
+    for lon in (102.101, 102.101, 102.12):
+        case = submit_case(town.category, now=day, location=Point(lon, 16.54, srid=4326))
+        case_change_status(actor=town.admin, case=case, status="resolved", now=day + dt.timedelta(hours=1))
+
+    def walk(page):
+        _sign_in(page, live_server.url, town.executive.user)
+        page.goto(f"{live_server.url}/kpi/")
+        layer = page.locator('.kpi-indicator[data-code="cases.resolved_within_sla"] .kpi-map')
+        page.wait_for_selector('.kpi-map[data-ready="1"]')
+        assert layer.get_attribute("data-count") == "2"  # two cells of about 100 m
+        assert layer.locator("path.leaflet-interactive").count() == 2
 
     in_chromium(walk, viewport={"width": 1280, "height": 900})

@@ -1,0 +1,130 @@
+"""The KPI catalogue in the Django admin: frameworks, areas and indicators are the platform's (one catalogue for
+every organisation), so only the platform operator changes them, and any staff account may read them; an
+organisation's yearly targets are its own, read here by its administrator and set on the targets page
+(kpi:manage), whose service checks the year and the indicator's range. Every change is audited (ScopedAdmin).
+
+A formula indicator's formula is checked against the catalogue when it is saved (`services.formula_check`): an
+unknown code, a circle of formulas or a malformed expression is an error on the field, nothing saved."""
+
+from django import forms
+from django.contrib import admin
+
+from muang.core.admin import ReadOnlyAdminMixin, ScopedAdmin
+from muang.core.errors import InvalidInput
+from muang.kpi import services
+from muang.kpi.models import Area, Framework, Indicator, Source, Target
+
+
+class CatalogueAdmin(admin.ModelAdmin):
+    """Platform data: every staff account reads it, the platform operator changes it, nobody deletes it from here
+    (an indicator is made inactive: its history stays)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from muang.core import audit
+        from muang.core.admin import _actor
+        from muang.core.models import AuditEntry
+
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+        super().save_model(request, obj, form, change)
+        changes = audit.diff(before, audit.snapshot(obj))
+        if changes or not change:
+            audit.record(
+                actor=_actor(request),
+                organization=None,
+                instance=obj,
+                action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
+                changes=changes,
+                reason="admin",
+            )
+
+
+@admin.register(Framework)
+class FrameworkAdmin(CatalogueAdmin):
+    list_display = ("code", "name_th", "name_en", "order")
+
+
+@admin.register(Area)
+class AreaAdmin(CatalogueAdmin):
+    list_display = ("code", "name_th", "framework", "order")
+    list_filter = ("framework",)
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = (
+            "code",
+            "name_th",
+            "name_en",
+            "definition",
+            "unit",
+            "direction",
+            "source",
+            "formula",
+            "owner_duty",
+            "reference",
+            "min_value",
+            "max_value",
+            "areas",
+            "is_active",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        source, formula = cleaned.get("source"), (cleaned.get("formula") or "").strip()
+        code = cleaned.get("code") or (self.instance.code if self.instance.pk else "")
+        if source == Source.FORMULA:
+            try:
+                services.formula_check(code=code, text=formula)
+            except InvalidInput as e:
+                for field, messages in e.field_errors.items():
+                    for message in messages:
+                        self.add_error(field if field in self.fields else None, message)
+        elif formula:
+            self.add_error("formula", Indicator._meta.get_field("formula").help_text)
+        if self.instance.pk and self.instance.source == Source.COMPUTED and source != Source.COMPUTED:
+            self.add_error("source", forms.ValidationError(_computed_message()))
+        return cleaned
+
+
+def _computed_message():
+    from django.utils.translation import gettext
+
+    return gettext("An indicator computed from its module stays computed: its app's contract defines it.")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(CatalogueAdmin):
+    form = IndicatorForm
+    list_display = ("code", "name_th", "unit", "source", "owner_duty", "is_active")
+    list_filter = ("source", "is_active", "owner_duty")
+    search_fields = ("code", "name_th", "name_en")
+    filter_horizontal = ("areas",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.source == Source.COMPUTED:
+            return ("code", "unit", "direction", "has_places")  # its app's contract says these
+        return ("has_places",)
+
+
+@admin.register(Target)
+class TargetAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    """An organisation's targets, read here; set on the targets page (kpi:manage) through `target_set`."""
+
+    list_display = ("indicator", "organization", "fiscal_year", "value")
+    list_filter = ("fiscal_year",)
