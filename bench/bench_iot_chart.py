@@ -12,6 +12,7 @@ the same buckets, measured in the same run.
 
     .venv/bin/python bench/bench_iot_chart.py [--devices 1000] [--days 365] [--requests 200] [--keep]
     .venv/bin/python bench/bench_iot_chart.py --quick        # 50 devices, 40 days
+    .venv/bin/python bench/bench_iot_chart.py --keep ... ; then --reuse (same --devices) to measure again
 """
 
 import argparse
@@ -118,6 +119,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--quick", action="store_true", help="50 devices, 40 days")
     parser.add_argument("--keep", action="store_true", help="keep the bench database (default: dropped)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the readings a --keep run left (no loading; implies --keep)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.devices, args.days = 50, 40
@@ -129,7 +135,7 @@ def main() -> None:
     try:
         run(args)
     finally:
-        if not args.keep:
+        if not (args.keep or args.reuse):
             drop()
 
 
@@ -149,7 +155,12 @@ def run(args) -> None:
         f"loading {args.devices:,} devices x {args.days} days of 5-minute readings (one key) ...", flush=True
     )
     with timed() as loading:
-        rows = load(org, ids, args.days, now)
+        if args.reuse:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM iot_telemetry")
+                (rows,) = cursor.fetchone()
+        else:
+            rows = load(org, ids, args.days, now)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_total_relation_size(%s) + coalesce(sum(pg_total_relation_size(inhrelid)), 0) "
                        "FROM pg_inherits WHERE inhparent = %s::regclass", ["iot_telemetry", "iot_telemetry"])  # fmt: skip

@@ -24,6 +24,7 @@ from typing import Any
 import psycopg
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -76,6 +77,13 @@ def array_literal(values: Iterable[Any]) -> str:
     return (
         "{" + ",".join("NULL" if v is None else f'"{str(v).translate(_ARRAY_ESCAPES)}"' for v in values) + "}"
     )
+
+
+def among(ids: Iterable[int]) -> RawSQL:
+    """The right-hand side of a `field__in=` filter for many integer ids (a batch's devices): one array
+    parameter unnested in a subquery (`IN (SELECT unnest('{1,2,…}'::bigint[]))`) instead of Django's one
+    placeholder per value, whose compiling and quoting took ~10 ms for 2,000 ids on every ingest batch."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [array_literal(sorted({int(i) for i in ids}))])
 
 
 def copy_text(cursor, sql: str, lines: Iterable[str]) -> None:

@@ -20,7 +20,7 @@ from muang.core.thai_dates import ICT
 from muang.environment.levels import Band, aqi
 from muang.environment.models import AqiBand, Pollutant, Station
 from muang.environment.permissions import EnvPerm
-from muang.iot.models import LatestValue
+from muang.iot.models import Device, LatestValue
 
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(hours=24)
@@ -61,6 +61,16 @@ def aqi_bands() -> dict[str, list[Band]]:
 def stations_of(*, actor: Actor, organization: Organization) -> QuerySet[Station]:
     require(actor, organization, EnvPerm.ENV_VIEW)
     return Station.objects.filter(organization=organization).select_related("device").order_by("kind", "name")
+
+
+def devices_without_station(*, actor: Actor, organization: Organization) -> list[Device]:
+    """The organisation's live devices that are not a station yet (the new-station form's choices)."""
+    require(actor, organization, EnvPerm.ENV_MANAGE)
+    return list(
+        Device.objects.filter(organization=organization, environment_station__isnull=True)
+        .exclude(state=Device.State.RETIRED)
+        .order_by("name", "id")
+    )
 
 
 def get_station_for(*, actor: Actor, organization: Organization, station_id: int) -> Station:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import Actor, require
+from muang.core.bulk import among
 from muang.core.errors import InvalidInput
 from muang.core.models import Citizen, Notification, Organization
 from muang.core.outbox import notification_enqueue
@@ -130,7 +131,7 @@ def stations_telemetry_received(*, organization: Organization, readings, now: dt
     if not newest:
         return 0
     stations = list(
-        Station.objects.filter(organization=organization, device_id__in=newest)
+        Station.objects.filter(organization=organization, device_id__in=among(newest))
         .order_by("pk")
         .values_list("pk", "device_id", "kind")
     )

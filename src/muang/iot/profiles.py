@@ -14,6 +14,7 @@ import math
 import re
 import struct
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -211,28 +212,55 @@ class Decoder:
         return self.decode_frame(frame)
 
     def validate(self, values: dict) -> dict[str, float]:
-        """Each value checked against its key: type and range; refused naming the key."""
-        out = {}
+        """Each value checked against its key: type and range; refused naming the key. The common value (a
+        finite float, or an int, inside its range) takes one type test and one range test; anything else goes
+        through `_validate_one`, which says what is wrong."""
         if not values:
             raise InvalidInput.for_field("values", _("The payload carries no reading."))
+        out = {}
+        bounds = self._bounds
         for key, value in values.items():
-            spec = self.keys.get(key)
-            if spec is None:
-                raise InvalidInput.for_field(key, _("Unknown telemetry key %(key)s.") % {"key": key})
-            if spec.type == "bool":
-                if not isinstance(value, bool) and value not in (0, 1):
-                    raise InvalidInput.for_field(key, _("%(key)s must be true or false.") % {"key": key})
-                out[key] = float(bool(value))
-                continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                raise InvalidInput.for_field(key, _("%(key)s must be a number.") % {"key": key})
-            if spec.type == "int" and float(value) != int(value):
-                raise InvalidInput.for_field(key, _("%(key)s must be a whole number.") % {"key": key})
-            if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
-                raise InvalidInput.for_field(
-                    key,
-                    _("%(key)s = %(value)s is outside its valid range %(min)s to %(max)s.")
-                    % {"key": key, "value": value, "min": spec.min, "max": spec.max},
-                )
-            out[key] = float(value)
+            kind = type(value)
+            bound = bounds.get(key)
+            if (
+                bound is not None
+                and (kind is int or (kind is float and bound[0]))
+                and bound[1] <= value <= bound[2]  # NaN fails every comparison
+            ):
+                out[key] = float(value)
+            else:
+                out[key] = self._validate_one(key, value)
         return out
+
+    @cached_property
+    def _bounds(self) -> dict[str, tuple[bool, float, float]]:
+        """key -> (a float is fine as it is, low, high) for the numeric keys (bool keys take the slow path)."""
+        return {
+            key: (
+                spec.type != "int",
+                -math.inf if spec.min is None else spec.min,
+                math.inf if spec.max is None else spec.max,
+            )
+            for key, spec in self.keys.items()
+            if spec.type != "bool"
+        }
+
+    def _validate_one(self, key: str, value) -> float:
+        spec = self.keys.get(key)
+        if spec is None:
+            raise InvalidInput.for_field(key, _("Unknown telemetry key %(key)s.") % {"key": key})
+        if spec.type == "bool":
+            if not isinstance(value, bool) and value not in (0, 1):
+                raise InvalidInput.for_field(key, _("%(key)s must be true or false.") % {"key": key})
+            return float(bool(value))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise InvalidInput.for_field(key, _("%(key)s must be a number.") % {"key": key})
+        if spec.type == "int" and float(value) != int(value):
+            raise InvalidInput.for_field(key, _("%(key)s must be a whole number.") % {"key": key})
+        if (spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max):
+            raise InvalidInput.for_field(
+                key,
+                _("%(key)s = %(value)s is outside its valid range %(min)s to %(max)s.")
+                % {"key": key, "value": value, "min": spec.min, "max": spec.max},
+            )
+        return float(value)

@@ -102,6 +102,19 @@ def telemetry_history(
     bucket: str = "1h",
 ) -> list[dict]:
     """Per bucket: avg, min, max and count of one key, oldest first; empty buckets are absent."""
+    return [
+        {"time": t, "avg": a, "min": lo, "max": hi, "count": n}
+        for t, a, lo, hi, n in _buckets(actor, device, key, start, end, bucket, epoch=False)
+    ]
+
+
+def _buckets(
+    actor: Actor, device: Device, key: str, start: dt.datetime, end: dt.datetime, bucket: str, *, epoch: bool
+) -> list[tuple]:
+    """(bucket start, avg, min, max, count) rows; with `epoch` the bucket start comes as whole epoch seconds
+    from PostgreSQL (a chart's 720 buckets then cost no timestamp parsing and conversion in Python: a third of
+    the endpoint's own time). The bounds travel as constants, so the planner prunes the monthly partitions and
+    the primary key (organisation, device, key, time) INCLUDE (value) answers with an index-only scan."""
     require(actor, device.organization, IotPerm.IOT_VIEW)
     if bucket not in BUCKETS:
         raise InvalidInput.for_field("bucket", _("bucket is one of: %(b)s.") % {"b": ", ".join(BUCKETS)})
@@ -122,16 +135,15 @@ def telemetry_history(
         or settings.MUANG_IOT_RETENTION_DAYS
     )
     start = max(start, timezone.now() - dt.timedelta(days=retention))  # what this organisation still keeps
+    head = "extract(epoch FROM date_bin(%s, time, %s))::int8" if epoch else "date_bin(%s, time, %s)"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT date_bin(%s, time, %s) AS bucket, avg(value), min(value), max(value), count(*) "
+            f"SELECT {head} AS bucket, avg(value), min(value), max(value), count(*) "  # noqa: S608 (no input)
             "FROM iot_telemetry WHERE organization_id = %s AND device_id = %s AND key = %s "
             "AND time >= %s AND time < %s GROUP BY 1 ORDER BY 1",
             [BUCKETS[bucket], ORIGIN, device.organization_id, device.pk, key, start, end],
         )
-        return [
-            {"time": t, "avg": a, "min": lo, "max": hi, "count": n} for t, a, lo, hi, n in cursor.fetchall()
-        ]
+        return cursor.fetchall()
 
 
 # A chart's period and its bucket: about 300-700 points, enough for a phone's width and light on 3G.
@@ -151,16 +163,16 @@ def telemetry_chart(
         raise InvalidInput.for_field("period", _("period is one of: %(p)s.") % {"p": ", ".join(CHART_RANGES)})
     span, bucket = CHART_RANGES[period]
     end = now or timezone.now()
-    rows = telemetry_history(actor=actor, device=device, key=key, start=end - span, end=end, bucket=bucket)
+    rows = _buckets(actor, device, key, end - span, end, bucket, epoch=True)
     return {
         "key": key,
         "unit": device.profile.parsed.keys[key].unit,
         "period": period,
         "bucket": bucket,
-        "x": [int(r["time"].timestamp()) for r in rows],
-        "avg": [round(r["avg"], 3) for r in rows],
-        "min": [r["min"] for r in rows],
-        "max": [r["max"] for r in rows],
+        "x": [r[0] for r in rows],
+        "avg": [round(r[1], 3) for r in rows],
+        "min": [r[2] for r in rows],
+        "max": [r[3] for r in rows],
     }
 
 

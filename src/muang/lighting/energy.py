@@ -3,8 +3,8 @@ dimming against full power, and lamp availability. Reads only (aggregates: no pe
 
 - **kWh**: each controller's meter (`energy_kwh`, cumulative) read in the month: its last reading minus its
   last reading before the month (its first in the month when it has none before).
-- **Baht**: kWh × the organisation's tariff in force on the month's first day (`Tariff`; DEFAULT_TARIFF when it
-  has none).
+- **Baht**: kWh × the organisation's tariff in force on the month's first day (`Tariff`, dated rows set by the
+  engineering staff on /lighting/tariffs; DEFAULT_TARIFF, labelled as the default, while it has none).
 - **Saving from dimming**: for each stretch between two `dim` reports of a lit lamp (a level holds until the next
   report, as controllers that report on change do; a stretch is capped at 13 hours, a night, so a controller
   that went silent is not counted for days), hours × rated W × (100 − dim) %: what full power would have drawn
@@ -29,11 +29,15 @@ from muang.lighting.models import Fault, FaultKind, Pole, Tariff
 from muang.lighting.permissions import LightingPerm
 from muang.lighting.sun import place_of, sun_times
 
-# PEA's tariff 6.1.3 (government bodies and non-profit organisations, below 22 kV): energy charge 3.8919 THB/kWh
-# plus the Ft of January–April 2025, 0.3672 THB/kWh, = 4.2591 THB/kWh before VAT (PEA's published tariff table,
-# pea.co.th "อัตราค่าไฟฟ้า"; recalled, not fetched: check it against the organisation's bill and keep the real
-# figure as a Tariff row).
+# The DEFAULT, used only while an organisation has set no tariff of its own (the pages and the API say so):
+# tariff 6.1.3 of the distribution utilities' published schedule (government bodies and non-profit organisations,
+# the lowest voltage class: MEA "below 12 kV", PEA "below 22 kV"), energy charge 3.8919 THB/kWh above the first 10
+# kWh of a month (MEA's published tariff page, "Non-Profit Organizations", 6.1.3), plus an Ft of 0.3672 THB/kWh
+# (the January-April 2025 figure as remembered, not checked against a published notice) = 4.2591 THB/kWh before
+# VAT, without the monthly service charge. The Ft changes every four months: the city sets its real figure, from
+# its own bill, as a dated Tariff row (the tariff page, /lighting/tariffs).
 DEFAULT_TARIFF = Decimal("4.2591")
+DEFAULT_TARIFF_SOURCE = "6.1.3 (MEA/PEA) 3.8919 + Ft 0.3672"
 DARK_KINDS = (FaultKind.LAMP_FAILURE, FaultKind.NOT_LIT)
 MAX_STRETCH_SECONDS = 13 * 3600
 BAHT = Decimal("0.01")
@@ -52,6 +56,9 @@ class EnergyLine:
 class MonthEnergy:
     month: dt.date
     tariff: Decimal
+    tariff_is_default: bool  # no tariff of the organisation's own: the default above
+    tariff_from: dt.date | None
+    tariff_source: str
     kwh: Decimal
     baht: Decimal
     saving_kwh: Decimal
@@ -60,14 +67,30 @@ class MonthEnergy:
     circuits: list[EnergyLine] = field(default_factory=list)
 
 
-def tariff_on(organization: Organization, day: dt.date) -> Decimal:
+@dataclass(frozen=True)
+class TariffInForce:
+    baht_per_kwh: Decimal
+    effective_from: dt.date | None  # None: the default
+    source: str
+    is_default: bool
+
+
+def tariff_in_force(organization: Organization, day: dt.date) -> TariffInForce:
+    """The organisation's tariff in force on `day` (its newest row from that day or before), else the default,
+    marked as such."""
     row = (
         Tariff.objects.filter(organization=organization, effective_from__lte=day)
         .order_by("-effective_from")
-        .values_list("baht_per_kwh", flat=True)
+        .values_list("baht_per_kwh", "effective_from", "source")
         .first()
     )
-    return row if row is not None else DEFAULT_TARIFF
+    if row is None:
+        return TariffInForce(DEFAULT_TARIFF, None, DEFAULT_TARIFF_SOURCE, True)
+    return TariffInForce(row[0], row[1], row[2], False)
+
+
+def tariff_on(organization: Organization, day: dt.date) -> Decimal:
+    return tariff_in_force(organization, day).baht_per_kwh
 
 
 def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -139,7 +162,8 @@ def month_energy(
         meter = {d: Decimal(str(v)) for d, v in cursor.fetchall()}
         cursor.execute(_DIM_SQL, params)
         dimmed_hours = {d: Decimal(str(v)) for d, v in cursor.fetchall()}
-    tariff = tariff_on(organization, start.date())
+    in_force = tariff_in_force(organization, start.date())
+    tariff = in_force.baht_per_kwh
     lines: dict[str, EnergyLine] = {}
     for p in poles:
         code = p.circuit.code if p.circuit_id else ""
@@ -155,6 +179,9 @@ def month_energy(
     return MonthEnergy(
         month=start.date(),
         tariff=tariff,
+        tariff_is_default=in_force.is_default,
+        tariff_from=in_force.effective_from,
+        tariff_source=in_force.source,
         kwh=kwh,
         baht=(kwh * tariff).quantize(BAHT, ROUND_HALF_UP),
         saving_kwh=saving,

@@ -107,7 +107,12 @@ class EnergyLineOut(Schema):
 
 class EnergyOut(Schema):
     month: dt.date
-    tariff: Decimal
+    tariff: Decimal = Field(..., description="THB/kWh in force on the month's first day")
+    tariff_is_default: bool = Field(
+        ..., description="true: the organisation has set no tariff yet and the system's default is used"
+    )
+    tariff_from: dt.date | None
+    tariff_source: str
     kwh: Decimal
     baht: Decimal
     saving_kwh: Decimal

@@ -225,11 +225,29 @@ def last_command(*, actor: Actor, organization: Organization, pole_id: int) -> C
 
 @dataclass(frozen=True)
 class GroupSchedule:
+    id: int
     name: str
     steps: tuple[str, ...]  # "sunset +0 → 100 %", already in the reader's language
     controllers: int
     level: int | None  # the level of the group's latest command
     confirmed: int  # controllers that confirmed it
+
+
+def tariffs_of(*, actor: Actor, organization: Organization) -> list:
+    """The organisation's tariff rows, newest first."""
+    from muang.lighting.models import Tariff
+
+    require(actor, organization, LightingPerm.LIGHTING_VIEW)
+    return list(Tariff.objects.filter(organization=organization).order_by("-effective_from"))
+
+
+def group_for(*, actor: Actor, organization: Organization, group_id: int) -> PoleGroup:
+    """One of the organisation's pole groups (another organisation's is simply not found)."""
+    require(actor, organization, LightingPerm.LIGHTING_VIEW)
+    group = PoleGroup.objects.filter(organization=organization, pk=group_id).first()
+    if group is None:
+        raise NotFound(_("No such group."))
+    return group
 
 
 def schedule_overview(*, actor: Actor, organization: Organization) -> list[GroupSchedule]:
@@ -267,6 +285,7 @@ def schedule_overview(*, actor: Actor, organization: Organization) -> list[Group
         )
         out.append(
             GroupSchedule(
+                id=g.pk,
                 name=g.name,
                 steps=tuple(steps.get(g.pk, ())),
                 controllers=controllers.get(g.pk, 0),

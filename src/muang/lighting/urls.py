@@ -11,4 +11,6 @@ urlpatterns = [
     path("import", views.pole_import, name="import"),
     path("export", views.pole_export, name="export"),
     path("poles/<int:pole_id>/", views.pole_card, name="pole"),
+    path("schedules/<int:group_id>/", views.schedule_edit, name="schedule"),
+    path("tariffs", views.tariffs, name="tariffs"),
 ]

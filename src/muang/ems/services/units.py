@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import Actor, require
+from muang.core.bulk import among
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.models import Organization
 from muang.core.validation import point_from
@@ -93,7 +94,10 @@ def on_telemetry(*, organization: Organization, readings, now: dt.datetime | Non
     device_ids = {r.device.pk for r in readings if "lat" in r.values and "lon" in r.values}
     if not device_ids:
         return
-    units = {u.device_id: u for u in Unit.objects.filter(organization=organization, device_id__in=device_ids)}
+    units = {
+        u.device_id: u
+        for u in Unit.objects.filter(organization=organization, device_id__in=among(device_ids))
+    }
     latest: dict[int, object] = {}
     for r in readings:
         if (

@@ -34,6 +34,7 @@ from muang.cases.models import Channel, SystemStatus
 from muang.cases.services import case_add_note, case_create, case_reopen
 from muang.core import audit
 from muang.core.access import SYSTEM, Actor, require
+from muang.core.bulk import among
 from muang.core.errors import Conflict, InvalidInput, MuangError
 from muang.core.models import AuditEntry, Organization
 from muang.core.templatetags.thai import format_thai_date
@@ -212,14 +213,43 @@ def alarms_evaluate(
         if r.device.organization_id != organization.pk:
             raise ValueError("readings of one organisation")  # a programming error
         by_device[r.device.pk].append(r)
+    # Set-based first: the batch's devices that have something a reading can change (an open alarm, a rule's
+    # pending duration), in two queries. Any other device changes nothing unless one of its readings meets a
+    # rule, so the common batch (everything normal) opens no transaction per device.
+    ids = among(by_device)
+    with_state = set(
+        Alarm.objects.filter(
+            organization=organization, device_id__in=ids, cleared_at__isnull=True
+        ).values_list("device_id", flat=True)
+    ) | set(
+        AlarmPending.objects.filter(organization=organization, device_id__in=ids).values_list(
+            "device_id", flat=True
+        )
+    )
     touched: list[Alarm] = []
     for device_id in sorted(by_device):
         device_readings = sorted(by_device[device_id], key=lambda r: r.time)
         profile_rules = rules.get(device_readings[0].device.profile_id)
-        if profile_rules:
-            with transaction.atomic():
-                touched += _evaluate_device(organization, device_readings, profile_rules, now=now)
+        if not profile_rules:
+            continue
+        if device_id not in with_state and not _any_holds(profile_rules, device_readings):
+            continue
+        with transaction.atomic():
+            touched += _evaluate_device(organization, device_readings, profile_rules, now=now)
     return touched
+
+
+def _any_holds(rules: list[AlarmRule], readings: list[Reading]) -> bool:
+    """Whether a value rule holds for any reading (silence rules are cleared by a report, which only matters
+    to a device with an open alarm: `with_state`)."""
+    for rule in rules:
+        if rule.kind == AlarmRule.Kind.SILENCE:
+            continue
+        for reading in readings:
+            value = reading.values.get(rule.key)
+            if value is not None and holds(rule, value):
+                return True
+    return False
 
 
 def _evaluate_device(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import orjson
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -133,9 +133,8 @@ def _parse_time(raw, field_name: str = "ts") -> dt.datetime:
     raise InvalidInput.for_field(field_name, _("ts is an ISO 8601 time with its zone or Unix seconds."))
 
 
-def _envelope(device: Device, payload: bytes | dict, max_payload: int) -> tuple[dict, dict]:
-    """(values decoded by the profile, the rest of the envelope)."""
-    decoder = device.profile.parsed
+def _envelope(decoder, payload: bytes | dict, max_payload: int) -> tuple[dict, dict]:
+    """(values decoded by the profile's decoder, the rest of the envelope)."""
     if isinstance(payload, bytes | bytearray | memoryview):
         payload = bytes(payload)
         if len(payload) > max_payload:
@@ -148,7 +147,7 @@ def _envelope(device: Device, payload: bytes | dict, max_payload: int) -> tuple[
             raise InvalidInput.for_field("payload", _("The payload is not valid JSON.")) from e
     if not isinstance(payload, dict):
         raise InvalidInput.for_field("payload", _("The payload is a JSON object."))
-    unknown = set(payload) - ENVELOPE_KEYS
+    unknown = payload.keys() - ENVELOPE_KEYS
     if unknown:
         name = sorted(unknown)[0]
         raise InvalidInput.for_field(
@@ -182,8 +181,9 @@ def _read(
     index: int, message: Message, *, latest: dt.datetime, oldest: dt.datetime, max_payload: int
 ) -> _Reading:
     device = message.device
-    values, envelope = _envelope(device, message.payload, max_payload)
-    values = device.profile.parsed.validate(values)
+    decoder = device.profile.parsed
+    values, envelope = _envelope(decoder, message.payload, max_payload)
+    values = decoder.validate(values)
     time = _parse_time(envelope["ts"]) if "ts" in envelope else message.received_at
     if time > latest:
         raise InvalidInput.for_field("ts", _("ts is in the future; check the device's clock."))
@@ -257,9 +257,20 @@ def _after_stored(organization: Organization, readings: list[Reading], now: dt.d
             logger.exception("iot: telemetry listener %s failed for organisation %s", name, organization.pk)
 
 
+_CLAIM_VALUES = (
+    "SELECT %s, v.device_id, v.message_id, v.received_at "
+    "FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS v(device_id, message_id, received_at)"
+)
+_CLAIM = "INSERT INTO iot_seenmessage (organization_id, device_id, message_id, received_at) " + _CLAIM_VALUES
+
+
 def _claim_message_ids(organization: Organization, readings: list[_Reading]) -> set[int]:
     """Indexes of the readings to store: those without a message id, and the first delivery of each id (a
-    concurrent ingest of the same id waits on the unique index, then finds it taken)."""
+    concurrent ingest of the same id waits on the unique index, then finds it taken).
+
+    The common batch repeats no id: a plain INSERT (in a savepoint) claims them all; only when one collides
+    does the batch go through `ON CONFLICT DO NOTHING RETURNING`, whose speculative insertion per row cost
+    about half of the plain insert again."""
     fresh = {r.index for r in readings if r.message_id is None}
     first: dict[tuple[int, str], _Reading] = {}
     for r in readings:
@@ -268,18 +279,23 @@ def _claim_message_ids(organization: Organization, readings: list[_Reading]) -> 
     if not first:
         return fresh
     keys = sorted(first)  # a fixed order: concurrent batches wait on the same ids in the same order
+    params = [
+        organization.pk,
+        array_literal(d for d, _m in keys),
+        array_literal(m for _d, m in keys),
+        array_literal(first[k].received_at for k in keys),
+    ]
     with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute(_CLAIM, params)
+            return fresh | {first[k].index for k in keys}
+        except IntegrityError:
+            pass  # a repeated delivery among them: claim one by one below
         cursor.execute(
-            "INSERT INTO iot_seenmessage (organization_id, device_id, message_id, received_at) "
-            "SELECT %s, v.device_id, v.message_id, v.received_at "
-            "FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS v(device_id, message_id, received_at) "
-            "ON CONFLICT (organization_id, device_id, message_id) DO NOTHING RETURNING device_id, message_id",
-            [
-                organization.pk,
-                array_literal(d for d, _m in keys),
-                array_literal(m for _d, m in keys),
-                array_literal(first[k].received_at for k in keys),
-            ],
+            _CLAIM
+            + " ON CONFLICT (organization_id, device_id, message_id) DO NOTHING RETURNING device_id, message_id",
+            params,
         )
         claimed = {(d, m) for d, m in cursor.fetchall()}
     return fresh | {first[k].index for k in claimed}

@@ -26,6 +26,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from muang.core.bulk import among
 from muang.core.models import Organization
 from muang.iot.models import Device
 from muang.lighting.models import Circuit, Fault, FaultKind, Pole, PoleState
@@ -57,9 +58,9 @@ def on_telemetry(*, organization: Organization, readings, now: dt.datetime | Non
         by_device[r.device.pk].append(r)
     poles = {
         p.device_id: p
-        for p in Pole.objects.filter(organization=organization, device_id__in=list(by_device)).select_related(
-            "organization", "circuit"
-        )
+        for p in Pole.objects.filter(
+            organization=organization, device_id__in=among(by_device)
+        ).select_related("organization", "circuit")
     }
     if not poles:
         return  # the common case for a batch of air stations: one query

@@ -19,6 +19,7 @@ from muang.cases.models import Case
 from muang.cases.services import case_change_category
 from muang.core import audit
 from muang.core.access import SYSTEM, Actor, require
+from muang.core.bulk import among
 from muang.core.errors import InvalidInput
 from muang.core.models import Organization
 from muang.core.validation import point_from
@@ -142,7 +143,7 @@ def on_telemetry(*, organization: Organization, readings, now: dt.datetime | Non
             latest[r.device.pk] = (r.time, percent)
     if not latest:
         return
-    stops = Stop.objects.filter(organization=organization, device_id__in=list(latest)).order_by("pk")
+    stops = Stop.objects.filter(organization=organization, device_id__in=among(latest)).order_by("pk")
     with transaction.atomic():
         for stop in stops.select_for_update():
             at, percent = latest[stop.device_id]
