@@ -215,7 +215,7 @@ def main() -> None:
         "<= 2000 ms",
     )
     print(f"  median {percentile(to_board, 50) * 1000:.0f} ms over {len(to_board)} falls, {misses} lost or not seen in 30 s;"
-          f" the board itself polls every 2 s (docs/adr/0014); "
+          f" the board itself polls every 2 s (docs/adr/0015); "
           f" background load {rate:.0f} positions/s (the target load: {len(bands) / args.period:.0f}/s)")  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""The care centre's board (issue 13 item 2): wristband alerts polled every 2 seconds (docs/adr/0014), an
+"""The care centre's board (issue 13 item 2): wristband alerts polled every 2 seconds (docs/adr/0015), an
 alert's card with the wearer's photo, medical summary (an audited health read), contacts and place, and the
 operator's three answers: take it, close it with a reason, or turn it into an EMS incident."""
 
@@ -17,7 +17,7 @@ from muang.ems import clock, selectors
 from muang.ems.permissions import EmsPerm
 from muang.ems.services import alerts
 
-POLL_SECONDS = 2  # the 2-second target of issue 13 (docs/adr/0014-care-board-polls-every-2-seconds.md)
+POLL_SECONDS = 2  # the 2-second target of issue 13 (docs/adr/0015-care-board-polls-every-2-seconds.md)
 
 
 def _board_context(actor: Actor, membership: Membership) -> dict:

@@ -1,4 +1,4 @@
-"""The EMS pages: the dispatch board (polled by htmx, docs/adr/0013), the call-taker's form, an incident with
+"""The EMS pages: the dispatch board (polled by htmx, docs/adr/0014), the call-taker's form, an incident with
 its ranking, timeline and hand-over PDF, and the CSV export for the provincial EMS office."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse

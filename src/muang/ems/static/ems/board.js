@@ -1,5 +1,5 @@
 // The dispatch board's map: open incidents (coloured by triage) and units (by status), refreshed every few
-// seconds from ems:board_map; the lists beside it are refreshed by htmx (docs/adr/0013).
+// seconds from ems:board_map; the lists beside it are refreshed by htmx (docs/adr/0014).
 (function () {
   const el = document.getElementById("ems-map");
   if (!el || typeof L === "undefined") return;

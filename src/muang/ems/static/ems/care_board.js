@@ -1,4 +1,4 @@
-// The care centre's board: the lists are refreshed by htmx every 2 s (docs/adr/0014); after each refresh this
+// The care centre's board: the lists are refreshed by htmx every 2 s (docs/adr/0015); after each refresh this
 // redraws the map from the fragment's points and rings (a Web Audio beep, no sound file) when an alert that
 // nobody has taken appears. Browsers only play sound after a click on the page: the "sound on" button.
 (function () {
