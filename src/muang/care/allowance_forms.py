@@ -8,14 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.templatetags.thai import THAI_MONTHS
-from muang.core.thai_dates import ThaiDateField, add_months
+from muang.core.thai_dates import ThaiDateField, add_months, buddhist_era
 
 
 def month_choices(today: dt.date) -> list[tuple[str, str]]:
     """Next month, this month and the three before, newest first: "ธันวาคม 2569"."""
     first = today.replace(day=1)
     months = [add_months(first, n) for n in range(1, -4, -1)]
-    return [(m.isoformat(), f"{THAI_MONTHS[m.month - 1]} {m.year + 543}") for m in months]
+    return [(m.isoformat(), f"{THAI_MONTHS[m.month - 1]} {buddhist_era(m.year)}") for m in months]
 
 
 class RunStartForm(forms.Form):

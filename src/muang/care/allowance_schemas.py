@@ -8,7 +8,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 
-class RateOut(Schema):
+class AllowanceRateOut(Schema):
     id: int
     kind: str
     min_age: int
@@ -124,7 +124,7 @@ class RunDetailOut(RunOut):
     totals: list[TotalOut]
 
 
-class LineOut(Schema):
+class AllowanceLineOut(Schema):
     id: int
     person_id: int
     right_id: int
@@ -143,7 +143,7 @@ class PaidIn(Schema):
     paid_on: dt.date
 
 
-class PayerIn(Schema):
+class AllowancePayerIn(Schema):
     bank_code: str = Field(..., max_length=3)
     branch_code: str = Field(..., max_length=4, pattern=r"^\d{4}$")
     account_number: str = Field(..., max_length=20)
@@ -161,5 +161,5 @@ class PayerOut(Schema):
 
 class PersonAllowancesOut(Schema):
     rights: list[RightOut]
-    lines: list[LineOut]
+    lines: list[AllowanceLineOut]
     adjustments: list[AdjustmentOut]

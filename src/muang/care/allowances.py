@@ -33,7 +33,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Organization
-from muang.core.thai_dates import bangkok_date
+from muang.core.thai_dates import bangkok_date, fiscal_year
 
 READY = (AllowanceRunStatus.DONE, AllowanceRunStatus.PAID)
 
@@ -289,7 +289,7 @@ def sql_totals(*, organization_id: int, month: dt.date) -> dict:
                 "m": month,
                 "b": month - dt.timedelta(days=1),
                 "min_age": ELDERLY_AGE,
-                "fy": month.year + 543 + (1 if month.month >= 10 else 0),
+                "fy": fiscal_year(month),
             },
         )
         count, total = cursor.fetchone()

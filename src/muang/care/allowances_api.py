@@ -15,13 +15,13 @@ from muang.care.access_log import care_organization_for
 from muang.care.allowance_schemas import (
     AdjustmentIn,
     AdjustmentOut,
+    AllowanceLineOut,
+    AllowancePayerIn,
+    AllowanceRateOut,
     ConfirmIn,
-    LineOut,
     PaidIn,
-    PayerIn,
     PayerOut,
     PersonAllowancesOut,
-    RateOut,
     RightIn,
     RightOut,
     RightUpdateIn,
@@ -51,7 +51,7 @@ def _today():
     return bangkok_date(timezone.now())
 
 
-@router.get(BASE + "/rates", response=list[RateOut])
+@router.get(BASE + "/rates", response=list[AllowanceRateOut])
 def rates_list(request: HttpRequest, slug: str):
     """The dated rate rows (national): every rate ever in force, a Cabinet change being a new row."""
     _org(request, slug, CarePerm.CARE_VIEW)
@@ -128,7 +128,7 @@ def windows_create(request: HttpRequest, slug: str, payload: WindowIn):
 
 
 @router.put(BASE + "/payer", response=PayerOut)
-def payer_set(request: HttpRequest, slug: str, payload: PayerIn):
+def payer_set(request: HttpRequest, slug: str, payload: AllowancePayerIn):
     organization = _org(request, slug, CarePerm.CARE_EDIT)
     return services.payer_set(actor=actor(request), organization=organization, **payload.dict())
 
@@ -160,7 +160,7 @@ def runs_get(request: HttpRequest, slug: str, run_id: int):
     return {**RunOut.from_orm(run).dict(), "totals": [t.__dict__ for t in totals]}
 
 
-@router.get(BASE + "/runs/{run_id}/lines", response=list[LineOut])
+@router.get(BASE + "/runs/{run_id}/lines", response=list[AllowanceLineOut])
 @paginated()
 def runs_lines(request: HttpRequest, slug: str, run_id: int, line_type: str = "", kind: str = ""):
     organization = _org(request, slug, CarePerm.CARE_VIEW)

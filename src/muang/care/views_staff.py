@@ -5,7 +5,6 @@ and nothing is written."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -21,10 +20,8 @@ from muang.care.permissions import CarePerm
 from muang.care.views import refusals_logged
 from muang.core.errors import MuangError
 from muang.core.form_errors import add_service_errors
-from muang.core.thai_dates import bangkok_date
+from muang.core.thai_dates import BANGKOK, bangkok_date
 from muang.core.views.pages import holds, staff_page
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 def _today():

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from muang.core.admin import ScopedAdmin
 from muang.core.errors import InvalidInput
+from muang.core.form_errors import add_service_errors
 
 from .models import Service
 from .services import SERVICE_FIELDS, check_manual
@@ -25,8 +26,7 @@ class ServiceForm(forms.ModelForm):
         try:
             check_manual({k: v for k, v in entry.items() if v is not None})
         except InvalidInput as e:
-            for field, messages in e.field_errors.items():
-                self.add_error(field if field in self.fields else None, messages)
+            add_service_errors(self, e)
         except (TypeError, ValueError, AttributeError, KeyError):
             self.add_error(None, _("The steps, documents and fees must be lists as in the seeded catalogue."))
         return cleaned

@@ -11,6 +11,7 @@ from django.contrib import admin
 
 from muang.core.admin import ReadOnlyAdminMixin, ScopedAdmin
 from muang.core.errors import InvalidInput
+from muang.core.form_errors import add_service_errors
 from muang.kpi import services
 from muang.kpi.models import Area, Framework, Indicator, Source, Target
 
@@ -92,9 +93,7 @@ class IndicatorForm(forms.ModelForm):
             try:
                 services.formula_check(code=code, text=formula)
             except InvalidInput as e:
-                for field, messages in e.field_errors.items():
-                    for message in messages:
-                        self.add_error(field if field in self.fields else None, message)
+                add_service_errors(self, e)
         elif formula:
             self.add_error("formula", Indicator._meta.get_field("formula").help_text)
         if self.instance.pk and self.instance.source == Source.COMPUTED and source != Source.COMPUTED:

@@ -2,6 +2,7 @@
 by hand and by CSV, targets and corrections, the roll-up of a district or province office, the public page."""
 
 import datetime as dt
+import json
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from muang.core import geo
 from muang.core.errors import AccessDenied, Conflict, InvalidInput, MuangError, NotFound
 from muang.core.form_errors import add_service_errors
 from muang.core.models import Organization, Province
@@ -226,7 +228,7 @@ def places(request: HttpRequest, actor, membership, code: str) -> HttpResponse:
     layer = selectors.indicator_places(
         actor=actor, organization=membership.organization, code=code, month=month
     )
-    return JsonResponse(layer, content_type="application/geo+json")
+    return geo.geojson_response(json.dumps(layer, ensure_ascii=False))
 
 
 @signed_in_page

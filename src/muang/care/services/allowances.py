@@ -64,7 +64,7 @@ from muang.core import audit
 from muang.core.access import Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import Organization
-from muang.core.thai_dates import add_months, fiscal_year
+from muang.core.thai_dates import add_months, buddhist_era, christian_era, fiscal_year
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def right_register(
     if kind == AllowanceKind.ELDERLY:
         next_year_be = fiscal_year(today) + 1
         # Age counted to 1 September of the next fiscal year (which ends on 30 September).
-        counted_to = dt.date(next_year_be - 543, 9, 1)
+        counted_to = dt.date(christian_era(next_year_be), 9, 1)
         if age_on(person.birth_date, today) < ELDERLY_AGE:
             if age_on(person.birth_date, counted_to) < ELDERLY_AGE:
                 raise InvalidInput.for_field(
@@ -384,7 +384,7 @@ def run_start(*, actor: Actor, organization: Organization, month: dt.date, today
     except IntegrityError as e:
         raise Conflict(
             _("The allowances of %(month)s have already been run; a correction is an adjustment.")
-            % {"month": f"{month.month:02d}/{month.year + 543}"}
+            % {"month": f"{month.month:02d}/{buddhist_era(month.year)}"}
         ) from e
 
     from muang.care.tasks import allowance_run_execute as task

@@ -11,6 +11,7 @@ from muang.billing.selectors import amount_due_of
 from muang.billing.tests.factories import billing_organization, issue, revenue_member
 from muang.conftest import load_area_slice
 from muang.core.tests.factories import PASSWORD
+from muang.testing.browser import click_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,7 @@ def _walk(page, url: str, user, bill: Bill, tmp_path) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}/")
 
-    page.click('nav.main a[href="/billing/bills/"]')  # the menu entry
+    click_menu(page, "/billing/bills/")  # the menu entry
     page.wait_for_selector(f'tr[data-number="{bill.number}"]')
     page.click(f'a[href="/billing/bills/{bill.number}/"]')
     page.wait_for_selector("#payment-form")

@@ -11,6 +11,7 @@ from muang.core.models import Duty, Role
 from muang.core.tests.factories import PASSWORD, OrganizationFactory, member
 from muang.iot.models import Alarm
 from muang.iot.tests.alarm_helpers import report, rule, station
+from muang.testing.browser import click_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +46,7 @@ def _walk(page, url: str, user, device, alarm) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}/")
 
-    page.click('nav.main a[href="/iot/devices/"]')  # the menu entry
+    click_menu(page, "/iot/devices/")  # the menu entry
     page.wait_for_selector(f'#devices li[data-serial="{device.serial}"]')
     assert page.locator('#state-counts a[data-state="active"] .stat').inner_text() == "1"
     page.click(f'#devices a[href="/iot/devices/{device.pk}/"]')
@@ -65,7 +66,7 @@ def _walk(page, url: str, user, device, alarm) -> None:
     page.wait_for_selector('.iot-chart[data-key="pm25"] .iot-chart-area[data-ready="1"] canvas')
     page.wait_for_selector("#map.leaflet-container")  # its place on the map
 
-    page.click('nav.main a[href="/iot/alarms/"]')
+    click_menu(page, "/iot/alarms/")
     row = page.locator(f'#alarms li[data-alarm="{alarm.pk}"]')
     row.wait_for()
     row.locator('button[data-action="acknowledge"]').click()

@@ -11,6 +11,7 @@ from muang.core.tests.factories import PASSWORD, DistrictOfficeFactory, Organiza
 from muang.core.thai_dates import fiscal_year
 from muang.kpi import periods, services
 from muang.kpi.models import Indicator, Snapshot
+from muang.testing.browser import click_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +53,7 @@ def test_the_mayor_sees_the_seven_areas_with_trends_against_target(
 
     def walk(page):
         _sign_in(page, live_server.url, mayor)
-        page.click('nav.main a[href="/kpi/"]')
+        click_menu(page, "/kpi/")
         page.wait_for_selector(
             '.kpi-indicator[data-code="environment.waste_recycled"] .kpi-trend[data-drawn="1"]'
         )
@@ -94,7 +95,7 @@ def test_the_district_office_compares_its_local_governments(live_server, in_chro
 
     def walk(page):
         _sign_in(page, live_server.url, overseer)
-        page.click('nav.main a[href="/kpi/rollup/"]')
+        click_menu(page, "/kpi/rollup/")
         page.wait_for_selector("#rollup-table")
         rows = page.locator("#rollup-table tbody tr")
         assert rows.count() == 3

@@ -12,6 +12,7 @@ from muang.cases.services.setup import seed_statuses
 from muang.cases.tests.factories import CaseCategoryFactory, submit_case
 from muang.conftest import load_area_slice
 from muang.core.tests.factories import PASSWORD, DepartmentFactory
+from muang.testing.browser import click_menu
 from muang.waste.models import Stop
 from muang.waste.services.billing import waste_billing_run
 from muang.waste.services.collection import missed_collections_dispatch
@@ -70,7 +71,7 @@ def test_a_qr_payment_shrinks_the_arrears_and_a_missed_collection_reaches_the_cr
     def crew(page) -> None:
         url = live_server.url
         _sign_in(page, url, town.health_officer.user)
-        page.click('nav.main a[href="/waste/crew/"]')
+        click_menu(page, "/waste/crew/")
         page.wait_for_selector('section.crew-route[data-route="R1"]')
         missed = page.locator(f'li[data-seq="2"] .crew-missed[data-case="{case.tracking_code}"]')
         assert missed.count() == 1 and "มีผู้แจ้งว่าไม่มีการเก็บขยะ" in missed.inner_text()
