@@ -43,4 +43,11 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 curl -fsS "${url}healthz" >/dev/null || { echo "the web server did not start; see $LOG/web.log"; exit 1; }
+if ! alive "$RUN/ems-simulate.pid"; then
+  # The demo's wristbands and ambulances report over Traccar's OsmAnd protocol to the web server just started
+  # (positions, and now and then an SOS or a fall for the care centre's board); nothing when no band is registered.
+  nohup .venv/bin/python -m django ems_simulate --url "${url%/}" --interval "${MUANG_EMS_SIMULATE_INTERVAL:-30}" \
+    >>"$LOG/ems-simulate.log" 2>&1 &
+  echo $! > "$RUN/ems-simulate.pid"
+fi
 .venv/bin/python -m django demo_logins --url "$url"

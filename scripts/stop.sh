@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Stop what `make run` started: simulator, web server, worker, ingest, broker, and the private PostgreSQL cluster.
+# Stop what `make run` started: simulators, web server, worker, ingest, broker, and the private PostgreSQL cluster.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/env.sh
-for name in simulate web worker ingest; do
+for name in ems-simulate simulate web worker ingest; do
   pidfile="$MUANG_DATA/run/$name.pid"
   pid=$(cat "$pidfile" 2>/dev/null || true)  # gunicorn removes its own pid file as it exits
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then

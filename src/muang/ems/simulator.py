@@ -21,6 +21,7 @@ from muang.core.thai_dates import BANGKOK
 
 SOS_RATE = 1 / 2000
 FALL_RATE = 1 / 4000
+FORGOT_CHARGE_RATE = 0.02
 METRES_PER_DEGREE = 111_320.0
 
 
@@ -34,6 +35,19 @@ class SimTracker:
 
 def _rng(seed: int, *parts) -> random.Random:
     return random.Random(":".join(str(p) for p in (seed, *parts)))  # noqa: S311 (a simulation, reproducible)
+
+
+def _battery(serial: str, now: dt.datetime, *, seed: int) -> int:
+    """A band's charge (%): put on the charger every morning around 07:00 and drained about 3 % an hour, so a
+    normal day ends near 30 %; now and then (FORGOT_CHARGE_RATE of the band-days) it was not charged and runs low,
+    which is the board's "battery low" alert, not one band in six at once."""
+    local = now.astimezone(BANGKOK)
+    charged_at = 7 + _rng(seed, serial).uniform(0, 2)  # hour of the morning this wearer charges
+    hours = (local.hour + local.minute / 60 - charged_at) % 24
+    day = (local - dt.timedelta(hours=charged_at)).date()
+    if _rng(seed, serial, day.isoformat()).random() < FORGOT_CHARGE_RATE:
+        hours += 24
+    return max(5, round(100 - 3 * hours))
 
 
 def band_report(tracker: SimTracker, now: dt.datetime, *, seed: int) -> dict[str, str]:
@@ -52,9 +66,7 @@ def band_report(tracker: SimTracker, now: dt.datetime, *, seed: int) -> dict[str
         "lat": f"{lat:.6f}",
         "lon": f"{lon:.6f}",
         "timestamp": str(int(now.timestamp())),
-        "batt": str(
-            max(5, 100 - (int(now.timestamp()) // 3600 + _rng(seed, tracker.serial).randint(0, 90)) % 96)
-        ),
+        "batt": str(_battery(tracker.serial, now, seed=seed)),
         "heartRate": str(rng.randint(62, 88) if awake else rng.randint(52, 66)),
         "accuracy": str(rng.randint(3, 15)),
     }

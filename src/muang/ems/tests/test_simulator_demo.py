@@ -49,3 +49,18 @@ def test_the_demo_bands_and_trackers_load_once_and_report_over_osmand(areas, mon
         params = band_report(tracker, NOW, seed=1) | {"alarm": "sos"}
         assert client.get(f"/osmand/{org.slug}", params).status_code == 200
     assert Alert.objects.filter(kind="sos").count() == 3
+
+
+def test_simulated_batteries_are_charged_daily_and_a_few_run_low():
+    """The demo board shows the odd "battery low", not one band in six at once (which buried the falls)."""
+    import datetime as dt
+
+    from muang.ems.simulator import _battery
+
+    start = dt.datetime(2026, 12, 6, 0, 0, tzinfo=dt.UTC)
+    low_counts = []
+    for hour in range(48):
+        levels = [_battery(f"BAND{i:03d}", start + dt.timedelta(hours=hour), seed=13) for i in range(200)]
+        assert all(5 <= level <= 100 for level in levels)
+        low_counts.append(sum(level < 20 for level in levels))
+    assert max(low_counts) <= 10 and sum(low_counts) > 0
