@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from muang.core import audit
+from muang.core import audit, forking
 from muang.core.access import Actor, require
 from muang.core.bulk import array_literal
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
@@ -116,25 +116,17 @@ def _measure_organizations(month: dt.date, organizations: Iterable[Organization]
 
 
 def _measure_share(month: dt.date, ids: list[int]) -> int:
-    """One forked worker's share (its own connection, closed when done)."""
-    from django.db import connections
-
-    try:
-        organizations = Organization.objects.filter(pk__in=ids).only("pk", "slug", "kind").order_by("pk")
-        return _measure_organizations(month, organizations)
-    finally:
-        connections.close_all()
+    """One forked worker's share."""
+    organizations = Organization.objects.filter(pk__in=ids).only("pk", "slug", "kind").order_by("pk")
+    return _measure_organizations(month, organizations)
 
 
 def _measure_in_workers(month: dt.date, ids: list[int], workers: int) -> int:
-    import multiprocessing
-
-    from django.db import connections
-
-    connections.close_all()  # a forked child must not share the parent's socket
-    shares = [(month, ids[i::workers]) for i in range(workers)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return sum(pool.starmap(_measure_share, shares))
+    with forking.process_pool(workers) as pool:
+        shares = [
+            pool.submit(forking.in_child, _measure_share, month, ids[i::workers]) for i in range(workers)
+        ]
+        return sum(share.result() for share in shares)
 
 
 def snapshot_closed_month(*, now: dt.datetime | None = None) -> dict | None:

@@ -54,23 +54,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing
 import os
 import queue
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
 import orjson
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muang.core import audit, bulk
+from muang.core import audit, bulk, forking
 from muang.core.access import SYSTEM, Actor, require
 from muang.core.errors import Conflict, InvalidInput, NotFound
 from muang.core.models import AuditEntry, Organization
@@ -251,14 +249,6 @@ def _compute_slice(
     return count, grand_total, calculator.memo_hits, timings
 
 
-def _slice_in_child(*args) -> tuple[int, Decimal, int, str]:
-    """`_compute_slice` in a forked process: its own connections, closed before the process ends."""
-    try:
-        return _compute_slice(*args)
-    finally:
-        connections.close_all()
-
-
 def _fail(run: AssessmentRun, error: str) -> bool:
     """Mark an active run failed with `error`; False if it was no longer active."""
     return bool(
@@ -358,12 +348,11 @@ def _compute(run: AssessmentRun) -> None:
         results = [_compute_slice(run.pk, tax_year, owner_ranges[0], group_of)]
     else:
         # fork: the children inherit the settings and the rules already loaded; each opens its own
-        # connections (none may be shared across a fork, so they are closed first).
-        connections.close_all()
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(owner_ranges), mp_context=context) as pool:
+        # connections (core.forking: none is shared across the fork).
+        with forking.process_pool(len(owner_ranges)) as pool:
             futures = [
-                pool.submit(_slice_in_child, run.pk, tax_year, owners, group_of) for owners in owner_ranges
+                pool.submit(forking.in_child, _compute_slice, run.pk, tax_year, owners, group_of)
+                for owners in owner_ranges
             ]
             try:
                 results = [f.result() for f in futures]
