@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from muang.core.models import Organization
+from muang.core.thai_dates import bangkok_date, format_day_month_year
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 REF_PATTERN = r"^[A-Z0-9]{1,20}$"
@@ -390,7 +391,7 @@ class BankStatementImport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.filename} ({self.imported_at:%Y-%m-%d})"
+        return f"{self.filename} ({format_day_month_year(bangkok_date(self.imported_at))})"
 
 
 class MatchStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from muang.core.geo import SRID
 from muang.core.models import Citizen, Department, Organization
+from muang.core.thai_dates import format_day_month_year
 from muang.core.uploads import CleanImageField
 
 
@@ -144,7 +145,7 @@ class Holiday(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name_th}"
+        return f"{format_day_month_year(self.date)} {self.name_th}"
 
 
 class Channel(models.TextChoices):

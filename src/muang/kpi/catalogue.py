@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
 
 from muang.core import registry
 from muang.core.contract import Direction
@@ -78,9 +79,9 @@ OWNER = {
 
 # U4SSC / ISO 37120 counterparts of the computed indicators, where one fits.
 REFERENCES = {
-    "billing.collected_share": "ISO 37120:2018 — tax collected as a percentage of tax billed",
-    "environment.pm25_days": "ISO 37120:2018 — fine particulate matter (PM2.5) concentration",
-    "ems.red_within_8_minutes": "U4SSC — emergency service response time",
+    "billing.collected_share": gettext_noop("ISO 37120:2018 — tax collected as a percentage of tax billed"),
+    "environment.pm25_days": gettext_noop("ISO 37120:2018 — fine particulate matter (PM2.5) concentration"),
+    "ems.red_within_8_minutes": gettext_noop("U4SSC — emergency service response time"),
 }
 
 # Indicators a city enters by hand (with evidence) or imports from CSV:
@@ -109,7 +110,7 @@ MANUAL = (
         Source.MANUAL,
         Duty.ENGINEERING,
         ("living",),
-        "ISO 37120:2018 — percentage of city population with potable water supply service",
+        gettext_noop("ISO 37120:2018 — percentage of city population with potable water supply service"),
         0,
         100,
         "ร้อยละของครัวเรือนในเขตที่ต่อน้ำประปา ณ สิ้นเดือน",
@@ -137,7 +138,7 @@ MANUAL = (
         Source.CSV,
         Duty.PUBLIC_HEALTH,
         ("environment",),
-        "ISO 37120:2018 — percentage of the city's solid waste that is recycled",
+        gettext_noop("ISO 37120:2018 — percentage of the city's solid waste that is recycled"),
         0,
         100,
         "ร้อยละของน้ำหนักขยะที่คัดแยกนำกลับมาใช้ใหม่ต่อขยะทั้งหมดในเดือน",
@@ -179,7 +180,7 @@ MANUAL = (
         Source.MANUAL,
         Duty.DISASTER_PREVENTION,
         ("mobility",),
-        "ISO 37120:2018 — transportation fatalities per 100 000 population",
+        gettext_noop("ISO 37120:2018 — transportation fatalities per 100 000 population"),
         0,
         None,
         "จำนวนผู้เสียชีวิตจากอุบัติเหตุทางถนนในเขตในเดือน (ข้อมูลศูนย์ความปลอดภัยทางถนน)",

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -58,6 +59,13 @@ def test_the_mayor_sees_the_seven_areas_with_figures_targets_and_trend(town):
     assert "vendor/uplot/uPlot.iife.min.js" in html and 'id="kpi-data"' in html
     depa = client_for(town.executive.user).get(reverse("kpi:city") + "?framework=depa").content.decode()
     assert 'data-area="energy"' in depa and 'data-area="education"' not in depa
+    # The standard an indicator answers to is cited in the reader's language (the catalogue's references).
+    assert "solid waste that is recycled" in html
+    thai = client_for(town.executive.user)
+    thai.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    html = thai.get(reverse("kpi:city")).content.decode()
+    assert "ISO 37120:2018 — ร้อยละของขยะมูลฝอยของเมืองที่นำกลับมาใช้ใหม่" in html
+    assert "solid waste that is recycled" not in html
     assert client_for(town.executive.user).get(reverse("kpi:city") + "?framework=nope").status_code == 404
 
 
