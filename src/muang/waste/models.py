@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from muang.core.geo import SRID
 from muang.core.models import Department, Organization
+from muang.core.thai_dates import format_day_month_year
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 CODE_RE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$"
@@ -56,7 +57,7 @@ class RateSchedule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ordinance} ({self.effective_from})"
+        return f"{self.ordinance} ({format_day_month_year(self.effective_from)})"
 
 
 class Rate(models.Model):

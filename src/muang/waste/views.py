@@ -46,6 +46,9 @@ def account_list(request: HttpRequest, actor, membership) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     rows = list(selectors.accounts_of(actor=actor, organization=org, q=q)[:200])
     schedule = selectors.schedule_in_force(org, timezone.localdate())
+    rates = selectors.rates_in_force(org, timezone.localdate())
+    for row in rows:  # the rate's name in today's schedule, not its code
+        row.rate_name = rates[row.rate_class].name if row.rate_class in rates else row.rate_class
     return render(
         request,
         "waste/accounts.html",

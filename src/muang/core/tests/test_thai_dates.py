@@ -130,3 +130,19 @@ def test_templates_show_a_year_in_the_buddhist_era():
         Context({"year": 2026, "none": None})
     )
     assert rendered == "2569|"
+
+
+def test_how_long_ago_is_said_in_the_readers_language():
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from muang.core.templatetags.thai import since
+
+    then = timezone.now() - dt.timedelta(hours=2, minutes=5)
+    with translation.override("th"):
+        assert since(then) == "2\xa0ชั่วโมง"  # Django keeps the number and its unit together
+        assert since(timezone.now()) == "0\xa0นาที"
+        assert Template("{% load thai %}{{ t|since }}").render(Context({"t": then})) == "2\xa0ชั่วโมง"
+    with translation.override("en"):
+        assert since(then) == "2\xa0hours"
+    assert since(None) == ""

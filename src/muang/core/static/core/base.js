@@ -4,6 +4,9 @@ document.addEventListener("change", (ev) => {
   const field = ev.target;
   if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) field.form.submit();
 });
+document.addEventListener("click", (ev) => {
+  if (ev.target instanceof Element && ev.target.closest("[data-print]")) window.print();
+});
 
 // The grouped main menu: a click or Escape outside an open group closes it (opening another closes it by
 // itself: the groups share one `name`).
