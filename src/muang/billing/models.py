@@ -424,18 +424,18 @@ class BankStatementLine(models.Model):
     statement = models.ForeignKey(
         BankStatementImport, on_delete=models.CASCADE, related_name="lines", db_index=False
     )
-    line_no = models.PositiveIntegerField()
-    paid_at = models.DateTimeField()
-    ref1 = models.CharField(max_length=40, blank=True)
-    ref2 = models.CharField(max_length=40, blank=True)
-    amount = models.DecimalField(**MONEY)
-    payer_name = models.CharField(max_length=300, blank=True)
-    channel = models.CharField(max_length=40, blank=True)
-    branch = models.CharField(max_length=100, blank=True)
-    transaction_id = models.CharField(max_length=64, blank=True)
-    status = models.CharField(max_length=16, choices=MatchStatus.choices)
-    detail = models.CharField(max_length=300, blank=True)
-    expected_amount = models.DecimalField(null=True, blank=True, **MONEY)
+    line_no = models.PositiveIntegerField(_("line"))
+    paid_at = models.DateTimeField(_("paid at"))
+    ref1 = models.CharField(_("reference 1"), max_length=40, blank=True)
+    ref2 = models.CharField(_("reference 2"), max_length=40, blank=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    payer_name = models.CharField(_("payer name"), max_length=300, blank=True)
+    channel = models.CharField(_("channel"), max_length=40, blank=True)
+    branch = models.CharField(_("branch"), max_length=100, blank=True)
+    transaction_id = models.CharField(_("bank transaction id"), max_length=64, blank=True)
+    status = models.CharField(_("match"), max_length=16, choices=MatchStatus.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    expected_amount = models.DecimalField(_("expected amount"), null=True, blank=True, **MONEY)
     bill = models.ForeignKey(  # which bill the line named; the money is on the payment's constrained bill
         Bill,
         on_delete=models.PROTECT,
@@ -445,8 +445,8 @@ class BankStatementLine(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    resolution = models.CharField(max_length=16, choices=LineResolution.choices, blank=True)
-    resolution_note = models.CharField(max_length=300, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=16, choices=LineResolution.choices, blank=True)
+    resolution_note = models.CharField(_("resolution note"), max_length=300, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -456,9 +456,11 @@ class BankStatementLine(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("bank statement line")
+        verbose_name_plural = _("bank statement lines")
         ordering = ["statement_id", "line_no"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "statement", "line_no"], name="bankline_unique"),

@@ -558,3 +558,14 @@ def test_the_admin_index_lists_only_what_the_caller_may_open(world, principal):
     for model in REGISTERED:
         listed = f'href="{_url(model, "changelist")}"' in html
         assert listed == (LIST in module_for(_label(model), principal)), (_label(model), principal)
+
+
+def test_every_model_the_admin_shows_has_a_translated_name():
+    """The admin's index and an inline's heading read `verbose_name`: without one, Django makes English of the
+    class name ("Bank statement lines" on a Thai page)."""
+    from django.contrib import admin
+
+    shown = {m for m, a in admin.site._registry.items()} | {
+        i.model for a in admin.site._registry.values() for i in getattr(a, "inlines", [])
+    }
+    assert sorted(m._meta.label for m in shown if "verbose_name" not in m._meta.original_attrs) == []
