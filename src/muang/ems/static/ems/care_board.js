@@ -53,7 +53,7 @@
     if (layer) {
       const points = JSON.parse((state && state.dataset.points) || "[]");
       layer.clearLayers();
-      for (const p of points) {
+      for (const p of [...points].reverse()) { // the most severe (listed first) drawn last: on top
         L.circleMarker([p.lat, p.lon], { radius: 10, color: "#000", weight: 2, fillColor: SEVERITY_COLOURS[p.severity] || "#888888", fillOpacity: p.status === "open" ? 0.95 : 0.5, className: `alert-marker alert-${p.status} severity-${p.severity}` })
           .bindPopup(`<a href="${esc(p.url)}">${esc(p.label)}</a>`).addTo(layer);
       }
