@@ -23,6 +23,7 @@ from muang.ems.schemas import (
     WristbandIn,
     WristbandOut,
     WristbandReplaceIn,
+    WristbandRulesIn,
 )
 from muang.ems.services import alerts, incidents, units, wristbands
 
@@ -188,6 +189,19 @@ def _band(request: HttpRequest, slug: str, band_id: int):
 @router.get(ORG + "/wristbands/{band_id}", response=WristbandOut)
 def wristbands_get(request: HttpRequest, slug: str, band_id: int):
     return _band(request, slug, band_id)
+
+
+@router.put(ORG + "/wristbands/{band_id}/rules", response=WristbandOut)
+def wristbands_rules(request: HttpRequest, slug: str, band_id: int, payload: WristbandRulesIn):
+    """Set the wearer's rules (every rule given; an empty one is not checked); 409 for a band taken off."""
+    band = _band(request, slug, band_id)
+    return wristbands.wristband_update_rules(
+        actor=actor(request),
+        band=band,
+        family_line=band.family_line,
+        geofence=band.geofence,
+        **payload.dict(),
+    )
 
 
 @router.post(ORG + "/wristbands/{band_id}/replace", response={201: WristbandOut})

@@ -30,6 +30,7 @@ ENDPOINTS = [
         CARERS,
         {"person_id": "{person}", "serial": "IMEI0042", "heart_rate_max": 120},
     ),
+    Endpoint("PUT", ORG + "/wristbands/{band}/rules", CARERS, {"heart_rate_min": 50, "heart_rate_max": 110}),
     Endpoint("POST", ORG + "/wristbands/{band}/replace", CARERS, {"serial": "IMEI0043"}),
     Endpoint("POST", ORG + "/wristbands/{band}/unregister", CARERS),
 ]
@@ -59,7 +60,7 @@ def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
     before = AuditEntry.objects.count()
     path = endpoint.path.format(org=world.org.slug, band=world.band.pk)
     response = world.call(principal, endpoint.method, path, _fill(world, endpoint.body))
-    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method == "POST")
+    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
     if principal not in endpoint.allowed:
         assert AuditEntry.objects.count() == before, "a refused call writes nothing"
 
@@ -96,3 +97,14 @@ def test_a_band_registered_through_the_api(world):
     body = r.json()
     assert body["serial"] == "IMEI0060" and body["person_id"] == world.person.pk and body["active"]
     assert body["geofence_radius_m"] == 300 and body["battery_low"] == 20
+
+
+@pytest.mark.django_db
+def test_rules_set_through_the_api_and_refused_on_the_field(world):
+    path = ORG.format(org=world.org.slug) + f"/wristbands/{world.band.pk}/rules"
+    r = world.call("officer", "PUT", path, {"heart_rate_min": 50, "heart_rate_max": 110, "battery_low": 10})
+    assert r.status_code == 200 and r.json()["heart_rate_max"] == 110 and r.json()["battery_low"] == 10
+    r = world.call("officer", "PUT", path, {"still_hours": 48})
+    assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["still_hours"]
+    world.band.refresh_from_db()
+    assert world.band.battery_low == 10 and world.band.still_hours is None
