@@ -233,6 +233,12 @@ class Wristband(models.Model):
         verbose_name = _("wristband")
         verbose_name_plural = _("wristbands")
         indexes = [models.Index(fields=["organization", "active"], name="ems_band_org_active_idx")]
+        constraints = [
+            # A person wears one band at a time (a lost one is replaced: services.wristbands.wristband_replace).
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(active=True), name="ems_band_one_per_person"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"wristband {self.pk}"  # not the wearer's name: this ends up in the audit log

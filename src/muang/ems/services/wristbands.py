@@ -188,7 +188,8 @@ def wristband_create(*, actor: Actor, organization: Organization, person, serial
     serial = _clean_serial(serial)
     clean = _clean_rules(person=person, **rules)
     with transaction.atomic():
-        if Wristband.objects.select_for_update().filter(person=person, active=True).exists():
+        type(person).objects.select_for_update().get(pk=person.pk)  # one registration at a time per person
+        if Wristband.objects.filter(person=person, active=True).exists():
             raise InvalidInput.for_field(
                 "person", _("This person already wears a band: replace it from the band's page.")
             )

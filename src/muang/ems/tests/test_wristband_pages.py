@@ -101,6 +101,12 @@ def test_a_person_wears_one_band_and_another_organisations_person_is_unknown(org
     with pytest.raises(InvalidInput) as e:
         wristband_create(actor=actor, organization=org, person=band.person, serial="IMEI0009")
     assert "person" in e.value.field_errors
+    # and the database says so too: a second band in use by one person is refused by the partial unique index
+    from django.db import IntegrityError, transaction
+
+    other = make_band(org, n=5, serial="IMEI0005")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Wristband.objects.filter(pk=other.pk).update(person=band.person)
     elsewhere = make_person(OrganizationFactory(boundary=None), 3)
     with pytest.raises(InvalidInput) as e:
         wristband_create(actor=actor, organization=org, person=elsewhere, serial="IMEI0009")
