@@ -28,7 +28,8 @@ def _board_context(actor: Actor, membership: Membership) -> dict:
             "id": a.pk,
             "kind": a.kind,
             "status": a.status,
-            "label": f"{a.get_kind_display()} — {a.person.display_name}",
+            "severity": a.severity,
+            "label": f"{a.severity_label}: {a.get_kind_display()} — {a.person.display_name}",
             "lat": a.location.y,
             "lon": a.location.x,
             "url": reverse("ems:care_alert", args=[a.pk]),
@@ -50,7 +51,10 @@ def _board_context(actor: Actor, membership: Membership) -> dict:
 def care_board(request: HttpRequest, actor: Actor, membership: Membership) -> HttpResponse:
     from muang.ems.views import _center
 
-    context = _board_context(actor, membership) | {"center": _center(membership)}
+    context = _board_context(actor, membership) | {
+        "center": _center(membership),
+        "can_manage_bands": actor.has_perm(membership.organization, EmsPerm.WRISTBANDS),
+    }
     return render(request, "ems/care_board.html", context)
 
 

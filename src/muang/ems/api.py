@@ -20,8 +20,12 @@ from muang.ems.schemas import (
     UnitIn,
     UnitOut,
     UnitStatusIn,
+    WristbandIn,
+    WristbandOut,
+    WristbandReplaceIn,
+    WristbandRulesIn,
 )
-from muang.ems.services import alerts, incidents, units
+from muang.ems.services import alerts, incidents, units, wristbands
 
 router = Router(tags=["ems"])
 ORG = "/organizations/{slug}/ems"
@@ -152,3 +156,62 @@ def alerts_incident(request: HttpRequest, slug: str, alert_id: int, payload: Ale
     return Status(
         201, alerts.alert_to_incident(actor=actor(request), alert=alert, criterion=payload.criterion)
     )
+
+
+@router.get(ORG + "/wristbands", response=list[WristbandOut])
+@paginated()
+def wristbands_list(request: HttpRequest, slug: str, active_only: bool = True):
+    """The bands given to people of the care register and their rules (the care centre's staff)."""
+    organization = get_organization_for(actor(request), slug, EmsPerm.WRISTBANDS)
+    return selectors.wristbands_of(actor=actor(request), organization=organization, active_only=active_only)
+
+
+@router.post(ORG + "/wristbands", response={201: WristbandOut})
+def wristbands_create(request: HttpRequest, slug: str, payload: WristbandIn):
+    """Give a band to a person with their rules; 422 naming the field for an unknown person, a person who
+    already wears a band, or a device id already registered."""
+    organization = get_organization_for(actor(request), slug, EmsPerm.WRISTBANDS)
+    data = payload.dict()
+    person = selectors.person_for_band(
+        actor=actor(request), organization=organization, person_id=data.pop("person_id")
+    )
+    return Status(
+        201,
+        wristbands.wristband_create(actor=actor(request), organization=organization, person=person, **data),
+    )
+
+
+def _band(request: HttpRequest, slug: str, band_id: int):
+    organization = get_organization_for(actor(request), slug, EmsPerm.WRISTBANDS)
+    return selectors.get_wristband_for(actor=actor(request), organization=organization, band_id=band_id)
+
+
+@router.get(ORG + "/wristbands/{band_id}", response=WristbandOut)
+def wristbands_get(request: HttpRequest, slug: str, band_id: int):
+    return _band(request, slug, band_id)
+
+
+@router.put(ORG + "/wristbands/{band_id}/rules", response=WristbandOut)
+def wristbands_rules(request: HttpRequest, slug: str, band_id: int, payload: WristbandRulesIn):
+    """Set the wearer's rules (every rule given; an empty one is not checked); 409 for a band taken off."""
+    band = _band(request, slug, band_id)
+    return wristbands.wristband_update_rules(
+        actor=actor(request),
+        band=band,
+        family_line=band.family_line,
+        geofence=band.geofence,
+        **payload.dict(),
+    )
+
+
+@router.post(ORG + "/wristbands/{band_id}/replace", response={201: WristbandOut})
+def wristbands_replace(request: HttpRequest, slug: str, band_id: int, payload: WristbandReplaceIn):
+    """A new band for the same person with the same rules; the old one is taken off."""
+    band = _band(request, slug, band_id)
+    return Status(201, wristbands.wristband_replace(actor=actor(request), band=band, serial=payload.serial))
+
+
+@router.post(ORG + "/wristbands/{band_id}/unregister", response=WristbandOut)
+def wristbands_unregister(request: HttpRequest, slug: str, band_id: int):
+    """Take the band off the person (409 when it already is); its alerts stay in the person's history."""
+    return wristbands.wristband_unregister(actor=actor(request), band=_band(request, slug, band_id))

@@ -28,6 +28,8 @@ class EmsConfig(AppConfig):
                 MenuEntry(
                     _("Care centre alerts"), "ems:care_board", EmsPerm.ALERTS, order=72, group="health"
                 ),
+                # The bands given to people and the on-call list (linked from the wristbands page).
+                MenuEntry(_("Wristbands"), "ems:bands", EmsPerm.WRISTBANDS, order=73, group="health"),
             ],
             permissions=[EmsPerm],
             scopes=permissions.SCOPES,

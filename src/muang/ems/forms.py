@@ -44,3 +44,50 @@ class CareForm(forms.Form):
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("from"))
     end = forms.DateField(label=_("to"))
+
+
+class RulesForm(forms.Form):
+    """The wearer's own rules; an empty rule is not checked."""
+
+    heart_rate_min = forms.IntegerField(label=_("lowest heart rate"), required=False)
+    heart_rate_max = forms.IntegerField(label=_("highest heart rate"), required=False)
+    geofence_radius_m = forms.IntegerField(
+        label=_("geofence radius around the home (m)"),
+        required=False,
+        help_text=_("for a person with dementia: an alert when the band leaves this circle"),
+    )
+    still_hours = forms.IntegerField(label=_("no movement for (hours, daytime)"), required=False)
+    battery_low = forms.IntegerField(label=_("battery low below (%)"), initial=20)
+    medical_summary = forms.CharField(
+        label=_("medical summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WristbandForm(RulesForm):
+    person = forms.ChoiceField(label=_("worn by"), choices=())
+    serial = forms.CharField(label=_("band's device id (IMEI or tracker id)"), max_length=64)
+    field_order = ["person", "serial"]
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The posted id is checked by the service (an unknown person is an error on the field, not a 500).
+        self.fields["person"] = forms.CharField(
+            label=_("worn by"),
+            widget=forms.Select(choices=[("", _("— choose —")), *[(p.pk, p.display_name) for p in people]]),
+        )
+        self.order_fields(self.field_order)
+
+
+class ReplaceForm(forms.Form):
+    serial = forms.CharField(label=_("the new band's device id"), max_length=64)
+
+
+class OnCallForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    phone = forms.CharField(label=_("mobile phone"), max_length=40)
+    line_user_id = forms.CharField(
+        label=_("LINE account"),
+        max_length=64,
+        required=False,
+        help_text=_("optional: the alert is also sent on LINE"),
+    )

@@ -233,6 +233,12 @@ class Wristband(models.Model):
         verbose_name = _("wristband")
         verbose_name_plural = _("wristbands")
         indexes = [models.Index(fields=["organization", "active"], name="ems_band_org_active_idx")]
+        constraints = [
+            # A person wears one band at a time (a lost one is replaced: services.wristbands.wristband_replace).
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(active=True), name="ems_band_one_per_person"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"wristband {self.pk}"  # not the wearer's name: this ends up in the audit log
@@ -266,6 +272,27 @@ class AlertKind(models.TextChoices):
     NO_MOVEMENT = "no_movement", _("no movement")
     LOW_BATTERY = "low_battery", _("battery low")
     REMOVED = "removed", _("band removed")
+
+
+class Severity(models.TextChoices):
+    """How urgent an alert is, shown as a colour AND a word (never by colour alone): a life may be at stake
+    (critical), somebody should check soon (warning), the band needs looking after (info)."""
+
+    CRITICAL = "critical", _("critical")
+    WARNING = "warning", _("warning")
+    INFO = "info", _("information")
+
+
+SEVERITY_OF_KIND = {
+    AlertKind.SOS: Severity.CRITICAL,
+    AlertKind.FALL: Severity.CRITICAL,
+    AlertKind.HEART_RATE: Severity.CRITICAL,
+    AlertKind.GEOFENCE: Severity.WARNING,
+    AlertKind.NO_MOVEMENT: Severity.WARNING,
+    AlertKind.LOW_BATTERY: Severity.INFO,
+    AlertKind.REMOVED: Severity.INFO,
+}
+SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 class AlertStatus(models.TextChoices):
@@ -333,6 +360,14 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_ALERT_STATUSES
+
+    @property
+    def severity(self) -> str:
+        return SEVERITY_OF_KIND.get(self.kind, Severity.WARNING)
+
+    @property
+    def severity_label(self) -> str:
+        return Severity(self.severity).label
 
 
 class AlertTimer(models.Model):

@@ -110,6 +110,7 @@ class AlertOut(Schema):
 
     id: int
     kind: str
+    severity: str = Field(..., description="critical (SOS, fall, heart rate), warning or info")
     status: str
     wristband: str = Field(..., description="the band's tracker id")
     raised_at: dt.datetime
@@ -141,3 +142,41 @@ class AlertCloseIn(Schema):
 
 class AlertIncidentIn(Schema):
     criterion: str = Field(..., max_length=16, description='A CBD criterion key, e.g. "24-red-1".')
+
+
+class WristbandRulesIn(Schema):
+    heart_rate_min: int | None = Field(None, description="beats a minute; empty: not checked")
+    heart_rate_max: int | None = None
+    geofence_radius_m: int | None = Field(None, description="a circle around the person's home")
+    still_hours: int | None = Field(None, description="no movement for this many daytime hours")
+    battery_low: int = Field(20, description="percent")
+    medical_summary: str = Field("", max_length=4000)
+
+
+class WristbandIn(WristbandRulesIn):
+    person_id: int = Field(..., description="a person of the care register")
+    serial: str = Field(..., max_length=64, description="the band's device id (IMEI or tracker id)")
+
+
+class WristbandReplaceIn(Schema):
+    serial: str = Field(..., max_length=64, description="the new band's device id")
+
+
+class WristbandOut(Schema):
+    """A band and its wearer's rules (the care centre's staff: restricted, no API token carries it)."""
+
+    id: int
+    person_id: int
+    serial: str
+    active: bool
+    heart_rate_min: int | None
+    heart_rate_max: int | None
+    geofence_radius_m: int | None
+    still_hours: int | None
+    battery_low: int
+    medical_summary: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_serial(band) -> str:
+        return band.device.serial

@@ -17,10 +17,10 @@ from muang.core.thai_dates import BANGKOK, bangkok_days
 from muang.ems import cbd, routing
 from muang.ems.models import (
     OPEN_ALERT_STATUSES,
+    SEVERITY_RANK,
     STEP_FIELDS,
     Alert,
     AlertEvent,
-    AlertKind,
     AlertStatus,
     Incident,
     OnCall,
@@ -187,13 +187,12 @@ class AlertBoard:
 
 
 def alert_board(*, actor: Actor, organization: Organization, now: dt.datetime) -> AlertBoard:
-    """What the care centre's board shows: waiting alerts (urgent kinds first, then oldest), the taken ones,
+    """What the care centre's board shows: waiting alerts (most severe first, then oldest), the taken ones,
     and the last closed ones. Two queries on the partial index of open alerts and the organisation's recent
     ones."""
     require(actor, organization, EmsPerm.ALERTS)
     open_alerts = list(alerts_of(actor=actor, organization=organization, open_only=True))
-    urgent = {AlertKind.SOS: 0, AlertKind.FALL: 0, AlertKind.HEART_RATE: 1, AlertKind.REMOVED: 1}
-    open_alerts.sort(key=lambda a: (urgent.get(a.kind, 2), a.raised_at, a.pk))
+    open_alerts.sort(key=lambda a: (SEVERITY_RANK[a.severity], a.raised_at, a.pk))  # severity, then oldest
     recent = list(
         alerts_of(actor=actor, organization=organization)
         .exclude(status__in=OPEN_ALERT_STATUSES)
@@ -220,6 +219,7 @@ class AlertCard:
     events: list[AlertEvent]
     suggested_group: int
     criteria: list[cbd.Criterion]
+    history: list[Alert]  # the person's other alerts, newest first
 
 
 def alert_card(*, actor: Actor, organization: Organization, alert_id: int) -> AlertCard:
@@ -237,7 +237,7 @@ def alert_card(*, actor: Actor, organization: Organization, alert_id: int) -> Al
         organization=organization,
         instance=person,
         purpose=ReadPurpose.EMERGENCY,
-        what="wristband alert: medical summary",
+        what="wristband alert: medical summary and alert history",
     )
     group = SUGGESTED_GROUP.get(alert.kind, 16)
     contacts = [dict(c) for c in person.emergency_contacts if c.get("phone")]
@@ -252,6 +252,7 @@ def alert_card(*, actor: Actor, organization: Organization, alert_id: int) -> Al
         events=list(alert.events.order_by("at", "pk")),
         suggested_group=group,
         criteria=cbd.criteria_of(group),
+        history=[a for a in _person_alerts(organization, person) if a.pk != alert.pk],
     )
 
 
@@ -273,3 +274,70 @@ def read_wristband_photo(read):
         raise NotFound()
     require(read.actor, band.organization, EmsPerm.ALERTS)
     return Visibility.PERSONAL
+
+
+# --- wristbands given to people, the on-call list (the care centre's staff pages) ------------------------------
+
+
+def wristbands_of(
+    *, actor: Actor, organization: Organization, active_only: bool = True
+) -> QuerySet[Wristband]:
+    require(actor, organization, EmsPerm.WRISTBANDS)
+    qs = Wristband.objects.filter(organization=organization).select_related("person", "device")
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.order_by("person__full_name", "pk")
+
+
+def get_wristband_for(*, actor: Actor, organization: Organization, band_id: int) -> Wristband:
+    band = wristbands_of(actor=actor, organization=organization, active_only=False).filter(pk=band_id).first()
+    if band is None:
+        raise NotFound(_("No wristband %(id)s.") % {"id": band_id})
+    return band
+
+
+def people_without_band(*, actor: Actor, organization: Organization) -> QuerySet[Person]:
+    """The care register's living people who wear no band: whom a new band can be given to."""
+    require(actor, organization, EmsPerm.WRISTBANDS)
+    worn = Wristband.objects.filter(organization=organization, active=True).values("person_id")
+    return (
+        Person.objects.filter(organization=organization, died_on=None, anonymized_at=None)
+        .exclude(pk__in=worn)
+        .order_by("full_name", "pk")
+    )
+
+
+def person_for_band(*, actor: Actor, organization: Organization, person_id) -> Person | None:
+    """The person of the care register picked for a band, or None (unknown here, or another organisation's)."""
+    require(actor, organization, EmsPerm.WRISTBANDS)
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        return None
+    return Person.objects.filter(organization=organization, pk=pk).first()
+
+
+def alert_history(*, actor: Actor, organization: Organization, person: Person, purpose: str) -> list[Alert]:
+    """Every alert of the person's bands, newest first: what, when, who took it, how it ended, the incident.
+    A read of the person's health-related record: audited (`core.audit.record_read`) with its purpose."""
+    if not (actor.has_perm(organization, EmsPerm.ALERTS) or actor.has_perm(organization, EmsPerm.WRISTBANDS)):
+        require(actor, organization, EmsPerm.ALERTS)  # raises, naming the permission
+    audit.record_read(
+        actor=actor,
+        organization=organization,
+        instance=person,
+        purpose=purpose,
+        what="wristband alert history",
+    )
+    return _person_alerts(organization, person)
+
+
+HISTORY_LENGTH = 100
+
+
+def _person_alerts(organization: Organization, person: Person) -> list[Alert]:
+    return list(
+        Alert.objects.filter(organization=organization, person=person)
+        .select_related("acknowledged_by", "closed_by", "incident", "wristband__device")
+        .order_by("-raised_at", "-pk")[:HISTORY_LENGTH]
+    )

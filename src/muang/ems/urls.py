@@ -1,6 +1,6 @@
 from django.urls import path
 
-from muang.ems import alert_views, views
+from muang.ems import alert_views, band_views, views
 
 app_name = "ems"
 
@@ -25,4 +25,14 @@ urlpatterns = [
     ),
     path("care/alerts/<int:alert_id>/close/", alert_views.care_alert_close, name="care_alert_close"),
     path("care/alerts/<int:alert_id>/incident/", alert_views.care_alert_incident, name="care_alert_incident"),
+    # The bands given to people, their rules and alert history; the on-call list.
+    path("care/bands/", band_views.band_list, name="bands"),
+    path("care/bands/new/", band_views.band_new, name="band_new"),
+    path("care/bands/<int:band_id>/", band_views.band_detail, name="band"),
+    path("care/bands/<int:band_id>/rules/", band_views.band_rules, name="band_rules"),
+    path("care/bands/<int:band_id>/replace/", band_views.band_replace, name="band_replace"),
+    path("care/bands/<int:band_id>/unregister/", band_views.band_unregister, name="band_unregister"),
+    path("care/on-call/", band_views.on_call, name="on_call"),
+    path("care/on-call/<int:on_call_id>/remove/", band_views.on_call_remove, name="on_call_remove"),
+    path("care/on-call/<int:on_call_id>/move/", band_views.on_call_move, name="on_call_move"),
 ]

@@ -103,6 +103,9 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         for name in ("Framework", "Area", "Indicator")
     },
     "kpi.Target": _tenant(READ),
+    # EMS units and their crews: whoever holds ems.manage (the EMS head, the organisation's administrator);
+    # never deleted (their incidents keep them: out of service instead).
+    "ems.Unit": _tenant(FULL - {DELETE}),
     **{
         f"property.{name}": _tenant(READ)
         for name in (
@@ -375,6 +378,10 @@ def _sample(label: str, world: World):
             from muang.selfservice.tests.test_api_use_change_notices import file_notice
 
             return file_notice(org)
+        case "ems.Unit":
+            from muang.ems.services.units import unit_create
+
+            return unit_create(actor=SYSTEM, organization=org, call_sign="กู้ชีพ 1", lat=16.54, lon=102.1)
         case "kpi.Framework":
             from muang.kpi.models import Framework
 

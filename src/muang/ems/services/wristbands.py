@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from django.contrib.gis.geos import Point, Polygon
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import SYSTEM, Actor, require
-from muang.core.errors import InvalidInput
+from muang.core.errors import Conflict, InvalidInput
 from muang.core.geo import SRID
 from muang.core.models import Organization
 from muang.ems.models import AlertKind, Wristband
@@ -97,12 +98,21 @@ def _clean_family(family) -> list[dict]:
     return out
 
 
-def wristband_create(
+RULE_FIELDS = (
+    "heart_rate_min",
+    "heart_rate_max",
+    "geofence_radius_m",
+    "geofence",
+    "still_hours",
+    "battery_low",
+    "medical_summary",
+    "family_line",
+)
+
+
+def _clean_rules(
     *,
-    actor: Actor,
-    organization: Organization,
     person,
-    serial: str,
     heart_rate_min: int | None = None,
     heart_rate_max: int | None = None,
     geofence_radius_m: int | None = None,
@@ -111,26 +121,80 @@ def wristband_create(
     battery_low: int = 20,
     medical_summary: str = "",
     family_line: list | None = None,
-) -> Wristband:
-    """A band (a new device of the IoT core with the wristband profile, `serial` its tracker id) given to
-    `person` with their rules."""
-    from muang.iot.services.devices import device_create
-
-    require(actor, organization, EmsPerm.WRISTBANDS)
-    if person.organization_id != organization.pk:
-        raise InvalidInput.for_field("person", _("No such person in this organisation."))
+) -> dict:
+    """The wearer's rules, checked: each refusal names its field."""
+    for field, value, low, high in (
+        ("heart_rate_min", heart_rate_min, 20, 250),
+        ("heart_rate_max", heart_rate_max, 20, 250),
+    ):
+        if value is not None and not low <= value <= high:
+            raise InvalidInput.for_field(
+                field,
+                _("A heart rate is between %(low)s and %(high)s beats a minute.")
+                % {"low": low, "high": high},
+            )
     if heart_rate_min is not None and heart_rate_max is not None and heart_rate_min >= heart_rate_max:
         raise InvalidInput.for_field("heart_rate_max", _("The highest heart rate is above the lowest."))
+    if geofence_radius_m is not None and not 20 <= geofence_radius_m <= 50_000:
+        raise InvalidInput.for_field("geofence_radius_m", _("A geofence radius is between 20 m and 50 km."))
     if geofence_radius_m is not None and person.location is None and geofence is None:
         raise InvalidInput.for_field(
             "geofence_radius_m", _("A geofence radius needs the person's home on the map.")
         )
     if geofence is not None and (geofence.srid not in (None, SRID) or not geofence.valid):
         raise InvalidInput.for_field("geofence", _("Not a valid polygon."))
-    if not 1 <= battery_low <= 99:
+    if still_hours is not None and not 1 <= still_hours <= 24:
+        raise InvalidInput.for_field("still_hours", _("No movement is counted in 1 to 24 hours."))
+    if battery_low is None or not 1 <= battery_low <= 99:
         raise InvalidInput.for_field("battery_low", _("The battery threshold is between 1 and 99 %."))
-    family = _clean_family(family_line)
+    return {
+        "heart_rate_min": heart_rate_min,
+        "heart_rate_max": heart_rate_max,
+        "geofence_radius_m": geofence_radius_m,
+        "geofence": geofence,
+        "still_hours": still_hours,
+        "battery_low": battery_low,
+        "medical_summary": (medical_summary or "").strip(),
+        "family_line": _clean_family(family_line),
+    }
+
+
+def _clean_serial(serial: str) -> str:
+    from muang.iot.models import SERIAL_RE
+
+    serial = (serial or "").strip()
+    if not serial:
+        raise InvalidInput.for_field("serial", _("Type the band's device id (IMEI or tracker id)."))
+    if not re.fullmatch(SERIAL_RE, serial):
+        raise InvalidInput.for_field(
+            "serial",
+            _("A device id is up to 64 letters, digits, '-', '_' or '.', starting with a letter or digit."),
+        )
+    return serial
+
+
+def wristband_create(*, actor: Actor, organization: Organization, person, serial: str, **rules) -> Wristband:
+    """A band (a new device of the IoT core with the wristband profile, `serial` its tracker id) given to
+    `person` with their rules. A person wears one band at a time (a lost band is replaced: wristband_replace);
+    a device id already registered is refused, naming the field."""
+    from muang.iot.models import Device
+    from muang.iot.services.devices import device_create
+
+    require(actor, organization, EmsPerm.WRISTBANDS)
+    if person is None or person.organization_id != organization.pk:
+        raise InvalidInput.for_field("person", _("No such person in the care register."))
+    if person.died_on is not None or person.anonymized_at is not None:
+        raise InvalidInput.for_field("person", _("This person is no longer in the care register."))
+    serial = _clean_serial(serial)
+    clean = _clean_rules(person=person, **rules)
     with transaction.atomic():
+        type(person).objects.select_for_update().get(pk=person.pk)  # one registration at a time per person
+        if Wristband.objects.filter(person=person, active=True).exists():
+            raise InvalidInput.for_field(
+                "person", _("This person already wears a band: replace it from the band's page.")
+            )
+        if Device.objects.filter(organization=organization, serial=serial).exists():
+            raise InvalidInput.for_field("serial", _("A band or device with this id is already registered."))
         device, _credential = device_create(
             actor=SYSTEM,
             organization=organization,
@@ -138,21 +202,70 @@ def wristband_create(
             name=f"I-Care {serial}",
             serial=serial,
         )
-        band = Wristband.objects.create(
-            organization=organization,
-            device=device,
-            person=person,
-            heart_rate_min=heart_rate_min,
-            heart_rate_max=heart_rate_max,
-            geofence_radius_m=geofence_radius_m,
-            geofence=geofence,
-            still_hours=still_hours,
-            battery_low=battery_low,
-            medical_summary=medical_summary.strip(),
-            family_line=family,
-        )
+        band = Wristband.objects.create(organization=organization, device=device, person=person, **clean)
         audit.record_create(actor=actor, organization=organization, instance=band)
     return band
+
+
+def _live_band(band: Wristband) -> Wristband:
+    row = Wristband.objects.select_for_update().select_related("person", "device").get(pk=band.pk)
+    if not row.active:
+        raise Conflict(_("This band is no longer in use."))
+    return row
+
+
+def wristband_update_rules(*, actor: Actor, band: Wristband, **rules) -> Wristband:
+    """Change the wearer's rules (every rule is given: what is not set is cleared). Audited."""
+    from muang.core.services import update_audited
+
+    require(actor, band.organization, EmsPerm.WRISTBANDS)
+    with transaction.atomic():
+        row = _live_band(band)
+        clean = _clean_rules(person=row.person, **rules)
+        return update_audited(
+            actor=actor,
+            organization=band.organization,
+            instance=row,
+            data=clean,
+            allowed=set(RULE_FIELDS),
+        )
+
+
+def wristband_unregister(*, actor: Actor, band: Wristband) -> Wristband:
+    """The band is taken off the person: it raises no more alerts, its device is retired in the IoT core (its
+    credential stops working); its alerts stay in the person's history. Open alerts of the band stay open:
+    somebody still has to answer them."""
+    from muang.core.services import update_audited
+    from muang.iot.services.devices import device_retire
+
+    require(actor, band.organization, EmsPerm.WRISTBANDS)
+    with transaction.atomic():
+        row = _live_band(band)
+        row = update_audited(
+            actor=actor,
+            organization=band.organization,
+            instance=row,
+            data={"active": False},
+            allowed={"active"},
+        )
+        device_retire(actor=SYSTEM, device=row.device)
+    return row
+
+
+def wristband_replace(*, actor: Actor, band: Wristband, serial: str) -> Wristband:
+    """A lost or broken band replaced by a new one (`serial`) for the same person, with the same rules."""
+    require(actor, band.organization, EmsPerm.WRISTBANDS)
+    with transaction.atomic():
+        row = _live_band(band)
+        serial = _clean_serial(serial)
+        rules = {f: getattr(row, f) for f in RULE_FIELDS}
+        wristband_unregister(actor=actor, band=row)
+        new = wristband_create(
+            actor=actor, organization=band.organization, person=row.person, serial=serial, **rules
+        )
+        if row.photo:
+            Wristband.objects.filter(pk=new.pk).update(photo=row.photo.name)
+    return new
 
 
 def metres_between(a: Point, b: Point) -> float:

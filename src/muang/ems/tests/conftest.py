@@ -46,15 +46,21 @@ def make_incident(
 DAUGHTER_LINE = "U" + "d" * 32
 
 
-def make_band(org, *, n: int = 1, serial: str = "IMEI0001", **rules):
-    """A person of the care register (home at CHUMPHAE) wearing a band with `rules`."""
+def make_person(org, n: int = 1):
+    """A person of the care register with a home at CHUMPHAE."""
     from muang.care.services.people import person_create
     from muang.care.tests.helpers import TODAY, person_data
-    from muang.ems.services.wristbands import wristband_create
 
-    person = person_create(
+    return person_create(
         actor=SYSTEM, organization=org, today=TODAY, **person_data(n, lat=CHUMPHAE[0], lon=CHUMPHAE[1])
     )
+
+
+def make_band(org, *, n: int = 1, serial: str = "IMEI0001", **rules):
+    """A person of the care register (home at CHUMPHAE) wearing a band with `rules`."""
+    from muang.ems.services.wristbands import wristband_create
+
+    person = make_person(org, n)
     rules.setdefault("medical_summary", "เบาหวาน ความดันสูง แพ้ยาเพนิซิลลิน")
     rules.setdefault("family_line", [{"name": "สมศรี", "relation": "ลูกสาว", "line_user_id": DAUGHTER_LINE}])
     return wristband_create(actor=SYSTEM, organization=org, person=person, serial=serial, **rules)

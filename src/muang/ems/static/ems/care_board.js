@@ -31,6 +31,8 @@
       osc.stop(t + i * 0.35 + 0.25);
     }
   }
+  // The same colours as ems.css's .severity-* (critical red, warning orange, information blue).
+  const SEVERITY_COLOURS = { critical: "#d7191c", warning: "#e66101", info: "#2c7bb6" };
   let map = null, layer = null, fitted = false;
   if (el && typeof L !== "undefined") {
     const center = JSON.parse(document.getElementById("map-center").textContent || "null") || { lat: 16.54, lon: 102.1 };
@@ -51,8 +53,8 @@
     if (layer) {
       const points = JSON.parse((state && state.dataset.points) || "[]");
       layer.clearLayers();
-      for (const p of points) {
-        L.circleMarker([p.lat, p.lon], { radius: 10, color: "#000", weight: 2, fillColor: p.status === "open" ? "#d7191c" : "#f5c400", fillOpacity: 0.95, className: `alert-marker alert-${p.status}` })
+      for (const p of [...points].reverse()) { // the most severe (listed first) drawn last: on top
+        L.circleMarker([p.lat, p.lon], { radius: 10, color: "#000", weight: 2, fillColor: SEVERITY_COLOURS[p.severity] || "#888888", fillOpacity: p.status === "open" ? 0.95 : 0.5, className: `alert-marker alert-${p.status} severity-${p.severity}` })
           .bindPopup(`<a href="${esc(p.url)}">${esc(p.label)}</a>`).addTo(layer);
       }
       if (!fitted && points.length) { map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [20, 20] }); fitted = true; }
