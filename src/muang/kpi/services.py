@@ -154,6 +154,52 @@ def snapshot_closed_month(*, now: dt.datetime | None = None) -> dict | None:
     )
 
 
+MAX_BACKFILL_MONTHS = 60  # five years: what a city's modules may hold from before the dashboard existed
+
+
+def backfill(
+    *,
+    months: int,
+    until: dt.date | None = None,
+    organizations: Iterable[Organization] | None = None,
+    workers: int = 1,
+    now: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Snapshot and roll up the `months` months that end with `until` (the last month that is over by default),
+    oldest first: what the monthly job would have written had it run then, from what the modules hold now.
+    Idempotent: a figure already snapshotted stays (a correction is `snapshot_recompute`, audited), so a second
+    run writes nothing. A month whose snapshots were all there still gets its roll-up rewritten when one of the
+    two months before it got new figures (its three-month adoption window holds them), as do the two months
+    after the range when their roll-up is written. Returns {"months": n, "rows": written, "refreshed": n}."""
+    if not 1 <= months <= MAX_BACKFILL_MONTHS:
+        raise InvalidInput.for_field(
+            "months", _("Backfill from 1 to %(max)s months.") % {"max": MAX_BACKFILL_MONTHS}
+        )
+    last = periods.last_closed_month(periods.today(now))
+    until = last if until is None else periods.month_of(until)
+    if until > last:
+        raise InvalidInput.for_field("until", _("Backfill only months that are over."))
+    if organizations is not None:
+        organizations = list(organizations)
+    stale: set[dt.date] = set()
+    written = refreshed = 0
+    for month in periods.months_back(until, months):
+        rows = snapshot_month(month=month, organizations=organizations, workers=workers)
+        if rows:
+            written += rows
+            refreshed += 1  # snapshot_month rewrote the month's roll-up
+            stale |= {add_months(month, 1), add_months(month, 2)}
+        elif month in stale:
+            rollup_refresh(month=month)
+            refreshed += 1
+        stale.discard(month)
+    for month in sorted(stale):
+        if month <= last and RollupPeriod.objects.filter(month=month).exists():
+            rollup_refresh(month=month)
+            refreshed += 1
+    return {"months": months, "rows": written, "refreshed": refreshed}
+
+
 def _require_closed_month(month: dt.date, today: dt.date, field: str = "month") -> dt.date:
     month = periods.month_of(month)
     if month >= periods.month_of(today):
@@ -359,7 +405,7 @@ def _write_snapshot(actor, organization, indicator, month, value, origin, reason
 MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
-def _parse_month(text: str) -> dt.date:
+def parse_month(text: str) -> dt.date:
     """`2569-03` (Buddhist Era, as the offices write it) or `2026-03`."""
     match = MONTH_TEXT.match(text or "")
     if not match:
@@ -388,7 +434,7 @@ def csv_import(*, actor: Actor, organization: Organization, text: str, now: dt.d
         try:
             indicator = _check_entered(indicators.get(row["indicator"]), "file")
             try:
-                month = _parse_month(row["month"])
+                month = parse_month(row["month"])
             except ValueError as e:
                 raise InvalidInput.for_field("file", _("Write the month as 2569-03.")) from e
             month = _require_closed_month(month, today, "file")
