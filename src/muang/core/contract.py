@@ -141,7 +141,12 @@ class KpiSource:
 
     `places` (optional) is a dotted path to `f(*, organization, start, end) -> list[tuple[float, float, int]]`:
     where the measured things were in the period, as (longitude, latitude, how many) on cells of about 100 m, so
-    the city page draws the indicator's map layer; never a single home's exact point."""
+    the city page draws the indicator's map layer; never a single home's exact point.
+
+    `bulk` (optional) is a dotted path to `f(*, organization_ids, start, end) -> dict[int, Decimal | None]`: the
+    same figure for many organisations in one query (an organisation missing from the answer has no figure). The
+    monthly snapshot of thousands of organisations calls it once per batch instead of `selector` once per
+    organisation; write `selector` as `bulk` for one organisation so that the two cannot disagree."""
 
     code: str  # "<app label>.<what>", stable: snapshots are kept under it
     label: Any
@@ -149,6 +154,7 @@ class KpiSource:
     selector: str
     direction: Direction = Direction.UP
     places: str = ""
+    bulk: str = ""
 
 
 @dataclass(frozen=True)

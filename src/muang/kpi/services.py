@@ -50,9 +50,21 @@ def _computed_indicators() -> list[tuple[Indicator, object]]:
     ]
 
 
-def _measure(selector, organization: Organization, month: dt.date) -> Decimal | None:
-    value = selector(organization=organization, start=month, end=periods.month_last_day(month))
+def _figure(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.0001"))
+
+
+def _measure(selector, organization: Organization, month: dt.date) -> Decimal | None:
+    return _figure(selector(organization=organization, start=month, end=periods.month_last_day(month)))
+
+
+BULK_BATCH = 1000  # organisations per call of a source's `bulk` selector
+
+
+def _bulk_selectors(computed: list[tuple[Indicator, object]]) -> dict[int, object]:
+    """{indicator id: the source's `bulk` function} of the computed indicators whose app offers one."""
+    sources = computed_sources()
+    return {i.pk: import_string(sources[i.code].bulk) for i, _s in computed if sources[i.code].bulk}
 
 
 def snapshot_month(
@@ -92,24 +104,38 @@ def _measure_organizations(month: dt.date, organizations: Iterable[Organization]
             "organization_id", "indicator_id"
         )
     )
+    bulks = _bulk_selectors(computed)
+    end = periods.month_last_day(month)
+    organizations = list(organizations)
     rows: list[Snapshot] = []
     written = 0
-    for organization in organizations:
-        for indicator, selector in computed:
-            if (organization.pk, indicator.pk) in done:
-                continue
-            rows.append(
-                Snapshot(
-                    organization_id=organization.pk,
-                    indicator_id=indicator.pk,
-                    month=month,
-                    value=_measure(selector, organization, month),
-                    origin=Source.COMPUTED,
+    for first in range(0, len(organizations), BULK_BATCH):
+        batch = organizations[first : first + BULK_BATCH]
+        # A source with a bulk selector: one query for the batch; the others, one per organisation.
+        measured = {}
+        for indicator_id, bulk in bulks.items():
+            ids = [o.pk for o in batch if (o.pk, indicator_id) not in done]
+            measured[indicator_id] = bulk(organization_ids=ids, start=month, end=end) if ids else {}
+        for organization in batch:
+            for indicator, selector in computed:
+                if (organization.pk, indicator.pk) in done:
+                    continue
+                if indicator.pk in measured:
+                    value = _figure(measured[indicator.pk].get(organization.pk))
+                else:
+                    value = _measure(selector, organization, month)
+                rows.append(
+                    Snapshot(
+                        organization_id=organization.pk,
+                        indicator_id=indicator.pk,
+                        month=month,
+                        value=value,
+                        origin=Source.COMPUTED,
+                    )
                 )
-            )
-        if len(rows) >= 5000:
-            written += len(Snapshot.objects.bulk_create(rows, ignore_conflicts=True))
-            rows = []
+            if len(rows) >= 5000:
+                written += len(Snapshot.objects.bulk_create(rows, ignore_conflicts=True))
+                rows = []
     if rows:
         written += len(Snapshot.objects.bulk_create(rows, ignore_conflicts=True))
     return written
