@@ -37,3 +37,20 @@ def test_days_above_the_standard_count_once_whichever_station_was_above(city):
     assert [count for _lon, _lat, count in places] == [2, 2]  # market: 3 and 7 March; temple: 3 and 4 March
     market = next(p for p in places if abs(p[1] - 16.54) < 0.001)
     assert abs(market[0] - 102.10) < 0.001  # the cell's centre, within 100 m of the station
+
+
+def test_the_city_page_draws_the_stations_layer(city):
+    from django.test import Client
+    from django.urls import reverse
+
+    from muang.core.models import Role
+    from muang.core.tests.factories import member
+
+    pm(city, 45, bkk(3, 10))
+    client = Client()
+    client.force_login(member(city.org, Role.EXECUTIVE))
+    url = reverse("kpi:places", args=["environment.pm25_days"])
+    layer = client.get(url, {"month": "2026-03"}).json()
+    assert layer["month"] == "2026-03"
+    assert sorted(f["properties"]["count"] for f in layer["features"]) == [1]  # the temple's station read nothing
+    assert client.get(reverse("kpi:places", args=["environment.no_such"]), {"month": "2026-03"}).status_code == 404
