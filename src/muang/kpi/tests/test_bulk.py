@@ -32,7 +32,9 @@ def test_every_source_has_a_bulk_form_that_agrees_with_its_selector(town):
     quiet = OrganizationFactory()
     end = periods.month_last_day(JAN)
     for source in registry.kpi_sources():
-        assert source.bulk, f"{source.code} has no bulk selector: the snapshot would measure it per organisation"
+        assert source.bulk, (
+            f"{source.code} has no bulk selector: the snapshot would measure it per organisation"
+        )
         bulk = import_string(source.bulk)(organization_ids=[town.org.pk, quiet.pk], start=JAN, end=end)
         selector = import_string(source.selector)
         for org in (town.org, quiet):
