@@ -52,5 +52,10 @@ def test_the_city_page_draws_the_stations_layer(city):
     url = reverse("kpi:places", args=["environment.pm25_days"])
     layer = client.get(url, {"month": "2026-03"}).json()
     assert layer["month"] == "2026-03"
-    assert sorted(f["properties"]["count"] for f in layer["features"]) == [1]  # the temple's station read nothing
-    assert client.get(reverse("kpi:places", args=["environment.no_such"]), {"month": "2026-03"}).status_code == 404
+    assert sorted(f["properties"]["count"] for f in layer["features"]) == [
+        1
+    ]  # the temple's station read nothing
+    assert (
+        client.get(reverse("kpi:places", args=["environment.no_such"]), {"month": "2026-03"}).status_code
+        == 404
+    )
