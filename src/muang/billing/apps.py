@@ -29,9 +29,15 @@ class BillingConfig(AppConfig):
                     _("Share of the amount falling due that was collected"),
                     "%",
                     "muang.billing.kpis.collected_share",
+                    bulk="muang.billing.kpis.collected_share_bulk",
                 ),
                 KpiSource(
-                    "billing.arrears", _("Arrears"), "THB", "muang.billing.kpis.arrears", Direction.DOWN
+                    "billing.arrears",
+                    _("Arrears"),
+                    "THB",
+                    "muang.billing.kpis.arrears",
+                    Direction.DOWN,
+                    bulk="muang.billing.kpis.arrears_bulk",
                 ),
             ],
             demo=[

@@ -38,6 +38,7 @@ class CasesConfig(AppConfig):
                     _("Cases resolved within their service level"),
                     "%",
                     "muang.cases.kpis.resolved_within_sla",
+                    bulk="muang.cases.kpis.resolved_within_sla_bulk",
                     places="muang.cases.kpis.resolved_places",
                 ),
                 KpiSource(
@@ -45,13 +46,15 @@ class CasesConfig(AppConfig):
                     _("Median days to resolve a case"),
                     "days",
                     "muang.cases.kpis.median_days_to_resolve",
-                    Direction.DOWN,
+                    direction=Direction.DOWN,
+                    bulk="muang.cases.kpis.median_days_to_resolve_bulk",
                 ),
                 KpiSource(
                     "cases.satisfaction",
                     _("Citizens' rating of resolved cases"),
                     "stars",
                     "muang.cases.kpis.satisfaction",
+                    bulk="muang.cases.kpis.satisfaction_bulk",
                 ),
             ],
         )

@@ -9,11 +9,17 @@ from muang.core.workspace import active_membership
 
 def _menu(request: HttpRequest, membership) -> list[registry.MenuLink]:
     """The main menu from the apps' declared entries: a member's entries by the permissions they hold in their
-    active organisation (from the membership and its department, already loaded); a visitor's public entries."""
+    active organisation (from the membership and its department, already loaded), and the platform operator's
+    pages for an active superuser; a visitor's public entries."""
+    user = getattr(request, "user", None)
+    # The platform operator (an active superuser) also sees the operator's pages, member of an organisation or not.
+    operator = bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
     if membership is not None:
         # Role × the duties of the member's department, from the loaded membership: no query.
-        return registry.staff_menu(member_permissions(membership))
-    if hasattr(request, "user") and not request.user.is_authenticated:
+        return registry.staff_menu(member_permissions(membership), operator=operator)
+    if operator:
+        return registry.staff_menu(frozenset(), operator=True)
+    if user is not None and not user.is_authenticated:
         return registry.public_menu()
     return []
 

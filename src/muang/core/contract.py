@@ -38,7 +38,11 @@ class Mount:
 class MenuEntry:
     """A link in the main menu. Staff menu: shown to members whose permissions in their active organisation
     include `perm` (every member when `perm` is empty). Public menu: shown to visitors who are not signed in.
-    Entries of every app are sorted by `order`, then label."""
+    Entries of every app are sorted by `order`, then label.
+
+    `operator=True`: a page of the platform operator (an active superuser, who serves every organisation and
+    may be a member of none), shown to them only, with or without a membership, and never by a permission of an
+    organisation (an organisation's system administrator does not see it)."""
 
     label: Any  # a lazy translation (gettext_lazy): every label a user reads is translated
     url_name: str
@@ -46,6 +50,7 @@ class MenuEntry:
     order: int = 50
     # One of MENU_GROUPS: where the entry sits when a member's menu is long enough to be grouped ("" = top level).
     group: str = ""
+    operator: bool = False
 
 
 # The staff menu's groups, in this order. A member who sees more than MENU_GROUPED_ABOVE entries (an
@@ -136,7 +141,12 @@ class KpiSource:
 
     `places` (optional) is a dotted path to `f(*, organization, start, end) -> list[tuple[float, float, int]]`:
     where the measured things were in the period, as (longitude, latitude, how many) on cells of about 100 m, so
-    the city page draws the indicator's map layer; never a single home's exact point."""
+    the city page draws the indicator's map layer; never a single home's exact point.
+
+    `bulk` (optional) is a dotted path to `f(*, organization_ids, start, end) -> dict[int, Decimal | None]`: the
+    same figure for many organisations in one query (an organisation missing from the answer has no figure). The
+    monthly snapshot of thousands of organisations calls it once per batch instead of `selector` once per
+    organisation; write `selector` as `bulk` for one organisation so that the two cannot disagree."""
 
     code: str  # "<app label>.<what>", stable: snapshots are kept under it
     label: Any
@@ -144,6 +154,7 @@ class KpiSource:
     selector: str
     direction: Direction = Direction.UP
     places: str = ""
+    bulk: str = ""
 
 
 @dataclass(frozen=True)

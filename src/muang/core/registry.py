@@ -140,9 +140,10 @@ def _links(entries: Iterable[MenuEntry]) -> list[MenuLink]:
     return links
 
 
-def staff_menu(perms: frozenset[str]) -> list[MenuLink]:
-    """The main menu of a member holding `perms` in their active organisation. Pure: no query."""
-    return _links(e for e in _menus()[0] if not e.perm or e.perm in perms)
+def staff_menu(perms: frozenset[str], *, operator: bool = False) -> list[MenuLink]:
+    """The main menu of a member holding `perms` in their active organisation, with the platform operator's
+    entries when `operator` (an active superuser). Pure: no query."""
+    return _links(e for e in _menus()[0] if (operator if e.operator else (not e.perm or e.perm in perms)))
 
 
 def public_menu() -> list[MenuLink]:

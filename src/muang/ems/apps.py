@@ -60,13 +60,15 @@ class EmsConfig(AppConfig):
                     _("EMS response time (call to scene)"),
                     "minutes",
                     "muang.ems.kpis.response_minutes",
-                    Direction.DOWN,
+                    direction=Direction.DOWN,
+                    bulk="muang.ems.kpis.response_minutes_bulk",
                 ),
                 KpiSource(
                     "ems.red_within_8_minutes",
                     _("Red EMS incidents reached within 8 minutes"),
                     "%",
                     "muang.ems.kpis.red_within_8_minutes",
+                    bulk="muang.ems.kpis.red_within_8_minutes_bulk",
                 ),
             ],
         )

@@ -3,7 +3,7 @@ import os
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, DemoLoader, MenuEntry, Mount
+from muang.core.contract import AppContract, DemoLoader, Direction, KpiSource, MenuEntry, Mount
 
 
 class EnvironmentConfig(AppConfig):
@@ -22,6 +22,18 @@ class EnvironmentConfig(AppConfig):
                 "muang.environment.opendata.WATER_LEVELS",
             ],
             urls=[Mount("env/", "muang.environment.urls")],
+            # The city dashboard's number, with the air stations as its map layer (environment/kpis.py).
+            kpi_sources=[
+                KpiSource(
+                    "environment.pm25_days",
+                    _("Days with PM2.5 above the standard"),
+                    "days",
+                    "muang.environment.kpis.pm25_days",
+                    Direction.DOWN,
+                    places="muang.environment.kpis.station_places",
+                    bulk="muang.environment.kpis.pm25_days_bulk",
+                ),
+            ],
             api=["muang.environment.api.router"],
             menu=[
                 MenuEntry(_("Air and water"), "environment:staff", EnvPerm.ENV_VIEW, order=60, group="city")

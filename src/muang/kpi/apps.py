@@ -37,6 +37,14 @@ class KpiConfig(AppConfig):
                     order=6,
                     group="overview",
                 ),
+                # The platform operator's page: every province side by side (kpi.selectors.sees_the_country).
+                MenuEntry(
+                    _("The country's local governments compared"),
+                    "kpi:national",
+                    order=7,
+                    group="overview",
+                    operator=True,
+                ),
             ],
             permissions=[KpiPerm],
             scopes=permissions.SCOPES,

@@ -261,7 +261,7 @@ def sync_catalogue() -> int:
                 **follow,
                 "source": Source.COMPUTED,
                 "owner_duty": OWNER.get(source.code.split(".", 1)[0], ""),
-                "definition": (import_string(source.selector).__doc__ or "").strip(),
+                "definition": _definition(source),
                 "reference": REFERENCES.get(source.code, ""),
                 "min_value": Decimal(0) if source.unit in ("%", "days", "count", "THB", "stars") else None,
                 "max_value": Decimal(100)
@@ -287,6 +287,16 @@ def sync_catalogue() -> int:
         is_active=False
     )
     return created
+
+
+def _definition(source) -> str:
+    """What the figure measures: its selector's docstring, or its bulk form's (a one-organisation selector that
+    is the bulk form for one says nothing of its own)."""
+    for path in (source.selector, source.bulk):
+        doc = (import_string(path).__doc__ or "").strip() if path else ""
+        if doc:
+            return doc
+    return ""
 
 
 def computed_sources() -> dict[str, object]:

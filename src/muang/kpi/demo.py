@@ -1,6 +1,7 @@
-"""Demo figures: a year of monthly snapshots for the demo local governments (computed from whatever the other
-demo loaders created), a year of imported figures for the indicators entered by hand, targets for the fiscal
-year, and Chumphae's dashboard shown to the public. Deterministic (a fixed seed), once."""
+"""Demo figures: a year of monthly snapshots and roll-ups (`services.backfill`) for the demo local governments
+(computed from whatever the other demo loaders created), a year of imported figures for the indicators entered by
+hand, targets for the fiscal year, and Chumphae's dashboard shown to the public. Deterministic (a fixed seed); a
+reload only backfills the months that are missing."""
 
 import random
 from decimal import Decimal
@@ -41,14 +42,17 @@ def load_demo_kpis() -> int:
     organizations = list(
         Organization.objects.filter(is_active=True, kind__in=LOCAL_GOVERNMENT_KINDS).order_by("pk")
     )
-    if not organizations or Snapshot.objects.filter(organization__in=organizations).exists():
+    if not organizations:
         return 0
     today = periods.today()
     last = periods.last_closed_month(today)
     months = periods.months_back(last, MONTHS)
-    written = 0
-    for month in months:
-        written += services.snapshot_month(month=month, organizations=organizations)
+    if Snapshot.objects.filter(organization__in=organizations, origin=Source.CSV).exists():
+        # Loaded before: only the months that are missing (the demo reloaded a month or more later).
+        return services.backfill(months=MONTHS, organizations=organizations)["rows"]
+    # The year that is over, snapshotted and rolled up as the monthly job would have done (the history the city
+    # page's trends and the district roll-up show), then the hand-entered figures on top.
+    written = services.backfill(months=MONTHS, organizations=organizations)["rows"]
     rng = random.Random(15)  # noqa: S311 (demo figures, a fixed seed)
     entered = {i.code: i for i in Indicator.objects.exclude(source=Source.COMPUTED)}
     year = fiscal_year(today)

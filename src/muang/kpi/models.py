@@ -31,6 +31,7 @@ UNITS = {
     "THB": _("baht"),
     "stars": _("stars"),
     "kW": _("kW"),
+    "kWh": _("kWh"),
     "minutes": _("minutes"),
 }
 

@@ -50,9 +50,21 @@ def _computed_indicators() -> list[tuple[Indicator, object]]:
     ]
 
 
-def _measure(selector, organization: Organization, month: dt.date) -> Decimal | None:
-    value = selector(organization=organization, start=month, end=periods.month_last_day(month))
+def _figure(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.0001"))
+
+
+def _measure(selector, organization: Organization, month: dt.date) -> Decimal | None:
+    return _figure(selector(organization=organization, start=month, end=periods.month_last_day(month)))
+
+
+BULK_BATCH = 1000  # organisations per call of a source's `bulk` selector
+
+
+def _bulk_selectors(computed: list[tuple[Indicator, object]]) -> dict[int, object]:
+    """{indicator id: the source's `bulk` function} of the computed indicators whose app offers one."""
+    sources = computed_sources()
+    return {i.pk: import_string(sources[i.code].bulk) for i, _s in computed if sources[i.code].bulk}
 
 
 def snapshot_month(
@@ -92,27 +104,55 @@ def _measure_organizations(month: dt.date, organizations: Iterable[Organization]
             "organization_id", "indicator_id"
         )
     )
-    rows: list[Snapshot] = []
+    bulks = _bulk_selectors(computed)
+    end = periods.month_last_day(month)
+    organizations = list(organizations)
+    rows: list[tuple[int, int, Decimal | None]] = []
     written = 0
-    for organization in organizations:
-        for indicator, selector in computed:
-            if (organization.pk, indicator.pk) in done:
-                continue
-            rows.append(
-                Snapshot(
-                    organization_id=organization.pk,
-                    indicator_id=indicator.pk,
-                    month=month,
-                    value=_measure(selector, organization, month),
-                    origin=Source.COMPUTED,
-                )
-            )
-        if len(rows) >= 5000:
-            written += len(Snapshot.objects.bulk_create(rows, ignore_conflicts=True))
-            rows = []
-    if rows:
-        written += len(Snapshot.objects.bulk_create(rows, ignore_conflicts=True))
+    for first in range(0, len(organizations), BULK_BATCH):
+        batch = organizations[first : first + BULK_BATCH]
+        # A source with a bulk selector: one query for the batch; the others, one per organisation.
+        measured = {}
+        for indicator_id, bulk in bulks.items():
+            ids = [o.pk for o in batch if (o.pk, indicator_id) not in done]
+            measured[indicator_id] = bulk(organization_ids=ids, start=month, end=end) if ids else {}
+        for organization in batch:
+            for indicator, selector in computed:
+                if (organization.pk, indicator.pk) in done:
+                    continue
+                if indicator.pk in measured:
+                    value = _figure(measured[indicator.pk].get(organization.pk))
+                else:
+                    value = _measure(selector, organization, month)
+                rows.append((organization.pk, indicator.pk, value))
+        written += _insert_computed(month, rows)
+        rows = []
     return written
+
+
+def _insert_computed(month: dt.date, rows: list[tuple[int, int, Decimal | None]]) -> int:
+    """The month's computed figures in one INSERT from arrays (ON CONFLICT DO NOTHING: a row another worker wrote
+    first wins). Django's bulk_create built the statement value by value: most of a snapshot's time."""
+    if not rows:
+        return 0
+    organization_ids, indicator_ids, values = zip(*rows, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO kpi_snapshot (organization_id, indicator_id, month, value, origin, taken_at)
+            SELECT o, i, %s, v, %s, now()
+            FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[]) AS r(o, i, v)
+            ON CONFLICT DO NOTHING
+            """,
+            [
+                month,
+                Source.COMPUTED.value,
+                array_literal(organization_ids),
+                array_literal(indicator_ids),
+                array_literal(values),
+            ],
+        )
+        return cursor.rowcount
 
 
 def _measure_share(month: dt.date, ids: list[int]) -> int:
@@ -144,6 +184,52 @@ def snapshot_closed_month(*, now: dt.datetime | None = None) -> dict | None:
         day,
         lambda: {"month": month.isoformat(), "rows": written + snapshot_month(month=month)},
     )
+
+
+MAX_BACKFILL_MONTHS = 60  # five years: what a city's modules may hold from before the dashboard existed
+
+
+def backfill(
+    *,
+    months: int,
+    until: dt.date | None = None,
+    organizations: Iterable[Organization] | None = None,
+    workers: int = 1,
+    now: dt.datetime | None = None,
+) -> dict[str, int]:
+    """Snapshot and roll up the `months` months that end with `until` (the last month that is over by default),
+    oldest first: what the monthly job would have written had it run then, from what the modules hold now.
+    Idempotent: a figure already snapshotted stays (a correction is `snapshot_recompute`, audited), so a second
+    run writes nothing. A month whose snapshots were all there still gets its roll-up rewritten when one of the
+    two months before it got new figures (its three-month adoption window holds them), as do the two months
+    after the range when their roll-up is written. Returns {"months": n, "rows": written, "refreshed": n}."""
+    if not 1 <= months <= MAX_BACKFILL_MONTHS:
+        raise InvalidInput.for_field(
+            "months", _("Backfill from 1 to %(max)s months.") % {"max": MAX_BACKFILL_MONTHS}
+        )
+    last = periods.last_closed_month(periods.today(now))
+    until = last if until is None else periods.month_of(until)
+    if until > last:
+        raise InvalidInput.for_field("until", _("Backfill only months that are over."))
+    if organizations is not None:
+        organizations = list(organizations)
+    stale: set[dt.date] = set()
+    written = refreshed = 0
+    for month in periods.months_back(until, months):
+        rows = snapshot_month(month=month, organizations=organizations, workers=workers)
+        if rows:
+            written += rows
+            refreshed += 1  # snapshot_month rewrote the month's roll-up
+            stale |= {add_months(month, 1), add_months(month, 2)}
+        elif month in stale:
+            rollup_refresh(month=month)
+            refreshed += 1
+        stale.discard(month)
+    for month in sorted(stale):
+        if month <= last and RollupPeriod.objects.filter(month=month).exists():
+            rollup_refresh(month=month)
+            refreshed += 1
+    return {"months": months, "rows": written, "refreshed": refreshed}
 
 
 def _require_closed_month(month: dt.date, today: dt.date, field: str = "month") -> dt.date:
@@ -351,7 +437,7 @@ def _write_snapshot(actor, organization, indicator, month, value, origin, reason
 MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
-def _parse_month(text: str) -> dt.date:
+def parse_month(text: str) -> dt.date:
     """`2569-03` (Buddhist Era, as the offices write it) or `2026-03`."""
     match = MONTH_TEXT.match(text or "")
     if not match:
@@ -380,7 +466,7 @@ def csv_import(*, actor: Actor, organization: Organization, text: str, now: dt.d
         try:
             indicator = _check_entered(indicators.get(row["indicator"]), "file")
             try:
-                month = _parse_month(row["month"])
+                month = parse_month(row["month"])
             except ValueError as e:
                 raise InvalidInput.for_field("file", _("Write the month as 2569-03.")) from e
             month = _require_closed_month(month, today, "file")

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, DemoLoader, MenuEntry, Mount, PeriodicTask
+from muang.core.contract import AppContract, DemoLoader, KpiSource, MenuEntry, Mount, PeriodicTask
 
 
 class LightingConfig(AppConfig):
@@ -17,6 +17,24 @@ class LightingConfig(AppConfig):
             # Open data (the opendata app): what an organisation may publish, without personal data.
             open_datasets=["muang.lighting.opendata.STREETLIGHTS"],
             urls=[Mount("lighting/", "muang.lighting.urls")],
+            # The city dashboard's numbers; availability's map layer is where poles were out (lighting/kpis.py).
+            kpi_sources=[
+                KpiSource(
+                    "lighting.lamp_availability",
+                    _("Street lamps lit when they should be"),
+                    "%",
+                    "muang.lighting.kpis.lamp_availability",
+                    places="muang.lighting.kpis.dark_places",
+                    bulk="muang.lighting.kpis.lamp_availability_bulk",
+                ),
+                KpiSource(
+                    "lighting.energy_saved",
+                    _("Energy saved by dimming the street lamps"),
+                    "kWh",
+                    "muang.lighting.kpis.energy_saved",
+                    bulk="muang.lighting.kpis.energy_saved_bulk",
+                ),
+            ],
             api=["muang.lighting.api.router"],
             menu=[
                 MenuEntry(

@@ -191,6 +191,13 @@ def month_energy(
     )
 
 
+def availability_between(organization: Organization, start: dt.datetime, end: dt.datetime) -> Decimal | None:
+    """Percent of lamp-nights between `start` and `end` without a dark fault (the city dashboard's figure);
+    None without a pole that has a controller."""
+    poles = list(Pole.objects.filter(organization=organization, device__isnull=False).only("pk"))
+    return _availability(organization, poles, start, end)
+
+
 def _availability(organization: Organization, poles, start: dt.datetime, end: dt.datetime) -> Decimal | None:
     """Percent of lamp-nights without a dark fault open during the night."""
     if not poles or end <= start:

@@ -56,6 +56,7 @@ class WasteConfig(AppConfig):
                     _("Waste fees collected on time"),
                     "%",
                     "muang.waste.kpis.collection_rate",
+                    bulk="muang.waste.kpis.collection_rate_bulk",
                 ),
                 KpiSource(
                     "waste.arrears",
@@ -63,6 +64,7 @@ class WasteConfig(AppConfig):
                     "THB",
                     "muang.waste.kpis.arrears",
                     Direction.DOWN,
+                    bulk="muang.waste.kpis.arrears_bulk",
                 ),
             ],
         )

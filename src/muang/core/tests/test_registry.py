@@ -432,6 +432,9 @@ def test_the_apps_offer_their_kpi_sources():
         ("eservices.fees_collected", "THB", "up"),
         ("waste.collection_rate", "%", "up"),
         ("waste.arrears", "THB", "down"),
+        ("lighting.lamp_availability", "%", "up"),
+        ("lighting.energy_saved", "kWh", "up"),
+        ("environment.pm25_days", "days", "down"),
     }
 
 

@@ -3,7 +3,7 @@ governments of the district, the province and the country, adoption, and the ave
 country; a correction of a month rewrites what it moved; the roll-up selectors read those rows only."""
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -89,7 +89,7 @@ def test_adoption_counts_the_modules_used_and_follows_a_recompute(towns):
     modules = len(selectors.installed_modules())
     adoption = RollupAdoption.objects.get(month=JAN, organization=a)
     assert adoption.months_used == {"cases": 1}
-    assert adoption.adoption == round(Decimal(100) / modules)
+    assert adoption.adoption == (Decimal(100) / modules).quantize(Decimal(1), ROUND_HALF_UP)  # SQL's round()
     assert RollupAdoption.objects.get(month=JAN, organization=b).adoption == 0
     # February written too; a recompute of January moves January's adoption and February's window.
     feb = dt.date(2026, 2, 1)

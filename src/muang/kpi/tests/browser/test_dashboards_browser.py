@@ -165,7 +165,9 @@ def test_the_mayor_sees_where_the_complaints_were(live_server, in_chromium, sett
         _sign_in(page, live_server.url, town.executive.user)
         page.goto(f"{live_server.url}/kpi/")
         layer = page.locator('.kpi-indicator[data-code="cases.resolved_within_sla"] .kpi-map')
-        page.wait_for_selector('.kpi-map[data-ready="1"]')
+        page.wait_for_selector(
+            '.kpi-indicator[data-code="cases.resolved_within_sla"] .kpi-map[data-ready="1"]'
+        )
         assert layer.get_attribute("data-count") == "2"  # two cells of about 100 m
         assert layer.locator("path.leaflet-interactive").count() == 2
 

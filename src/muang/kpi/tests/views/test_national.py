@@ -80,3 +80,31 @@ def test_nobody_else_sees_the_country(country):
     assert Client().get(reverse("kpi:national")).status_code == 302
     with pytest.raises(Exception, match="platform operator"):
         selectors.national_overview(user=UserFactory())
+
+
+def test_the_menu_leads_the_operator_and_only_the_operator_to_the_national_page(areas, settings):
+    """The grouped menu has the national page for the platform operator (member of an organisation or not), never
+    for an organisation's executive or system administrator, whose permissions hold everything else."""
+    from muang.core import registry
+
+    settings.LANGUAGE_CODE = "th"
+    national = reverse("kpi:national")
+    org = OrganizationFactory()
+    admin_perms = registry.permission_table().by_role[Role.SYSTEM_ADMIN]
+    assert national not in [link.url for link in registry.staff_menu(admin_perms)]
+    assert [link.url for link in registry.staff_menu(frozenset(), operator=True)] == ["/", national]
+    assert national in [link.url for link in registry.staff_menu(admin_perms, operator=True)]
+
+    def menu_of(user) -> list[str]:
+        response = _as(user).get(reverse("home"))
+        return [link.url for link in response.context["menu"]]
+
+    operator = UserFactory(is_superuser=True, is_staff=True)
+    assert national in menu_of(operator)  # no membership at all
+    member(org, Role.SYSTEM_ADMIN, user=operator)
+    links = menu_of(operator)
+    assert national in links and "/kpi/rollup/" in links
+    executive, administrator = member(org, Role.EXECUTIVE), member(org, Role.SYSTEM_ADMIN)
+    assert national not in menu_of(executive) and national not in menu_of(administrator)
+    html = _as(operator).get(reverse("home")).content.decode()
+    assert f'href="{national}"' in html and "เปรียบเทียบ อปท. ทั่วประเทศ" in html
