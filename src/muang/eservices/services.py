@@ -50,7 +50,8 @@ from muang.eservices.permissions import ApplicantPerm, ApplicantScope, EserviceP
 
 CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.json"
 APPLICATION_SOURCE = SourceKind("eservice", "application")
-CHARGE_SOURCE = SourceKind("eservice", "charge")
+# A finance officer who may create a charge issues its bill in their own name (billing's sync: `issue_perm`).
+CHARGE_SOURCE = SourceKind("eservice", "charge", issue_perm=EservicePerm.CHARGE_CREATE)
 MAX_CHARGE = Decimal("1000000.00")
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 NOTICE_INTERVAL = dt.timedelta(days=7)  # s.10
@@ -753,7 +754,7 @@ def misc_charge_create(
     )
     charges = MiscCharge.objects.filter(organization=organization, charged_on__year=today.year)
     bills_sync(
-        actor=SYSTEM,  # the charge above is the authorised act; its bill is how billing records it
+        actor=actor,  # under the officer's own grant (CHARGE_SOURCE.issue_perm): issued_by, the audit
         organization=organization,
         kind=BillKind.SERVICE_FEE,
         year=today.year,

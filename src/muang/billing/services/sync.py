@@ -28,7 +28,13 @@ from django.utils.translation import gettext as _
 
 from muang.billing.models import Bill, BillStatus
 from muang.billing.permissions import BillingPerm
-from muang.billing.services.bills import BillDraft, LineDraft, Payer, bill_cancel, bills_issue
+from muang.billing.services.bills import (
+    BillDraft,
+    LineDraft,
+    Payer,
+    bill_cancel_authorised,
+    bills_issue_authorised,
+)
 from muang.billing.services.payments import lock_payments
 from muang.billing.sources import SourceKind, SourceRef
 from muang.core.access import Actor, require
@@ -78,6 +84,14 @@ class SyncResult:
     issued_total: Decimal = ZERO  # baht on the bills issued or re-issued now
 
 
+def require_issue(actor: Actor, organization: Organization, source_kind: SourceKind) -> None:
+    """Refuse unless the actor may issue bills of `source_kind`: billing's `bill.issue`, or the kind's own
+    `issue_perm` when it names one."""
+    if source_kind.issue_perm and actor.has_perm(organization, source_kind.issue_perm):
+        return
+    require(actor, organization, BillingPerm.BILL_ISSUE)
+
+
 def _untouched(bill: Bill, paid_something: set[int]) -> bool:
     return bill.status == BillStatus.OPEN and bill.pk not in paid_something and not bill.paid_principal
 
@@ -99,8 +113,12 @@ def bills_sync(
 
     ``within`` narrows the comparison to the sources whose key starts with it: a fee billed every month keys
     its bills ``<period>.<id>`` and syncs one period at a time (``within="202603."``), leaving the other
-    months' bills of the year alone."""
-    require(actor, organization, BillingPerm.BILL_ISSUE)
+    months' bills of the year alone.
+
+    Billing's `bill.issue` authorises any sync; a source kind that names its own `issue_perm` also lets whoever
+    holds that permission sync (issue, re-issue, cancel) the bills of that kind, and only those: a finance
+    officer who may create a miscellaneous charge issues its bill in their own name (`issued_by`, the audit)."""
+    require_issue(actor, organization, source_kind)
     by_source: dict[SourceRef, WantedBill] = {}
     for want in wanted:
         if want.source.kind != source_kind or not want.source.key.startswith(within):
@@ -159,9 +177,11 @@ def bills_sync(
         else:
             result.conflicts.append(_conflict(bill, SourceRef.parse_or_none(bill.source_ref), ZERO))
     for bill in to_cancel:
-        bill_cancel(actor=actor, bill=bill, reason=reason)
+        bill_cancel_authorised(actor=actor, bill=bill, reason=reason)
     if drafts:
-        bills = bills_issue(actor=actor, organization=organization, drafts=drafts, issued_on=issued_on)
+        bills = bills_issue_authorised(
+            actor=actor, organization=organization, drafts=drafts, issued_on=issued_on
+        )
         result.bill_ids = [b.pk for b in bills]
         result.issued_total = sum((b.amount for b in bills), ZERO)
     return result
