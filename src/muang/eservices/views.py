@@ -116,8 +116,9 @@ def applicant_page(view):
 
 def _safe_next(request: HttpRequest, organization) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    prefix = f"/eservices/{organization.slug}/"
-    if target.startswith(prefix) and "//" not in target and "\\" not in target:
+    prefixes = (f"/eservices/{organization.slug}/", f"/my-tax/{organization.slug}/waste/")
+    # The same phone sign-in opens a household's waste-fee page (a household not on the property register).
+    if target.startswith(prefixes) and "//" not in target and "\\" not in target:
         return target
     return reverse("eservices:my", args=[organization.slug])
 
