@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from muang.billing import qr_picture
 from muang.billing.access import PayerScope
 from muang.billing.models import BillingProfile, Receipt
 from muang.billing.permissions import BillingPerm
@@ -34,12 +33,11 @@ from muang.core.access import CitizenActor, CitizenGrant
 from muang.core.client_address import client_ip
 from muang.core.errors import NotFound
 from muang.core.sms import mask_thai_mobile
-from muang.core.templatetags.thai import baht, format_thai_date
 from muang.core.thai_dates import buddhist_era
 from muang.core.views.pages import citizen_page, public_page
 from muang.eservices import session as phone_session
 from muang.selfservice import session as taxpayer_session
-from muang.selfservice.views import _context, _no_store, _organization, _qr_svg
+from muang.selfservice.views import _context, _no_store, _organization, _qr_svg, bill_qr_png
 from muang.waste import selectors
 
 
@@ -180,20 +178,7 @@ def household_qr(request: HttpRequest, organization, household: Household, numbe
     """The bill's Thai QR code for the amount due today as a picture to open in a banking app."""
     today = timezone.localdate()
     bill = selectors.household_bill(organization=organization, number=number, today=today, **household.lookup)
-    due = amount_due_of(bill, today)
-    profile = BillingProfile.objects.filter(organization=organization).first()
-    if profile is None or due.payable_now <= 0:
-        raise Http404(_("Nothing to pay on this bill."))
-    payload = notices.qr_payload(profile, bill, due.payable_now)
-    lines = [
-        (organization.name_th, False),
-        (_("Bill %(number)s") % {"number": bill.number}, False),
-        (_("%(amount)s baht") % {"amount": baht(due.payable_now)}, True),
-        (_("Amount due on %(date)s") % {"date": format_thai_date(today, "long")}, False),
-    ]
-    response = HttpResponse(qr_picture.labelled_qr_png(payload, lines=lines), content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="thaiqr-{bill.number}-{due.payable_now}.png"'
-    return response
+    return bill_qr_png(organization, bill, today)
 
 
 @require_GET
