@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 MAX_LENGTH = 100  # Bill.source_ref and BillLine.source_ref
@@ -33,6 +33,10 @@ class SourceKind:
 
     app: str
     name: str
+    # A permission of the owning app that, besides billing's `bill.issue`, lets a staff member sync the bills of
+    # this kind and no other (`bills_sync`): e.g. `eservice.charge.create` for miscellaneous charges. Not part
+    # of the kind's identity (a kind parsed from text has none).
+    issue_perm: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         for part in (self.app, self.name):

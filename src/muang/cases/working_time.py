@@ -172,3 +172,52 @@ def calendar_days_needed(hours: float, week: WorkingWeek) -> int:
     """A generous number of calendar days that `hours` working hours can span: how far to load holidays."""
     weeks = hours * 3600 / week.weekly_seconds
     return math.ceil(weeks * 7 * 2) + 31
+
+
+# --- periods counted in whole days (the one-stop counter's manuals, ADR 0018) ----------------------------------
+
+DAY_UNITS = ("working_days", "days")  # วันทำการ (working days) · วัน (calendar days, as the law counts them)
+
+
+def is_working_day(day: dt.date, week: WorkingWeek, holidays: Collection[dt.date] = ()) -> bool:
+    """A day with working hours in the week that is not in the holiday calendar."""
+    return day not in holidays and bool(week.periods.get(day.weekday()))
+
+
+def next_working_day(day: dt.date, week: WorkingWeek, holidays: Collection[dt.date] = ()) -> dt.date:
+    """`day` itself when it is a working day, else the first working day after it: where a period counted in
+    calendar days ends on a weekend or holiday, it ends on the next working day (Civil and Commercial Code
+    s.193/8)."""
+    for _i in range(MAX_DAYS_SCANNED):
+        if is_working_day(day, week, holidays):
+            return day
+        day += dt.timedelta(days=1)
+    raise WorkingWeekError(_("No working day within three years; check the working week and holidays."))
+
+
+def add_days(
+    start: dt.date, days: int, unit: str, *, week: WorkingWeek, holidays: Collection[dt.date] = ()
+) -> dt.date:
+    """The last day of a period of `days` days that starts counting the day after `start` (the day of receipt
+    is not counted, Civil and Commercial Code s.193/3).
+
+    `unit` "days": calendar days, the raw last day (the caller rolls it with `next_working_day` when it is the
+    end of a legal time limit); "working_days": only working days of `week` outside `holidays` are counted.
+    """
+    if days < 0:
+        raise ValueError("days must not be negative")
+    if unit == "days":
+        return start + dt.timedelta(days=days)
+    if unit != "working_days":
+        raise ValueError(f"unknown unit {unit!r}")
+    day = start
+    counted = 0
+    for _i in range(MAX_DAYS_SCANNED):
+        if counted == days:
+            return day
+        day += dt.timedelta(days=1)
+        if is_working_day(day, week, holidays):
+            counted += 1
+    raise WorkingWeekError(
+        _("The due day is more than three years away; check the working week and holidays.")
+    )

@@ -1,12 +1,14 @@
 """/api/v1: the public catalogue (no sign-in) and the staff's applications."""
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
 
 from muang.core import audit
 from muang.core.access import get_organization_for
 from muang.core.api import actor
 from muang.core.pagination import paginated
+from muang.core.thai_dates import bangkok_date
 from muang.eservices import selectors, services
 from muang.eservices.permissions import EservicePerm
 from muang.eservices.schemas import (
@@ -52,10 +54,14 @@ def _application(request: HttpRequest, slug: str, reference: str, perm: str):
 
 @router.get(ORG, response=list[ApplicationOut])
 @paginated()
-def applications_list(request: HttpRequest, slug: str, status: str = ""):
+def applications_list(request: HttpRequest, slug: str, status: str = "", overdue: bool = False):
+    """The applications, earliest due first; `overdue=true`: only those undecided past the manual's time."""
     organization = get_organization_for(actor(request), slug, EservicePerm.APPLICATION_VIEW)
     return selectors.applications_of(
-        actor=actor(request), organization=organization, status=status
+        actor=actor(request),
+        organization=organization,
+        status=status,
+        overdue_on=bangkok_date(timezone.now()) if overdue else None,
     ).prefetch_related("uploads")
 
 

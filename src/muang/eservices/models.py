@@ -22,7 +22,9 @@ class Service(models.Model):
     licence_title = models.CharField(_("title of the licence or certificate"), max_length=200)
     legal_basis = models.TextField(_("legal basis"))
     criteria = models.TextField(_("criteria"))
-    # [{"name": ..., "department": ..., "days": int}], in order; their days add up to the manual's time.
+    # [{"name": ..., "department": ..., "days": int, "unit": "working_days" | "days"}], in order: each step's
+    # time in the unit the manual states (วันทำการ or calendar days; none stated: calendar days, as the law
+    # counts a period), counted one after another in the shared case engine's calendar (ADR 0018).
     steps = models.JSONField(_("steps"), default=list)
     # [{"code": ..., "name": ..., "required": bool}]
     documents = models.JSONField(_("documents"), default=list)
@@ -47,6 +49,37 @@ class Service(models.Model):
     @property
     def total_days(self) -> int:
         return sum(int(step.get("days", 0)) for step in self.steps)
+
+    @property
+    def periods(self) -> list[tuple[int, str]]:
+        """Each step's time as (days, unit) for the case engine's `due_dates_for`."""
+        return [(int(step.get("days", 0)), step_unit(step)) for step in self.steps]
+
+    @property
+    def totals_by_unit(self) -> list[tuple[int, str]]:
+        """The manual's total time per unit, working days first: [(30, "working_days"), (15, "days")]."""
+        totals: dict[str, int] = {}
+        for days, unit in self.periods:
+            totals[unit] = totals.get(unit, 0) + days
+        return [(totals[u], u) for u in DAY_UNITS if u in totals]
+
+    @property
+    def steps_shown(self) -> list[dict]:
+        """The steps for the manual page: each with its time's unit in words."""
+        return [{**step, "unit_label": UNIT_LABELS[step_unit(step)]} for step in self.steps]
+
+    @property
+    def totals_shown(self) -> str:
+        return " + ".join(f"{days} {UNIT_LABELS[unit]}" for days, unit in self.totals_by_unit)
+
+
+DAY_UNITS = ("working_days", "days")
+UNIT_LABELS = {"working_days": _("working days"), "days": _("calendar days")}
+
+
+def step_unit(step: dict) -> str:
+    """A step's unit: as the manual states it, else calendar days (how the law counts a period in days)."""
+    return step.get("unit") or "days"
 
 
 class ApplicationStatus(models.TextChoices):
@@ -85,6 +118,8 @@ class Application(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ApplicationStatus.choices)
     submitted_at = models.DateTimeField(_("submitted at"))
     due_on = models.DateField(_("decision due on"))
+    # The due day of each step of the manual, ISO dates, from the day the application was complete (ADR 0018).
+    step_due = models.JSONField(_("due day of each step"), default=list)
     missing_requested_at = models.DateTimeField(_("missing documents requested at"), null=True, blank=True)
     missing_documents = models.JSONField(_("missing documents"), default=list)
     missing_note = models.TextField(_("note on the missing documents"), blank=True)

@@ -9,6 +9,7 @@ class StepOut(Schema):
     name: str
     department: str
     days: int
+    unit: str = Field("days", description="working_days (วันทำการ) or days (calendar days)")
 
 
 class DocumentOut(Schema):
@@ -64,6 +65,7 @@ class ApplicationOut(Schema):
     applicant_name: str
     submitted_at: dt.datetime
     due_on: dt.date
+    step_due: list[dt.date] = Field(..., description="the due day of each step of the manual, in order")
     data: dict[str, Any]
     documents: list[str]
     missing_documents: list[str]

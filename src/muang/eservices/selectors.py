@@ -1,13 +1,15 @@
 """Reads of the one-stop counter: the public catalogue, the staff's applications, the applicant's own
 application by its link, and licences by their verification code."""
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from muang.core.access import Actor, CitizenActor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.eservices.models import Application, ApplicationStatus, Licence, MiscCharge, Service
+from muang.eservices.models import OPEN_STATUSES, Application, ApplicationStatus, Licence, MiscCharge, Service
 from muang.eservices.permissions import ApplicantPerm, ApplicantScope, EservicePerm
 
 
@@ -34,7 +36,11 @@ def get_public_service(organization: Organization, code: str) -> Service:
     return service
 
 
-def applications_of(*, actor: Actor, organization: Organization, status: str = "") -> QuerySet[Application]:
+def applications_of(
+    *, actor: Actor, organization: Organization, status: str = "", overdue_on: dt.date | None = None
+) -> QuerySet[Application]:
+    """The organisation's applications, the earliest due first; `overdue_on`: only those still undecided after
+    their manual's time limit on that day (the limit's last day itself is not late)."""
     require(actor, organization, EservicePerm.APPLICATION_VIEW)
     rows = Application.objects.filter(organization=organization).select_related("service")
     if status:
@@ -43,7 +49,16 @@ def applications_of(*, actor: Actor, organization: Organization, status: str = "
 
             raise InvalidInput.for_field("status", _("Not a status of an application."))
         rows = rows.filter(status=status)
+    if overdue_on is not None:
+        rows = rows.filter(status__in=OPEN_STATUSES, due_on__lt=overdue_on)
     return rows.order_by("due_on", "pk")
+
+
+def days_late(application: Application, today: dt.date) -> int:
+    """Calendar days past the decision's time limit (0 when decided or not late), as s.10 counts its notices."""
+    if application.status not in OPEN_STATUSES:
+        return 0
+    return max((today - application.due_on).days, 0)
 
 
 def get_application_for(*, actor: Actor, organization: Organization, reference: str) -> Application:

@@ -23,6 +23,7 @@ from muang.billing.services.bills import LineDraft, Payer
 from muang.billing.services.numbers import reserve_numbers
 from muang.billing.services.sync import WantedBill, bills_sync
 from muang.billing.sources import SourceKind
+from muang.cases.services import due_dates_for
 from muang.core import audit
 from muang.core.access import SYSTEM, Actor, CitizenActor, require, require_grant
 from muang.core.errors import AccessDenied, Conflict, InvalidInput
@@ -34,6 +35,7 @@ from muang.core.sms import thai_mobile_local
 from muang.core.thai_dates import add_months, bangkok_date, buddhist_era
 from muang.core.uploads import private_storage
 from muang.eservices.models import (
+    DAY_UNITS,
     OPEN_STATUSES,
     Application,
     ApplicationDocument,
@@ -48,7 +50,8 @@ from muang.eservices.permissions import ApplicantPerm, ApplicantScope, EserviceP
 
 CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.json"
 APPLICATION_SOURCE = SourceKind("eservice", "application")
-CHARGE_SOURCE = SourceKind("eservice", "charge")
+# A finance officer who may create a charge issues its bill in their own name (billing's sync: `issue_perm`).
+CHARGE_SOURCE = SourceKind("eservice", "charge", issue_perm=EservicePerm.CHARGE_CREATE)
 MAX_CHARGE = Decimal("1000000.00")
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 NOTICE_INTERVAL = dt.timedelta(days=7)  # s.10
@@ -90,6 +93,8 @@ def check_manual(entry: Mapping[str, Any]) -> None:
         not s.get("name") or not s.get("department") or int(s.get("days", 0)) <= 0 for s in entry["steps"]
     ):
         raise InvalidInput.for_field("steps", _("Each step needs a name, a department and a time in days."))
+    if any(s.get("unit", "days") not in DAY_UNITS for s in entry["steps"]):
+        raise InvalidInput.for_field("steps", _("A step's time is in working days or in calendar days."))
     if not entry.get("documents") or any(not d.get("code") or not d.get("name") for d in entry["documents"]):
         raise InvalidInput.for_field("documents", _("List every document, each with a code and a name."))
     if not entry.get("channels"):
@@ -239,6 +244,13 @@ def _store_documents(application: Application, checked: Mapping[str, tuple[bytes
     ApplicationDocument.objects.bulk_create(rows)
 
 
+def _time_limits(organization: Organization, service: Service, complete_on: dt.date) -> dict[str, Any]:
+    """The due day of each step and of the decision, counted from the day the application is complete, each
+    step in its manual's unit through the shared case engine's working week and holidays (ADR 0018)."""
+    days = due_dates_for(organization, complete_on, service.periods)
+    return {"due_on": days[-1], "step_due": [d.isoformat() for d in days]}
+
+
 def _reference(organization: Organization, now: dt.datetime) -> str:
     year = buddhist_era(bangkok_date(now).year)
     (seq,) = reserve_numbers(organization_id=organization.pk, name="eservice-application", year=year, count=1)
@@ -306,8 +318,8 @@ def application_submit(
         data=cleaned,
         status=ApplicationStatus.SUBMITTED,
         submitted_at=now,
-        due_on=bangkok_date(now) + dt.timedelta(days=service.total_days),
         fee=fee_of(service, cleaned),
+        **_time_limits(organization, service, bangkok_date(now)),
     )
     _store_documents(application, checked, now)
     audit.record_create(actor=actor, organization=organization, instance=application)
@@ -418,8 +430,11 @@ def application_add_documents(
         if set(application.missing_documents) <= have:
             before = audit.snapshot(application)
             application.status = ApplicationStatus.SUBMITTED
-            application.due_on = bangkok_date(now) + dt.timedelta(days=application.service.total_days)
-            application.save(update_fields=["status", "due_on"])
+            for name, value in _time_limits(
+                application.organization, application.service, bangkok_date(now)
+            ).items():
+                setattr(application, name, value)
+            application.save(update_fields=["status", "due_on", "step_due"])
             _audit_change(actor, application, before)
     return application
 
@@ -739,7 +754,7 @@ def misc_charge_create(
     )
     charges = MiscCharge.objects.filter(organization=organization, charged_on__year=today.year)
     bills_sync(
-        actor=SYSTEM,  # the charge above is the authorised act; its bill is how billing records it
+        actor=actor,  # under the officer's own grant (CHARGE_SOURCE.issue_perm): issued_by, the audit
         organization=organization,
         kind=BillKind.SERVICE_FEE,
         year=today.year,

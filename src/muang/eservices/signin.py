@@ -12,44 +12,32 @@ Rules (each one is tested):
   minutes; 5 wrong codes lock the challenge and the number for 15 minutes; a code signs in once.
 - At most 5 codes per number and 50 per IP address an hour (carriers put many phones behind one address).
 - Every function takes `now` so the rules are tested with explicit times.
+
+The code mechanics (hashing, the lock after wrong codes, delivery, the attempt rules) are core's
+(`muang.core.otp`), shared with the taxpayer's sign-in; what is this app's is the subject (the number).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import re
-import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from muang.core import otp
 from muang.core.errors import InvalidInput, MuangError
-from muang.core.models import Notification, Organization
-from muang.core.outbox import SECRET_SUBJECT_PREFIX, notification_enqueue
-from muang.core.sms import SmsAdapter, mask_thai_mobile, thai_mobile_local
+from muang.core.models import Organization
+from muang.core.otp import CODE_TTL, LOCK_TIME, MAX_ATTEMPTS, WINDOW, SignInThrottled
+from muang.core.sms import mask_thai_mobile, thai_mobile_local
 from muang.eservices.models import ApplicantSignIn
 
-logger = logging.getLogger("muang.eservices")
+__all__ = ["CODE_TTL", "LOCK_TIME", "MAX_ATTEMPTS", "SignInThrottled", "sign_in_request", "sign_in_verify"]
 
-CODE_TTL = dt.timedelta(minutes=5)
-MAX_ATTEMPTS = 5
-LOCK_TIME = dt.timedelta(minutes=15)
-WINDOW = dt.timedelta(hours=1)
 PHONE_LIMIT_PER_WINDOW = 5
 IP_LIMIT_PER_WINDOW = 50
-_CODE = re.compile(r"^\d{6}$")
-
-
-class SignInThrottled(MuangError):
-    status = 429
-    code = "throttled"
-    title = gettext_lazy("Too many attempts")
+HASH_NAMESPACE = "muang.eservices.code"
 
 
 @dataclass(frozen=True)
@@ -65,24 +53,14 @@ def clean_phone(value: str) -> str:
     return phone
 
 
-def _code_hash(challenge_id, code: str) -> str:
-    return salted_hmac("muang.eservices.code", f"{challenge_id}:{code}", algorithm="sha256").hexdigest()
-
-
 def _locked_until(organization: Organization, phone: str, now: dt.datetime) -> dt.datetime | None:
-    locked = (
-        ApplicantSignIn.objects.filter(organization=organization, phone=phone, locked_at__gt=now - LOCK_TIME)
-        .order_by("-locked_at")
-        .values_list("locked_at", flat=True)
-        .first()
-    )
-    return locked + LOCK_TIME if locked else None
+    return otp.locked_until(ApplicantSignIn.objects.filter(organization=organization, phone=phone), now)
 
 
 def _locked_message(until: dt.datetime) -> str:
     return _(
         "Too many wrong codes. For your safety, signing in with this number is locked until %(time)s."
-    ) % {"time": timezone.localtime(until).strftime("%H:%M")}
+    ) % {"time": otp.local_time(until)}
 
 
 def sign_in_request(
@@ -92,10 +70,7 @@ def sign_in_request(
     now = now or timezone.now()
     phone = clean_phone(phone)
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"eservices-signin:{organization.pk}:{phone}"]
-            )
+        otp.serialise(f"eservices-signin:{organization.pk}:{phone}")
         if until := _locked_until(organization, phone, now):
             raise SignInThrottled(_locked_message(until))
         recent = ApplicantSignIn.objects.filter(created_at__gt=now - WINDOW)
@@ -103,7 +78,7 @@ def sign_in_request(
             raise SignInThrottled(_("Too many codes were requested for this number. Try again in an hour."))
         if ip_address and recent.filter(ip_address=ip_address).count() >= IP_LIMIT_PER_WINDOW:
             raise SignInThrottled(_("Too many sign-in attempts from your network. Try again in an hour."))
-        code = f"{secrets.randbelow(10**6):06d}"
+        code = otp.new_code()
         challenge = ApplicantSignIn(
             organization=organization,
             phone=phone,
@@ -111,7 +86,7 @@ def sign_in_request(
             created_at=now,
             expires_at=now + CODE_TTL,
         )
-        challenge.code_hash = _code_hash(challenge.pk, code)
+        challenge.code_hash = otp.code_hash(HASH_NAMESPACE, challenge.pk, code)
         challenge.save(force_insert=True)
         text = _(
             "%(code)s is your %(org)s e-services sign-in code. It expires in 5 minutes. Never share it."
@@ -119,52 +94,35 @@ def sign_in_request(
             "code": code,
             "org": organization.name_th,
         }
-        if (settings.DEBUG or settings.MUANG_SMS_CONSOLE) and SmsAdapter.from_settings() is None:
-            logger.warning(
-                "DEVELOPMENT (no SMS gateway configured): sign-in code for %s is %s",
-                mask_thai_mobile(phone),
-                code,
-            )
-        else:
-            notification_enqueue(
-                organization=organization,
-                channel=Notification.Channel.SMS,
-                recipient=phone,
-                messages=[{"type": "text", "text": text}],
-                subject=f"{SECRET_SUBJECT_PREFIX}{challenge.pk}",
-            )
+        otp.deliver(
+            organization=organization,
+            mobile=phone,
+            code=code,
+            text=text,
+            challenge_id=challenge.pk,
+            hint=mask_thai_mobile(phone),
+        )
     return Issued(challenge, code)
 
 
 def sign_in_verify(*, challenge: ApplicantSignIn, code: str, now: dt.datetime | None = None) -> str:
     """The proven mobile number, when the code is right; otherwise a precise error (and one attempt used)."""
     now = now or timezone.now()
-    code = re.sub(r"\s", "", code or "")
-    if not _CODE.match(code):
-        raise InvalidInput.for_field("code", _("The code has 6 digits."))
-    error: MuangError | None = None
+    code = otp.clean_code(code)
+    error: MuangError | None
     with transaction.atomic():
         row = ApplicantSignIn.objects.select_for_update().get(
             pk=challenge.pk, organization_id=challenge.organization_id
         )
-        if row.used_at is not None:
-            error = InvalidInput.for_field("code", _("This code was already used. Ask for a new one."))
-        elif until := _locked_until(row.organization, row.phone, now):
-            error = SignInThrottled(_locked_message(until))
-        elif now > row.expires_at:
-            error = InvalidInput.for_field("code", _("This code has expired. Ask for a new one."))
-        else:
-            row.attempts += 1
-            if constant_time_compare(_code_hash(row.pk, code), row.code_hash):
-                row.used_at = now
-            elif row.attempts >= MAX_ATTEMPTS:
-                row.locked_at = now
-                error = SignInThrottled(_locked_message(now + LOCK_TIME))
-            else:
-                error = InvalidInput.for_field(
-                    "code", _("Wrong code. You have %(n)s more tries.") % {"n": MAX_ATTEMPTS - row.attempts}
-                )
-            row.save(update_fields=["attempts", "used_at", "locked_at"])
+        error = otp.check_code(
+            row,
+            code,
+            namespace=HASH_NAMESPACE,
+            now=now,
+            subject_locked_until=_locked_until(row.organization, row.phone, now),
+            locked_message=_locked_message,
+        )
+        row.save(update_fields=["attempts", "used_at", "locked_at"])
     if error is not None:  # raised after the commit: the attempt is counted
         raise error
     return row.phone

@@ -5,6 +5,7 @@ the fee by Thai QR, the licence PDF); the public verification page; and the staf
 Secret links are gone: a link is a bearer key that leaks through forwarded messages, browser history and
 shared phones, and it could not be revoked. The applicant signs in instead, like the taxpayer."""
 
+import datetime as dt
 import functools
 import uuid
 
@@ -26,6 +27,7 @@ from muang.core.client_address import client_ip
 from muang.core.errors import MuangError, NotFound
 from muang.core.form_errors import add_service_errors
 from muang.core.sms import mask_thai_mobile
+from muang.core.thai_dates import bangkok_date
 from muang.core.uploads import private_storage
 from muang.core.views.pages import citizen_page, holds, public_page, staff_page
 from muang.eservices import selectors, services, session, signin
@@ -114,8 +116,9 @@ def applicant_page(view):
 
 def _safe_next(request: HttpRequest, organization) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    prefix = f"/eservices/{organization.slug}/"
-    if target.startswith(prefix) and "//" not in target and "\\" not in target:
+    prefixes = (f"/eservices/{organization.slug}/", f"/my-tax/{organization.slug}/waste/")
+    # The same phone sign-in opens a household's waste-fee page (a household not on the property register).
+    if target.startswith(prefixes) and "//" not in target and "\\" not in target:
         return target
     return reverse("eservices:my", args=[organization.slug])
 
@@ -360,9 +363,21 @@ def applications(request: HttpRequest, actor, membership) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ApplicationStatus.values:
         status = ""
+    today = bangkok_date(timezone.now())
+    overdue = request.GET.get("overdue") == "1"
     rows = list(
-        selectors.applications_of(actor=actor, organization=membership.organization, status=status)[:200]
+        selectors.applications_of(
+            actor=actor,
+            organization=membership.organization,
+            status=status,
+            overdue_on=today if overdue else None,
+        )[:200]
     )
+    for row in rows:
+        row.days_late = selectors.days_late(row, today)
+    overdue_count = selectors.applications_of(
+        actor=actor, organization=membership.organization, overdue_on=today
+    ).count()
     return render(
         request,
         "eservices/applications.html",
@@ -370,7 +385,8 @@ def applications(request: HttpRequest, actor, membership) -> HttpResponse:
             "applications": rows,
             "status": status,
             "statuses": ApplicationStatus.choices,
-            "today": timezone.localdate(),
+            "overdue": overdue,
+            "overdue_count": overdue_count,
             "taken": request.GET.get("taken", "")[:20],
             "services": list(selectors.public_services(membership.organization)),
         },
@@ -432,6 +448,13 @@ def _fee_status(application) -> dict | None:
         return None
     receipts = list(Receipt.objects.filter(payment__bill=bill).values_list("number", flat=True))
     return {"bill": bill, "receipts": receipts}
+
+
+def _steps_with_due(application) -> list[dict]:
+    """The manual's steps beside the due day each was given when the application was complete."""
+    due = [dt.date.fromisoformat(d) for d in application.step_due]
+    steps = application.service.steps_shown
+    return [{**step, "due": due[i] if i < len(due) else None} for i, step in enumerate(steps)]
 
 
 @staff_page(holds(EservicePerm.APPLICATION_VIEW))
@@ -513,7 +536,8 @@ def application_detail(request: HttpRequest, actor, membership, reference: str) 
             "can_decide": actor.has_perm(org, EservicePerm.APPLICATION_DECIDE),
             "fee": _fee_status(application),
             "licence": Licence.objects.filter(application=application).first(),
-            "late": application.status in OPEN_STATUSES and application.due_on < timezone.localdate(),
+            "late": application.status in OPEN_STATUSES and application.due_on < bangkok_date(timezone.now()),
+            "steps": _steps_with_due(application),
         },
         status=status,
     )

@@ -357,20 +357,25 @@ def qr_png(request: HttpRequest, organization, owner, number: str) -> HttpRespon
     """The QR code of the amount due today as a picture: on a phone, the citizen saves it and opens it in the
     banking app ("scan from gallery"), since a phone cannot scan its own screen."""
     b = selectors.get_bill_of(organization=organization, owner=owner, number=number)
-    due = selectors.amount_due_of(b, timezone.localdate())
+    return bill_qr_png(organization, b, timezone.localdate())
+
+
+def bill_qr_png(organization: Organization, bill, today) -> HttpResponse:
+    """A bill's Thai QR code for the amount due `today`, as a labelled picture to download (404 when nothing is
+    to pay). The caller has checked the bill is the signed-in citizen's (the waste page uses it too)."""
+    due = selectors.amount_due_of(bill, today)
     profile = BillingProfile.objects.filter(organization=organization).first()
     if profile is None or due.payable_now <= 0:
         raise Http404(_("Nothing to pay on this bill."))
-    payload = notices.qr_payload(profile, b, due.payable_now)
-    today = timezone.localdate()
+    payload = notices.qr_payload(profile, bill, due.payable_now)
     lines = [
         (organization.name_th, False),
-        (_("Bill %(number)s") % {"number": b.number}, False),
+        (_("Bill %(number)s") % {"number": bill.number}, False),
         (_("%(amount)s baht") % {"amount": baht(due.payable_now)}, True),
         (_("Amount due on %(date)s") % {"date": format_thai_date(today, "long")}, False),
     ]
     response = HttpResponse(qr_picture.labelled_qr_png(payload, lines=lines), content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="thaiqr-{b.number}-{due.payable_now}.png"'
+    response["Content-Disposition"] = f'attachment; filename="thaiqr-{bill.number}-{due.payable_now}.png"'
     return response
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db.models import F, Func, Value
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -126,6 +127,13 @@ class Account(models.Model):
     house_number = models.CharField(_("house number"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=500, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The digits alone (081-234-5678 → 0812345678), kept by the database: a household not on the tax register
+    # signs in to its waste page with this mobile number (`waste.household`).
+    phone_digits = models.GeneratedField(
+        expression=Func(F("phone"), Value(r"\D"), Value(""), Value("g"), function="regexp_replace"),
+        output_field=models.CharField(max_length=20),
+        db_persist=True,
+    )
     rate_class = models.CharField(_("rate class"), max_length=20, validators=[code_validator])
     cycle = models.CharField(_("billing cycle"), max_length=10, choices=Cycle.choices, default=Cycle.MONTHLY)
     location = models.PointField(_("location"), srid=SRID, null=True, blank=True)
@@ -153,7 +161,8 @@ class Account(models.Model):
             models.UniqueConstraint(fields=["organization", "number"], name="waste_account_number_unique")
         ]
         indexes = [
-            models.Index(fields=["organization", "cycle", "opened_on"], name="waste_account_cycle_idx")
+            models.Index(fields=["organization", "cycle", "opened_on"], name="waste_account_cycle_idx"),
+            models.Index(fields=["organization", "phone_digits"], name="waste_account_phone_idx"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
+from muang.core.sms import thai_mobile_local
 from muang.waste.models import Account, Rate, RateSchedule, Route, Stop
 from muang.waste.permissions import WastePerm
 
@@ -187,7 +188,96 @@ class HouseholdAccount:
         return sum(1 for r in self.rows if not r.settled and r.due.overdue)
 
 
-def household_accounts(*, organization: Organization, owner, today: dt.date) -> list[HouseholdAccount]:
+def accounts_with_phone(organization: Organization, phone: str) -> list[Account]:
+    """The accounts registered with this mobile number (its local 10-digit form, as a sign-in proves it; the
+    register may hold it written 081-234-5678 or +66 81 234 5678)."""
+    local = thai_mobile_local(phone)
+    if local is None:
+        return []
+    return list(
+        Account.objects.filter(
+            organization=organization, phone_digits__in=[local, "66" + local[1:]]
+        ).order_by("number")
+    )
+
+
+def _period_keys(account: Account, today: dt.date) -> list[str]:
+    """Every source key the account's bills can have: a month (``202603``) or a fee year (``Y202510``) from a
+    year before it was opened to a year ahead (the fee year may start in any month)."""
+    first = account.opened_on.replace(day=1)
+    first = first.replace(year=first.year - 1)
+    last = min(account.closed_on or today, today).replace(day=1)
+    last = last.replace(year=last.year + 1)
+    keys = []
+    month = first
+    while month <= last:
+        keys += [f"{month:%Y%m}", f"Y{month:%Y%m}"]
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return keys
+
+
+def household_scope(organization: Organization, accounts: list[Account], today: dt.date):
+    """The billing scope of a household signed in by its mobile number: the waste-fee bills of its accounts,
+    by their exact source references (found through billing's (organisation, kind, year, source) index)."""
+    from muang.billing.access import PayerScope
+    from muang.billing.models import Bill, BillKind
+    from muang.waste.sources import account_ref
+
+    refs: set[str] = set()
+    years: set[int] = set()
+    for account in accounts:
+        for key in _period_keys(account, today):
+            refs.add(str(account_ref(key, account.pk)))
+            years.add(int(key.lstrip("Y")[:4]))
+            years.add(int(key.lstrip("Y")[:4]) + 1)  # a fee year is billed in the year it ends
+    billed = (
+        Bill.objects.filter(
+            organization=organization,
+            kind=BillKind.WASTE_FEE,
+            year__in=sorted(years),
+            source_ref__in=sorted(refs),
+        ).values_list("source_ref", flat=True)
+        if refs
+        else []
+    )
+    return PayerScope(source_refs=frozenset(billed))
+
+
+def household_accounts(
+    *, organization: Organization, owner=None, phone: str = "", today: dt.date
+) -> list[HouseholdAccount]:
+    """The accounts of the signed-in household: by the taxpayer's ID (`owner`) or by the mobile number it
+    proved (`phone`, a household not on the tax register), each with its bills."""
+    if owner is None:
+        return _phone_household_accounts(organization=organization, phone=phone, today=today)
+    return _owner_household_accounts(organization=organization, owner=owner, today=today)
+
+
+def _phone_household_accounts(
+    *, organization: Organization, phone: str, today: dt.date
+) -> list[HouseholdAccount]:
+    from muang.billing.models import Bill, BillKind, BillStatus
+    from muang.selfservice.selectors import bill_rows
+    from muang.waste.sources import account_id_of
+
+    accounts = accounts_with_phone(organization, phone)
+    if not accounts:
+        return []
+    names = {r.code: r.name for r in rates_in_force(organization, today).values()}
+    out = {a.pk: HouseholdAccount(a, names.get(a.rate_class, a.rate_class)) for a in accounts}
+    bills = (
+        Bill.objects.filter(organization=organization, kind=BillKind.WASTE_FEE)
+        .filter(household_scope(organization, accounts, today).q())
+        .exclude(status=BillStatus.CANCELLED)
+        .prefetch_related("instalments", "warning_letters", "lines")
+    )
+    for row in bill_rows(bills.order_by("-due_date", "-number"), today):
+        if (entry := out.get(account_id_of(row.bill.source_ref))) is not None:
+            entry.rows.append(row)
+    return list(out.values())
+
+
+def _owner_household_accounts(*, organization: Organization, owner, today: dt.date) -> list[HouseholdAccount]:
     """The waste-fee accounts held under the signed-in taxpayer's national or tax ID in ``organization``, each
     with its waste-fee bills (newest first) and what is due on them today. Only bills the taxpayer's billing
     grant covers are read (`selfservice.selectors.bills_of`: billed to their ID), so another household's
@@ -215,12 +305,26 @@ def household_accounts(*, organization: Organization, owner, today: dt.date) -> 
     return list(out.values())
 
 
-def household_bill(*, organization: Organization, owner, number: str):
-    """One waste-fee bill of the signed-in taxpayer, with its lines and payments (NotFound otherwise)."""
-    from muang.billing.models import BillKind
+def household_bill(*, organization: Organization, owner=None, phone: str = "", number: str, today: dt.date):
+    """One waste-fee bill of the signed-in household (taxpayer or mobile number), with its lines and payments
+    (NotFound otherwise: another household's bill reads as no bill)."""
+    from muang.billing.models import Bill, BillKind, BillStatus
     from muang.selfservice.selectors import get_bill_of
 
-    bill = get_bill_of(organization=organization, owner=owner, number=number)
+    if owner is not None:
+        bill = get_bill_of(organization=organization, owner=owner, number=number)
+    else:
+        scope = household_scope(organization, accounts_with_phone(organization, phone), today)
+        bill = (
+            Bill.objects.filter(organization=organization, number=(number or "").upper()[:20])
+            .filter(scope.q())
+            .exclude(status=BillStatus.CANCELLED)
+            .select_related("organization")
+            .prefetch_related("lines", "payments__receipt", "instalments")
+            .first()
+        )
+        if bill is None:
+            raise NotFound(_("No waste-fee bill %(number)s.") % {"number": number})
     if bill.kind != BillKind.WASTE_FEE:
         raise NotFound(_("No waste-fee bill %(number)s.") % {"number": number})
     return bill

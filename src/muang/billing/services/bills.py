@@ -248,6 +248,19 @@ def bills_issue(
 
     The property app calls this at the end of an assessment run; one audit entry is written per bill."""
     require(actor, organization, BillingPerm.BILL_ISSUE)
+    return bills_issue_authorised(actor=actor, organization=organization, drafts=drafts, issued_on=issued_on)
+
+
+def bills_issue_authorised(
+    *,
+    actor: Actor,
+    organization: Organization,
+    drafts: Sequence[BillDraft],
+    issued_on: dt.date | None = None,
+) -> list[Bill]:
+    """`bills_issue` once the caller has established the actor's right: billing's sync, which also lets a
+    source kind's own permission issue that kind's bills (`SourceKind.issue_perm`). The acting user is the
+    bills' `issued_by` and is in their audit entries."""
     profile = profile_of(organization)
     issued_on = issued_on or timezone.localdate()
     single = len(drafts) == 1
@@ -341,6 +354,11 @@ def _assign_numbers(organization: Organization, drafts: Sequence[BillDraft]) -> 
 def bill_cancel(*, actor: Actor, bill: Bill, reason: str) -> Bill:
     """Cancel a bill nobody has paid anything on (e.g. before an assessment is re-run)."""
     require(actor, bill.organization, BillingPerm.BILL_ISSUE)
+    return bill_cancel_authorised(actor=actor, bill=bill, reason=reason)
+
+
+def bill_cancel_authorised(*, actor: Actor, bill: Bill, reason: str) -> Bill:
+    """`bill_cancel` once the caller (billing's sync) has established the actor's right."""
     from muang.billing.services.payments import lock_payments
 
     lock_payments(bill.organization_id)  # not while a bank statement is being applied

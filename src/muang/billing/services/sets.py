@@ -39,10 +39,16 @@ from muang.billing import thaiqr
 from muang.billing.dues import split_instalments
 from muang.billing.models import Bill, BillKind, BillLine, BillStatus, Instalment
 from muang.billing.permissions import BillingPerm
-from muang.billing.services.bills import BillDraft, _assign_numbers, _validate, bill_cancel, profile_of
+from muang.billing.services.bills import (
+    BillDraft,
+    _assign_numbers,
+    _validate,
+    bill_cancel_authorised,
+    profile_of,
+)
 from muang.billing.services.payments import lock_payments
-from muang.billing.services.sync import SyncResult, WantedBill, _conflict, _draft, _untouched
-from muang.billing.sources import SourceKind, SourceRef
+from muang.billing.services.sync import SyncResult, WantedBill, checked_wanted, compare, require_issue
+from muang.billing.sources import SourceKind
 from muang.core.access import Actor, require
 from muang.core.bulk import NULL, array_literal, copy_sql, copy_text, escape, reserve_ids
 from muang.core.errors import Conflict, InvalidInput
@@ -211,6 +217,17 @@ def bills_issue_set(
     """Issue many bills at once, as :func:`bills_issue` does (all or none, the same numbers and rows), with COPY
     and one audit statement; returns the bills issued in the drafts' order."""
     require(actor, organization, BillingPerm.BILL_ISSUE)
+    return _bills_issue_set(actor=actor, organization=organization, drafts=drafts, issued_on=issued_on)
+
+
+def _bills_issue_set(
+    *,
+    actor: Actor,
+    organization: Organization,
+    drafts: Sequence[BillDraft],
+    issued_on: dt.date | None = None,
+) -> list[IssuedBill]:
+    """`bills_issue_set` once the actor's right is established (by it, or by `bills_sync_set`)."""
     profile = profile_of(organization)
     issued_on = issued_on or timezone.localdate()
     checked = _validate_all(drafts, profile, issued_on)
@@ -314,20 +331,8 @@ def bills_sync_set(
 ) -> SetSyncResult:
     """:func:`~muang.billing.services.sync.bills_sync` (the same rules, checks, messages and counts), with the
     bills issued by :func:`bills_issue_set`; the result also lists them as :class:`IssuedBill` rows."""
-    require(actor, organization, BillingPerm.BILL_ISSUE)
-    by_source: dict[SourceRef, WantedBill] = {}
-    for want in wanted:
-        if want.source.kind != source_kind or not want.source.key.startswith(within):
-            raise InvalidInput.for_field(
-                "source",
-                _("%(ref)s is not a source of kind %(kind)s.")
-                % {"ref": want.source, "kind": f"{source_kind}:{within}"},
-            )
-        if want.source in by_source:
-            raise InvalidInput.for_field("source", _("%(ref)s is wanted twice.") % {"ref": want.source})
-        by_source[want.source] = want
-    if not reason.strip():
-        raise InvalidInput.for_field("reason", _("Say why bills may be cancelled and issued again."))
+    require_issue(actor, organization, source_kind)
+    by_source = checked_wanted(wanted, source_kind=source_kind, within=within, reason=reason)
 
     lock_payments(organization.pk)  # billing's lock order: the payments lock, then the bills' rows
     in_force = [
@@ -349,35 +354,19 @@ def bills_sync_set(
         ).values_list("pk", flat=True)
     )
     result = SetSyncResult()
-    to_cancel: list[int] = []
-    drafts: list[BillDraft] = []  # in the caller's order, so bill numbers follow it
-    by_text = {bill.source_ref: bill for bill in in_force}
-    for source, want in by_source.items():
-        bill = by_text.get(str(source))
-        if bill is None:
-            drafts.append(_draft(kind, year, want))
-            result.issued += 1
-        elif bill.amount == want.total:
-            result.unchanged += 1
-        elif _untouched(bill, paid_something):
-            to_cancel.append(bill.pk)
-            drafts.append(_draft(kind, year, want))
-            result.reissued += 1
-        else:
-            result.conflicts.append(_conflict(bill, source, want.total))
-    wanted_texts = {str(source) for source in by_source}
-    for bill in in_force:
-        if bill.source_ref in wanted_texts:
-            continue
-        if _untouched(bill, paid_something):
-            to_cancel.append(bill.pk)
-            result.cancelled += 1
-        else:
-            result.conflicts.append(_conflict(bill, SourceRef.parse_or_none(bill.source_ref), ZERO))
+    cancel, drafts = compare(
+        kind=kind,
+        year=year,
+        by_source=by_source,
+        in_force=in_force,
+        paid_something=paid_something,
+        result=result,
+    )
+    to_cancel = [bill.pk for bill in cancel]
     for bill in Bill.objects.filter(organization=organization, pk__in=to_cancel).order_by("pk"):
-        bill_cancel(actor=actor, bill=bill, reason=reason)
+        bill_cancel_authorised(actor=actor, bill=bill, reason=reason)
     if drafts:
-        bills = bills_issue_set(actor=actor, organization=organization, drafts=drafts, issued_on=issued_on)
+        bills = _bills_issue_set(actor=actor, organization=organization, drafts=drafts, issued_on=issued_on)
         result.bill_ids = [b.pk for b in bills]
         result.issued_total = sum((b.amount for b in bills), ZERO)
         result.issued_bills = bills

@@ -28,7 +28,13 @@ from django.utils.translation import gettext as _
 
 from muang.billing.models import Bill, BillStatus
 from muang.billing.permissions import BillingPerm
-from muang.billing.services.bills import BillDraft, LineDraft, Payer, bill_cancel, bills_issue
+from muang.billing.services.bills import (
+    BillDraft,
+    LineDraft,
+    Payer,
+    bill_cancel_authorised,
+    bills_issue_authorised,
+)
 from muang.billing.services.payments import lock_payments
 from muang.billing.sources import SourceKind, SourceRef
 from muang.core.access import Actor, require
@@ -78,6 +84,14 @@ class SyncResult:
     issued_total: Decimal = ZERO  # baht on the bills issued or re-issued now
 
 
+def require_issue(actor: Actor, organization: Organization, source_kind: SourceKind) -> None:
+    """Refuse unless the actor may issue bills of `source_kind`: billing's `bill.issue`, or the kind's own
+    `issue_perm` when it names one."""
+    if source_kind.issue_perm and actor.has_perm(organization, source_kind.issue_perm):
+        return
+    require(actor, organization, BillingPerm.BILL_ISSUE)
+
+
 def _untouched(bill: Bill, paid_something: set[int]) -> bool:
     return bill.status == BillStatus.OPEN and bill.pk not in paid_something and not bill.paid_principal
 
@@ -99,21 +113,13 @@ def bills_sync(
 
     ``within`` narrows the comparison to the sources whose key starts with it: a fee billed every month keys
     its bills ``<period>.<id>`` and syncs one period at a time (``within="202603."``), leaving the other
-    months' bills of the year alone."""
-    require(actor, organization, BillingPerm.BILL_ISSUE)
-    by_source: dict[SourceRef, WantedBill] = {}
-    for want in wanted:
-        if want.source.kind != source_kind or not want.source.key.startswith(within):
-            raise InvalidInput.for_field(
-                "source",
-                _("%(ref)s is not a source of kind %(kind)s.")
-                % {"ref": want.source, "kind": f"{source_kind}:{within}"},
-            )
-        if want.source in by_source:
-            raise InvalidInput.for_field("source", _("%(ref)s is wanted twice.") % {"ref": want.source})
-        by_source[want.source] = want
-    if not reason.strip():
-        raise InvalidInput.for_field("reason", _("Say why bills may be cancelled and issued again."))
+    months' bills of the year alone.
+
+    Billing's `bill.issue` authorises any sync; a source kind that names its own `issue_perm` also lets whoever
+    holds that permission sync (issue, re-issue, cancel) the bills of that kind, and only those: a finance
+    officer who may create a miscellaneous charge issues its bill in their own name (`issued_by`, the audit)."""
+    require_issue(actor, organization, source_kind)
+    by_source = checked_wanted(wanted, source_kind=source_kind, within=within, reason=reason)
 
     lock_payments(organization.pk)  # billing's lock order: the payments lock, then the bills' rows
     in_force = list(
@@ -133,7 +139,54 @@ def bills_sync(
         ).values_list("pk", flat=True)
     )
     result = SyncResult()
-    to_cancel: list[Bill] = []
+    to_cancel, drafts = compare(
+        kind=kind,
+        year=year,
+        by_source=by_source,
+        in_force=in_force,
+        paid_something=paid_something,
+        result=result,
+    )
+    for bill in to_cancel:
+        bill_cancel_authorised(actor=actor, bill=bill, reason=reason)
+    if drafts:
+        bills = bills_issue_authorised(
+            actor=actor, organization=organization, drafts=drafts, issued_on=issued_on
+        )
+        result.bill_ids = [b.pk for b in bills]
+        result.issued_total = sum((b.amount for b in bills), ZERO)
+    return result
+
+
+def checked_wanted(
+    wanted: Sequence[WantedBill], *, source_kind: SourceKind, within: str, reason: str
+) -> dict[SourceRef, WantedBill]:
+    """The wanted bills by source, after the checks every sync makes (`bills_sync`, `bills_sync_set`): each of
+    ``source_kind`` within ``within``, none twice, and a reason for what may be cancelled and issued again."""
+    by_source: dict[SourceRef, WantedBill] = {}
+    for want in wanted:
+        if want.source.kind != source_kind or not want.source.key.startswith(within):
+            raise InvalidInput.for_field(
+                "source",
+                _("%(ref)s is not a source of kind %(kind)s.")
+                % {"ref": want.source, "kind": f"{source_kind}:{within}"},
+            )
+        if want.source in by_source:
+            raise InvalidInput.for_field("source", _("%(ref)s is wanted twice.") % {"ref": want.source})
+        by_source[want.source] = want
+    if not reason.strip():
+        raise InvalidInput.for_field("reason", _("Say why bills may be cancelled and issued again."))
+    return by_source
+
+
+def compare(
+    *, kind: str, year: int, by_source: dict[SourceRef, WantedBill], in_force, paid_something, result
+):
+    """The sync's decision (the module's rules), bill by bill: counts into ``result`` (issued, unchanged,
+    re-issued, cancelled, conflicts) and returns (the bills in force to cancel, the drafts to issue in the
+    wanted order). ``in_force`` are the bills of the comparison (rows with pk, source_ref, amount, status,
+    paid_principal, number, payer_name), ``paid_something`` the pks of those with payments."""
+    to_cancel = []
     drafts: list[BillDraft] = []  # in the caller's order, so bill numbers follow it
     by_text = {bill.source_ref: bill for bill in in_force}
     for source, want in by_source.items():
@@ -158,13 +211,7 @@ def bills_sync(
             result.cancelled += 1
         else:
             result.conflicts.append(_conflict(bill, SourceRef.parse_or_none(bill.source_ref), ZERO))
-    for bill in to_cancel:
-        bill_cancel(actor=actor, bill=bill, reason=reason)
-    if drafts:
-        bills = bills_issue(actor=actor, organization=organization, drafts=drafts, issued_on=issued_on)
-        result.bill_ids = [b.pk for b in bills]
-        result.issued_total = sum((b.amount for b in bills), ZERO)
-    return result
+    return to_cancel, drafts
 
 
 def _draft(kind: str, year: int, want: WantedBill) -> BillDraft:

@@ -28,7 +28,7 @@ from .setup import (
     case_statuses_seed,
     case_working_hours_set,
 )
-from .sla import due_at_for
+from .sla import due_at_for, due_dates_for
 from .steps import written_changes, written_events
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "case_working_hours_set",
     "cases_bulk_update",
     "due_at_for",
+    "due_dates_for",
     "written_changes",
     "written_events",
 ]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from muang.core.models import Organization
 from muang.core.stamps import StampedCache
@@ -11,8 +12,10 @@ from ..working_time import (
     MAX_DAYS_SCANNED,
     WorkingWeek,
     WorkingWeekError,
+    add_days,
     add_working_hours,
     calendar_days_needed,
+    next_working_day,
 )
 
 logger = logging.getLogger("muang.cases")
@@ -53,5 +56,29 @@ def due_at_for(organization: Organization, start: dt.datetime, sla_hours: int) -
         )
         # Holidays were loaded up to `last`; a due time beyond it may have skipped unknown holidays: widen.
         if due.astimezone(week.timezone).date() <= last or horizon >= MAX_DAYS_SCANNED:
+            return due
+        horizon *= 2
+
+
+def due_dates_for(
+    organization: Organization, start: dt.date, periods: Sequence[tuple[int, str]]
+) -> list[dt.date]:
+    """The due day of each of a sequence of periods (days, unit) run one after another from `start`, in the
+    organisation's working week and holiday calendar: a manual's steps, each counted in its own unit.
+
+    Each step counts on from the previous step's raw last day; a due day that falls on a weekend or holiday
+    moves to the next working day (s.193/8), so the last one is the legal time limit of the whole manual."""
+    week = working_week_of(organization)
+    total = sum(days for days, _unit in periods)
+    horizon = 2 * total + 62  # generous: weekends, long holiday runs (Songkran, New Year)
+    while True:
+        last = start + dt.timedelta(days=horizon)
+        holidays = holidays_between(organization, start, last)
+        due: list[dt.date] = []
+        cursor = start
+        for days, unit in periods:
+            cursor = add_days(cursor, days, unit, week=week, holidays=holidays)
+            due.append(next_working_day(cursor, week, holidays))
+        if not due or due[-1] <= last or horizon >= MAX_DAYS_SCANNED:
             return due
         horizon *= 2

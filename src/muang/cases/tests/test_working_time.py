@@ -132,3 +132,43 @@ def test_settings_round_trip():
 def test_holiday_horizon_covers_the_sla():
     # 200 working hours is five weeks of the default week: the horizon must reach well past that.
     assert calendar_days_needed(200, WEEK) >= 70
+
+
+# --- periods in whole days (the one-stop counter's manuals, ADR 0018) ------------------------------------------
+
+SONGKRAN = {dt.date(2026, 4, 13), dt.date(2026, 4, 14), dt.date(2026, 4, 15)}  # Monday to Wednesday
+
+
+def test_working_days_skip_the_weekend_and_holidays_and_not_the_day_of_receipt():
+    from muang.cases.working_time import add_days
+
+    week = WorkingWeek.default()
+    thursday = dt.date(2026, 4, 9)
+    assert add_days(thursday, 1, "working_days", week=week) == dt.date(2026, 4, 10)  # Friday
+    assert add_days(thursday, 2, "working_days", week=week) == dt.date(2026, 4, 13)  # over the weekend
+    assert add_days(thursday, 2, "working_days", week=week, holidays=SONGKRAN) == dt.date(2026, 4, 16)
+    assert add_days(dt.date(2026, 4, 11), 1, "working_days", week=week) == dt.date(
+        2026, 4, 13
+    )  # from Saturday
+    assert add_days(thursday, 0, "working_days", week=week) == thursday
+
+
+def test_calendar_days_end_on_the_next_working_day_when_the_last_falls_on_a_day_off():
+    from muang.cases.working_time import add_days, is_working_day, next_working_day
+
+    week = WorkingWeek.default()
+    last = add_days(dt.date(2026, 3, 5), 30, "days", week=week)
+    assert last == dt.date(2026, 4, 4)  # a Saturday: counted, not moved
+    assert next_working_day(last, week) == dt.date(2026, 4, 6)
+    assert next_working_day(last, week, {dt.date(2026, 4, 6)}) == dt.date(2026, 4, 7)  # Chakri Day too
+    assert next_working_day(dt.date(2026, 4, 8), week) == dt.date(2026, 4, 8)
+    assert not is_working_day(dt.date(2026, 4, 14), week, SONGKRAN)
+
+
+def test_an_unknown_unit_or_a_negative_period_is_a_programming_error():
+    from muang.cases.working_time import add_days
+
+    with pytest.raises(ValueError):
+        add_days(dt.date(2026, 4, 9), 3, "weeks", week=WorkingWeek.default())
+    with pytest.raises(ValueError):
+        add_days(dt.date(2026, 4, 9), -1, "days", week=WorkingWeek.default())

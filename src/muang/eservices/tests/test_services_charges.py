@@ -68,3 +68,38 @@ def test_only_finance_staff_charge(org, officer):
     with pytest.raises(AccessDenied):
         charge(org, officer)
     assert isinstance(officer, Actor)
+
+
+def test_the_charge_bill_is_issued_in_the_finance_officers_name_not_the_platforms(org):
+    from muang.billing.services.bills import LineDraft, Payer
+    from muang.billing.services.sync import WantedBill, bills_sync
+    from muang.core.models import AuditEntry
+    from muang.eservices.services import APPLICATION_SOURCE
+
+    cashier = cashier_actor(org)
+    assert not cashier.has_perm(org, "bill.issue")  # an officer of กองคลัง: no general right to issue bills
+    made = charge(org, cashier)
+    bill = Bill.objects.get(number=made.bill_number)
+    assert bill.issued_by_id == cashier.user.pk
+    entry = AuditEntry.objects.get(object_type="billing.Bill", object_id=str(bill.pk))
+    assert entry.actor_user_id == cashier.user.pk and entry.action == AuditEntry.Action.CREATE
+    # The charge's permission issues charge bills only: not an application's fee, nor any other kind.
+    with pytest.raises(AccessDenied):
+        bills_sync(
+            actor=cashier,
+            organization=org,
+            kind=bill.kind,
+            year=bill.year,
+            source_kind=APPLICATION_SOURCE,
+            wanted=[
+                WantedBill(
+                    source=APPLICATION_SOURCE.ref("ES2569000009"),
+                    payer=Payer(name="ผู้ใดผู้หนึ่ง"),
+                    lines=[LineDraft(description="ค่าธรรมเนียม", amount=Decimal("100.00"))],
+                    due_date=bill.due_date,
+                )
+            ],
+            issued_on=bill.issued_on,
+            reason="ทดสอบ",
+        )
+    assert Bill.objects.count() == 1

@@ -10,52 +10,49 @@ Rules (each one is tested):
 - A new code may be sent after 60 seconds, at most 3 sends per challenge.
 - At most 5 challenges per ID and 50 per IP address an hour, and 100 wrong codes per IP address an hour.
 - Every function takes `now` so the rules are tested with explicit times.
+
+The code mechanics (hashing, the lock after wrong codes, delivery, the attempt rules) are core's
+(`muang.core.otp`), shared with the phone sign-in of `muang.eservices`; what is this app's is the subject (the
+ID, counted by its keyed digest), the decoys for unknown IDs, resending and the per-network wrong-code limit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import re
-import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from muang.core import otp
 from muang.core.errors import InvalidInput, MuangError
-from muang.core.models import Notification, Organization
-from muang.core.outbox import SECRET_SUBJECT_PREFIX, notification_enqueue
-from muang.core.sms import SmsAdapter, mask_thai_mobile, thai_mobile_local
+from muang.core.models import Organization
+from muang.core.otp import CODE_TTL, LOCK_TIME, MAX_ATTEMPTS, WINDOW, SignInThrottled
+from muang.core.sms import mask_thai_mobile, thai_mobile_local
 from muang.core.thai_id import ID_LENGTH, national_id_check_digit, normalize_thai_id
 from muang.property.models import Owner
 from muang.selfservice.models import SignInChallenge
 
-logger = logging.getLogger("muang.selfservice")
+__all__ = [
+    "CODE_TTL",
+    "LOCK_TIME",
+    "MAX_ATTEMPTS",
+    "SignInThrottled",
+    "sign_in_request",
+    "sign_in_resend",
+    "sign_in_verify",
+]
 
-CODE_DIGITS = 6
-CODE_TTL = dt.timedelta(minutes=5)
-MAX_ATTEMPTS = 5
-LOCK_TIME = dt.timedelta(minutes=15)
 RESEND_AFTER = dt.timedelta(seconds=60)
 MAX_SENDS = 3
-WINDOW = dt.timedelta(hours=1)
 ID_LIMIT_PER_WINDOW = 5
 # Generous: mobile carriers put many citizens behind one address (CGNAT), and unknown IDs cost no SMS.
 IP_LIMIT_PER_WINDOW = 50
 IP_WRONG_CODES_PER_WINDOW = 100
-_CODE = re.compile(r"^\d{6}$")
-
-
-class SignInThrottled(MuangError):
-    status = 429
-    code = "throttled"
-    title = gettext_lazy("Too many attempts")
+HASH_NAMESPACE = "muang.selfservice.code"
 
 
 @dataclass(frozen=True)
@@ -86,49 +83,26 @@ def id_digest(organization: Organization, tax_id: str) -> str:
     return salted_hmac("muang.selfservice.id", f"{organization.pk}:{tax_id}", algorithm="sha256").hexdigest()
 
 
-def _code_hash(challenge_id, code: str) -> str:
-    return salted_hmac("muang.selfservice.code", f"{challenge_id}:{code}", algorithm="sha256").hexdigest()
-
-
-def _new_code() -> str:
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-
-
 def _decoy_hint(digest: str) -> str:
     """A stable, plausible masked number for an ID with no mobile on file (see the module docstring)."""
     prefix = "0" + "689"[int(digest[0], 16) % 3]
     return f"{prefix}x-xxx-{int(digest[1:9], 16) % 10000:04d}"
 
 
-def _time(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%H:%M")
-
-
 def _lock_until(organization: Organization, digest: str, now: dt.datetime) -> dt.datetime | None:
-    locked = (
-        SignInChallenge.objects.filter(
-            organization=organization, id_digest=digest, locked_at__gt=now - LOCK_TIME
-        )
-        .order_by("-locked_at")
-        .values_list("locked_at", flat=True)
-        .first()
-    )
-    return locked + LOCK_TIME if locked else None
+    return otp.locked_until(SignInChallenge.objects.filter(organization=organization, id_digest=digest), now)
 
 
 def _locked_message(until: dt.datetime) -> str:
     return _(
         "Too many wrong codes. For your safety, signing in with this ID is locked until %(time)s. "
         "Try again then, or contact the revenue office."
-    ) % {"time": _time(until)}
+    ) % {"time": otp.local_time(until)}
 
 
 def _serialise(organization: Organization, digest: str) -> None:
     """Concurrent requests for one ID queue here, so the throttles cannot be raced past."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"selfservice:{organization.pk}:{digest}"]
-        )
+    otp.serialise(f"selfservice:{organization.pk}:{digest}")
 
 
 def sign_in_request(
@@ -154,7 +128,7 @@ def sign_in_request(
             .first()
         )
         mobile = thai_mobile_local(owner.phone) if owner is not None else None
-        code = _new_code()
+        code = otp.new_code()
         challenge = SignInChallenge(
             organization=organization,
             id_digest=digest,
@@ -165,7 +139,7 @@ def sign_in_request(
             sent_at=now,
             expires_at=now + CODE_TTL,
         )
-        challenge.code_hash = _code_hash(challenge.pk, code)
+        challenge.code_hash = otp.code_hash(HASH_NAMESPACE, challenge.pk, code)
         challenge.save(force_insert=True)
         if mobile:
             _deliver(organization, mobile, code, challenge)
@@ -177,18 +151,13 @@ def _deliver(organization: Organization, mobile: str, code: str, challenge: Sign
         "code": code,
         "org": organization.name_th,
     }
-    if (settings.DEBUG or settings.MUANG_SMS_CONSOLE) and SmsAdapter.from_settings() is None:
-        # Development without an SMS gateway: the demo still works, the code shows in the console.
-        logger.warning(
-            "DEVELOPMENT (no SMS gateway configured): sign-in code for %s is %s", challenge.phone_hint, code
-        )
-        return
-    notification_enqueue(
+    otp.deliver(
         organization=organization,
-        channel=Notification.Channel.SMS,
-        recipient=mobile,
-        messages=[{"type": "text", "text": text}],
-        subject=f"{SECRET_SUBJECT_PREFIX}{challenge.pk}",
+        mobile=mobile,
+        code=code,
+        text=text,
+        challenge_id=challenge.pk,
+        hint=challenge.phone_hint,
     )
 
 
@@ -221,8 +190,8 @@ def sign_in_resend(*, challenge: SignInChallenge, now: dt.datetime | None = None
                 _("Please wait %(s)s seconds before asking for a new code.")
                 % {"s": int(wait.total_seconds()) + 1}
             )
-        code = _new_code()
-        row.code_hash = _code_hash(row.pk, code)
+        code = otp.new_code()
+        row.code_hash = otp.code_hash(HASH_NAMESPACE, row.pk, code)
         row.sent_at = now
         row.expires_at = now + CODE_TTL
         row.sends += 1
@@ -236,10 +205,8 @@ def sign_in_resend(*, challenge: SignInChallenge, now: dt.datetime | None = None
 def sign_in_verify(*, challenge: SignInChallenge, code: str, now: dt.datetime | None = None) -> Owner:
     """The owner, when the code is right; otherwise a precise error (and one attempt used)."""
     now = now or timezone.now()
-    code = normalize_thai_id(code or "")
-    if not _CODE.match(code):
-        raise InvalidInput.for_field("code", _("The code has 6 digits."))
-    error: MuangError | None = None
+    code = otp.clean_code(code)
+    error: MuangError | None
     with transaction.atomic():
         row = (
             SignInChallenge.objects.select_for_update(of=("self",))
@@ -254,28 +221,22 @@ def sign_in_verify(*, challenge: SignInChallenge, code: str, now: dt.datetime | 
                 ).aggregate(n=Sum("attempts"))["n"]
                 or 0
             )
-        if row.used_at is not None:
-            error = InvalidInput.for_field("code", _("This code was already used. Ask for a new one."))
-        elif until := _lock_until(row.organization, row.id_digest, now):
-            error = SignInThrottled(_locked_message(until))
-        elif wrong_from_ip >= IP_WRONG_CODES_PER_WINDOW:
-            error = SignInThrottled(_("Too many wrong codes from your network. Try again in an hour."))
-        elif now > row.expires_at:
-            error = InvalidInput.for_field("code", _("This code has expired. Ask for a new one."))
-        else:
-            row.attempts += 1
-            right = row.owner is not None and constant_time_compare(_code_hash(row.pk, code), row.code_hash)
-            if right:
-                row.used_at = now
-            elif row.attempts >= MAX_ATTEMPTS:
-                row.locked_at = now
-                error = SignInThrottled(_locked_message(now + LOCK_TIME))
-            else:
-                left = MAX_ATTEMPTS - row.attempts
-                error = InvalidInput.for_field(
-                    "code", _("Wrong code. You have %(n)s more tries.") % {"n": left}
-                )
-            _save(row, "attempts", "used_at", "locked_at")
+        error = otp.check_code(
+            row,
+            code,
+            namespace=HASH_NAMESPACE,
+            now=now,
+            subject_locked_until=_lock_until(row.organization, row.id_digest, now),
+            locked_message=_locked_message,
+            # An unknown ID's challenge sent nothing: every code is wrong, exactly as a wrong code reads.
+            can_succeed=row.owner is not None,
+            refuse_first=(
+                SignInThrottled(_("Too many wrong codes from your network. Try again in an hour."))
+                if wrong_from_ip >= IP_WRONG_CODES_PER_WINDOW
+                else None
+            ),
+        )
+        _save(row, "attempts", "used_at", "locked_at")
     if error is not None:  # raised after the commit: the attempt is counted
         raise error
     return row.owner

@@ -96,3 +96,19 @@ def test_only_public_health_staff_set_rates(town):
                 rates=[{"code": "home", "name": "บ้าน", "litres_per_day": 20, "monthly_fee": "30"}],
             )
     assert isinstance(town.health_officer, Actor)
+
+
+def test_the_seeded_demo_fees_are_within_the_ceilings_kept_as_data():
+    """Issue 14, gap 5: the demo's ordinance fees checked against the ceilings (THAI-RULES §12 gives no figures;
+    `waste.ceilings` keeps the reported bands as dated data). Home 20 ≤ 40, shop 150 ≤ 200 (100 l/day: five
+    started 20 l units), market 1,500 ≤ 2,000 (1 m³/day)."""
+    from muang.waste.demo import RATES
+
+    ceilings = ceilings_on(dt.date(2026, 1, 1))
+    for rate in RATES:
+        assert Decimal(rate["monthly_fee"]) <= ceilings.monthly_ceiling(rate["litres_per_day"]), rate["code"]
+    assert [ceilings.monthly_ceiling(r["litres_per_day"]) for r in RATES] == [
+        Decimal("40.00"),
+        Decimal("200.00"),
+        Decimal("2000.00"),
+    ]

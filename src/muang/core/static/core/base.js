@@ -2,7 +2,7 @@
 // no event-handler attribute.
 document.addEventListener("change", (ev) => {
   const field = ev.target;
-  if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) field.form.submit();
+  if ((field instanceof HTMLSelectElement || field instanceof HTMLInputElement) && field.hasAttribute("data-autosubmit") && field.form) field.form.submit();
 });
 document.addEventListener("click", (ev) => {
   if (ev.target instanceof Element && ev.target.closest("[data-print]")) window.print();

@@ -53,7 +53,7 @@ def _walk(page, url, sms, org, food, officer, head, tmp_path) -> None:
     page.goto(f"{url}/eservices/{org.slug}/")
     page.get_by_role("link", name=food.name).click()
     assert "แผนป้องกันและระงับอัคคีภัย" in page.locator("#manual").inner_text()
-    assert page.locator("#total-days").inner_text() == "30"
+    assert page.locator("#total-days").inner_text() == "30 วัน"
     page.locator("#apply-link").click()
 
     # Applying needs a sign-in: the mobile number, then the code the SMS gateway (stand-in) delivered.

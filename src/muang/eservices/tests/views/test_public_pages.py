@@ -21,7 +21,7 @@ def test_the_catalogue_and_the_manual_are_public_thai_and_printable(org, food):
     assert food.name in page
     manual = client.get(reverse("eservices:manual", args=[org.slug, food.code])).content.decode()
     assert "แผนป้องกันและระงับอัคคีภัย" in manual and "กองสาธารณสุขและสิ่งแวดล้อม" in manual
-    assert "@media print" in manual and 'id="total-days">30<' in manual
+    assert "@media print" in manual and 'id="total-days">30 calendar days<' in manual
     assert client.get(reverse("eservices:manual", args=[org.slug, "nothing"])).status_code == 404
 
 

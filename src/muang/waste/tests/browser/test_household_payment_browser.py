@@ -95,3 +95,68 @@ def test_a_household_signs_in_on_a_phone_pays_its_waste_fee_by_qr_and_gets_the_r
         assert page.locator("#waste-nothing-owed").count() == 1
 
     in_chromium(walk)
+
+
+def test_a_household_not_on_the_property_register_signs_in_with_its_mobile_and_pays_by_qr(
+    live_server, in_chromium, sms, settings
+):
+    """The same walk for a household the property register does not know (no national ID on its waste
+    account): the waste page offers the mobile-number sign-in, the code comes by SMS to the number the waste
+    register has (written with dashes there), and the household pays and gets its receipt."""
+    settings.LANGUAGE_CODE = "th"
+    load_area_slice()
+    town = make_waste_town()
+    Account.objects.filter(pk=town.home.pk).update(phone="081-234-5678", holder_tax_id="")
+    month = add_months(timezone.localdate().replace(day=1), -1)
+    waste_billing_run(actor=town.finance_head, organization=town.org, period=month, issued_on=month)
+    bill = Bill.objects.get(source_ref=f"waste:account:{month:%Y%m}.{town.home.pk}")
+    url, slug = live_server.url, town.org.slug
+
+    def walk(page) -> None:
+        page.goto(f"{url}/my-tax/{slug}/waste/")
+        page.wait_for_url(re.compile(rf"/my-tax/{slug}/waste/sign-in/$"))
+        page.click("#by-phone")
+        page.fill("#id_phone", "081 234 5678")
+        page.click("#send-code")
+        page.wait_for_url(re.compile(r"/code/"))
+        code = re.search(r"\d{6}", sms.requests[-1].form["message"]).group()
+        page.fill("#id_code", code)
+        page.click("#verify")
+        page.wait_for_url(re.compile(rf"/my-tax/{slug}/waste/$"))
+        assert "08x-xxx-5678" in page.locator("#signed-in-phone").inner_text()
+        assert "20.00" in page.locator("#waste-owed-amount").inner_text()
+        assert page.locator('.waste-account[data-account="B001"]').count() == 0  # the shop is not theirs
+
+        page.click(f'.waste-bill[data-bill="{bill.number}"] a')
+        page.wait_for_selector("#qr-code svg")
+        assert page.get_attribute("#qr-code", "data-payload") == qr_payload(
+            profile_of(town.org), bill, bill.amount
+        )
+        picture = page.request.get(url + page.get_attribute("#save-qr", "href"))
+        assert picture.status == 200 and picture.headers["content-type"] == "image/png"
+        bank_statement_import(
+            actor=town.finance_officer,
+            organization=town.org,
+            data=muang_csv(
+                [
+                    (
+                        timezone.localdate().isoformat(),
+                        "09:00",
+                        bill.number,
+                        str(buddhist_era(bill.year)),
+                        "20.00",
+                        "Q2",
+                    )
+                ]
+            ),
+            filename="qr.csv",
+        )
+        page.reload()
+        page.wait_for_selector("#paid-in-full")
+        pdf = page.request.get(url + page.get_attribute("#receipts a.receipt-link", "href"))
+        assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+        page.click("#sign-out")
+        page.goto(f"{url}/my-tax/{slug}/waste/")
+        page.wait_for_url(re.compile(rf"/my-tax/{slug}/waste/sign-in/$"))
+
+    in_chromium(walk)
