@@ -597,6 +597,24 @@ def run_mark_paid(*, actor: Actor, organization: Organization, run_id: int, paid
     return run
 
 
+def payer_check(
+    *, bank_code: str, branch_code: str, account_number: str, account_name: str, company_id: str = ""
+) -> dict:
+    """The paying account's fields, checked and cleaned (the service below and the Django admin)."""
+    code, number = clean_account(bank_code, account_number)
+    if not re.fullmatch(r"\d{4}", branch_code or ""):
+        raise InvalidInput.for_field("branch_code", _("A branch code is four digits."))
+    if not (account_name or "").strip():
+        raise InvalidInput.for_field("account_name", _("Give the account's name."))
+    return {
+        "bank_code": code,
+        "branch_code": branch_code,
+        "account_number": number,
+        "account_name": account_name.strip()[:100],
+        "company_id": (company_id or "").strip()[:16],
+    }
+
+
 @transaction.atomic
 def payer_set(
     *,
@@ -610,20 +628,15 @@ def payer_set(
 ) -> AllowancePayer:
     """The organisation's paying account for the allowances (and its corporate ID at the bank)."""
     require(actor, organization, CarePerm.CARE_EDIT)
-    code, number = clean_account(bank_code, account_number)
-    if not re.fullmatch(r"\d{4}", branch_code or ""):
-        raise InvalidInput.for_field("branch_code", _("A branch code is four digits."))
-    if not (account_name or "").strip():
-        raise InvalidInput.for_field("account_name", _("Give the account's name."))
     payer, created = AllowancePayer.objects.update_or_create(
         organization=organization,
-        defaults={
-            "bank_code": code,
-            "branch_code": branch_code,
-            "account_number": number,
-            "account_name": account_name.strip()[:100],
-            "company_id": (company_id or "").strip()[:16],
-        },
+        defaults=payer_check(
+            bank_code=bank_code,
+            branch_code=branch_code,
+            account_number=account_number,
+            account_name=account_name,
+            company_id=company_id,
+        ),
     )
     audit.record(
         actor=actor,

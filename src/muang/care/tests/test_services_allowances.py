@@ -295,9 +295,12 @@ def test_a_run_or_right_with_lines_cannot_be_deleted_even_in_sql(org):
     person, right = elder(org, 1, dt.date(1960, 1, 1))
     december = run(org, DECEMBER, IN_DECEMBER)
     for table, pk in (("care_allowancerun", december.pk), ("care_allowanceright", right.pk)):
-        with pytest.raises(IntegrityError, match="has allowance lines"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        with (
+            pytest.raises(IntegrityError, match="has allowance lines"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
     assert AllowanceLine.objects.filter(run=december, right=right, person=person).count() == 1
     failed = AllowanceRun.objects.create(
         organization=org, month=JANUARY, due_on=dt.date(2027, 1, 10), status="failed", started_by_label="t"
