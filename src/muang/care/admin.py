@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from muang.care.models import AllowanceLine, AllowancePayer, AllowanceRate, ConfirmationWindow
 from muang.care.services.allowances import payer_check
-from muang.core.admin import ScopedAdmin, _actor
+from muang.core.admin import PlatformAdmin, ScopedAdmin
 from muang.core.errors import InvalidInput
 from muang.core.form_errors import add_service_errors
 from muang.core.thai_dates import buddhist_era
@@ -59,48 +59,16 @@ class AllowanceRateForm(forms.ModelForm):
 
 
 @admin.register(AllowanceRate)
-class AllowanceRateAdmin(admin.ModelAdmin):
+class AllowanceRateAdmin(PlatformAdmin):  # paid lines point at rates: ended (valid_to), never deleted
     form = AllowanceRateForm
     list_display = ("kind", "min_age", "max_age", "welfare_card", "amount", "valid_from", "valid_to")
     list_filter = ("kind", "welfare_card")
     ordering = ("kind", "-valid_from", "welfare_card", "min_age")
 
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # paid lines point at rates; a rate is ended (valid_to), never removed
-
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and AllowanceLine.objects.filter(rate=obj).exists():
             return ("kind", "min_age", "max_age", "welfare_card", "amount", "valid_from")
         return ()
-
-    def save_model(self, request, obj, form, change):
-        from muang.core import audit
-        from muang.core.models import AuditEntry
-
-        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
-        super().save_model(request, obj, form, change)
-        changes = audit.diff(before, audit.snapshot(obj))
-        if changes or not change:
-            audit.record(
-                actor=_actor(request),
-                organization=None,
-                instance=obj,
-                action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
-                changes=changes,
-                reason="admin",
-            )
 
 
 class AllowancePayerForm(forms.ModelForm):

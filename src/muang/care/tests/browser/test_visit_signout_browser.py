@@ -15,9 +15,9 @@ import pytest
 from django.utils import timezone
 
 from muang.care.models import Visit
-from muang.care.services import assessment_record, care_plan_create, person_create
+from muang.care.services import person_create
 from muang.care.tests.browser.test_visit_browser import ITEMS_HOME
-from muang.care.tests.helpers import carer, person_data
+from muang.care.tests.helpers import carer, person_data, planned_home_visit
 from muang.cases.tests.browser.test_queue_browser import PHONE, sign_in
 from muang.conftest import load_area_slice
 from muang.core.thai_dates import bangkok_date
@@ -51,18 +51,7 @@ def test_the_outbox_is_the_signed_in_accounts_and_signing_out_empties_it(
     org = OrganizationFactory()
     nurse, colleague = carer(org), carer(org)
     elder = person_create(actor=nurse, organization=org, today=today, **person_data(1))
-    assessment_record(actor=nurse, person=elder, assessed_on=today, items=ITEMS_HOME, today=today)
-    plan = care_plan_create(
-        actor=nurse,
-        person=elder,
-        goals="ฝึกเดิน",
-        care_manager_id=nurse.user.pk,
-        caregivers=["CG"],
-        today=today,
-    )
-    Visit.objects.create(
-        organization=org, person=elder, plan=plan, visit_type="home", planned_on=today - dt.timedelta(days=1)
-    )
+    planned_home_visit(nurse, elder, items=ITEMS_HOME, today=today, planned_on=today - dt.timedelta(days=1))
     sends = []
     dialogs = []
 
