@@ -119,20 +119,35 @@ def _require_ready(run: AllowanceRun) -> None:
         raise InvalidInput.for_field("run", _("The run has not finished computing."))
 
 
+_TRANSFERS_SQL = """
+SELECT to_char(l.month, 'YYYYMM') || '-' || l.person_id, r.bank_code, r.account_number, r.account_name,
+       sum(l.amount)
+FROM care_allowanceline l
+JOIN care_allowanceright r ON r.id = l.right_id
+WHERE l.organization_id = %(org)s AND l.run_id = %(run)s AND l.method = %(method)s AND l.line_type <> %(stop)s
+GROUP BY l.month, l.person_id, r.bank_code, r.account_number, r.account_name
+HAVING sum(l.amount) > 0
+ORDER BY l.person_id, r.bank_code, r.account_number
+"""
+
+
 def transfers_of(*, actor: Actor, run: AllowanceRun) -> list[Transfer]:
-    """One transfer per payee and account: the month's lines paid by bank, added up (recoveries deducted)."""
+    """One transfer per payee and account: the month's lines paid by bank, added up (recoveries deducted).
+    One statement straight into the bank adapter's tuples (the ORM's per-row work was most of the file's
+    time); the same grouping as `_net_by_payee`, which the cash list uses."""
+    from django.db import connection
+
     require(actor, run.organization, CarePerm.CARE_VIEW)
     _require_ready(run)
-    return [
-        Transfer(
-            reference=f"{run.month:%Y%m}-{row['person_id']}",
-            bank_code=row["right__bank_code"],
-            account_number=row["right__account_number"],
-            account_name=row["right__account_name"],
-            amount=row["amount"],
-        )
-        for row in _net_by_payee(run, PaymentMethod.BANK).iterator(chunk_size=10_000)
-    ]
+    params = {
+        "org": run.organization_id,
+        "run": run.pk,
+        "method": PaymentMethod.BANK.value,
+        "stop": LineType.STOP.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_TRANSFERS_SQL, params)
+        return list(map(Transfer._make, cursor.fetchall()))
 
 
 def payer_of(organization: Organization) -> Payer | None:

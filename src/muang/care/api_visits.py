@@ -6,112 +6,25 @@ signs takes `?purpose=` and is kept in the audit log; the list shows no vital si
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-from decimal import Decimal
-
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from muang.care import visit_selectors, visits
 from muang.care.access_log import care_organization_for
 from muang.care.permissions import CarePerm
+from muang.care.schemas import (
+    CareVisitIn,
+    CareVisitOut,
+    CareVisitRecordedOut,
+    CareVisitSummaryOut,
+    TeleconsultationIn,
+)
 from muang.core.api import actor
 from muang.core.pagination import paginated
 
 router = Router(tags=["care"])
 BASE = "/organizations/{slug}/care"
-
-
-class AdlIn(Schema):
-    feeding: int
-    grooming: int
-    transfer: int
-    toilet: int
-    mobility: int
-    dressing: int
-    stairs: int
-    bathing: int
-    bowels: int
-    bladder: int
-
-
-class CareVisitIn(Schema):
-    client_uuid: uuid.UUID = Field(
-        ..., description="made by the phone when the form is filled; a retry sends it again"
-    )
-    person_id: int
-    visit_type: str = Field("home", max_length=8, description="home or tele")
-    planned_visit_id: int | None = None
-    done_at: dt.datetime | None = Field(None, description="when the form was filled (now when left out)")
-    bp_systolic: int | None = None
-    bp_diastolic: int | None = None
-    pulse: int | None = None
-    glucose: int | None = None
-    weight: Decimal | None = Field(None, max_digits=4, decimal_places=1)
-    temperature: Decimal | None = Field(None, max_digits=3, decimal_places=1)
-    notes: str = Field("", max_length=4000)
-    lat: float | None = None
-    lon: float | None = None
-    adl: AdlIn | None = Field(None, description="an ADL re-score: the ten Barthel items")
-    video_link: str = Field("", max_length=500)
-    outcome: str = Field("", max_length=4000)
-
-
-class TeleconsultationIn(Schema):
-    person_id: int
-    scheduled_at: dt.datetime
-    video_link: str = Field(..., max_length=500, description="the call's own link (https)")
-    notes: str = Field("", max_length=4000)
-
-
-class CareVisitSummaryOut(Schema):
-    id: int
-    person_id: int
-    plan_id: int | None
-    visit_type: str
-    planned_on: dt.date | None
-    scheduled_at: dt.datetime | None
-    done_at: dt.datetime | None
-    caregiver_id: int | None
-
-
-class CareVisitOut(CareVisitSummaryOut):
-    client_uuid: uuid.UUID | None
-    video_link: str
-    outcome: str
-    bp_systolic: int | None
-    bp_diastolic: int | None
-    pulse: int | None
-    glucose: int | None
-    weight: Decimal | None
-    temperature: Decimal | None
-    notes: str
-    has_photo: bool
-    distance_from_home_m: float | None
-    near_home: bool | None
-    assessment_id: int | None
-    adl_total: int | None
-    adl_group: str | None
-
-    @staticmethod
-    def resolve_has_photo(visit) -> bool:
-        return bool(visit.photo)
-
-    @staticmethod
-    def resolve_adl_total(visit) -> int | None:
-        return visit.assessment.total if visit.assessment_id else None
-
-    @staticmethod
-    def resolve_adl_group(visit) -> str | None:
-        return visit.assessment.group if visit.assessment_id else None
-
-
-class CareVisitRecordedOut(Schema):
-    visit: CareVisitOut
-    person_group: str
-    needs_care_plan: bool
 
 
 def _org(request: HttpRequest, slug: str, perm: str):

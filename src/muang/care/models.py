@@ -504,16 +504,20 @@ class AllowanceLine(models.Model):
     (amount 0, with the reason). Written once by the run; never updated (a correction is an adjustment)."""
 
     # A run writes 100,000 lines in one INSERT … SELECT: only the indexes below are kept up (each foreign
-    # key's own index is left out; the composite indexes lead with run, person and right), and only the run
-    # and the right are checked by the database per row. Organisation, person, rate and adjustment are taken
-    # by that same statement from the right, the person and the rate rows it joins (a PostgreSQL foreign-key
-    # check is a query per row and per key: four of them doubled the run's time); Django's PROTECT still
-    # guards their deletion.
+    # key's own index is left out; the composite indexes lead with run, person and right), and no key is
+    # checked per row: every id is taken by that same statement from the run, right, person and rate rows it
+    # joins (a PostgreSQL foreign-key check is a query per row and per key; the last two, run and right,
+    # cost as much as writing the lines). Django's PROTECT guards the deletion of what a line points to, and
+    # in the database a trigger refuses to delete a run or a right that has lines (migration 0005).
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
-    run = models.ForeignKey(AllowanceRun, on_delete=models.CASCADE, related_name="lines", db_index=False)
-    right = models.ForeignKey(AllowanceRight, on_delete=models.PROTECT, related_name="lines", db_index=False)
+    run = models.ForeignKey(
+        AllowanceRun, on_delete=models.CASCADE, related_name="lines", db_index=False, db_constraint=False
+    )
+    right = models.ForeignKey(
+        AllowanceRight, on_delete=models.PROTECT, related_name="lines", db_index=False, db_constraint=False
+    )
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="allowance_lines", db_index=False, db_constraint=False
     )

@@ -64,7 +64,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -78,8 +78,7 @@ _ACCOUNT = re.compile(r"\d{10,11}\Z")
 _BANK = re.compile(r"\d{3}\Z")
 
 
-@dataclass(frozen=True)
-class Transfer:
+class Transfer(NamedTuple):  # a tuple: a run builds 100,000 of them straight from the database's rows
     reference: str  # the run's own reference of the payee (no national ID: the bank does not need it)
     bank_code: str
     account_number: str
@@ -167,7 +166,8 @@ class KtbDirectCredit:
             )
         day = effective.strftime("%d%m%Y").encode("ascii")
         batch = _digits(self.batch, 6, "batch")
-        total = sum(satang(t.amount) for t in transfers)
+        amounts = [satang(t.amount) for t in transfers]  # once each: for the header's total and each record
+        total = sum(amounts)
         header = b"".join(
             [
                 b"101",
@@ -190,35 +190,41 @@ class KtbDirectCredit:
                 _digits(payer.account_number, 11, "account_number"),
             ]
         )
-        # Everything after the amount but the payee's name is the same on every record: built once.
-        head = b"102" + batch
-        middle = sender + day + self.service_type.encode("ascii") + b"00"
-        before_name = b" " * 8 + b"0" * 10
+        # Everything but the payee's bank, account, amount, name and running number is the same on every
+        # record: one template, filled by one `%` per record (100,000 records a run).
         after_name = _text(payer.account_name, 100) + b" " * 100
-        tail = b"09" + b" " * 60 + b"0000" + b" " * 34
-        for n, t in enumerate(transfers, start=1):
-            if not (_ACCOUNT.match(t.account_number) and _BANK.match(t.bank_code)):
+        template = b"".join(
+            [
+                b"102" + batch,
+                b"%s%s",  # receiving bank; "0" + the account's first three digits + the account
+                sender + day + self.service_type.encode("ascii") + b"00",
+                b"%017d",  # amount in satang
+                b" " * 8 + b"0" * 10,
+                b"%s",  # receiver name, 100 bytes
+                after_name.replace(b"%", b"%%"),
+                b"%06d",  # running number
+                b"09" + b" " * 60 + b"0000" + b" " * 34,
+            ]
+        )
+        account_ok, bank_ok = _ACCOUNT.match, _BANK.match
+        for n, (t, amount) in enumerate(zip(transfers, amounts, strict=True), start=1):
+            number = t.account_number
+            if not (account_ok(number) and bank_ok(t.bank_code)):
                 raise InvalidInput.for_field(
                     "account_number", _("Not a bank account: %(ref)s") % {"ref": t.reference}
                 )
             records.append(
-                b"".join(
-                    (
-                        head,
-                        t.bank_code.encode("ascii"),
-                        ("0" + t.account_number[:3] + t.account_number.zfill(11)).encode("ascii"),
-                        middle,
-                        b"%017d" % satang(t.amount),
-                        before_name,
-                        _text(t.account_name, 100),
-                        after_name,
-                        b"%06d" % n,
-                        tail,
-                    )
+                template
+                % (
+                    t.bank_code.encode("ascii"),
+                    ("0" + number[:3] + number.zfill(11)).encode("ascii"),
+                    amount,
+                    t.account_name.encode(ENCODING, errors="replace")[:100].ljust(100),
+                    n,
                 )
             )
-        for record in records:
-            assert len(record) == RECORD, len(record)  # noqa: S101 (the layout's own invariant)
+        if any(len(record) != RECORD for record in records):  # the layout's own invariant
+            raise AssertionError("a KTB record is not 498 bytes")
         return EOL.join(records) + EOL
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.gis.geos import GEOSGeometry, Polygon
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from muang.care.models import (
@@ -192,28 +192,47 @@ class Counts:
     dependent: int
 
 
+_COUNTS_SQL = """
+SELECT p.adl_group, count(*),
+       count(*) FILTER (WHERE p.adl_group = ANY(%(dependent)s) AND EXISTS (
+           SELECT 1 FROM care_careplan c
+           WHERE c.person_id = p.id AND c.status = 'active' AND c.fiscal_year = %(fiscal_year)s)),
+       (SELECT coalesce(json_object_agg(e.programme, e.n), '{}'::json) FROM (
+           SELECT programme, count(*) AS n FROM care_enrolment
+           WHERE organization_id = %(org)s AND status = 'active' GROUP BY programme) e)
+FROM care_person p
+WHERE p.organization_id = %(org)s AND p.anonymized_at IS NULL AND p.died_on IS NULL
+GROUP BY p.adl_group
+"""
+
+
 def counts(*, actor: Actor, organization: Organization, today: dt.date) -> Counts:
-    require(actor, organization, CarePerm.CARE_COUNTS)
-    people = Person.objects.filter(
-        organization=organization, anonymized_at__isnull=True, died_on__isnull=True
-    )
-    by_group = dict(people.values_list("adl_group").annotate(n=Count("id")).order_by())
-    by_programme = dict(
-        Enrolment.objects.filter(organization=organization, status=EnrolmentStatus.ACTIVE)
-        .values_list("programme")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    dependent = people.filter(adl_group__in=[Group.HOME, Group.BED])
+    """The register's numbers in one statement: people per ADL group (with those not yet assessed), the
+    dependent (home- or bed-bound) and those of them with an active care plan of the fiscal year of `today`,
+    and the active enrolments per programme."""
+    from django.db import connection
+
     from muang.core.thai_dates import fiscal_year
 
-    with_plan = dependent.filter(
-        care_plans__status="active", care_plans__fiscal_year=fiscal_year(today)
-    ).distinct()
+    require(actor, organization, CarePerm.CARE_COUNTS)
+    params = {
+        "org": organization.pk,
+        "fiscal_year": fiscal_year(today),
+        "dependent": [Group.HOME.value, Group.BED.value],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS_SQL, params)
+        rows = cursor.fetchall()
+    by_group = {group: n for group, n, _planned, _programmes in rows}
+    by_programme = rows[0][3] if rows else {}
+    if isinstance(by_programme, str):  # json, as the driver hands it over
+        import json
+
+        by_programme = json.loads(by_programme)
     return Counts(
         people=sum(by_group.values()),
         by_group={g: by_group.get(g, 0) for g in Group.values},
         by_programme={p: by_programme.get(p, 0) for p in Programme.values},
-        dependent_with_plan=with_plan.count(),
-        dependent=dependent.count(),
+        dependent_with_plan=sum(planned for _group, _n, planned, _programmes in rows),
+        dependent=sum(by_group.get(g, 0) for g in (Group.HOME, Group.BED)),
     )

@@ -29,7 +29,7 @@ from muang.core.errors import MuangError
 from muang.core.form_errors import add_service_errors
 from muang.core.geo import feature_collection, geojson_response, point_feature
 from muang.core.thai_dates import bangkok_date
-from muang.core.views.pages import holds, staff_page
+from muang.core.views.pages import holds, import_page, staff_page
 from muang.core.workspace import active_membership, actor_from_request
 
 PAGE_SIZE = 50
@@ -211,32 +211,20 @@ def map_data(request: HttpRequest, actor, membership) -> HttpResponse:
 @staff_page(holds(CarePerm.CARE_EDIT))
 @require_http_methods(["GET", "POST"])
 def people_import_page(request: HttpRequest, actor, membership) -> HttpResponse:
-    form = PeopleImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = people_import(
-                actor=actor,
-                organization=membership.organization,
-                data=upload.read(),
-                filename=upload.name,
-                dry_run=form.cleaned_data["dry_run"],
-                today=bangkok_date(timezone.now()),
-            )
-        except MuangError as e:
-            add_service_errors(form, e)
-        else:
-            if report.imported:
-                messages.success(
-                    request, _("%(n)s people imported from %(f)s.") % {"n": report.imported, "f": upload.name}
-                )
-                return redirect("care:list")
-    return render(
+    return import_page(
         request,
-        "care/import.html",
-        {"form": form, "report": report},
-        status=422 if form.errors or (report and report.rejected) else 200,
+        PeopleImportForm(request.POST or None, request.FILES or None),
+        run_import=lambda data, filename, cleaned: people_import(
+            actor=actor,
+            organization=membership.organization,
+            data=data,
+            filename=filename,
+            dry_run=cleaned["dry_run"],
+            today=bangkok_date(timezone.now()),
+        ),
+        template="care/import.html",
+        done="care:list",
+        done_message=lambda n, name: _("%(n)s people imported from %(f)s.") % {"n": n, "f": name},
     )
 
 

@@ -70,6 +70,47 @@ def _scoped_choices(db_field, orgs: frozenset[int]):
     return None
 
 
+def _audited_save(save, request: HttpRequest, obj, form, change: bool, organization) -> None:
+    """`save(request, obj, form, change)` (the ModelAdmin's own), then the audit entry of what changed;
+    `organization()` is the row's organisation (None for platform data)."""
+    before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+    save(request, obj, form, change)
+    changes = audit.diff(before, audit.snapshot(obj))
+    if changes or not change:
+        audit.record(
+            actor=_actor(request),
+            organization=organization(),
+            instance=obj,
+            action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
+            changes=changes,
+            reason="admin",
+        )
+
+
+class PlatformAdmin(admin.ModelAdmin):
+    """Platform data, the same for every organisation (national rates, a catalogue): every staff account
+    reads it, only the platform operator (superuser) adds and changes it, nobody deletes it from here (rows
+    that records point at are ended, not removed); every change is in the audit log."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        _audited_save(super().save_model, request, obj, form, change, lambda: None)
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Shows only rows of administered organisations and records every change in the audit log."""
 
@@ -129,18 +170,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
-        super().save_model(request, obj, form, change)
-        changes = audit.diff(before, audit.snapshot(obj))
-        if changes or not change:
-            audit.record(
-                actor=_actor(request),
-                organization=self._org_of(obj, request),
-                instance=obj,
-                action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
-                changes=changes,
-                reason="admin",
-            )
+        _audited_save(super().save_model, request, obj, form, change, lambda: self._org_of(obj, request))
 
     def delete_model(self, request, obj):
         audit.record(

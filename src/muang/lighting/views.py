@@ -13,7 +13,7 @@ from muang.core.errors import MuangError
 from muang.core.form_errors import add_service_errors
 from muang.core.geo import feature_collection, geojson_response, point_feature
 from muang.core.thai_dates import bangkok_date
-from muang.core.views.pages import holds, staff_page
+from muang.core.views.pages import holds, import_page, staff_page
 from muang.lighting import selectors
 from muang.lighting.energy import DEFAULT_TARIFF, DEFAULT_TARIFF_SOURCE, month_energy
 from muang.lighting.forms import PoleImportForm, ScheduleFormSet, TariffForm
@@ -130,32 +130,20 @@ def dashboard(request: HttpRequest, actor, membership) -> HttpResponse:
 def pole_import(request: HttpRequest, actor, membership) -> HttpResponse:
     from django.utils.translation import gettext as _
 
-    form = PoleImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = poles_import(
-                actor=actor,
-                organization=membership.organization,
-                data=upload.read(),
-                filename=upload.name,
-                dry_run=form.cleaned_data["dry_run"],
-                skip_rejected=form.cleaned_data["skip_rejected"],
-            )
-        except MuangError as e:
-            add_service_errors(form, e)
-        else:
-            if report.imported:
-                messages.success(
-                    request, _("%(n)s poles imported from %(f)s.") % {"n": report.imported, "f": upload.name}
-                )
-                return redirect("lighting:map")
-    return render(
+    return import_page(
         request,
-        "lighting/import.html",
-        {"form": form, "report": report},
-        status=422 if form.errors or (report and report.rejected) else 200,
+        PoleImportForm(request.POST or None, request.FILES or None),
+        run_import=lambda data, filename, cleaned: poles_import(
+            actor=actor,
+            organization=membership.organization,
+            data=data,
+            filename=filename,
+            dry_run=cleaned["dry_run"],
+            skip_rejected=cleaned["skip_rejected"],
+        ),
+        template="lighting/import.html",
+        done="lighting:map",
+        done_message=lambda n, name: _("%(n)s poles imported from %(f)s.") % {"n": n, "f": name},
     )
 
 

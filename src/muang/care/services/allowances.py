@@ -409,7 +409,7 @@ WITH base AS (
     LEFT JOIN {_t(Enrolment)} e ON e.person_id = r.person_id AND e.programme = r.kind AND e.status = 'active'
     WHERE r.organization_id = %(org)s AND r.status = 'active' AND r.first_month <= %(month)s
       AND p.anonymized_at IS NULL
-), judged AS (
+), judged AS MATERIALIZED (
     SELECT b.*, CASE
         WHEN b.died_on < %(month)s THEN 'died'
         WHEN b.moved_out_on < %(month)s THEN 'moved'
@@ -420,6 +420,16 @@ WITH base AS (
         ELSE '' END AS stop
     FROM base b
     WHERE NOT (b.kind = 'elderly' AND b.age < {ELDERLY_AGE})
+), rates AS (
+    -- The rate table of the month, precomputed once per (allowance, age, welfare card) that occurs: the
+    -- same choice as `rate_for` (in force on the 1st, the age within its range, the highest amount).
+    SELECT DISTINCT ON (x.kind, a.age, w.card) x.kind, a.age, w.card, x.id, x.amount
+    FROM {_t(AllowanceRate)} x
+    JOIN (SELECT DISTINCT age FROM judged) a ON x.min_age <= a.age AND (x.max_age IS NULL OR x.max_age >= a.age)
+    CROSS JOIN (VALUES (false), (true)) w(card)
+    WHERE x.valid_from <= %(month)s AND (x.valid_to IS NULL OR x.valid_to >= %(month)s)
+      AND (NOT x.welfare_card OR w.card)
+    ORDER BY x.kind, a.age, w.card, x.amount DESC, x.id
 )
 INSERT INTO {_t(AllowanceLine)} (organization_id, run_id, right_id, person_id, month, kind, line_type,
                                  rate_id, adjustment_id, age, amount, stop_reason, method)
@@ -427,13 +437,7 @@ SELECT %(org)s, %(run)s, j.right_id, j.person_id, %(month)s, j.kind,
        CASE WHEN j.stop = '' THEN 'payment' ELSE 'stop' END, rate.id, NULL, j.age,
        CASE WHEN j.stop = '' THEN rate.amount ELSE 0 END, j.stop, j.method
 FROM judged j
-LEFT JOIN LATERAL (
-    SELECT x.id, x.amount FROM {_t(AllowanceRate)} x
-    WHERE x.kind = j.kind AND x.valid_from <= %(month)s AND (x.valid_to IS NULL OR x.valid_to >= %(month)s)
-      AND x.min_age <= j.age AND (x.max_age IS NULL OR x.max_age >= j.age)
-      AND (NOT x.welfare_card OR j.welfare_card)
-    ORDER BY x.amount DESC, x.id LIMIT 1
-) rate ON j.stop = ''
+LEFT JOIN rates rate ON j.stop = '' AND rate.kind = j.kind AND rate.age = j.age AND rate.card = j.welfare_card
 WHERE j.stop <> '' OR rate.id IS NOT NULL
 """  # noqa: S608 (table names only; every value is a parameter)
 
@@ -442,6 +446,13 @@ UPDATE {_t(AllowanceRight)} r SET status = 'stopped', stopped_on = %(month)s, st
 FROM {_t(AllowanceLine)} l
 WHERE l.run_id = %(run)s AND l.organization_id = %(org)s AND l.line_type = 'stop'
   AND l.stop_reason = ANY(%(ending)s) AND r.id = l.right_id
+"""  # noqa: S608
+
+
+_SETTLE_SQL = f"""
+UPDATE {_t(AllowanceAdjustment)} a SET remaining = s.remaining
+FROM unnest(%s::bigint[], %s::numeric[]) AS s(id, remaining)
+WHERE a.organization_id = %s AND a.id = s.id
 """  # noqa: S608
 
 
@@ -466,6 +477,8 @@ def _apply_adjustments(run: AllowanceRun) -> None:
         ).values_list("right_id", "amount")
     )
     lines = []
+    settled_ids: list[int] = []
+    remaining: list[Decimal] = []
     for adjustment in pending:
         right = adjustment.right
         if adjustment.remaining > 0:
@@ -491,8 +504,12 @@ def _apply_adjustments(run: AllowanceRun) -> None:
             )
         )
         adjustment.remaining -= settled
-        adjustment.save(update_fields=["remaining"])
+        settled_ids.append(adjustment.pk)
+        remaining.append(adjustment.remaining)
     AllowanceLine.objects.bulk_create(lines)
+    if settled_ids:  # one statement for every adjustment settled, not one UPDATE each
+        with connection.cursor() as cursor:
+            cursor.execute(_SETTLE_SQL, [settled_ids, remaining, run.organization_id])
 
 
 def _compute(run: AllowanceRun) -> None:
@@ -545,6 +562,11 @@ def run_execute(*, run_id: int) -> AllowanceRun:
             error=f"{type(e).__name__}: {e}"[:2000],
         )
         raise
+    # The lines table has just grown by a run's worth of rows: fresh statistics, or the planner takes the
+    # new run for a handful of rows and the bank file's grouping walks it row by row (a nested loop ×3
+    # slower). After the commit, so the lock ANALYZE takes is not held by the run's transaction.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {_t(AllowanceLine)}")
     run.refresh_from_db()
     return run
 
@@ -575,6 +597,24 @@ def run_mark_paid(*, actor: Actor, organization: Organization, run_id: int, paid
     return run
 
 
+def payer_check(
+    *, bank_code: str, branch_code: str, account_number: str, account_name: str, company_id: str = ""
+) -> dict:
+    """The paying account's fields, checked and cleaned (the service below and the Django admin)."""
+    code, number = clean_account(bank_code, account_number)
+    if not re.fullmatch(r"\d{4}", branch_code or ""):
+        raise InvalidInput.for_field("branch_code", _("A branch code is four digits."))
+    if not (account_name or "").strip():
+        raise InvalidInput.for_field("account_name", _("Give the account's name."))
+    return {
+        "bank_code": code,
+        "branch_code": branch_code,
+        "account_number": number,
+        "account_name": account_name.strip()[:100],
+        "company_id": (company_id or "").strip()[:16],
+    }
+
+
 @transaction.atomic
 def payer_set(
     *,
@@ -588,20 +628,15 @@ def payer_set(
 ) -> AllowancePayer:
     """The organisation's paying account for the allowances (and its corporate ID at the bank)."""
     require(actor, organization, CarePerm.CARE_EDIT)
-    code, number = clean_account(bank_code, account_number)
-    if not re.fullmatch(r"\d{4}", branch_code or ""):
-        raise InvalidInput.for_field("branch_code", _("A branch code is four digits."))
-    if not (account_name or "").strip():
-        raise InvalidInput.for_field("account_name", _("Give the account's name."))
     payer, created = AllowancePayer.objects.update_or_create(
         organization=organization,
-        defaults={
-            "bank_code": code,
-            "branch_code": branch_code,
-            "account_number": number,
-            "account_name": account_name.strip()[:100],
-            "company_id": (company_id or "").strip()[:16],
-        },
+        defaults=payer_check(
+            bank_code=bank_code,
+            branch_code=branch_code,
+            account_number=account_number,
+            account_name=account_name,
+            company_id=company_id,
+        ),
     )
     audit.record(
         actor=actor,

@@ -66,3 +66,23 @@ ITEMS_SOCIAL = {
     "bowels": 2,
     "bladder": 2,
 }  # fmt: skip  total 19
+
+
+def planned_home_visit(actor: Actor, person, *, items: dict, today, planned_on):
+    """A dependent person with an ADL score (`items`), a care plan made by `actor` and a home visit planned
+    for `planned_on`: the caregiver's round (the browser tests of the visit pages)."""
+    from muang.care.models import Visit
+    from muang.care.services import assessment_record, care_plan_create
+
+    assessment_record(actor=actor, person=person, assessed_on=today, items=items, today=today)
+    plan = care_plan_create(
+        actor=actor,
+        person=person,
+        goals="ฝึกเดิน",
+        care_manager_id=actor.user.pk,
+        caregivers=["CG"],
+        today=today,
+    )
+    return Visit.objects.create(
+        organization=person.organization, person=person, plan=plan, visit_type="home", planned_on=planned_on
+    )

@@ -288,6 +288,26 @@ def test_a_paid_line_is_never_edited_a_correction_is_an_adjustment(org):
     assert january[(person.pk, "payment")].amount == Decimal("600.00")
 
 
+def test_a_run_or_right_with_lines_cannot_be_deleted_even_in_sql(org):
+    """The lines carry no per-row foreign-key check (the run's speed); a trigger keeps what they point to."""
+    from django.db import connection
+
+    person, right = elder(org, 1, dt.date(1960, 1, 1))
+    december = run(org, DECEMBER, IN_DECEMBER)
+    for table, pk in (("care_allowancerun", december.pk), ("care_allowanceright", right.pk)):
+        with (
+            pytest.raises(IntegrityError, match="has allowance lines"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+    assert AllowanceLine.objects.filter(run=december, right=right, person=person).count() == 1
+    failed = AllowanceRun.objects.create(
+        organization=org, month=JANUARY, due_on=dt.date(2027, 1, 10), status="failed", started_by_label="t"
+    )
+    failed.delete()  # a run without lines (a failed one) may go
+
+
 def test_an_over_payment_is_recovered_from_the_following_months(org):
     person, right = elder(org, 1, dt.date(1960, 1, 1))  # 600 a month
     adjustment = adjustment_create(

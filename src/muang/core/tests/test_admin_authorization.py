@@ -106,6 +106,12 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # EMS units and their crews: whoever holds ems.manage (the EMS head, the organisation's administrator);
     # never deleted (their incidents keep them: out of service instead).
     "ems.Unit": _tenant(FULL - {DELETE}),
+    # Allowance rates are national (Cabinet resolutions): read by every staff account (the nurse with a staff
+    # flag too), added and ended by the operator only, never deleted (paid lines point at them). The paying
+    # account and the confirmation windows are the organisation's configuration.
+    "care.AllowanceRate": _platform(superuser=FULL - {DELETE}, everyone_staff=READ),
+    "care.AllowancePayer": _tenant(FULL),
+    "care.ConfirmationWindow": _tenant(FULL),
     **{
         f"property.{name}": _tenant(READ)
         for name in (
@@ -402,6 +408,23 @@ def _sample(label: str, world: World):
                 indicator=Indicator.objects.get(code="living.piped_water"),
                 fiscal_year=2569,
                 value=Decimal(90),
+            )
+        case "care.AllowanceRate":
+            from muang.care.models import AllowanceRate
+
+            return AllowanceRate.objects.get(kind="elderly", min_age=80, valid_to__isnull=True)
+        case "care.AllowancePayer":
+            from muang.care.tests.allowance_helpers import payer
+
+            return payer(org)
+        case "care.ConfirmationWindow":
+            from muang.care.models import ConfirmationWindow
+
+            return ConfirmationWindow.objects.create(
+                organization=org,
+                fiscal_year=2570,
+                opens_on=dt.date(2026, 8, 1),
+                closes_on=dt.date(2026, 9, 30),
             )
         case "auth.Group":
             return Group.objects.create(name="operators")

@@ -14,15 +14,18 @@ the standards test that walks every URL of the site, `core/tests/test_page_acces
   Open311 api_key).
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from muang.core.access import Actor
-from muang.core.errors import AccessDenied, NotFound
+from muang.core.errors import AccessDenied, MuangError, NotFound
+from muang.core.form_errors import add_service_errors
 from muang.core.models import Organization
 from muang.core.workspace import active_membership, actor_from_request
 
@@ -113,3 +116,63 @@ def machine_endpoint(reason: str):
 def citizen_page(reason: str):
     """For an app's citizen-session decorator (e.g. the taxpayer's): declares the page as citizen-only."""
     return lambda view: declare(view, PageAccess(CITIZEN, reason=reason))
+
+
+def service_form_page(
+    request: HttpRequest,
+    form,
+    *,
+    save: Callable,
+    template: str,
+    context: dict | None = None,
+    done: str | Callable[[object], str],
+    done_message: str | Callable[[object], str] = "",
+    aliases: Mapping[str, str | None] | None = None,
+) -> HttpResponse:
+    """The page of a form whose service decides (STYLE: thin views). On a valid POST, `save(form)` calls the
+    service: done, the success message (`done_message`, or made from what `save` returned) and a redirect to
+    `done` (a URL, or made from what `save` returned); refused (`MuangError`), each message on the field it
+    names (`aliases` map the service's names to the form's) and the page again with 422, nothing written. A
+    refusal of access is not a form error: it propagates (403). A GET, or an invalid form, renders `template`
+    with `context` and the form (422 when the form has errors)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form)
+        except MuangError as e:
+            add_service_errors(form, e, aliases=aliases, raise_access=True)
+        else:
+            message = done_message(result) if callable(done_message) else done_message
+            if message:
+                messages.success(request, message)
+            return redirect(done(result) if callable(done) else done)
+    return render(request, template, {**(context or {}), "form": form}, status=422 if form.errors else 200)
+
+
+def import_page(
+    request: HttpRequest,
+    form,
+    *,
+    run_import: Callable[[bytes, str, dict], object],
+    template: str,
+    done: str,
+    done_message: Callable[[int, str], str],
+    context: dict | None = None,
+) -> HttpResponse:
+    """The page of a file import with a dry run (the care register's people, the lighting poles, …). On a
+    valid POST, `run_import(data, filename, cleaned_data)` calls the import service, which returns a report
+    with `imported` and `rejected`: rows written → the message `done_message(imported, filename)` and a
+    redirect to `done` (a URL or a URL name); a dry run or rejected rows → the page again with the report (422 when rows were
+    rejected); a file refused as a whole (`MuangError`) → the message on its field, 422, nothing written."""
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = run_import(upload.read(), upload.name, form.cleaned_data)
+        except MuangError as e:
+            add_service_errors(form, e)
+        else:
+            if report.imported:
+                messages.success(request, done_message(report.imported, upload.name))
+                return redirect(done)
+    status = 422 if form.errors or (report is not None and report.rejected) else 200
+    return render(request, template, {**(context or {}), "form": form, "report": report}, status=status)

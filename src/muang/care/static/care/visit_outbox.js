@@ -1,7 +1,11 @@
 /* The visit form's outbox: a filled form is first kept on this phone (IndexedDB), then sent; it leaves the
    outbox only when the server has answered. Each form carries a UUID made on the phone, so a form sent twice
    (the answer lost on a dropping signal, the outbox retrying) is stored once by the server.
-   Also registers the service worker that serves the visit pages from the cache when offline. */
+   Also registers the service worker that serves the visit pages from the cache when offline.
+   A phone is often shared: each form is kept with the account that filled it, and a page only shows and sends
+   the signed-in account's forms (another account's wait for that account to sign in again: never sent under
+   someone else's name). Signing out asks first when forms are still waiting, then empties the outbox and the
+   cached pages on this phone (the server's answer also carries Clear-Site-Data). */
 (function () {
   "use strict";
   const DB_NAME = "muang-care-visits";
@@ -11,6 +15,7 @@
   const text = document.getElementById("visit-outbox-text");
   const errorList = document.getElementById("visit-outbox-errors");
   const form = document.getElementById("visit-form");
+  const user = status.dataset.user || "";
   const msg = (name) => status.dataset["msg" + name[0].toUpperCase() + name.slice(1)] || "";
   let flushing = null;
 
@@ -39,7 +44,8 @@
   }
   const put = (item) => tx("readwrite", (s) => s.put(item));
   const remove = (uuid) => tx("readwrite", (s) => s.delete(uuid));
-  const all = () => tx("readonly", (s) => s.getAll());
+  // Only the signed-in account's forms: another account's are neither shown nor sent from this page.
+  const all = () => tx("readonly", (s) => s.getAll()).then((items) => items.filter((i) => i.user === user));
 
   function newUuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -181,6 +187,7 @@
         photo: photo && photo.size ? photo : null,
         photoName: photo && photo.name,
         createdAt: Date.now(),
+        user,
       };
       // Kept on the phone first: whatever happens to the signal now, the form is not lost.
       put(item)
@@ -191,6 +198,33 @@
           return navigator.onLine ? flush() : report({});
         })
         .catch((e) => say(`${msg("refused")} ${e}`, "refused"));
+    });
+  }
+
+  // --- signing out on a shared phone -----------------------------------------------------------------------
+  function forgetThisPhone() {
+    const dropDb = new Promise((resolve) => {
+      const request = indexedDB.deleteDatabase(DB_NAME);
+      request.onsuccess = request.onerror = request.onblocked = () => resolve();
+    });
+    const dropPages = window.caches
+      ? caches.keys().then((keys) => Promise.all(keys.filter((k) => k.startsWith("care-visits-")).map((k) => caches.delete(k))))
+      : Promise.resolve();
+    return Promise.all([dropDb, dropPages]).catch(() => {});
+  }
+  for (const signOut of document.querySelectorAll(`form[action="${status.dataset.logout}"]`)) {
+    signOut.addEventListener("submit", (event) => {
+      if (signOut.dataset.forgotten) return; // the second, real submit
+      event.preventDefault();
+      all()
+        .catch(() => [])
+        .then((waiting) => {
+          if (waiting.length && !window.confirm(msg("signoutLoses").replace("{n}", waiting.length))) return null;
+          return forgetThisPhone().then(() => {
+            signOut.dataset.forgotten = "1";
+            signOut.submit();
+          });
+        });
     });
   }
 

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from muang.care.models import Assessment, Person, Visit
-from muang.care.services import assessment_record, care_plan_create, person_create
-from muang.care.tests.helpers import ITEMS_BED, carer, person_data
+from muang.care.services import person_create
+from muang.care.tests.helpers import ITEMS_BED, carer, person_data, planned_home_visit
 from muang.cases.tests.browser.test_queue_browser import PHONE, sign_in
 from muang.conftest import load_area_slice
 from muang.core.thai_dates import bangkok_date
@@ -33,22 +33,9 @@ def test_a_visit_filled_offline_arrives_once_and_moves_the_group(
     nurse = carer(org)
     elder = person_create(actor=nurse, organization=org, today=today, **person_data(1))
     neighbour = person_create(actor=nurse, organization=org, today=today, **person_data(2, first_name="สมพร"))
-    plans = {}
-    for person in (elder, neighbour):
-        assessment_record(actor=nurse, person=person, assessed_on=today, items=ITEMS_HOME, today=today)
-        plans[person.pk] = care_plan_create(
-            actor=nurse,
-            person=person,
-            goals="ฝึกเดิน",
-            care_manager_id=nurse.user.pk,
-            caregivers=["CG"],
-            today=today,
-        )
     # The neighbour's visit is three days overdue, the elder's is due today.
     for person, day in ((neighbour, today - dt.timedelta(days=3)), (elder, today)):
-        Visit.objects.create(
-            organization=org, person=person, plan=plans[person.pk], visit_type="home", planned_on=day
-        )
+        planned_home_visit(nurse, person, items=ITEMS_HOME, today=today, planned_on=day)
     submit_calls = []
 
     def steps(page) -> None:

@@ -59,5 +59,8 @@ def test_anonymous_visitors_get_the_public_home_with_the_staff_entrance(client):
 def test_logout_needs_post(client, staff):
     client.force_login(staff)
     assert client.get("/accounts/logout/").status_code == 405
-    assert client.post("/accounts/logout/").status_code == 302
+    signed_out = client.post("/accounts/logout/")
+    assert signed_out.status_code == 302
+    # The device forgets the session's traces: caches, IndexedDB (the care visits' outbox), service workers.
+    assert signed_out["Clear-Site-Data"] == '"cache", "storage"'
     assert 'id="staff-entrance"' in client.get("/").content.decode()  # signed out: the public home
