@@ -12,11 +12,13 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from muang.care.barthel import ITEMS, MAX_TOTAL
 from muang.core.geo import SRID
 from muang.core.models import Organization
+from muang.core.thai_dates import format_day_month_year
 from muang.core.uploads import CleanImageField
 
 
@@ -324,7 +326,13 @@ class AllowanceRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.min_age}-{self.max_age or ''} {self.amount} from {self.valid_from}"
+        ages = f"{self.min_age}–{self.max_age}" if self.max_age else f"{self.min_age}+"
+        return gettext("%(allowance)s, age %(ages)s: %(amount)s baht from %(day)s") % {
+            "allowance": self.get_kind_display(),
+            "ages": ages,
+            "amount": f"{self.amount:,.2f}",
+            "day": format_day_month_year(self.valid_from),
+        }
 
 
 class PaymentMethod(models.TextChoices):
@@ -411,7 +419,11 @@ class ConfirmationWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fiscal_year}: {self.opens_on}–{self.closes_on}"
+        return gettext("fiscal year %(year)s: %(opens)s–%(closes)s") % {
+            "year": self.fiscal_year,
+            "opens": format_day_month_year(self.opens_on),
+            "closes": format_day_month_year(self.closes_on),
+        }
 
 
 class AllowanceRunStatus(models.TextChoices):
@@ -595,7 +607,7 @@ class AllowancePayer(models.Model):
         verbose_name_plural = _("allowance paying accounts")
 
     def __str__(self) -> str:
-        return f"payer {self.organization_id}"
+        return f"{self.account_name} · {self.account_number}"
 
 
 # --- home visits (issue 12, item 3) ---------------------------------------------------------------------------------

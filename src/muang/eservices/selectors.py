@@ -8,13 +8,15 @@ from django.utils.translation import gettext as _
 
 from muang.core.access import Actor, CitizenActor, require
 from muang.core.errors import NotFound
-from muang.core.models import Organization
+from muang.core.models import LOCAL_GOVERNMENT_KINDS, Organization
 from muang.eservices.models import OPEN_STATUSES, Application, ApplicationStatus, Licence, MiscCharge, Service
 from muang.eservices.permissions import ApplicantPerm, ApplicantScope, EservicePerm
 
 
 def public_organization(slug: str) -> Organization:
-    organization = Organization.objects.filter(slug=slug, is_active=True).first()
+    organization = Organization.objects.filter(
+        slug=slug, is_active=True, kind__in=LOCAL_GOVERNMENT_KINDS
+    ).first()
     if organization is None:
         raise NotFound(_("No organisation “%(slug)s”.") % {"slug": slug})
     return organization
@@ -22,7 +24,11 @@ def public_organization(slug: str) -> Organization:
 
 def organizations_with_services() -> list[Organization]:
     ids = Service.objects.filter(published=True).values("organization_id")
-    return list(Organization.objects.filter(pk__in=ids, is_active=True).order_by("name_th"))
+    return list(
+        Organization.objects.filter(pk__in=ids, is_active=True, kind__in=LOCAL_GOVERNMENT_KINDS).order_by(
+            "name_th"
+        )
+    )
 
 
 def public_services(organization: Organization) -> QuerySet[Service]:

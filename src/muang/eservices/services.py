@@ -112,6 +112,10 @@ def check_manual(entry: Mapping[str, Any]) -> None:
 def catalogue_load(*, actor: Actor, organization: Organization, entries: Sequence[Mapping[str, Any]]) -> int:
     """Create the organisation's services that it does not have yet (by code); returns how many were made."""
     require(actor, organization, EservicePerm.APPLICATION_DECIDE)
+    if not organization.is_local_government:
+        # Permits, licences and the waste service are a local government's powers, not a district or
+        # provincial office's.
+        raise InvalidInput(_("Only a local government offers these services."))
     have = set(Service.objects.filter(organization=organization).values_list("code", flat=True))
     made = 0
     for entry in entries:

@@ -9,49 +9,15 @@ unknown code, a circle of formulas or a malformed expression is an error on the 
 from django import forms
 from django.contrib import admin
 
-from muang.core.admin import ReadOnlyAdminMixin, ScopedAdmin
+from muang.core.admin import PlatformAdmin, ReadOnlyAdminMixin, ScopedAdmin
 from muang.core.errors import InvalidInput
 from muang.core.form_errors import add_service_errors
 from muang.kpi import services
 from muang.kpi.models import Area, Framework, Indicator, Source, Target
 
 
-class CatalogueAdmin(admin.ModelAdmin):
-    """Platform data: every staff account reads it, the platform operator changes it, nobody deletes it from here
-    (an indicator is made inactive: its history stays)."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        from muang.core import audit
-        from muang.core.admin import _actor
-        from muang.core.models import AuditEntry
-
-        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
-        super().save_model(request, obj, form, change)
-        changes = audit.diff(before, audit.snapshot(obj))
-        if changes or not change:
-            audit.record(
-                actor=_actor(request),
-                organization=None,
-                instance=obj,
-                action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE,
-                changes=changes,
-                reason="admin",
-            )
+class CatalogueAdmin(PlatformAdmin):
+    """The catalogue is platform data (an indicator is made inactive, never deleted: its history stays)."""
 
 
 @admin.register(Framework)

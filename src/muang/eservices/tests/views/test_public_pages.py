@@ -25,6 +25,28 @@ def test_the_catalogue_and_the_manual_are_public_thai_and_printable(org, food):
     assert client.get(reverse("eservices:manual", args=[org.slug, "nothing"])).status_code == 404
 
 
+def test_a_district_office_offers_no_local_government_service(org, food):
+    """Permits, licences and the waste service are a local government's powers: a district office gets no
+    catalogue (refused), has no public page and is not listed, even if services were once loaded for it."""
+    from muang.core.access import SYSTEM
+    from muang.core.errors import InvalidInput
+    from muang.core.tests.factories import DistrictOfficeFactory
+    from muang.eservices.models import Service
+    from muang.eservices.services import catalogue_entries, catalogue_load
+
+    district = DistrictOfficeFactory()
+    with pytest.raises(InvalidInput):
+        catalogue_load(actor=SYSTEM, organization=district, entries=catalogue_entries())
+    assert not Service.objects.filter(organization=district).exists()
+    Service.objects.create(
+        organization=district, code=food.code, name=food.name, published=True
+    )  # older data
+    client = Client()
+    assert client.get(reverse("eservices:catalogue", args=[district.slug])).status_code == 404
+    index = client.get(reverse("eservices:index")).content.decode()
+    assert org.name_th in index and district.name_th not in index
+
+
 def sign_in(client, org, phone="0812345678"):
     """The applicant's sign-in as a browser does it: the number, then the code from the SMS in the outbox."""
     response = client.post(reverse("eservices:sign-in", args=[org.slug]), {"phone": phone})
