@@ -139,3 +139,22 @@ def test_sessions_written_by_djangos_engine_are_read_and_expired_ones_are_not(si
     stale = SessionStore(expired.session_key)
     assert "x" not in stale and stale.session_key is None
     assert "x" not in SessionStore("no-such-session-key-0000000000000")
+
+
+def test_a_new_session_is_inserted_without_looking_its_key_up_and_a_clash_draws_another(
+    signed_in, monkeypatch
+):
+    from django.db import connection
+
+    first = SessionStore()
+    first["n"] = 1
+    with CaptureQueriesContext(connection) as q:
+        first.create()
+    assert not any(x["sql"].startswith("SELECT") for x in q.captured_queries), q.captured_queries
+    keys = iter([first.session_key, "k" * 32])  # the first draw clashes with the existing session
+    monkeypatch.setattr(SessionStore, "_get_new_session_key", lambda self: next(keys))
+    second = SessionStore()
+    second["n"] = 2
+    second.create()
+    assert second.session_key == "k" * 32
+    assert SessionStore(first.session_key)["n"] == 1 and SessionStore("k" * 32)["n"] == 2
