@@ -146,7 +146,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the signed-in user read from a per-process cache kept right by a stamp (issue 11).
+    "muang.core.auth_backends.StampedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -231,11 +232,14 @@ MUANG_WORKER_STALE_SECONDS = 90
 # --- Security -------------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_ENGINE = "muang.core.sessions"  # Django's database sessions, read with one precompiled statement
 # Sessions stay in the database (one primary-key read per request), on purpose (issue 11). `cached_db` with the
 # local-memory cache is per gunicorn worker: a session changed in one worker (a sign-out, a citizen's report
 # token, the chosen organisation) stays stale in the others' caches until it expires, and a signed-out cookie
 # would still work there. Signed cookies cannot be revoked at sign-out and would not hold a citizen's report
 # tokens (MAX_TOKENS_IN_SESSION) within a cookie's 4 KB. A shared cache would need a new server.
+# What is cached per process instead: the signed-in user (muang.core.auth_backends) and the actor's memberships
+# (muang.core.access), both kept right across workers by stamps that triggers bump (muang.core.stamps).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -165,12 +165,20 @@ def cases_assign(request: HttpRequest, code: str, payload: AssignIn):
     changed; `GET /cases/{code}` reads the whole case."""
     a = actor(request)
     case = _handle(a, code, CasePerm.CASE_ASSIGN)
-    assignee = (
-        selectors.get_assignee_for(actor=a, case=case, username=payload.assignee)
+    membership = (
+        selectors.get_assignee_membership_for(actor=a, case=case, username=payload.assignee)
         if payload.assignee
         else None
     )
-    return _changed(services.case_assign(actor=a, case=case, assignee=assignee, message=payload.message))
+    return _changed(
+        services.case_assign(
+            actor=a,
+            case=case,
+            assignee=membership.user if membership else None,
+            message=payload.message,
+            assignee_membership=membership,
+        )
+    )
 
 
 @router.post("/cases/{code}/status", response=CaseTransitionOut)

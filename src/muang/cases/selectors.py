@@ -373,6 +373,12 @@ def case_statuses_of(*, actor: Actor, organization: Organization) -> QuerySet[Ca
 
 def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
     """A staff member of the case's organisation who may work cases, by username (for `case_assign`)."""
+    return get_assignee_membership_for(actor=actor, case=case, username=username).user
+
+
+def get_assignee_membership_for(*, actor: Actor, case: Case, username: str) -> Membership:
+    """The membership (with its user and department) of a staff member of the case's organisation who may work
+    cases, by username: `case_assign(assignee=m.user, assignee_membership=m)` then reads it no second time."""
     require(actor, case.organization, CasePerm.CASE_ASSIGN)
     membership = (
         Membership.objects.filter(
@@ -386,7 +392,7 @@ def get_assignee_for(*, actor: Actor, case: Case, username: str) -> User:
             "assignee",
             _("%(user)s does not work cases in %(org)s.") % {"user": username, "org": case.organization},
         )
-    return membership.user
+    return membership
 
 
 def get_department_of(

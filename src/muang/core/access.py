@@ -22,6 +22,7 @@ from muang.core.models import (
 )
 from muang.core.permissions import OVERSIGHT_ROLES, CorePerm
 from muang.core.registry import permission_table
+from muang.core.stamps import StampedCache, fresh_copy
 
 T = TypeVar("T")
 
@@ -53,13 +54,17 @@ class Actor:
     def memberships(self) -> dict[int, Membership]:
         if self.user is None:
             return {}
-        rows = Membership.objects.filter(user=self.user, is_active=True, organization__is_active=True)
-        # The department comes along with its duties: permissions_in then needs no query of its own.
-        # The organisation comes along: `get_organization_for` then needs no query for the actor's own.
-        rows = rows.select_related("organization", "department")
-        # Not its boundary: a multipolygon parsed on every request for nothing (read on first use when needed).
-        rows = rows.defer("organization__boundary")
-        return {m.organization_id: m for m in rows.order_by("created_at", "pk")}  # the oldest (home) first
+        rows = _memberships.get(self.user.pk, lambda: _load_memberships(self.user.pk))
+        # Copies: a request may change what it was given (an organisation's settings) without the next one seeing it.
+        copies = {}
+        for row in rows:
+            membership = fresh_copy(row)
+            cache = membership._state.fields_cache
+            cache["user"] = self.user
+            cache["organization"] = fresh_copy(row.organization)
+            cache["department"] = fresh_copy(row.department) if row.department_id is not None else None
+            copies[membership.organization_id] = membership
+        return copies
 
     def membership_in(self, organization: Organization) -> Membership | None:
         return self.memberships.get(organization.pk)
@@ -91,6 +96,28 @@ class Actor:
 
 
 SYSTEM = Actor(system=True)
+
+# Each user's active memberships (with their organisation and department), per process: read on every request,
+# changed rarely. Triggers on the three tables bump the stamps, so a change made by any process (a membership
+# ended, an organisation deactivated, a department's duties changed) is seen by every worker at its next request.
+_memberships: StampedCache[tuple[Membership, ...]] = StampedCache(
+    "memberships",
+    "organizations",
+    "departments",
+    tables=("core_membership", "core_organization", "core_department"),
+    max_entries=20_000,
+    in_requests_only=True,
+)
+
+
+def _load_memberships(user_id: int) -> tuple[Membership, ...]:
+    rows = Membership.objects.filter(user_id=user_id, is_active=True, organization__is_active=True)
+    # The department comes along with its duties: permissions_in then needs no query of its own.
+    # The organisation comes along: `get_organization_for` then needs no query for the actor's own.
+    rows = rows.select_related("organization", "department")
+    # Not its boundary: a multipolygon parsed for nothing (read on first use when needed).
+    rows = rows.defer("organization__boundary")
+    return tuple(rows.order_by("created_at", "pk"))  # the oldest (home) first
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,14 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 from django.db import connection
+from django.db.models import Model
+from django.db.models.base import ModelState
 from django.db.models.signals import post_delete, post_save
 
 from muang.core.middleware import current_request_token
 
 V = TypeVar("V")
+M = TypeVar("M", bound=Model)
 
 _memo = threading.local()  # (request token, {stamp name: version}) of the thread's current request
 
@@ -72,21 +75,42 @@ class StampedCache(Generic[V]):
     """Values by key, each loaded once per process and stamp version: `cache.get(key, load)`. `tables` are the
     tables whose triggers bump the stamp (created by the owning app's migration with `stamp_trigger_sql`)."""
 
-    def __init__(self, *stamp_names: str, tables: tuple[str, ...]):
+    def __init__(
+        self, *stamp_names: str, tables: tuple[str, ...], max_entries: int = 0, in_requests_only: bool = False
+    ):
         self.stamp_names = stamp_names
+        self.max_entries = max_entries  # 0: no bound; else the cache starts afresh when it would hold more
+        # True: outside a web request (a job, a command, a service called directly) load afresh at each use, as
+        # without the cache: there the stamps would be read at each use too, one query more, not one less.
+        self.in_requests_only = in_requests_only
         self._entries: dict[Hashable, tuple[tuple[int, ...], V]] = {}
         _watched_tables.update(tables)
 
     def get(self, key: Hashable, load: Callable[[], V]) -> V:
+        if self.in_requests_only and current_request_token() is None:
+            return load()
         current = stamps()
         version = tuple(current.get(name, 0) for name in self.stamp_names)
         entry = self._entries.get(key)
         if entry is not None and entry[0] == version:
             return entry[1]
         value = load()
+        if self.max_entries and len(self._entries) >= self.max_entries:
+            self._entries.clear()
         # Stored under the version read BEFORE loading: a change committed meanwhile makes it stale at once.
         self._entries[key] = (version, value)
         return value
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def fresh_copy(instance: M) -> M:
+    """A copy of a cached model instance for one request to use (and change) freely: its own field values and
+    state, no related objects cached (set them from copies too). Much cheaper than `copy.copy` of a model."""
+    copy = instance.__class__.__new__(instance.__class__)
+    copy.__dict__ = instance.__dict__.copy()
+    state = copy._state = ModelState()
+    state.db = instance._state.db
+    state.adding = False
+    return copy

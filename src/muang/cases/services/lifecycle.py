@@ -71,15 +71,21 @@ def _status_event(
     )
 
 
-def _check_assignee(case: Case, assignee: User) -> None:
+def _check_assignee(case: Case, assignee: User, membership: Membership | None = None) -> None:
     """Cases are worked by the officers and the head of the case's department, nobody else: not the mayor,
-    not the IT administrator (they may assign, but are not given the work)."""
-    membership = (
-        Membership.objects.filter(user=assignee, organization_id=case.organization_id, is_active=True)
-        .select_related("department")  # its duties: member_permissions reads them, no query of its own
-        .only("role", "department_id", "department__duties", "department__is_active")
-        .first()
-    )
+    not the IT administrator (they may assign, but are not given the work). `membership`: the assignee's active
+    membership with its department, when the caller has just read it (not read a second time)."""
+    if membership is None or not (
+        membership.user_id == assignee.pk
+        and membership.organization_id == case.organization_id
+        and membership.is_active
+    ):
+        membership = (
+            Membership.objects.filter(user=assignee, organization_id=case.organization_id, is_active=True)
+            .select_related("department")  # its duties: member_permissions reads them, no query of its own
+            .only("role", "department_id", "department__duties", "department__is_active")
+            .first()
+        )
     if (
         membership is None
         or not assignee.is_active
@@ -106,7 +112,13 @@ def _check_assignee(case: Case, assignee: User) -> None:
 
 @transaction.atomic
 def case_assign(
-    *, actor: Actor, case: Case, assignee: User | None, message: str = "", now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    case: Case,
+    assignee: User | None,
+    message: str = "",
+    now: dt.datetime | None = None,
+    assignee_membership: Membership | None = None,
 ) -> Case:
     """Give the case to an officer or the head of its department (None takes it back).
 
@@ -118,7 +130,7 @@ def case_assign(
     require_on_case(actor, case, CasePerm.CASE_ASSIGN)
     _require_open(case)
     if assignee is not None:
-        _check_assignee(case, assignee)
+        _check_assignee(case, assignee, assignee_membership)
     if (assignee.pk if assignee else None) == case.assignee_id:
         raise Conflict(_("The case is already assigned like that."))
     before = audit.snapshot(case)
