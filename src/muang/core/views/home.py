@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from muang.core import selectors, services
+from muang.core import registry, selectors, services
 from muang.core.access import Actor
 from muang.core.errors import MuangError
 from muang.core.form_errors import add_service_errors
@@ -75,6 +75,10 @@ def home(request: HttpRequest) -> HttpResponse:
     membership = active_membership(request)
     actor = actor_from_request(request)
     pending = selectors.pending_invitations_for(actor=actor).count()
+    if membership is None and request.user.is_active and request.user.is_superuser:
+        # The platform operator serves every organisation and belongs to none: their own pages and the admin.
+        links = registry.staff_menu(frozenset(), operator=True)
+        return render(request, "core/home_operator.html", {"links": links, "pending_invitations": pending})
     if membership is None:
         return render(request, "core/home_no_membership.html", {"pending_invitations": pending}, status=403)
     context = {**_home_context(actor, membership), "pending_invitations": pending}

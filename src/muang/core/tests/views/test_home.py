@@ -97,3 +97,17 @@ def test_pages_are_thai_even_for_an_english_browser_until_the_switch(client, dem
     client.force_login(User.objects.get(username="officer.nonsaat"))
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="th"' in html and "การเปลี่ยนแปลงล่าสุดของฉัน" in html
+
+
+def test_the_platform_operator_gets_their_own_home_and_a_member_less_account_is_told_why(client, areas):
+    from muang.core.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="operator-home"' in html and "/admin/" in html
+    assert "/kpi/national/" in html  # the operator's menu entries, as links
+    client.force_login(UserFactory())
+    response = client.get("/")
+    assert response.status_code == 403 and 'id="operator-home"' not in response.content.decode()
