@@ -47,7 +47,7 @@ def clear(org) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE iot_telemetry")  # the scratch database holds only the bench town
-        cursor.execute("DELETE FROM iot_latestvalue WHERE organization_id = %s", [org.pk])
+        cursor.execute("DELETE FROM iot_devicelatest WHERE organization_id = %s", [org.pk])
         cursor.execute("DELETE FROM iot_seenmessage WHERE organization_id = %s", [org.pk])
 
 

@@ -59,14 +59,15 @@ def world(devices: int):
             )
             cursor.execute(
                 """
-                INSERT INTO iot_latestvalue (organization_id, device_id, key, time, value)
-                SELECT d.organization_id, d.id, 'pm25', now(), round((random() * 80)::numeric, 1)
+                INSERT INTO iot_devicelatest (organization_id, device_id, time, "values")
+                SELECT d.organization_id, d.id, now(), jsonb_build_object('pm25', jsonb_build_array(
+                    round((random() * 80)::numeric, 1), (extract(epoch FROM now()) * 1000000)::bigint))
                 FROM iot_device d WHERE d.organization_id = %s
                 ON CONFLICT DO NOTHING
                 """,
                 [org.pk],
             )
-            cursor.execute("ANALYZE iot_device; ANALYZE iot_latestvalue")
+            cursor.execute("ANALYZE iot_device; ANALYZE iot_devicelatest")
         print(f"inserted {devices - have:,} devices in {time.perf_counter() - started:.1f} s", flush=True)
     token = api_token_create(actor=SYSTEM, organization=org, name="bench", scopes=["iot:read"])[1]
     return org, token

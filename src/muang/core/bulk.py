@@ -220,3 +220,31 @@ def copy_insert_ignoring_duplicates(
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name} ON CONFLICT DO NOTHING")  # noqa: S608
         return cursor.rowcount
+
+
+def copy_insert_reporting_duplicates(
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    types: Sequence[str],
+    returning: Sequence[str],
+) -> set[tuple] | None:
+    """As `copy_insert_ignoring_duplicates`, for a caller that must know which rows were new (a unique key that
+    is itself the dedup of repeated deliveries): None when the straight COPY took every row (the common case:
+    nothing to compare), else the set of `returning` tuples of the rows inserted (the others were already
+    there, or repeated within `rows`)."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            copy_rows(cursor, copy_sql(table, columns), rows, types)
+        return None
+    except (IntegrityError, psycopg.errors.UniqueViolation):
+        pass
+    name = stage(f"_stage_{table}", f"LIKE {table} INCLUDING DEFAULTS", columns, rows, types)
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(c) for c in columns)
+    back = ", ".join(quote(c) for c in returning)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name} ON CONFLICT DO NOTHING RETURNING {back}"  # noqa: S608
+        )
+        return {tuple(row) for row in cursor.fetchall()}

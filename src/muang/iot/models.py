@@ -164,23 +164,50 @@ class Telemetry(models.Model):
         verbose_name_plural = _("telemetry")
 
 
-class LatestValue(models.Model):
-    """The newest reading of each (device, key): what a map of thousands of devices reads. Upserted by ingest,
-    only ever moved forward in time."""
+class DeviceLatest(models.Model):
+    """The newest reading of each key of a device, one row a device: `values` maps each key to
+    [value, its time in microseconds since the Unix epoch]; `time` is the newest of those times. Ingest upserts
+    one row per device of a batch (not one per key) and merges with `iot_latest_merge` (a key moves only forward
+    in time). Read it through `LatestValue`, the view of one row per (device, key)."""
 
-    # The unique (organization, device, key) index serves the organisation's lookups: no index of its own.
+    # The unique (organization, device) index serves the organisation's lookups: no index of its own.
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="latest_values")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    time = models.DateTimeField()
+    values = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("latest values")
+        verbose_name_plural = _("latest values")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "device"], name="iot_devicelatest_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {sorted(self.values)}"
+
+
+class LatestValue(models.Model):
+    """The newest reading of each (device, key): what a map of thousands of devices reads. A view
+    (`iot_latestvalue`) over `DeviceLatest`'s one row a device, so it is read like a table and written only by
+    ingest (`muang.iot.services.ingest.latest_values_merge`)."""
+
+    pk = models.CompositePrimaryKey("device", "key")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.DO_NOTHING, db_constraint=False, related_name="latest_values"
+    )
     key = models.CharField(max_length=64)
     time = models.DateTimeField()
     value = models.FloatField()
 
     class Meta:
+        managed = False
+        db_table = "iot_latestvalue"
         verbose_name = _("latest value")
         verbose_name_plural = _("latest values")
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "device", "key"], name="iot_latest_uniq")
-        ]
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"

@@ -140,9 +140,9 @@ def test_how_long_ago_is_said_in_the_readers_language():
 
     then = timezone.now() - dt.timedelta(hours=2, minutes=5)
     with translation.override("th"):
-        assert since(then) == "2\xa0ชั่วโมง"  # Django keeps the number and its unit together
+        assert since(then) == "2\xa0ชั่วโมง, 5\xa0นาที"  # Django keeps the number and its unit together
         assert since(timezone.now()) == "0\xa0นาที"
-        assert Template("{% load thai %}{{ t|since }}").render(Context({"t": then})) == "2\xa0ชั่วโมง"
+        assert Template("{% load thai %}{{ t|since }}").render(Context({"t": then})) == "2\xa0ชั่วโมง, 5\xa0นาที"
     with translation.override("en"):
-        assert since(then) == "2\xa0hours"
+        assert since(then) == "2\xa0hours, 5\xa0minutes"
     assert since(None) == ""

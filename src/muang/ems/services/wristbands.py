@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from muang.core import audit
 from muang.core.access import SYSTEM, Actor, require
+from muang.core.bulk import among
 from muang.core.errors import Conflict, InvalidInput
 from muang.core.geo import SRID
 from muang.core.models import Organization
@@ -312,7 +313,7 @@ def on_telemetry(*, organization: Organization, readings, now: dt.datetime | Non
     bands = {
         b.device_id: b
         for b in Wristband.objects.filter(
-            organization=organization, device_id__in=device_ids, active=True
+            organization=organization, device_id__in=among(device_ids), active=True
         ).select_related("person", "organization")
     }
     if not bands:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import queue
+import struct
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 
 import paho.mqtt.client as mqtt
 from django.utils import timezone
+from paho.mqtt.client import PUBACK
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -32,6 +34,7 @@ from muang.iot.services.ingest import Message, ingest_batch
 logger = logging.getLogger("muang.iot.mqtt")
 SHARED = f"$share/ingest/{INGEST_FILTER}"
 SESSION_EXPIRY = 24 * 3600
+_PUBACK = struct.Struct("!BBH")  # PUBACK, remaining length 2, packet id (MQTT 5: no reason code = success)
 
 
 @dataclass
@@ -191,6 +194,23 @@ class IngestConsumer:
             else:
                 device.profile, device.organization = profile, organization
 
+    def _ack(self, batch: list) -> None:
+        """PUBACK every QoS 1 message of a committed batch in one socket write. paho's `ack()` queues one 4-byte
+        packet and wakes its network thread per message (two system calls each, ~4,000 a batch of 2,000); the same
+        PUBACK packets, concatenated, go out as one queued packet through `_packet_queue`, the call `ack()` itself
+        ends in (paho-mqtt 2.2, pinned). Should a paho release drop it, each message is acknowledged by `ack()`."""
+        queue_packet = getattr(self.client, "_packet_queue", None)
+        if queue_packet is None:
+            for msg in batch:
+                self.client.ack(msg.mid, msg.qos)
+            return
+        pubacks = b"".join(_PUBACK.pack(PUBACK, 2, msg.mid) for msg in batch if msg.qos == 1)
+        if pubacks:
+            queue_packet(PUBACK, pubacks, 0, 0)
+        for msg in batch:
+            if msg.qos == 2:  # not subscribed so; kept correct all the same
+                self.client.ack(msg.mid, msg.qos)
+
     def flush(self, wait: float = 0.5) -> int:
         """Ingest one batch; returns how many messages it held (0 when none arrived within `wait`)."""
         batch = self._take(wait)
@@ -221,7 +241,6 @@ class IngestConsumer:
             for outcome in outcomes:
                 setattr(self.stats, outcome.status, getattr(self.stats, outcome.status) + 1)
         # Committed (ingest_batch is atomic): only now does the broker forget these messages.
-        for msg in batch:
-            self.client.ack(msg.mid, msg.qos)
+        self._ack(batch)
         self.stats.received += len(batch)
         return len(batch)

@@ -4,8 +4,15 @@ key, refuse what is late, early or repeated, then write the batch with COPY and 
     ingest(...)        one message (HTTP): raises the refusal (401 / 422 naming the key)
     ingest_batch(...)  many messages of one organisation (MQTT): one transaction, one outcome per message
 
-A refused message writes no reading and counts on its device (`Device.error_count`). A repeated delivery, known
-by its device and message id (or frame counter) or by an identical (device, key, time), is stored once.
+A refused message writes no reading and counts on its device (`Device.error_count`). A repeated delivery is
+stored once: a message stamped by its device (`ts`) is known by its telemetry key (device, key, time), which the
+COPY meets, so it needs no row of its own; a message without `ts` (its time is when it arrived, different on each
+delivery) and a LoRaWAN frame (its frame counter, as the network servers name repeats) claim their message id in
+`iot_seenmessage` first.
+
+Per batch, PostgreSQL gets: the id claims (only for unstamped or LoRaWAN messages), one binary COPY of the
+telemetry rows, one upsert of one latest-values row per device (`latest_values_merge`), one update of the
+devices' last seen and error counts.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from muang.core import registry
-from muang.core.bulk import array_literal, copy_insert_ignoring_duplicates
+from muang.core.bulk import array_literal, copy_insert_reporting_duplicates
 from muang.core.errors import AccessDenied, InvalidInput, MuangError, NotAuthenticated
 from muang.core.models import Organization
 from muang.iot.models import Device, DeviceAttribute, IotSettings
@@ -82,6 +89,7 @@ class _Reading:
     message_id: str | None
     received_at: dt.datetime
     attributes: dict = field(default_factory=dict)
+    claims_id: bool = False  # dedup by its message id (iot_seenmessage), not by its telemetry key
 
 
 def retention_days(organization: Organization) -> int:
@@ -189,14 +197,16 @@ def _read(
         raise InvalidInput.for_field("ts", _("ts is in the future; check the device's clock."))
     if time < oldest:
         raise InvalidInput.for_field("ts", _("ts is older than the organisation keeps telemetry."))
+    message_id = _message_id(envelope, message.message_id)
     return _Reading(
         index=index,
         device=device,
         time=time,
         values=values,
-        message_id=_message_id(envelope, message.message_id),
+        message_id=message_id,
         received_at=message.received_at,
         attributes=envelope.get("attributes", {}),
+        claims_id=message_id is not None and ("ts" not in envelope or message.channel == "lorawan"),
     )
 
 
@@ -220,16 +230,13 @@ def ingest_batch(
             outcomes[i] = Outcome("refused", error=e)
             errors[message.device.id] += 1
     with transaction.atomic():
-        fresh = _claim_message_ids(organization, readings)
+        fresh = _claim_message_ids(organization, [r for r in readings if r.claims_id])
+        candidates = [r for r in readings if not r.claims_id or r.index in fresh]
+        stored = _write_telemetry(organization, candidates)
         for reading in readings:
-            if reading.index not in fresh:
-                outcomes[reading.index] = Outcome("duplicate")
-        stored = [r for r in readings if r.index in fresh]
+            if outcomes[reading.index] is None:
+                outcomes[reading.index] = Outcome("duplicate")  # replaced by "stored" below
         if stored:
-            ensure_partitions({r.time for r in stored})
-            org = organization.pk
-            rows = [(org, r.device.id, k, r.time, v) for r in stored for k, v in r.values.items()]
-            copy_insert_ignoring_duplicates("iot_telemetry", TELEMETRY_COLUMNS, rows, TELEMETRY_TYPES)
             _upsert_latest(organization, stored)
             _save_attributes(organization, stored)
         _touch_devices(organization, stored, errors)
@@ -255,6 +262,35 @@ def _after_stored(organization: Organization, readings: list[Reading], now: dt.d
             listener(organization=organization, readings=readings, now=now)
         except Exception:
             logger.exception("iot: telemetry listener %s failed for organisation %s", name, organization.pk)
+
+
+def _write_telemetry(organization: Organization, candidates: list[_Reading]) -> list[_Reading]:
+    """COPY the candidates' rows into the telemetry partitions; returns the readings stored.
+
+    The telemetry key (organisation, device, key, time) is the dedup of a device-stamped message: a repeated
+    delivery carries the same `ts`, so its rows are already there. The common batch repeats nothing and goes in by
+    one straight COPY; only when a key collides do the rows go through `INSERT … ON CONFLICT DO NOTHING RETURNING`,
+    and a reading none of whose rows went in is a duplicate. A reading whose id was claimed (it has no `ts` of its
+    own, or a LoRaWAN frame counter) is stored whatever its rows met; so is one with attributes only."""
+    if not candidates:
+        return []
+    ensure_partitions({r.time for r in candidates})
+    org = organization.pk
+    rows = [(org, r.device.id, k, r.time, v) for r in candidates for k, v in r.values.items()]
+    if not rows:
+        return candidates
+    inserted = copy_insert_reporting_duplicates(
+        "iot_telemetry", TELEMETRY_COLUMNS, rows, TELEMETRY_TYPES, returning=("device_id", "key", "time")
+    )
+    if inserted is None:
+        return candidates
+    stored = []
+    for r in candidates:  # a row inserted once counts for the first reading that holds it
+        mine = {(r.device.id, k, r.time) for k in r.values} & inserted
+        inserted -= mine
+        if mine or r.claims_id or not r.values:
+            stored.append(r)
+    return stored
 
 
 _CLAIM_VALUES = (
@@ -301,30 +337,84 @@ def _claim_message_ids(organization: Organization, readings: list[_Reading]) -> 
     return fresh | {first[k].index for k in claimed}
 
 
-def _upsert_latest(organization: Organization, stored: list[_Reading]) -> None:
-    newest: dict[tuple[int, str], tuple[dt.datetime, float]] = {}
-    for r in stored:
-        for key, value in r.values.items():
-            current = newest.get((r.device.id, key))
-            if current is None or r.time > current[0]:
-                newest[(r.device.id, key)] = (r.time, value)
-    # A fixed order: concurrent batches lock the same rows in the same order.
-    keys = sorted(newest)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_MERGE_LATEST = (
+    'INSERT INTO iot_devicelatest AS l (organization_id, device_id, time, "values") '
+    "SELECT %s, v.device_id, v.time, v.vals "
+    "FROM ROWS FROM (unnest(%s::bigint[]), unnest(%s::timestamptz[]), jsonb_array_elements(%s::jsonb)) "
+    "AS v(device_id, time, vals) "
+    "ON CONFLICT (organization_id, device_id) DO UPDATE "
+    'SET "values" = {merge}, time = GREATEST(l.time, EXCLUDED.time)'
+)
+# A device whose keys in this batch all carry one time T (the common case: one message, or the newest message
+# holds every key) that is not older than the row's newest time: every key moves, a plain `||`. Otherwise each
+# key is compared with its own stored time (`iot_latest_merge`, a third dearer).
+_MERGE_ONE_TIME = _MERGE_LATEST.format(
+    merge='CASE WHEN EXCLUDED.time >= l.time THEN l."values" || EXCLUDED."values" '
+    'ELSE iot_latest_merge(l."values", EXCLUDED."values") END'
+)
+_MERGE_KEY_BY_KEY = _MERGE_LATEST.format(merge='iot_latest_merge(l."values", EXCLUDED."values")')
+
+
+def latest_values_merge(
+    organization_id: int, newest: dict[int, dict[str, tuple[dt.datetime, float]]]
+) -> None:
+    """Move the latest values of these devices ({device id: {key: (time, value)}}) forward: one row a device in
+    `iot_devicelatest`, each key kept at its newest reading (an older one arriving late changes nothing).
+    Ingest calls it once a batch; fixtures and benches that need latest values without telemetry call it too.
+    The devices' values travel as one JSON array (one `orjson.dumps`), beside their ids and newest times.
+
+    Devices whose keys carry different times in this batch go in a second statement, after the others; two
+    ingest processes holding such devices crosswise may deadlock, and PostgreSQL then fails one batch, which
+    its consumer does not acknowledge and the broker delivers again."""
+    if not newest:
+        return
+    micros: dict[dt.datetime, int] = {}
+    statements: dict[str, tuple[list, list, list]] = {
+        _MERGE_ONE_TIME: ([], [], []),
+        _MERGE_KEY_BY_KEY: ([], [], []),
+    }
+    for device_id in sorted(newest):  # a fixed order: concurrent batches lock the same rows in the same order
+        keys = newest[device_id]
+        values = {}
+        first = last = None
+        for key, (time, value) in keys.items():
+            us = micros.get(time)
+            if us is None:
+                us = micros[time] = (time - _EPOCH) // _MICROSECOND
+            values[key] = (value, us)
+            if last is None or time > last:
+                last = time
+            if first is None or time < first:
+                first = time
+        ids, times, documents = statements[_MERGE_ONE_TIME if first == last else _MERGE_KEY_BY_KEY]
+        ids.append(device_id)
+        times.append(last)
+        documents.append(values)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO iot_latestvalue (organization_id, device_id, key, time, value) "
-            "SELECT %s, v.device_id, v.key, v.time, v.value "
-            "FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::float8[]) AS v(device_id, key, time, value) "
-            "ON CONFLICT (organization_id, device_id, key) DO UPDATE "
-            "SET time = EXCLUDED.time, value = EXCLUDED.value WHERE iot_latestvalue.time < EXCLUDED.time",
-            [
-                organization.pk,
-                array_literal(d for d, _k in keys),
-                array_literal(k for _d, k in keys),
-                array_literal(newest[x][0] for x in keys),
-                array_literal(newest[x][1] for x in keys),
-            ],
-        )
+        for sql, (ids, times, documents) in statements.items():
+            if ids:
+                cursor.execute(
+                    sql,
+                    [
+                        organization_id,
+                        array_literal(ids),
+                        array_literal(times),
+                        orjson.dumps(documents).decode(),
+                    ],
+                )
+
+
+def _upsert_latest(organization: Organization, stored: list[_Reading]) -> None:
+    newest: dict[int, dict[str, tuple[dt.datetime, float]]] = {}
+    for r in stored:
+        keys = newest.setdefault(r.device.id, {})
+        for key, value in r.values.items():
+            current = keys.get(key)
+            if current is None or r.time > current[0]:
+                keys[key] = (r.time, value)
+    latest_values_merge(organization.pk, newest)
 
 
 def _save_attributes(organization: Organization, stored: list[_Reading]) -> None:

@@ -204,7 +204,7 @@ def test_a_restart_of_the_consumer_and_of_the_broker_loses_no_reading_and_stores
         for i in range(3):
             publish(client, up, {"id": f"m{i}", "ts": stamp(i), "values": {"pm10": i}})
         # The first consumer stores m0..m2 and dies before acknowledging them (commit done, PUBACK lost).
-        monkeypatch.setattr(first.client, "ack", lambda mid, qos: None)
+        monkeypatch.setattr(first, "_ack", lambda batch: None)
         drain(first, lambda: first.stats.received >= 3)
         first.stop()
         assert len(rows(a)) == 3
@@ -223,6 +223,19 @@ def test_a_restart_of_the_consumer_and_of_the_broker_loses_no_reading_and_stores
         second.stop()
         assert sorted(v for _k, v in rows(a)) == [0.0, 1.0, 2.0, 3.0, 4.0]
         assert (second.stats.stored, second.stats.duplicate) == (2, 3)
+        # The second consumer's PUBACKs (one write a batch) reached the broker: its session resumed by a third
+        # holds nothing unacknowledged, so the third receives only what is published after it came.
+        third = IngestConsumer(
+            host="127.0.0.1", port=port, password=password, client_id="ingest-a", max_wait=0.02
+        )
+        third.start()
+        client, _rc = connect(port, a)
+        publish(client, up, {"id": "m5", "ts": stamp(5), "values": {"pm10": 5}})
+        client.loop_stop()
+        client.disconnect()
+        drain(third, lambda: third.stats.received >= 1)
+        third.stop()
+        assert (third.stats.received, third.stats.stored) == (1, 1)
     finally:
         broker.stop()
         shutil.rmtree(directory, ignore_errors=True)

@@ -10,7 +10,7 @@ from django.db import connection
 
 from muang.core.errors import InvalidInput, NotAuthenticated
 from muang.core.tests.factories import OrganizationFactory
-from muang.iot.models import Device, DeviceAttribute, IotSettings, LatestValue, Telemetry
+from muang.iot.models import Device, DeviceAttribute, IotSettings, LatestValue, SeenMessage, Telemetry
 from muang.iot.services.ingest import Message, PayloadTooLarge, ingest, ingest_batch
 from muang.iot.services.partitions import partition_name
 from muang.iot.tests.factories import air_profile, device, gauge_profile
@@ -92,6 +92,59 @@ def test_the_latest_value_only_moves_forward(org, air):
                channel="http", received_at=NOW, now=NOW)  # fmt: skip
     latest = LatestValue.objects.get(organization=org, device=air, key="pm25")
     assert (latest.time, latest.value) == (new, 20)
+
+
+def test_each_latest_value_moves_forward_on_its_own_time(org, air):
+    """One row a device holds every key's value and time: a late reading of one key leaves the others alone,
+    and within one batch each key takes its own newest reading (keys of different times in one batch)."""
+    t1, t2, t3 = (NOW - dt.timedelta(minutes=m) for m in (30, 20, 10))
+
+    def send(*bodies):
+        messages = [
+            Message(air, {"ts": ts.isoformat(), "values": v}, NOW, channel="mqtt") for ts, v in bodies
+        ]
+        return [o.status for o in ingest_batch(organization=org, messages=messages, now=NOW)]
+
+    def latest():
+        return {
+            k: (t, v)
+            for k, t, v in LatestValue.objects.filter(organization=org, device=air).values_list(
+                "key", "time", "value"
+            )
+        }
+
+    assert send((t2, {"pm2_5": 20, "pm10": 40})) == ["stored"]
+    assert send((t3, {"pm10": 41}), (t1, {"pm2_5": 10, "online": True})) == ["stored", "stored"]
+    assert latest() == {"pm25": (t2, 20.0), "pm10": (t3, 41.0), "online": (t1, 1.0)}
+    assert send((t1, {"pm2_5": 11, "pm10": 39})) == ["stored"]  # older than both: nothing moves
+    assert latest() == {"pm25": (t2, 20.0), "pm10": (t3, 41.0), "online": (t1, 1.0)}
+    assert send((t3, {"pm2_5": 30})) == ["stored"]
+    assert latest()["pm25"] == (t3, 30.0)
+
+
+def test_a_stamped_message_is_deduplicated_by_its_telemetry_key_without_an_id_row(org, air):
+    """A message with its own `ts` needs no message-id row: a repeated delivery finds its (device, key, time)
+    stored, in another batch or in the same one; another message of the same time with other keys is stored."""
+    stamp = (NOW - dt.timedelta(minutes=3)).isoformat()
+    body = {"ts": stamp, "id": "s1", "values": {"pm2_5": 12}}
+    assert ingest(
+        organization=org, device=air, payload=body, channel="mqtt", received_at=NOW, now=NOW
+    ).status == ("stored")
+    assert not SeenMessage.objects.filter(organization_id=org.pk).exists()
+    later = NOW + dt.timedelta(seconds=30)
+    outcomes = ingest_batch(
+        organization=org,
+        messages=[
+            Message(air, body, later, channel="mqtt"),
+            Message(air, {"ts": stamp, "id": "s2", "values": {"pm10": 7}}, later, channel="mqtt"),
+            Message(air, {"ts": stamp, "id": "s2", "values": {"pm10": 7}}, later, channel="mqtt"),
+        ],
+        now=later,
+    )
+    assert [o.status for o in outcomes] == ["duplicate", "stored", "duplicate"]
+    assert [(k, v) for k, _t, v in readings(air)] == [("pm10", 7.0), ("pm25", 12.0)]
+    air.refresh_from_db()
+    assert air.last_seen == later  # the stored message of that batch
 
 
 @pytest.mark.parametrize(

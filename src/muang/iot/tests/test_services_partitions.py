@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from muang.core.tests.factories import OrganizationFactory
 from muang.iot.models import IotSettings, SeenMessage
@@ -14,7 +15,17 @@ pytestmark = pytest.mark.usefixtures("areas")
 NOW = dt.datetime(2026, 3, 15, tzinfo=dt.UTC)
 
 
+def _bare_table() -> None:
+    """Start from a telemetry table without partitions: a transactional test earlier in this worker may have
+    committed a month's partition (its flush empties model tables, not partitions). Dropped in this test's
+    transaction, so they are back afterwards."""
+    with connection.cursor() as cursor:
+        for name in existing_partitions():
+            cursor.execute(f'DROP TABLE "{name}"')
+
+
 def test_partitions_are_created_ahead_and_expired_months_dropped_when_every_retention_allows(settings):
+    _bare_table()
     settings.MUANG_IOT_RETENTION_DAYS = 60
     first = telemetry_partitions_maintain(now=NOW)
     assert first["created"] == [

@@ -10,7 +10,8 @@ from muang.core.access import SYSTEM
 from muang.core.models import Duty, Role
 from muang.core.services import api_token_create
 from muang.core.tests.factories import OrganizationFactory, member
-from muang.iot.models import Device, LatestValue
+from muang.iot.models import Device
+from muang.iot.services.ingest import latest_values_merge
 from muang.iot.tests.factories import air_profile, device, gauge_profile
 
 T = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -38,8 +39,7 @@ class Town:
 
 
 def _latest(dev: Device, **values) -> None:
-    for key, value in values.items():
-        LatestValue.objects.create(organization=dev.organization, device=dev, key=key, time=T, value=value)
+    latest_values_merge(dev.organization_id, {dev.pk: {key: (T, value) for key, value in values.items()}})
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,14 @@
 (function () {
   if (typeof uPlot === "undefined") return;
   const tz = (ts) => uPlot.tzDate(new Date(ts * 1e3), "Asia/Bangkok");
+  // Times in the page's language (th-TH writes the Buddhist Era), not uPlot's English defaults ("Time", "10am").
+  const locale = (document.documentElement.lang || "th").startsWith("th") ? "th-TH" : "en-GB";
+  const zone = { timeZone: "Asia/Bangkok" };
+  const when = new Intl.DateTimeFormat(locale, { ...zone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  const ticks = {
+    hours: new Intl.DateTimeFormat(locale, { ...zone, hour: "2-digit", minute: "2-digit" }),
+    days: new Intl.DateTimeFormat(locale, { ...zone, day: "numeric", month: "short" }),
+  };
 
   function draw(card, period) {
     const area = card.querySelector(".iot-chart-area");
@@ -32,12 +40,15 @@
           cursor: { drag: { x: false, y: false } },
           scales: { x: { time: true } },
           series: [
-            {},
+            { label: card.dataset.labelTime, value: (u, v) => (v == null ? "—" : when.format(new Date(v * 1000))) },
             { label: card.dataset.labelAvg, stroke: "#0b5d7a", width: 2, value: (u, v) => (v == null ? "—" : v + unit) },
             { label: card.dataset.labelMin, stroke: "#9ec5d6", width: 1, value: (u, v) => (v == null ? "—" : v + unit) },
             { label: card.dataset.labelMax, stroke: "#e0a3a3", width: 1, value: (u, v) => (v == null ? "—" : v + unit) },
           ],
-          axes: [{}, { size: 56 }],
+          axes: [
+            { values: (u, splits) => splits.map((v) => ticks[period === "24h" ? "hours" : "days"].format(new Date(v * 1000))) },
+            { size: 56 },
+          ],
         };
         card._plot = new uPlot(opts, [data.x, data.avg, data.min, data.max], area);
         area.dataset.ready = "1";
