@@ -562,11 +562,6 @@ def run_execute(*, run_id: int) -> AllowanceRun:
             error=f"{type(e).__name__}: {e}"[:2000],
         )
         raise
-    # The lines table has just grown by a run's worth of rows: fresh statistics, or the planner takes the
-    # new run for a handful of rows and the bank file's grouping walks it row by row (a nested loop ×3
-    # slower). After the commit, so the lock ANALYZE takes is not held by the run's transaction.
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {_t(AllowanceLine)}")
     run.refresh_from_db()
     return run
 
