@@ -77,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
     pending = selectors.pending_invitations_for(actor=actor).count()
     if membership is None and request.user.is_active and request.user.is_superuser:
         # The platform operator serves every organisation and belongs to none: their own pages and the admin.
-        links = registry.staff_menu(frozenset(), operator=True)
+        links = [link for link in registry.staff_menu(frozenset(), operator=True) if link.url != request.path]
         return render(request, "core/home_operator.html", {"links": links, "pending_invitations": pending})
     if membership is None:
         return render(request, "core/home_no_membership.html", {"pending_invitations": pending}, status=403)
