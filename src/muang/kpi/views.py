@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from muang.core import geo
 from muang.core.errors import AccessDenied, Conflict, InvalidInput, MuangError, NotFound
 from muang.core.form_errors import add_service_errors
-from muang.core.models import Organization, Province
+from muang.core.models import Duty, Organization, Province
 from muang.core.permissions import CorePerm
 from muang.core.views.pages import holds, public_page, signed_in_page, staff_page
 from muang.kpi import exports, periods, selectors, services
@@ -26,10 +26,15 @@ MAX_CSV_BYTES = 1_000_000
 
 def _board_context(actor, membership, board) -> dict:
     org = membership.organization
+    # The schools are listed on the city page and on the page of the division that holds the education duty.
+    lists_schools = board.school is None and (
+        board.department is None or Duty.EDUCATION in (board.department.duties or [])
+    )
     return {
         "board": board,
         "chart_data": board.chart_data(),
         "departments": selectors.departments_with_indicators(org),
+        "schools": selectors.schools_of(org) if lists_schools else [],
         "may_manage": actor.has_perm(org, KpiPerm.KPI_MANAGE),
         "may_enter": actor.has_perm(org, KpiPerm.KPI_ENTER),
     }
@@ -51,6 +56,19 @@ def department(request: HttpRequest, actor, membership, code: str) -> HttpRespon
         actor=actor,
         organization=membership.organization,
         department_code=code,
+        framework=request.GET.get("framework"),
+    )
+    return render(request, "kpi/city.html", _board_context(actor, membership, board))
+
+
+@staff_page(holds(KpiPerm.KPI_VIEW))
+@require_GET
+def school(request: HttpRequest, actor, membership, code: str) -> HttpResponse:
+    """A school's page (the department page's permission; another organisation's school is a 404)."""
+    board = selectors.school_dashboard(
+        actor=actor,
+        organization=membership.organization,
+        school_code=code,
         framework=request.GET.get("framework"),
     )
     return render(request, "kpi/city.html", _board_context(actor, membership, board))
@@ -80,7 +98,8 @@ def export_pdf(request: HttpRequest, actor, membership) -> HttpResponse:
 def values(request: HttpRequest, actor, membership) -> HttpResponse:
     org = membership.organization
     today = periods.today()
-    form = ManualValueForm(today=today)
+    schools = selectors.schools_of(org)
+    form = ManualValueForm(today=today, schools=schools)
     csv_form = CsvImportForm()
     if request.method == "POST" and request.POST.get("action") == "import":
         csv_form = CsvImportForm(request.POST, request.FILES)
@@ -99,7 +118,7 @@ def values(request: HttpRequest, actor, membership) -> HttpResponse:
             except MuangError as e:
                 add_service_errors(csv_form, e, raise_access=True)
     elif request.method == "POST":
-        form = ManualValueForm(request.POST, request.FILES, today=today)
+        form = ManualValueForm(request.POST, request.FILES, today=today, schools=schools)
         if form.is_valid():
             try:
                 services.manual_value_submit(
@@ -110,6 +129,7 @@ def values(request: HttpRequest, actor, membership) -> HttpResponse:
                     value=form.cleaned_data["value"],
                     evidence=form.cleaned_data.get("evidence"),
                     note=form.cleaned_data["note"],
+                    school_code=form.cleaned_data.get("school") or "",
                 )
                 messages.success(request, _("The figure waits for approval."))
                 return redirect("kpi:values")
@@ -125,6 +145,7 @@ def values(request: HttpRequest, actor, membership) -> HttpResponse:
             "entries": entries,
             "may_approve": actor.has_perm(org, KpiPerm.KPI_APPROVE),
             "pending": ManualValue.Status.PENDING,
+            "schools": schools,
         },
         status=400 if request.method == "POST" else 200,
     )
