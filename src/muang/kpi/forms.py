@@ -99,3 +99,13 @@ class RecomputeForm(forms.Form):
 
     def month_value(self) -> dt.date | None:
         return _month(self.cleaned_data.get("month"))
+
+
+class SchoolForm(forms.Form):
+    code = forms.CharField(
+        label=_("School code"),
+        max_length=20,
+        help_text=_("The 10 digits of its Ministry of Education / DLA code."),
+    )
+    name_th = forms.CharField(label=_("Name in Thai"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)

@@ -280,6 +280,12 @@ def schools_of(organization: Organization) -> list[School]:
     return list(School.objects.filter(organization=organization, is_active=True).order_by("name_th", "code"))
 
 
+def all_schools_of(*, actor: Actor, organization: Organization) -> list[School]:
+    """Every school of the organisation, the ended ones last (the education division's list)."""
+    require(actor, organization, KpiPerm.KPI_SCHOOLS)
+    return list(School.objects.filter(organization=organization).order_by("-is_active", "name_th", "code"))
+
+
 def public_dashboard(
     *, organization: Organization, framework: str | None = None, today: dt.date | None = None
 ):

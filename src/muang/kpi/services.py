@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from muang.core import audit, forking
 from muang.core.access import Actor, require
 from muang.core.bulk import array_literal
-from muang.core.errors import AccessDenied, Conflict, InvalidInput
+from muang.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from muang.core.images import clean_image
 from muang.core.models import LOCAL_GOVERNMENT_KINDS, AuditEntry, DailyRun, Organization
 from muang.core.services import run_once_a_day
@@ -562,6 +563,59 @@ def csv_import(*, actor: Actor, organization: Organization, text: str, now: dt.d
         indicator_ids |= {s.indicator_id for s in _formulas_follow(actor, organization, month)}
         _rollup_after_correction(month, sorted(indicator_ids), organization.pk, computed=False)
     return len(rows)
+
+
+# --- schools ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def school_add(
+    *, actor: Actor, organization: Organization, code: str, name_th: str, name_en: str = ""
+) -> School:
+    """A school of the organisation, by its 10-digit Ministry of Education / DLA code (one school per code)."""
+    require(actor, organization, KpiPerm.KPI_SCHOOLS)
+    school = School(
+        organization=organization,
+        code=(code or "").strip(),
+        name_th=(name_th or "").strip(),
+        name_en=(name_en or "").strip(),
+    )
+    try:
+        school.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as e:
+        raise InvalidInput.from_validation_error(e) from e
+    taken = InvalidInput.for_field(
+        "code", _("A school with the code %(code)s is already listed.") % {"code": school.code}
+    )
+    if School.objects.filter(code=school.code).exists():
+        raise taken
+    try:
+        with transaction.atomic():  # the same code added at the same moment elsewhere
+            school.save()
+    except IntegrityError as e:
+        raise taken from e
+    audit.record_create(actor=actor, organization=organization, instance=school)
+    return school
+
+
+@transaction.atomic
+def school_set_active(*, actor: Actor, organization: Organization, school_id: int, active: bool) -> School:
+    """End a school (off the pages and the entry forms; its figures stay) or restore it."""
+    require(actor, organization, KpiPerm.KPI_SCHOOLS)
+    school = School.objects.select_for_update().filter(organization=organization, pk=school_id).first()
+    if school is None:
+        raise NotFound(_("No such school."))
+    if school.is_active != active:
+        audit.record(
+            actor=actor,
+            organization=organization,
+            instance=school,
+            action=AuditEntry.Action.UPDATE,
+            changes={"is_active": [school.is_active, active]},
+        )
+        school.is_active = active
+        school.save(update_fields=["is_active"])
+    return school
 
 
 # --- targets and the public page ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ app_name = "kpi"
 urlpatterns = [
     path("", views.city, name="city"),
     path("departments/<slug:code>/", views.department, name="department"),
+    path("schools/", views.schools, name="schools"),
     path("school/<str:code>/", views.school, name="school"),
     path("export.xlsx", views.export_xlsx, name="export-xlsx"),
     path("export.pdf", views.export_pdf, name="export-pdf"),

@@ -15,9 +15,9 @@ from muang.core.errors import AccessDenied, Conflict, InvalidInput, MuangError, 
 from muang.core.form_errors import add_service_errors
 from muang.core.models import Duty, Organization, Province
 from muang.core.permissions import CorePerm
-from muang.core.views.pages import holds, public_page, signed_in_page, staff_page
+from muang.core.views.pages import holds, public_page, service_form_page, signed_in_page, staff_page
 from muang.kpi import exports, periods, selectors, services
-from muang.kpi.forms import CsvImportForm, ManualValueForm, RecomputeForm, TargetForm
+from muang.kpi.forms import CsvImportForm, ManualValueForm, RecomputeForm, SchoolForm, TargetForm
 from muang.kpi.models import ManualValue
 from muang.kpi.permissions import KpiPerm
 
@@ -36,6 +36,7 @@ def _board_context(actor, membership, board) -> dict:
         "departments": selectors.departments_with_indicators(org),
         "schools": selectors.schools_of(org) if lists_schools else [],
         "may_manage": actor.has_perm(org, KpiPerm.KPI_MANAGE),
+        "may_list_schools": board.school is None and actor.has_perm(org, KpiPerm.KPI_SCHOOLS),
         "may_enter": actor.has_perm(org, KpiPerm.KPI_ENTER),
     }
 
@@ -72,6 +73,33 @@ def school(request: HttpRequest, actor, membership, code: str) -> HttpResponse:
         framework=request.GET.get("framework"),
     )
     return render(request, "kpi/city.html", _board_context(actor, membership, board))
+
+
+@staff_page(holds(KpiPerm.KPI_SCHOOLS))
+@require_http_methods(["GET", "POST"])
+def schools(request: HttpRequest, actor, membership) -> HttpResponse:
+    """The education division's list of the organisation's schools: add one, end or restore one."""
+    org = membership.organization
+    if request.method == "POST" and request.POST.get("action") in ("end", "restore"):
+        try:
+            school_id = int(request.POST.get("school") or "")
+        except ValueError:
+            raise Http404(_("No such school.")) from None
+        school = services.school_set_active(
+            actor=actor, organization=org, school_id=school_id, active=request.POST["action"] == "restore"
+        )
+        messages.success(request, _("Saved: %(name)s.") % {"name": school.name_th})
+        return redirect("kpi:schools")
+    form = SchoolForm(request.POST if request.method == "POST" else None)
+    return service_form_page(
+        request,
+        form,
+        save=lambda f: services.school_add(actor=actor, organization=org, **f.cleaned_data),
+        template="kpi/schools.html",
+        context={"schools": selectors.all_schools_of(actor=actor, organization=org)},
+        done="kpi:schools",
+        done_message=lambda school: _("%(name)s added.") % {"name": school.name_th},
+    )
 
 
 @staff_page(holds(KpiPerm.KPI_VIEW))

@@ -243,3 +243,49 @@ def test_the_schools_page_is_the_department_pages_permission(town, school):
         assert client.get(url).status_code in (client.get(department).status_code, 404), user
         if client.get(department).status_code == 200:
             assert client.get(url).status_code == 200
+
+
+@pytest.fixture
+def education(town):
+    division = DepartmentFactory(organization=town.org, code="education", duties=["education"])
+    return member(town.org, Role.OFFICER, department=division)
+
+
+def test_the_education_division_lists_adds_and_ends_its_schools(town, education, foreign_school):
+    client = client_for(education)
+    url = reverse("kpi:schools")
+    assert client.get(url).status_code == 200
+    # Only the education division (and the system administrator): another division's officer is refused.
+    assert client_for(town.officer.user).get(url).status_code == 403
+    assert client_for(town.admin.user).get(url).status_code == 200
+    assert 'id="kpi-school-list"' in client.get(reverse("kpi:city")).content.decode()
+    assert (
+        'id="kpi-school-list"' not in client_for(town.officer.user).get(reverse("kpi:city")).content.decode()
+    )
+    for code, field in (
+        ("104005000", "code"),
+        ("10400500x1", "code"),
+        (OTHER_CODE, "code"),
+        (CODE, "name_th"),
+    ):
+        response = client.post(url, {"code": code, "name_th": "" if field == "name_th" else "x"})
+        assert response.status_code == 422 and f'data-field="{field}"'.encode() in response.content, code
+    assert School.objects.filter(organization=town.org).count() == 0
+    response = client.post(
+        url, {"code": f" {CODE} ", "name_th": "โรงเรียนเทศบาล 1", "name_en": "Municipal School 1"}
+    )
+    assert response.status_code == 302
+    school = School.objects.get(organization=town.org)
+    assert school.code == CODE and school.is_active
+    assert AuditEntry.objects.filter(object_type="kpi.School", object_id=str(school.pk)).exists()
+    assert reverse("kpi:school", args=[CODE]) in client.get(url).content.decode()
+    # Ended: off the pages and the entry form, its figures kept; restored: back.
+    assert client.post(url, {"action": "end", "school": school.pk}).status_code == 302
+    assert not School.objects.get(pk=school.pk).is_active
+    assert f'value="{CODE}"' not in client.get(reverse("kpi:values")).content.decode()
+    assert client.post(url, {"action": "restore", "school": school.pk}).status_code == 302
+    assert School.objects.get(pk=school.pk).is_active
+    # Another organisation's school cannot be ended from here.
+    assert client.post(url, {"action": "end", "school": foreign_school.pk}).status_code == 404
+    assert client.post(url, {"action": "end", "school": "x"}).status_code == 404
+    assert School.objects.get(pk=foreign_school.pk).is_active
