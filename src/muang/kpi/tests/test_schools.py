@@ -195,7 +195,9 @@ def test_a_schools_page_shows_its_indicators_with_trend_and_target(town, school,
         assert response.status_code == 200
     html = response.content.decode()
     assert school.name_th in html and 'id="kpi-school"' in html
-    assert 'id="kpi-xlsx"' not in html  # the council's exports are the whole city's: not offered as the school's
+    assert (
+        'id="kpi-xlsx"' not in html
+    )  # the council's exports are the whole city's: not offered as the school's
     # Only the indicators with the school's figures; the organisation's own figures are not the school's.
     assert 'data-code="education.students_per_teacher"' in html
     assert (
