@@ -13,7 +13,7 @@ from muang.core.admin import PlatformAdmin, ReadOnlyAdminMixin, ScopedAdmin
 from muang.core.errors import InvalidInput
 from muang.core.form_errors import add_service_errors
 from muang.kpi import services
-from muang.kpi.models import Area, Framework, Indicator, Source, Target
+from muang.kpi.models import Area, Framework, Indicator, School, Source, Target
 
 
 class CatalogueAdmin(PlatformAdmin):
@@ -93,3 +93,17 @@ class TargetAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
     list_display = ("indicator", "organization", "fiscal_year", "value")
     list_filter = ("fiscal_year",)
+
+
+@admin.register(School)
+class SchoolAdmin(ScopedAdmin):
+    """The organisation's schools, added and edited by its administrator (the code checked: 10 digits, one
+    school per code in the country); ended (inactive), never deleted: their figures keep them."""
+
+    list_display = ("code", "name_th", "organization", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name_th", "name_en")
+    fields = ("organization", "code", "name_th", "name_en", "is_active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -40,9 +40,23 @@ class ManualValueForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    # The school's code, checked by the service (an unknown code or another organisation's school is an error
+    # on this field that says which): offered as a list of the organisation's schools.
+    school = forms.CharField(
+        label=_("School"),
+        max_length=20,
+        required=False,
+        help_text=_("Only for a figure of one school: leave empty for the whole organisation's figure."),
+    )
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["school"].widget = forms.Select(
+            choices=[("", _("The whole organisation"))]
+            + [(s.code, f"{s.name_th} ({s.code})") for s in schools]
+        )
+        if not schools:
+            del self.fields["school"]
         self.fields["indicator"].choices = [
             (i.code, f"{localized(i)} ({i.unit_label})" if i.unit_label else localized(i))
             for i in indicators_entered_by_hand()
@@ -56,7 +70,10 @@ class ManualValueForm(forms.Form):
 class CsvImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Columns indicator, month and value; a month is written 2569-03."),
+        help_text=_(
+            "Columns indicator, month and value; a month is written 2569-03. An optional column school holds "
+            "a school's 10-digit code for a figure of that school."
+        ),
     )
 
 
@@ -82,3 +99,13 @@ class RecomputeForm(forms.Form):
 
     def month_value(self) -> dt.date | None:
         return _month(self.cleaned_data.get("month"))
+
+
+class SchoolForm(forms.Form):
+    code = forms.CharField(
+        label=_("School code"),
+        max_length=20,
+        help_text=_("The 10 digits of its Ministry of Education / DLA code."),
+    )
+    name_th = forms.CharField(label=_("Name in Thai"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)

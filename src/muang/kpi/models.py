@@ -8,6 +8,7 @@ in a module's tables does not move it, and recomputing a past month is an explic
 province offices read nothing else.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,7 @@ UNITS = {
     "kW": _("kW"),
     "kWh": _("kWh"),
     "minutes": _("minutes"),
+    "students": _("students per teacher"),
 }
 
 
@@ -170,6 +172,62 @@ class Snapshot(models.Model):
         return f"{self.indicator_id} {self.month:%Y-%m}: {self.value}"
 
 
+SCHOOL_CODE = RegexValidator(
+    r"^[0-9]{10}$", _("A school's code is the 10 digits of its Ministry of Education / DLA code.")
+)
+
+
+class School(models.Model):
+    """A school of the organisation (โรงเรียนในสังกัด), known by its 10-digit Ministry of Education / DLA code.
+    Its figures are `SchoolValue`s: the organisation's own snapshots (and the roll-ups that read them) stay
+    school-less. Ended (inactive), never deleted: its figures keep it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(_("school code"), max_length=10, validators=[SCHOOL_CODE])
+    name_th = models.CharField(_("Thai name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organization_id", "name_th"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        constraints = [
+            # A code names one school in the country: it cannot be another organisation's too.
+            models.UniqueConstraint(fields=["code"], name="kpi_school_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{10}$"), name="kpi_school_code_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class SchoolValue(models.Model):
+    """The figure of an indicator for one school for a month (an approved hand-entered value or a CSV row)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    origin = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    taken_at = models.DateTimeField(_("taken at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("school KPI value")
+        verbose_name_plural = _("school KPI values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "month", "school"], name="kpi_schoolvalue_one_per_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.school_id} {self.month:%Y-%m}: {self.value}"
+
+
 class ManualValue(models.Model):
     """A figure entered by hand with its evidence (a photo or scan of the document), counted once approved by
     someone else."""
@@ -181,6 +239,9 @@ class ManualValue(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
     month = models.DateField(_("month"))
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
     evidence = CleanImageField(_("evidence"), kind="kpi-evidence")

@@ -67,6 +67,9 @@ class SnapshotOut(Schema):
 class ManualValueOut(Schema):
     id: int
     indicator: str
+    school: str | None = (
+        None  # the school's 10-digit code for a figure of one school; null: the organisation's
+    )
     month: dt.date
     value: Decimal
     status: str
@@ -76,3 +79,7 @@ class ManualValueOut(Schema):
     @staticmethod
     def resolve_indicator(entry) -> str:
         return entry.indicator.code
+
+    @staticmethod
+    def resolve_school(entry) -> str | None:
+        return entry.school.code if entry.school_id else None

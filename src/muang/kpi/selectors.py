@@ -34,6 +34,8 @@ from muang.kpi.models import (
     Publication,
     RollupAggregate,
     RollupPeriod,
+    School,
+    SchoolValue,
     Snapshot,
     Source,
     Target,
@@ -111,11 +113,17 @@ class Dashboard:
     fiscal_year: int
     blocks: list[AreaBlock]
     department: Department | None = None
+    school: School | None = None
     published: bool = False
 
     @property
     def month_label(self) -> str:
         return periods.month_label(self.month)
+
+    @property
+    def part(self) -> Department | School | None:
+        """The department or school the page is of (None: the whole organisation)."""
+        return self.department or self.school
 
     @property
     def has_places(self) -> bool:
@@ -156,7 +164,9 @@ def _build(
     framework_code: str | None,
     today: dt.date | None,
     indicator_filter=None,
+    school: School | None = None,
 ) -> Dashboard:
+    """The page's areas and rows: the organisation's snapshots, or one school's figures (`school`)."""
     all_frameworks = frameworks()
     framework = _framework(framework_code, all_frameworks)
     month = periods.last_closed_month(today or periods.today())
@@ -167,8 +177,13 @@ def _build(
         indicators = indicators.filter(indicator_filter)
     indicators = list(indicators)
     by_indicator: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
-    for indicator_id, m, value in Snapshot.objects.filter(
-        organization=organization, month__gte=months[0], month__lte=month, indicator__in=indicators
+    values = (
+        Snapshot.objects.filter(organization=organization)
+        if school is None
+        else SchoolValue.objects.filter(organization=organization, school=school)
+    )
+    for indicator_id, m, value in values.filter(
+        month__gte=months[0], month__lte=month, indicator__in=indicators
     ).values_list("indicator_id", "month", "value"):
         by_indicator[indicator_id][m] = value
     targets = dict(
@@ -240,6 +255,37 @@ def department_dashboard(
     return board
 
 
+def school_dashboard(
+    *,
+    actor: Actor,
+    organization: Organization,
+    school_code: str,
+    framework: str | None = None,
+    today: dt.date | None = None,
+) -> Dashboard:
+    """A school's page: the indicators it has figures for, with the organisation's targets (another
+    organisation's school is not found: the code is looked up among the organisation's own)."""
+    require(actor, organization, KpiPerm.KPI_VIEW)
+    school = School.objects.filter(organization=organization, code=school_code, is_active=True).first()
+    if school is None:
+        raise NotFound(_("No school has the code %(code)s.") % {"code": school_code})
+    measured = SchoolValue.objects.filter(school=school).values("indicator_id")
+    board = _build(organization, framework, today, Q(pk__in=measured), school=school)
+    board.school = school
+    return board
+
+
+def schools_of(organization: Organization) -> list[School]:
+    """The organisation's active schools (the links of the city page and the education division's page)."""
+    return list(School.objects.filter(organization=organization, is_active=True).order_by("name_th", "code"))
+
+
+def all_schools_of(*, actor: Actor, organization: Organization) -> list[School]:
+    """Every school of the organisation, the ended ones last (the education division's list)."""
+    require(actor, organization, KpiPerm.KPI_SCHOOLS)
+    return list(School.objects.filter(organization=organization).order_by("-is_active", "name_th", "code"))
+
+
 def public_dashboard(
     *, organization: Organization, framework: str | None = None, today: dt.date | None = None
 ):
@@ -306,7 +352,7 @@ def snapshots_of(
 def manual_values_of(*, actor: Actor, organization: Organization, status: str | None = None):
     require(actor, organization, KpiPerm.KPI_VIEW)
     qs = ManualValue.objects.filter(organization=organization).select_related(
-        "indicator", "entered_by", "decided_by"
+        "indicator", "school", "entered_by", "decided_by"
     )
     if status:
         qs = qs.filter(status=status)

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from muang.core import audit, forking
 from muang.core.access import Actor, require
 from muang.core.bulk import array_literal
-from muang.core.errors import AccessDenied, Conflict, InvalidInput
+from muang.core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from muang.core.images import clean_image
 from muang.core.models import LOCAL_GOVERNMENT_KINDS, AuditEntry, DailyRun, Organization
 from muang.core.services import run_once_a_day
@@ -28,7 +29,17 @@ from muang.core.thai_dates import fiscal_year as fiscal_year_of
 from muang.kpi import formula as formulas
 from muang.kpi import periods
 from muang.kpi.catalogue import computed_sources
-from muang.kpi.models import Indicator, ManualValue, Publication, RollupPeriod, Snapshot, Source, Target
+from muang.kpi.models import (
+    Indicator,
+    ManualValue,
+    Publication,
+    RollupPeriod,
+    School,
+    SchoolValue,
+    Snapshot,
+    Source,
+    Target,
+)
 from muang.kpi.periods import ADOPTION_MONTHS
 from muang.kpi.permissions import KpiPerm
 
@@ -335,6 +346,23 @@ def _check_entered(indicator: Indicator | None, field: str = "indicator") -> Ind
     return indicator
 
 
+def _check_school(organization: Organization, code: str | None, field: str = "school") -> School | None:
+    """The organisation's active school of that code; None for a figure of the whole organisation (no code)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    school = School.objects.filter(code=code).first()
+    if school is None or not school.is_active:
+        raise InvalidInput.for_field(field, _("No school has the code %(code)s.") % {"code": code})
+    if school.organization_id != organization.pk:
+        raise InvalidInput.for_field(
+            field,
+            _("The school %(code)s is not one of %(organization)s's schools.")
+            % {"code": code, "organization": organization.name_th},
+        )
+    return school
+
+
 @transaction.atomic
 def manual_value_submit(
     *,
@@ -345,11 +373,14 @@ def manual_value_submit(
     value,
     evidence,
     note: str = "",
+    school_code: str = "",
     now: dt.datetime | None = None,
 ) -> ManualValue:
-    """A figure entered by hand: it waits for someone else's approval, with its evidence."""
+    """A figure entered by hand: it waits for someone else's approval, with its evidence. With a school's code,
+    the figure is that school's (one of the organisation's), not the organisation's."""
     require(actor, organization, KpiPerm.KPI_ENTER)
     indicator = _check_entered(indicator)
+    school = _check_school(organization, school_code)
     if month is None:
         raise InvalidInput.for_field("month", _("Choose the month the figure is for."))
     month = _require_closed_month(month, periods.today(now))
@@ -361,6 +392,7 @@ def manual_value_submit(
     entry = ManualValue(
         organization=organization,
         indicator=indicator,
+        school=school,
         month=month,
         value=number,
         note=(note or "").strip()[:500],
@@ -395,7 +427,18 @@ def manual_value_decide(
         action=AuditEntry.Action.UPDATE,
         changes={"status": [ManualValue.Status.PENDING, entry.status]},
     )
-    if approve:
+    if approve and entry.school_id is not None:
+        _write_school_value(
+            actor,
+            organization,
+            entry.school,
+            entry.indicator,
+            entry.month,
+            entry.value,
+            Source.MANUAL,
+            "approved",
+        )
+    elif approve:
         _write_snapshot(
             actor, organization, entry.indicator, entry.month, entry.value, Source.MANUAL, "approved"
         )
@@ -432,6 +475,34 @@ def _write_snapshot(actor, organization, indicator, month, value, origin, reason
     return snapshot
 
 
+def _write_school_value(actor, organization, school, indicator, month, value, origin, reason) -> SchoolValue:
+    """A school's figure of the month (its organisation's snapshots and roll-ups do not move)."""
+    row, created = SchoolValue.objects.select_for_update().get_or_create(
+        school=school,
+        indicator=indicator,
+        month=month,
+        defaults={"organization": organization, "value": value, "origin": origin},
+    )
+    before = None
+    if not created:
+        before = str(row.value)
+        row.value, row.origin = value, origin
+        row.save(update_fields=["value", "origin", "taken_at"])
+    audit.record(
+        actor=actor,
+        organization=organization,
+        instance=row,
+        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        changes={
+            "value": [before, str(value)],
+            "month": [None, month.isoformat()],
+            "school": [None, school.code],
+        },
+        reason=reason,
+    )
+    return row
+
+
 # --- CSV import ----------------------------------------------------------------------------------------------------
 
 MONTH_TEXT = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
@@ -450,8 +521,9 @@ def parse_month(text: str) -> dt.date:
 
 @transaction.atomic
 def csv_import(*, actor: Actor, organization: Organization, text: str, now: dt.datetime | None = None) -> int:
-    """Rows `indicator,month,value` (month `2569-03`): every row is checked first; one bad row and nothing is
-    written, the error names its line. Returns the figures written (each audited)."""
+    """Rows `indicator,month,value` (month `2569-03`) and an optional `school` column (a school's 10-digit code:
+    the row is that school's figure; empty: the organisation's): every row is checked first; one bad row and
+    nothing is written, the error names its line. Returns the figures written (each audited)."""
     require(actor, organization, KpiPerm.KPI_ENTER)
     today = periods.today(now)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -471,20 +543,79 @@ def csv_import(*, actor: Actor, organization: Organization, text: str, now: dt.d
                 raise InvalidInput.for_field("file", _("Write the month as 2569-03.")) from e
             month = _require_closed_month(month, today, "file")
             value = _check_value(indicator, row["value"], "file")
+            school = _check_school(organization, row.get("school"), "file")
         except InvalidInput as e:
             message = _("Line %(line)s: %(error)s") % {"line": line, "error": e.detail}
             raise InvalidInput.for_field("file", message) from e
-        rows.append((indicator, month, value))
+        rows.append((indicator, month, value, school))
     if not rows:
         raise InvalidInput.for_field("file", _("The file has no rows."))
     moved: dict[dt.date, set[int]] = {}
-    for indicator, month, value in rows:
+    for indicator, month, value, school in rows:
+        if school is not None:
+            _write_school_value(
+                actor, organization, school, indicator, month, value, Source.CSV, "CSV import"
+            )
+            continue
         _write_snapshot(actor, organization, indicator, month, value, Source.CSV, "CSV import")
         moved.setdefault(month, set()).add(indicator.pk)
     for month, indicator_ids in sorted(moved.items()):
         indicator_ids |= {s.indicator_id for s in _formulas_follow(actor, organization, month)}
         _rollup_after_correction(month, sorted(indicator_ids), organization.pk, computed=False)
     return len(rows)
+
+
+# --- schools ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def school_add(
+    *, actor: Actor, organization: Organization, code: str, name_th: str, name_en: str = ""
+) -> School:
+    """A school of the organisation, by its 10-digit Ministry of Education / DLA code (one school per code)."""
+    require(actor, organization, KpiPerm.KPI_SCHOOLS)
+    school = School(
+        organization=organization,
+        code=(code or "").strip(),
+        name_th=(name_th or "").strip(),
+        name_en=(name_en or "").strip(),
+    )
+    try:
+        school.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as e:
+        raise InvalidInput.from_validation_error(e) from e
+    taken = InvalidInput.for_field(
+        "code", _("A school with the code %(code)s is already listed.") % {"code": school.code}
+    )
+    if School.objects.filter(code=school.code).exists():
+        raise taken
+    try:
+        with transaction.atomic():  # the same code added at the same moment elsewhere
+            school.save()
+    except IntegrityError as e:
+        raise taken from e
+    audit.record_create(actor=actor, organization=organization, instance=school)
+    return school
+
+
+@transaction.atomic
+def school_set_active(*, actor: Actor, organization: Organization, school_id: int, active: bool) -> School:
+    """End a school (off the pages and the entry forms; its figures stay) or restore it."""
+    require(actor, organization, KpiPerm.KPI_SCHOOLS)
+    school = School.objects.select_for_update().filter(organization=organization, pk=school_id).first()
+    if school is None:
+        raise NotFound(_("No such school."))
+    if school.is_active != active:
+        audit.record(
+            actor=actor,
+            organization=organization,
+            instance=school,
+            action=AuditEntry.Action.UPDATE,
+            changes={"is_active": [school.is_active, active]},
+        )
+        school.is_active = active
+        school.save(update_fields=["is_active"])
+    return school
 
 
 # --- targets and the public page ------------------------------------------------------------------------------------

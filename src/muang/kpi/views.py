@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from muang.core import geo
 from muang.core.errors import AccessDenied, Conflict, InvalidInput, MuangError, NotFound
 from muang.core.form_errors import add_service_errors
-from muang.core.models import Organization, Province
+from muang.core.models import Duty, Organization, Province
 from muang.core.permissions import CorePerm
-from muang.core.views.pages import holds, public_page, signed_in_page, staff_page
+from muang.core.views.pages import holds, public_page, service_form_page, signed_in_page, staff_page
 from muang.kpi import exports, periods, selectors, services
-from muang.kpi.forms import CsvImportForm, ManualValueForm, RecomputeForm, TargetForm
+from muang.kpi.forms import CsvImportForm, ManualValueForm, RecomputeForm, SchoolForm, TargetForm
 from muang.kpi.models import ManualValue
 from muang.kpi.permissions import KpiPerm
 
@@ -26,11 +26,17 @@ MAX_CSV_BYTES = 1_000_000
 
 def _board_context(actor, membership, board) -> dict:
     org = membership.organization
+    # The schools are listed on the city page and on the page of the division that holds the education duty.
+    lists_schools = board.school is None and (
+        board.department is None or Duty.EDUCATION in (board.department.duties or [])
+    )
     return {
         "board": board,
         "chart_data": board.chart_data(),
         "departments": selectors.departments_with_indicators(org),
+        "schools": selectors.schools_of(org) if lists_schools else [],
         "may_manage": actor.has_perm(org, KpiPerm.KPI_MANAGE),
+        "may_list_schools": board.school is None and actor.has_perm(org, KpiPerm.KPI_SCHOOLS),
         "may_enter": actor.has_perm(org, KpiPerm.KPI_ENTER),
     }
 
@@ -58,6 +64,46 @@ def department(request: HttpRequest, actor, membership, code: str) -> HttpRespon
 
 @staff_page(holds(KpiPerm.KPI_VIEW))
 @require_GET
+def school(request: HttpRequest, actor, membership, code: str) -> HttpResponse:
+    """A school's page (the department page's permission; another organisation's school is a 404)."""
+    board = selectors.school_dashboard(
+        actor=actor,
+        organization=membership.organization,
+        school_code=code,
+        framework=request.GET.get("framework"),
+    )
+    return render(request, "kpi/city.html", _board_context(actor, membership, board))
+
+
+@staff_page(holds(KpiPerm.KPI_SCHOOLS))
+@require_http_methods(["GET", "POST"])
+def schools(request: HttpRequest, actor, membership) -> HttpResponse:
+    """The education division's list of the organisation's schools: add one, end or restore one."""
+    org = membership.organization
+    if request.method == "POST" and request.POST.get("action") in ("end", "restore"):
+        try:
+            school_id = int(request.POST.get("school") or "")
+        except ValueError:
+            raise Http404(_("No such school.")) from None
+        school = services.school_set_active(
+            actor=actor, organization=org, school_id=school_id, active=request.POST["action"] == "restore"
+        )
+        messages.success(request, _("Saved: %(name)s.") % {"name": school.name_th})
+        return redirect("kpi:schools")
+    form = SchoolForm(request.POST if request.method == "POST" else None)
+    return service_form_page(
+        request,
+        form,
+        save=lambda f: services.school_add(actor=actor, organization=org, **f.cleaned_data),
+        template="kpi/schools.html",
+        context={"schools": selectors.all_schools_of(actor=actor, organization=org)},
+        done="kpi:schools",
+        done_message=lambda school: _("%(name)s added.") % {"name": school.name_th},
+    )
+
+
+@staff_page(holds(KpiPerm.KPI_VIEW))
+@require_GET
 def export_xlsx(request: HttpRequest, actor, membership) -> HttpResponse:
     """The dashboard as a workbook for the council meeting (aggregates: no personal data leaves)."""
     board = selectors.city_dashboard(
@@ -80,7 +126,8 @@ def export_pdf(request: HttpRequest, actor, membership) -> HttpResponse:
 def values(request: HttpRequest, actor, membership) -> HttpResponse:
     org = membership.organization
     today = periods.today()
-    form = ManualValueForm(today=today)
+    schools = selectors.schools_of(org)
+    form = ManualValueForm(today=today, schools=schools)
     csv_form = CsvImportForm()
     if request.method == "POST" and request.POST.get("action") == "import":
         csv_form = CsvImportForm(request.POST, request.FILES)
@@ -99,7 +146,7 @@ def values(request: HttpRequest, actor, membership) -> HttpResponse:
             except MuangError as e:
                 add_service_errors(csv_form, e, raise_access=True)
     elif request.method == "POST":
-        form = ManualValueForm(request.POST, request.FILES, today=today)
+        form = ManualValueForm(request.POST, request.FILES, today=today, schools=schools)
         if form.is_valid():
             try:
                 services.manual_value_submit(
@@ -110,6 +157,7 @@ def values(request: HttpRequest, actor, membership) -> HttpResponse:
                     value=form.cleaned_data["value"],
                     evidence=form.cleaned_data.get("evidence"),
                     note=form.cleaned_data["note"],
+                    school_code=form.cleaned_data.get("school") or "",
                 )
                 messages.success(request, _("The figure waits for approval."))
                 return redirect("kpi:values")
@@ -125,6 +173,7 @@ def values(request: HttpRequest, actor, membership) -> HttpResponse:
             "entries": entries,
             "may_approve": actor.has_perm(org, KpiPerm.KPI_APPROVE),
             "pending": ManualValue.Status.PENDING,
+            "schools": schools,
         },
         status=400 if request.method == "POST" else 200,
     )

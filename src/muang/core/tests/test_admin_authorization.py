@@ -103,6 +103,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         for name in ("Framework", "Area", "Indicator")
     },
     "kpi.Target": _tenant(READ),
+    # An organisation's schools: its administrator adds and edits them; ended, never deleted (figures keep them).
+    "kpi.School": _tenant(FULL - {DELETE}),
     # EMS units and their crews: whoever holds ems.manage (the EMS head, the organisation's administrator);
     # never deleted (their incidents keep them: out of service instead).
     "ems.Unit": _tenant(FULL - {DELETE}),
@@ -409,6 +411,10 @@ def _sample(label: str, world: World):
                 fiscal_year=2569,
                 value=Decimal(90),
             )
+        case "kpi.School":
+            from muang.kpi.models import School
+
+            return School.objects.create(organization=org, code="1040050001", name_th="โรงเรียนเทศบาล 1")
         case "care.AllowanceRate":
             from muang.care.models import AllowanceRate
 

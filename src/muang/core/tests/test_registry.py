@@ -147,6 +147,7 @@ def test_the_grants_are_those_of_the_single_table_they_replace():
         },
         Duty.ADMINISTRATION: {Role.OFFICER: ESERVICE_WORK, Role.DEPARTMENT_HEAD: ESERVICE_DECIDE},
         Duty.SOCIAL_WELFARE: {Role.OFFICER: ESERVICE_WORK, Role.DEPARTMENT_HEAD: ESERVICE_DECIDE},
+        Duty.EDUCATION: {Role.OFFICER: {"kpi.schools"}, Role.DEPARTMENT_HEAD: {"kpi.schools"}},
         Duty.DISASTER_PREVENTION: {
             Role.OFFICER: {"environment.view"},
             Role.DEPARTMENT_HEAD: {"environment.view", "environment.manage"},

@@ -74,3 +74,29 @@ def test_the_catalogue_and_snapshots_read_back(world):
     assert sla["source"] == "computed" and {a["framework"] for a in sla["areas"]} == {"khonkaen", "depa"}
     assert world.call("token", "GET", path + "/snapshots?since=not-a-date").status_code == 422
     assert world.call("token", "GET", path + "/values?status=nope").status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_schools_figure_reads_back_with_its_schools_code(world):
+    """A hand-entered figure of one school names the school (its code); the organisation's own names none."""
+    from muang.core.access import Actor
+    from muang.core.models import Membership
+    from muang.kpi import periods, services
+    from muang.kpi.models import Indicator, School
+    from muang.kpi.tests.conftest import evidence_png
+
+    School.objects.create(organization=world.org, code="1040050001", name_th="โรงเรียนเทศบาล 1")
+    officer = Membership.objects.filter(organization=world.org, role="officer").first()
+    assert officer is not None
+    for school_code in ("1040050001", ""):
+        services.manual_value_submit(
+            actor=Actor(user=officer.user),
+            organization=world.org,
+            indicator=Indicator.objects.get(code="education.attendance"),
+            month=periods.last_closed_month(periods.today()),
+            value="95",
+            evidence=evidence_png(),
+            school_code=school_code,
+        )
+    items = world.call("token", "GET", BASE.format(org=world.org.slug) + "/values").json()["items"]
+    assert sorted(i["school"] or "" for i in items) == ["", "1040050001"]

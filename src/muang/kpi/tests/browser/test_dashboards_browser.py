@@ -172,3 +172,44 @@ def test_the_mayor_sees_where_the_complaints_were(live_server, in_chromium, sett
         assert layer.locator("path.leaflet-interactive").count() == 2
 
     in_chromium(walk, viewport={"width": 1280, "height": 900})
+
+
+def test_the_mayor_opens_a_schools_page_from_the_city_page(live_server, in_chromium, settings, tmp_path):
+    """Issue 15 item 3: a page per school, in Thai, with the school's trend and the organisation's target."""
+    from muang.kpi.models import School
+
+    settings.LANGUAGE_CODE = "th"
+    load_area_slice()
+    org = OrganizationFactory()
+    school = School.objects.create(organization=org, code="1040050001", name_th="โรงเรียนเทศบาล 1 (วัดกลาง)")
+    last = periods.last_closed_month(periods.today())
+    lines = ["indicator,month,value,school"]
+    for step, month in enumerate(periods.months_back(last, 12)):
+        lines.append(f"education.attendance,{month:%Y-%m},{90 + step * 0.5:.1f},{school.code}")
+    services.csv_import(actor=SYSTEM, organization=org, text="\n".join(lines))
+    services.target_set(
+        actor=SYSTEM,
+        organization=org,
+        indicator=Indicator.objects.get(code="education.attendance"),
+        fiscal_year=fiscal_year(periods.month_last_day(last)),
+        value=95,
+    )
+    mayor = member(org, Role.EXECUTIVE)
+
+    def walk(page):
+        _sign_in(page, live_server.url, mayor)
+        page.goto(f"{live_server.url}/kpi/")
+        page.click(f'.kpi-schools a[href="/kpi/school/{school.code}/"]')
+        page.wait_for_selector('.kpi-indicator[data-code="education.attendance"] .kpi-trend[data-drawn="1"]')
+        assert "โรงเรียนเทศบาล 1 (วัดกลาง)" in page.locator("#kpi-title").inner_text()
+        assert "รหัสโรงเรียน 1040050001" in page.locator("#kpi-school").inner_text()
+        row = page.locator('.kpi-indicator[data-code="education.attendance"]')
+        assert (
+            row.locator(".kpi-value").inner_text() == "95.50"
+        )  # 90 + 11 × 0.5, the last month (two decimals)
+        assert "ถึงเป้าหมาย" in row.locator(".kpi-status").inner_text()
+        assert row.locator("canvas").count() == 1
+        assert page.locator(".kpi-indicator").count() == 1  # only what the school has figures for
+        page.screenshot(path=tmp_path / "school.png", full_page=True)
+
+    in_chromium(walk, viewport={"width": 1280, "height": 900})
