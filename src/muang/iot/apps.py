@@ -41,6 +41,8 @@ class IotConfig(AppConfig):
                 # One UPDATE of the active devices past three missed reports, then the profiles' silence
                 # rules (devices already in alarm are skipped in the query): safe to repeat.
                 PeriodicTask("muang.iot.tasks.mark_silent_devices", 60),
+                # The charts' hourly roll-ups: completed hours since the watermark, then late-marked hours.
+                PeriodicTask("muang.iot.tasks.roll_up_telemetry", 300),
             ],
             demo=[
                 # Profiles, devices, alarm rules and LoRaWAN secrets for the demo organisations, once; the

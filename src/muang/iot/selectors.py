@@ -16,6 +16,7 @@ from muang.core.models import Organization
 from muang.core.thai_dates import ICT
 from muang.iot.models import Device, DeviceAttribute, DeviceProfile, IotSettings, LatestValue
 from muang.iot.permissions import IotPerm
+from muang.iot.services.rollup import HOUR, ceil_hour, floor_hour
 
 # Chart buckets a caller may ask for, and the most buckets one answer holds.
 BUCKETS = {
@@ -114,7 +115,9 @@ def _buckets(
     """(bucket start, avg, min, max, count) rows; with `epoch` the bucket start comes as whole epoch seconds
     from PostgreSQL (a chart's 720 buckets then cost no timestamp parsing and conversion in Python: a third of
     the endpoint's own time). The bounds travel as constants, so the planner prunes the monthly partitions and
-    the primary key (organisation, device, key, time) INCLUDE (value) answers with an index-only scan."""
+    the primary key (organisation, device, key, time) INCLUDE (value) answers with an index-only scan.
+    Buckets of whole hours (1h, 6h, 1d) read the hourly roll-ups where the worker made them (`_rolled_buckets`);
+    shorter ones (a zoomed-in chart) read the raw rows."""
     require(actor, device.organization, IotPerm.IOT_VIEW)
     if bucket not in BUCKETS:
         raise InvalidInput.for_field("bucket", _("bucket is one of: %(b)s.") % {"b": ", ".join(BUCKETS)})
@@ -135,13 +138,73 @@ def _buckets(
         or settings.MUANG_IOT_RETENTION_DAYS
     )
     start = max(start, timezone.now() - dt.timedelta(days=retention))  # what this organisation still keeps
+    if end <= start:
+        return []
     head = "extract(epoch FROM date_bin(%s, time, %s))::int8" if epoch else "date_bin(%s, time, %s)"
+    where = [device.organization_id, device.pk, key]
+    if BUCKETS[bucket] % HOUR == dt.timedelta(0):
+        rows = _rolled_buckets(head, where, start, end, bucket)
+        if rows is not None:
+            return rows
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {head} AS bucket, avg(value), min(value), max(value), count(*) "  # noqa: S608 (no input)
             "FROM iot_telemetry WHERE organization_id = %s AND device_id = %s AND key = %s "
             "AND time >= %s AND time < %s GROUP BY 1 ORDER BY 1",
-            [BUCKETS[bucket], ORIGIN, device.organization_id, device.pk, key, start, end],
+            [BUCKETS[bucket], ORIGIN, *where, start, end],
+        )
+        return cursor.fetchall()
+
+
+_RAW_ROWS = (
+    " UNION ALL SELECT time, 1, value, value, value FROM iot_telemetry WHERE organization_id = %s "
+    "AND device_id = %s AND key = %s AND ({ranges})"
+)
+
+
+def _rolled_buckets(head: str, where: list, start: dt.datetime, end: dt.datetime, bucket: str) -> list | None:
+    """Buckets of whole hours from the hourly roll-ups (`iot_telemetryhour`) for the hours below the watermark,
+    and from the raw rows for the rest: the partial hour at the start, the hours after the watermark (the
+    current one), and the hours marked dirty by a late reading that the worker has not recomputed yet. The same
+    numbers as the raw query (avg as sum / count). None when no whole rolled-up hour lies in the range."""
+    first = ceil_hour(start)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT done_until, ARRAY(SELECT hour FROM iot_telemetryhourdirty WHERE organization_id = %s "
+            "AND device_id = %s AND key = %s AND hour >= %s AND hour < %s ORDER BY hour) "
+            "FROM iot_telemetryrollup WHERE id = 1",
+            [*where, first, end],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return None
+    rolled, dirty = row
+    last = min(floor_hour(end), rolled)
+    if last <= first:
+        return None
+    dirty = [h for h in dirty if h < last]
+    raw = []  # the raw ranges, adjacent ones joined
+    for lo, hi in [(start, first), *((h, h + HOUR) for h in dirty), (last, end)]:
+        if hi <= lo:
+            continue
+        if raw and raw[-1][1] == lo:
+            raw[-1] = (raw[-1][0], hi)
+        else:
+            raw.append((lo, hi))
+    sql = (
+        "SELECT hour AS time, n, total, lo, hi FROM iot_telemetryhour WHERE organization_id = %s "
+        "AND device_id = %s AND key = %s AND hour >= %s AND hour < %s AND hour <> ALL(%s::timestamptz[])"
+    )
+    params = [*where, first, last, dirty]
+    if raw:
+        ranges = " OR ".join(["(time >= %s AND time < %s)"] * len(raw))
+        sql += _RAW_ROWS.format(ranges=ranges)
+        params += [*where, *(bound for pair in raw for bound in pair)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {head} AS bucket, sum(total) / sum(n), min(lo), max(hi), sum(n)::int8 "  # noqa: S608
+            f"FROM ({sql}) AS p GROUP BY 1 ORDER BY 1",
+            [BUCKETS[bucket], ORIGIN, *params],
         )
         return cursor.fetchall()
 

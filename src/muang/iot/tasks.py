@@ -10,6 +10,15 @@ def maintain_telemetry_partitions() -> dict:
 
 
 @task()
+def roll_up_telemetry() -> dict:
+    """Periodic: the hourly roll-ups of the completed hours since the last run (catching up a week a run after
+    downtime) and of the hours that got late readings; upserts under an advisory lock, safe to repeat."""
+    from muang.iot.services.rollup import telemetry_rollup
+
+    return telemetry_rollup()
+
+
+@task()
 def mark_silent_devices() -> int:
     """Periodic: active devices that missed three reports become silent (one UPDATE, safe on any worker);
     silence rules raise their alarms (safe to repeat)."""

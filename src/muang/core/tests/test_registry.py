@@ -399,6 +399,7 @@ def test_periodic_tasks_of_every_app_are_scheduled():
         ("muang.reports.tasks.send_overdue_digest", 900),
         ("muang.iot.tasks.maintain_telemetry_partitions", 6 * 3600),
         ("muang.iot.tasks.mark_silent_devices", 60),
+        ("muang.iot.tasks.roll_up_telemetry", 300),
         ("muang.lighting.tasks.sweep_faults", 60),
         ("muang.lighting.tasks.send_schedule_commands", 60),
         ("muang.eservices.tasks.notify_late_applications", 6 * 3600),

@@ -36,6 +36,7 @@ from muang.core.models import Organization
 from muang.iot.models import Device, DeviceAttribute, IotSettings
 from muang.iot.services.devices import credential_matches, device_count_error, split_credential
 from muang.iot.services.partitions import ensure_partitions
+from muang.iot.services.rollup import floor_hour, mark_late_hours
 
 logger = logging.getLogger("muang.iot.ingest")
 
@@ -232,7 +233,7 @@ def ingest_batch(
     with transaction.atomic():
         fresh = _claim_message_ids(organization, [r for r in readings if r.claims_id])
         candidates = [r for r in readings if not r.claims_id or r.index in fresh]
-        stored = _write_telemetry(organization, candidates)
+        stored = _write_telemetry(organization, candidates, now)
         for reading in readings:
             if outcomes[reading.index] is None:
                 outcomes[reading.index] = Outcome("duplicate")  # replaced by "stored" below
@@ -264,14 +265,19 @@ def _after_stored(organization: Organization, readings: list[Reading], now: dt.d
             logger.exception("iot: telemetry listener %s failed for organisation %s", name, organization.pk)
 
 
-def _write_telemetry(organization: Organization, candidates: list[_Reading]) -> list[_Reading]:
+def _write_telemetry(
+    organization: Organization, candidates: list[_Reading], now: dt.datetime
+) -> list[_Reading]:
     """COPY the candidates' rows into the telemetry partitions; returns the readings stored.
 
     The telemetry key (organisation, device, key, time) is the dedup of a device-stamped message: a repeated
     delivery carries the same `ts`, so its rows are already there. The common batch repeats nothing and goes in by
     one straight COPY; only when a key collides do the rows go through `INSERT … ON CONFLICT DO NOTHING RETURNING`,
     and a reading none of whose rows went in is a duplicate. A reading whose id was claimed (it has no `ts` of its
-    own, or a LoRaWAN frame counter) is stored whatever its rows met; so is one with attributes only."""
+    own, or a LoRaWAN frame counter) is stored whatever its rows met; so is one with attributes only.
+
+    Rows of an hour that had ended when they came are marked for the hourly roll-up to compute again
+    (`rollup.mark_late_hours`): one comparison a reading, and a statement only when a batch has late rows."""
     if not candidates:
         return []
     ensure_partitions({r.time for r in candidates})
@@ -282,8 +288,13 @@ def _write_telemetry(organization: Organization, candidates: list[_Reading]) -> 
     inserted = copy_insert_reporting_duplicates(
         "iot_telemetry", TELEMETRY_COLUMNS, rows, TELEMETRY_TYPES, returning=("device_id", "key", "time")
     )
+    hour = floor_hour(now)
     if inserted is None:
+        mark_late_hours(
+            {(org, r.device.id, k, floor_hour(r.time)) for r in candidates if r.time < hour for k in r.values}
+        )
         return candidates
+    mark_late_hours({(org, d, k, floor_hour(t)) for d, k, t in inserted if t < hour})
     stored = []
     for r in candidates:  # a row inserted once counts for the first reading that holds it
         mine = {(r.device.id, k, r.time) for k in r.values} & inserted

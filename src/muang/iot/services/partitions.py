@@ -87,7 +87,7 @@ def longest_retention_days() -> int:
 @transaction.atomic
 def telemetry_partitions_maintain(*, now: dt.datetime | None = None) -> dict:
     """Create this month's and the next three months' partitions; drop every month that ended before the
-    longest retention; forget delivered message ids after `MUANG_IOT_DEDUP_DAYS`. Safe to repeat."""
+    longest retention, and their hourly roll-ups; forget delivered message ids after `MUANG_IOT_DEDUP_DAYS`. Safe to repeat."""
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -108,6 +108,12 @@ def telemetry_partitions_maintain(*, now: dt.datetime | None = None) -> dict:
             if dt.datetime(end.year, end.month, 1, tzinfo=dt.UTC) <= cutoff:
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
                 dropped.append(name)
+    # The hourly roll-ups of the months dropped go with them (the charts read roll-ups only where rows are kept).
+    from muang.iot.services.rollup import forget_rollups_before
+
+    kept = [start for name, start in before.items() if name not in dropped] + months
+    oldest = min(kept)
+    forget_rollups_before(dt.datetime(oldest.year, oldest.month, 1, tzinfo=dt.UTC))
     forget = now - dt.timedelta(days=settings.MUANG_IOT_DEDUP_DAYS)
     forgotten, _ = SeenMessage.objects.filter(received_at__lt=forget).delete()
     return {"created": created, "dropped": dropped, "forgotten": forgotten}
