@@ -273,6 +273,7 @@ def _join(*, case: Case, original: Case, citizen: Citizen | None, now: dt.dateti
     original = lock_case(original)
     if not original.is_open or original.duplicate_of_id is not None:
         return  # resolved or merged while we looked: the report stays a case of its own
+    original._has_joined_reports = True  # for a notification of `original` later in this transaction
     before = audit.snapshot(case)
     case.duplicate_of = original
     case.attributes = {**case.attributes, "joined": True}
