@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.files.base import File
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.transaction import TransactionManagementError
 from django.db.models.expressions import RawSQL
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,7 +106,9 @@ def _compile_lock(key: str) -> _Statement:
         key_at=params.index(mark),
         attnames=tuple(column.target.attname for column, _sql, _alias in compiler.select[start:end]),
         related_at=compiler.annotation_col_map["_related"],
-        converters=tuple((at, tuple(functions), expression) for at, (functions, expression) in converters.items()),
+        converters=tuple(
+            (at, tuple(functions), expression) for at, (functions, expression) in converters.items()
+        ),
     )
 
 

@@ -96,7 +96,9 @@ def test_a_public_endpoint_never_loads_the_session_nor_the_user(areas):
         data = client.get("/reports/map.geojson", {"bbox": "102.0,16.0,102.2,16.2", "zoom": "14"})
     assert data.status_code == 200 and data["Cache-Control"] == "public, max-age=30"
     assert "Cookie" not in data.get("Vary", "")
-    assert not [x["sql"] for x in q.captured_queries if "django_session" in x["sql"] or "core_user" in x["sql"]]
+    assert not [
+        x["sql"] for x in q.captured_queries if "django_session" in x["sql"] or "core_user" in x["sql"]
+    ]
     with CaptureQueriesContext(connection) as q:
         page = client.get("/work/cases/")
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
