@@ -114,6 +114,9 @@ def reporter_notify(*, case: Case, citizen: Citizen | None = None) -> list[Notif
     if citizen is not None:
         return []
     sent = _enqueue(case, reporter_outgoing(case), status_id=case.status_id)
+    # A case from `lock_case` knows whether any report joined it (nearly never): then no query for them.
+    if not getattr(case, "_has_joined_reports", True):
+        return sent
     # Citizens whose reports joined this case (`cases.services.intake._join`) hear its news under their own
     # tracking code: the message is built from their case with the original's status.
     for joined in (

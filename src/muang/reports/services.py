@@ -63,7 +63,6 @@ def reporter_of(session, case: Case) -> Citizen | None:
 # --- intake ------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def web_report_submit(
     *,
     organization: Organization,
@@ -91,13 +90,13 @@ def web_report_submit(
                 "contact_phone": [_("Reports of this category need a phone number or an email address.")]
             },
         )
-    citizen = Citizen.objects.create()
-    case, created = cases.case_submit(
+    # One transaction, the case service's: the reporter's Citizen row is made there, only for a new case.
+    return cases.case_submit(
         organization=organization,
         category=category,
         channel=Channel.WEB,
         description=description,
-        reporter=citizen,
+        new_reporter=True,
         location=location,
         contact_name=contact_name,
         contact_phone=contact_phone,
@@ -107,9 +106,6 @@ def web_report_submit(
         idempotency_key=idempotency_key,
         now=now,
     )
-    if not created:  # a repeat of the key (or a concurrent double submit): the first case, no new Citizen row
-        transaction.set_rollback(True)
-    return case, created
 
 
 # --- claiming a report from another browser ----------------------------------------------------------------------

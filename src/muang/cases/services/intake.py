@@ -107,22 +107,17 @@ def new_case(
     created_by: User | None = None,
     forwarded_from: Case | None = None,
     idempotency_key: str = "",
+    new_reporter: bool = False,
     now: dt.datetime,
 ) -> tuple[Case, bool]:
     """Validate and insert a case in status `received`, with its SLA and an unguessable tracking code.
 
-    With an `idempotency_key`, a repeat returns the first case and False instead of inserting a second one.
-    """
+    With an `idempotency_key`, a repeat returns the first case and False instead of inserting a second one (the
+    caller rolls back what it wrote for it: `case_submit` does). `new_reporter`: the reporter is a new Citizen row
+    without personal data, created here once the case passed its checks."""
     department = _check_category(organization, category, department)
-    if idempotency_key:
-        # A new key (nearly always): one narrow index lookup, no ORDER BY, no row to build.
-        seen = list(
-            Case.objects.filter(organization=organization, idempotency_key=idempotency_key).values_list(
-                "pk", flat=True
-            )[:1]
-        )
-        if seen:
-            return Case.objects.get(organization=organization, pk=seen[0]), False
+    # A repeated `idempotency_key` is not looked up first: a new key (nearly always) costs no query, and a repeat
+    # is refused by the unique key on insert (below), answered with the first case.
     case = Case(
         organization=organization,
         department=department,
@@ -152,6 +147,8 @@ def new_case(
         case.full_clean(exclude=[*_RELATION_FIELDS, "tracking_code"], validate_constraints=False)
     except ValidationError as e:
         raise InvalidInput.from_validation_error(e) from e
+    if new_reporter:  # after every check: a refused report leaves no Citizen row
+        case.reporter = Citizen.objects.create()
     for _attempt in range(TRACKING_CODE_ATTEMPTS):
         case.tracking_code = new_tracking_code(organization.pk)
         try:
@@ -160,7 +157,8 @@ def new_case(
             return case, True
         except IntegrityError as e:
             if _constraint_name(e) == "case_idempotency_key_unique":
-                # A concurrent double submit won the race: answer with its case.
+                # A repeat of the key (a double submit, a retried webhook, or a concurrent one that won the
+                # race): answer with the first case.
                 return Case.objects.get(organization=organization, idempotency_key=idempotency_key), False
             if _constraint_name(e) != "case_tracking_code_unique":
                 raise
@@ -212,20 +210,26 @@ def case_submit(
     contact_email: str = "",
     photos: Sequence[File] = (),
     idempotency_key: str = "",
+    new_reporter: bool = False,
     now: dt.datetime | None = None,
 ) -> tuple[Case, bool]:
     """A citizen's report from a public channel (web, LINE, Open311), already routed to `organization`.
 
     The channel has authenticated the citizen (or not: `reporter=None` and no contact is an anonymous report,
-    refused for categories that do not allow it). Photos are checked and re-encoded before anything is written.
-    Returns (case, created); a repeated `idempotency_key` returns the first case and False.
+    refused for categories that do not allow it). `new_reporter=True` (with `reporter=None`) files it under a new
+    Citizen row without personal data (the web form's reporter: its browser rates and reopens the case), created
+    only for a new case. Photos are checked and re-encoded before anything is written.
+    Returns (case, created); a repeated `idempotency_key` returns the first case and False, and writes nothing.
     """
     now = current_time(now)
+    if new_reporter and reporter is not None:
+        raise ValueError("new_reporter is for a report without a reporter yet")
     if channel not in CITIZEN_CHANNELS:
         raise InvalidInput.for_field("channel", _("Not a citizen channel: %(c)s.") % {"c": channel})
     if (
         not category.allow_anonymous
         and reporter is None
+        and not new_reporter
         and not (contact_phone.strip() or contact_email.strip())
     ):
         raise InvalidInput.for_field(
@@ -247,13 +251,18 @@ def case_submit(
         contact_phone=contact_phone,
         contact_email=contact_email,
         idempotency_key=idempotency_key,
+        new_reporter=new_reporter,
         now=now,
     )
-    if created:
-        _record_created(case=case, photos=cleaned, actor=None, citizen=reporter, now=now)
-        original = joined_case(organization=organization, category=category, point=case.location)
-        if original is not None:
-            _join(case=case, original=original, citizen=reporter, now=now)
+    if not created:
+        if new_reporter:  # the Citizen row made for it goes too (to this function's savepoint, if nested)
+            transaction.set_rollback(True)
+        return case, created
+    reporter = case.reporter if new_reporter else reporter
+    _record_created(case=case, photos=cleaned, actor=None, citizen=reporter, now=now)
+    original = joined_case(organization=organization, category=category, point=case.location)
+    if original is not None:
+        _join(case=case, original=original, citizen=reporter, now=now)
     return case, created
 
 
@@ -264,6 +273,7 @@ def _join(*, case: Case, original: Case, citizen: Citizen | None, now: dt.dateti
     original = lock_case(original)
     if not original.is_open or original.duplicate_of_id is not None:
         return  # resolved or merged while we looked: the report stays a case of its own
+    original._has_joined_reports = True  # for a notification of `original` later in this transaction
     before = audit.snapshot(case)
     case.duplicate_of = original
     case.attributes = {**case.attributes, "joined": True}

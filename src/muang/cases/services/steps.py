@@ -4,11 +4,13 @@ photos, audit. Internal to `muang.cases.services`; other apps call the services,
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import File
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.expressions import RawSQL
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +51,9 @@ _RELATED_SQL = """json_build_array(
     (SELECT row_to_json(c) FROM cases_casecategory c WHERE c.id = cases_case.category_id),
     (SELECT row_to_json(d) FROM core_department d WHERE d.id = cases_case.department_id),
     (SELECT json_build_object('id', u.id, 'username', u.username, 'first_name', u.first_name,
-        'last_name', u.last_name, 'is_active', u.is_active) FROM core_user u WHERE u.id = cases_case.assignee_id)
+        'last_name', u.last_name, 'is_active', u.is_active) FROM core_user u WHERE u.id = cases_case.assignee_id),
+    EXISTS (SELECT 1 FROM cases_case j WHERE j.duplicate_of_id = cases_case.id
+        AND j.organization_id = cases_case.organization_id AND (j.attributes -> 'joined') = 'true'::jsonb)
 )::text"""
 _RELATED = ("organization", "status", "category", "department", "assignee")
 
@@ -62,6 +66,77 @@ def _from_json(model: type[models.Model], row: dict[str, Any] | None, pk: int | 
     return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], [row[f.column] for f in fields])
 
 
+@dataclass(frozen=True)
+class _Statement:
+    """`lock_case`'s statement, compiled by the ORM once per process and key (the ORM compiled it anew on every
+    transition, a few milliseconds each): its SQL, where the organisation and the key go among its parameters,
+    the model's columns in the row and the converters the ORM applies to them (the location's geometry)."""
+
+    sql: str
+    organization_at: int
+    key_at: int
+    attnames: tuple[str, ...]
+    related_at: int
+    converters: tuple[tuple[int, tuple, Any], ...]  # (position, converter functions, expression)
+
+
+_statements: dict[str, _Statement] = {}
+_ORGANIZATION_MARK, _PK_MARK, _CODE_MARK = -7_654_321, -7_654_322, "\x01lock_case\x01"
+
+
+def _compile_lock(key: str) -> _Statement:
+    """Compile the locking query once (inside a transaction: the ORM refuses FOR UPDATE outside one), with marks
+    in place of the organisation and the key, found again among the compiled parameters."""
+    mark = _PK_MARK if key == "pk" else _CODE_MARK
+    query = (
+        Case.objects.select_for_update()
+        .annotate(_related=RawSQL(_RELATED_SQL, (), output_field=models.TextField()))  # noqa: S611 constant
+        .filter(organization_id=_ORGANIZATION_MARK, **{key: mark})
+        .order_by()
+    )
+    compiler = query.query.get_compiler(DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    if len(params) != 2 or sorted(map(str, params)) != sorted(map(str, (_ORGANIZATION_MARK, mark))):
+        raise RuntimeError(f"lock_case: unexpected parameters {params!r}")  # the ORM changed: fail loudly
+    start, end = compiler.klass_info["select_fields"][0], compiler.klass_info["select_fields"][-1] + 1
+    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+    return _Statement(
+        sql=sql,
+        organization_at=params.index(_ORGANIZATION_MARK),
+        key_at=params.index(mark),
+        attnames=tuple(column.target.attname for column, _sql, _alias in compiler.select[start:end]),
+        related_at=compiler.annotation_col_map["_related"],
+        converters=tuple(
+            (at, tuple(functions), expression) for at, (functions, expression) in converters.items()
+        ),
+    )
+
+
+def _locked_row(organization_id: int, key: str, value) -> Case | None:
+    """The case row by organisation and `key` ("pk" or "tracking_code"), locked, with `_related` (the JSON of
+    _RELATED_SQL), or None: one statement, compiled once per process."""
+    statement = _statements.get(key)
+    if statement is None:
+        statement = _statements[key] = _compile_lock(key)
+    params: list[Any] = [None, None]
+    params[statement.organization_at], params[statement.key_at] = organization_id, value
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.get_autocommit():  # as the ORM refuses it: a lock outside a transaction would hold nothing
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    values = list(found)
+    for at, functions, expression in statement.converters:
+        for function in functions:
+            values[at] = function(values[at], expression, connection)
+    row = Case.from_db(DEFAULT_DB_ALIAS, statement.attnames, values[: len(statement.attnames)])
+    row._related = values[statement.related_at]
+    return row
+
+
 def lock_case(case: Case) -> Case:
     """The case row, locked until the transaction ends, read afresh with what transitions need: one query.
 
@@ -69,19 +144,19 @@ def lock_case(case: Case) -> Case:
     tracking code, no primary key): then this is the only read of the case in the transition, and a code that
     names no case is a NotFound."""
     # The tenant, always: never the pk (or the code) alone.
-    lookup = {"pk": case.pk} if case.pk is not None else {"tracking_code": case.tracking_code}
-    try:
-        row = (
-            Case.objects.select_for_update()
-            .annotate(_related=RawSQL(_RELATED_SQL, (), output_field=models.TextField()))  # noqa: S611 constant
-            .get(organization_id=case.organization_id, **lookup)
-        )
-    except Case.DoesNotExist:
-        if case.pk is not None:
-            raise
-        raise NotFound(_("No case %(code)s.") % {"code": case.tracking_code}) from None
-    statuses_json, category_json, department_json, assignee_json = json.loads(row._related)
+    if case.pk is not None:
+        row = _locked_row(case.organization_id, "pk", case.pk)
+        if row is None:
+            raise Case.DoesNotExist("Case matching query does not exist.")
+    else:
+        row = _locked_row(case.organization_id, "tracking_code", case.tracking_code)
+        if row is None:
+            raise NotFound(_("No case %(code)s.") % {"code": case.tracking_code})
+    statuses_json, category_json, department_json, assignee_json, joined = json.loads(row._related)
     del row._related
+    # Whether citizens' reports joined this case (`intake._join`, which locks it first): while the lock is held
+    # none can join, so `cases.notify.reporter_notify` needs no query to find none.
+    row._has_joined_reports = joined
     statuses = [_from_json(CaseStatus, s, s["id"]) for s in statuses_json or ()]
     row._statuses_by_code = {s.code: s for s in statuses if s.is_active}
     related = {

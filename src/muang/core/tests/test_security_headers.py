@@ -82,3 +82,24 @@ def test_the_map_widget_starts_without_an_inline_script():
     assert scripts and all(
         chunk.lstrip().startswith('id="id_boundary_map_options" type="application/json"') for chunk in scripts
     ), html
+
+
+def test_a_public_endpoint_never_loads_the_session_nor_the_user(areas):
+    """Issue 11: the public map's data answered to a signed-in person (or a citizen who filed, whose browser has
+    a session) reads no session and no user; a page that shows who is signed in still does, and is not stored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(member(OrganizationFactory(), Role.OFFICER))
+    with CaptureQueriesContext(connection) as q:
+        data = client.get("/reports/map.geojson", {"bbox": "102.0,16.0,102.2,16.2", "zoom": "14"})
+    assert data.status_code == 200 and data["Cache-Control"] == "public, max-age=30"
+    assert "Cookie" not in data.get("Vary", "")
+    assert not [
+        x["sql"] for x in q.captured_queries if "django_session" in x["sql"] or "core_user" in x["sql"]
+    ]
+    with CaptureQueriesContext(connection) as q:
+        page = client.get("/work/cases/")
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert [x["sql"] for x in q.captured_queries if "django_session" in x["sql"]]
