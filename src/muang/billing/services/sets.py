@@ -47,7 +47,14 @@ from muang.billing.services.bills import (
     profile_of,
 )
 from muang.billing.services.payments import lock_payments
-from muang.billing.services.sync import SyncResult, WantedBill, checked_wanted, compare, require_issue
+from muang.billing.services.sync import (
+    SyncResult,
+    WantedBill,
+    checked_wanted,
+    compare,
+    paid_bills,
+    require_issue,
+)
 from muang.billing.sources import SourceKind
 from muang.core.access import Actor, require
 from muang.core.bulk import NULL, array_literal, copy_sql, copy_text, escape, reserve_ids
@@ -348,18 +355,13 @@ def bills_sync_set(
         .order_by("pk")
         .values_list("pk", "source_ref", "amount", "status", "paid_principal", "number", "payer_name")
     ]
-    paid_something = set(
-        Bill.objects.filter(
-            organization=organization, pk__in=[b.pk for b in in_force], payments__isnull=False
-        ).values_list("pk", flat=True)
-    )
     result = SetSyncResult()
     cancel, drafts = compare(
         kind=kind,
         year=year,
         by_source=by_source,
         in_force=in_force,
-        paid_something=paid_something,
+        paid_something=paid_bills(organization, in_force),
         result=result,
     )
     to_cancel = [bill.pk for bill in cancel]
