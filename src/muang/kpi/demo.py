@@ -64,8 +64,14 @@ def load_demo_kpis() -> int:
     last = periods.last_closed_month(today)
     months = periods.months_back(last, MONTHS)
     if Snapshot.objects.filter(organization__in=organizations, origin=Source.CSV).exists():
-        # Loaded before: only the months that are missing (the demo reloaded a month or more later).
-        return services.backfill(months=MONTHS, organizations=organizations)["rows"]
+        # Loaded before: only the months that are missing (the demo reloaded a month or more later), and the
+        # schools for a demo loaded before there were any.
+        written = services.backfill(months=MONTHS, organizations=organizations)["rows"]
+        entered = {i.code: i for i in Indicator.objects.exclude(source=Source.COMPUTED)}
+        for organization in organizations:
+            if not School.objects.filter(organization=organization).exists():
+                written += _demo_schools(organization, months, entered)
+        return written
     # The year that is over, snapshotted and rolled up as the monthly job would have done (the history the city
     # page's trends and the district roll-up show), then the hand-entered figures on top.
     written = services.backfill(months=MONTHS, organizations=organizations)["rows"]

@@ -27,3 +27,13 @@ def test_the_demo_loads_a_year_once(areas):
     }
     assert load_demo_kpis() == 0
     assert School.objects.count() == 3 and SchoolValue.objects.count() == 3 * 2 * 12
+
+
+def test_a_demo_loaded_before_there_were_schools_gets_them_once(areas):
+    org = OrganizationFactory(slug="chumphae")
+    load_demo_kpis()
+    SchoolValue.objects.all().delete()
+    School.objects.all().delete()  # as a demo loaded before schools existed
+    assert load_demo_kpis() == 3 * 2 * 12
+    assert School.objects.filter(organization=org).count() == 3
+    assert load_demo_kpis() == 0
