@@ -35,7 +35,7 @@ SCHOOLS = (
 )
 SCHOOL_LEVELS = {
     "education.students_per_teacher": (20, -0.05, 0.6),
-    "education.attendance": (95, 0.1, 1.2),
+    "education.attendance": (93, 0.1, 1.5),
 }
 TARGETS = {
     "cases.resolved_within_sla": 85,

@@ -207,6 +207,8 @@ def test_a_schools_page_shows_its_indicators_with_trend_and_target(town, school,
         'data-value="20.0000"' in html and "kpi-good" in html
     )  # 20 students per teacher: on the target of 20
     assert 'id="kpi-data"' in html and "[22.0, 21.0, 20.0]" in html.replace("null, ", "")
+    # Only the areas with the school's indicators: no wall of empty areas.
+    assert html.count('class="card kpi-area"') == 1 and 'data-area="education"' in html
     # Another organisation's school, an unknown code or an ended school: not found.
     client = client_for(town.executive.user)
     assert client.get(reverse("kpi:school", args=[OTHER_CODE])).status_code == 404
