@@ -1,4 +1,4 @@
-// Muang's own code (not a copy of Leaflet's): shared by every map (core/_leaflet.html loads it right after leaflet.js).
+// Muang's own code: the marker images of every map (core/_leaflet.html loads it right after leaflet.js).
 //
 // Leaflet finds its marker images by reading the URL of leaflet.css's background image and cutting
 // "marker-icon.png" off its end. The deployed static files carry a content hash in their names
