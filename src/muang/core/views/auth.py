@@ -68,10 +68,13 @@ def lockout(request: HttpRequest, credentials: dict | None = None, *args, **kwar
 @public_page("signing out needs no right; without a session it only redirects")
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    """Sign out, and have the browser forget what the session left on the device (Clear-Site-Data): the
-    caches, IndexedDB (the care visits' outbox of forms not yet sent), the service workers' copies of pages
-    already opened. A phone is often shared: the next person to sign in must find nothing of the last one's."""
+    """Sign out, and have the browser forget the session's HTTP cache (Clear-Site-Data: "cache"). Not the
+    storage: it holds work not yet sent that must survive the session (the care visits' outbox of forms
+    filled without a signal, kept per account and sent only once that account signs in again, never shown to
+    another). The service workers' copies of pages already opened go too: core/base.js empties the Cache
+    Storage before the sign-out is posted. A phone is often shared: the next person finds no page of the last
+    one's."""
     logout(request)
     response = redirect("login")
-    response["Clear-Site-Data"] = '"cache", "storage"'
+    response["Clear-Site-Data"] = '"cache"'
     return response

@@ -4,8 +4,11 @@
    Also registers the service worker that serves the visit pages from the cache when offline.
    A phone is often shared: each form is kept with the account that filled it, and a page only shows and sends
    the signed-in account's forms (another account's wait for that account to sign in again: never sent under
-   someone else's name). Signing out asks first when forms are still waiting, then empties the outbox and the
-   cached pages on this phone (the server's answer also carries Clear-Site-Data). */
+   someone else's name, nor shown). When the session has ended (expired, or she signed out) the server answers
+   a send with a redirect to the sign-in page: that is not success. The form stays, the page says how many
+   visits wait for sign-in, and they are sent (with the new session's CSRF token) once she signs in again.
+   Signing out keeps them (the server's Clear-Site-Data no longer clears the storage; core/base.js drops the
+   cached pages). */
 (function () {
   "use strict";
   const DB_NAME = "muang-care-visits";
@@ -69,16 +72,21 @@
     }
   }
 
+  // The token of this page's session: a form kept from a session that has ended carries a token the new
+  // session refuses (Django rotates it at sign-in), so the kept one is only the fallback.
+  const csrfNow = () => status.dataset.csrf || "";
+
   function sendOne(item) {
+    const csrf = csrfNow() || item.csrf;
     const body = new FormData();
-    for (const [k, v] of item.fields) body.append(k, v);
+    for (const [k, v] of item.fields) body.append(k, k === "csrfmiddlewaretoken" ? csrf : v);
     if (item.photo) body.append("photo", item.photo, item.photoName || "photo.jpg");
     return fetch(item.url, {
       method: "POST",
       body,
       credentials: "same-origin",
       redirect: "manual",
-      headers: { "X-CSRFToken": item.csrf, Accept: "application/json" },
+      headers: { "X-CSRFToken": csrf, Accept: "application/json" },
     }).then((response) => {
       if (response.status === 201) {
         return response.json().then((answer) => remove(item.uuid).then(() => ({ sent: true, answer })));
@@ -87,7 +95,12 @@
         // Refused for what it says: sending it again would not change that. Shown, then dropped.
         return response.json().then((answer) => remove(item.uuid).then(() => ({ refused: true, answer })));
       }
-      return { signIn: true }; // signed out (redirect) or refused: kept until the caregiver signs in again
+      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+        // The session has ended (the redirect goes to the sign-in page, which is not followed: nothing is
+        // posted there) or this account may not send: kept until the caregiver signs in again.
+        return { signIn: true };
+      }
+      return { retry: true }; // the server could not answer now (5xx, a proxy's error page): kept, tried again
     });
   }
 
@@ -104,6 +117,7 @@
             return { offline: true, last };
           }
           if (outcome.signIn) return { signIn: true, last };
+          if (outcome.retry) return { offline: true, last };
           if (outcome.refused) showErrors(item, outcome.answer);
           last = { item, ...outcome };
         }
@@ -127,7 +141,7 @@
   function report(result) {
     return all().then((left) => {
       scheduleRetry(left.length);
-      if (result.signIn) return say(msg("signin"), "signin");
+      if (result.signIn) return say(msg("signin").replace("{n}", left.length), "signin");
       if (left.length) return say(`${msg("kept")} ${msg("waiting").replace("{n}", left.length)}`, "kept");
       const last = result.last;
       if (last && last.sent) {
@@ -198,33 +212,6 @@
           return navigator.onLine ? flush() : report({});
         })
         .catch((e) => say(`${msg("refused")} ${e}`, "refused"));
-    });
-  }
-
-  // --- signing out on a shared phone -----------------------------------------------------------------------
-  function forgetThisPhone() {
-    const dropDb = new Promise((resolve) => {
-      const request = indexedDB.deleteDatabase(DB_NAME);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
-    });
-    const dropPages = window.caches
-      ? caches.keys().then((keys) => Promise.all(keys.filter((k) => k.startsWith("care-visits-")).map((k) => caches.delete(k))))
-      : Promise.resolve();
-    return Promise.all([dropDb, dropPages]).catch(() => {});
-  }
-  for (const signOut of document.querySelectorAll(`form[action="${status.dataset.logout}"]`)) {
-    signOut.addEventListener("submit", (event) => {
-      if (signOut.dataset.forgotten) return; // the second, real submit
-      event.preventDefault();
-      all()
-        .catch(() => [])
-        .then((waiting) => {
-          if (waiting.length && !window.confirm(msg("signoutLoses").replace("{n}", waiting.length))) return null;
-          return forgetThisPhone().then(() => {
-            signOut.dataset.forgotten = "1";
-            signOut.submit();
-          });
-        });
     });
   }
 

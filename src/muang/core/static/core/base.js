@@ -17,3 +17,20 @@ document.addEventListener("click", (ev) => closeMenuGroups(ev.target instanceof 
 document.addEventListener("keydown", (ev) => {
   if (ev.key === "Escape") closeMenuGroups(null);
 });
+
+// Signing out: the pages a service worker kept for offline use (the care visit pages) leave the device before
+// the sign-out is posted; the server's Clear-Site-Data clears the HTTP cache but keeps the storage, where work
+// not yet sent waits for its account to sign in again (the care visits' outbox).
+document.addEventListener("submit", (ev) => {
+  const form = ev.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-signout") || form.dataset.forgotten || !window.caches) return;
+  ev.preventDefault();
+  caches
+    .keys()
+    .then((keys) => Promise.all(keys.map((key) => caches.delete(key))))
+    .catch(() => {})
+    .finally(() => {
+      form.dataset.forgotten = "1";
+      form.submit();
+    });
+});
