@@ -402,7 +402,8 @@ _LINES_SQL = f"""
 WITH base AS (
     SELECT r.id AS right_id, r.person_id, r.kind, r.method, r.welfare_card, r.state_pensioner,
            r.moved_out_on, r.confirmed_fiscal_year, p.died_on,
-           date_part('year', age(%(before)s::date, p.birth_date))::int AS age,
+           -- in timestamps without a zone: the same years for dates, without a time-zone lookup per row
+           date_part('year', age(%(before)s::timestamp, p.birth_date::timestamp))::int AS age,
            e.id AS enrolment_id, e.card_expires_on
     FROM {_t(AllowanceRight)} r
     JOIN {_t(Person)} p ON p.id = r.person_id
@@ -439,6 +440,9 @@ SELECT %(org)s, %(run)s, j.right_id, j.person_id, %(month)s, j.kind,
 FROM judged j
 LEFT JOIN rates rate ON j.stop = '' AND rate.kind = j.kind AND rate.age = j.age AND rate.card = j.welfare_card
 WHERE j.stop <> '' OR rate.id IS NOT NULL
+-- Written in the order of the line indexes (person + month, right + month): each index then grows in
+-- sequence instead of at 100,000 random places (a sort of the rows is cheaper than that).
+ORDER BY j.person_id, j.right_id
 """  # noqa: S608 (table names only; every value is a parameter)
 
 _END_RIGHTS_SQL = f"""
