@@ -223,7 +223,8 @@ class KtbDirectCredit:
         # The variable parts of all records encoded in two calls instead of two per record: the receiving
         # bank, "0" + the account's first three digits (its branch) and the account; the names.
         accounts = _encode_each(
-            [t.bank_code + "0" + t.account_number[:3] + t.account_number.zfill(11) for t in transfers], "ascii"
+            [t.bank_code + "0" + t.account_number[:3] + t.account_number.zfill(11) for t in transfers],
+            "ascii",
         )
         names = _encode_each([t.account_name for t in transfers], ENCODING)
         records.extend(

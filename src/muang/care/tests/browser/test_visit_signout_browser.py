@@ -85,11 +85,12 @@ def test_kept_forms_survive_the_session_and_are_sent_once_after_signing_in_again
                 to_login.append(r.url) if r.resource_type == "fetch" and "/accounts/login/" in r.url else None
             ),
         )
+
         # 1. The signal is too weak to send anything: the form waits in the outbox.
-        weak = lambda route: (
-            posts.append(route.request.post_data_buffer),
-            route.abort("internetdisconnected"),
-        )  # noqa: E731
+        def weak(route) -> None:
+            posts.append(route.request.post_data_buffer)
+            route.abort("internetdisconnected")
+
         context.route(SUBMIT, weak)
         sign_in(page, live_server.url, nurse.user, "/care/visits/")
         page.locator("#visit-round .care-person a", has_text="บัวผัน").click()
@@ -97,9 +98,8 @@ def test_kept_forms_survive_the_session_and_are_sent_once_after_signing_in_again
         page.wait_for_selector("#visit-outbox[data-sw-ready='1']", state="attached")
         fill_visit(page, "150", "ความดันสูง นัดวัดซ้ำ")
         page.wait_for_selector("#visit-outbox[data-attempts='1']", state="attached")
-        for _ in range(
-            100
-        ):  # data-attempts counts an attempt when it starts; the route sees it a moment later
+        # data-attempts counts an attempt when it starts; the route sees it a moment later.
+        for _ in range(100):
             if posts:
                 break
             page.wait_for_timeout(50)
