@@ -410,7 +410,7 @@ WITH base AS (
     LEFT JOIN {_t(Enrolment)} e ON e.person_id = r.person_id AND e.programme = r.kind AND e.status = 'active'
     WHERE r.organization_id = %(org)s AND r.status = 'active' AND r.first_month <= %(month)s
       AND p.anonymized_at IS NULL
-), judged AS MATERIALIZED (
+), judged AS (
     SELECT b.*, CASE
         WHEN b.died_on < %(month)s THEN 'died'
         WHEN b.moved_out_on < %(month)s THEN 'moved'
@@ -422,11 +422,13 @@ WITH base AS (
     FROM base b
     WHERE NOT (b.kind = 'elderly' AND b.age < {ELDERLY_AGE})
 ), rates AS (
-    -- The rate table of the month, precomputed once per (allowance, age, welfare card) that occurs: the
-    -- same choice as `rate_for` (in force on the 1st, the age within its range, the highest amount).
+    -- The rate table of the month, precomputed once per (allowance, age, welfare card) for every age a person
+    -- can have (a few hundred rows, so the lines are judged in one pass instead of kept aside to list the ages
+    -- that occur): the same choice as `rate_for` (in force on the 1st, the age within its range, the highest
+    -- amount).
     SELECT DISTINCT ON (x.kind, a.age, w.card) x.kind, a.age, w.card, x.id, x.amount
     FROM {_t(AllowanceRate)} x
-    JOIN (SELECT DISTINCT age FROM judged) a ON x.min_age <= a.age AND (x.max_age IS NULL OR x.max_age >= a.age)
+    JOIN generate_series(0, 150) a(age) ON x.min_age <= a.age AND (x.max_age IS NULL OR x.max_age >= a.age)
     CROSS JOIN (VALUES (false), (true)) w(card)
     WHERE x.valid_from <= %(month)s AND (x.valid_to IS NULL OR x.valid_to >= %(month)s)
       AND (NOT x.welfare_card OR w.card)
