@@ -1,6 +1,6 @@
 """Reads: the AQI bands, the stations (staff and public), their averages from the telemetry (SQL over the
 partitioned `iot_telemetry`), each station's current state (also in Smart Data Models names, for NGSI-LD), and
-the chart buckets (`date_bin`)."""
+the charts (the iot app's buckets: hourly roll-ups and raw rows)."""
 
 from __future__ import annotations
 
@@ -16,17 +16,18 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import InvalidInput, NotFound
 from muang.core.models import Organization
-from muang.core.thai_dates import ICT
 from muang.environment.levels import Band, aqi
 from muang.environment.models import AqiBand, Pollutant, Station
 from muang.environment.permissions import EnvPerm
 from muang.iot.models import Device, LatestValue
+from muang.iot.selectors import BUCKETS, bucket_rows
 
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(hours=24)
-# The charts: the last 24 hours in quarter-hours, the last 30 days in hours (a few hundred points each).
-RANGES = {"24h": (DAY, dt.timedelta(minutes=15)), "30d": (dt.timedelta(days=30), HOUR)}
-ORIGIN = dt.datetime(2000, 1, 1, tzinfo=ICT)
+MICROSECOND = dt.timedelta(microseconds=1)
+# The charts: the last 24 hours in quarter-hours, the last 30 days in hours (a few hundred points each); the
+# buckets are the iot charts' (`iot.selectors.BUCKETS`), on the same origin (Bangkok midnight).
+RANGES = {"24h": (DAY, "15m"), "30d": (dt.timedelta(days=30), "1h")}
 KEYS = {Station.Kind.AIR: ("pm25", "pm10"), Station.Kind.WATER: ("level",)}
 
 
@@ -312,28 +313,36 @@ def environment_entities(*, organization: Organization, public_only: bool = True
 
 def station_history(*, station: Station, range_code: str, now: dt.datetime | None = None) -> dict:
     """Compact columns for uPlot: {"t": [epoch seconds], "<key>": [mean per bucket or null], ...}, oldest first;
-    buckets with no reading are absent (uPlot draws a gap where time jumps). The caller has checked access."""
+    buckets with no reading are absent (uPlot draws a gap where time jumps). The caller has checked access.
+
+    The buckets come from the iot app's chart computation (`iot.selectors.bucket_rows`, the staff device chart's
+    too): the 30 days' hourly means from the hourly roll-ups below the worker's watermark and from the raw rows
+    for the rest (the hours not rolled up yet, an hour a late reading made dirty), the 24 hours' quarter-hours
+    from the raw rows. The period is (end - span, end]: the reading stamped `end` is in, the one stamped
+    `end - span` is not. Times are whole microseconds, so that is [end - span + 1 µs, end + 1 µs) in the shared
+    computation's half-open terms: the same rows, the same means."""
     if range_code not in RANGES:
         raise InvalidInput.for_field("range", _("range is one of: %(r)s.") % {"r": ", ".join(RANGES)})
     span, bucket = RANGES[range_code]
     end = now or timezone.now()
     keys = KEYS[Station.Kind(station.kind)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT extract(epoch FROM date_bin(%s, time, %s))::bigint AS b, key, avg(value) FROM iot_telemetry "
-            "WHERE organization_id = %s AND device_id = %s AND key = ANY(%s) AND time > %s AND time <= %s "
-            "GROUP BY 1, 2 ORDER BY 1",
-            [bucket, ORIGIN, station.organization_id, station.device_id, list(keys), end - span, end],
+    means: dict[str, dict[int, float]] = {}
+    for key in keys:
+        rows = bucket_rows(
+            organization_id=station.organization_id,
+            device_id=station.device_id,
+            key=key,
+            start=end - span + MICROSECOND,
+            end=end + MICROSECOND,
+            bucket=bucket,
+            epoch=True,
         )
-        rows = cursor.fetchall()
-    times = sorted({b for b, _k, _v in rows})
-    position = {b: i for i, b in enumerate(times)}
-    columns: dict[str, list] = {k: [None] * len(times) for k in keys}
-    for b, key, value in rows:
-        columns[key][position[b]] = round(value, 2)
+        means[key] = {b: avg for b, avg, _lo, _hi, _n in rows}
+    times = sorted({b for column in means.values() for b in column})
+    columns = {k: [_r(means[k].get(b), 2) for b in times] for k in keys}
     return {
         "range": range_code,
-        "bucket": int(bucket.total_seconds()),
+        "bucket": int(BUCKETS[bucket].total_seconds()),
         "start": int((end - span).timestamp()),
         "end": int(end.timestamp()),
         "t": times,

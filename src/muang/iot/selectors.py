@@ -140,8 +140,33 @@ def _buckets(
     start = max(start, timezone.now() - dt.timedelta(days=retention))  # what this organisation still keeps
     if end <= start:
         return []
+    return bucket_rows(
+        organization_id=device.organization_id,
+        device_id=device.pk,
+        key=key,
+        start=start,
+        end=end,
+        bucket=bucket,
+        epoch=epoch,
+    )
+
+
+def bucket_rows(
+    *,
+    organization_id: int,
+    device_id: int,
+    key: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    bucket: str,
+    epoch: bool,
+) -> list[tuple]:
+    """The one computation behind every telemetry chart (this app's device chart, the environment app's public
+    station chart): (bucket start, avg, min, max, count) of one key in [start, end), oldest first, empty buckets
+    absent. No access check and no validation: the callers check who asks and what (`_buckets` for staff, a
+    public station's page for citizens), with a bucket of `BUCKETS` and aware bounds."""
     head = "extract(epoch FROM date_bin(%s, time, %s))::int8" if epoch else "date_bin(%s, time, %s)"
-    where = [device.organization_id, device.pk, key]
+    where = [organization_id, device_id, key]
     if BUCKETS[bucket] % HOUR == dt.timedelta(0):
         rows = _rolled_buckets(head, where, start, end, bucket)
         if rows is not None:

@@ -354,13 +354,14 @@ _MERGE_LATEST = (
     'INSERT INTO iot_devicelatest AS l (organization_id, device_id, time, "values") '
     "SELECT %s, v.device_id, v.time, v.vals "
     "FROM ROWS FROM (unnest(%s::bigint[]), unnest(%s::timestamptz[]), jsonb_array_elements(%s::jsonb)) "
-    "AS v(device_id, time, vals) "
+    "AS v(device_id, time, vals) ORDER BY v.device_id "
     "ON CONFLICT (organization_id, device_id) DO UPDATE "
     'SET "values" = {merge}, time = GREATEST(l.time, EXCLUDED.time)'
 )
-# A device whose keys in this batch all carry one time T (the common case: one message, or the newest message
-# holds every key) that is not older than the row's newest time: every key moves, a plain `||`. Otherwise each
-# key is compared with its own stored time (`iot_latest_merge`, a third dearer).
+# A batch whose devices each carry one time T for all their keys (the common case: one message a device, or the
+# newest message holds every key): a device whose T is not older than its row's newest time moves every key, a
+# plain `||`. A batch with a device whose keys carry different times compares every key with its own stored time
+# (`iot_latest_merge`, a third dearer), for all its devices: one statement a batch either way.
 _MERGE_ONE_TIME = _MERGE_LATEST.format(
     merge='CASE WHEN EXCLUDED.time >= l.time THEN l."values" || EXCLUDED."values" '
     'ELSE iot_latest_merge(l."values", EXCLUDED."values") END'
@@ -376,17 +377,17 @@ def latest_values_merge(
     Ingest calls it once a batch; fixtures and benches that need latest values without telemetry call it too.
     The devices' values travel as one JSON array (one `orjson.dumps`), beside their ids and newest times.
 
-    Devices whose keys carry different times in this batch go in a second statement, after the others; two
-    ingest processes holding such devices crosswise may deadlock, and PostgreSQL then fails one batch, which
-    its consumer does not acknowledge and the broker delivers again."""
+    Deadlock-free between ingest processes (a shared subscription hands overlapping devices to several): one
+    statement a batch, which inserts or locks its devices' rows in device-id order (the `ORDER BY` inside the
+    `INSERT … SELECT`), so two batches meet on their first common device and the second waits there holding
+    none of the rows the first still needs. (Two statements, one for the devices of one time and one for the
+    others, each in order, locked crosswise: `tests/test_latest_merge_concurrency.py`.)"""
     if not newest:
         return
     micros: dict[dt.datetime, int] = {}
-    statements: dict[str, tuple[list, list, list]] = {
-        _MERGE_ONE_TIME: ([], [], []),
-        _MERGE_KEY_BY_KEY: ([], [], []),
-    }
-    for device_id in sorted(newest):  # a fixed order: concurrent batches lock the same rows in the same order
+    ids, times, documents = [], [], []
+    one_time = True
+    for device_id in sorted(newest):
         keys = newest[device_id]
         values = {}
         first = last = None
@@ -399,22 +400,15 @@ def latest_values_merge(
                 last = time
             if first is None or time < first:
                 first = time
-        ids, times, documents = statements[_MERGE_ONE_TIME if first == last else _MERGE_KEY_BY_KEY]
+        one_time = one_time and first == last
         ids.append(device_id)
         times.append(last)
         documents.append(values)
     with connection.cursor() as cursor:
-        for sql, (ids, times, documents) in statements.items():
-            if ids:
-                cursor.execute(
-                    sql,
-                    [
-                        organization_id,
-                        array_literal(ids),
-                        array_literal(times),
-                        orjson.dumps(documents).decode(),
-                    ],
-                )
+        cursor.execute(
+            _MERGE_ONE_TIME if one_time else _MERGE_KEY_BY_KEY,
+            [organization_id, array_literal(ids), array_literal(times), orjson.dumps(documents).decode()],
+        )
 
 
 def _upsert_latest(organization: Organization, stored: list[_Reading]) -> None:

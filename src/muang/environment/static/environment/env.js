@@ -8,6 +8,7 @@
   const chartEl = document.getElementById("env-chart");
   const title = document.getElementById("env-chart-title");
   const thai = (document.documentElement.lang || "th").startsWith("th");
+  const labels = chartEl.dataset; // the chart's labels, translated by Django (data-label-*)
   const fmt = new Intl.DateTimeFormat(thai ? "th-TH" : "en-GB", {
     timeZone: "Asia/Bangkok", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
   }); // th-TH writes the Buddhist Era year
@@ -48,15 +49,15 @@
     chartEl.dataset.drawn = "0";
     fetch(mapEl.dataset.api + current.id + "/history?range=" + range, { headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
-      .then(draw)
-      .catch(() => { chartEl.textContent = "—"; });
+      // A failed request says so on the page; a fault in draw() stays a script error (the browser tests see it).
+      .then(draw, () => { chartEl.textContent = labels.labelFailed; chartEl.dataset.drawn = "failed"; });
   }
 
   function draw(h) {
     if (plot) { plot.destroy(); plot = null; }
     chartEl.textContent = "";
     const air = current.kind === "air";
-    const series = [{ label: thai ? "เวลา" : "Time", value: (u, v) => (v == null ? "—" : fmt.format(new Date(v * 1000))) }];
+    const series = [{ label: labels.labelTime, value: (u, v) => (v == null ? "—" : fmt.format(new Date(v * 1000))) }];
     const columns = [h.t];
     if (air) {
       series.push({ label: "PM2.5 µg/m³", stroke: "#ff7b00", width: 2, spanGaps: false });
@@ -64,16 +65,16 @@
       columns.push(h.pm25 || [], h.pm10 || []);
       const limit = parseFloat(mapEl.dataset.pm25Alert);
       if (!isNaN(limit)) { // where the alerting bands begin (orange: 37.6 in the 2023 notice)
-        series.push({ label: thai ? "เกณฑ์เตือน" : "Alert from", stroke: "#ff7b00", width: 1, dash: [6, 4] });
+        series.push({ label: labels.labelAlertFrom, stroke: "#ff7b00", width: 1, dash: [6, 4] });
         columns.push(h.t.map(() => limit));
       }
     } else {
-      series.push({ label: thai ? "ระดับน้ำ ม." : "Water level m", stroke: "#0070c0", width: 2 });
+      series.push({ label: labels.labelWater, stroke: "#0070c0", width: 2 });
       columns.push(h.level || []);
       // The gauge's own levels, as dashed lines.
       for (const [value, label, colour] of [
-        [current.alert_level, thai ? "ระดับเฝ้าระวัง" : "Alert level", "#ff7b00"],
-        [current.danger_level, thai ? "ระดับวิกฤต" : "Danger level", "#e60000"],
+        [current.alert_level, labels.labelAlertLevel, "#ff7b00"],
+        [current.danger_level, labels.labelDangerLevel, "#e60000"],
       ]) {
         if (value === null || value === undefined) continue;
         series.push({ label: label, stroke: colour, width: 1, dash: [6, 4] });
