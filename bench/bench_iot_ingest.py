@@ -13,11 +13,14 @@ PUBACKs read in blocks and counted) publish through a private Mosquitto to the s
     .venv/bin/python bench/bench_iot_ingest.py [--quick] [--devices 2000] [--messages 100000] [--batch 2000]
         [--mqtt-devices 10000] [--mqtt-messages 60000] [--publishers 2] [--consumers 1] [--latency-rate N]
         [--burst 1]
+
+With BENCH_IOT_PROFILE=<directory> each ingest process writes its cProfile stats there (<client id>-<time>.prof).
 """
 
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import subprocess
 import time
@@ -194,13 +197,27 @@ def consume(port, password, client_id, total, counter, start_box, rate, results,
     consumer.take = take_and_keep
     consumer.start()
     started, cpu = time.time(), time.process_time()
+    profile_dir = os.environ.get("BENCH_IOT_PROFILE")  # a directory: each consumer's cProfile stats go there
+    profiler = None
+    if profile_dir:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     subscribed.release()
-    peak, last, idle_since = rss_mb(), 0.0, time.monotonic()
-    while counter.value < total and time.monotonic() - idle_since < 30:
+    peak, last, last_wall = rss_mb(), 0.0, time.time()
+
+    def idle() -> bool:
+        """Nothing for 30 s since the publishers started (or since the last batch): give up. The publishers'
+        preparation (encoding, 10,000 connections) does not count."""
+        begun = start_box.value
+        return bool(begun) and time.time() - max(begun, last_wall) > 30
+
+    while counter.value < total and not idle():
         n = consumer.flush(wait=0.2)
         if not n:
             continue
-        last = idle_since = time.monotonic()
+        last, last_wall = time.monotonic(), time.time()
         done = time.time()
         with counter.get_lock():
             counter.value += n
@@ -210,6 +227,9 @@ def consume(port, password, client_id, total, counter, start_box, rate, results,
                 latencies.append((done - (start_box.value + int(k) / rate[name.decode()])) * 1000)
         peak = max(peak, rss_mb())
     consumer.stop()
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"{profile_dir}/{client_id}-{int(started)}.prof")
     ended = time.time() - (time.monotonic() - last)
     cpu = time.process_time() - cpu  # this process's CPU (its reading of the socket too), not PostgreSQL's
     results.put((consumer.stats.stored, consumer.stats.refused, ended, latencies, peak, started, cpu))
