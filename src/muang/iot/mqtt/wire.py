@@ -524,14 +524,18 @@ class Subscriber:
         now = time.monotonic()
         deadline = now + wait
         first_at = None
+        read = False
         while len(self._ready) < limit:
             if self._ready and first_at is None:
                 first_at = now
                 deadline = min(deadline, now + max_wait)
             remaining = deadline - now
             if remaining <= 0:
-                break
+                if read:
+                    break
+                remaining = 0  # wait=0: one look at the socket all the same
             self._receive(remaining)
+            read = True
             now = time.monotonic()
         batch, self._ready = self._ready[:limit], self._ready[limit:]
         return batch

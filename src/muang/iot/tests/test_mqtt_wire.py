@@ -5,6 +5,7 @@ against a socket pair that plays the broker byte by byte. The real Mosquitto run
 import socket
 import struct
 import threading
+import time
 
 import pytest
 
@@ -268,9 +269,16 @@ def test_connect_and_subscribe_then_a_batch_and_its_acks_in_one_write():
 
 def test_the_broker_sends_the_batch_ahead_of_the_suback():
     queued = wire.encode_publish("a/1", b"p1", packet_id=3)
-    sub, _fake = subscriber_on([CONNACK_OK + queued, SUBACK_QOS1])
+    sub, fake = subscriber_on([CONNACK_OK + queued, SUBACK_QOS1])
     sub.connect()
     assert sub.take(10, wait=0, max_wait=0) == [(3, b"a/1", b"p1", None)]
+    fake.thread.join(5)
+    fake.server.sendall(wire.encode_publish("a/2", b"p2", packet_id=4))
+    deadline = time.monotonic() + 5
+    got = []
+    while not got and time.monotonic() < deadline:  # wait=0 still looks at the socket once
+        got = sub.take(10, wait=0, max_wait=0)
+    assert got == [(4, b"a/2", b"p2", None)]
     sub.close()
 
 
