@@ -5,17 +5,22 @@ decoded by the device's profile, every key validated, ids claimed for dedup, row
 (`INSERT … ON CONFLICT DO NOTHING`), latest values upserted, devices' last_seen moved, one transaction per batch.
 The baseline is a bare `COPY iot_telemetry FROM STDIN` of exactly the rows the service stored.
 
-A second row measures MQTT end to end: publisher processes (one client per device, QoS 1, as the broker's ACL
-wants) publish through a private Mosquitto to the shared-subscription consumer of `manage.py iot_ingest`
-(in this process), from publish to committed row, with the p95 latency.
+A second row measures MQTT end to end: publisher processes (one MQTT connection per device, QoS 1, as the
+broker's ACL wants; PUBLISH packets encoded before the clock starts, sockets multiplexed with `selectors`,
+PUBACKs read in blocks and counted) publish through a private Mosquitto to the shared-subscription consumer of
+`manage.py iot_ingest` (`consumers` processes), from publish to committed row, with the p95 latency.
 
     .venv/bin/python bench/bench_iot_ingest.py [--quick] [--devices 2000] [--messages 100000] [--batch 2000]
         [--mqtt-devices 10000] [--mqtt-messages 60000] [--publishers 2] [--consumers 1] [--latency-rate N]
+        [--burst 1]
+
+With BENCH_IOT_PROFILE=<directory> each ingest process writes its cProfile stats there (<client id>-<time>.prof).
 """
 
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import subprocess
 import time
@@ -54,52 +59,114 @@ def clear(org) -> None:
 BENCH_PUBLISHER = "bench-publisher"
 
 
-def publisher(port, password, topics, per_device, start_at, rate, name, ready) -> None:
-    """One publisher process: QoS 1 messages for its share of the devices, round robin (each device's readings a
-    second apart), payloads encoded before the clock starts. `rate` (msg/s, 0 = as fast as the broker takes
-    them) paces it: message k goes at start_at + k / rate, and its id carries k so the consumer knows when."""
-    import paho.mqtt.client as mqtt
-    from paho.mqtt.enums import CallbackAPIVersion
+def _count_pubacks(chunk: bytes, rest: bytes) -> tuple[int, int, bytes]:
+    """(PUBACKs that succeeded, PUBACKs with a failure reason code, the incomplete tail) of rest + chunk. The
+    common block is only 4-byte success PUBACKs (40 02 <id>): two slices check it; else it is parsed."""
+    from muang.iot.mqtt import wire
 
-    client = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2, client_id=name, protocol=mqtt.MQTTv5
-    )
-    client.username_pw_set(BENCH_PUBLISHER, password)
-    client.max_inflight_messages_set(1000)
-    # A bounded queue: paho walks its whole queue on every PUBACK, so 30,000 queued messages make the publisher
-    # quadratic and steal the cores from what is measured; when full, publish() refuses and we wait a moment.
-    client.max_queued_messages_set(2000)
-    client.connect("127.0.0.1", port)
-    client.loop_start()
+    data = rest + chunk if rest else chunk
+    n = len(data) // 4
+    if len(data) % 4 == 0 and data[0::4] == b"\x40" * n and data[1::4] == b"\x02" * n:
+        return n, 0, b""
+    control: list = []
+    pos = wire.parse(data, 0, [], control, {})
+    ok = failed = 0
+    for first, body in control:
+        if first >> 4 == wire.PUBACK:
+            if len(body) > 2 and body[2] >= 0x80:
+                failed += 1
+            else:
+                ok += 1
+    return ok, failed, data[pos:]
+
+
+def publisher(port, password, topics, per_device, start_box, go, rate, name, ready, results, burst) -> None:
+    """One publisher process: one MQTT connection per device (as the broker's ACL wants of real devices), QoS 1,
+    every PUBLISH packet encoded before the clock starts. Round r sends each device's next `burst` messages in one
+    write (each device's readings a second apart); PUBACKs are read in blocks from whichever sockets have them and
+    counted. `rate` (msg/s, 0 = as fast as the broker takes them) paces it: message k goes at start + k / rate,
+    and its id carries k so the consumer knows when. Reports (acknowledged, refused, its CPU seconds)."""
+    import selectors
+    import socket
+
+    from muang.iot.mqtt import wire
+
     base = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=6)
     stamps = [(base + dt.timedelta(seconds=i)).isoformat() for i in range(per_device)]
-    work = []
-    k = 0
+    devices = len(topics)
+    # packets[i][r]: device i's r-th message; k numbers the messages in the order they are sent (round robin)
+    packets = [[b""] * per_device for _ in topics]
     for i in range(per_device):
         for t, topic in enumerate(topics):
+            k = i * devices + t
             body = (
                 f'{{"ts":"{stamps[i]}","id":"{name}-{k}","values":{{"pm25":{(k + t) % 500},"pm10":12.5,'
                 f'"temperature":{20 + k % 15}}}}}'
             )
-            work.append((topic, body.encode()))
-            k += 1
+            packets[t][i] = wire.encode_publish(topic, body.encode(), packet_id=i % 65535 + 1)
+    sel = selectors.DefaultSelector()
+    socks = []
+    for t in range(devices):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connect = wire.encode_connect(
+            client_id=f"{name}-{t}",
+            username=BENCH_PUBLISHER,
+            password=password,
+            clean_start=True,
+            keepalive=0,
+        )
+        sock.sendall(connect)
+        socks.append(sock)
+    for sock in socks:
+        head = sock.recv(64)
+        if len(head) < 4 or head[0] != 0x20 or head[3] >= 0x80:
+            raise SystemExit(f"{name}: the broker refused a device connection: {head!r}")
+    acked = refused = 0
+    rests: dict[int, bytes] = {}
+    for t, sock in enumerate(socks):
+        sel.register(sock, selectors.EVENT_READ, t)
+
+    def read_acks(timeout: float) -> None:
+        nonlocal acked, refused
+        for key, _events in sel.select(timeout):
+            t = key.data
+            chunk = key.fileobj.recv(65536)
+            if not chunk:
+                raise SystemExit(f"{name}: the broker closed device {t}'s connection")
+            ok, failed, rests[t] = _count_pubacks(chunk, rests.get(t, b""))
+            acked += ok
+            refused += failed
+
     ready.release()
-    while time.time() < start_at:
+    go.wait(600)
+    start = start_box.value
+    while time.time() < start:
         time.sleep(0.001)
-    info = None
-    for k, (topic, body) in enumerate(work):
-        if rate:
-            lag = start_at + k / rate - time.time()
-            if lag > 0:
-                time.sleep(lag)
-        info = client.publish(topic, body, qos=1)
-        while info.rc == mqtt.MQTT_ERR_QUEUE_SIZE:
-            time.sleep(0.002)
-            info = client.publish(topic, body, qos=1)
-    if info is not None:
-        info.wait_for_publish(120)
-    client.loop_stop()
-    client.disconnect()
+    cpu = time.process_time()
+    sent = 0
+    burst = 1 if rate else max(1, burst)
+    for r in range(0, per_device, burst):
+        for t, sock in enumerate(socks):
+            if rate:
+                lag = start + sent / rate - time.time()
+                if lag > 0:
+                    time.sleep(lag)
+            mine = packets[t]
+            sock.sendall(mine[r] if burst == 1 else b"".join(mine[r : r + burst]))
+            sent += min(burst, per_device - r)
+            if t % 256 == 255:
+                read_acks(0)
+        read_acks(0)
+    total = devices * per_device
+    deadline = time.monotonic() + 300
+    while acked + refused < total and time.monotonic() < deadline:
+        read_acks(1)
+    cpu = time.process_time() - cpu
+    for sock in socks:
+        sock.sendall(wire.NORMAL_DISCONNECT)
+        sock.close()
+    results.put((name, acked, refused, cpu))
 
 
 def rss_mb() -> float:
@@ -119,24 +186,38 @@ def consume(port, password, client_id, total, counter, start_box, rate, results,
 
     consumer = IngestConsumer(host="127.0.0.1", port=port, password=password, client_id=client_id)
     latencies: list[float] = []
-    take = consumer._take
+    take = consumer.take
     pending: list[bytes] = []
 
     def take_and_keep(wait):
-        batch = take(wait)
-        pending[:] = [m.payload for m in batch]
-        return batch
+        generation, batch = take(wait)
+        pending[:] = [payload for _pid, _topic, payload, _id in batch]
+        return generation, batch
 
-    consumer._take = take_and_keep
+    consumer.take = take_and_keep
     consumer.start()
     started, cpu = time.time(), time.process_time()
+    profile_dir = os.environ.get("BENCH_IOT_PROFILE")  # a directory: each consumer's cProfile stats go there
+    profiler = None
+    if profile_dir:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     subscribed.release()
-    peak, last, idle_since = rss_mb(), 0.0, time.monotonic()
-    while counter.value < total and time.monotonic() - idle_since < 30:
+    peak, last, last_wall = rss_mb(), 0.0, time.time()
+
+    def idle() -> bool:
+        """Nothing for 30 s since the publishers started (or since the last batch): give up. The publishers'
+        preparation (encoding, 10,000 connections) does not count."""
+        begun = start_box.value
+        return bool(begun) and time.time() - max(begun, last_wall) > 30
+
+    while counter.value < total and not idle():
         n = consumer.flush(wait=0.2)
         if not n:
             continue
-        last = idle_since = time.monotonic()
+        last, last_wall = time.monotonic(), time.time()
         done = time.time()
         with counter.get_lock():
             counter.value += n
@@ -146,12 +227,25 @@ def consume(port, password, client_id, total, counter, start_box, rate, results,
                 latencies.append((done - (start_box.value + int(k) / rate[name.decode()])) * 1000)
         peak = max(peak, rss_mb())
     consumer.stop()
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(f"{profile_dir}/{client_id}-{int(started)}.prof")
     ended = time.time() - (time.monotonic() - last)
-    cpu = time.process_time() - cpu  # this process's CPU (all threads: paho's loop too), not PostgreSQL's
+    cpu = time.process_time() - cpu  # this process's CPU (its reading of the socket too), not PostgreSQL's
     results.put((consumer.stats.stored, consumer.stats.refused, ended, latencies, peak, started, cpu))
 
 
-def bench_mqtt(org, devices, messages: int, *, publishers: int, consumers: int, rate: float, backlog: bool):
+def bench_mqtt(
+    org,
+    devices,
+    messages: int,
+    *,
+    publishers: int,
+    consumers: int,
+    rate: float,
+    backlog: bool,
+    burst: int = 1,
+):
     """MQTT publish → committed row through a private Mosquitto and `consumers` ingest processes. rate 0: as
     fast as it goes (throughput, RSS); rate > 0: paced publishers (latency). backlog: publish everything first
     to the consumers' persistent sessions, then time the consumers alone (ingest without the publishers)."""
@@ -228,7 +322,7 @@ def bench_mqtt(org, devices, messages: int, *, publishers: int, consumers: int, 
             for proc in procs:
                 proc.terminate()
                 proc.join()
-        start_box.value = start_at = time.time() + 10  # the publishers encode their payloads meanwhile
+        go, pub_results = ctx.Event(), ctx.Queue()
         pubs = [
             ctx.Process(
                 target=publisher,
@@ -237,21 +331,32 @@ def bench_mqtt(org, devices, messages: int, *, publishers: int, consumers: int, 
                     secret,
                     [f"muang/{org.slug}/devices/{d.serial}/up" for d in share],
                     per_device,
-                    start_at,
+                    start_box,
+                    go,
                     rates.get(name, 0),
                     name,
                     ready,
+                    pub_results,
+                    burst,
                 ),
             )
             for name, share in zip(names, shares, strict=True)
         ]
         for p in pubs:
             p.start()
+        for _ in pubs:  # every packet encoded, every device connected: then the clock starts
+            if not ready.acquire(timeout=600):
+                raise SystemExit("a publisher did not get ready")
+        start_box.value = start_at = time.time() + 0.5
+        go.set()
+        published = [pub_results.get(timeout=900) for _ in pubs] if backlog else []
         if backlog:
             for p in pubs:
-                p.join(600)
+                p.join(60)
             procs = consumers_start()
         outcome = [results.get(timeout=900) for _ in procs]
+        if not backlog:
+            published = [pub_results.get(timeout=300) for _ in pubs]
         for proc in procs + pubs:
             proc.join(60)
         stored = sum(o[0] for o in outcome)
@@ -273,6 +378,9 @@ def bench_mqtt(org, devices, messages: int, *, publishers: int, consumers: int, 
             "p95": latencies[int(len(latencies) * 0.95)] if latencies else None,
             "rss": peak,
             "cpu_us": 1e6 * cpu / max(stored, 1),
+            "acked": sum(p[1] for p in published),
+            "pub_refused": sum(p[2] for p in published),
+            "pub_cpu_us": 1e6 * sum(p[3] for p in published) / max(total, 1),
         }
     finally:
         broker.terminate()
@@ -290,6 +398,9 @@ def main() -> None:
     parser.add_argument("--mqtt-messages", type=int, default=60_000, help="0: skip the MQTT rows")
     parser.add_argument("--publishers", type=int, default=2, help="publisher processes")
     parser.add_argument("--consumers", type=int, default=1, help="ingest processes (shared subscription)")
+    parser.add_argument(
+        "--burst", type=int, default=1, help="messages of one device in one write (full-rate rows; paced: 1)"
+    )
     parser.add_argument("--latency-rate", type=float, default=0, help="msg/s (default: half the full rate)")
     args = parser.parse_args()
     if args.quick:
@@ -380,7 +491,7 @@ def main() -> None:
     clear(org)
     if args.mqtt_messages:
         mqtt_devices = all_devices[: args.mqtt_devices]
-        common = {"publishers": args.publishers, "consumers": args.consumers}
+        common = {"publishers": args.publishers, "consumers": args.consumers, "burst": args.burst}
         full = bench_mqtt(org, mqtt_devices, args.mqtt_messages, rate=0, backlog=False, **common)
         clear(org)
         report(
@@ -393,7 +504,8 @@ def main() -> None:
         )
         print(
             f"ingest process at full rate: RSS {full['rss']:,.0f} MB (peak, per process), "
-            f"CPU {full['cpu_us']:,.0f} µs a message (its own, paho's loop included)"
+            f"CPU {full['cpu_us']:,.0f} µs a message (its own, reading the socket included); publishers "
+            f"{full['pub_cpu_us']:,.0f} µs CPU a message, {full['acked']:,} PUBACKs ({full['pub_refused']} refused)"
         )
         drain = bench_mqtt(org, mqtt_devices, args.mqtt_messages, rate=0, backlog=True, **common)
         clear(org)

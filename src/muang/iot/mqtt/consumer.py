@@ -8,33 +8,30 @@ time) dedup stores it once). The session is persistent (clean_start false, a ses
 what arrives while the consumer restarts.
 
 The broker's ACL has already tied the topic to the device that published it; the consumer trusts the topic.
+
+The connection is `wire.Subscriber` (one `recv` of up to 256 KiB parsed whole, one tuple a message, no network
+thread), not paho: see `muang.iot.mqtt.wire` for why. A lost connection is reconnected with a growing delay; the
+messages taken on it and not yet acknowledged come again on the resumed session.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import struct
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-import paho.mqtt.client as mqtt
 from django.utils import timezone
-from paho.mqtt.client import PUBACK
-from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from muang.core.models import Organization
 from muang.iot.models import Device, DeviceProfile
 from muang.iot.mqtt.broker import INGEST_FILTER, INGEST_USER
+from muang.iot.mqtt.wire import MqttError, Subscriber
 from muang.iot.services.ingest import Message, ingest_batch
 
 logger = logging.getLogger("muang.iot.mqtt")
 SHARED = f"$share/ingest/{INGEST_FILTER}"
 SESSION_EXPIRY = 24 * 3600
-_PUBACK = struct.Struct("!BBH")  # PUBACK, remaining length 2, packet id (MQTT 5: no reason code = success)
 
 
 @dataclass
@@ -61,79 +58,51 @@ class IngestConsumer:
     ):
         self.batch_size, self.max_wait = batch_size, max_wait
         self.refresh_seconds, self.device_refresh_seconds = refresh_seconds, device_refresh_seconds
-        self.inbox: queue.Queue = queue.Queue()
         self.stats = Stats()
         self._devices: dict[tuple[str, str], Device | None] = {}
+        self._by_topic: dict[bytes, Device | None] = {}  # the same devices by their raw topic
         self._profiles: dict[int, DeviceProfile] = {}
         self._organizations: dict[int, Organization] = {}
         self._loaded_at = self._checked_at = time.monotonic()
-        self.subscribed = False
-        self.client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2,
+        # Unacknowledged QoS 1 messages the broker may send ahead: two batches, so the next batch arrives while
+        # this one commits (acks go only after the commit; with fewer, every batch would stall on max_wait).
+        self.session = Subscriber(
+            host,
+            port,
             client_id=client_id,
-            protocol=mqtt.MQTTv5,
-            manual_ack=True,
+            topic_filter=SHARED,
+            username=INGEST_USER,
+            password=password,
+            qos=1,
+            clean_start=False,
+            session_expiry=SESSION_EXPIRY,
+            receive_maximum=min(2 * batch_size, 65535),
+            keepalive=30,
         )
-        self.client.username_pw_set(INGEST_USER, password)
-        self.client.max_inflight_messages_set(1000)
-        self.client.on_connect = self._on_connect
-        self.client.on_subscribe = self._on_subscribe
-        self.client.on_message = lambda _client, _userdata, msg: self.inbox.put(msg)
         self.host, self.port = host, port
 
-    def _on_connect(self, client, _userdata, _flags, reason_code, _properties):
-        if reason_code.is_failure:
-            logger.error("iot_ingest: the broker refused the connection: %s", reason_code)
-            return
-        client.subscribe(SHARED, qos=1)
+    @property
+    def subscribed(self) -> bool:
+        return self.session.sock is not None
 
-    def _on_subscribe(self, _client, _userdata, _mid, reason_codes, _properties):
-        self.subscribed = all(not rc.is_failure for rc in reason_codes)
-        if not self.subscribed:
-            logger.error("iot_ingest: subscription refused: %s", reason_codes)
-
-    def start(self, timeout: float = 10) -> None:
-        properties = Properties(PacketTypes.CONNECT)
-        properties.SessionExpiryInterval = SESSION_EXPIRY
-        # Unacknowledged QoS 1 messages the broker may send ahead: two batches, so the next batch fills while
-        # this one commits (acks go only after the commit; with fewer, every batch would stall on max_wait).
-        properties.ReceiveMaximum = min(2 * self.batch_size, 65535)
-        self.client.connect(self.host, self.port, keepalive=30, clean_start=False, properties=properties)
-        self.client.loop_start()
-        deadline = time.monotonic() + timeout
-        while not self.subscribed:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the broker did not accept the ingest subscription")
-            time.sleep(0.01)
+    def start(self, timeout: float = 10, *, retry: bool = False) -> None:
+        """Connect and subscribe; raises wire.Refused (the broker's reason code) or OSError, unless `retry`:
+        then it tries again with a growing delay until the broker takes it (`make run` starts both at once)."""
+        self.session.timeout = timeout
+        if retry:
+            self.session.connect_retrying()
+        else:
+            self.session.connect()
 
     def recover(self) -> None:
-        """After a failed batch (the database went away): drop what is queued and unacknowledged and reconnect;
-        the broker delivers those messages again to this persistent session (or another consumer)."""
-        while not self.inbox.empty():
-            self.inbox.get_nowait()
+        """After a failed batch (the database went away) or a lost connection: drop what was taken and not
+        acknowledged and reconnect (with a growing delay while the broker is away); the broker delivers those
+        messages again to this persistent session (or another consumer)."""
         self.forget_devices()
-        self.client.reconnect()
+        self.session.connect_retrying()
 
     def stop(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
-
-    def _take(self, wait: float) -> list:
-        """Up to batch_size messages: the first waits up to `wait`, then whatever arrives within max_wait."""
-        try:
-            batch = [self.inbox.get(timeout=wait)]
-        except queue.Empty:
-            return []
-        deadline = time.monotonic() + self.max_wait
-        while len(batch) < self.batch_size:
-            remaining = deadline - time.monotonic()
-            try:
-                batch.append(
-                    self.inbox.get(timeout=max(remaining, 0)) if remaining > 0 else self.inbox.get_nowait()
-                )
-            except queue.Empty:
-                break
-        return batch
+        self.session.disconnect()
 
     def _load_devices(self, keys: set[tuple[str, str]]) -> None:
         """Look up the devices of these (organisation slug, serial) pairs not cached yet, in one query per
@@ -165,6 +134,7 @@ class IngestConsumer:
     def forget_devices(self) -> None:
         """Drop the device cache (devices, profiles, organisations are read again)."""
         self._devices.clear()
+        self._by_topic.clear()
         self._profiles.clear()
         self._organizations.clear()
         self._loaded_at = self._checked_at = time.monotonic()
@@ -193,54 +163,70 @@ class IngestConsumer:
                 del self._devices[key]
             else:
                 device.profile, device.organization = profile, organization
+        self._by_topic.clear()  # rebuilt from _devices as topics come
 
-    def _ack(self, batch: list) -> None:
-        """PUBACK every QoS 1 message of a committed batch in one socket write. paho's `ack()` queues one 4-byte
-        packet and wakes its network thread per message (two system calls each, ~4,000 a batch of 2,000); the same
-        PUBACK packets, concatenated, go out as one queued packet through `_packet_queue`, the call `ack()` itself
-        ends in (paho-mqtt 2.2, pinned). Should a paho release drop it, each message is acknowledged by `ack()`."""
-        queue_packet = getattr(self.client, "_packet_queue", None)
-        if queue_packet is None:
-            for msg in batch:
-                self.client.ack(msg.mid, msg.qos)
-            return
-        pubacks = b"".join(_PUBACK.pack(PUBACK, 2, msg.mid) for msg in batch if msg.qos == 1)
-        if pubacks:
-            queue_packet(PUBACK, pubacks, 0, 0)
-        for msg in batch:
-            if msg.qos == 2:  # not subscribed so; kept correct all the same
-                self.client.ack(msg.mid, msg.qos)
+    def _device(self, topic: bytes) -> Device | None:
+        return self._by_topic.get(topic)
+
+    def _resolve(self, topics: set[bytes]) -> None:
+        """Map raw topics not seen since the last refresh to their devices (muang/<org>/devices/<serial>/up)."""
+        keys: dict[bytes, tuple[str, str] | None] = {}
+        for topic in topics:
+            parts = topic.decode("utf-8", "replace").split("/")
+            keys[topic] = (parts[1], parts[3]) if len(parts) == 5 else None
+        self._load_devices({k for k in keys.values() if k is not None})
+        for topic, key in keys.items():
+            self._by_topic[topic] = self._devices.get(key) if key is not None else None
+
+    def take(self, wait: float) -> tuple[int, list]:
+        """(the connection's generation, up to batch_size messages as (packet id, topic, payload, message id))."""
+        return self.session.generation, self.session.take(self.batch_size, wait, self.max_wait)
 
     def flush(self, wait: float = 0.5) -> int:
-        """Ingest one batch; returns how many messages it held (0 when none arrived within `wait`)."""
-        batch = self._take(wait)
+        """Ingest one batch; returns how many messages it held (0 when none arrived within `wait`). A lost
+        connection is reconnected here (the messages it held come again)."""
+        try:
+            generation, batch = self.take(wait)
+        except (OSError, MqttError) as e:
+            logger.warning("iot_ingest: connection lost (%s); reconnecting", e)
+            self.recover()
+            return 0
         if not batch:
             return 0
         received_at = timezone.now()
         self._refresh()
-        topics = [msg.topic.split("/") for msg in batch]  # muang/<org>/devices/<serial>/up
-        self._load_devices({(parts[1], parts[3]) for parts in topics if len(parts) == 5})
-        by_org: dict[int, tuple] = {}
+        by_topic = self._by_topic
+        new = {topic for _pid, topic, _payload, _id in batch if topic not in by_topic}
+        if new:
+            self._resolve(new)
+        by_org: dict[int, Organization] = {}
         groups: dict[int, list[Message]] = defaultdict(list)
-        for msg, parts in zip(batch, topics, strict=True):
-            device = self._devices.get((parts[1], parts[3])) if len(parts) == 5 else None
+        for _pid, topic, payload, message_id in batch:
+            device = by_topic[topic]
             if device is None:
                 self.stats.unknown += 1
-                logger.warning("iot_ingest: no live device for topic %s", msg.topic[:200])
+                logger.warning(
+                    "iot_ingest: no live device for topic %s", topic[:200].decode("utf-8", "replace")
+                )
                 continue
-            message_id = None
-            for name, value in getattr(msg.properties, "UserProperty", None) or ():
-                if name == "id":
-                    message_id = value
-            by_org[device.organization_id] = device.organization
-            groups[device.organization_id].append(
-                Message(device, msg.payload, received_at, message_id, "mqtt")
-            )
+            org_id = device.organization_id
+            if org_id not in by_org:
+                by_org[org_id] = device.organization
+            groups[org_id].append(Message(device, payload, received_at, message_id, "mqtt"))
         for org_id, messages in groups.items():
             outcomes = ingest_batch(organization=by_org[org_id], messages=messages, now=received_at)
             for outcome in outcomes:
                 setattr(self.stats, outcome.status, getattr(self.stats, outcome.status) + 1)
         # Committed (ingest_batch is atomic): only now does the broker forget these messages.
-        self._ack(batch)
+        self._ack(generation, batch)
         self.stats.received += len(batch)
         return len(batch)
+
+    def _ack(self, generation: int, batch: list) -> None:
+        """The batch's PUBACKs in one write; a connection lost meanwhile is reconnected (the broker sends the
+        batch again, and the dedup stores it once)."""
+        try:
+            self.session.ack(generation, [pid for pid, _t, _p, _i in batch if pid is not None])
+        except OSError as e:
+            logger.warning("iot_ingest: connection lost while acknowledging (%s); reconnecting", e)
+            self.recover()

@@ -21,6 +21,7 @@ from muang.core.tests.factories import OrganizationFactory
 from muang.iot.models import Telemetry
 from muang.iot.mqtt.broker import ingest_password, write_broker_config
 from muang.iot.mqtt.consumer import IngestConsumer
+from muang.iot.mqtt.wire import Refused
 from muang.iot.tests.factories import air_profile, device
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
@@ -204,7 +205,7 @@ def test_a_restart_of_the_consumer_and_of_the_broker_loses_no_reading_and_stores
         for i in range(3):
             publish(client, up, {"id": f"m{i}", "ts": stamp(i), "values": {"pm10": i}})
         # The first consumer stores m0..m2 and dies before acknowledging them (commit done, PUBACK lost).
-        monkeypatch.setattr(first, "_ack", lambda batch: None)
+        monkeypatch.setattr(first, "_ack", lambda generation, batch: None)
         drain(first, lambda: first.stats.received >= 3)
         first.stop()
         assert len(rows(a)) == 3
@@ -236,6 +237,60 @@ def test_a_restart_of_the_consumer_and_of_the_broker_loses_no_reading_and_stores
         drain(third, lambda: third.stats.received >= 1)
         third.stop()
         assert (third.stats.received, third.stats.stored) == (1, 1)
+    finally:
+        broker.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_a_wrong_ingest_password_is_refused_with_the_brokers_reason_code(world):
+    directory = Path(tempfile.mkdtemp(prefix="mqtt-test-", dir=settings.DATA_DIR))
+    port = free_port()
+    broker = Broker(write_broker_config(directory, port=port, host="127.0.0.1"), port)
+    broker.start()
+    try:
+        consumer = IngestConsumer(host="127.0.0.1", port=port, password="not-the-secret")
+        with pytest.raises(Refused) as refused:
+            consumer.start()
+        assert (refused.value.packet, refused.value.code) in {("CONNACK", 0x86), ("CONNACK", 0x87)}
+    finally:
+        broker.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_the_consumer_reconnects_by_itself_after_a_broker_restart_and_keeps_its_session(world):
+    org, _other, a, _b, _c = world
+    directory = Path(tempfile.mkdtemp(prefix="mqtt-test-", dir=settings.DATA_DIR))
+    port = free_port()
+    broker = Broker(write_broker_config(directory, port=port, host="127.0.0.1"), port)
+    broker.start()
+    up = f"muang/{org.slug}/devices/{a.serial}/up"
+    try:
+        consumer = IngestConsumer(
+            host="127.0.0.1",
+            port=port,
+            password=ingest_password(directory),
+            client_id="ingest-r",
+            max_wait=0.02,
+        )
+        consumer.start()
+        client, _rc = connect(port, a)
+        publish(client, up, {"ts": stamp(0), "values": {"pm10": 0}}, id="r0")
+        drain(consumer, lambda: consumer.stats.stored >= 1)
+        client.loop_stop()
+        client.disconnect()
+        # r1 reaches the broker and is sent on to the consumer, which does not read it before the broker
+        # restarts: unacknowledged, it stays in the persisted session and comes again on the new connection.
+        client, _rc = connect(port, a)
+        publish(client, up, {"ts": stamp(1), "values": {"pm10": 1}}, id="r1")
+        client.loop_stop()
+        client.disconnect()
+        generation = consumer.session.generation
+        broker.stop()
+        broker.start()
+        drain(consumer, lambda: consumer.stats.stored >= 2)
+        assert consumer.session.generation == generation + 1
+        assert sorted(v for _k, v in rows(a)) == [0.0, 1.0]
+        consumer.stop()
     finally:
         broker.stop()
         shutil.rmtree(directory, ignore_errors=True)

@@ -40,7 +40,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        consumer.start()
+        consumer.start(retry=True)
         self.stdout.write(f"iot_ingest: subscribed on {settings.MUANG_MQTT_HOST}:{settings.MUANG_MQTT_PORT}")
         while running:
             close_old_connections()  # a database restart: reconnect (unacked messages come again)
