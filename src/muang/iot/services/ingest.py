@@ -439,17 +439,23 @@ def _touch_devices(organization: Organization, stored: list[_Reading], errors: d
     if not ids:
         return
     with connection.cursor() as cursor:
+        # The rows are locked in id order first (LockRows above the sort), whatever plan the UPDATE takes: an
+        # UPDATE … FROM locks in the order of its scan, and two ingest processes with overlapping devices
+        # (a shared subscription) could take them crosswise and deadlock.
         cursor.execute(
+            "WITH locked AS (SELECT id FROM iot_device WHERE id = ANY(%s::bigint[]) AND organization_id = %s "
+            "ORDER BY id FOR UPDATE) "
             "UPDATE iot_device d SET last_seen = GREATEST(d.last_seen, v.seen), "
             "state = CASE WHEN v.seen IS NOT NULL AND d.state = 'silent' THEN 'active' ELSE d.state END, "
             "error_count = d.error_count + v.errors "
             "FROM unnest(%s::bigint[], %s::timestamptz[], %s::int[]) AS v(id, seen, errors) "
-            "WHERE d.id = v.id AND d.organization_id = %s",
+            "WHERE d.id = v.id AND d.id IN (SELECT id FROM locked)",
             [
+                array_literal(ids),
+                organization.pk,
                 array_literal(ids),
                 array_literal(seen.get(i) for i in ids),
                 array_literal(errors.get(i, 0) for i in ids),
-                organization.pk,
             ],
         )
 
