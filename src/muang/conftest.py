@@ -135,3 +135,16 @@ def hashed_static(settings, _hashed_static_root):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": MANIFEST_STORAGE}
     settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(_hashed_static_root)]
     return _hashed_static_root
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """The SMS gateway's stand-in (muang.testing.sms_server) as the site's gateway: messages go out through the
+    outbox and the adapter as in use, and `.requests` holds the forms it got (the one-time codes among them)."""
+    from muang.testing.sms_server import start_fake_sms
+
+    state, server = start_fake_sms()
+    settings.MUANG_SMS_API_BASE = state.url
+    settings.MUANG_SMS_API_KEY, settings.MUANG_SMS_API_SECRET = "key", "secret"
+    yield state
+    server.shutdown()

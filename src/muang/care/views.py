@@ -31,6 +31,7 @@ from muang.core.geo import feature_collection, geojson_response, point_feature
 from muang.core.thai_dates import bangkok_date
 from muang.core.views.pages import holds, import_page, staff_page
 from muang.core.workspace import active_membership, actor_from_request
+from muang.ems import selectors as ems_selectors
 
 PAGE_SIZE = 50
 
@@ -155,6 +156,7 @@ def person_page(request: HttpRequest, actor, membership, person_id: int) -> Http
             ],
             "form": form,
             "allowances": allowance_reads.person_allowances(actor=actor, person=person),
+            "wristband": ems_selectors.band_of_person(actor=actor, organization=org, person=person),
         }
     )
     status = 422 if form.errors else 200

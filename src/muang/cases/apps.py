@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from muang.core.contract import AppContract, Direction, KpiSource, MenuEntry, Mount, PeriodicTask
+from muang.core.contract import AppContract, DemoLoader, Direction, KpiSource, MenuEntry, Mount, PeriodicTask
 
 
 class CasesConfig(AppConfig):
@@ -32,6 +32,16 @@ class CasesConfig(AppConfig):
             # Case photos (/files/cases/...): public ones to anyone, the rest to staff who may see the case.
             file_readers={"cases": "muang.cases.selectors.read_photo"},
             periodic_tasks=[PeriodicTask("muang.cases.tasks.escalate_overdue_cases", 15 * 60)],
+            # The Thai public holidays of 2569-2570 in every demo organisation's calendar, before anything that
+            # counts working days (cases' service levels, e-services' time limits) is seeded.
+            demo=[
+                DemoLoader(
+                    "cases.holidays",
+                    "muang.cases.demo.load_demo_holidays",
+                    after=("core.organizations",),
+                    before=("reports.reports", "eservices.applications"),
+                )
+            ],
             kpi_sources=[
                 KpiSource(
                     "cases.resolved_within_sla",

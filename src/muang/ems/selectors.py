@@ -296,6 +296,17 @@ def get_wristband_for(*, actor: Actor, organization: Organization, band_id: int)
     return band
 
 
+def band_of_person(*, actor: Actor, organization: Organization, person: Person) -> Wristband | None:
+    """The person's band (the one in use, else the last one taken off), for the link from their care page to the
+    band's page and alert history; None when they never wore one, or for a reader that page would refuse (the
+    care duty's `EmsPerm.WRISTBANDS`): the link is shown only to whom it opens for."""
+    if not actor.has_perm(organization, EmsPerm.WRISTBANDS):
+        return None
+    return (
+        Wristband.objects.filter(organization=organization, person=person).order_by("-active", "-pk").first()
+    )
+
+
 def people_without_band(*, actor: Actor, organization: Organization) -> QuerySet[Person]:
     """The care register's living people who wear no band: whom a new band can be given to."""
     require(actor, organization, EmsPerm.WRISTBANDS)

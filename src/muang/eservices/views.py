@@ -7,7 +7,6 @@ shared phones, and it could not be revoked. The applicant signs in instead, like
 
 import datetime as dt
 import functools
-import uuid
 
 import segno
 from django.conf import settings
@@ -29,6 +28,7 @@ from muang.core.form_errors import add_service_errors
 from muang.core.sms import mask_thai_mobile
 from muang.core.thai_dates import bangkok_date
 from muang.core.uploads import private_storage
+from muang.core.views import otp_sign_in
 from muang.core.views.pages import citizen_page, holds, public_page, staff_page
 from muang.eservices import selectors, services, session, signin
 from muang.eservices.forms import (
@@ -128,29 +128,23 @@ def _safe_next(request: HttpRequest, organization) -> str:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization(slug)
-    if session.signed_in_phone(request.session, organization) is not None:
-        return redirect(_safe_next(request, organization))
-    form = PhoneForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                issued = signin.sign_in_request(
-                    organization=organization, phone=form.cleaned_data["phone"], ip_address=client_ip(request)
-                )
-            except MuangError as e:
-                add_service_errors(form, e, default_field="phone")
-                status = e.status if e.status in (422, 429) else 422
-            else:
-                session.remember_challenge(request.session, organization, issued.challenge.pk)
-                url = reverse("eservices:code", args=[organization.slug])
-                return redirect(f"{url}?next={_safe_next(request, organization)}")
-    return render(
+
+    def send(data) -> None:
+        issued = signin.sign_in_request(
+            organization=organization, phone=data["phone"], ip_address=client_ip(request)
+        )
+        session.remember_challenge(request.session, organization, issued.challenge.pk)
+
+    return otp_sign_in.ask_for_code(
         request,
-        "eservices/sign_in.html",
-        {"organization": organization, "form": form, "next": request.GET.get("next", "")},
-        status=status,
+        signed_in=session.signed_in_phone(request.session, organization) is not None,
+        form=PhoneForm(request.POST or None),
+        field="phone",
+        send=send,
+        code_url=reverse("eservices:code", args=[organization.slug]),
+        next_url=_safe_next(request, organization),
+        template="eservices/sign_in.html",
+        context={"organization": organization},
     )
 
 
@@ -159,41 +153,23 @@ def sign_in(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def code(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization(slug)
-    challenge_id = session.pending_challenge_id(request.session, organization)
-    challenge = None
-    if challenge_id:
-        try:
-            challenge = ApplicantSignIn.objects.filter(
-                organization=organization, pk=uuid.UUID(challenge_id)
-            ).first()
-        except ValueError:
-            challenge = None
+    challenge = otp_sign_in.pending_challenge(
+        ApplicantSignIn, organization, session.pending_challenge_id(request.session, organization)
+    )
     if challenge is None:
         return redirect("eservices:sign-in", slug=organization.slug)
-    form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                phone = signin.sign_in_verify(challenge=challenge, code=form.cleaned_data["code"])
-            except MuangError as e:
-                add_service_errors(form, e, default_field="code")
-                status = e.status if e.status in (422, 429) else 422
-            else:
-                next_url = _safe_next(request, organization)
-                session.sign_in(request.session, organization, phone)
-                return redirect(next_url)
-    return render(
+
+    def verify(code: str) -> None:
+        phone = signin.sign_in_verify(challenge=challenge, code=code)
+        session.sign_in(request.session, organization, phone)
+
+    return otp_sign_in.check_code(
         request,
-        "eservices/code.html",
-        {
-            "organization": organization,
-            "form": form,
-            "phone_hint": mask_thai_mobile(challenge.phone),
-            "next": request.GET.get("next", ""),
-        },
-        status=status,
+        form=CodeForm(request.POST or None),
+        verify=verify,
+        next_url=_safe_next(request, organization),
+        template="eservices/code.html",
+        context=lambda: {"organization": organization, "phone_hint": mask_thai_mobile(challenge.phone)},
     )
 
 

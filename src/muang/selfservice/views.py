@@ -9,7 +9,6 @@ the owner: someone else's bill number answers 404.
 from __future__ import annotations
 
 import functools
-import uuid
 
 import segno
 from django.contrib import messages
@@ -35,6 +34,7 @@ from muang.core.public_home import HomePanel
 from muang.core.templatetags.thai import baht, format_thai_date
 from muang.core.thai_dates import buddhist_era
 from muang.core.thai_id import format_thai_id
+from muang.core.views import otp_sign_in
 from muang.core.views.pages import citizen_page, public_page
 
 from . import selectors, session
@@ -136,44 +136,30 @@ def choose(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization(slug)
-    if session.signed_in_owner(request.session, organization) is not None:
-        return redirect(_safe_next(request, organization))
-    form = SignInForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                issued = signin.sign_in_request(
-                    organization=organization,
-                    tax_id=form.cleaned_data["tax_id"],
-                    ip_address=client_ip(request),
-                )
-            except MuangError as e:
-                add_service_errors(form, e, default_field="tax_id")
-                status = e.status if e.status in (422, 429) else 422
-            else:
-                session.remember_challenge(request.session, organization, issued.challenge.pk)
-                url = reverse("selfservice:code", args=[organization.slug])
-                next_url = _safe_next(request, organization)
-                return redirect(f"{url}?next={next_url}")
-    return render(
+
+    def send(data) -> None:
+        issued = signin.sign_in_request(
+            organization=organization, tax_id=data["tax_id"], ip_address=client_ip(request)
+        )
+        session.remember_challenge(request.session, organization, issued.challenge.pk)
+
+    return otp_sign_in.ask_for_code(
         request,
-        "selfservice/sign_in.html",
-        {"org": organization, "form": form, "next": request.GET.get("next", "")},
-        status=status,
+        signed_in=session.signed_in_owner(request.session, organization) is not None,
+        form=SignInForm(request.POST or None),
+        field="tax_id",
+        send=send,
+        code_url=reverse("selfservice:code", args=[organization.slug]),
+        next_url=_safe_next(request, organization),
+        template="selfservice/sign_in.html",
+        context={"org": organization},
     )
 
 
 def _pending(request: HttpRequest, organization: Organization) -> SignInChallenge | None:
-    challenge_id = session.pending_challenge_id(request.session, organization)
-    if not challenge_id:
-        return None
-    try:
-        uuid.UUID(challenge_id)
-    except ValueError:
-        return None
-    return SignInChallenge.objects.filter(organization=organization, pk=challenge_id).first()
+    return otp_sign_in.pending_challenge(
+        SignInChallenge, organization, session.pending_challenge_id(request.session, organization)
+    )
 
 
 @public_page(SIGN_IN_REASON)
@@ -185,34 +171,27 @@ def code(request: HttpRequest, slug: str) -> HttpResponse:
     if challenge is None:
         messages.info(request, _("Enter your ID first; we will send you a code."))
         return redirect("selfservice:sign-in", slug=organization.slug)
-    form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                owner = signin.sign_in_verify(challenge=challenge, code=form.cleaned_data["code"])
-            except MuangError as e:
-                add_service_errors(form, e, default_field="code")
-                status = e.status if e.status in (422, 429) else 422
-            else:
-                next_url = _safe_next(request, organization)
-                session.sign_in(request.session, owner)
-                return redirect(next_url)
-        else:
-            status = 422
-        challenge.refresh_from_db()
-    return render(
-        request,
-        "selfservice/code.html",
-        {
+
+    def verify(code: str) -> None:
+        session.sign_in(request.session, signin.sign_in_verify(challenge=challenge, code=code))
+
+    def context() -> dict:
+        if request.method == "POST":
+            challenge.refresh_from_db()  # the attempt just counted, the lock it may have set
+        return {
             "org": organization,
-            "form": form,
             "challenge": challenge,
             "resend_at": challenge.sent_at + signin.RESEND_AFTER,
             "can_resend": challenge.sends < signin.MAX_SENDS and challenge.locked_at is None,
-            "next": request.GET.get("next", ""),
-        },
-        status=status,
+        }
+
+    return otp_sign_in.check_code(
+        request,
+        form=CodeForm(request.POST or None),
+        verify=verify,
+        next_url=_safe_next(request, organization),
+        template="selfservice/code.html",
+        context=context,
     )
 
 

@@ -18,6 +18,7 @@ and the platform's superuser joins them.
 """
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.test import Client
@@ -120,6 +121,50 @@ def assert_matrix_cell(world: World, principal: str, allowed: set[str], response
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert body["status"] == expected and body["title"] and body["detail"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One operation of a matrix: who succeeds (`allowed`); `path` and `body` may name the world's rows as
+    "{name}" (filled by `call_endpoint`)."""
+
+    method: str
+    path: str
+    allowed: frozenset[str]
+    body: dict | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.method != "GET"
+
+
+def fill(value, values: Mapping[str, object]):
+    """`value` with every string that is exactly "{name}" replaced by `values[name]`, in dicts and lists too."""
+    if isinstance(value, dict):
+        return {k: fill(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill(v, values) for v in value]
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in values:
+        return values[value[1:-1]]
+    return value
+
+
+def call_endpoint(world: World, principal: str, endpoint: Endpoint, **values):
+    """The endpoint called by `principal`: the path formatted with the world's organisation (`{org}`) and
+    `values`, the body filled with `values`."""
+    path = endpoint.path.format(org=world.org.slug, **values)
+    return world.call(principal, endpoint.method, path, fill(endpoint.body, values))
+
+
+def check_endpoint(world: World, principal: str, endpoint: Endpoint, **values):
+    """One cell of the matrix: the call succeeds for an allowed caller; any other gets 401/403 problem+json
+    and writes nothing (no audit entry). Returns the response."""
+    before = audit_count()
+    response = call_endpoint(world, principal, endpoint, **values)
+    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.writes)
+    if principal not in endpoint.allowed:
+        assert audit_count() == before, "a refused call writes nothing"
+    return response
 
 
 def audit_count() -> int:

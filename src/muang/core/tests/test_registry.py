@@ -360,6 +360,7 @@ def test_the_menu_runs_no_query_per_entry(areas, django_assert_num_queries, monk
 def test_demo_loaders_run_after_what_they_need_whatever_the_app_order():
     assert [loader.name for loader in registry.demo_loaders()] == [
         "core.organizations",
+        "cases.holidays",
         "property.tax_map",
         "property.bills",
         "billing.payments",

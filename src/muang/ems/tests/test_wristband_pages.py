@@ -202,3 +202,40 @@ def test_the_alert_history_shows_who_took_each_alert_and_how_it_ended(org, setti
     card = client.get(f"/ems/care/alerts/{sos.pk}/").content.decode()
     assert 'id="alert-history"' in card and f'href="/ems/incidents/{incident.pk}/"' in card
     assert str(AlertStatus.INCIDENT.label) in card
+
+
+def test_the_care_page_of_a_person_with_a_band_links_to_the_band_and_its_alert_history(org, settings):
+    settings.LANGUAGE_CODE = "th"
+    band = make_band(org)
+    without = make_person(org, 2)
+    client, _user = client_for(org, Duty.CARE)
+    page = client.get(f"/care/people/{band.person.pk}/?purpose=care").content.decode()
+    assert f'<p id="care-wristband"><a href="/ems/care/bands/{band.pk}/">' in page
+    assert "ประวัติการแจ้งเตือน" in page  # Thai label
+    assert (
+        'id="care-wristband"' not in client.get(f"/care/people/{without.pk}/?purpose=care").content.decode()
+    )
+
+    # The history stays reachable once the band is taken off; a new band is the one linked.
+    wristband_unregister(actor=SYSTEM, band=band)
+    page = client.get(f"/care/people/{band.person.pk}/?purpose=care").content.decode()
+    assert f'href="/ems/care/bands/{band.pk}/"' in page and "เลิกใช้" in page
+    assert client.get(f"/ems/care/bands/{band.pk}/").status_code == 200
+
+
+def test_the_band_link_is_only_for_whom_the_band_page_opens(org):
+    from muang.core.access import Actor
+    from muang.ems.selectors import band_of_person
+
+    band = make_band(org)
+    for role, duties, linked in (
+        (Role.OFFICER, [Duty.CARE], True),
+        (Role.OFFICER, [Duty.EMERGENCY_MEDICAL], False),  # the dispatcher answers alerts, not bands
+        (Role.SYSTEM_ADMIN, [], False),  # restricted: not the organisation's system administrator
+    ):
+        user = member(org, role, duties=duties)
+        actor = Actor(user=user)
+        assert (band_of_person(actor=actor, organization=org, person=band.person) == band) is linked
+        client = Client()
+        client.force_login(user)
+        assert (client.get(f"/ems/care/bands/{band.pk}/").status_code == 200) is linked

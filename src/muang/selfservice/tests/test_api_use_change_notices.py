@@ -2,7 +2,6 @@
 decision's rules."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
@@ -13,19 +12,11 @@ from muang.selfservice.models import UseChangeNotice, UseChangeStatus
 from muang.selfservice.services.filings import use_change_file
 from muang.selfservice.session import taxpayer_actor
 from muang.selfservice.tests.factories import own
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world, give_duties
+from muang.testing.authz import PRINCIPALS, Endpoint, assert_matrix_cell, build_world, give_duties
 
 VIEW = frozenset({"officer", "privileged", "department_head"})
 DECIDE = frozenset({"privileged", "department_head"})
 ORG = "/api/v1/organizations/{org}/use-change-notices"
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    allowed: frozenset[str]
-    body: dict | None = None
 
 
 ENDPOINTS = [

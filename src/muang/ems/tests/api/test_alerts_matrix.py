@@ -2,24 +2,13 @@
 health data): the care and EMS duties' staff, the administrator and the organisation's token. Answering one:
 only the staff of those duties (restricted: not the administrator, no token)."""
 
-from dataclasses import dataclass
-
 import pytest
 
-from muang.core.models import AuditEntry, Duty
+from muang.core.models import Duty
 from muang.ems.models import AlertKind
 from muang.ems.services.alerts import alert_raise
 from muang.ems.tests.conftest import NOW, make_band
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world, give_duties
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    allowed: frozenset[str]
-    body: dict | None = None
-
+from muang.testing.authz import PRINCIPALS, Endpoint, build_world, check_endpoint, give_duties
 
 ORG = "/api/v1/organizations/{org}/ems"
 READERS = frozenset({"officer", "privileged", "token"})
@@ -46,12 +35,7 @@ def world(areas):
 @pytest.mark.parametrize("endpoint", ALERT_ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
-    before = AuditEntry.objects.count()
-    path = endpoint.path.format(org=world.org.slug, alert=world.alert.pk)
-    response = world.call(principal, endpoint.method, path, endpoint.body)
-    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
-    if principal not in endpoint.allowed:
-        assert AuditEntry.objects.count() == before, "a refused call writes nothing"
+    check_endpoint(world, principal, endpoint, alert=world.alert.pk)
 
 
 @pytest.mark.django_db

@@ -1,24 +1,13 @@
 """Every EMS endpoint × every kind of caller (muang.testing.authz): only the EMS duty's staff and the
 organisation's EMS tokens; a plain officer, a citizen and another organisation get nothing."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from muang.core.access import SYSTEM
 from muang.core.models import AuditEntry, Duty
 from muang.ems.services.incidents import incident_create
 from muang.ems.services.units import unit_create
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world, give_duties
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    allowed: frozenset[str]
-    body: dict | None = None
-
+from muang.testing.authz import PRINCIPALS, Endpoint, build_world, call_endpoint, check_endpoint, give_duties
 
 ORG = "/api/v1/organizations/{org}/ems"
 READERS = frozenset({"officer", "privileged", "token"})
@@ -60,30 +49,19 @@ def world(areas):
     return world
 
 
-def _fill(value, world):
-    if isinstance(value, dict):
-        return {k: _fill(v, world) for k, v in value.items()}
-    if value == "{unit}":
-        return world.unit.pk
-    return value
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
-    before = AuditEntry.objects.count()
-    path = endpoint.path.format(org=world.org.slug, incident=world.incident.pk, unit=world.unit.pk)
-    body = _fill(endpoint.body, world)
-    response = world.call(principal, endpoint.method, path, body)
+    rows = {"incident": world.incident.pk, "unit": world.unit.pk}
     if endpoint.path.endswith("/steps") and principal in READERS:
         # Allowed, but rolling before a dispatch is out of the legal order: 409, nothing written.
+        before = AuditEntry.objects.count()
+        response = call_endpoint(world, principal, endpoint, **rows)
         assert response.status_code == 409 and response["Content-Type"] == "application/problem+json"
         assert AuditEntry.objects.count() == before
         return
-    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
-    if principal not in endpoint.allowed:
-        assert AuditEntry.objects.count() == before, "a refused call writes nothing"
+    check_endpoint(world, principal, endpoint, **rows)
 
 
 @pytest.mark.django_db

@@ -1,26 +1,14 @@
 """Every e-services endpoint × every kind of caller (muang.testing.authz)."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from muang.billing.models import BillingProfile
 from muang.billing.tests.factories import BILLER_ID
 from muang.core.access import SYSTEM
-from muang.core.models import AuditEntry
 from muang.eservices.models import Service
 from muang.eservices.services import application_submit, catalogue_entries, catalogue_load
 from muang.eservices.tests.helpers import FOOD_DATA, applicant, food_documents
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    allowed: frozenset[str]
-    body: dict | None = None
-
+from muang.testing.authz import PRINCIPALS, Endpoint, build_world, check_endpoint
 
 # The authz world's officer belongs to no department holding a service duty: no application reaches them.
 READERS = frozenset({"privileged", "token"})
@@ -77,12 +65,7 @@ def world(areas):
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
-    before = AuditEntry.objects.count()
-    path = endpoint.path.format(org=world.org.slug, ref=world.application.reference)
-    response = world.call(principal, endpoint.method, path, endpoint.body)
-    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
-    if principal not in endpoint.allowed:
-        assert AuditEntry.objects.count() == before, "a refused call writes nothing"
+    check_endpoint(world, principal, endpoint, ref=world.application.reference)
 
 
 @pytest.mark.django_db

@@ -4,7 +4,6 @@ inspection date, pays the fee by Thai QR (the bank's file simulated as billing's
 licence, and its QR's verification page says it is valid."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
@@ -20,30 +19,19 @@ from muang.eservices.services import (
     application_schedule_inspection,
 )
 from muang.eservices.tests.helpers import PDF, png_bytes
-from muang.testing.sms_server import start_fake_sms
+from muang.testing.browser import sign_in_by_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def sms(settings):
-    """The SMS gateway's stand-in: the sign-in code goes out through the outbox and the adapter, as in use."""
-    state, server = start_fake_sms()
-    settings.MUANG_SMS_API_BASE = state.url
-    settings.MUANG_SMS_API_KEY = "key"
-    settings.MUANG_SMS_API_SECRET = "secret"
-    yield state
-    server.shutdown()
-
-
 def test_the_restaurant_owner_applies_is_asked_once_pays_by_qr_and_the_licence_verifies(
-    live_server, in_chromium, hashed_static, settings, sms, org, food, officer, head, tmp_path
+    live_server, in_chromium, hashed_static, settings, sms_gateway, org, food, officer, head, tmp_path
 ):
     settings.LANGUAGE_CODE = "th"
     settings.MUANG_PUBLIC_URL = live_server.url
     for name, data in (("id.pdf", PDF), ("house.pdf", PDF), ("fire.pdf", PDF), ("plan.png", png_bytes())):
         (tmp_path / name).write_bytes(data)
-    in_chromium(lambda page: _walk(page, live_server.url, sms, org, food, officer, head, tmp_path))
+    in_chromium(lambda page: _walk(page, live_server.url, sms_gateway, org, food, officer, head, tmp_path))
 
 
 def _walk(page, url, sms, org, food, officer, head, tmp_path) -> None:
@@ -57,13 +45,7 @@ def _walk(page, url, sms, org, food, officer, head, tmp_path) -> None:
     page.locator("#apply-link").click()
 
     # Applying needs a sign-in: the mobile number, then the code the SMS gateway (stand-in) delivered.
-    page.wait_for_selector("#sign-in-form")
-    page.fill("#id_phone", "081 234 5678")
-    page.click("#send-code")
-    page.wait_for_selector("#code-form")
-    assert sms.requests[-1].form["msisdn"] == "66812345678"
-    page.fill("#id_code", re.search(r"\d{6}", sms.requests[-1].form["message"]).group())
-    page.click("#verify")
+    assert sign_in_by_code(page, sms, field="#id_phone", value="081 234 5678")["msisdn"] == "66812345678"
     page.wait_for_selector("#apply-form")
     assert "08x-xxx-5678" in page.locator("#signed-in-as").inner_text()
 

@@ -1,21 +1,9 @@
 """Every KPI endpoint × every kind of caller (muang.testing.authz), and bad input as problem+json."""
 
-from dataclasses import dataclass
-
 import pytest
 
-from muang.core.models import AuditEntry
 from muang.kpi.models import Target
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    allowed: frozenset[str]
-    body: dict | None = None
-
+from muang.testing.authz import PRINCIPALS, Endpoint, build_world, check_endpoint
 
 READERS = frozenset({"officer", "privileged", "token"})
 BASE = "/api/v1/organizations/{org}/kpi"
@@ -42,12 +30,7 @@ def world(areas):
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
-    before = AuditEntry.objects.count()
-    path = endpoint.path.format(org=world.org.slug)
-    response = world.call(principal, endpoint.method, path, endpoint.body)
-    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
-    if principal not in endpoint.allowed:
-        assert AuditEntry.objects.count() == before, "a refused call writes nothing"
+    check_endpoint(world, principal, endpoint)
 
 
 @pytest.mark.django_db

@@ -1,23 +1,12 @@
 """Every lighting endpoint × every kind of caller (muang.testing.authz): the engineering duty's officers read and
 manage the poles, a `lighting:read` token reads them; citizens (outsiders) and other organisations get nothing."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from muang.core.access import SYSTEM
 from muang.core.models import AuditEntry
 from muang.lighting.services.poles import pole_create
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world, give_duties
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    allowed: frozenset[str]
-    body: dict | None = None
-
+from muang.testing.authz import PRINCIPALS, Endpoint, assert_matrix_cell, build_world, give_duties
 
 ORG = "/api/v1/organizations/{org}/lighting"
 READERS = frozenset({"officer", "privileged", "token"})

@@ -12,25 +12,20 @@ from muang.billing.services.bills import profile_of
 from muang.conftest import load_area_slice
 from muang.selfservice.models import UseChangeNotice
 from muang.selfservice.tests.factories import build_town
-from muang.testing.sms_server import start_fake_sms
+from muang.testing.browser import sign_in_by_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def sms(settings):
-    state, server = start_fake_sms()
-    settings.MUANG_SMS_API_BASE = state.url
-    settings.MUANG_SMS_API_KEY = "key"
-    settings.MUANG_SMS_API_SECRET = "secret"
-    yield state
-    server.shutdown()
-
-
 def test_a_taxpayer_signs_in_pays_by_qr_downloads_the_notice_and_files_a_change_of_use(
-    live_server, in_chromium, sms, tmp_path
+    live_server, in_chromium, sms_gateway, tmp_path
 ):
-    in_chromium(lambda page: _walk(page, live_server.url, sms, tmp_path))
+    in_chromium(lambda page: _walk(page, live_server.url, sms_gateway, tmp_path))
+
+
+def _sent_to_the_masked_mobile(page) -> None:
+    assert re.search(r"/code/", page.url)
+    assert "08x-xxx-5678" in page.locator("#sent-to").inner_text()
 
 
 def _walk(page, url: str, sms, tmp_path) -> None:
@@ -39,15 +34,15 @@ def _walk(page, url: str, sms, tmp_path) -> None:
     org, owner, bill = town.org, town.owner, town.bill
 
     page.goto(f"{url}/my-tax/{org.slug}/")
-    page.fill("#id_tax_id", owner.national_id)
-    page.click("#send-code")
-    page.wait_for_url(re.compile(r"/code/"))
-    assert "08x-xxx-5678" in page.locator("#sent-to").inner_text()
+    sent = sign_in_by_code(
+        page,
+        sms,
+        field="#id_tax_id",
+        value=owner.national_id,
+        on_code_page=_sent_to_the_masked_mobile,
+    )
     # The code went out through the outbox to the (stand-in) SMS gateway.
-    assert sms.requests and sms.requests[-1].form["msisdn"] == "66812345678"
-    code = re.search(r"\d{6}", sms.requests[-1].form["message"]).group()
-    page.fill("#id_code", code)
-    page.click("#verify")
+    assert sent["msisdn"] == "66812345678"
     page.wait_for_url(re.compile(rf"/my-tax/{org.slug}/home/$"))
     assert owner.given_and_family_name in page.locator("h1").inner_text()  # "คุณสมหญิง", not "คุณนางสมหญิง"
     page.screenshot(path=tmp_path / "home.png", full_page=True)

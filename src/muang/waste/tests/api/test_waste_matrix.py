@@ -3,26 +3,21 @@ accounts, rates and routes and record trips; a `waste:read` token reads them; th
 are the finance department's (here: the system administrator); citizens and other organisations get nothing."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 
 from muang.billing.models import BillingProfile
 from muang.billing.tests.factories import BILLER_ID
 from muang.core.access import SYSTEM
-from muang.core.models import AuditEntry
-from muang.testing.authz import PRINCIPALS, assert_matrix_cell, build_world, give_duties
+from muang.testing.authz import (
+    PRINCIPALS,
+    Endpoint,
+    build_world,
+    check_endpoint,
+    give_duties,
+)
 from muang.waste.services.collection import route_create
 from muang.waste.services.rates import rate_schedule_create
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    allowed: frozenset[str]
-    body: dict | None = None
-
 
 ORG = "/api/v1/organizations/{org}/waste"
 READERS = frozenset({"officer", "privileged", "token"})
@@ -87,27 +82,11 @@ def world(areas):
     return world
 
 
-def _fill(value, world):
-    if isinstance(value, str):
-        return value.replace("{crew}", world.crew)
-    if isinstance(value, dict):
-        return {k: _fill(v, world) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v, world) for v in value]
-    return value
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_endpoint_authorization(world, endpoint: Endpoint, principal: str):
-    before = AuditEntry.objects.count()
-    path = endpoint.path.format(org=world.org.slug, route=world.route.pk)
-    body = _fill(endpoint.body, world) if endpoint.body is not None else None
-    response = world.call(principal, endpoint.method, path, body)
-    assert_matrix_cell(world, principal, endpoint.allowed, response, writes=endpoint.method != "GET")
-    if principal not in endpoint.allowed:
-        assert AuditEntry.objects.count() == before, "a refused call writes nothing"
+    check_endpoint(world, principal, endpoint, route=world.route.pk, crew=world.crew)
 
 
 @pytest.mark.django_db
