@@ -8,11 +8,10 @@ requests. Issue 11 target: lifecycles/s through the API >= 50 % of that ceiling.
 """
 
 import argparse
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from support import BENCH_DB, gunicorn_server, load_average, report, setup_django, timed
+from support import BENCH_DB, gunicorn_server, gunicorn_setup, load_average, report, setup_django, timed
 
 DB = f"{BENCH_DB}_cases"
 
@@ -63,10 +62,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--lifecycles", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, help="default: as scripts/gunicorn.conf.py (make run)")
+    parser.add_argument("--threads", type=int, help="default: as scripts/gunicorn.conf.py (make run)")
     parser.add_argument("--quick", action="store_true", help="100,000 cases, 120 lifecycles")
     args = parser.parse_args()
+    conf_workers, conf_threads = gunicorn_setup()
+    args.workers, args.threads = args.workers or conf_workers, args.threads or conf_threads
     if args.quick:
         args.cases, args.lifecycles = min(args.cases, 100_000), min(args.lifecycles, 120)
     setup_django(database=DB)

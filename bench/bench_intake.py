@@ -6,7 +6,7 @@ town, into the 1,000,000-case bench database. The empty view (/bench/empty, only
 same form body through the same middleware, from the same 50 client sessions: the difference between the two
 rows is what filing a report costs on top of the framework.
 
-    .venv/bin/python bench/bench_intake.py [--clients 50] [--requests 1000] [--rounds 2] [--workers 3 --threads 4]
+    .venv/bin/python bench/bench_intake.py [--clients 50] [--requests 1000] [--rounds 2] [--workers N --threads N]
 
 The clients run in this process (threads, `requests`), on the same machine as gunicorn and PostgreSQL.
 """
@@ -20,7 +20,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from support import BENCH_DB, gunicorn_server, load_average, percentile, setup_django, timed
+from support import BENCH_DB, gunicorn_server, gunicorn_setup, load_average, percentile, setup_django, timed
 
 DB = f"{BENCH_DB}_cases"
 
@@ -123,9 +123,11 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=2, help="empty view and intake alternate this many times"
     )
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, help="default: as scripts/gunicorn.conf.py (make run)")
+    parser.add_argument("--threads", type=int, help="default: as scripts/gunicorn.conf.py (make run)")
     args = parser.parse_args()
+    conf_workers, conf_threads = gunicorn_setup()
+    args.workers, args.threads = args.workers or conf_workers, args.threads or conf_threads
     setup_django(database=DB)
 
     from cases_world import EAST, NORTH, SOUTH, WEST, bench_world

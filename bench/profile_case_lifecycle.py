@@ -53,6 +53,7 @@ def main() -> None:
                     "channel": "phone",
                     "lat": 16.5,
                     "lon": 102.1,
+                    "contact_phone": "0812345678",  # as bench_case_lifecycle.py: the reporter hears of moves
                 },
                 content_type="application/json",
             )
@@ -74,7 +75,13 @@ def main() -> None:
     def service_lifecycle(n: int, per_step: dict[str, list[list[tuple[str, str]]]]) -> None:
         a = Actor(user=head)
         with CaptureQueriesContext(connection) as q:
-            case, _ = case_create(actor=a, organization=org, category=cat, description=f"profile {n}")
+            case, _ = case_create(
+                actor=a,
+                organization=org,
+                category=cat,
+                description=f"profile {n}",
+                contact_phone="0812345678",
+            )
         per_step["create"].append([(x["time"], x["sql"]) for x in q.captured_queries])
         with CaptureQueriesContext(connection) as q:
             case = case_assign(actor=a, case=case, assignee=officer)

@@ -83,10 +83,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+GUNICORN_CONF = ROOT / "scripts" / "gunicorn.conf.py"
+
+
+def gunicorn_setup() -> tuple[int, int]:
+    """(workers, threads) that `make run`'s configuration (scripts/gunicorn.conf.py) chooses on this machine."""
+    import runpy
+
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    return conf["workers"], conf["threads"]
+
+
 @contextmanager
-def gunicorn_server(*, database: str, workers: int, threads: int) -> Iterator[str]:
-    """A gunicorn (gthread workers) serving the project on the bench database with the bench URLconf; yields its
-    base URL and stops it afterwards."""
+def gunicorn_server(
+    *, database: str, workers: int | None = None, threads: int | None = None
+) -> Iterator[str]:
+    """A gunicorn serving the project on the bench database with the bench URLconf, configured as `make run`
+    configures it (scripts/gunicorn.conf.py: gthread workers, preloading, recycling); `workers` and `threads`
+    override that file's choice when given. Yields its base URL and stops it afterwards."""
+    conf_workers, conf_threads = gunicorn_setup()
+    workers, threads = workers or conf_workers, threads or conf_threads
     port = free_port()
     env = {
         **os.environ,
@@ -100,6 +116,8 @@ def gunicorn_server(*, database: str, workers: int, threads: int) -> Iterator[st
             "-m",
             "gunicorn",
             "muang.wsgi:application",
+            "--config",
+            str(GUNICORN_CONF),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -49,13 +49,24 @@ def notification_enqueue(
         next_attempt_at=timezone.now(),
     )
 
-    def kick() -> None:
-        from muang.core.tasks import deliver_notifications
-
-        deliver_notifications.enqueue()
-
-    transaction.on_commit(kick)
+    _kick()
     return notification
+
+
+def _kick() -> None:
+    """Ask the worker to deliver now (it also looks every 30 s). A queue kept in the database gets the task's row
+    inside the caller's transaction: committed with the notification, never without it, and no second commit
+    (its own INSERT after the transaction was a second fsync for every status move, issue 11). A backend that
+    runs the task here and now (the tests' immediate backend) runs it once the transaction has committed, so
+    that nothing is sent for a transaction that is rolled back."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from muang.core.tasks import deliver_notifications
+
+    if isinstance(deliver_notifications.get_backend(), ImmediateBackend):
+        transaction.on_commit(deliver_notifications.enqueue)
+    else:
+        deliver_notifications.enqueue()
 
 
 def _claim(now: dt.datetime, limit: int) -> list[Notification]:

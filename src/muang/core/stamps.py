@@ -53,6 +53,14 @@ def stamps() -> dict[str, int]:
     return versions
 
 
+def remember_request_stamps(versions: dict[str, int]) -> None:
+    """The stamps as a statement of this web request read them with its own work (the session's read, which
+    every signed-in request makes first: `muang.core.sessions`): no query of their own for the rest of it."""
+    request = current_request_token()
+    if request is not None:
+        _memo.value = (request, versions)
+
+
 def forget_request_stamps() -> None:
     """Read the stamps afresh at the next use (after a change made earlier in the same request)."""
     _memo.value = None

@@ -7,7 +7,9 @@ from typing import Any
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils.translation import gettext as _
 
 from muang.cases.permissions import CasePerm
@@ -151,18 +153,44 @@ def new_case(
         case.reporter = Citizen.objects.create()
     for _attempt in range(TRACKING_CODE_ATTEMPTS):
         case.tracking_code = new_tracking_code(organization.pk)
-        try:
-            with transaction.atomic():
-                case.save()
+        if _insert_case(case):
             return case, True
-        except IntegrityError as e:
-            if _constraint_name(e) == "case_idempotency_key_unique":
-                # A repeat of the key (a double submit, a retried webhook, or a concurrent one that won the
-                # race): answer with the first case.
-                return Case.objects.get(organization=organization, idempotency_key=idempotency_key), False
-            if _constraint_name(e) != "case_tracking_code_unique":
-                raise
+        if idempotency_key:
+            # A repeat of the key (a double submit, a retried webhook, or a concurrent one that won the race,
+            # which the INSERT waited for): answer with the first case.
+            first = Case.objects.filter(organization=organization, idempotency_key=idempotency_key).first()
+            if first is not None:
+                return first, False
+        # else the tracking code was taken: draw another
     raise RuntimeError("could not find a free tracking code")  # 40 random bits: practically unreachable
+
+
+def _insert_case(case: Case) -> bool:
+    """INSERT the case unless its tracking code (or, with an idempotency key, that key) is taken: True and its
+    primary key (and generated columns) set, or False. One statement, `INSERT ... ON CONFLICT DO NOTHING
+    RETURNING`, instead of a savepoint, the INSERT and its release around it (three round trips): a clash is no
+    error that would abort the transaction. Without a key only the tracking code's unique key may be met (any
+    other refusal is raised); with one, any conflict is answered by the caller, which looks for the key's case."""
+    meta = Case._meta
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    query = InsertQuery(Case, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [case])
+    compiler = query.get_compiler(DEFAULT_DB_ALIAS)
+    compiler.returning_fields = returning = meta.db_returning_fields
+    [(sql, params)] = compiler.as_sql()
+    if not case.idempotency_key:
+        sql = sql.replace(
+            " ON CONFLICT DO NOTHING ", " ON CONFLICT ON CONSTRAINT case_tracking_code_unique DO NOTHING "
+        )
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    for field, value in zip(returning, row, strict=True):
+        setattr(case, field.attname, value)
+    case._state.adding, case._state.db = False, DEFAULT_DB_ALIAS
+    return True
 
 
 def _record_created(

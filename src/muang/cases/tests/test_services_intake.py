@@ -218,3 +218,43 @@ def test_statuses_are_seeded_on_first_use(areas):
     case = submit_case(category, now=MONDAY_9)
     assert case.status.code == "received"
     assert category.organization.case_statuses.count() == 8
+
+
+@pytest.mark.parametrize("key", ["", "line:evt-clash"])
+def test_a_taken_tracking_code_draws_another_without_aborting_the_transaction(town, monkeypatch, key):
+    """The case's INSERT meets a taken tracking code (`ON CONFLICT DO NOTHING`, no savepoint): another code is
+    drawn and the filing goes on in the same transaction, with or without an idempotency key."""
+    from muang.cases.services import intake
+
+    taken = submit_case(town.category, now=MONDAY_9).tracking_code
+    fresh = intake.new_tracking_code(town.org.pk)
+    codes = iter([taken, fresh])
+    monkeypatch.setattr(intake, "new_tracking_code", lambda _org: next(codes))
+    case, created = case_submit(
+        organization=town.org,
+        category=town.category,
+        channel=Channel.LINE,
+        description="ถนนเป็นหลุม",
+        contact_phone="081-234-5678",
+        idempotency_key=key,
+        now=MONDAY_9,
+    )
+    assert created and case.tracking_code == fresh and case.contact_phone_digits == "0812345678"
+    assert Case.objects.get(pk=case.pk).tracking_code == fresh
+    assert CaseEvent.objects.filter(case=case, kind=EventKind.CREATED).count() == 1
+
+
+def test_no_free_tracking_code_is_an_error_not_a_silent_loss(town, monkeypatch):
+    from muang.cases.services import intake
+
+    taken = submit_case(town.category, now=MONDAY_9).tracking_code
+    monkeypatch.setattr(intake, "new_tracking_code", lambda _org: taken)
+    with pytest.raises(RuntimeError, match="free tracking code"):
+        case_submit(
+            organization=town.org,
+            category=town.category,
+            channel=Channel.LINE,
+            description="ถนนเป็นหลุม",
+            now=MONDAY_9,
+        )
+    assert Case.objects.count() == 1

@@ -34,12 +34,12 @@ def _form(town, n: int) -> dict:
 
 # A new citizen's filing, warm (measured on the second of the test: the first loads the per-process caches of the
 # organisations' areas, the categories with their departments, the statuses, holidays and questions):
-#   the stamps of those caches (1), the reporter's Citizen row (1), the case's INSERT in its own savepoint (3: a
-#   repeated idempotency key or tracking code is caught there), its `created` event (1), the street-light joiner's
+#   the stamps of those caches (1), the reporter's Citizen row (1), the case's INSERT (1: `ON CONFLICT DO NOTHING`,
+#   a repeated idempotency key or tracking code is answered without a savepoint), its `created` event (1), the street-light joiner's
 #   pole lookup (1: the test town's category is the street lights), the session with the reporter's token (1,
 #   in Django's own savepoint here: 3). Under the test's transaction the service's own transaction is a savepoint
 #   too (2 more); in production it is BEGIN/COMMIT, which are not statements of their own.
-WEB_INTAKE_BUDGET = 12
+WEB_INTAKE_BUDGET = 10
 # Reference data comes from the per-process stamped caches (muang.core.stamps), never from its tables.
 REFERENCE_TABLES = (
     "core_organization",

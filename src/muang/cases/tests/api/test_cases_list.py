@@ -78,6 +78,6 @@ def test_queries_do_not_grow_with_the_page(client, town):
     client.get(url)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).json()["count"] == 21
-    # the session, the stamps of the per-process caches (the user and their memberships, which carry the
-    # organisation, come from them), count, page: four, whatever the page holds
-    assert len(many) == len(one) == 4, [q["sql"][:120] for q in many.captured_queries]
+    # the session with the stamps of the per-process caches in one statement (the user and their memberships,
+    # which carry the organisation, come from those caches), count, page: three, whatever the page holds
+    assert len(many) == len(one) == 3, [q["sql"][:120] for q in many.captured_queries]
