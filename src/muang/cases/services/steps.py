@@ -3,6 +3,7 @@ photos, audit. Internal to `muang.cases.services`; other apps call the services,
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,9 +68,13 @@ def _from_json(model: type[models.Model], row: dict[str, Any] | None, pk: int | 
 
 @dataclass(frozen=True)
 class _Statement:
-    """`lock_case`'s statement, compiled by the ORM once per process and key (the ORM compiled it anew on every
+    """`lock_case`'s statement, compiled by the ORM once per thread and key (the ORM compiled it anew on every
     transition, a few milliseconds each): its SQL, where the organisation and the key go among its parameters,
-    the model's columns in the row and the converters the ORM applies to them (the location's geometry)."""
+    the model's columns in the row and the converters the ORM applies to them (the location's geometry).
+
+    Per thread, not per process: GeoDjango's geometry converter holds the GEOS WKB reader of the thread that
+    compiled it, and GEOS readers are not thread-safe; shared by a web worker's threads, two transitions at
+    once read each other's half-parsed geometry ("ParseException: Unexpected EOF parsing WKB", a 500)."""
 
     sql: str
     organization_at: int
@@ -79,7 +84,7 @@ class _Statement:
     converters: tuple[tuple[int, tuple, Any], ...]  # (position, converter functions, expression)
 
 
-_statements: dict[str, _Statement] = {}
+_compiled = threading.local()  # .statements: dict[str, _Statement], this thread's (see _Statement)
 _ORGANIZATION_MARK, _PK_MARK, _CODE_MARK = -7_654_321, -7_654_322, "\x01lock_case\x01"
 
 
@@ -111,12 +116,21 @@ def _compile_lock(key: str) -> _Statement:
     )
 
 
+def _statement(key: str) -> _Statement:
+    """This thread's compiled statement for `key` (compiled on its first use in the thread)."""
+    statements = getattr(_compiled, "statements", None)
+    if statements is None:
+        statements = _compiled.statements = {}
+    statement = statements.get(key)
+    if statement is None:
+        statement = statements[key] = _compile_lock(key)
+    return statement
+
+
 def _locked_row(organization_id: int, key: str, value) -> Case | None:
     """The case row by organisation and `key` ("pk" or "tracking_code"), locked, with `_related` (the JSON of
-    _RELATED_SQL), or None: one statement, compiled once per process."""
-    statement = _statements.get(key)
-    if statement is None:
-        statement = _statements[key] = _compile_lock(key)
+    _RELATED_SQL), or None: one statement, compiled once per thread."""
+    statement = _statement(key)
     params: list[Any] = [None, None]
     params[statement.organization_at], params[statement.key_at] = organization_id, value
     connection = connections[DEFAULT_DB_ALIAS]
@@ -125,8 +139,11 @@ def _locked_row(organization_id: int, key: str, value) -> Case | None:
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         found = cursor.fetchone()
-    if found is None:
-        return None
+    return None if found is None else _case_of(statement, found, connection)
+
+
+def _case_of(statement: _Statement, found: Sequence[Any], connection) -> Case:
+    """The case (with `_related`) from a row of `statement`, through the ORM's converters of this thread."""
     values = list(found)
     for at, functions, expression in statement.converters:
         for function in functions:
@@ -175,7 +192,7 @@ def lock_case(case: Case) -> Case:
 
 def lock_cases(*cases: Case) -> dict[int, Case]:
     """Several case rows locked in primary-key order, so that two transactions never wait on each other: each
-    by `lock_case` (its statement compiled once per process, each row read afresh with its relations, by its
+    by `lock_case` (its statement compiled once per thread, each row read afresh with its relations, by its
     tenant and primary key), instead of a lock and a second read built by the ORM at every call."""
     by_pk = {c.pk: c for c in cases}
     locked = {}

@@ -1,14 +1,17 @@
-"""`lock_case`: one statement compiled once per process, read into the same case the ORM reads, with what
+"""`lock_case`: one statement compiled once per thread, read into the same case the ORM reads, with what
 transitions need beside it (statuses, category, department, assignee, and whether citizens' reports joined it)."""
 
+import threading
+
 import pytest
-from django.db import connection, transaction
+from django.contrib.gis.geos import Point
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from muang.cases.models import Case
 from muang.cases.notify import reporter_notify
 from muang.cases.services import case_assign, case_mark_duplicate
-from muang.cases.services.steps import lock_case
+from muang.cases.services.steps import _case_of, _statement, lock_case
 from muang.cases.tests.conftest import MONDAY_9
 from muang.cases.tests.factories import submit_case
 from muang.core.errors import NotFound
@@ -73,3 +76,46 @@ def test_a_duplicate_marked_by_staff_is_not_a_joined_report(town):
     case_mark_duplicate(actor=town.head, case=other, original=original)
     with transaction.atomic():
         assert lock_case(original)._has_joined_reports is False
+
+
+def test_each_thread_reads_geometries_with_its_own_statement(town):
+    """A web worker runs four threads: the compiled statement's geometry converter holds the GEOS reader of the
+    thread that compiled it, and one reader shared by threads at once garbled geometries ("ParseException:
+    Unexpected EOF parsing WKB", a 500 on /assign under load). Each thread compiles its own (the check that
+    fails every time if one is shared again; the garbling itself shows only now and then), and four threads
+    reading rows with four different points at once, many times each, each get their own point every time."""
+    case = submit_case(town.category, now=MONDAY_9)
+    with transaction.atomic():
+        mine = _statement("pk")
+        params = [None, None]
+        params[mine.organization_at], params[mine.key_at] = case.organization_id, case.pk
+        with connection.cursor() as cursor:
+            cursor.execute(mine.sql, params)
+            found = cursor.fetchone()
+    statements, failures, start = [], [], threading.Barrier(4)
+
+    def read_many(n: int):
+        row = list(found)
+        point = Point(100.0 + n, 16.0 + n, srid=4326)
+        row[mine.attnames.index("location")] = point.hexewkb.decode()
+        try:
+            with transaction.atomic():  # this thread's own connection: the ORM compiles FOR UPDATE inside one
+                statement = _statement("pk")
+            statements.append(statement)
+            start.wait()
+            for _ in range(2000):
+                read = _case_of(statement, row, connection).location
+                if not read.equals_exact(point, 1e-9):
+                    failures.append(read.wkt)
+        except Exception as error:  # the failure is what the test reports
+            failures.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=read_many, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len({id(s) for s in statements}) == 4 and all(s is not mine for s in statements)
