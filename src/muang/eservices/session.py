@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.utils import timezone
 
 from muang.core.access import CitizenActor, CitizenGrant
+from muang.core.citizen_session import CitizenSession
 from muang.core.models import Organization
 from muang.core.sms import mask_thai_mobile
 from muang.eservices.permissions import ApplicantPerm, ApplicantScope
@@ -17,6 +17,7 @@ from muang.eservices.permissions import ApplicantPerm, ApplicantScope
 APPLICANT_KEY = "muang_applicant"
 CHALLENGE_KEY = "muang_applicant_challenge"
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
+_SESSION = CitizenSession(APPLICANT_KEY, CHALLENGE_KEY, IDLE_TIMEOUT)
 
 
 def applicant_actor(
@@ -33,41 +34,22 @@ def applicant_actor(
     )
 
 
-def remember_challenge(session: SessionBase, organization: Organization, challenge_id) -> None:
-    session[CHALLENGE_KEY] = {"org": organization.pk, "id": str(challenge_id)}
-
-
-def pending_challenge_id(session: SessionBase, organization: Organization) -> str | None:
-    data = session.get(CHALLENGE_KEY) or {}
-    return data.get("id") if data.get("org") == organization.pk else None
+remember_challenge = _SESSION.remember_challenge
+pending_challenge_id = _SESSION.pending_challenge_id
+sign_out = _SESSION.sign_out
 
 
 def sign_in(
     session: SessionBase, organization: Organization, phone: str, now: dt.datetime | None = None
 ) -> None:
-    now = now or timezone.now()
-    session.cycle_key()
-    session.pop(CHALLENGE_KEY, None)
-    session[APPLICANT_KEY] = {"org": organization.pk, "phone": phone, "seen": now.timestamp()}
-
-
-def sign_out(session: SessionBase) -> None:
-    session.pop(APPLICANT_KEY, None)
-    session.pop(CHALLENGE_KEY, None)
-    session.cycle_key()
+    _SESSION.sign_in(session, organization.pk, now, phone=phone)
 
 
 def signed_in_phone(
     session: SessionBase, organization: Organization, now: dt.datetime | None = None
 ) -> str | None:
     """The mobile number signed in for this organisation, or None (another organisation, idle too long)."""
-    data = session.get(APPLICANT_KEY) or {}
-    if data.get("org") != organization.pk or not data.get("phone"):
+    data = _SESSION.signed_in(session, organization, now)
+    if data is None or not data.get("phone"):
         return None
-    now = now or timezone.now()
-    if now.timestamp() - float(data.get("seen", 0)) > IDLE_TIMEOUT.total_seconds():
-        session.pop(APPLICANT_KEY, None)
-        return None
-    if now.timestamp() - float(data["seen"]) > 60:  # write the session at most once a minute
-        session[APPLICANT_KEY] = {**data, "seen": now.timestamp()}
     return data["phone"]

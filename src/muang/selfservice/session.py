@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.utils import timezone
 
 from muang.billing.permissions import BillingPerm
 from muang.core.access import CitizenActor, CitizenGrant
+from muang.core.citizen_session import CitizenSession
 from muang.core.models import Organization
 from muang.property.models import Owner
 from muang.selfservice.permissions import OwnerScope, TaxpayerPerm
@@ -23,6 +23,7 @@ from muang.selfservice.selectors import payer_scope
 TAXPAYER_KEY = "muang_taxpayer"
 CHALLENGE_KEY = "muang_taxpayer_challenge"
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
+_SESSION = CitizenSession(TAXPAYER_KEY, CHALLENGE_KEY, IDLE_TIMEOUT)
 
 
 # What a signed-in taxpayer may do through billing's services, on their own bills only.
@@ -44,43 +45,23 @@ def taxpayer_actor(owner: Owner, *, ip_address: str | None = None, request_id: s
     )
 
 
-def remember_challenge(session: SessionBase, organization: Organization, challenge_id) -> None:
-    session[CHALLENGE_KEY] = {"org": organization.pk, "id": str(challenge_id)}
-
-
-def pending_challenge_id(session: SessionBase, organization: Organization) -> str | None:
-    data = session.get(CHALLENGE_KEY) or {}
-    return data.get("id") if data.get("org") == organization.pk else None
+remember_challenge = _SESSION.remember_challenge
+pending_challenge_id = _SESSION.pending_challenge_id
+sign_out = _SESSION.sign_out
 
 
 def sign_in(session: SessionBase, owner: Owner, now: dt.datetime | None = None) -> None:
-    now = now or timezone.now()
-    session.cycle_key()
-    session.pop(CHALLENGE_KEY, None)
-    session[TAXPAYER_KEY] = {"org": owner.organization_id, "owner": owner.pk, "seen": now.timestamp()}
-
-
-def sign_out(session: SessionBase) -> None:
-    session.pop(TAXPAYER_KEY, None)
-    session.pop(CHALLENGE_KEY, None)
-    session.cycle_key()
+    _SESSION.sign_in(session, owner.organization_id, now, owner=owner.pk)
 
 
 def signed_in_owner(
     session: SessionBase, organization: Organization, now: dt.datetime | None = None
 ) -> Owner | None:
     """The owner signed in for this organisation, or None (other organisation, idle too long, owner gone)."""
-    data = session.get(TAXPAYER_KEY) or {}
-    if data.get("org") != organization.pk:
-        return None
-    now = now or timezone.now()
-    if now.timestamp() - float(data.get("seen", 0)) > IDLE_TIMEOUT.total_seconds():
-        session.pop(TAXPAYER_KEY, None)
+    data = _SESSION.signed_in(session, organization, now)
+    if data is None:
         return None
     owner = Owner.objects.filter(organization=organization, pk=data.get("owner")).first()
     if owner is None:
-        session.pop(TAXPAYER_KEY, None)
-        return None
-    if now.timestamp() - float(data["seen"]) > 60:  # write the session at most once a minute
-        session[TAXPAYER_KEY] = {**data, "seen": now.timestamp()}
+        _SESSION.forget(session)
     return owner
