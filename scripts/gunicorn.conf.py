@@ -6,10 +6,16 @@
   requests that wait on PostgreSQL; MUANG_WEB_WORKERS / MUANG_WEB_THREADS override.
 * `max_requests` with jitter: every worker is replaced after about that many requests (not all at once), so
   memory a worker gathers (fragmentation, caches of rarely used pages) is given back.
-Heavy libraries (scikit-learn and PyThaiNLP, line-bot-sdk, openpyxl, WeasyPrint) are imported where they are
-used, so preloading does not load them into every worker.
+* `when_ready` (in the master, after the preload, before the first fork) builds what every worker would
+  otherwise build for itself on its first requests: the URL resolver with every view module, the reverse
+  lookup tables and the th/en translation catalogues; then `gc.freeze()` moves all those objects out of the
+  collector's reach, so a worker's garbage collections do not write to their pages and copy-on-write keeps them
+  shared between the workers.
+Heavy libraries (scikit-learn and PyThaiNLP, line-bot-sdk, openpyxl, rdflib, WeasyPrint) are imported where they
+are used, so preloading does not load them into every worker (src/muang/core/tests/test_preload_imports.py).
 """
 
+import gc
 import os
 
 cores = os.cpu_count() or 1
@@ -20,6 +26,37 @@ preload_app = True
 max_requests = int(os.environ.get("MUANG_WEB_MAX_REQUESTS") or 2000)
 max_requests_jitter = max(1, max_requests // 10)
 timeout = 60
+
+
+def warm() -> None:
+    """What every worker would build on its first requests, built once in the master (shared after the fork)."""
+    from django.conf import settings
+    from django.db import connections
+    from django.urls import URLResolver, get_resolver, reverse
+    from django.utils import translation
+
+    def walk(patterns) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            else:
+                pattern.callback  # imports the view's module  # noqa: B018
+
+    resolver = get_resolver()
+    walk(resolver.url_patterns)
+    reverse("opendata:catalogue")  # fills the resolvers' reverse tables
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Muang")  # loads the language's catalogues
+    connections.close_all()
+
+
+def when_ready(server):
+    """In the master, after the application is preloaded and before the first worker is forked."""
+    warm()
+    gc.collect()
+    gc.freeze()
+    server.log.info("warmed the URLconf, views and translations; %d objects frozen", gc.get_freeze_count())
 
 
 def post_fork(server, worker):

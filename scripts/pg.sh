@@ -46,15 +46,28 @@ listen_addresses = ''
 port = $MUANG_PG_PORT
 unix_socket_directories = '$MUANG_PG_SOCKET_DIR'
 unix_socket_permissions = 0700
-shared_buffers = 512MB
-work_mem = 32MB
 maintenance_work_mem = 256MB
 max_connections = 200
 fsync = ${MUANG_PG_FSYNC:-on}
 synchronous_commit = ${MUANG_PG_SYNC_COMMIT:-on}
 timezone = 'UTC'
+include_if_exists = 'muang_memory.conf'
 CONF
     fi
+    # Memory for a small box (issue 11: the whole platform, PostgreSQL included, <= 1 GB PSS). Every backend
+    # that reads a shared buffer maps its page, so shared_buffers counts almost whole in the platform's PSS
+    # (512MB alone could take half of the 1 GB budget once the pages are touched); the OS page cache holds what
+    # no longer fits. work_mem is per sort/hash node per backend: 16MB keeps a busy moment's sum bounded.
+    # Rewritten at every start and included last, so a cluster created with the older settings gets these too
+    # (from its next start: `scripts/pg.sh stop && scripts/pg.sh start`).
+    cat > "$PGDATA/muang_memory.conf" <<CONF
+# Written by scripts/pg.sh at every start: memory settings for a small box (see there).
+shared_buffers = 128MB
+work_mem = 16MB
+CONF
+    chown "$OWNER" "$PGDATA/muang_memory.conf"
+    grep -q "^include_if_exists = 'muang_memory.conf'" "$PGDATA/postgresql.conf" \
+      || echo "include_if_exists = 'muang_memory.conf'" >> "$PGDATA/postgresql.conf"
     if ! running; then
       pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$LOG" -w -t 60 start >/dev/null
     fi

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from muang.core.errors import NotFound
 from muang.core.models import Organization
 from muang.core.views.pages import public_page
-from muang.opendata import dcat, selectors, vocab
+from muang.opendata import selectors, uris, vocab
 from muang.opendata.models import Distribution, Publication
 
 MAX_ROWS = 1000
@@ -77,7 +77,7 @@ def resource_dict(publication: Publication, d: Distribution, position: int) -> d
         "description": "",
         "format": d.get_format_display(),
         "mimetype": vocab.MEDIA_TYPE[d.format],
-        "url": dcat.download_url(publication, d.format),
+        "url": uris.download_url(publication, d.format),
         "size": d.byte_size,
         "hash": f"sha256:{d.sha256}",
         "created": _ckan_time(d.created_at),
@@ -86,7 +86,7 @@ def resource_dict(publication: Publication, d: Distribution, position: int) -> d
         "position": position,
         "state": "active",
         "url_type": None,
-        "uri": dcat.distribution_uri(publication, d),
+        "uri": uris.distribution_uri(publication, d),
         "license": vocab.LICENCE_URI[publication.licence],
     }
 
@@ -101,17 +101,17 @@ def package_dict(publication: Publication, distributions: list[Distribution]) ->
     modified = publication.refreshed_at or publication.updated_at
     extras = {
         # ckanext-dcat's legacy (euro_dcat_ap) fields.
-        "uri": dcat.dataset_uri(publication),
+        "uri": uris.dataset_uri(publication),
         "identifier": str(publication.uuid),
         "issued": publication.published_at.isoformat(),
         "modified": modified.isoformat(),
         "frequency": vocab.FREQUENCY_URI[publication.frequency],
         "language": json.dumps(["th"]),
-        "access_rights": str(dcat.PUBLIC_ACCESS),
+        "access_rights": uris.PUBLIC_ACCESS,
         "dcat_type": publication.data_type,
         "provenance": publication.source,
         "spatial_text": organization.name_th,
-        "publisher_uri": dcat.publisher_uri(organization),
+        "publisher_uri": uris.publisher_uri(organization),
         "publisher_name": organization.name_th,
         "publisher_email": organization.email,
         "publisher_url": organization.website,
@@ -123,7 +123,7 @@ def package_dict(publication: Publication, distributions: list[Distribution]) ->
         "name": publication.name,
         "title": publication.title,
         "notes": publication.description,
-        "url": dcat.dataset_uri(publication),
+        "url": uris.dataset_uri(publication),
         "type": "dataset",
         "state": "active",
         "private": False,

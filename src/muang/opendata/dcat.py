@@ -21,15 +21,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.urls import reverse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from muang.core.models import Organization
-from muang.opendata import vocab
+from muang.opendata import uris, vocab
 from muang.opendata.models import Distribution, Publication
 from muang.opendata.selectors import distributions_of
+from muang.opendata.uris import (  # dcat.site() and the URIs, as before
+    catalogue_uri,
+    dataset_uri,
+    distribution_uri,
+    download_url,
+    publisher_uri,
+    site,
+)
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
@@ -38,7 +45,7 @@ GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 GEOJSON_IMT = URIRef("https://www.iana.org/assignments/media-types/application/vnd.geo+json")
 THAI = URIRef("http://publications.europa.eu/resource/authority/language/THA")
-PUBLIC_ACCESS = URIRef("http://publications.europa.eu/resource/authority/access-right/PUBLIC")
+PUBLIC_ACCESS = URIRef(uris.PUBLIC_ACCESS)
 
 PREFIXES = {
     "dcat": DCAT,
@@ -54,32 +61,8 @@ PREFIXES = {
 }
 
 
-def site() -> str:
-    return settings.MUANG_PUBLIC_URL.rstrip("/")
-
-
 def muang_od() -> Namespace:
     return Namespace(site() + reverse("opendata:catalogue") + "ns#")
-
-
-def catalogue_uri() -> str:
-    return site() + reverse("opendata:catalogue")
-
-
-def dataset_uri(publication: Publication) -> str:
-    return site() + reverse("opendata:dataset", args=[publication.name])
-
-
-def download_url(publication: Publication, fmt: str) -> str:
-    return site() + reverse("opendata:download", args=[publication.name, fmt])
-
-
-def distribution_uri(publication: Publication, distribution: Distribution) -> str:
-    return f"{dataset_uri(publication)}resource/{distribution.uuid}"
-
-
-def publisher_uri(organization: Organization) -> str:
-    return site() + reverse("opendata:catalogue") + f"organization/{organization.slug}"
 
 
 def _graph() -> Graph:

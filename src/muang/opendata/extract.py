@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from openpyxl import Workbook
 
 from muang.core import geo
 from muang.core.contract import OpenDataset
@@ -103,6 +102,8 @@ def to_geojson(extract: Extract, dataset: OpenDataset) -> bytes:
 
 
 def to_xlsx(extract: Extract, *, title: str) -> bytes:
+    from openpyxl import Workbook  # imported where a spreadsheet is written, not by every web worker
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "data")
     sheet.append(extract.headers)

@@ -2,7 +2,10 @@
 downloads, the catalogue in Turtle and JSON-LD, and the staff page where an organisation chooses and describes
 what it publishes (and downloads the draft of its smart-city proposal)."""
 
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,10 +17,13 @@ from muang.core.errors import MuangError, NotFound
 from muang.core.form_errors import add_service_errors
 from muang.core.models import Organization
 from muang.core.views.pages import holds, public_page, staff_page
-from muang.opendata import dcat, selectors, services, vocab
+from muang.opendata import selectors, services, uris, vocab
 from muang.opendata.forms import DescriptionForm
 from muang.opendata.permissions import OpenDataPerm
 from muang.opendata.vocab import Format
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 CACHE = "public, max-age=300"
 MAX_PAGE = 1_000_000
@@ -46,7 +52,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _catalogue_page(request: HttpRequest, name: str) -> HttpResponse | dcat.Graph:
+def _catalogue_page(request: HttpRequest, name: str) -> HttpResponse | Graph:
     """One page of the catalogue (`?page=`, `?organization=`), as ckanext-dcat pages its catalogue endpoint:
     `MUANG_OPENDATA_CATALOG_PAGE` datasets a page and a hydra:PagedCollection saying where the others are."""
     try:
@@ -64,7 +70,9 @@ def _catalogue_page(request: HttpRequest, name: str) -> HttpResponse | dcat.Grap
     size = settings.MUANG_OPENDATA_CATALOG_PAGE
     total = qs.count()
     publications = list(qs[(page - 1) * size : page * size])
-    base = dcat.site() + reverse(name)
+    from muang.opendata import dcat  # imports rdflib: only the catalogue's pages need it
+
+    base = uris.site() + reverse(name)
     query = f"organization={slug}&" if slug else ""
     graph = dcat.catalogue_graph(publications)
     dcat.add_paging(graph, f"{base}?{query}page=", page=page, size=size, total=total)
@@ -77,6 +85,8 @@ def catalogue_turtle(request: HttpRequest) -> HttpResponse:
     graph = _catalogue_page(request, "opendata:catalog-ttl")
     if isinstance(graph, HttpResponse):
         return graph
+    from muang.opendata import dcat  # imports rdflib: only the catalogue's pages need it
+
     response = HttpResponse(dcat.turtle(graph), content_type="text/turtle; charset=utf-8")
     response["Cache-Control"] = CACHE
     return response
@@ -88,6 +98,8 @@ def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
     graph = _catalogue_page(request, "opendata:catalog-jsonld")
     if isinstance(graph, HttpResponse):
         return graph
+    from muang.opendata import dcat  # imports rdflib: only the catalogue's pages need it
+
     response = HttpResponse(dcat.jsonld(graph), content_type="application/ld+json; charset=utf-8")
     response["Cache-Control"] = CACHE
     return response
@@ -106,6 +118,8 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
         publication = selectors.publication_by_name(name)
     except NotFound:
         raise Http404 from None
+    from muang.opendata import dcat  # imports rdflib: only the catalogue's pages need it
+
     graph = dcat.dataset_graph(publication)
     data = json.loads(dcat.jsonld(graph))
     # Inside <script>: "</" and "<!--" must not appear as they are.

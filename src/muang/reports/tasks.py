@@ -13,21 +13,21 @@ from muang.core.services import run_once_a_day
 from muang.core.templatetags.thai import format_thai_date
 from muang.core.thai_dates import BANGKOK
 
-from .selectors import overdue_by_department
+from .selectors import OverdueGroup, overdue_by_department
 
 MAX_LINES = 200
 
 
-def _message(department, cases, now: dt.datetime) -> tuple[str, str]:
+def _message(department, group: OverdueGroup, now: dt.datetime) -> tuple[str, str]:
     org = department.organization
     with translation.override("th"):
         subject = _("%(n)d overdue cases in %(department)s, %(org)s") % {
-            "n": len(cases),
+            "n": group.total,
             "department": department.name_th,
             "org": org.name_th,
         }
         lines = [subject, ""]
-        for c in cases[:MAX_LINES]:
+        for c in group.cases:
             late = now - c.due_at
             hours = int(late.total_seconds() // 3600)
             lines.append(
@@ -36,8 +36,8 @@ def _message(department, cases, now: dt.datetime) -> tuple[str, str]:
                 % {"due": format_thai_date(c.due_at, "datetime", language="th"), "h": hours}
                 + (f"  → {c.assignee.display_name}" if c.assignee else "")
             )
-        if len(cases) > MAX_LINES:
-            lines.append(_("… and %(n)d more.") % {"n": len(cases) - MAX_LINES})
+        if group.more:
+            lines.append(_("… and %(n)d more.") % {"n": group.more})
     return subject, "\n".join(lines)
 
 
@@ -47,7 +47,7 @@ def overdue_digest_send(*, now: dt.datetime | None = None) -> dict[str, int]:
     Heads without an email address are counted as `skipped`; departments without a head as `no_head`.
     """
     now = now or timezone.now()
-    grouped = overdue_by_department(now)
+    grouped = overdue_by_department(now, limit=MAX_LINES)
     if not grouped:
         return {"departments": 0, "sent": 0, "skipped": 0, "no_head": 0}
     heads: dict[int, list[str]] = {}
@@ -61,12 +61,12 @@ def overdue_digest_send(*, now: dt.datetime | None = None) -> dict[str, int]:
             skipped += 1
     messages = []
     no_head = 0
-    for department_id, cases in grouped.items():
+    for department_id, group in grouped.items():
         to = heads.get(department_id)
         if not to:
             no_head += 1
             continue
-        subject, body = _message(cases[0].department, cases, now)
+        subject, body = _message(group.cases[0].department, group, now)
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, sorted(to)))
     sent = send_mass_mail(messages, fail_silently=False) if messages else 0
     return {"departments": len(grouped), "sent": sent, "skipped": skipped, "no_head": no_head}

@@ -121,3 +121,31 @@ def test_the_periodic_task_sends_the_digest_once(town, settings):
     send_overdue_digest.enqueue()  # the task, through the (immediate) test queue
     send_overdue_digest.enqueue()
     assert len(mail.outbox) == 1
+
+
+def test_the_digest_loads_at_most_its_lines_per_department_and_counts_the_rest(town, settings, monkeypatch):
+    """Issue 11: the digest loaded every overdue case (the worker grew to 556 MB on the 1M-case bench); now a
+    window query loads at most MAX_LINES per department, with the department's total beside them."""
+    from muang.reports.selectors import overdue_by_department
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    town.head.user.email = "head@example.org"
+    town.head.user.save()
+    works = [submit_case(town.category, now=bkk(2026, 1, day, 9)) for day in (7, 5, 6)]
+    health = CaseCategoryFactory(organization=town.org, default_department=town.health)
+    alone = submit_case(health, now=bkk(2026, 1, 9, 9))
+    submit_case(town.category)  # not due yet
+
+    grouped = overdue_by_department(bkk(2026, 11, 23, 9), limit=2)
+    oldest_two = [works[1].pk, works[2].pk]
+    assert [c.pk for c in grouped[town.works.pk].cases] == oldest_two, "only the two oldest are loaded"
+    assert (grouped[town.works.pk].total, grouped[town.works.pk].more) == (3, 1)
+    assert [c.pk for c in grouped[town.health.pk].cases] == [alone.pk] and grouped[town.health.pk].more == 0
+
+    monkeypatch.setattr("muang.reports.tasks.MAX_LINES", 2)
+    overdue_digest_send(now=bkk(2026, 11, 23, 9))
+    (message,) = mail.outbox
+    assert "เกินกำหนด 3 เรื่อง" in message.subject, "the subject counts them all"
+    assert works[1].tracking_code in message.body and works[2].tracking_code in message.body
+    assert works[0].tracking_code not in message.body
+    assert message.body.splitlines()[-1] == "… และอีก 1 เรื่อง"
