@@ -61,8 +61,12 @@ def populate(org_id: int, tax_year_id: int, parcels: int) -> None:
         if c.fetchone() == (parcels, True, True):
             return
         c.execute("delete from property_buildingprice where tax_year_id = %s", [tax_year_id])
+        # the previous runs' results: their tables dropped (the rows go with them)
+        from muang.property.assessment.services.assessment import _results_discard
+
+        c.execute("select id from property_assessmentrun where organization_id = %s", [org_id])
+        _results_discard([r[0] for r in c.fetchall()])
         for table in (
-            "property_assessment",
             "property_houseregistration",
             "property_ownership",
             "property_building",
@@ -192,7 +196,7 @@ def ensure_geometry(org_id: int) -> None:
 
 def baseline_sql(tax_year) -> tuple[str, dict]:
     """The same taxes in one statement: brackets, exemptions, escalation and reduction from the tax year."""
-    from muang.taxlaw.land_building import TaxClass
+    from muang.taxlaw.land_building import LAND_BUILDING_TAX_FIRST_YEAR, TaxClass
 
     rules = tax_year.land_building_rules()
     brackets = []
@@ -227,7 +231,7 @@ def baseline_sql(tax_year) -> tuple[str, dict]:
         f"WHEN 'half_masonry' THEN {dep_case(Construction.HALF_MASONRY)} "
         f"ELSE {dep_case(Construction.WOOD)} END"
     )
-    from muang.property.assessment.services.assessment import ITEMS_SQL
+    from muang.property.assessment.services.calculator import ITEMS_SQL
 
     items = ITEMS_SQL.rsplit("ORDER BY", 1)[0]
     sql = f"""
@@ -262,8 +266,10 @@ def baseline_sql(tax_year) -> tuple[str, dict]:
     classed AS (  -- one row per (owner, property, class); the farmer's agricultural parts once per owner
         SELECT owner_id, CASE WHEN tax_class = 'farmer' THEN 'agricultural' ELSE tax_class END AS tax_class,
                sum(value) AS value, row_number() OVER () AS rid,
+               -- s.43: vacant years count from the tax year the Act first applied (THAI-RULES §1)
                CASE WHEN tax_class = 'vacant' AND max(vacant_since) IS NOT NULL
-                    THEN GREATEST(0, %(year)s - max(vacant_since) + 1) ELSE 0 END AS vacant_years,
+                    THEN GREATEST(0, %(year)s - GREATEST(max(vacant_since), %(first_year)s) + 1) ELSE 0
+               END AS vacant_years,
                CASE tax_class WHEN 'farmer' THEN {ex.individual_farmer}
                     WHEN 'residence_main_home' THEN {ex.residence_main_home}
                     WHEN 'residence_building_only' THEN {ex.residence_building_only} ELSE 0 END AS exemption
@@ -284,7 +290,13 @@ def baseline_sql(tax_year) -> tuple[str, dict]:
     SELECT count(DISTINCT owner_id), sum(gross - ROUND(gross * {rules.reduction_percent} / 100, 2))
     FROM taxed
     """  # noqa: S608
-    params = {"org": tax_year.organization_id, "ty": tax_year.pk, "year": YEAR, "day": dt.date(YEAR, 1, 1)}
+    params = {
+        "org": tax_year.organization_id,
+        "ty": tax_year.pk,
+        "year": YEAR,
+        "day": dt.date(YEAR, 1, 1),
+        "first_year": LAND_BUILDING_TAX_FIRST_YEAR,
+    }
     return sql, {**params, "lo": 0, "hi": 2**63 - 1}
 
 

@@ -14,5 +14,8 @@ def assessment_run_execute(run_id: int) -> int:
 @task()
 def fail_stale_assessment_runs() -> int:
     """Periodic: mark runs stuck after a worker crash failed, so their year can be run again; returns how
-    many. Safe to repeat and to run on several workers at once (each run is locked and re-checked)."""
-    return len(assessment.assessment_runs_fail_stale())
+    many. Safe to repeat and to run on several workers at once (each run is locked and re-checked). Then drops
+    the results tables no run needs any more (`assessment_results_sweep`)."""
+    marked = len(assessment.assessment_runs_fail_stale())
+    assessment.assessment_results_sweep()
+    return marked

@@ -8,8 +8,8 @@ tables, rows because they are large and joined in SQL.
 One `AssessmentRun` per organisation, tax year and attempt; at most one queued or running at a time (a partial
 unique index, so two officers pressing the button at once cannot both start). Each finished run holds one
 `Assessment` per taxpayer with the total due and the calculation sheet (like ภ.ด.ส.7) as JSON. The current
-result of a year is its latest `done` run: a re-run writes its rows beside the old ones and, in one
-transaction at the end, becomes `done` and deletes the previous runs' rows.
+result of a year is its latest `done` run: a re-run writes its rows into a partition of its own beside the
+old ones, becomes `done` in one short transaction, and the previous run's partition is then dropped.
 """
 
 from django.db import models
@@ -256,8 +256,9 @@ class AssessmentRun(models.Model):
 class Assessment(models.Model):
     """One taxpayer's land-and-building tax of one run: the total and the sheet that explains it."""
 
-    # No separate indexes on organization and run: the (organization, year, owner) index and the unique
-    # (run, owner) constraint lead with them, and every index slows the COPY of a run's rows.
+    # Partitioned by run in the database (migration 0006): a run's rows are a table of their own, attached when
+    # complete and dropped when superseded. No index on organization and year (constant within a partition);
+    # readers go through the run and the unique (run, owner) constraint.
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", db_index=False)
     run = models.ForeignKey(
         AssessmentRun, on_delete=models.CASCADE, related_name="assessments", db_index=False
@@ -277,7 +278,6 @@ class Assessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "owner"], name="assessment_one_per_owner_per_run"),
         ]
-        indexes = [models.Index(fields=["organization", "year", "owner"], name="assessment_org_year_owner")]
 
     def __str__(self) -> str:
         return f"{self.year} owner {self.owner_id}: {self.total_tax}"

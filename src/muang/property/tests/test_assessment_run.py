@@ -278,7 +278,9 @@ def test_the_run_reads_the_registry_in_a_fixed_number_of_queries(
         parcel = parcel_of(org)
         BuildingFactory(parcel=parcel)
         own(owner, parcel=parcel)
-    with django_assert_max_num_queries(20):
+    # 21: the run's own results table is created and, complete, attached (two statements where a DELETE of
+    # the previous rows was one); the number does not grow with the registry.
+    with django_assert_max_num_queries(21):
         run(org, admin, django_capture_on_commit_callbacks)
     assert Assessment.objects.filter(organization=org).count() == 20
 

@@ -15,10 +15,11 @@ with COPY, in batches; each batch moves the run's progress and heartbeat.
 In a worker (outside any transaction) a large run is split into owner-id ranges of about equal size, one per
 CPU (at most MAX_PROCESSES): each range is read, computed and written by its own forked process, and each
 process writes through a thread on a second connection, so PostgreSQL stores one batch while Python computes
-the next. Inside a transaction (tests, a shell) everything runs on the one connection. At the end, in one
-transaction, the run becomes `done` and the previous runs' results of that year are deleted: readers see
-either the old or the new results, never a mix. A failure anywhere marks the run failed and removes its
-rows; the previous result stays in force.
+the next. Inside a transaction (tests, a shell) everything runs on the one connection. The rows go into the
+run's own table (`results_table`), which becomes the run's partition of `property_assessment` once complete;
+then, in one short transaction, the run becomes `done`: readers take the latest done run, so they see either
+the old or the new results, never a mix. The previous runs' tables are then dropped (not deleted row by row).
+A failure anywhere marks the run failed and drops its table; the previous result stays in force.
 
 Stuck runs: a worker that dies leaves its run `running` (or a lost task leaves it `queued`) and the year
 blocked. `stale_assessment_runs` finds them (no heartbeat for STALE_AFTER), the periodic task
@@ -63,6 +64,7 @@ from itertools import groupby
 from operator import itemgetter
 
 import orjson
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -128,12 +130,115 @@ def assessment_run_start(*, actor: Actor, organization: Organization, year: int)
     return run
 
 
+# --- the run's results table: a partition of its own ---------------------------------------------------------
+#
+# `property_assessment` is partitioned by run (migration 0006). A run writes into a plain table of its own,
+# created empty without indexes or foreign keys (so COPY maintains nothing per row), then given its keys and
+# attached as the run's partition before the swap; the previous run's partition is then dropped, whatever its
+# size, instead of being deleted row by row. Rows in the DEFAULT partition (inserted through the ORM, or older
+# than the partitioning) are deleted as before.
+RESULTS = _t(Assessment)
+
+
+def results_table(run_id: int) -> str:
+    """The name of run `run_id`'s own results table (its partition once attached)."""
+    return f"{RESULTS}_run_{int(run_id)}"
+
+
+def _results_create(cursor, run_id: int) -> None:
+    name = results_table(run_id)
+    # The CHECK lets ATTACH skip scanning the rows to prove they belong to the partition.
+    cursor.execute(
+        f"DROP TABLE IF EXISTS {name}; CREATE TABLE {name} (LIKE {RESULTS} INCLUDING DEFAULTS INCLUDING CONSTRAINTS,"
+        f" CONSTRAINT {name}_run CHECK (run_id = {int(run_id)})) WITH (autovacuum_enabled = false)"
+    )
+
+
+def _results_attach(cursor, run_id: int) -> None:
+    """Index the run's table as the parent is indexed (bulk builds, after the COPY) and attach it. The parent's
+    foreign keys are checked once, set-based, by the ATTACH."""
+    name = results_table(int(run_id))
+    cursor.execute(
+        f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY (id, run_id),"
+        f" ADD CONSTRAINT {name}_run_owner UNIQUE (run_id, owner_id);"
+        f" CREATE INDEX {name}_owner ON {name} (owner_id);"
+        f" ALTER TABLE {name} RESET (autovacuum_enabled);"
+        f" ALTER TABLE {RESULTS} ATTACH PARTITION {name} FOR VALUES IN ({int(run_id)})"
+    )
+
+
+# Dropping an attached partition takes an exclusive lock on the parent for a moment; it never waits long for
+# it behind readers (the rows are out of use already: readers take the current run). What is left is dropped
+# by `assessment_results_sweep` (the periodic stale-run task).
+DROP_LOCK_TIMEOUT = "2s"
+
+
+def _results_discard(run_ids) -> list[int]:
+    """Remove the rows of `run_ids`: drop their tables, delete their rows in the DEFAULT partition. Returns the
+    runs whose table could not be dropped for now (lock timeout): the sweep takes them later."""
+    from django.db import OperationalError
+
+    run_ids = sorted({int(r) for r in run_ids})
+    if not run_ids:
+        return []
+    left = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n FROM unnest(%s::text[]) n WHERE to_regclass(n) IS NOT NULL",
+            [[results_table(r) for r in run_ids]],
+        )
+        tables = {r[0] for r in cursor.fetchall()}
+    for run_id in run_ids:
+        if results_table(run_id) not in tables:
+            continue
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"SET LOCAL lock_timeout = '{DROP_LOCK_TIMEOUT}'; DROP TABLE IF EXISTS {results_table(run_id)}"
+                )
+        except OperationalError:
+            logger.warning("assessment run %s: its results table is in use; the sweep drops it later", run_id)
+            left.append(run_id)
+    # Only where no table of their own is left, so the statement reaches the DEFAULT partition alone.
+    rest = [r for r in run_ids if r not in left]
+    if rest:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {RESULTS} WHERE run_id = ANY(%s)", [rest])  # noqa: S608
+    return left
+
+
+def assessment_results_sweep() -> list[int]:
+    """Drop the results tables of runs that are neither active nor in force (the latest done run of their
+    organisation and year): left by a drop that timed out, or by a worker that died. Returns their run ids."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT t.run_id FROM (
+                SELECT substring(relname FROM '_run_([0-9]+)$')::bigint AS run_id FROM pg_class
+                WHERE relkind = 'r' AND relname ~ ('^' || %(prefix)s || '[0-9]+$')
+            ) t
+            LEFT JOIN {_t(AssessmentRun)} r ON r.id = t.run_id
+            WHERE r.id IS NULL OR (r.status NOT IN ('queued', 'running') AND r.id IS DISTINCT FROM (
+                SELECT d.id FROM {_t(AssessmentRun)} d
+                WHERE d.organization_id = r.organization_id AND d.year = r.year AND d.status = 'done'
+                ORDER BY d.finished_at DESC, d.id DESC LIMIT 1))
+            """,  # noqa: S608 (table names are ours)
+            {"prefix": f"{RESULTS}_run_"},
+        )
+        gone = sorted(r[0] for r in cursor.fetchall())
+    _results_discard(gone)
+    return gone
+
+
 # --- the run: computing slices and storing them (the calculator is in .calculator) -------------------------
 
-COPY_SQL = (
-    f"COPY {_t(Assessment)} (organization_id, run_id, year, owner_id, total_value, total_tax,"
-    " property_count, sheet) FROM STDIN"
-)
+
+def _copy_sql(run_id: int) -> str:
+    return (
+        f"COPY {results_table(run_id)} (organization_id, run_id, year, owner_id, total_value, total_tax,"
+        " property_count, sheet) FROM STDIN"
+    )
+
 
 # Progress and heartbeat in one statement; no row means the run is no longer running (abandoned by staff
 # or marked stale): the computation stops.
@@ -147,10 +252,6 @@ class RunAbandoned(Exception):
     """The run was marked failed while it computed (`assessment_run_abandon` or the stale-run task)."""
 
 
-def _write(cursor, rows: list[tuple]) -> None:
-    bulk.copy_rows(cursor, COPY_SQL, rows)
-
-
 class _Writer:
     """COPYs batches and moves the progress, on this connection or, outside any transaction (a worker),
     on a second connection in a thread: PostgreSQL then stores one batch while Python computes the next.
@@ -158,6 +259,7 @@ class _Writer:
 
     def __init__(self, run_id: int, organization_id: int):
         self.run_id, self.organization_id = run_id, organization_id
+        self.copy_sql = _copy_sql(run_id)
         self.threaded = not connection.in_atomic_block
         self.error: BaseException | None = None
         self.waited = 0.0  # seconds the computation waited for PostgreSQL to take a batch
@@ -169,10 +271,15 @@ class _Writer:
             self.thread.start()
 
     def _store(self, cursor, rows: list[tuple]) -> None:
-        _write(cursor, rows)
+        # The progress first: a run abandoned meanwhile stops here, before its table (dropped by the abandon)
+        # is written to.
         cursor.execute(PROGRESS_SQL, [len(rows), self.run_id, self.organization_id])
         if cursor.rowcount == 0:
             raise RunAbandoned(f"assessment run {self.run_id} is no longer running")
+        try:
+            bulk.copy_rows(cursor, self.copy_sql, rows)
+        except psycopg.errors.UndefinedTable as e:  # abandoned between the two statements
+            raise RunAbandoned(f"assessment run {self.run_id} is no longer running") from e
 
     def _loop(self) -> None:
         while (rows := self.queue.get()) is not None:
@@ -276,12 +383,12 @@ def assessment_run_execute(*, run_id: int) -> AssessmentRun:
     except RunAbandoned:
         # Staff or the stale-run task marked it failed (with the reason) while it computed: stop quietly.
         logger.warning("assessment run %s was abandoned while computing", run_id)
-        Assessment.objects.filter(organization_id=run.organization_id, run_id=run_id).delete()
+        _results_discard([run_id])
     except Exception as e:
         logger.exception("assessment run %s failed", run_id)
         with transaction.atomic():
-            Assessment.objects.filter(organization_id=run.organization_id, run_id=run_id).delete()
             _fail(run, f"{type(e).__name__}: {e}")
+        _results_discard([run_id])
         raise
     run.refresh_from_db()
     return run
@@ -343,6 +450,8 @@ def _compute(run: AssessmentRun) -> None:
         progress_total=total, heartbeat_at=timezone.now()
     )
     group_of = adjoining_groups(organization_id=org_id, tax_year=tax_year)
+    with connection.cursor() as cursor:
+        _results_create(cursor, run.pk)
     prepared = time.monotonic()
     if len(owner_ranges) == 1:
         results = [_compute_slice(run.pk, tax_year, owner_ranges[0], group_of)]
@@ -363,6 +472,12 @@ def _compute(run: AssessmentRun) -> None:
     count = sum(r[0] for r in results)
     grand_total = sum((r[1] for r in results), ZERO)
     computed = time.monotonic()
+    try:
+        with connection.cursor() as cursor:
+            _results_attach(cursor, run.pk)
+    except psycopg.errors.UndefinedTable as e:  # dropped by an abandon after the last batch
+        raise RunAbandoned(f"assessment run {run.pk} is no longer running") from e
+    attached = time.monotonic()
     with transaction.atomic():
         if (
             not AssessmentRun.objects.select_for_update()
@@ -370,8 +485,7 @@ def _compute(run: AssessmentRun) -> None:
             .exists()
         ):
             raise RunAbandoned(f"assessment run {run.pk} is no longer running")
-        # Replace the previous results of the year at once: readers take the latest done run.
-        Assessment.objects.filter(organization_id=org_id, year=tax_year.year).exclude(run_id=run.pk).delete()
+        # The new results in force at once: readers take the latest done run, whose rows are all attached.
         AssessmentRun.objects.filter(pk=run.pk, organization_id=org_id).update(
             status=AssessmentRun.Status.DONE,
             finished_at=timezone.now(),
@@ -381,9 +495,14 @@ def _compute(run: AssessmentRun) -> None:
             assessments_count=count,
             total_tax=grand_total,
         )
+    swapped = time.monotonic()
+    # The previous results of the year (and any left by failed runs) go: a table dropped, not rows deleted.
+    superseded = AssessmentRun.objects.filter(organization_id=org_id, year=tax_year.year).exclude(pk=run.pk)
+    _results_discard(superseded.values_list("pk", flat=True))
     logger.info(
         "assessment run %s: %s taxpayers by %s process(es); counts and s.42 pieces (%s parcels) %.1f s, "
-        "assessment %.1f s (%s), swap %.1f s; %s repeated computations reused",
+        "assessment %.1f s (%s), keys and attach %.1f s, swap %.1f s, previous results dropped %.1f s; "
+        "%s repeated computations reused",
         run.pk,
         count,
         len(owner_ranges),
@@ -391,7 +510,9 @@ def _compute(run: AssessmentRun) -> None:
         prepared - started,
         computed - prepared,
         ", ".join(r[3] for r in results),
-        time.monotonic() - computed,
+        attached - computed,
+        swapped - attached,
+        time.monotonic() - swapped,
         sum(r[2] for r in results),
     )
 
@@ -445,7 +566,7 @@ def _abandon(
         before = audit.snapshot(locked)
         _fail(locked, reason)
         # Its partial rows; the previous result of the year (another run's rows) is not touched.
-        Assessment.objects.filter(organization_id=locked.organization_id, run_id=locked.pk).delete()
+        _results_discard([locked.pk])
         locked.refresh_from_db()
         audit.record(
             actor=actor,
