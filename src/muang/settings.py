@@ -238,6 +238,7 @@ SESSION_ENGINE = "muang.core.sessions"  # Django's database sessions, read with 
 # token, the chosen organisation) stays stale in the others' caches until it expires, and a signed-out cookie
 # would still work there. Signed cookies cannot be revoked at sign-out and would not hold a citizen's report
 # tokens (MAX_TOKENS_IN_SESSION) within a cookie's 4 KB. A shared cache would need a new server.
+# A citizen's web filing writes its session in the filing's own transaction: one commit (docs/adr/0020).
 # What is cached per process instead: the signed-in user (muang.core.auth_backends) and the actor's memberships
 # (muang.core.access), both kept right across workers by stamps that triggers bump (muang.core.stamps).
 X_FRAME_OPTIONS = "DENY"

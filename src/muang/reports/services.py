@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from django.contrib.gis.geos import Point
+from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
 from django.core.files.base import File
 from django.db import connection, transaction
@@ -24,6 +25,7 @@ from muang.cases import services as cases
 from muang.cases.models import Case, CaseCategory, Channel
 from muang.core.errors import AccessDenied, InvalidInput, MuangError
 from muang.core.models import Citizen, Organization
+from muang.core.sessions import write_now as write_session_now
 
 from .models import ReporterCheck
 
@@ -75,9 +77,13 @@ def web_report_submit(
     photos: Sequence[File] = (),
     attributes: dict | None = None,
     idempotency_key: str,
+    session: SessionBase | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Case, bool]:
     """File a web report. A repeat of the same idempotency key returns the first case (and no new Citizen).
+
+    With the browser's `session`, the reporter's token is remembered there (for a repeat too); a new case's
+    session is written in the filing's own transaction, so that a filing commits once.
 
     The reporter is a Citizen row without personal data, so that the reporter's own browser may rate and reopen
     the case through the citizen services. The anonymity rule of the category is checked here on the contact,
@@ -90,8 +96,13 @@ def web_report_submit(
                 "contact_phone": [_("Reports of this category need a phone number or an email address.")]
             },
         )
+
+    def remember(case: Case) -> None:
+        remember_reporter(session, case)
+        write_session_now(session)
+
     # One transaction, the case service's: the reporter's Citizen row is made there, only for a new case.
-    return cases.case_submit(
+    case, created = cases.case_submit(
         organization=organization,
         category=category,
         channel=Channel.WEB,
@@ -104,8 +115,12 @@ def web_report_submit(
         photos=photos,
         attributes=attributes,
         idempotency_key=idempotency_key,
+        on_created=remember if session is not None else None,
         now=now,
     )
+    if session is not None and not created:  # the first case's token, saved by the session middleware
+        remember_reporter(session, case)
+    return case, created
 
 
 # --- claiming a report from another browser ----------------------------------------------------------------------

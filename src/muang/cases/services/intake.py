@@ -1,7 +1,7 @@
 """Creating cases: from a citizen channel (`case_submit`) or by staff on a citizen's behalf (`case_create`)."""
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.gis.geos import Point
@@ -10,6 +10,7 @@ from django.core.files.base import File
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muang.cases.permissions import CasePerm
@@ -149,11 +150,14 @@ def new_case(
         case.full_clean(exclude=[*_RELATION_FIELDS, "tracking_code"], validate_constraints=False)
     except ValidationError as e:
         raise InvalidInput.from_validation_error(e) from e
-    if new_reporter:  # after every check: a refused report leaves no Citizen row
-        case.reporter = Citizen.objects.create()
+    # After every check: a refused report leaves no Citizen row. The new reporter is written by the case's own
+    # INSERT (one statement, below).
+    new_citizen = Citizen(created_at=timezone.now()) if new_reporter else None
+    if new_citizen is not None:
+        case.reporter = new_citizen
     for _attempt in range(TRACKING_CODE_ATTEMPTS):
         case.tracking_code = new_tracking_code(organization.pk)
-        if _insert_case(case):
+        if _insert_case(case, new_citizen=new_citizen):
             return case, True
         if idempotency_key:
             # A repeat of the key (a double submit, a retried webhook, or a concurrent one that won the race,
@@ -165,7 +169,17 @@ def new_case(
     raise RuntimeError("could not find a free tracking code")  # 40 random bits: practically unreachable
 
 
-def _insert_case(case: Case) -> bool:
+# A web filing's new reporter (a Citizen row without personal data) written by the case's INSERT, as a data-modifying
+# CTE: one round trip and no ORM compile for it. `ON CONFLICT DO NOTHING`: a second attempt (a taken tracking code)
+# meets the row the first wrote. The case's reference to it is checked at commit (Django's foreign keys are
+# deferred), as for the ORM's two statements.
+_NEW_CITIZEN = (
+    "WITH new_reporter AS (INSERT INTO core_citizen (id, display_name, preferred_language, created_at) "
+    "VALUES (%s, %s, %s, %s) ON CONFLICT (id) DO NOTHING) "
+)
+
+
+def _insert_case(case: Case, *, new_citizen: Citizen | None = None) -> bool:
     """INSERT the case unless its tracking code (or, with an idempotency key, that key) is taken: True and its
     primary key (and generated columns) set, or False. One statement, `INSERT ... ON CONFLICT DO NOTHING
     RETURNING`, instead of a savepoint, the INSERT and its release around it (three round trips): a clash is no
@@ -182,9 +196,15 @@ def _insert_case(case: Case) -> bool:
         sql = sql.replace(
             " ON CONFLICT DO NOTHING ", " ON CONFLICT ON CONSTRAINT case_tracking_code_unique DO NOTHING "
         )
+    if new_citizen is not None:
+        c = new_citizen
+        sql = _NEW_CITIZEN + sql
+        params = (c.pk, c.display_name, c.preferred_language, c.created_at, *params)
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
+    if new_citizen is not None:  # written, whether the case was (or rolled back with it by the caller)
+        new_citizen._state.adding, new_citizen._state.db = False, DEFAULT_DB_ALIAS
     if row is None:
         return False
     for field, value in zip(returning, row, strict=True):
@@ -239,6 +259,7 @@ def case_submit(
     photos: Sequence[File] = (),
     idempotency_key: str = "",
     new_reporter: bool = False,
+    on_created: Callable[[Case], None] | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Case, bool]:
     """A citizen's report from a public channel (web, LINE, Open311), already routed to `organization`.
@@ -248,6 +269,8 @@ def case_submit(
     Citizen row without personal data (the web form's reporter: its browser rates and reopens the case), created
     only for a new case. Photos are checked and re-encoded before anything is written.
     Returns (case, created); a repeated `idempotency_key` returns the first case and False, and writes nothing.
+    `on_created(case)` is called last, in the filing's transaction, for a new case only (the web form writes the
+    session that remembers its reporter there: one commit per filing).
     """
     now = current_time(now)
     if new_reporter and reporter is not None:
@@ -291,6 +314,8 @@ def case_submit(
     original = joined_case(organization=organization, category=category, point=case.location)
     if original is not None:
         _join(case=case, original=original, citizen=reporter, now=now)
+    if on_created is not None:
+        on_created(case)
     return case, created
 
 

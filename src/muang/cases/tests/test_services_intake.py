@@ -244,6 +244,33 @@ def test_a_taken_tracking_code_draws_another_without_aborting_the_transaction(to
     assert CaseEvent.objects.filter(case=case, kind=EventKind.CREATED).count() == 1
 
 
+def test_a_new_reporter_is_written_once_with_its_case_even_after_a_taken_code(town, monkeypatch):
+    """The web form's new reporter comes with the case's INSERT: a second attempt (a taken tracking code) meets
+    the row the first wrote, and the case names it."""
+    from muang.cases.services import intake
+
+    taken = submit_case(town.category, now=MONDAY_9).tracking_code
+    fresh = intake.new_tracking_code(town.org.pk)
+    codes = iter([taken, fresh])
+    monkeypatch.setattr(intake, "new_tracking_code", lambda _org: next(codes))
+    citizens = Citizen.objects.count()
+    case, created = case_submit(
+        organization=town.org,
+        category=town.category,
+        channel=Channel.WEB,
+        description="ถนนเป็นหลุม",
+        contact_phone="0812345678",
+        new_reporter=True,
+        idempotency_key="web-clash",
+        now=MONDAY_9,
+    )
+    assert created and case.tracking_code == fresh
+    assert Citizen.objects.count() == citizens + 1
+    reporter = Citizen.objects.get(pk=Case.objects.get(pk=case.pk).reporter_id)
+    assert reporter.display_name == "" and reporter.phone is None and reporter.preferred_language == "th"
+    assert CaseEvent.objects.get(case=case, kind=EventKind.CREATED).actor_citizen_id == reporter.pk
+
+
 def test_no_free_tracking_code_is_an_error_not_a_silent_loss(town, monkeypatch):
     from muang.cases.services import intake
 

@@ -115,6 +115,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 photos=data["photos"],
                 attributes=answers,
                 idempotency_key=data["idempotency_key"],
+                session=request.session,  # remembers the reporter, written with the case (one commit)
             )
         except MuangError as e:
             add_service_errors(form, e)
@@ -124,7 +125,6 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 if category is not None:
                     chosen = _category_context(route, category, request.POST, problems)
         else:
-            services.remember_reporter(request.session, case)
             return redirect("reports:track", code=case.tracking_code)
     elif request.method == "POST" and form.cleaned_data.get("lat") is not None:
         route, _error = _place(request.POST.get("lat"), request.POST.get("lon"))
