@@ -120,3 +120,33 @@ def test_the_sweep_drops_tables_no_run_needs(areas):
     assert _exists(service.results_table(second.pk))
     assert _exists(service.results_table(active.pk))
     assert Assessment.objects.filter(run=second).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_taxpayers_assessments_read_only_the_partitions_of_finished_runs(areas):
+    """The self-service pages name the finished runs, so PostgreSQL plans the query over their partitions
+    alone, not over every organisation's results (pruning at plan time, visible in EXPLAIN)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from muang.selfservice import selectors as selfservice
+
+    org, other = OrganizationFactory(), OrganizationFactory()
+    for o, n in ((org, 3), (other, 2)):
+        _registry(o, TaxYear.objects.create(organization=o, year=YEAR, **tax_year_fields(YEAR)), n)
+    mine = service.assessment_run_start(actor=SYSTEM, organization=org, year=YEAR)
+    theirs = service.assessment_run_start(actor=SYSTEM, organization=other, year=YEAR)
+    owner = Assessment.objects.filter(run=mine).first().owner
+
+    with CaptureQueriesContext(connection) as queries:
+        [found] = selfservice.assessments_of(organization=org, owner=owner)
+        selfservice.assessment_of(organization=org, owner=owner, year=YEAR)
+    assert found.run == mine
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "property_assessment"' in q["sql"]]
+    assert len(reads) == 2
+    for sql in reads:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(r[0] for r in cursor.fetchall())
+        assert service.results_table(mine.pk) in plan
+        assert service.results_table(theirs.pk) not in plan
+        assert "property_assessment_default" not in plan
