@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Count, QuerySet, Sum
 from django.template.loader import render_to_string
@@ -149,13 +150,20 @@ def transfers_of(*, actor: Actor, run: AllowanceRun) -> list[Transfer]:
         "stop": LineType.STOP.value,
         "prefix": f"{run.month:%Y%m}-",
     }
-    # A run just written is not in the table's statistics yet: the planner takes it for a handful of rows and
-    # would walk it in a nested loop (×3 slower on 100,000 lines). Hash joins are right for any size of run,
-    # so they are asked for here (transaction-local) rather than paying an ANALYZE of the whole table per run.
+    # The plan is asked for (transaction-local) rather than left to statistics that a run just written is not
+    # in yet, or is, depending on whether autovacuum has analysed the table since: the planner either takes the
+    # run for a handful of rows and walks it in a nested loop (×3 slower on 100,000 lines), or knows its size
+    # and groups it in a hash table of wide account keys, which spills past work_mem (×2 slower). The rows
+    # are wanted sorted by payee anyway: one hash join of the lines and the rights, one sort, the groups read
+    # off it in order, in this backend (a parallel worker on a two-core box only adds a gather and a merge).
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute(
+            "SET LOCAL enable_nestloop = off; SET LOCAL enable_hashagg = off;"
+            " SET LOCAL max_parallel_workers_per_gather = 0"
+        )
         cursor.execute(_TRANSFERS_SQL, params)
-        return list(map(Transfer._make, cursor.fetchall()))
+        # Each row becomes a Transfer by tuple.__new__ straight from C (Transfer._make is a Python function).
+        return list(map(partial(tuple.__new__, Transfer), cursor.fetchall()))
 
 
 def payer_of(organization: Organization) -> Payer | None:

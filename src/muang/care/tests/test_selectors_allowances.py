@@ -77,3 +77,68 @@ def test_the_sql_yardstick_agrees_with_the_run(org):
         "count": the_run.paid_count,
         "total": the_run.total,
     }
+
+
+def test_the_bank_files_transfers_are_the_lines_added_up_per_payee_and_account(org):
+    """`transfers_of` (one statement, its plan asked for) gives what the ORM's grouping of the same lines gives
+    (`_net_by_payee`, which the cash list uses): two allowances to one account are one transfer, to two accounts
+    two; a month recovered whole, cash and stopped allowances are no transfer."""
+    from muang.care.allowances import _net_by_payee
+    from muang.care.models import PaymentMethod
+    from muang.care.payment_files import Transfer
+    from muang.care.services import enrolment_create
+    from muang.care.services.allowances import right_register
+    from muang.care.tests.allowance_helpers import ACCOUNTS, REGISTERED_ON
+
+    def also_disabled(person, account):
+        enrolment_create(
+            actor=SYSTEM,
+            person=person,
+            programme="disability",
+            started_on=REGISTERED_ON,
+            disability_type="physical",
+            card_number=f"C{person.pk}",
+            card_expires_on=dt.date(2030, 1, 1),
+        )
+        right_register(
+            actor=SYSTEM,
+            person=person,
+            kind="disability",
+            method="bank",
+            bank_code="006",
+            account_number=account,
+            today=REGISTERED_ON,
+        )
+
+    one_account, _ = elder(org, 1, dt.date(1960, 5, 1))  # 600 + 800 to one account
+    also_disabled(one_account, ACCOUNTS[1])
+    two_accounts, _ = elder(org, 2, dt.date(1940, 5, 1))  # 800 and 800 to two accounts
+    also_disabled(two_accounts, ACCOUNTS[50])
+    _, right = elder(org, 3, dt.date(1960, 6, 1))  # 600, all of it recovered
+    adjustment_create(actor=SYSTEM, organization=org, right_id=right.pk, amount="-900.00", reason="เกิน")
+    elder(org, 4, dt.date(1930, 5, 1), method="cash")
+    dead, _ = elder(org, 5, dt.date(1945, 5, 1))
+    person_death_record(actor=SYSTEM, person=dead, died_on=dt.date(2026, 11, 30), today=IN_DECEMBER)
+    paid, _ = elder(org, 6, dt.date(1950, 5, 1))  # 700
+    the_run = run(org, DECEMBER, IN_DECEMBER)
+
+    transfers = selectors.transfers_of(actor=SYSTEM, run=the_run)
+
+    grouped = [
+        Transfer(
+            f"202612-{r['person_id']}",
+            r["right__bank_code"],
+            r["right__account_number"],
+            r["right__account_name"],
+            r["amount"],
+        )
+        for r in _net_by_payee(the_run, PaymentMethod.BANK)
+    ]
+    assert transfers == grouped
+    assert all(type(t) is Transfer for t in transfers)
+    assert [(t.reference, t.account_number, t.amount) for t in transfers] == [
+        (f"202612-{one_account.pk}", ACCOUNTS[1], Decimal("1400.00")),
+        (f"202612-{two_accounts.pk}", ACCOUNTS[2], Decimal("800.00")),
+        (f"202612-{two_accounts.pk}", ACCOUNTS[50], Decimal("800.00")),
+        (f"202612-{paid.pk}", ACCOUNTS[6], Decimal("700.00")),
+    ]
