@@ -89,7 +89,8 @@ def load_demo_applications() -> int:
             optional = [d["code"] for d in service.documents if not d["required"]] or [
                 service.documents[0]["code"]
             ]
-            if state in {"missing", "inspection", "approved"} and rng.random() < 0.5:
+            # "missing" is waiting for the requested documents (always asked); half of the others were asked too
+            if state == "missing" or (state in {"inspection", "approved"} and rng.random() < 0.5):
                 application_request_documents(
                     actor=SYSTEM,
                     application=application,
