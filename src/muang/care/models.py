@@ -9,7 +9,7 @@ Health data (assessments, plans, disability) is sensitive (PDPA s.26): every rea
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import BrinIndex, GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -516,7 +516,7 @@ class AllowanceLine(models.Model):
     (amount 0, with the reason). Written once by the run; never updated (a correction is an adjustment)."""
 
     # A run writes 100,000 lines in one INSERT … SELECT: only the indexes below are kept up (each foreign
-    # key's own index is left out; the composite indexes lead with run, person and right), and no key is
+    # key's own index is left out; the indexes lead with run, person and right), and no key is
     # checked per row: every id is taken by that same statement from the run, right, person and rate rows it
     # joins (a PostgreSQL foreign-key check is a query per row and per key; the last two, run and right,
     # cost as much as writing the lines). Django's PROTECT guards the deletion of what a line points to, and
@@ -583,7 +583,11 @@ class AllowanceLine(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["run", "line_type"], name="care_line_run_type_idx"),
+            # A run's lines are written together and never updated or deleted (append-only, the trigger of
+            # migration 0003): they lie in one stretch of the table, which a block-range index finds as well
+            # as a B-tree, for a few pages instead of 100,000 entries kept up by the run's INSERT (-0.07 s of
+            # ~0.73 s at 100,000 recipients). Every read of a run takes all its lines or filters them after.
+            BrinIndex(fields=["run"], name="care_line_run_brin"),
             models.Index(fields=["person", "month"], name="care_line_person_month_idx"),
         ]
 
