@@ -1,5 +1,6 @@
 """Parcel vector tile at zoom 16 from a 1,000,000-parcel registry: p95 of the API endpoint beside the raw
-ST_AsMVT query for the same tiles (issue: tax map; target p95 <= 50 ms).
+ST_AsMVT query for the same tiles (issue: tax map, target p95 <= 50 ms; issue 11: the endpoint adds <= 30 % to
+the raw query).
 
     .venv/bin/python bench/bench_parcel_tiles.py [--parcels 1000000] [--requests 300]
 """
@@ -9,7 +10,7 @@ import math
 import random
 import time
 
-from support import p95, report, setup_django, timed
+from support import load_average, p95, report, setup_django, timed
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -112,8 +113,8 @@ def main() -> None:
         f"parcel tile z16, {args.parcels:,} parcels, p95",
         f"{p95(api_ms):.1f} ms",
         "raw ST_AsMVT query p95",
-        f"{p95(raw_ms):.1f} ms",
-        target="50 ms",
+        f"{p95(raw_ms):.1f} ms ({p95(api_ms) / p95(raw_ms):.2f}x); {load_average()}",
+        target="p95 <= 50 ms and <= 1.3x the raw query",
     )
 
 
