@@ -46,7 +46,9 @@ def runs_of(*, actor: Actor, organization: Organization) -> QuerySet[AllowanceRu
 
 def get_run_for(*, actor: Actor, organization: Organization, run_id: int) -> AllowanceRun:
     require(actor, organization, CarePerm.CARE_VIEW)
-    run = AllowanceRun.objects.filter(organization=organization, pk=run_id).first()
+    run = (
+        AllowanceRun.objects.filter(organization=organization, pk=run_id).select_related("started_by").first()
+    )
     if run is None:  # another organisation's run is simply not found
         raise NotFound(_("No payment run %(id)s.") % {"id": run_id})
     return run

@@ -35,9 +35,10 @@ def client(org):
     return c
 
 
-def test_an_officer_runs_the_month_and_a_second_run_is_refused(
-    org, client, django_capture_on_commit_callbacks
-):
+def test_an_officer_runs_the_month_and_a_second_run_is_refused(org, django_capture_on_commit_callbacks):
+    officer = carer(org).user
+    client = Client()
+    client.force_login(officer)
     payer(org)
     turning, _ = elder(org, 1, dt.date(1946, 11, 14))  # 80 on 14 November: the new tier from December
     dead, _ = elder(org, 2, dt.date(1950, 1, 1), name="สมศรี")
@@ -51,6 +52,8 @@ def test_an_officer_runs_the_month_and_a_second_run_is_refused(
     assert response.status_code == 302 and response.url == reverse("care:allowance-run", args=[run.pk])
     body = client.get(response.url).content.decode()
     assert "80–89" in body and "800.00" in body and "died" in body
+    # who started it, by name: never the account's username
+    assert "สมชาย ใจดี" in body and officer.username not in body
 
     again = client.post(url, {"month": "2026-12-01"})
     assert again.status_code == 409 and "already been run" in again.content.decode()
