@@ -249,6 +249,9 @@ class AppContract:
     # facts shown on a case page).
     category_suggesters: tuple[str, ...] = ()
     case_panels: tuple[str, ...] = ()
+    # The keys this app writes into a case's `attributes` for itself (an alarm's id, a fault's id): links its own
+    # case panel reads and shows in words, not a citizen's answers, so the intake panel does not list them.
+    case_attributes: tuple[str, ...] = ()
     # Case joiners (issue 10): dotted paths to `f(*, organization, category, point) -> Case | None`, an open case
     # that a citizen's new report of `category` at `point` belongs to (a street light already known to be dark
     # from its controller). `cases.services.case_submit` files the report as joined to it (linked, not a second
@@ -288,6 +291,7 @@ class AppContract:
             "kpi_sources",
             "category_suggesters",
             "case_panels",
+            "case_attributes",
             "case_joiners",
             "telemetry_listeners",
             "ngsi_entity_types",

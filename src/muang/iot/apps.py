@@ -30,6 +30,7 @@ class IotConfig(AppConfig):
             ],
             api=["muang.iot.api.router", "muang.iot.alarms.api.router"],
             case_panels=["muang.iot.alarms.panels.alarm_panel"],
+            case_attributes=["iot_alarm", "iot_device"],
             # Devices as NGSI-LD `Device` entities at /ngsi-ld/v1 (the ngsi app; iot/ngsi.py).
             ngsi_entity_types=["muang.iot.ngsi.DEVICE"],
             permissions=[IotPerm],

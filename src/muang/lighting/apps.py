@@ -50,6 +50,7 @@ class LightingConfig(AppConfig):
             case_joiners=["muang.lighting.selectors.fault_case_near"],
             # On a repair case's page: the poles of its fault and their state.
             case_panels=["muang.lighting.panels.fault_panel"],
+            case_attributes=["lighting_fault", "pole"],
             # Poles as NGSI-LD `Streetlight` entities at /ngsi-ld/v1 (the ngsi app; lighting/ngsi.py).
             ngsi_entity_types=["muang.lighting.ngsi.STREETLIGHT"],
             periodic_tasks=[

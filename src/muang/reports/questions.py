@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from muang.cases.models import CaseCategory
+from muang.core import registry
 from muang.core.stamps import StampedCache
 
 from .models import CategoryQuestion
@@ -127,9 +128,12 @@ def check_answers(
 
 
 def answers_for_display(category: CaseCategory, attributes: dict[str, Any]) -> list[tuple[str, str]]:
-    """(question, answer) pairs for staff: choice keys shown by their names, unknown codes kept as they are."""
+    """(question, answer) pairs for staff: choice keys shown by their names, unknown codes kept as they are
+    (a question removed since), except the keys apps write for themselves (`AppContract.case_attributes`: an
+    alarm's or a fault's id, which that app's own panel shows in words)."""
     if not attributes:
         return []
+    internal = set(registry.collected("case_attributes"))
     questions = {
         q.code: q
         for q in CategoryQuestion.objects.filter(organization_id=category.organization_id, category=category)
@@ -137,6 +141,8 @@ def answers_for_display(category: CaseCategory, attributes: dict[str, Any]) -> l
     rows = []
     for code, value in attributes.items():
         question = questions.get(code)
+        if question is None and code in internal:
+            continue
         values = value if isinstance(value, list) else [value]
         if question is not None and question.datatype in LISTS:
             names = {
