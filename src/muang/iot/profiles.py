@@ -35,6 +35,13 @@ class KeySpec:
     type: str
     min: float | None
     max: float | None
+    label: str = ""  # what pages call it (muang.iot.key_names.key_name: a well-known key's name otherwise)
+
+    @property
+    def name(self) -> str:
+        from muang.iot.key_names import key_name
+
+        return key_name(self.key, self.label)
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ def _number(value, field: str) -> float | None:
 
 
 def parse_keys(raw) -> dict[str, KeySpec]:
-    """The telemetry keys of a profile: a list of {key, unit, type, min, max}; refused naming the entry."""
+    """The telemetry keys of a profile: a list of {key, unit, type, min, max, label}; refused naming the entry."""
     if not isinstance(raw, list) or not raw:
         raise InvalidInput.for_field("keys", _("Declare at least one telemetry key."))
     keys: dict[str, KeySpec] = {}
@@ -87,7 +94,10 @@ def parse_keys(raw) -> dict[str, KeySpec]:
             raise InvalidInput.for_field(
                 where, _("The minimum of %(key)s is above its maximum.") % {"key": key}
             )
-        keys[key] = KeySpec(key=key, unit=unit, type=value_type, min=low, max=high)
+        label = entry.get("label", "")
+        if not isinstance(label, str) or len(label) > 100:
+            raise InvalidInput.for_field(where, _("A key's label is text of at most 100 characters."))
+        keys[key] = KeySpec(key=key, unit=unit, type=value_type, min=low, max=high, label=label.strip())
     return keys
 
 

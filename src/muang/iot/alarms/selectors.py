@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
+from muang.iot.key_names import key_name
 from muang.iot.models import Alarm, AlarmEvent, AlarmRule, DeviceProfile, LatestValue
 from muang.iot.permissions import IotPerm
 
@@ -106,7 +107,13 @@ def latest_of_device(alarm: Alarm) -> list[dict]:
     """The device's latest values with their units, for display."""
     specs = alarm.device.profile.parsed.keys
     return [
-        {"key": v.key, "value": v.value, "unit": specs[v.key].unit if v.key in specs else "", "time": v.time}
+        {
+            "key": v.key,
+            "name": specs[v.key].name if v.key in specs else key_name(v.key),
+            "value": v.value,
+            "unit": specs[v.key].unit if v.key in specs else "",
+            "time": v.time,
+        }
         for v in LatestValue.objects.filter(
             organization_id=alarm.organization_id, device_id=alarm.device_id
         ).order_by("key")

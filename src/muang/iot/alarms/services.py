@@ -39,6 +39,7 @@ from muang.core.errors import Conflict, InvalidInput, MuangError
 from muang.core.models import AuditEntry, Organization
 from muang.core.templatetags.thai import format_thai_date
 from muang.iot.alarms.rules import describe, holds
+from muang.iot.key_names import key_name
 from muang.iot.models import (
     SEVERITY_RANK,
     Alarm,
@@ -432,7 +433,16 @@ def _raise(
 def _reading_text(alarm: Alarm) -> str:
     details = alarm.details
     if "value" in details:
-        return f"{details['key']} = {details['value']:g} ({details['condition']})"
+        # Named as pages name the key (the profile's label, or a well-known key's name): "ค่าฝุ่น PM2.5 = 52.5 µg/m³
+        # (เกณฑ์ PM2.5 > 37.5)"; the threshold left out when it says no more than the reading.
+        spec = alarm.device.profile.parsed.keys.get(details["key"])
+        name = spec.name if spec is not None else key_name(details["key"])
+        unit = f" {spec.unit}" if spec is not None and spec.unit else ""
+        reading = f"{name} = {details['value']:g}{unit}"
+        condition = details["condition"].replace(details["key"], name, 1)
+        if condition == f"{name} = {details['value']:g}":
+            return reading
+        return _("%(reading)s (threshold %(condition)s)") % {"reading": reading, "condition": condition}
     return _("no report since %(time)s") % {
         "time": format_thai_date(dt.datetime.fromisoformat(details["last_seen"]), "datetime")
         if details.get("last_seen")

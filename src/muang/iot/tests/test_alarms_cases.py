@@ -10,6 +10,7 @@ from muang.cases import desk
 from muang.cases.models import Case, Channel, EventKind
 from muang.cases.services import case_change_status
 from muang.cases.tests.conftest import make_town
+from muang.core.errors import InvalidInput
 from muang.iot.alarms.services import alarms_evaluate_silence
 from muang.iot.models import Alarm, AlarmEvent
 from muang.iot.tests.alarm_helpers import NOW, report, rule, station
@@ -50,7 +51,7 @@ def test_an_alarm_opens_one_case_in_the_rules_department_at_the_devices_point(to
     assert case.department == town.health and case.category == town.category
     assert case.channel == Channel.DEVICE and case.is_open
     assert case.location.equals_exact(air.location, 1e-9)
-    assert air.name in case.description and "pm25 = 52.5" in case.description
+    assert air.name in case.description and "PM2.5 = 52.5 µg/m³ (" in case.description
     assert "ค่าที่อ่านได้" in case.description and "ระดับรุนแรง" in case.description  # written in Thai
     assert kinds(alarm) == ["created", "case_opened"]
 
@@ -125,6 +126,24 @@ def test_the_case_page_panel_shows_the_device_its_latest_values_and_the_alarm(
         ("pm25", 52.5, "µg/m³"),
     ]
     assert panel.context["alarm"]["label"] == "ฝุ่น PM2.5 เกินมาตรฐาน" and not panel.context["alarm"]["cleared"]
+    # the alarm's and device's ids the case carries are this panel's links, not answers to list as raw codes
+    assert case.attributes.keys() == {"iot_alarm", "iot_device"}
+    assert panels["intake"].context["answers"] == []
+    # the values named as people read them (well-known keys; a profile may name its own)
+    assert [v["name"] for v in panel.context["latest"]] == ["PM10", "PM2.5"]
+    assert "pm25 =" not in case.description and "PM2.5 = 52.5 µg/m³" in case.description
+
+
+def test_a_profiles_own_label_names_its_key_and_an_unknown_key_is_shown_as_it_is():
+    from muang.iot.profiles import parse_keys
+
+    keys = parse_keys(
+        [{"key": "flow", "unit": "m³/s", "label": " อัตราการไหล "}, {"key": "turbidity"}, {"key": "dim"}]
+    )
+    assert [k.name for k in keys.values()] == ["อัตราการไหล", "turbidity", "dimming level"]
+    with pytest.raises(InvalidInput) as e:
+        parse_keys([{"key": "flow", "label": "x" * 101}])
+    assert "keys[0]" in e.value.field_errors
 
 
 def test_a_case_without_an_alarm_has_no_iot_panel(town):

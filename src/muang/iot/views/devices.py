@@ -76,6 +76,7 @@ def device_page(request: HttpRequest, actor: Actor, membership: Membership, devi
     values = [
         {
             "key": key,
+            "name": spec.name,
             "unit": spec.unit,
             "type": spec.type,
             "latest": latest.get(key),
