@@ -112,6 +112,7 @@ def latest_of_device(alarm: Alarm) -> list[dict]:
             "name": specs[v.key].name if v.key in specs else key_name(v.key),
             "value": v.value,
             "unit": specs[v.key].unit if v.key in specs else "",
+            "yes_no": v.key in specs and specs[v.key].type == "bool",
             "time": v.time,
         }
         for v in LatestValue.objects.filter(

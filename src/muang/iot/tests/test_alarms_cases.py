@@ -130,7 +130,7 @@ def test_the_case_page_panel_shows_the_device_its_latest_values_and_the_alarm(
     assert case.attributes.keys() == {"iot_alarm", "iot_device"}
     assert panels["intake"].context["answers"] == []
     # the values named as people read them (well-known keys; a profile may name its own)
-    assert [v["name"] for v in panel.context["latest"]] == ["PM10", "PM2.5"]
+    assert [(v["name"], v["yes_no"]) for v in panel.context["latest"]] == [("PM10", False), ("PM2.5", False)]
     assert "pm25 =" not in case.description and "PM2.5 = 52.5 µg/m³" in case.description
 
 
