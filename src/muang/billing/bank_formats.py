@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, Protocol
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from muang.core.errors import InvalidInput
 from muang.core.thai_dates import BUDDHIST_ERA_OFFSET, ICT
@@ -241,14 +242,14 @@ MUANG_COLUMNS = (
 register(
     CsvBankFormat(
         code="muang",
-        label="Muang CSV",
+        label=gettext_lazy("Muang CSV"),
         columns={name: (name,) for name in MUANG_COLUMNS},
     )
 )
 register(
     CsvBankFormat(
         code="th_bank",
-        label="Thai bank bill-payment report",
+        label=gettext_lazy("Thai bank bill-payment report"),
         columns={
             "date": ("วันที่ชำระ", "วันที่", "transaction date", "payment date"),
             "time": ("เวลา", "time"),

@@ -366,6 +366,7 @@ class BankStatementImport(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", db_index=False)
     bank_format = models.CharField(_("format"), max_length=32)
     filename = models.CharField(_("file"), max_length=255)
+
     sha256 = models.CharField(max_length=64)
     line_count = models.PositiveIntegerField(default=0)
     total_amount = models.DecimalField(default=0, **MONEY)
@@ -392,6 +393,14 @@ class BankStatementImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({format_day_month_year(bangkok_date(self.imported_at))})"
+
+    @property
+    def bank_format_label(self) -> str:
+        """The format's name as people read it (the code if the format is no longer registered)."""
+        from muang.billing.bank_formats import FORMATS
+
+        found = FORMATS.get(self.bank_format)
+        return str(found.label) if found is not None else self.bank_format
 
 
 class MatchStatus(models.TextChoices):

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal as D
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from muang.billing.models import BankStatementImport, BankStatementLine, LineResolution, Payment, Refund
@@ -50,6 +51,12 @@ def test_upload_report_and_resolution(org, cashier, login):
     assert "Lines needing attention: 3" in page
     for line_no in (3, 4, 5):
         assert f'id="line-{line_no}"' in page
+    # the list of statements names each file's format as people read it, in the page's language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    listing = client.get("/billing/bank/")
+    assert "ไฟล์ CSV แบบของ Muang" in listing.content.decode()
+    assert '<span class="muted">muang</span>' not in listing.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     # The unmatched line really paid the short bill: apply it there.
     response = client.post(
