@@ -3,6 +3,7 @@ entered by hand or imported by CSV (refused for an unknown school or another org
 and the page of a school, reached from the city page and the education division's page."""
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -284,6 +285,13 @@ def test_the_education_division_lists_adds_and_ends_its_schools(town, education,
     assert school.code == CODE and school.is_active
     assert AuditEntry.objects.filter(object_type="kpi.School", object_id=str(school.pk)).exists()
     assert reverse("kpi:school", args=[CODE]) in client.get(url).content.decode()
+    # named in the page's language: the English name only on the English page, beside the Thai one
+    listing = client.get(url).content.decode()
+    assert "Municipal School 1" in listing and "โรงเรียนเทศบาล 1" in listing  # the tests run in English
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    listing = client.get(url).content.decode()
+    assert "Municipal School 1" not in listing and "โรงเรียนเทศบาล 1" in listing
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     # Ended: off the pages and the entry form, its figures kept; restored: back.
     assert client.post(url, {"action": "end", "school": school.pk}).status_code == 302
     assert not School.objects.get(pk=school.pk).is_active
