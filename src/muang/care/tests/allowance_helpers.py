@@ -44,26 +44,31 @@ def disabled(org, n: int, birth_date: dt.date, *, card_expires_on: dt.date | Non
     person = person_create(
         actor=SYSTEM, organization=org, today=REGISTERED_ON, **person_data(n, birth_date=birth_date)
     )
+    right = disability_right(person, ACCOUNTS[n], card_expires_on=card_expires_on, **right_fields)
+    return person, right
+
+
+def disability_right(person, account_number: str, *, card_expires_on: dt.date | None, **right_fields):
+    """`person` enrolled in the disability programme (card C<id>) with a right paid to a KTB account."""
     enrolment_create(
         actor=SYSTEM,
         person=person,
         programme="disability",
         started_on=REGISTERED_ON,
         disability_type="physical",
-        card_number=f"C{n}",
+        card_number=f"C{person.pk}",
         card_expires_on=card_expires_on,
     )
-    right = right_register(
+    return right_register(
         actor=SYSTEM,
         person=person,
         kind="disability",
         method="bank",
         bank_code="006",
-        account_number=ACCOUNTS[n],
+        account_number=account_number,
         today=REGISTERED_ON,
         **right_fields,
     )
-    return person, right
 
 
 def payer(org) -> AllowancePayer:

@@ -86,34 +86,14 @@ def test_the_bank_files_transfers_are_the_lines_added_up_per_payee_and_account(o
     from muang.care.allowances import _net_by_payee
     from muang.care.models import PaymentMethod
     from muang.care.payment_files import Transfer
-    from muang.care.services import enrolment_create
-    from muang.care.services.allowances import right_register
-    from muang.care.tests.allowance_helpers import ACCOUNTS, REGISTERED_ON
+    from muang.care.tests.allowance_helpers import ACCOUNTS, disability_right
 
-    def also_disabled(person, account):
-        enrolment_create(
-            actor=SYSTEM,
-            person=person,
-            programme="disability",
-            started_on=REGISTERED_ON,
-            disability_type="physical",
-            card_number=f"C{person.pk}",
-            card_expires_on=dt.date(2030, 1, 1),
-        )
-        right_register(
-            actor=SYSTEM,
-            person=person,
-            kind="disability",
-            method="bank",
-            bank_code="006",
-            account_number=account,
-            today=REGISTERED_ON,
-        )
+    card = {"card_expires_on": dt.date(2030, 1, 1)}
 
     one_account, _ = elder(org, 1, dt.date(1960, 5, 1))  # 600 + 800 to one account
-    also_disabled(one_account, ACCOUNTS[1])
+    disability_right(one_account, ACCOUNTS[1], **card)
     two_accounts, _ = elder(org, 2, dt.date(1940, 5, 1))  # 800 and 800 to two accounts
-    also_disabled(two_accounts, ACCOUNTS[50])
+    disability_right(two_accounts, ACCOUNTS[50], **card)
     _, right = elder(org, 3, dt.date(1960, 6, 1))  # 600, all of it recovered
     adjustment_create(actor=SYSTEM, organization=org, right_id=right.pk, amount="-900.00", reason="เกิน")
     elder(org, 4, dt.date(1930, 5, 1), method="cash")

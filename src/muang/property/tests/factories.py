@@ -1,5 +1,6 @@
 """factory_boy factories and small helpers for the property domain (parcels inside their organisation)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import factory
@@ -121,3 +122,21 @@ def tax_year_fields(year: int) -> dict:
 def actor_for(organization, role: str = "system_admin") -> Actor:
     """A staff actor with one membership in `organization` (system admin unless told)."""
     return Actor(user=member(organization, role))
+
+
+def commercial_registry(org, tax_year, n: int) -> list:
+    """`n` owners, each with one parcel of other (commercial) use priced 10,000 × i baht per square wah in
+    `tax_year`, owned since 2020: a registry whose taxes differ per owner."""
+    from muang.property.models import LandPrice, Ownership
+
+    owners = [OwnerFactory(organization=org) for _ in range(n)]
+    for i, owner in enumerate(owners):
+        parcel = ParcelFactory(organization=org, use="other", share_residential=0, share_other=100)
+        LandPrice.objects.create(
+            organization=org,
+            tax_year=tax_year,
+            key=parcel.code,
+            price_per_square_wah=Decimal(10_000 * (i + 1)),
+        )
+        Ownership.objects.create(organization=org, owner=owner, parcel=parcel, valid_from=dt.date(2020, 1, 1))
+    return owners

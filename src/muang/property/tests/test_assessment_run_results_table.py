@@ -1,9 +1,6 @@
 """Each run's results are a table of their own (a partition of `property_assessment`): a re-run drops the
 previous run's table instead of deleting its rows one by one, and readers only ever see the run in force."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from django.db import connection
 
@@ -11,8 +8,8 @@ from muang.core.access import SYSTEM
 from muang.core.tests.factories import OrganizationFactory
 from muang.property.assessment.selectors import current_run
 from muang.property.assessment.services import assessment as service
-from muang.property.models import Assessment, AssessmentRun, LandPrice, Ownership, TaxYear
-from muang.property.tests.factories import OwnerFactory, ParcelFactory, tax_year_fields
+from muang.property.models import Assessment, AssessmentRun, TaxYear
+from muang.property.tests.factories import commercial_registry, tax_year_fields
 
 YEAR = 2025
 
@@ -31,19 +28,6 @@ def _tables_of(run) -> set[str]:
         return {r[0] for r in cursor.fetchall()}
 
 
-def _registry(org, tax_year, n=4):
-    for i in range(n):
-        owner = OwnerFactory(organization=org)
-        parcel = ParcelFactory(organization=org, use="other", share_residential=0, share_other=100)
-        LandPrice.objects.create(
-            organization=org,
-            tax_year=tax_year,
-            key=parcel.code,
-            price_per_square_wah=Decimal(10_000 * (i + 1)),
-        )
-        Ownership.objects.create(organization=org, owner=owner, parcel=parcel, valid_from=dt.date(2020, 1, 1))
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_rerun_drops_the_previous_runs_table(areas, monkeypatch):
     """As the worker runs it (outside a transaction, batches on a second connection)."""
@@ -52,8 +36,8 @@ def test_a_rerun_drops_the_previous_runs_table(areas, monkeypatch):
     other = OrganizationFactory()
     tax_year = TaxYear.objects.create(organization=org, year=YEAR, **tax_year_fields(YEAR))
     other_year = TaxYear.objects.create(organization=other, year=YEAR, **tax_year_fields(YEAR))
-    _registry(org, tax_year)
-    _registry(other, other_year, 2)
+    commercial_registry(org, tax_year, 4)
+    commercial_registry(other, other_year, 2)
     theirs = service.assessment_run_start(actor=SYSTEM, organization=other, year=YEAR)
 
     first = service.assessment_run_start(actor=SYSTEM, organization=org, year=YEAR)
@@ -76,7 +60,7 @@ def test_a_rerun_drops_the_previous_runs_table(areas, monkeypatch):
 def test_a_failed_run_leaves_no_table_and_the_result_in_force_stays(areas, monkeypatch):
     org = OrganizationFactory()
     tax_year = TaxYear.objects.create(organization=org, year=YEAR, **tax_year_fields(YEAR))
-    _registry(org, tax_year)
+    commercial_registry(org, tax_year, 4)
     first = service.assessment_run_start(actor=SYSTEM, organization=org, year=YEAR)
 
     def broken(self, rows):
@@ -100,7 +84,7 @@ def test_the_sweep_drops_tables_no_run_needs(areas):
     of the run in force and that of an active run stay."""
     org = OrganizationFactory()
     tax_year = TaxYear.objects.create(organization=org, year=YEAR, **tax_year_fields(YEAR))
-    _registry(org, tax_year)
+    commercial_registry(org, tax_year, 4)
     first = service.assessment_run_start(actor=SYSTEM, organization=org, year=YEAR)
     second = service.assessment_run_start(actor=SYSTEM, organization=org, year=YEAR)
     leftover = service.results_table(first.pk)
@@ -132,7 +116,7 @@ def test_a_taxpayers_assessments_read_only_the_partitions_of_finished_runs(areas
 
     org, other = OrganizationFactory(), OrganizationFactory()
     for o, n in ((org, 3), (other, 2)):
-        _registry(o, TaxYear.objects.create(organization=o, year=YEAR, **tax_year_fields(YEAR)), n)
+        commercial_registry(o, TaxYear.objects.create(organization=o, year=YEAR, **tax_year_fields(YEAR)), n)
     mine = service.assessment_run_start(actor=SYSTEM, organization=org, year=YEAR)
     theirs = service.assessment_run_start(actor=SYSTEM, organization=other, year=YEAR)
     owner = Assessment.objects.filter(run=mine).first().owner

@@ -11,7 +11,7 @@ from muang.core.access import SYSTEM
 from muang.core.tests.factories import OrganizationFactory
 from muang.property.assessment.services import assessment as service
 from muang.property.models import Assessment, AssessmentRun, LandPrice, Ownership, TaxYear
-from muang.property.tests.factories import OwnerFactory, ParcelFactory, tax_year_fields
+from muang.property.tests.factories import OwnerFactory, ParcelFactory, commercial_registry, tax_year_fields
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,20 +36,6 @@ def test_run_outside_a_transaction_uses_the_writer_thread(areas, monkeypatch):
     assert Assessment.objects.filter(run=run).count() == 5
 
 
-def _registry(org, tax_year, n):
-    owners = [OwnerFactory(organization=org) for _ in range(n)]
-    for i, owner in enumerate(owners):
-        parcel = ParcelFactory(organization=org, use="other", share_residential=0, share_other=100)
-        LandPrice.objects.create(
-            organization=org,
-            tax_year=tax_year,
-            key=parcel.code,
-            price_per_square_wah=Decimal(10_000 * (i + 1)),
-        )
-        Ownership.objects.create(organization=org, owner=owner, parcel=parcel, valid_from=dt.date(2020, 1, 1))
-    return owners
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_large_run_is_split_over_processes_with_the_same_result(areas, monkeypatch):
     """Forced to 2 processes (a real run does so from PARALLEL_MIN_OWNERS taxpayers on a multi-core host):
@@ -57,7 +43,7 @@ def test_a_large_run_is_split_over_processes_with_the_same_result(areas, monkeyp
     monkeypatch.setattr(service, "BATCH_OWNERS", 3)
     org = OrganizationFactory()
     tax_year = TaxYear.objects.create(organization=org, year=2025, **tax_year_fields(2025))
-    _registry(org, tax_year, 11)
+    commercial_registry(org, tax_year, 11)
 
     one = service.assessment_run_start(actor=SYSTEM, organization=org, year=2025)
     monkeypatch.setattr(service, "_processes", lambda total: 2)
@@ -80,7 +66,7 @@ def test_a_large_run_is_split_over_processes_with_the_same_result(areas, monkeyp
 def test_a_failure_in_one_process_fails_the_run_and_keeps_the_previous_result(areas, monkeypatch):
     org = OrganizationFactory()
     tax_year = TaxYear.objects.create(organization=org, year=2025, **tax_year_fields(2025))
-    owners = _registry(org, tax_year, 6)
+    owners = commercial_registry(org, tax_year, 6)
     first = service.assessment_run_start(actor=SYSTEM, organization=org, year=2025)
     monkeypatch.setattr(service, "_processes", lambda total: 2)
     real = service.Calculator.owner
