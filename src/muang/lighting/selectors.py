@@ -205,9 +205,8 @@ def fault_case_near(*, organization: Organization, category: CaseCategory, point
         return None
     if point.srid not in (None, SRID):
         point = point.transform(SRID, clone=True)
-    with (
-        connection.cursor() as cursor
-    ):  # every street-light report asks: one statement, not compiled each time
+    # Every street-light report asks: one statement, not compiled each time.
+    with connection.cursor() as cursor:
         cursor.execute(_POLES_NEAR, {"org": organization.pk, "x": point.x, "y": point.y, "m": JOIN_RADIUS_M})
         poles = dict(cursor.fetchall())
     if not poles:

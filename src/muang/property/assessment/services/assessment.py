@@ -65,7 +65,7 @@ from operator import itemgetter
 
 import orjson
 import psycopg
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,7 +157,7 @@ def _results_create(cursor, run_id: int) -> None:
 def _results_attach(cursor, run_id: int) -> None:
     """Index the run's table as the parent is indexed (bulk builds, after the COPY) and attach it. The parent's
     foreign keys are checked once, set-based, by the ATTACH."""
-    name = results_table(int(run_id))
+    name = results_table(run_id)
     cursor.execute(
         f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY (id, run_id),"
         f" ADD CONSTRAINT {name}_run_owner UNIQUE (run_id, owner_id);"
@@ -176,8 +176,6 @@ DROP_LOCK_TIMEOUT = "2s"
 def _results_discard(run_ids) -> list[int]:
     """Remove the rows of `run_ids`: drop their tables, delete their rows in the DEFAULT partition. Returns the
     runs whose table could not be dropped for now (lock timeout): the sweep takes them later."""
-    from django.db import OperationalError
-
     run_ids = sorted({int(r) for r in run_ids})
     if not run_ids:
         return []
