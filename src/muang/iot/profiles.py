@@ -19,6 +19,7 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from muang.core.errors import InvalidInput
+from muang.iot.key_names import key_name
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 VALUE_TYPES = ("float", "int", "bool")
@@ -39,9 +40,12 @@ class KeySpec:
 
     @property
     def name(self) -> str:
-        from muang.iot.key_names import key_name
-
         return key_name(self.key, self.label)
+
+    @classmethod
+    def of(cls, keys: dict[str, KeySpec], key: str) -> KeySpec:
+        """The profile's spec of `key`, or a bare one (no unit, a number) for a key it no longer declares."""
+        return keys.get(key) or cls(key=key, unit="", type="float", min=None, max=None)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from muang.core.access import Actor, require
 from muang.core.errors import NotFound
 from muang.core.models import Organization
-from muang.iot.key_names import key_name
 from muang.iot.models import Alarm, AlarmEvent, AlarmRule, DeviceProfile, LatestValue
 from muang.iot.permissions import IotPerm
+from muang.iot.profiles import KeySpec
 
 
 def alarm_rules_of(*, actor: Actor, profile: DeviceProfile) -> QuerySet[AlarmRule]:
@@ -106,16 +106,19 @@ def alarm_types_of(*, actor: Actor, organization: Organization) -> list[tuple[st
 def latest_of_device(alarm: Alarm) -> list[dict]:
     """The device's latest values with their units, for display."""
     specs = alarm.device.profile.parsed.keys
-    return [
-        {
-            "key": v.key,
-            "name": specs[v.key].name if v.key in specs else key_name(v.key),
-            "value": v.value,
-            "unit": specs[v.key].unit if v.key in specs else "",
-            "yes_no": v.key in specs and specs[v.key].type == "bool",
-            "time": v.time,
-        }
-        for v in LatestValue.objects.filter(
-            organization_id=alarm.organization_id, device_id=alarm.device_id
-        ).order_by("key")
-    ]
+    rows = []
+    for v in LatestValue.objects.filter(
+        organization_id=alarm.organization_id, device_id=alarm.device_id
+    ).order_by("key"):
+        spec = KeySpec.of(specs, v.key)
+        rows.append(
+            {
+                "key": v.key,
+                "name": spec.name,
+                "value": v.value,
+                "unit": spec.unit,
+                "yes_no": spec.type == "bool",
+                "time": v.time,
+            }
+        )
+    return rows

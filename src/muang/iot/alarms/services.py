@@ -39,7 +39,6 @@ from muang.core.errors import Conflict, InvalidInput, MuangError
 from muang.core.models import AuditEntry, Organization
 from muang.core.templatetags.thai import format_thai_date
 from muang.iot.alarms.rules import describe, holds
-from muang.iot.key_names import key_name
 from muang.iot.models import (
     SEVERITY_RANK,
     Alarm,
@@ -52,6 +51,7 @@ from muang.iot.models import (
     Severity,
 )
 from muang.iot.permissions import IotPerm
+from muang.iot.profiles import KeySpec
 from muang.iot.services.ingest import Reading
 
 logger = logging.getLogger("muang.iot.alarms")
@@ -435,9 +435,9 @@ def _reading_text(alarm: Alarm) -> str:
     if "value" in details:
         # Named as pages name the key (the profile's label, or a well-known key's name): "ค่าฝุ่น PM2.5 = 52.5 µg/m³
         # (เกณฑ์ PM2.5 > 37.5)"; the threshold left out when it says no more than the reading.
-        spec = alarm.device.profile.parsed.keys.get(details["key"])
-        name = spec.name if spec is not None else key_name(details["key"])
-        unit = f" {spec.unit}" if spec is not None and spec.unit else ""
+        spec = KeySpec.of(alarm.device.profile.parsed.keys, details["key"])
+        name = spec.name
+        unit = f" {spec.unit}" if spec.unit else ""
         reading = f"{name} = {details['value']:g}{unit}"
         condition = details["condition"].replace(details["key"], name, 1)
         if condition == f"{name} = {details['value']:g}":

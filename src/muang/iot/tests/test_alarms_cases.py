@@ -135,12 +135,16 @@ def test_the_case_page_panel_shows_the_device_its_latest_values_and_the_alarm(
 
 
 def test_a_profiles_own_label_names_its_key_and_an_unknown_key_is_shown_as_it_is():
-    from muang.iot.profiles import parse_keys
+    from muang.iot.profiles import KeySpec, parse_keys
 
     keys = parse_keys(
         [{"key": "flow", "unit": "m³/s", "label": " อัตราการไหล "}, {"key": "turbidity"}, {"key": "dim"}]
     )
     assert [k.name for k in keys.values()] == ["อัตราการไหล", "turbidity", "dimming level"]
+    # a key the profile no longer declares (a latest value kept from before) is shown as it is, unitless
+    gone = KeySpec.of(keys, "salinity")
+    assert (gone.name, gone.unit, gone.type) == ("salinity", "", "float")
+    assert KeySpec.of(keys, "flow") is keys["flow"]
     with pytest.raises(InvalidInput) as e:
         parse_keys([{"key": "flow", "label": "x" * 101}])
     assert "keys[0]" in e.value.field_errors
