@@ -10,12 +10,11 @@
   otherwise build for itself on its first requests: the URL resolver with every view module, the reverse
   lookup tables and the th/en translation catalogues; then `gc.freeze()` moves all those objects out of the
   collector's reach, so a worker's garbage collections do not write to their pages and copy-on-write keeps them
-  shared between the workers.
+  shared between the workers (`muang.core.process.settle`, which the background worker calls too).
 Heavy libraries (scikit-learn and PyThaiNLP, line-bot-sdk, openpyxl, rdflib, WeasyPrint) are imported where they
 are used, so preloading does not load them into every worker (src/muang/core/tests/test_preload_imports.py).
 """
 
-import gc
 import os
 
 cores = os.cpu_count() or 1
@@ -28,35 +27,12 @@ max_requests_jitter = max(1, max_requests // 10)
 timeout = 60
 
 
-def warm() -> None:
-    """What every worker would build on its first requests, built once in the master (shared after the fork)."""
-    from django.conf import settings
-    from django.db import connections
-    from django.urls import URLResolver, get_resolver, reverse
-    from django.utils import translation
-
-    def walk(patterns) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns)
-            else:
-                pattern.callback  # imports the view's module  # noqa: B018
-
-    resolver = get_resolver()
-    walk(resolver.url_patterns)
-    reverse("opendata:catalogue")  # fills the resolvers' reverse tables
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            translation.gettext("Muang")  # loads the language's catalogues
-    connections.close_all()
-
-
 def when_ready(server):
     """In the master, after the application is preloaded and before the first worker is forked."""
-    warm()
-    gc.collect()
-    gc.freeze()
-    server.log.info("warmed the URLconf, views and translations; %d objects frozen", gc.get_freeze_count())
+    from muang.core.process import settle
+
+    frozen = settle()
+    server.log.info("warmed the URLconf, views and translations; %d objects frozen", frozen)
 
 
 def post_fork(server, worker):

@@ -68,3 +68,4 @@ def test_worker_runs_queued_tasks_and_reports_its_heartbeat(client):
         output = worker.communicate(timeout=20)[0]
         server.shutdown()
     assert worker.returncode == 0, output
+    assert "objects frozen" in output  # settled as the web's master is (muang.core.process.settle)

@@ -15,6 +15,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from muang.core import registry
 from muang.core.contract import PeriodicTask
 from muang.core.models import WorkerHeartbeat
+from muang.core.process import settle
 
 
 def _enqueue_periodic(last_run: dict[str, float], tasks: Iterable[PeriodicTask] | None = None) -> None:
@@ -55,6 +56,10 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args, **options):
         worker_id = options.get("worker_id") or f"{socket.gethostname()}-{os.getpid()}"
+        # As the web's master does before it forks: the framework built and frozen out of the collector's
+        # reach, so a task's collections walk what the task made, not Django's objects each time.
+        frozen = settle()
+        self.stdout.write(f"worker {worker_id}: {frozen} objects frozen")
         stop = threading.Event()
         beat = threading.Thread(target=_beat, args=(worker_id[:64], timezone.now(), stop), daemon=True)
         beat.start()
