@@ -265,12 +265,11 @@ def person_allowances(*, actor: Actor, person: Person, limit: int = 36) -> Perso
     """A person's rights, their latest lines (newest month first) and their adjustments."""
     require(actor, person.organization, CarePerm.CARE_VIEW)
     org = person.organization_id
+    rights = list(AllowanceRight.objects.filter(organization_id=org, person=person).order_by("kind", "-id"))
     return PersonAllowances(
-        rights=list(
-            AllowanceRight.objects.filter(organization_id=org, person=person).order_by("kind", "-id")
-        ),
-        lines=list(
-            AllowanceLine.objects.filter(organization_id=org, person=person)
+        rights=rights,
+        lines=list(  # through the rights: the lines' index leads with the right (a person has one or two)
+            AllowanceLine.objects.filter(organization_id=org, right_id__in=[r.pk for r in rights])
             .select_related("rate", "run")
             .order_by("-month", "kind", "id")[:limit]
         ),

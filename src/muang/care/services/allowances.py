@@ -442,9 +442,9 @@ SELECT %(org)s, %(run)s, j.right_id, j.person_id, %(month)s, j.kind,
 FROM judged j
 LEFT JOIN rates rate ON j.stop = '' AND rate.kind = j.kind AND rate.age = j.age AND rate.card = j.welfare_card
 WHERE j.stop <> '' OR rate.id IS NOT NULL
--- Written in the order of the line indexes (person + month, right + month): each index then grows in
--- sequence instead of at 100,000 random places (a sort of the rows is cheaper than that).
-ORDER BY j.person_id, j.right_id
+-- Written in the order of the lines' index (right, month, …): it then grows in sequence instead of at 100,000
+-- random places (a sort of the rows is cheaper than that).
+ORDER BY j.right_id
 """  # noqa: S608 (table names only; every value is a parameter)
 
 _END_RIGHTS_SQL = f"""

@@ -288,6 +288,45 @@ def test_a_paid_line_is_never_edited_a_correction_is_an_adjustment(org):
     assert january[(person.pk, "payment")].amount == Decimal("600.00")
 
 
+def test_the_database_keeps_one_line_of_each_kind_per_right_and_month(org):
+    """One unique index (right, month, line type, adjustment; NULLS NOT DISTINCT) and a check: a second
+    payment or stop of a right in a month collides, and only an adjustment's line names an adjustment."""
+    person, right = elder(org, 1, dt.date(1960, 1, 1))
+    december = run(org, DECEMBER, IN_DECEMBER)
+    paid = AllowanceLine.objects.get(run=december, person=person)
+    adjustment = adjustment_create(
+        actor=SYSTEM, organization=org, right_id=right.pk, amount="50.00", reason="ค้างจ่าย"
+    )
+
+    def line(**fields):
+        values = {
+            "organization": org,
+            "run": december,
+            "right": right,
+            "person": person,
+            "month": DECEMBER,
+            "kind": right.kind,
+            "method": right.method,
+            "line_type": "payment",
+            "rate": paid.rate,
+            "amount": Decimal("600.00"),
+        }
+        with transaction.atomic():
+            return AllowanceLine.objects.create(**{**values, **fields})
+
+    with pytest.raises(IntegrityError, match="care_line_one_per_right_month_type"):
+        line()  # a second payment of the month
+    with pytest.raises(IntegrityError, match="care_line_only_adjustments_have_source"):
+        line(month=JANUARY, adjustment=adjustment)  # a payment naming an adjustment
+    line(line_type="stop", amount=Decimal(0), stop_reason="died", rate=None)
+    with pytest.raises(IntegrityError, match="care_line_one_per_right_month_type"):
+        line(line_type="stop", amount=Decimal(0), stop_reason="moved", rate=None)
+    line(line_type="adjustment", adjustment=adjustment, amount=Decimal("50.00"), rate=None)
+    with pytest.raises(IntegrityError, match="care_line_one_per_right_month_type"):
+        line(line_type="adjustment", adjustment=adjustment, amount=Decimal("50.00"), rate=None)
+    assert AllowanceLine.objects.filter(right=right, month=DECEMBER).count() == 3
+
+
 def test_a_run_or_right_with_lines_cannot_be_deleted_even_in_sql(org):
     """The lines carry no per-row foreign-key check (the run's speed); a trigger keeps what they point to."""
     from django.db import connection
