@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import BrinIndex, GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from muang.care.barthel import ITEMS, MAX_TOTAL
@@ -281,7 +281,8 @@ class ReadPurpose(models.TextChoices):
     """Why a health record is opened: the reader chooses one, and it is kept in the audit log (PDPA s.26)."""
 
     CARE = "care", _("care and care planning")
-    ASSESSMENT = "assessment", _("assessment")
+    # In context: a bare "assessment" is the tax assessment's word in the catalogue (property.assessment).
+    ASSESSMENT = "assessment", pgettext_lazy("health record purpose", "assessment")
     VISIT = "visit", _("home visit")
     EMERGENCY = "emergency", _("emergency or evacuation")
     PERSON_REQUEST = "person_request", _("the person's own request")

@@ -4,6 +4,7 @@ district and province seeing counts only, and every care page refused to staff w
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -60,6 +61,15 @@ def test_the_person_page_asks_for_a_purpose_and_logs_the_read(org, actor, person
     assert page.status_code == 200 and "adl-trend" in page.content.decode()
     entry = AuditEntry.objects.filter(action="view").get()
     assert (entry.actor_user_id, entry.reason, entry.object_id) == (actor.user.pk, "visit", str(person.pk))
+
+
+def test_the_purposes_offered_in_thai_are_the_care_registers_own(org, actor, person):
+    """The ADL assessment is offered as such, not as the tax assessment (the catalogue's bare "assessment")."""
+    client = _client(actor.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    page = client.get(reverse("care:person", args=[person.pk])).content.decode()
+    assert "การประเมินสุขภาพและความสามารถ (ADL)" in page
+    assert "ภาษี" not in page
 
 
 @pytest.mark.parametrize(
