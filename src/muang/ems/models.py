@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muang.core.geo import SRID
 from muang.core.models import Organization
@@ -71,7 +72,7 @@ class Unit(models.Model):
     crew = models.TextField(_("crew"), blank=True, help_text=_("one name a line"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     base = models.PointField(_("base"), srid=SRID)
-    location = models.PointField(_("position"), srid=SRID, null=True, blank=True)
+    location = models.PointField(pgettext_lazy("map", "position"), srid=SRID, null=True, blank=True)
     position_at = models.DateTimeField(_("position time"), null=True, blank=True)
     # A tracker registered in the IoT core: its readings with lat/lon move the unit (ems.services.units).
     device = models.OneToOneField(
@@ -325,7 +326,7 @@ class Alert(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    acknowledged_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(pgettext_lazy("escalation", "taken at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Left
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muang.core.geo import SRID
 from muang.core.models import Organization, User
@@ -620,7 +621,7 @@ class ParcelPhoto(models.Model):
     file = CleanImageField(_("photo"), kind="parcels", width_field="width", height_field="height")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
-    taken_at = models.PointField(_("taken at"), srid=SRID, null=True, blank=True)
+    taken_at = models.PointField(pgettext_lazy("photo", "taken at"), srid=SRID, null=True, blank=True)
     accuracy_m = models.PositiveIntegerField(_("GPS accuracy (m)"), null=True, blank=True)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     taken_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
