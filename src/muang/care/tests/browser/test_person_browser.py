@@ -47,6 +47,17 @@ def test_search_then_the_health_record_with_its_trend_on_a_phone(
         page.click("#care-purpose button[type=submit]")
         page.wait_for_selector("#adl-trend[data-ready='1']")
         assert page.locator("#adl-trend canvas").count() >= 1
+        # The chart's legend in Thai: its dates in the Buddhist Era and the group borders named, not uPlot's
+        # "Time" and bare "12" / "5".
+        box = page.locator("#adl-trend .u-over").bounding_box()
+        page.locator("#adl-trend .u-over").hover(position={"x": box["width"] - 3, "y": box["height"] / 2})
+        for _ in range(50):  # the legend follows the cursor on the next frame (no eval under the page's CSP)
+            legend = page.locator("#adl-trend .u-legend").inner_text()
+            if "2569" in legend:
+                break
+            page.wait_for_timeout(100)
+        assert "วันที่ประเมิน" in legend and "ติดสังคม ตั้งแต่ 12" in legend and "ติดเตียง ต่ำกว่า 5" in legend
+        assert "2569" in legend and "Time" not in legend, legend
         assert "ติดเตียง" in page.locator("#care-group").inner_text()
         assert "2487" in page.locator(".care-facts").inner_text()  # born 1944: B.E. 2487
         assert "การเยี่ยมบ้าน" in page.locator("#care-purpose-note").inner_text()
