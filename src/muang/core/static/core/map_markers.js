@@ -1,4 +1,6 @@
-// Muang's own code: the marker images of every map (core/_leaflet.html loads it right after leaflet.js).
+// Muang's own code: the marker images and the zoom buttons' names of every map (core/_leaflet.html loads it right
+// after leaflet.js). The zoom buttons' title and aria-label are Leaflet's English ("Zoom in") unless told: the
+// template hands over the page language's words.
 //
 // Leaflet finds its marker images by reading the URL of leaflet.css's background image and cutting
 // "marker-icon.png" off its end. The deployed static files carry a content hash in their names
@@ -13,4 +15,7 @@
     iconRetinaUrl: script.dataset.iconRetina,
     shadowUrl: script.dataset.shadow,
   });
+  if (script.dataset.zoomIn) {
+    L.Control.Zoom.mergeOptions({ zoomInTitle: script.dataset.zoomIn, zoomOutTitle: script.dataset.zoomOut });
+  }
 })();

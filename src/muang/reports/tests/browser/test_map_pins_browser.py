@@ -62,3 +62,20 @@ def _walk(page, url: str, tmp_path) -> None:
     page.screenshot(path=tmp_path / "report-pin.png")
 
     assert not failed, failed
+
+
+def test_the_map_buttons_are_named_in_the_page_language(live_server, in_chromium, hashed_static, settings):
+    """Leaflet names its zoom buttons "Zoom in" / "Zoom out" (title and aria-label) unless told otherwise."""
+    settings.LANGUAGE_CODE = "th"
+    load_area_slice()
+    town = make_town()
+    case = submit_case(town.category, location=town.org.boundary.point_on_surface)
+
+    def steps(page) -> None:
+        page.goto(f"{live_server.url}/r/{case.tracking_code}")
+        button = page.locator(".leaflet-control-zoom-in")
+        button.wait_for()
+        assert (button.get_attribute("title"), button.get_attribute("aria-label")) == ("ขยาย", "ขยาย")
+        assert page.locator(".leaflet-control-zoom-out").get_attribute("title") == "ย่อ"
+
+    in_chromium(steps)
