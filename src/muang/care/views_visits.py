@@ -41,16 +41,26 @@ def visits_today(request: HttpRequest, actor, membership) -> HttpResponse:
     today = bangkok_date(timezone.now())
     due = visit_selectors.visits_due(actor=actor, organization=membership.organization, today=today)
     labels = _group_labels()
-    rows = [
-        {
-            "visit": row.visit,
-            "person": row.visit.person,
+    # One stop of the round per person: home visits a person is owed (missed ones too) are one row, opened on the
+    # oldest (the one the form completes), with how many are owed. Each teleconsultation is its own call.
+    rows: list[dict] = []
+    home_rows: dict[int, dict] = {}
+    for row in due:
+        visit = row.visit
+        if visit.visit_type == VisitType.HOME and visit.person_id in home_rows:
+            home_rows[visit.person_id]["owed"] += 1
+            continue
+        entry = {
+            "visit": visit,
+            "person": visit.person,
             "overdue": row.overdue,
-            "age": services.age_on(row.visit.person.birth_date, today),
-            "group": labels.get(row.visit.person.adl_group, ""),
+            "owed": 1,
+            "age": services.age_on(visit.person.birth_date, today),
+            "group": labels.get(visit.person.adl_group, ""),
         }
-        for row in due
-    ]
+        rows.append(entry)
+        if visit.visit_type == VisitType.HOME:
+            home_rows[visit.person_id] = entry
     return render(
         request,
         "care/visits/today.html",

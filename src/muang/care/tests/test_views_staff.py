@@ -258,3 +258,19 @@ def test_a_teleconsultation_is_scheduled_from_the_person_page(client, elder):
     call = Visit.objects.get()
     assert call.visit_type == "tele" and call.planned_on == dt.date(2099, 1, 5) and call.done_at is None
     assert timezone.localtime(call.scheduled_at).strftime("%H:%M") == "10:30"
+
+
+def test_the_round_shows_a_person_owed_two_visits_once_opened_on_the_oldest(client, org, elder, today):
+    """Two missed home visits of one person are one stop of the round (the form completes the oldest)."""
+    older, newer = (
+        Visit.objects.create(
+            organization=org, person=elder, visit_type="home", planned_on=today - dt.timedelta(d)
+        )
+        for d in (9, 2)
+    )
+    other = person_create(actor=carer(org), organization=org, today=today, **person_data(2))
+    Visit.objects.create(organization=org, person=other, visit_type="home", planned_on=today)
+    page = client.get(reverse("care:visits")).content.decode()
+    assert page.count(f'data-person="{elder.pk}"') == 1 and page.count(f'data-person="{other.pk}"') == 1
+    assert f"?planned={older.pk}" in page and f"?planned={newer.pk}" not in page
+    assert "ค้างเยี่ยม 2 ครั้ง" in page and "ต้องเยี่ยม 2 ราย" in page
