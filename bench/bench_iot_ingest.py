@@ -182,8 +182,10 @@ def consume(port, password, client_id, total, counter, start_box, rate, results,
     all consumers; reports stored messages, the time of its last commit, publish→commit latencies (paced runs:
     from each message's scheduled publish time) and its peak RSS."""
     setup_django(database=DB, migrate=False)
+    from muang.core.process import settle
     from muang.iot.mqtt.consumer import IngestConsumer
 
+    settle(warm_up=False)  # as `manage.py iot_ingest` does before it subscribes
     consumer = IngestConsumer(host="127.0.0.1", port=port, password=password, client_id=client_id)
     latencies: list[float] = []
     take = consumer.take
@@ -417,6 +419,9 @@ def main() -> None:
 
     rng = random.Random(10)
     org, all_devices = world(max(args.devices, args.mqtt_devices))
+    from muang.core.process import settle
+
+    settle(warm_up=False)  # the service path runs here as in `manage.py iot_ingest`, which settles first
     devices = all_devices[: args.devices]
     telemetry_partitions_maintain()
     clear(org)

@@ -1,7 +1,7 @@
 """What a long-running Muang process does to itself: the gunicorn master before it forks its workers, the
 background worker before its first task.
 
-* `settle()` builds what every request or task would otherwise build on first use (the URL resolver with every
+* `settle()` builds what every request would otherwise build on first use (the URL resolver with every
   view module, the reverse lookup tables, the th/en translation catalogues), then moves every object alive at
   that moment out of the cyclic garbage collector's reach (`gc.freeze()`). A full collection then walks only
   what the process made since, not Django's hundreds of thousands of module-level objects each time: a task
@@ -44,9 +44,11 @@ def warm() -> None:
     connections.close_all()
 
 
-def settle() -> int:
-    """Warm the process, then freeze what is alive out of the collector's reach; the number of objects frozen."""
-    warm()
+def settle(*, warm_up: bool = True) -> int:
+    """Warm the process (a web process: `warm_up`), then freeze what is alive out of the collector's reach; the
+    number of objects frozen. The worker and the ingest serve no page: they freeze what they have imported."""
+    if warm_up:
+        warm()
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()

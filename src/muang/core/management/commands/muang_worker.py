@@ -56,9 +56,9 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args, **options):
         worker_id = options.get("worker_id") or f"{socket.gethostname()}-{os.getpid()}"
-        # As the web's master does before it forks: the framework built and frozen out of the collector's
-        # reach, so a task's collections walk what the task made, not Django's objects each time.
-        frozen = settle()
+        # As the web's master does before it forks: what is imported frozen out of the collector's reach, so a
+        # task's collections walk what the task made, not Django's objects each time.
+        frozen = settle(warm_up=False)
         self.stdout.write(f"worker {worker_id}: {frozen} objects frozen")
         stop = threading.Event()
         beat = threading.Thread(target=_beat, args=(worker_id[:64], timezone.now(), stop), daemon=True)

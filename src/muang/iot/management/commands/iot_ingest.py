@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
+from muang.core.process import settle
 from muang.iot.mqtt.broker import default_directory, ingest_password
 from muang.iot.mqtt.consumer import IngestConsumer
 
@@ -40,6 +41,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        # What is imported frozen out of the cyclic collector's reach (as the web and the worker do): the
+        # collections that thousands of decoded payloads a second set off walk those payloads, not Django.
+        settle(warm_up=False)
         consumer.start(retry=True)
         self.stdout.write(f"iot_ingest: subscribed on {settings.MUANG_MQTT_HOST}:{settings.MUANG_MQTT_PORT}")
         while running:
