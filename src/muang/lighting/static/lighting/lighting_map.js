@@ -7,6 +7,13 @@
   const center = JSON.parse(document.getElementById("map-center").textContent);
   const map = L.map(el, { preferCanvas: false }).setView([center.lat, center.lon], 14);
   L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
+  // Poles stand 30-40 m apart along a street: a town's whole network drawn with full-size circles is one grey
+  // smear of overlapping rings. Small dots until the streets are wide enough to tell poles apart; the faulty
+  // stay larger (and are drawn last, on top) at every zoom.
+  function radius(kind, zoom) {
+    const base = zoom >= 17 ? 6 : zoom >= 16 ? 5 : zoom >= 15 ? 4 : 3;
+    return kind === "faulty" ? base + 3 : base;
+  }
   function esc(s) { return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c])); }
   fetch(el.dataset.url, { credentials: "same-origin" }).then((r) => r.ok ? r.json() : null).then((data) => {
     if (!data) return;
@@ -20,13 +27,16 @@
       html += `<br><a class="pole-link" href="${card}">${esc(el.dataset.cardLabel)}</a>`;
       if (p.case) html += ` · <a class="case-link" href="${el.dataset.case.replace("CODE", encodeURIComponent(p.case))}">${esc(el.dataset.caseLabel)} ${esc(p.case)}</a>`;
       const marker = L.circleMarker([y, x], {
-        radius: p.class === "faulty" ? 8 : 6, color: "#222", weight: 1, fillColor: COLOURS[p.class] || "#aaa", fillOpacity: 0.9,
+        radius: radius(p.class, map.getZoom()), color: "#222", weight: 1, fillColor: COLOURS[p.class] || "#aaa", fillOpacity: 0.9,
         className: `pole pole-${p.class}`,
       }).bindPopup(html);
+      marker._poleClass = p.class;
       marker.on("add", () => { const path = marker.getElement(); if (path) { path.dataset.code = p.code; path.dataset.class = p.class; } });
       layer.addLayer(marker);
     }
     layer.addTo(map);
+    layer.eachLayer((m) => { if (m._poleClass === "faulty") m.bringToFront(); });
+    map.on("zoomend", () => layer.eachLayer((m) => m.setRadius(radius(m._poleClass, map.getZoom()))));
     if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 17, padding: [20, 20] });
     el.dataset.ready = "1";
   });

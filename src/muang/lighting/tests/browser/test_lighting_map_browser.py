@@ -28,6 +28,16 @@ def test_a_faulty_pole_shows_red_and_its_card_links_the_case(live_server, in_chr
         assert page.locator("path.pole-lit").get_attribute("fill") == "#f5c400"
         assert "ชำรุด" in page.locator(".lc-faulty").inner_text()
         page.screenshot(path=tmp_path / "lighting-map.png", full_page=True)
+        # Zoomed out to the town, poles are dots (a network of rings would smear into grey); the faulty stay larger.
+        close = page.locator("path.pole-lit").bounding_box()["width"]
+        for _ in range(3):
+            page.click(".leaflet-control-zoom-out")
+            page.wait_for_timeout(400)  # Leaflet's zoom animation
+        far = page.locator("path.pole-lit").bounding_box()["width"]
+        assert far < close and red.bounding_box()["width"] > far, (close, far)
+        for _ in range(3):
+            page.click(".leaflet-control-zoom-in")
+            page.wait_for_timeout(400)
         red.click()
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
