@@ -48,6 +48,7 @@ LATIN_PHRASES = (
 )  # fmt: skip
 
 WORD = re.compile(r"[A-Za-z]{2,}")
+_MASK = re.compile(r"[xX]+\Z")  # the hidden digits of a masked national ID (x-xxxx-xxxxx-45-5)
 
 # Shown as a literal (codes, keys, file columns), not a label; and the language switch, whose "English" is the
 # other language's own name, marked lang="en". The same selector for Chromium (`VISIBLE_TEXT`) and the parser.
@@ -156,7 +157,13 @@ def english_words(text: str, allowed: set[str] | frozenset[str], phrases: tuple[
     `phrases`, sorted, once each."""
     for phrase in phrases:
         text = text.replace(phrase, " ")
-    return sorted({w for w in WORD.findall(text) if w not in allowed and w.upper() not in allowed})
+    return sorted(
+        {
+            w
+            for w in WORD.findall(text)
+            if w not in allowed and w.upper() not in allowed and not _MASK.match(w)
+        }
+    )
 
 
 def latin_words(*values: str) -> set[str]:

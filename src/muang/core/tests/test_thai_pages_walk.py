@@ -3,7 +3,8 @@
 The demo (`manage.py load_demo`, trimmed to a few of each kind of record and with fast password hashes) is loaded
 at a fixed moment; then each demo role signs in and walks the site as they would: from the staff home page, every
 same-origin link breadth-first (GET only; no sign-out, no downloads or exports, nothing that sends or changes
-anything), at most a few pages of each kind and `MAX_PAGES` in all. A visitor walks the public pages the same way.
+anything), at most a few pages of each kind and `MAX_PAGES` in all. A visitor walks the public pages the same way, and
+the demo taxpayer their signed-in `/my-tax/` pages.
 Each HTML page must answer below 500 and its visible text (`muang.testing.thai_text.visible_text`: the body's
 text, the title, button captions and the placeholder, title and aria-label attributes) may hold Latin words only
 from `LATIN_ALLOWED` (units, standards, product names), `LATIN_PHRASES`, and the demo's own Latin names and codes.
@@ -29,6 +30,9 @@ from django.utils import timezone
 
 from muang.core import registry
 from muang.core.models import User
+from muang.property.models import Owner
+from muang.selfservice import demo as taxpayer_demo
+from muang.selfservice.tests.factories import signed_in_client
 from muang.testing.thai_text import (
     LATIN_ALLOWED,
     LATIN_PHRASES,
@@ -70,7 +74,8 @@ PUBLIC_STARTS = (
     "/kpi/public/chumphae/",
 )
 MAX_PAGES = 150  # per walker
-MIN_PAGES = {"overseer.chumphae": 3}  # a district sees its home page's roll-up and little else; others 10
+# A district sees its home page's roll-up and little else, a taxpayer their few pages; others at least 10.
+MIN_PAGES = {"overseer.chumphae": 3, "taxpayer": 3}
 KPI_CSV_COLUMNS = ("indicator", "month", "value", "school")  # the figures file's header (kpi/values.html)
 TRACKING_CODE_EXAMPLE = "0001-ABCD-EFGH"  # the shape of a tracking code, the public home's follow field shows
 PER_KIND = 3  # pages of one view with the same query keys (three bills show what every bill page shows)
@@ -293,6 +298,14 @@ def test_every_page_a_role_or_a_visitor_reaches_in_thai_shows_no_english(setting
     visitor = Client()
     visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
     walked["visitor"] = _walk(visitor, PUBLIC_STARTS, allowed, found, broken)
+    # The demo taxpayer, signed in to /my-tax/ (their properties, assessments, bills and notices).
+    taxpayer = signed_in_client(
+        Owner.objects.get(
+            organization__slug=taxpayer_demo.DEMO_ORG, national_id=taxpayer_demo.DEMO_NATIONAL_ID
+        )
+    )
+    taxpayer.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    walked["taxpayer"] = _walk(taxpayer, (f"/my-tax/{taxpayer_demo.DEMO_ORG}/home/",), allowed, found, broken)
 
     stuck = [
         who for who, n in walked.items() if n < MIN_PAGES.get(who, 10)
