@@ -74,6 +74,8 @@ class Person(models.Model):
             models.Index(fields=["organization", "full_name"], name="care_person_org_name_idx"),
         ]
 
+    AUDIT_BY_NUMBER = True  # the home pages' audit lines show its number (core.selectors.audit_lines)
+
     def __str__(self) -> str:
         # Not the name: __str__ ends up in the append-only audit log, which anonymisation cannot reach.
         return f"care person {self.pk}"
@@ -730,6 +732,8 @@ class Visit(models.Model):
             models.Index(fields=["organization", "planned_on"], name="care_visit_org_planned_idx"),
             models.Index(fields=["person", "done_at"], name="care_visit_person_done_idx"),
         ]
+
+    AUDIT_BY_NUMBER = True  # the home pages' audit lines show its number (core.selectors.audit_lines)
 
     def __str__(self) -> str:
         return f"care visit {self.pk}"

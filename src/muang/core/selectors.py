@@ -185,13 +185,18 @@ def audit_lines(entries: Iterable[AuditEntry]) -> list[AuditLine]:
         else:
             who = e.actor_label
         try:
-            thing = apps.get_model(e.object_type)._meta.verbose_name
+            model = apps.get_model(e.object_type)
         except (LookupError, ValueError):
-            thing = e.object_type
+            model, thing = None, e.object_type
+        else:
+            thing = model._meta.verbose_name
+        # A model whose text in the log is a placeholder rather than a name (a person cared for is logged by
+        # number, never by name) is shown by its number, not by the English placeholder.
+        shown = f"#{e.object_id}" if getattr(model, "AUDIT_BY_NUMBER", False) else e.object_repr
         what = _("%(action)s %(thing)s %(object)s") % {
             "action": e.get_action_display(),
             "thing": thing,
-            "object": e.object_repr,
+            "object": shown,
         }
         lines.append(AuditLine(at=e.at, who=who, what=what, fields=len(e.changes or {})))
     return lines

@@ -241,6 +241,8 @@ class Wristband(models.Model):
             )
         ]
 
+    AUDIT_BY_NUMBER = True  # the home pages' audit lines show its number (core.selectors.audit_lines)
+
     def __str__(self) -> str:
         return f"wristband {self.pk}"  # not the wearer's name: this ends up in the audit log
 

@@ -144,7 +144,8 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} {self.fiscal_year}: {self.value}"
+        # What the audit log keeps and the home pages show: the indicator by its name, not its code.
+        return f"{self.indicator.name_th} {self.fiscal_year}: {self.value.normalize():f}"
 
 
 class Snapshot(models.Model):

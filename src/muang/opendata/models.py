@@ -46,6 +46,8 @@ class Publication(models.Model):
     refresh_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("open dataset")
+        verbose_name_plural = _("open datasets")
         constraints = [
             models.UniqueConstraint(fields=["organization", "dataset"], name="opendata_publication_once"),
         ]

@@ -92,7 +92,7 @@ def holds(rule, value: float) -> bool:
 def describe(rule) -> str:
     """The condition in a line, for an alarm's details and a case's description: `pm25 > 37.5`."""
     if rule.kind == "silence":
-        return f"silence ≥ {rule.silence_intervals} × interval"
+        return _("no report for %(n)s × the report interval") % {"n": rule.silence_intervals}
     if rule.operator == "outside":
         return f"{rule.key} ∉ [{rule.low:g}, {rule.high:g}]"
     symbol = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "eq": "="}[rule.operator]

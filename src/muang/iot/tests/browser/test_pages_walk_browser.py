@@ -4,7 +4,6 @@ without a script error or a failed request, fits a phone's width, and shows no E
 codes and units a Thai page shows as they are)."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
@@ -19,29 +18,16 @@ from muang.iot.tests.alarm_helpers import report, rule, station
 from muang.lighting.models import PoleGroup
 from muang.lighting.services.poles import COLUMNS as POLE_COLUMNS
 from muang.lighting.tests.helpers import lit, lit_town, pole
+from muang.testing.thai_text import (
+    LATIN_ALLOWED,
+    LATIN_PHRASES,
+    VISIBLE_TEXT,
+    english_words,
+    in_context,
+    latin_words,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Words a Thai page shows as they are: units, standards, product and utility names (LED, Ft, MEA/PEA are written
-# so in Thai too), and the tokens a staff member types in a profile's definition (types and byte order).
-LATIN_ALLOWED = {
-    "PM", "AQI", "LoRaWAN", "MQTT", "JSON", "CSV", "GeoJSON", "Excel", "DevEUI", "Leaflet", "OpenStreetMap",
-    "kWh", "ID", "API", "LINE", "ChirpStack", "NGSI", "LD", "EUI", "WGS", "UTC", "hPa", "mm", "cm", "km",
-    "TALQ", "uPlot", "Wh", "kW", "LED", "Ft", "MEA", "PEA", "Muang", "xlsx",
-    "u8", "u16", "s16", "u32", "f32", "big", "little", "float", "int", "bool",
-}  # fmt: skip
-# The page's visible text without what is shown as a literal (codes, keys, file columns: <code>, <kbd>, <samp>)
-# and without the language switch (its "English" is the other language's own name, marked lang="en").
-VISIBLE_TEXT = """() => {
-    const body = document.body.cloneNode(true);
-    body.querySelectorAll('code, kbd, samp, script, style, [lang="en"]').forEach((e) => e.remove());
-    return body.innerText;
-}"""
-WORD = re.compile(r"[A-Za-z]{2,}")
-
-
-def _english(text: str, allowed: set[str]) -> list[str]:
-    return sorted({w for w in WORD.findall(text) if w not in allowed and w.upper() not in allowed})
 
 
 def test_the_iot_lighting_and_environment_pages_at_desktop_and_phone_size(
@@ -77,7 +63,7 @@ def test_the_iot_lighting_and_environment_pages_at_desktop_and_phone_size(
     data = [air.serial, air.name, air.profile.name, bad.code, good.code, bad.device.serial, bad.device.name]
     data += [k["key"] for k in air.profile.keys + lt.profile.keys]
     data += [f.case.tracking_code for f in bad.faults.all() if f.case] + list(POLE_COLUMNS)
-    allowed = LATIN_ALLOWED | set(WORD.findall(" ".join(data)))
+    allowed = LATIN_ALLOWED | latin_words(*data)
     pages = [
         ("/iot/devices/", "#devices"),
         (f"/iot/devices/{air.pk}/", "#latest-values"),
@@ -117,11 +103,8 @@ def test_the_iot_lighting_and_environment_pages_at_desktop_and_phone_size(
                 width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 assert width <= 1, f"{path} is {width}px wider than the {viewport['width']}px screen"
                 text = page.evaluate(VISIBLE_TEXT)
-                words = _english(text, allowed)
-                if words:
-                    found[f"{viewport['width']} {path}"] = [
-                        m.group(0) for w in words for m in re.finditer(rf".{{0,30}}\b{w}\b.{{0,30}}", text)
-                    ]
+                if words := english_words(text, allowed, LATIN_PHRASES):
+                    found[f"{viewport['width']} {path}"] = [c for w in words for c in in_context(text, w)]
                 assert not problems, (path, problems)
 
         in_chromium(steps, viewport=viewport)
