@@ -1,5 +1,7 @@
 """Django admin for configuration, scoped to the organisations the admin administers, every write audited."""
 
+import functools
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
@@ -7,10 +9,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.gis.admin import GISModelAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from muang.core import audit, services
@@ -111,7 +115,98 @@ class PlatformAdmin(admin.ModelAdmin):
         _audited_save(super().save_model, request, obj, form, change, lambda: None)
 
 
-class ScopedAdmin(admin.ModelAdmin):
+def _unnamed_relation(model, name: str):
+    """The foreign key `name` of `model` when it has no verbose_name of its own (Django then labels it with its
+    English name, "organization"), else None."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if (
+        (field.many_to_one or field.one_to_one)
+        and field.concrete
+        and field.verbose_name == name.replace("_", " ")
+    ):
+        return field
+    return None
+
+
+def _list_column(model, column):
+    """A list column as the admin shows it: a code as a literal, an unnamed foreign key under its model's (Thai)
+    name, anything else as it is."""
+    if column == "code":
+        return "code_literal"
+    if not isinstance(column, str) or (field := _unnamed_relation(model, column)) is None:
+        return column
+
+    def related(obj):
+        return getattr(obj, field.name)
+
+    related.short_description = field.related_model._meta.verbose_name
+    related.admin_order_field = field.name
+    related.__name__ = field.name
+    return related
+
+
+@functools.cache
+def _titled_filter(filter_class):
+    """`filter_class` titled with the foreign key's model's (Thai) name when the key has none of its own."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        filter_class.__init__(self, field, request, params, model, model_admin, field_path)
+        if _unnamed_relation(model, field_path) is not None:
+            self.title = field.related_model._meta.verbose_name
+
+    return type(f"Thai{filter_class.__name__}", (filter_class,), {"__init__": __init__})
+
+
+class ThaiLabelsMixin:
+    """Thai headings for what Django would label with a field's English name, and codes shown as literals."""
+
+    def get_list_filter(self, request):
+        filters = []
+        for f in super().get_list_filter(request):
+            if isinstance(f, str) and _unnamed_relation(self.model, f) is not None:
+                f = (f, _titled_filter(admin.RelatedFieldListFilter))
+            elif (
+                isinstance(f, tuple)
+                and isinstance(f[1], type)
+                and issubclass(f[1], admin.RelatedFieldListFilter)
+            ):
+                f = (f[0], _titled_filter(f[1]))
+            filters.append(f)
+        return filters
+
+    def get_list_display(self, request):
+        return tuple(_list_column(self.model, c) for c in super().get_list_display(request))
+
+    def _labels(self, kwargs) -> dict:
+        """Unnamed foreign keys under their model's (Thai) name, in fields and read-only fields alike (a form's
+        own labels first)."""
+        form = kwargs.get("form", self.form)
+        labels = {
+            f.name: capfirst(f.related_model._meta.verbose_name)
+            for f in self.model._meta.concrete_fields
+            if _unnamed_relation(self.model, f.name) is not None
+        }
+        own = getattr(getattr(form, "Meta", None), "labels", None) or {}
+        return {**labels, **own, **kwargs.get("labels", {})}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["labels"] = self._labels(kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):  # an inline's
+        kwargs["labels"] = self._labels(kwargs)
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("code"), ordering="code")
+    def code_literal(self, obj) -> str:
+        # A record's code as a literal: a code, not an English word (as the Thai pages show it).
+        return format_html("<code>{}</code>", obj.code)
+
+
+class ScopedAdmin(ThaiLabelsMixin, admin.ModelAdmin):
     """Shows only rows of administered organisations and records every change in the audit log."""
 
     org_path = "organization"  # how to reach the organisation id from this model
@@ -284,7 +379,7 @@ class DepartmentAdmin(ScopedAdmin):
         return ", ".join(str(labels.get(d, d)) for d in obj.duties)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ThaiLabelsMixin, admin.TabularInline):
     """A managed account's memberships, in the organisations the administrator administers only."""
 
     model = Membership
@@ -635,11 +730,15 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
 
-class ReferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReferenceAdmin(ThaiLabelsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """DOPA reference data: searchable by everyone in the admin, changed only by `manage.py load_areas`."""
 
     search_fields = ("code", "name_th", "name_en")
-    list_display = ("code", "name_th", "name_en")
+    list_display = ("code", "name_th", "english_name")
+
+    @admin.display(description=_("English name"), ordering="name_en")
+    def english_name(self, obj) -> str:
+        return format_html('<span lang="en">{}</span>', obj.name_en)  # the area's own name in English
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
