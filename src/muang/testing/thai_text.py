@@ -28,6 +28,7 @@ LATIN_ALLOWED = {
     # medical and care terms written so in Thai practice (Barthel ADL groups, LTC, EMS levels and the CBD
     # dispatch criteria of the สพฉ.) and the units of a home visit's vital signs
     "ADL", "LTC", "ALS", "BLS", "FR", "CBD", "mg", "dL", "mmHg",
+    "EMS",  # the emergency medical service (การแพทย์ฉุกเฉิน), so named beside the Thai by the สพฉ.
     # the indicator frameworks' names (ISO 37120, U4SSC, depa's smart-city criteria, KPI)
     "ISO", "depa", "KPI",
     # the bank files' reference fields and banks (Ref1/Ref2 of a bill payment, กรุงไทย's code)
@@ -39,7 +40,7 @@ LATIN_ALLOWED = {
 LATIN_PHRASES = (
     "Creative Commons Attribution", "Creative Commons CC0", "Open Data Commons Attribution", "Open Data Commons",
     "Open311 GeoReport", "Open311", "DCAT-AP", "JSON-LD", "Turtle", "CKAN", "Indian 1975",
-    "Thai QR", "LINE OA", "Bill Payment", "Direct Credit",
+    "Thai QR", "LINE OA", "Bill Payment", "Direct Credit", "Biller ID",
     # Thai government usage: the one-stop service centre (ศูนย์บริการร่วม) and online services
     "One Stop Service", "E-Service",
     # the ITU's smart-city indicators, and the terms of the NHSO's long-term care and the MoPH's telemedicine
