@@ -91,30 +91,6 @@ def _audited_save(save, request: HttpRequest, obj, form, change: bool, organizat
         )
 
 
-class PlatformAdmin(admin.ModelAdmin):
-    """Platform data, the same for every organisation (national rates, a catalogue): every staff account
-    reads it, only the platform operator (superuser) adds and changes it, nobody deletes it from here (rows
-    that records point at are ended, not removed); every change is in the audit log."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        _audited_save(super().save_model, request, obj, form, change, lambda: None)
-
-
 def _unnamed_relation(model, name: str):
     """The foreign key `name` of `model` when it has no verbose_name of its own (Django then labels it with its
     English name, "organization"), else None."""
@@ -131,21 +107,54 @@ def _unnamed_relation(model, name: str):
     return None
 
 
+# Fields some models leave without a verbose_name (so Django labels them in English), named here for the admin.
+UNNAMED_FIELD_LABELS = {
+    "created_at": _("created at"),
+    "updated_at": _("updated at"),
+    "imported_at": _("imported at"),
+    "line_count": _("line count"),
+    "total_amount": _("total amount"),
+    "applied_amount": _("applied amount"),
+    "seq": _("sequence"),
+    "display_name": _("display name"),
+    "order": _("order"),
+    "subject": _("subject"),
+    "channel": _("channel"),
+    "status": _("status"),
+    "attempts": _("attempts"),
+    "last_error": _("last error"),
+}
+
+
+def _unnamed_label(model, name: str):
+    """The Thai label of `model`'s field `name` when it has no verbose_name of its own, else None."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not field.concrete or field.verbose_name != name.replace("_", " "):
+        return None
+    if field.many_to_one or field.one_to_one:
+        return field.related_model._meta.verbose_name
+    return UNNAMED_FIELD_LABELS.get(name)
+
+
 def _list_column(model, column):
-    """A list column as the admin shows it: a code as a literal, an unnamed foreign key under its model's (Thai)
-    name, anything else as it is."""
-    if column == "code":
-        return "code_literal"
-    if not isinstance(column, str) or (field := _unnamed_relation(model, column)) is None:
+    """A list column as the admin shows it: a code as a literal, the English name marked so, a field without a
+    verbose_name under its Thai label (a foreign key under its model's name), anything else as it is."""
+    if column in ("code", "name_en"):
+        return {"code": "code_literal", "name_en": "english_name"}[column]
+    if not isinstance(column, str) or (label := _unnamed_label(model, column)) is None:
         return column
+    field = model._meta.get_field(column)
 
-    def related(obj):
-        return getattr(obj, field.name)
+    def value(obj):
+        return getattr(obj, f"get_{field.name}_display")() if field.choices else getattr(obj, field.name)
 
-    related.short_description = field.related_model._meta.verbose_name
-    related.admin_order_field = field.name
-    related.__name__ = field.name
-    return related
+    value.short_description = label
+    value.admin_order_field = field.name
+    value.__name__ = field.name
+    return value
 
 
 @functools.cache
@@ -185,9 +194,9 @@ class ThaiLabelsMixin:
         own labels first)."""
         form = kwargs.get("form", self.form)
         labels = {
-            f.name: capfirst(f.related_model._meta.verbose_name)
+            f.name: capfirst(label)
             for f in self.model._meta.concrete_fields
-            if _unnamed_relation(self.model, f.name) is not None
+            if (label := _unnamed_label(self.model, f.name)) is not None
         }
         own = getattr(getattr(form, "Meta", None), "labels", None) or {}
         return {**labels, **own, **kwargs.get("labels", {})}
@@ -204,6 +213,34 @@ class ThaiLabelsMixin:
     def code_literal(self, obj) -> str:
         # A record's code as a literal: a code, not an English word (as the Thai pages show it).
         return format_html("<code>{}</code>", obj.code)
+
+    @admin.display(description=_("English name"), ordering="name_en")
+    def english_name(self, obj) -> str:
+        return format_html('<span lang="en">{}</span>', obj.name_en)  # the record's own name in English
+
+
+class PlatformAdmin(ThaiLabelsMixin, admin.ModelAdmin):
+    """Platform data, the same for every organisation (national rates, a catalogue): every staff account
+    reads it, only the platform operator (superuser) adds and changes it, nobody deletes it from here (rows
+    that records point at are ended, not removed); every change is in the audit log."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        _audited_save(super().save_model, request, obj, form, change, lambda: None)
 
 
 class ScopedAdmin(ThaiLabelsMixin, admin.ModelAdmin):
@@ -734,11 +771,7 @@ class ReferenceAdmin(ThaiLabelsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """DOPA reference data: searchable by everyone in the admin, changed only by `manage.py load_areas`."""
 
     search_fields = ("code", "name_th", "name_en")
-    list_display = ("code", "name_th", "english_name")
-
-    @admin.display(description=_("English name"), ordering="name_en")
-    def english_name(self, obj) -> str:
-        return format_html('<span lang="en">{}</span>', obj.name_en)  # the area's own name in English
+    list_display = ("code", "name_th", "name_en")
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
