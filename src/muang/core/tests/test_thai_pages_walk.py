@@ -275,21 +275,22 @@ ADMIN_ROLE = "admin.nonsaat"  # the organisation's system administrator (the ope
 ADMIN_LIST = re.compile(r"/admin/([a-z_]+)/([a-z_]+)/")
 ADMIN_CHANGE = re.compile(r"/admin/[a-z_]+/[a-z_]+/[^/]+/change/")
 # The admin's lists and change forms that still show English, not yet asserted (walked all the same, so a 5xx
-# fails). Remove one when its page is Thai. What remains: fields without a Thai verbose_name (billing's imports,
-# receipts and payments, notifications, tax years: "Imported at", "Seq", "Created at"), JSON fields shown as they
-# are (settings, rate tables, audit changes, a service's form fields), raw codes and English names (KPI areas,
-# frameworks and indicators, case category and status codes in help texts), the areas' English names read-only
-# in their forms, the map widget's WKT text, demo data in Latin (a payer's company code, a signboard's text), and
-# a user's password hash summary (the hasher's name and the first letters of its salt and hash).
+# fails). Remove one when its page is Thai. What remains: raw codes and values in lists (a notification's channel
+# and status, a KPI indicator's unit, a question's key), fields with an English verbose_name or help text (an
+# owner's display name, a bill's cancel reason, a payment's allocations), JSON fields shown as they are
+# (settings, rate tables, audit changes, a service's form fields), the records' English names read-only in their
+# forms (areas, KPI frameworks and areas), codes in help texts (“streetlight”), the map widget's WKT text, demo
+# data in Latin (a payer's company code, a signboard's text), and a user's password hash summary (the hasher's
+# name and the first letters of its hash).
 ADMIN_PENDING_LISTS = {
-    "billing/bankstatementimport", "billing/receipt", "care/allowancepayer", "core/auditentry",
-    "core/notification", "kpi/area", "kpi/framework", "kpi/indicator", "property/owner", "property/taxyear",
+    "care/allowancepayer", "core/auditentry", "core/notification", "kpi/indicator", "property/owner",
     "reports/categoryquestion",
 }  # fmt: skip
 ADMIN_PENDING_FORMS = ADMIN_PENDING_LISTS | {
-    "billing/bankstatementline", "billing/bill", "billing/billingprofile", "billing/payment", "cases/casecategory",
-    "cases/casestatus", "core/district", "core/organization", "core/province", "core/subdistrict",
-    "core/user", "eservices/service", "property/building", "property/parcel", "property/signboard",
+    "billing/bankstatementimport", "billing/bankstatementline", "billing/bill", "billing/billingprofile",
+    "billing/payment", "cases/casecategory", "cases/casestatus", "core/district", "core/organization",
+    "core/province", "core/subdistrict", "core/user", "eservices/service", "kpi/area", "kpi/framework",
+    "property/building", "property/parcel", "property/signboard", "property/taxyear",
 }  # fmt: skip
 
 
