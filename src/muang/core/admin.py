@@ -190,8 +190,8 @@ class ThaiLabelsMixin:
         return tuple(_list_column(self.model, c) for c in super().get_list_display(request))
 
     def _labels(self, kwargs) -> dict:
-        """Unnamed foreign keys under their model's (Thai) name, in fields and read-only fields alike (a form's
-        own labels first)."""
+        """Fields without a verbose_name under their Thai label (`_unnamed_label`), in fields and read-only
+        fields alike; a form's own labels first."""
         form = kwargs.get("form", self.form)
         labels = {
             f.name: capfirst(label)
