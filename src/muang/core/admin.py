@@ -38,6 +38,7 @@ from muang.core.models import (
     Subdistrict,
     User,
 )
+from muang.core.templatetags.thai import format_thai_date
 from muang.core.validation import validate_membership
 from muang.core.views.auth import AdminSignInForm
 from muang.core.widgets import OfflineMapWidget
@@ -144,6 +145,8 @@ def _list_column(model, column):
     verbose_name under its Thai label (a foreign key under its model's name), anything else as it is."""
     if column in ("code", "name_en"):
         return {"code": "code_literal", "name_en": "english_name"}[column]
+    if isinstance(column, str) and _is_date(model, column):
+        return _date_column(model._meta.get_field(column), _unnamed_label(model, column))
     if not isinstance(column, str) or (label := _unnamed_label(model, column)) is None:
         return column
     field = model._meta.get_field(column)
@@ -152,6 +155,27 @@ def _list_column(model, column):
         return getattr(obj, f"get_{field.name}_display")() if field.choices else getattr(obj, field.name)
 
     value.short_description = label
+    value.admin_order_field = field.name
+    value.__name__ = field.name
+    return value
+
+
+def _is_date(model, column: str) -> bool:
+    try:
+        return isinstance(model._meta.get_field(column), models.DateField)  # a DateTimeField is one too
+    except FieldDoesNotExist:
+        return False
+
+
+def _date_column(field, label=None):
+    """A date or a time in the page's language as every Muang page writes it: the Buddhist Era on a Thai page
+    (Django's own date format prints the Christian year: "1 ตุลาคม 2020")."""
+    style = "datetime" if isinstance(field, models.DateTimeField) else "long"
+
+    def value(obj):
+        return format_thai_date(getattr(obj, field.name), style) or "-"
+
+    value.short_description = label or field.verbose_name
     value.admin_order_field = field.name
     value.__name__ = field.name
     return value

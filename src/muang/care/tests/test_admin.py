@@ -4,6 +4,7 @@ core/tests/test_admin_authorization.py; here, what the forms refuse and that a p
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -125,3 +126,20 @@ def test_the_paying_account_and_windows_are_checked_like_the_services(org, clien
     assert not ConfirmationWindow.objects.exists()
     assert client.post(url, {**window, "closes_on": "2026-10-31"}).status_code == 302
     assert ConfirmationWindow.objects.filter(organization=org, fiscal_year=2570).count() == 1
+
+
+def test_the_rates_list_writes_its_dates_in_the_buddhist_era(operator, settings):
+    """The admin lists write dates as every Muang page does (Django's own date format prints the Christian
+    year): the 2011 rates in force from 1 October 2554."""
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    page = operator.get(reverse("admin:care_allowancerate_changelist")).content.decode()
+    assert "1 ตุลาคม 2554" in page and "ตุลาคม 2011" not in page
+
+
+def test_the_admin_scripts_count_the_selection_in_thai(operator, settings):
+    """Django's Thai catalogue for the admin's scripts leaves "selected" in English ("0 จาก 6 selected"); ours
+    (LOCALE_PATHS, djangojs) completes it."""
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    script = operator.get(reverse("admin:jsi18n")).content.decode()  # the catalogue as JSON (\\uXXXX)
+    assert json.dumps("เลือกแล้ว %(sel)s จาก %(cnt)s รายการ") in script
+    assert json.dumps("%(sel)s จาก %(cnt)s selected") not in script
