@@ -1,7 +1,5 @@
 """Django admin for configuration, scoped to the organisations the admin administers, every write audited."""
 
-import functools
-
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
@@ -9,16 +7,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.gis.admin import GISModelAdmin
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from muang.core import audit, services
 from muang.core.access import Actor, administered_organization_ids, may_manage_user, users_managed_within
+from muang.core.admin_labels import ThaiLabelsMixin
 from muang.core.errors import MuangError
 from muang.core.form_errors import add_service_errors
 from muang.core.models import (
@@ -38,7 +35,6 @@ from muang.core.models import (
     Subdistrict,
     User,
 )
-from muang.core.templatetags.thai import format_thai_date
 from muang.core.validation import validate_membership
 from muang.core.views.auth import AdminSignInForm
 from muang.core.widgets import OfflineMapWidget
@@ -90,157 +86,6 @@ def _audited_save(save, request: HttpRequest, obj, form, change: bool, organizat
             changes=changes,
             reason="admin",
         )
-
-
-def _unnamed_relation(model, name: str):
-    """The foreign key `name` of `model` when it has no verbose_name of its own (Django then labels it with its
-    English name, "organization"), else None."""
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-    if (
-        (field.many_to_one or field.one_to_one)
-        and field.concrete
-        and field.verbose_name == name.replace("_", " ")
-    ):
-        return field
-    return None
-
-
-# Fields some models leave without a verbose_name (so Django labels them in English), named here for the admin.
-UNNAMED_FIELD_LABELS = {
-    "created_at": _("created at"),
-    "updated_at": _("updated at"),
-    "imported_at": _("imported at"),
-    "line_count": _("line count"),
-    "total_amount": _("total amount"),
-    "applied_amount": _("applied amount"),
-    "seq": _("sequence"),
-    "display_name": _("display name"),
-    "order": _("order"),
-    "subject": _("subject"),
-    "channel": _("channel"),
-    "status": _("status"),
-    "attempts": _("attempts"),
-    "last_error": _("last error"),
-}
-
-
-def _unnamed_label(model, name: str):
-    """The Thai label of `model`'s field `name` when it has no verbose_name of its own, else None."""
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-    if not field.concrete or field.verbose_name != name.replace("_", " "):
-        return None
-    if field.many_to_one or field.one_to_one:
-        return field.related_model._meta.verbose_name
-    return UNNAMED_FIELD_LABELS.get(name)
-
-
-def _list_column(model, column):
-    """A list column as the admin shows it: a code as a literal, the English name marked so, a field without a
-    verbose_name under its Thai label (a foreign key under its model's name), anything else as it is."""
-    if column in ("code", "name_en"):
-        return {"code": "code_literal", "name_en": "english_name"}[column]
-    if isinstance(column, str) and _is_date(model, column):
-        return _date_column(model._meta.get_field(column), _unnamed_label(model, column))
-    if not isinstance(column, str) or (label := _unnamed_label(model, column)) is None:
-        return column
-    field = model._meta.get_field(column)
-
-    def value(obj):
-        return getattr(obj, f"get_{field.name}_display")() if field.choices else getattr(obj, field.name)
-
-    value.short_description = label
-    value.admin_order_field = field.name
-    value.__name__ = field.name
-    return value
-
-
-def _is_date(model, column: str) -> bool:
-    try:
-        return isinstance(model._meta.get_field(column), models.DateField)  # a DateTimeField is one too
-    except FieldDoesNotExist:
-        return False
-
-
-def _date_column(field, label=None):
-    """A date or a time in the page's language as every Muang page writes it: the Buddhist Era on a Thai page
-    (Django's own date format prints the Christian year: "1 ตุลาคม 2020")."""
-    style = "datetime" if isinstance(field, models.DateTimeField) else "long"
-
-    def value(obj):
-        return format_thai_date(getattr(obj, field.name), style) or "-"
-
-    value.short_description = label or field.verbose_name
-    value.admin_order_field = field.name
-    value.__name__ = field.name
-    return value
-
-
-@functools.cache
-def _titled_filter(filter_class):
-    """`filter_class` titled with the foreign key's model's (Thai) name when the key has none of its own."""
-
-    def __init__(self, field, request, params, model, model_admin, field_path):
-        filter_class.__init__(self, field, request, params, model, model_admin, field_path)
-        if _unnamed_relation(model, field_path) is not None:
-            self.title = field.related_model._meta.verbose_name
-
-    return type(f"Thai{filter_class.__name__}", (filter_class,), {"__init__": __init__})
-
-
-class ThaiLabelsMixin:
-    """Thai headings for what Django would label with a field's English name, and codes shown as literals."""
-
-    def get_list_filter(self, request):
-        filters = []
-        for f in super().get_list_filter(request):
-            if isinstance(f, str) and _unnamed_relation(self.model, f) is not None:
-                f = (f, _titled_filter(admin.RelatedFieldListFilter))
-            elif (
-                isinstance(f, tuple)
-                and isinstance(f[1], type)
-                and issubclass(f[1], admin.RelatedFieldListFilter)
-            ):
-                f = (f[0], _titled_filter(f[1]))
-            filters.append(f)
-        return filters
-
-    def get_list_display(self, request):
-        return tuple(_list_column(self.model, c) for c in super().get_list_display(request))
-
-    def _labels(self, kwargs) -> dict:
-        """Fields without a verbose_name under their Thai label (`_unnamed_label`), in fields and read-only
-        fields alike; a form's own labels first."""
-        form = kwargs.get("form", self.form)
-        labels = {
-            f.name: capfirst(label)
-            for f in self.model._meta.concrete_fields
-            if (label := _unnamed_label(self.model, f.name)) is not None
-        }
-        own = getattr(getattr(form, "Meta", None), "labels", None) or {}
-        return {**labels, **own, **kwargs.get("labels", {})}
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["labels"] = self._labels(kwargs)
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_formset(self, request, obj=None, **kwargs):  # an inline's
-        kwargs["labels"] = self._labels(kwargs)
-        return super().get_formset(request, obj, **kwargs)
-
-    @admin.display(description=_("code"), ordering="code")
-    def code_literal(self, obj) -> str:
-        # A record's code as a literal: a code, not an English word (as the Thai pages show it).
-        return format_html("<code>{}</code>", obj.code)
-
-    @admin.display(description=_("English name"), ordering="name_en")
-    def english_name(self, obj) -> str:
-        return format_html('<span lang="en">{}</span>', obj.name_en)  # the record's own name in English
 
 
 class PlatformAdmin(ThaiLabelsMixin, admin.ModelAdmin):

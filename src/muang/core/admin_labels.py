@@ -1,0 +1,160 @@
+"""Thai labels in the Django admin for what Django would otherwise show in English or raw: fields without a
+verbose_name of their own (Django labels them with their English name, "organization"), dates (Django's date
+format prints the Christian year), codes (shown as literals) and English names (marked as such). Every Muang admin
+class takes them through `ThaiLabelsMixin`."""
+
+import functools
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from muang.core.templatetags.thai import format_thai_date
+
+# Fields some models leave without a verbose_name (so Django labels them in English), named here for the admin.
+UNNAMED_FIELD_LABELS = {
+    "created_at": _("created at"),
+    "updated_at": _("updated at"),
+    "imported_at": _("imported at"),
+    "line_count": _("line count"),
+    "total_amount": _("total amount"),
+    "applied_amount": _("applied amount"),
+    "seq": _("sequence"),
+    "display_name": _("display name"),
+    "order": _("order"),
+    "subject": _("subject"),
+    "channel": _("channel"),
+    "status": _("status"),
+    "attempts": _("attempts"),
+    "last_error": _("last error"),
+}
+
+
+def _field(model, name):
+    """`model`'s concrete field `name`, or None (a method, a property, a reverse relation)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if field.concrete else None
+
+
+def _unnamed(field) -> bool:
+    """The field has no verbose_name of its own: Django made one of its English name."""
+    return field.verbose_name == field.name.replace("_", " ")
+
+
+def _unnamed_relation(model, name: str):
+    """The foreign key `name` of `model` when it has no verbose_name of its own, else None."""
+    field = _field(model, name)
+    return (
+        field if field is not None and (field.many_to_one or field.one_to_one) and _unnamed(field) else None
+    )
+
+
+def _unnamed_label(model, name: str):
+    """The Thai label of `model`'s field `name` when it has no verbose_name of its own (a foreign key under its
+    model's name), else None."""
+    field = _field(model, name)
+    if field is None or not _unnamed(field):
+        return None
+    if field.many_to_one or field.one_to_one:
+        return field.related_model._meta.verbose_name
+    return UNNAMED_FIELD_LABELS.get(name)
+
+
+def _column(field, label, render):
+    """A list column of `field` under `label`, sorted by the field, each value shown by `render(value)`."""
+
+    def value(obj):
+        return render(obj, getattr(obj, field.name))
+
+    value.short_description = label
+    value.admin_order_field = field.name
+    value.__name__ = field.name
+    return value
+
+
+def _list_column(model, column):
+    """A list column as the admin shows it: a code as a literal, the English name marked so, a date in the page's
+    language (the Buddhist Era on a Thai page), a field without a verbose_name under its Thai label with a choice
+    as its label, anything else as it is."""
+    if column in ("code", "name_en"):
+        return {"code": "code_literal", "name_en": "english_name"}[column]
+    field = _field(model, column) if isinstance(column, str) else None
+    if field is None:
+        return column
+    label = _unnamed_label(model, column)
+    if isinstance(field, models.DateField):  # a DateTimeField is one too
+        style = "datetime" if isinstance(field, models.DateTimeField) else "long"
+        return _column(field, label or field.verbose_name, lambda obj, v: format_thai_date(v, style) or "-")
+    if label is None:
+        return column
+    if field.choices:
+        return _column(field, label, lambda obj, v: getattr(obj, f"get_{field.name}_display")())
+    return _column(field, label, lambda obj, v: v)
+
+
+@functools.cache
+def _titled_filter(filter_class):
+    """`filter_class` titled with the foreign key's model's (Thai) name when the key has none of its own."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        filter_class.__init__(self, field, request, params, model, model_admin, field_path)
+        if _unnamed_relation(model, field_path) is not None:
+            self.title = field.related_model._meta.verbose_name
+
+    return type(f"Thai{filter_class.__name__}", (filter_class,), {"__init__": __init__})
+
+
+class ThaiLabelsMixin:
+    """Thai headings for what Django would label with a field's English name, and codes shown as literals."""
+
+    def get_list_filter(self, request):
+        filters = []
+        for f in super().get_list_filter(request):
+            if isinstance(f, str) and _unnamed_relation(self.model, f) is not None:
+                f = (f, _titled_filter(admin.RelatedFieldListFilter))
+            elif (
+                isinstance(f, tuple)
+                and isinstance(f[1], type)
+                and issubclass(f[1], admin.RelatedFieldListFilter)
+            ):
+                f = (f[0], _titled_filter(f[1]))
+            filters.append(f)
+        return filters
+
+    def get_list_display(self, request):
+        return tuple(_list_column(self.model, c) for c in super().get_list_display(request))
+
+    def _labels(self, kwargs) -> dict:
+        """Fields without a verbose_name under their Thai label (`_unnamed_label`), in fields and read-only
+        fields alike; a form's own labels first."""
+        form = kwargs.get("form", self.form)
+        labels = {
+            f.name: capfirst(label)
+            for f in self.model._meta.concrete_fields
+            if (label := _unnamed_label(self.model, f.name)) is not None
+        }
+        own = getattr(getattr(form, "Meta", None), "labels", None) or {}
+        return {**labels, **own, **kwargs.get("labels", {})}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["labels"] = self._labels(kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):  # an inline's
+        kwargs["labels"] = self._labels(kwargs)
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("code"), ordering="code")
+    def code_literal(self, obj) -> str:
+        # A record's code as a literal: a code, not an English word (as the Thai pages show it).
+        return format_html("<code>{}</code>", obj.code)
+
+    @admin.display(description=_("English name"), ordering="name_en")
+    def english_name(self, obj) -> str:
+        return format_html('<span lang="en">{}</span>', obj.name_en)  # the record's own name in English
