@@ -28,15 +28,14 @@
       if (p.case) html += ` · <a class="case-link" href="${el.dataset.case.replace("CODE", encodeURIComponent(p.case))}">${esc(el.dataset.caseLabel)} ${esc(p.case)}</a>`;
       const marker = L.circleMarker([y, x], {
         radius: radius(p.class, map.getZoom()), color: "#222", weight: 1, fillColor: COLOURS[p.class] || "#aaa", fillOpacity: 0.9,
-        className: `pole pole-${p.class}`,
+        className: `pole pole-${p.class}`, poleClass: p.class,
       }).bindPopup(html);
-      marker._poleClass = p.class;
       marker.on("add", () => { const path = marker.getElement(); if (path) { path.dataset.code = p.code; path.dataset.class = p.class; } });
       layer.addLayer(marker);
     }
     layer.addTo(map);
-    layer.eachLayer((m) => { if (m._poleClass === "faulty") m.bringToFront(); });
-    map.on("zoomend", () => layer.eachLayer((m) => m.setRadius(radius(m._poleClass, map.getZoom()))));
+    layer.eachLayer((m) => { if (m.options.poleClass === "faulty") m.bringToFront(); });
+    map.on("zoomend", () => layer.eachLayer((m) => m.setRadius(radius(m.options.poleClass, map.getZoom()))));
     if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 17, padding: [20, 20] });
     el.dataset.ready = "1";
   });
