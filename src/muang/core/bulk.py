@@ -72,7 +72,7 @@ def array_literal(values: Iterable[Any]) -> str:
             text = {v: str(v) for v in set(values)}
             values = [text[v] for v in values]
         joined = '","'.join(values)
-        if '"' not in joined and "\\" not in joined:
+        if joined.count('"') == 2 * (len(values) - 1) and "\\" not in joined:  # only the separators' quotes
             return '{"' + joined + '"}'
     return (
         "{" + ",".join("NULL" if v is None else f'"{str(v).translate(_ARRAY_ESCAPES)}"' for v in values) + "}"

@@ -124,11 +124,34 @@ def test_array_literal_round_trips_numbers_text_times_and_nulls_through_postgres
             ['say "hi"', "back\\slash", "{brace},comma"],
         ),
         ([moment, None, moment], "timestamptz[]", [moment, None, moment]),
+        (['"edge', "x", 'end"'], "text[]", ['"edge', "x", 'end"']),
+        (["a", '"'], "text[]", ["a", '"']),
     ]
     with connection.cursor() as cursor:
         for values, cast, expected in cases:
             cursor.execute(f"SELECT %s::{cast}", [bulk.array_literal(values)])
             assert cursor.fetchone()[0] == expected, values
+
+
+def test_array_literal_of_plain_text_and_times_is_one_join(monkeypatch):
+    """Text without a quote or a backslash, and datetimes, take the join: no value is escaped one by one (a
+    batch's keys and hours; the check once counted the separators' own quotes and escaped every value)."""
+    import datetime as dt
+
+    moment = dt.datetime(2026, 12, 5, 11, 0, tzinfo=dt.UTC)
+    looked_up = []
+
+    class Escapes(dict):
+        def __getitem__(self, char):
+            looked_up.append(chr(char))
+            return super().__getitem__(char)
+
+    monkeypatch.setattr(bulk, "_ARRAY_ESCAPES", Escapes(bulk._ARRAY_ESCAPES))
+    assert bulk.array_literal(["pm25", "pm10"]) == '{"pm25","pm10"}'
+    assert bulk.array_literal([moment, moment]) == '{"2026-12-05 11:00:00+00:00","2026-12-05 11:00:00+00:00"}'
+    assert looked_up == []
+    assert bulk.array_literal(['a"b', "c"]) == '{"a\\"b","c"}'
+    assert '"' in looked_up
 
 
 def test_copy_rows_in_binary_and_copy_insert_ignoring_duplicates_with_types():

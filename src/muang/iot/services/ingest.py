@@ -290,9 +290,8 @@ def _write_telemetry(
     )
     hour = floor_hour(now)
     if inserted is None:
-        mark_late_hours(
-            {(org, r.device.id, k, floor_hour(r.time)) for r in candidates if r.time < hour for k in r.values}
-        )
+        late = [(r.device.id, floor_hour(r.time), r.values) for r in candidates if r.time < hour]
+        mark_late_hours({(org, d, k, h) for d, h, values in late for k in values})
         return candidates
     mark_late_hours({(org, d, k, floor_hour(t)) for d, k, t in inserted if t < hour})
     stored = []

@@ -17,6 +17,7 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
+from muang.core.bulk import array_literal
 from muang.iot.services.partitions import existing_partitions
 
 HOUR = dt.timedelta(hours=1)
@@ -80,13 +81,13 @@ def mark_late_hours(rows) -> None:
     them again and the charts read them raw until then. Called inside the batch's transaction."""
     if not rows:
         return
-    org, device, key, hour = (list(c) for c in zip(*sorted(rows), strict=True))
+    columns = [array_literal(c) for c in zip(*sorted(rows), strict=True)]  # one text parameter a column
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO iot_telemetryhourdirty (organization_id, device_id, key, hour) "
             "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[]) "
             "ON CONFLICT DO NOTHING",
-            [org, device, key, hour],
+            columns,
         )
 
 
@@ -132,14 +133,11 @@ def recompute_dirty_hours() -> int:
         dirty = cursor.fetchall()
         if not dirty:
             return 0
-        org, device, key, hour = (list(c) for c in zip(*sorted(dirty), strict=True))
+        columns = [array_literal(c) for c in zip(*sorted(dirty), strict=True)]
         marks = "unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[]) AS d(o, dv, k, h)"
-        cursor.execute(
-            _DIRTY_DELETE.format(marks=marks),
-            [org, device, key, hour],
-        )
+        cursor.execute(_DIRTY_DELETE.format(marks=marks), columns)
         select = _DIRTY_AGGREGATE.format(marks=marks)
-        cursor.execute(_UPSERT.format(select=select), [org, device, key, hour])
+        cursor.execute(_UPSERT.format(select=select), columns)
     return len(dirty)
 
 
