@@ -3,7 +3,9 @@
 The service path is what `manage.py iot_ingest` does with each MQTT batch: JSON payloads (with message ids)
 decoded by the device's profile, every key validated, ids claimed for dedup, rows COPYed through a staging table
 (`INSERT … ON CONFLICT DO NOTHING`), latest values upserted, devices' last_seen moved, one transaction per batch.
-The baseline is a bare `COPY iot_telemetry FROM STDIN` of exactly the rows the service stored.
+The baseline is a bare `COPY iot_telemetry FROM STDIN` of exactly the rows the service stored. The readings are
+live (each device's last seconds, as devices report); a second service row ingests a late backlog (12 hours of
+readings, so every row also marks its hour for the roll-up to compute again).
 
 A second row measures MQTT end to end: publisher processes (one MQTT connection per device, QoS 1, as the
 broker's ACL wants; PUBLISH packets encoded before the clock starts, sockets multiplexed with `selectors`,
@@ -11,7 +13,7 @@ PUBACKs read in blocks and counted) publish through a private Mosquitto to the s
 `manage.py iot_ingest` (`consumers` processes), from publish to committed row, with the p95 latency.
 
     .venv/bin/python bench/bench_iot_ingest.py [--quick] [--devices 2000] [--messages 100000] [--batch 2000]
-        [--mqtt-devices 10000] [--mqtt-messages 60000] [--publishers 2] [--consumers 1] [--latency-rate N]
+        [--mqtt-devices 10000] [--mqtt-messages 60000] [--publishers 2] [--consumers CORES] [--latency-rate N]
         [--burst 1]
 
 With BENCH_IOT_PROFILE=<directory> each ingest process writes its cProfile stats there (<client id>-<time>.prof).
@@ -91,7 +93,8 @@ def publisher(port, password, topics, per_device, start_box, go, rate, name, rea
 
     from muang.iot.mqtt import wire
 
-    base = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=6)
+    # Live readings, as devices report: each device's a second apart, the last one now.
+    base = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=per_device)
     stamps = [(base + dt.timedelta(seconds=i)).isoformat() for i in range(per_device)]
     devices = len(topics)
     # packets[i][r]: device i's r-th message; k numbers the messages in the order they are sent (round robin)
@@ -399,7 +402,12 @@ def main() -> None:
     parser.add_argument("--mqtt-devices", type=int, default=10_000)
     parser.add_argument("--mqtt-messages", type=int, default=60_000, help="0: skip the MQTT rows")
     parser.add_argument("--publishers", type=int, default=2, help="publisher processes")
-    parser.add_argument("--consumers", type=int, default=1, help="ingest processes (shared subscription)")
+    parser.add_argument(
+        "--consumers",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="ingest processes on the shared subscription (default: as `manage.py iot_ingest` forks, one a core)",
+    )
     parser.add_argument(
         "--burst", type=int, default=1, help="messages of one device in one write (full-rate rows; paced: 1)"
     )
@@ -426,32 +434,43 @@ def main() -> None:
     telemetry_partitions_maintain()
     clear(org)
     now = timezone.now().replace(microsecond=0)
-    start = now - dt.timedelta(hours=12)
-    step = dt.timedelta(hours=12) / max(1, args.messages // len(devices))
-    payloads = []
-    for i in range(args.messages):
-        device = devices[i % len(devices)]
-        ts = start + step * (i // len(devices))
-        body = {
-            "ts": ts.isoformat(),
-            "id": f"m{i}",
-            "values": {
-                "pm25": round(rng.uniform(5, 90), 1),
-                "pm10": round(rng.uniform(10, 150), 1),
-                "temperature": round(rng.uniform(22, 38), 1),
-            },
-        }
-        payloads.append(Message(device, json.dumps(body).encode(), now, None, "mqtt"))
+    rounds = max(1, args.messages // len(devices))
 
-    cpu = time.process_time()
-    with timed() as service:
-        stored = 0
-        for b in range(0, len(payloads), args.batch):
-            outcomes = ingest_batch(organization=org, messages=payloads[b : b + args.batch], now=now)
-            stored += sum(o.status == "stored" for o in outcomes)
-    cpu = time.process_time() - cpu
-    if stored != args.messages:
-        raise SystemExit(f"the service stored {stored} of {args.messages} messages")
+    def messages(span: dt.timedelta) -> list:
+        """Each device's readings evenly over `span` up to now, the devices in turn."""
+        start, step = now - span, span / rounds
+        payloads = []
+        for i in range(args.messages):
+            body = {
+                "ts": (start + step * (i // len(devices))).isoformat(),
+                "id": f"m{i}",
+                "values": {
+                    "pm25": round(rng.uniform(5, 90), 1),
+                    "pm10": round(rng.uniform(10, 150), 1),
+                    "temperature": round(rng.uniform(22, 38), 1),
+                },
+            }
+            payloads.append(Message(devices[i % len(devices)], json.dumps(body).encode(), now, None, "mqtt"))
+        return payloads
+
+    def service_run(payloads: list) -> tuple[float, float]:
+        """(seconds, CPU seconds of this process) to ingest the payloads batch by batch."""
+        cpu = time.process_time()
+        with timed() as service:
+            stored = 0
+            for b in range(0, len(payloads), args.batch):
+                outcomes = ingest_batch(organization=org, messages=payloads[b : b + args.batch], now=now)
+                stored += sum(o.status == "stored" for o in outcomes)
+        if stored != args.messages:
+            raise SystemExit(f"the service stored {stored} of {args.messages} messages")
+        return service.seconds, time.process_time() - cpu
+
+    # A late backlog first (a gateway that was offline: 12 hours of readings, each row of an hour already ended
+    # also marks its hour for the roll-up), then live readings (the last second of each device's reports, as
+    # devices report), whose rows the baseline copies.
+    late_seconds, late_cpu = service_run(messages(dt.timedelta(hours=12)))
+    clear(org)
+    service_seconds, cpu = service_run(messages(dt.timedelta(seconds=rounds)))
     rows = list(
         Telemetry.objects.filter(organization_id=org.pk).values_list(
             "organization_id", "device_id", "key", "time", "value"
@@ -467,6 +486,7 @@ def main() -> None:
         for b in range(0, len(rows), args.batch * 3):
             with connection.cursor() as cursor:
                 copy_rows(cursor, sql, rows[b : b + args.batch * 3], TELEMETRY_TYPES)
+    raw_seconds = raw.seconds
     # What a reading costs on disk (heap + primary key, freshly written), for docs/scaling.md.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -476,7 +496,7 @@ def main() -> None:
         total_bytes = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM iot_telemetry")
         all_rows = cursor.fetchone()[0]
-    service_rate, raw_rate = args.messages / service.seconds, args.messages / raw.seconds
+    service_rate, raw_rate = args.messages / service_seconds, args.messages / raw_seconds
     print(
         f"raw COPY, {len(rows):,} rows in batches of {args.batch * 3:,}: {3 * raw_rate:,.0f} rows/s = {raw_rate:,.0f} msg/s"
     )
@@ -489,6 +509,14 @@ def main() -> None:
     )
     print(
         f"ingest service CPU (this process, not PostgreSQL's): {1e6 * cpu / args.messages:,.0f} µs a message"
+    )
+    late_rate = args.messages / late_seconds
+    report(
+        "iot ingest service, a late backlog (12 hours, every hour marked for the roll-up)",
+        f"{late_rate:,.0f} msg/s",
+        "raw COPY",
+        f"{raw_rate:,.0f} msg/s ({100 * late_rate / raw_rate:.0f} % of it; CPU {1e6 * late_cpu / args.messages:,.0f} "
+        "µs a message)",
     )
     print(
         f"telemetry on disk: {total_bytes / all_rows:,.0f} bytes per reading (heap + primary key, {all_rows:,} rows)"

@@ -23,7 +23,7 @@ fi
   --access-logfile "$LOG/web-access.log" --error-logfile "$LOG/web.log"
 scripts/mqtt.sh start
 if ! alive "$RUN/ingest.pid"; then
-  # MQTT telemetry into PostgreSQL (shared subscription: start more for more throughput).
+  # MQTT telemetry into PostgreSQL: one consumer a core on the shared subscription (MUANG_IOT_INGEST_PROCESSES).
   nohup .venv/bin/python -m django iot_ingest >>"$LOG/ingest.log" 2>&1 &
   echo $! > "$RUN/ingest.pid"
 fi

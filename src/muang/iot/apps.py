@@ -66,6 +66,10 @@ class IotConfig(AppConfig):
                 "MUANG_IOT_DEDUP_DAYS": int(os.environ.get("MUANG_IOT_DEDUP_DAYS", "7")),
                 # The largest webhook body a LoRaWAN network server may send (bytes).
                 "MUANG_LORAWAN_MAX_BODY": int(os.environ.get("MUANG_LORAWAN_MAX_BODY", "65536")),
+                # MQTT consumers `manage.py iot_ingest` forks to share the subscription: one a core, up to four.
+                "MUANG_IOT_INGEST_PROCESSES": int(
+                    os.environ.get("MUANG_IOT_INGEST_PROCESSES") or min(4, os.cpu_count() or 1)
+                ),
                 # The private Mosquitto broker (scripts/mqtt.sh): loopback only.
                 "MUANG_MQTT_HOST": os.environ.get("MUANG_MQTT_HOST", "127.0.0.1"),
                 "MUANG_MQTT_PORT": int(os.environ.get("MUANG_MQTT_PORT", "18830")),

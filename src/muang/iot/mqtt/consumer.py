@@ -104,6 +104,21 @@ class IngestConsumer:
     def stop(self) -> None:
         self.session.disconnect()
 
+    def retire(self, wait: float = 1.0, *, retry: bool = False) -> int:
+        """End this client id's session at the broker, after storing what it holds; returns how many messages
+        it held. Mosquitto shares a subscription's messages with the sessions that are away too: a consumer that
+        no longer runs under this id (fewer consumers than before) would hold its share until the session
+        expires. Its subscription goes first (nothing more is routed to it), then what it queued is ingested and
+        acknowledged, then a DISCONNECT with a session expiry of 0 ends it. `retry`: wait for the broker as
+        `start` does."""
+        connect = self.session.connect_retrying if retry else self.session.connect
+        if connect(subscribe=False):
+            self.session.unsubscribe()
+            while self.flush(wait=wait):
+                pass
+        self.session.end_session()
+        return self.stats.received
+
     def _load_devices(self, keys: set[tuple[str, str]]) -> None:
         """Look up the devices of these (organisation slug, serial) pairs not cached yet, in one query per
         organisation; the profiles and organisations are shared, so each profile's decoder is parsed once."""

@@ -15,8 +15,9 @@ into bare tuples or acknowledges a batch in one write, so this small module does
 
 What it speaks (MQTT 5.0, OASIS standard): CONNECT (username, password, clean start, session expiry, receive
 maximum, keep alive, topic alias maximum), CONNACK with its reason code and properties (server keep alive),
-SUBSCRIBE / SUBACK (reason codes per filter), PUBLISH at QoS 0 and 1 with its properties (user property `id`,
-topic alias), PUBACK, PINGREQ / PINGRESP, DISCONNECT both ways. Flow control is the broker's: it sends at most
+SUBSCRIBE / SUBACK (reason codes per filter), UNSUBSCRIBE / UNSUBACK, PUBLISH at QoS 0 and 1 with its properties (user property `id`,
+topic alias), PUBACK, PINGREQ / PINGRESP, DISCONNECT both ways (from this side also with a session expiry of 0,
+which ends the session at the broker). Flow control is the broker's: it sends at most
 `receive_maximum` unacknowledged QoS 1 messages; this side never publishes, so the broker's own receive maximum
 does not concern it. QoS 2 is never asked for (a QoS 2 PUBLISH is a protocol error here).
 """
@@ -32,7 +33,7 @@ import time
 
 logger = logging.getLogger("muang.iot.mqtt")
 
-CONNECT, CONNACK, PUBLISH, PUBACK, SUBSCRIBE, SUBACK = 1, 2, 3, 4, 8, 9
+CONNECT, CONNACK, PUBLISH, PUBACK, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK = 1, 2, 3, 4, 8, 9, 10, 11
 PINGREQ, PINGRESP, DISCONNECT = 12, 13, 14
 PING = b"\xc0\x00"
 NORMAL_DISCONNECT = b"\xe0\x00"
@@ -211,6 +212,10 @@ def encode_subscribe(packet_id: int, topic_filter: str, qos: int = 1) -> bytes:
     return packet(
         (SUBSCRIBE << 4) | 0x02, struct.pack("!H", packet_id) + b"\x00" + _string(topic_filter) + bytes([qos])
     )
+
+
+def encode_unsubscribe(packet_id: int, topic_filter: str) -> bytes:
+    return packet((UNSUBSCRIBE << 4) | 0x02, struct.pack("!H", packet_id) + b"\x00" + _string(topic_filter))
 
 
 def encode_publish(
@@ -426,9 +431,10 @@ class Subscriber:
 
     # -- connection --
 
-    def connect(self) -> bool:
-        """Open the connection and the subscription; returns whether the broker kept a session. Raises Refused
-        (with the broker's reason code) or MqttError; OSError when the broker cannot be reached."""
+    def connect(self, *, subscribe: bool = True) -> bool:
+        """Open the connection and (`subscribe`) the subscription; returns whether the broker kept a session.
+        Raises Refused (with the broker's reason code) or MqttError; OSError when the broker cannot be reached.
+        A resumed session keeps its subscription (and sends what it queued) without a new SUBSCRIBE."""
         self.close()
         sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -457,6 +463,9 @@ class Subscriber:
             server_keepalive = self.connack_properties.get(SERVER_KEEP_ALIVE)
             if server_keepalive is not None:
                 self.keepalive = server_keepalive
+            if not subscribe:
+                sock.settimeout(None)
+                return self.session_present
             packet_id = 1
             self._send(encode_subscribe(packet_id, self.topic_filter, self.qos))
             _first, body = self._expect(SUBACK)
@@ -477,14 +486,19 @@ class Subscriber:
         return self.session_present
 
     def connect_retrying(
-        self, *, attempts: int | None = None, first_delay: float = 0.5, max_delay: float = 30
+        self,
+        *,
+        attempts: int | None = None,
+        first_delay: float = 0.5,
+        max_delay: float = 30,
+        subscribe: bool = True,
     ):
         """connect(), again and again with a doubling delay while the broker is away or refuses (a broker
         restarting refuses for a moment); raises the last error after `attempts` (None: never gives up)."""
         delay, tried = first_delay, 0
         while True:
             try:
-                return self.connect()
+                return self.connect(subscribe=subscribe)
             except (OSError, MqttError) as e:
                 tried += 1
                 if attempts is not None and tried >= attempts:
@@ -499,6 +513,29 @@ class Subscriber:
                 self.sock.close()
             finally:
                 self.sock = None
+
+    def unsubscribe(self) -> None:
+        """UNSUBSCRIBE the filter: the broker routes nothing more to this session (what it queued before still
+        comes, kept for `take`). Raises Refused on a failure reason code."""
+        self._send(encode_unsubscribe(2, self.topic_filter))
+        self.sock.settimeout(self.timeout)
+        try:
+            _first, body = self._expect(UNSUBACK)
+        finally:
+            self.sock.settimeout(None)
+        properties, end = _properties_at(body, 2, len(body))
+        if len(body) < 3 or end >= len(body):
+            raise MalformedPacket("an UNSUBACK without its reason code")
+        if body[end] >= 0x80:
+            raise Refused("UNSUBACK", body[end], properties.get(REASON_STRING))
+
+    def end_session(self) -> None:
+        """DISCONNECT with a session expiry of 0: the broker discards the session (its subscription and what it
+        still queued), then close."""
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self._send(packet(DISCONNECT << 4, b"\x00" + encode_properties([(SESSION_EXPIRY, 0)])))
+        self.close()
 
     def disconnect(self) -> None:
         """A normal DISCONNECT (the broker keeps the session for its expiry interval), then close."""

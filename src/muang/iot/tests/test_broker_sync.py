@@ -10,7 +10,7 @@ from muang.core.access import SYSTEM
 from muang.iot.models import Telemetry
 from muang.iot.services.devices import device_create, device_retire, device_rotate_credential
 from muang.iot.tests.factories import air_profile
-from muang.iot.tests.test_mqtt import MOSQUITTO, broker, connect, drain, publish, world  # noqa: F401 (fixtures)
+from muang.iot.tests.test_mqtt import MOSQUITTO, broker, connect, drain, publish  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.usefixtures("areas")]
 
@@ -50,7 +50,7 @@ def connects(port, dev, secret, within: float = 5.0) -> bool:
 
 
 def test_a_new_device_publishes_without_a_reload_and_a_retired_one_is_refused(
-    world,  # noqa: F811
+    world,
     live_broker,
     django_capture_on_commit_callbacks,
 ):
@@ -85,7 +85,7 @@ def test_a_new_device_publishes_without_a_reload_and_a_retired_one_is_refused(
 
 
 def test_many_devices_in_one_commit_write_the_files_once(
-    world,  # noqa: F811
+    world,
     monkeypatch,
     django_capture_on_commit_callbacks,
 ):

@@ -25,7 +25,7 @@ from muang.iot.lorawan.downlink import (
 from muang.iot.lorawan.models import TtsDownlinkTarget
 from muang.iot.lorawan.services import chirpstack_api_set
 from muang.iot.tests.lorawan_fixtures import recorded
-from muang.iot.tests.test_mqtt import MOSQUITTO, broker, connect, world  # noqa: F401  (their broker, reused)
+from muang.iot.tests.test_mqtt import MOSQUITTO, broker, connect  # noqa: F401  (their broker, reused)
 from muang.testing.line_server import start_recorded_server
 
 TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.chirpstack-api-token.sig"

@@ -17,12 +17,10 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from muang.core.tests.factories import OrganizationFactory
 from muang.iot.models import Telemetry
 from muang.iot.mqtt.broker import ingest_password, write_broker_config
 from muang.iot.mqtt.consumer import IngestConsumer
 from muang.iot.mqtt.wire import Refused
-from muang.iot.tests.factories import air_profile, device
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 pytestmark = [
@@ -35,17 +33,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-def world():
-    org, other = OrganizationFactory(), OrganizationFactory()
-    profile = air_profile(org)
-    a, a_secret = device(org, profile, serial="AQ-1")
-    b, b_secret = device(org, profile, serial="AQ-2")
-    c, c_secret = device(other, air_profile(other), serial="AQ-1")  # the same serial in another organisation
-    a.secret, b.secret, c.secret = a_secret, b_secret, c_secret
-    return org, other, a, b, c
 
 
 @pytest.fixture

@@ -1,21 +1,29 @@
 """Consume device telemetry from the private Mosquitto broker (MQTT v5 shared subscription, QoS 1, acks after
-commit). Run several side by side to share the load: each gets its own client id."""
+commit).
+
+`--processes N` (default `MUANG_IOT_INGEST_PROCESSES`, one a core up to four) forks N consumers that share the
+subscription. Their client ids are stable (`muang-ingest-<host>-<n>`; one process: `muang-ingest-<host>`), so a
+consumer started again, by its supervisor or by the next `make run`, resumes its persistent session and gets
+what it had not acknowledged. At start the sessions of this id that no consumer will take any more (the
+layouts of other process counts, up to `RETIRE_UP_TO` consumers) are retired: what they hold is stored, then
+the broker drops them; Mosquitto would otherwise go on queuing their share of the messages for nobody.
+Several commands may run side by side, each with its own `--client-id`."""
 
 import logging
-import os
 import signal
 import socket
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.db import DatabaseError, close_old_connections
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, close_old_connections, connections
 
-from muang.core.process import settle
+from muang.core.process import settle, supervise
 from muang.iot.mqtt.broker import default_directory, ingest_password
 from muang.iot.mqtt.consumer import IngestConsumer
 
 logger = logging.getLogger("muang.iot.mqtt")
+RETIRE_UP_TO = 16  # consumers: the sessions `--processes` up to this many would have left
 
 
 class Command(BaseCommand):
@@ -23,16 +31,49 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=2000)
-        parser.add_argument("--client-id", default=f"muang-ingest-{socket.gethostname()}-{os.getpid()}")
+        parser.add_argument("--client-id", default=f"muang-ingest-{socket.gethostname()}")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=settings.MUANG_IOT_INGEST_PROCESSES,
+            help="consumers forked to share the subscription (1: this process consumes)",
+        )
 
     def handle(self, *args, **options):
-        consumer = IngestConsumer(
+        if options["processes"] < 1:
+            raise CommandError("--processes is at least 1.")
+        # What is imported frozen out of the cyclic collector's reach (as the web and the worker do): the
+        # collections that thousands of decoded payloads a second set off walk those payloads, not Django.
+        # Forked consumers share these pages.
+        settle(warm_up=False)
+        client_id, batch_size = options["client_id"], options["batch_size"]
+        self.retire_others(client_id, options["processes"])
+        if options["processes"] == 1:
+            self.consume(client_id, batch_size)
+        else:
+            supervise(options["processes"], lambda n: self.consume(f"{client_id}-{n}", batch_size))
+
+    def retire_others(self, client_id: str, processes: int) -> None:
+        """Retire the sessions of this id that the consumers about to start will not resume."""
+        mine = {client_id} if processes == 1 else {f"{client_id}-{n}" for n in range(processes)}
+        layouts = {client_id} | {f"{client_id}-{n}" for n in range(RETIRE_UP_TO)}
+        for other in sorted(layouts - mine):
+            held = self.consumer(other, 2000).retire(retry=True)  # the broker may be starting with us
+            if held:
+                self.stdout.write(f"iot_ingest: {other} retired; the {held} messages it held are ingested")
+        connections.close_all()
+
+    def consumer(self, client_id: str, batch_size: int) -> IngestConsumer:
+        return IngestConsumer(
             host=settings.MUANG_MQTT_HOST,
             port=settings.MUANG_MQTT_PORT,
             password=ingest_password(default_directory()),
-            client_id=options["client_id"],
-            batch_size=options["batch_size"],
+            client_id=client_id,
+            batch_size=batch_size,
         )
+
+    def consume(self, client_id: str, batch_size: int) -> None:
+        consumer = self.consumer(client_id, batch_size)
         running = True
 
         def stop(*_args):
@@ -41,11 +82,10 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        # What is imported frozen out of the cyclic collector's reach (as the web and the worker do): the
-        # collections that thousands of decoded payloads a second set off walk those payloads, not Django.
-        settle(warm_up=False)
         consumer.start(retry=True)
-        self.stdout.write(f"iot_ingest: subscribed on {settings.MUANG_MQTT_HOST}:{settings.MUANG_MQTT_PORT}")
+        self.stdout.write(
+            f"iot_ingest: {client_id} subscribed on {settings.MUANG_MQTT_HOST}:{settings.MUANG_MQTT_PORT}"
+        )
         while running:
             close_old_connections()  # a database restart: reconnect (unacked messages come again)
             try:
@@ -57,5 +97,5 @@ class Command(BaseCommand):
         consumer.stop()
         s = consumer.stats
         self.stdout.write(
-            f"iot_ingest: {s.received} received, {s.stored} stored, {s.duplicate} repeated, {s.refused} refused"
+            f"iot_ingest: {client_id}: {s.received} received, {s.stored} stored, {s.duplicate} repeated, {s.refused} refused"
         )
