@@ -261,21 +261,26 @@ def vector_tile_sql(
     where: str,
     alias: str = "t",
     id_column: str = "id",
+    shape_srid: int = SRID,
 ) -> str:
     """An ST_AsMVT statement for one layer: the rows of `table` (as `alias`) matching `where` whose `shape`
-    (an expression in `SRID`, GiST-indexed as written) touches the tile, with `columns` as attributes. Takes
-    the named parameters %(z)s, %(x)s, %(y)s besides those of `where`. The tile's own box with a small margin
-    (in WGS84) lets the index choose the rows; ST_AsMVTGeom clips them in Web Mercator."""
+    (an expression in `shape_srid`, GiST-indexed as written) touches the tile, with `columns` as attributes.
+    Takes the named parameters %(z)s, %(x)s, %(y)s besides those of `where`. The tile's own box with a small
+    margin (in the shape's SRID) lets the index choose the rows; ST_AsMVTGeom clips them in Web Mercator. A shape
+    stored in Web Mercator (`shape_srid=WEB_MERCATOR`) is clipped as it is: no transformation per row."""
     attributes = ", ".join(f"{alias}.{c}" for c in columns)
     margin = TILE_BUFFER / TILE_EXTENT
+    box = f"ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => {margin})"
+    if shape_srid == WEB_MERCATOR:
+        mercator = shape
+    else:
+        box, mercator = f"ST_Transform({box}, {shape_srid})", f"ST_Transform({shape}, {WEB_MERCATOR})"
     return f"""
-    WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS merc,
-                           ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => {margin}), {SRID}) AS wgs),
+    WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS merc, {box} AS box),
     shapes AS (
-        SELECT ST_AsMVTGeom(ST_Transform({shape}, {WEB_MERCATOR}), bounds.merc, {TILE_EXTENT}, {TILE_BUFFER}, true)
-               AS geom, {attributes}
+        SELECT ST_AsMVTGeom({mercator}, bounds.merc, {TILE_EXTENT}, {TILE_BUFFER}, true) AS geom, {attributes}
         FROM {table} {alias}, bounds
-        WHERE {where} AND {shape} && bounds.wgs
+        WHERE {where} AND {shape} && bounds.box
     )
     SELECT ST_AsMVT(shapes.*, '{layer}', {TILE_EXTENT}, 'geom', '{id_column}') FROM shapes WHERE geom IS NOT NULL
     """  # noqa: S608 (names and expressions come from the calling code; every value is a parameter)
