@@ -104,8 +104,14 @@
     });
   }
 
+  // A form kept while a round is sending was not among the forms that round read: one more round follows it at
+  // once (without this, the form would wait for the retry timer, 20 s).
+  let again = false;
   function flush() {
-    if (flushing) return flushing;
+    if (flushing) {
+      again = true;
+      return flushing;
+    }
     flushing = all()
       .then(async (items) => {
         let last = null;
@@ -127,6 +133,10 @@
       .finally(() => {
         flushing = null;
         status.dataset.attempts = String(Number(status.dataset.attempts || 0) + 1);
+        if (again) {
+          again = false;
+          if (navigator.onLine) flush();
+        }
       });
     return flushing;
   }

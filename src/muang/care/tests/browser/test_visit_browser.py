@@ -106,3 +106,60 @@ def test_a_visit_filled_offline_arrives_once_and_moves_the_group(
     assert (visit.bp_systolic, visit.pulse, visit.planned_on) == (148, 88, today) and visit.near_home
     assert visit.assessment.total == 4 and Assessment.objects.filter(person=elder).count() == 2
     assert Person.objects.get(pk=elder.pk).adl_group == "bed"
+
+
+def test_a_form_kept_while_the_outbox_is_sending_goes_right_after_not_at_the_retry(live_server, in_chromium):
+    """A caregiver saves a second visit while the first is still on its way (a slow signal): the round that is
+    sending read the outbox before the second was kept, so one more round sends it as soon as the first ends,
+    not 20 s later on the retry timer."""
+    import time
+
+    load_area_slice()
+    from muang.core.tests.factories import OrganizationFactory
+
+    today = bangkok_date(timezone.now())
+    org = OrganizationFactory()
+    nurse = carer(org)
+    elder = person_create(actor=nurse, organization=org, today=today, **person_data(1))
+    planned_home_visit(nurse, elder, items=ITEMS_HOME, today=today, planned_on=today)
+    held, posts = [], []
+
+    def slow(route):
+        posts.append(time.monotonic())
+        if len(posts) == 1:
+            held.append(route)  # the first answer waits: its round is still sending
+        else:
+            route.continue_()
+
+    def save(page, pulse: str) -> None:
+        page.fill("#visit-pulse", pulse)
+        page.click("#visit-save")
+
+    def steps(page) -> None:
+        sign_in(page, live_server.url, nurse.user, "/care/visits/")
+        page.locator("#visit-round .care-person a").first.click()
+        page.wait_for_selector("#visit-form")
+        page.route(re.compile(r".*/care/visits/submit/$"), slow)
+        save(page, "80")
+        deadline = time.monotonic() + 15
+        while not held and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        assert held, "the first form was not sent"
+        save(page, "84")  # kept while the first round waits for its answer
+        deadline = time.monotonic() + 15
+        while page.evaluate("window.muangCareOutbox.count()") != 2 and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        released = time.monotonic()
+        held[0].continue_()
+        deadline = released + 10  # well inside the 20 s retry
+        while page.evaluate("window.muangCareOutbox.count()") and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        assert page.evaluate("window.muangCareOutbox.count()") == 0
+        assert len(posts) == 2 and posts[1] - released < 10, posts
+
+    in_chromium(steps, viewport=PHONE)
+    # The first is the day's visit; the second, for the same elder the same day, is answered (409: one visit a
+    # day) and so leaves the outbox too: what matters here is when it went.
+    assert list(
+        Visit.objects.filter(person=elder, done_at__isnull=False).values_list("pulse", flat=True)
+    ) == [80]
