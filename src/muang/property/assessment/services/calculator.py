@@ -544,4 +544,5 @@ def _stream_items(*, organization_id: int, tax_year: TaxYear, owners: tuple[int,
             cursor.execute(ITEMS_SQL, params)
             yield from cursor
     finally:
-        raw.execute("RESET jit; RESET enable_nestloop")
+        if not raw.closed:  # a generator dropped after its connection closed (a test's end) resets nothing
+            raw.execute("RESET jit; RESET enable_nestloop")
