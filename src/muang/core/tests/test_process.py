@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from muang.core.process import collector_paused
+from muang.testing.waiting import wait_for
 
 
 def test_the_collector_is_paused_for_the_block_and_restored_after_it_even_on_an_error():
@@ -68,17 +69,6 @@ supervise(2, run, restart_delay=0.2, stop_timeout=5, poll=0.05)
 """
 
 
-def _wait(condition, timeout: float = 20.0) -> bool:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def _alive(pid: int) -> bool:
     import os
 
@@ -103,12 +93,12 @@ def test_supervise_forks_its_children_starts_a_dead_one_again_and_stops_them_all
         return found
 
     try:
-        assert _wait(lambda: set(started()) == {"0", "1"}), started()
+        assert wait_for(lambda: set(started()) == {"0", "1"}), started()
         for path in tmp_path.glob("[0-9]*-*"):
             assert path.read_text() == str(parent.pid)  # forked by the supervisor itself
         (first,) = started()["1"]
         os.kill(first, signal.SIGKILL)  # a child dies: the same index is forked again
-        assert _wait(lambda: len(started()["1"]) == 2), started()
+        assert wait_for(lambda: len(started()["1"]) == 2), started()
         assert len(started()["0"]) == 1
         children = [pid for pids in started().values() for pid in pids if _alive(pid)]
         assert len(children) == 2

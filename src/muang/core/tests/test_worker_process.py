@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from django.db import connection
@@ -12,17 +11,9 @@ from django.db import connection
 from muang.core.models import LineChannel, Notification, WorkerHeartbeat
 from muang.core.tests.factories import OrganizationFactory
 from muang.testing.line_server import start_fake_line
+from muang.testing.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(condition, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_worker_runs_queued_tasks_and_reports_its_heartbeat(client):

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -169,6 +170,21 @@ class Broker:
         self.proc.wait(10)
 
 
+@contextmanager
+def private_broker():
+    """(its directory, its port, the Broker) of a broker started on a free port from fresh files; stopped and its
+    files removed at the end."""
+    directory = Path(tempfile.mkdtemp(prefix="mqtt-test-", dir=settings.DATA_DIR))
+    port = free_port()
+    broker = Broker(write_broker_config(directory, port=port, host="127.0.0.1"), port)
+    broker.start()
+    try:
+        yield directory, port, broker
+    finally:
+        broker.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def stamp(i: int) -> str:
     return (timezone.now().replace(microsecond=0) - dt.timedelta(minutes=10 - i)).isoformat()
 
@@ -230,28 +246,17 @@ def test_a_restart_of_the_consumer_and_of_the_broker_loses_no_reading_and_stores
 
 
 def test_a_wrong_ingest_password_is_refused_with_the_brokers_reason_code(world):
-    directory = Path(tempfile.mkdtemp(prefix="mqtt-test-", dir=settings.DATA_DIR))
-    port = free_port()
-    broker = Broker(write_broker_config(directory, port=port, host="127.0.0.1"), port)
-    broker.start()
-    try:
+    with private_broker() as (_directory, port, _broker):
         consumer = IngestConsumer(host="127.0.0.1", port=port, password="not-the-secret")
         with pytest.raises(Refused) as refused:
             consumer.start()
         assert (refused.value.packet, refused.value.code) in {("CONNACK", 0x86), ("CONNACK", 0x87)}
-    finally:
-        broker.stop()
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def test_the_consumer_reconnects_by_itself_after_a_broker_restart_and_keeps_its_session(world):
     org, _other, a, _b, _c = world
-    directory = Path(tempfile.mkdtemp(prefix="mqtt-test-", dir=settings.DATA_DIR))
-    port = free_port()
-    broker = Broker(write_broker_config(directory, port=port, host="127.0.0.1"), port)
-    broker.start()
     up = f"muang/{org.slug}/devices/{a.serial}/up"
-    try:
+    with private_broker() as (directory, port, broker):
         consumer = IngestConsumer(
             host="127.0.0.1",
             port=port,
@@ -278,6 +283,3 @@ def test_the_consumer_reconnects_by_itself_after_a_broker_restart_and_keeps_its_
         assert consumer.session.generation == generation + 1
         assert sorted(v for _k, v in rows(a)) == [0.0, 1.0]
         consumer.stop()
-    finally:
-        broker.stop()
-        shutil.rmtree(directory, ignore_errors=True)
