@@ -15,9 +15,9 @@ into bare tuples or acknowledges a batch in one write, so this small module does
 
 What it speaks (MQTT 5.0, OASIS standard): CONNECT (username, password, clean start, session expiry, receive
 maximum, keep alive, topic alias maximum), CONNACK with its reason code and properties (server keep alive),
-SUBSCRIBE / SUBACK (reason codes per filter), UNSUBSCRIBE / UNSUBACK, PUBLISH at QoS 0 and 1 with its properties (user property `id`,
-topic alias), PUBACK, PINGREQ / PINGRESP, DISCONNECT both ways (from this side also with a session expiry of 0,
-which ends the session at the broker). Flow control is the broker's: it sends at most
+SUBSCRIBE / SUBACK (reason codes per filter), UNSUBSCRIBE / UNSUBACK, PUBLISH at QoS 0 and 1 with its properties
+(user property `id`, topic alias), PUBACK, PINGREQ / PINGRESP, DISCONNECT both ways (from this side also with a
+session expiry of 0, which ends the session at the broker). Flow control is the broker's: it sends at most
 `receive_maximum` unacknowledged QoS 1 messages; this side never publishes, so the broker's own receive maximum
 does not concern it. QoS 2 is never asked for (a QoS 2 PUBLISH is a protocol error here).
 """
