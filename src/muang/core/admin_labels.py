@@ -89,13 +89,51 @@ def _list_column(model, column):
         return column
     label = _unnamed_label(model, column)
     if isinstance(field, models.DateField):  # a DateTimeField is one too
-        style = "datetime" if isinstance(field, models.DateTimeField) else "long"
-        return _column(field, label or field.verbose_name, lambda obj, v: format_thai_date(v, style) or "-")
+        return _column(field, label or field.verbose_name, lambda obj, v: _date_text(v, field))
     if label is None:
         return column
     if field.choices:
         return _column(field, label, lambda obj, v: getattr(obj, f"get_{field.name}_display")())
     return _column(field, label, lambda obj, v: v)
+
+
+def _date_text(value, field) -> str:
+    """A date or a moment in the page's language: the Buddhist Era on a Thai page, as the lists show it."""
+    style = "datetime" if isinstance(field, models.DateTimeField) else "long"
+    return format_thai_date(value, style) or "-"
+
+
+def _readonly_kind(model, name, literals) -> str | None:
+    """How a read-only field is shown in a change form when Django's own rendering would not do: "date" (a date
+    or a moment), "literal" (a code, or a field the admin names in `literal_fields`), "english" (`name_en`)."""
+    if not isinstance(name, str) or (field := _field(model, name)) is None:
+        return None
+    if isinstance(field, models.DateField):
+        return "date"
+    if name == "code" or name in literals:
+        return "literal"
+    return "english" if name == "name_en" else None
+
+
+@functools.cache
+def _readonly_display(model, name: str, kind: str):
+    """`model`'s field `name` read-only in a change form, shown as `kind` (`_readonly_kind`): a date in the
+    Buddhist Era on a Thai page (Django would print the Christian year), a code as a literal, the English name
+    marked so. Named as the field, so the form's labels and the field's help text still apply; cached, so that
+    the admin finds the same callable in the fieldsets and in the read-only fields."""
+    field = _field(model, name)
+
+    def value(obj):
+        v = getattr(obj, name)
+        if kind == "date":
+            return _date_text(v, field)
+        if v in (None, ""):
+            return "-"
+        return format_html("<code>{}</code>" if kind == "literal" else '<span lang="en">{}</span>', v)
+
+    value.short_description = _unnamed_label(model, name) or field.verbose_name
+    value.__name__ = name
+    return value
 
 
 @functools.cache
@@ -129,6 +167,64 @@ class ThaiLabelsMixin:
 
     def get_list_display(self, request):
         return tuple(_list_column(self.model, c) for c in super().get_list_display(request))
+
+    # Fields shown as a literal when read-only (references and keys), besides `code`.
+    literal_fields: tuple[str, ...] = ()
+    # Read-only fields shown by one of the admin's own methods instead (a JSON field as readable lines): field
+    # name → method name.
+    readonly_shown_as: dict[str, str] = {}
+
+    def _readonly_displays(self, names) -> dict:
+        """The fields among `names` shown read-only otherwise than Django would, by name."""
+        displays = {}
+        for name in names:
+            if name in self.readonly_shown_as:
+                displays[name] = self.readonly_shown_as[name]
+            elif kind := _readonly_kind(self.model, name, self.literal_fields):
+                displays[name] = _readonly_display(self.model, name, kind)
+        return displays
+
+    def __init_subclass__(cls, **kwargs):
+        """An admin's own `get_readonly_fields` (most answer without calling super) gets the displays too."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("get_readonly_fields")
+        if own is not None:
+
+            @functools.wraps(own)
+            def get_readonly_fields(self, request, obj=None):
+                return self._with_displays(own(self, request, obj))
+
+            cls.get_readonly_fields = get_readonly_fields
+
+    def _with_displays(self, readonly) -> list:
+        """The read-only fields, with each one's own display (`_readonly_display`) beside its name: the name
+        keeps the field out of the form, the display is what the fieldsets show in its place."""
+        names = list(readonly)
+        displays = self._readonly_displays(n for n in names if isinstance(n, str))
+        return [*names, *(d for d in displays.values() if d not in names)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._with_displays(super().get_readonly_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        readonly = self.get_readonly_fields(request, obj)
+        displays = self._readonly_displays(n for n in readonly if isinstance(n, str))
+
+        def shown(name):
+            return displays.get(name, name) if isinstance(name, str) else name
+
+        fieldsets, placed = [], set()
+        for title, options in super().get_fieldsets(request, obj):
+            lines = []
+            for line in options.get("fields", ()):
+                line = tuple(shown(n) for n in line) if isinstance(line, (list, tuple)) else shown(line)
+                items = line if isinstance(line, tuple) else (line,)
+                if all(i in placed for i in items):
+                    continue  # a display that `get_fields` also listed after the form's fields
+                placed.update(items)
+                lines.append(line)
+            fieldsets.append((title, {**options, "fields": lines}))
+        return fieldsets
 
     def _labels(self, kwargs) -> dict:
         """Fields without a verbose_name under their Thai label (`_unnamed_label`), in fields and read-only
