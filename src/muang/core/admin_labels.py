@@ -6,6 +6,7 @@ class takes them through `ThaiLabelsMixin`."""
 import functools
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.html import format_html
@@ -78,9 +79,9 @@ def _column(field, label, render):
     return value
 
 
-def _list_column(model, column):
+def _list_column(model, column, literals=()):
     """A list column as the admin shows it: a code as a literal, the English name marked so, a date in the page's
-    language (the Buddhist Era on a Thai page), a field without a verbose_name under its Thai label with a choice
+    language (the Buddhist Era on a Thai page), an admin's `literal_fields` as literals, a field without a verbose_name under its Thai label with a choice
     as its label, anything else as it is."""
     if column in ("code", "name_en"):
         return {"code": "code_literal", "name_en": "english_name"}[column]
@@ -88,6 +89,8 @@ def _list_column(model, column):
     if field is None:
         return column
     label = _unnamed_label(model, column)
+    if column in literals:
+        return _column(field, label or field.verbose_name, lambda obj, v: _literal(v))
     if isinstance(field, models.DateField):  # a DateTimeField is one too
         return _column(field, label or field.verbose_name, lambda obj, v: _date_text(v, field))
     if label is None:
@@ -95,6 +98,11 @@ def _list_column(model, column):
     if field.choices:
         return _column(field, label, lambda obj, v: getattr(obj, f"get_{field.name}_display")())
     return _column(field, label, lambda obj, v: v)
+
+
+def _literal(value) -> str:
+    """A code or a key as a literal (the Thai pages show them so), or a dash when there is none."""
+    return format_html("<code>{}</code>", value) if value not in (None, "") else "-"
 
 
 def _date_text(value, field) -> str:
@@ -127,9 +135,9 @@ def _readonly_display(model, name: str, kind: str):
         v = getattr(obj, name)
         if kind == "date":
             return _date_text(v, field)
-        if v in (None, ""):
-            return "-"
-        return format_html("<code>{}</code>" if kind == "literal" else '<span lang="en">{}</span>', v)
+        if kind == "literal" or v in (None, ""):
+            return _literal(v)
+        return format_html('<span lang="en">{}</span>', v)
 
     value.short_description = _unnamed_label(model, name) or field.verbose_name
     value.__name__ = name
@@ -166,7 +174,9 @@ class ThaiLabelsMixin:
         return filters
 
     def get_list_display(self, request):
-        return tuple(_list_column(self.model, c) for c in super().get_list_display(request))
+        return tuple(
+            _list_column(self.model, c, self.literal_fields) for c in super().get_list_display(request)
+        )
 
     # Fields shown as a literal when read-only (references and keys), besides `code`.
     literal_fields: tuple[str, ...] = ()
@@ -207,7 +217,10 @@ class ThaiLabelsMixin:
         return self._with_displays(super().get_readonly_fields(request, obj))
 
     def get_fieldsets(self, request, obj=None):
-        readonly = self.get_readonly_fields(request, obj)
+        readonly = list(self.get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # A view-only form: Django shows every field read-only, so each is shown by its display too.
+            readonly += flatten_fieldsets(super().get_fieldsets(request, obj))
         displays = self._readonly_displays(n for n in readonly if isinstance(n, str))
 
         def shown(name):
@@ -238,13 +251,23 @@ class ThaiLabelsMixin:
         own = getattr(getattr(form, "Meta", None), "labels", None) or {}
         return {**labels, **own, **kwargs.get("labels", {})}
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def _form_fields(self, request, obj, kwargs) -> dict:
+        """The form's fields: the fieldsets' without the displays (a display is never a form field, and in a
+        view-only form it is not among the read-only fields Django excludes)."""
+        if "fields" in kwargs:
+            fields = kwargs["fields"]  # None from `get_fields`, which asks which fields the model form has
+        else:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if fields is not None:
+            kwargs["fields"] = [f for f in fields if isinstance(f, str)]
         kwargs["labels"] = self._labels(kwargs)
-        return super().get_form(request, obj, change=change, **kwargs)
+        return kwargs
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change=change, **self._form_fields(request, obj, kwargs))
 
     def get_formset(self, request, obj=None, **kwargs):  # an inline's
-        kwargs["labels"] = self._labels(kwargs)
-        return super().get_formset(request, obj, **kwargs)
+        return super().get_formset(request, obj, **self._form_fields(request, obj, kwargs))
 
     @admin.display(description=_("code"), ordering="code")
     def code_literal(self, obj) -> str:
