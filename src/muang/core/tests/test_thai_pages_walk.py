@@ -282,10 +282,10 @@ ADMIN_CHANGE = re.compile(r"/admin/[a-z_]+/[a-z_]+/[^/]+/change/")
 # changes, a service's form fields, a billing profile's bank accounts, which are edited as JSON), a KPI
 # indicator's English definition, the map widget's WKT text, demo data in Latin (a signboard's text, an audit
 # entry's reason), and a user's password hash summary (the hasher's name and the first letters of its hash).
-ADMIN_PENDING_LISTS = {"core/auditentry", "kpi/indicator", "reports/categoryquestion"}
+ADMIN_PENDING_LISTS = {"core/auditentry"}
 ADMIN_PENDING_FORMS = ADMIN_PENDING_LISTS | {
-    "billing/billingprofile", "core/organization", "core/user", "eservices/service", "property/building",
-    "property/parcel", "property/signboard", "property/taxyear",
+    "billing/billingprofile", "core/organization", "core/user", "eservices/service", "kpi/indicator",
+    "property/building", "property/parcel", "property/signboard", "property/taxyear", "reports/categoryquestion",
 }  # fmt: skip
 
 
