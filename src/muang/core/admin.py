@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, ReadOnlyPasswordHashWidget, UserChangeForm
 from django.contrib.gis.admin import GISModelAdmin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -358,12 +358,26 @@ class StaffUserCreationForm(AdminUserCreationForm):
         return cleaned
 
 
+class PasswordHashSummary(ReadOnlyPasswordHashWidget):
+    """The password's summary with its values (the hasher's name, the hash's first letters) as literals."""
+
+    template_name = "core/widgets/password_hash.html"
+
+
+class StaffUserChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if password := self.fields.get("password"):
+            password.widget = PasswordHashSummary()
+
+
 @admin.register(User)
 class StaffUserAdmin(ScopedAdmin, UserAdmin):
     """Staff accounts. An organisation's administrator sees and manages only the accounts whose every membership
     is in organisations they administer (muang.core.access.users_managed_within): the password page, the change
     form, history, deletion and bulk actions included. Superusers and platform staff are out of their reach."""
 
+    form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     inlines = [MembershipInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active")

@@ -284,7 +284,7 @@ ADMIN_CHANGE = re.compile(r"/admin/[a-z_]+/[a-z_]+/[^/]+/change/")
 # entry's reason), and a user's password hash summary (the hasher's name and the first letters of its hash).
 ADMIN_PENDING_LISTS = {"core/auditentry"}
 ADMIN_PENDING_FORMS = ADMIN_PENDING_LISTS | {
-    "billing/billingprofile", "core/organization", "core/user", "eservices/service", "kpi/indicator",
+    "billing/billingprofile", "core/organization", "eservices/service", "kpi/indicator",
     "property/building", "property/parcel", "property/signboard", "property/taxyear", "reports/categoryquestion",
 }  # fmt: skip
 
