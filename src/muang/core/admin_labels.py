@@ -81,8 +81,8 @@ def _column(field, label, render):
 
 def _list_column(model, column, literals=()):
     """A list column as the admin shows it: a code as a literal, the English name marked so, a date in the page's
-    language (the Buddhist Era on a Thai page), an admin's `literal_fields` as literals, a field without a verbose_name under its Thai label with a choice
-    as its label, anything else as it is."""
+    language (the Buddhist Era on a Thai page), an admin's `literal_fields` (`literals`) as literals, a field
+    without a verbose_name under its Thai label with a choice as its label, anything else as it is."""
     if column in ("code", "name_en"):
         return {"code": "code_literal", "name_en": "english_name"}[column]
     field = _field(model, column) if isinstance(column, str) else None
