@@ -277,11 +277,13 @@ ADMIN_ROLE = "admin.nonsaat"  # the organisation's system administrator (the ope
 ADMIN_LIST = re.compile(r"/admin/([a-z_]+)/([a-z_]+)/")
 ADMIN_CHANGE = re.compile(r"/admin/[a-z_]+/[a-z_]+/[^/]+/change/")
 # The admin's lists and change forms that still show English, not yet asserted (walked all the same, so a 5xx
-# fails). Remove one when its page is Thai. What remains: raw codes and values in lists (an audit entry's object
-# type, a KPI indicator's unit, a question's key), JSON fields shown as they are (settings, rate tables, audit
-# changes, a service's form fields, a billing profile's bank accounts, which are edited as JSON), a KPI
-# indicator's English definition, the map widget's WKT text, demo data in Latin (a signboard's text, an audit
-# entry's reason), and a user's password hash summary (the hasher's name and the first letters of its hash).
+# fails). Remove one when its page is Thai. What remains: the audit log's stored values (an entry's object type
+# as app.Model, its object's English __str__ as recorded, "system", a demo reason in English) and its changes as
+# JSON; JSON fields edited as JSON, whose help texts name their keys (an organisation's settings, a billing
+# profile's bank accounts, a question's choices, a service's form fields and steps): they need forms of their own;
+# a tax year's rate tables (read-only JSON, deeply nested); a KPI indicator's definition, written in English by
+# its app; the geometries of parcels, buildings and signboards, shown read-only as WKT (they want a read-only
+# map), and demo data in Latin there (a signboard's text, a map sheet's number).
 ADMIN_PENDING_LISTS = {"core/auditentry"}
 ADMIN_PENDING_FORMS = ADMIN_PENDING_LISTS | {
     "billing/billingprofile", "core/organization", "eservices/service", "kpi/indicator",
