@@ -162,8 +162,8 @@ class Bill(models.Model):
     )
     has_instalments = models.BooleanField(_("paid in instalments"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=BillStatus.choices, default=BillStatus.OPEN)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.CharField(max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=300, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -285,7 +285,9 @@ class Payment(models.Model):
     penalty = models.DecimalField(_("penalty"), default=0, **MONEY)
     surcharge = models.DecimalField(_("surcharge"), default=0, **MONEY)
     allocations = models.JSONField(
-        default=list, help_text=_("Per instalment: seq, principal, penalty, surcharge, months late.")
+        _("allocations"),
+        default=list,
+        help_text=_("Per instalment: seq, principal, penalty, surcharge, months late."),
     )
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     cheque_bank = models.CharField(_("cheque bank"), max_length=100, blank=True)
@@ -293,7 +295,7 @@ class Payment(models.Model):
     bank_line = models.OneToOneField(
         "BankStatementLine", on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -303,7 +305,7 @@ class Payment(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["organization_id", "-paid_on", "-id"]
@@ -367,11 +369,11 @@ class BankStatementImport(models.Model):
     bank_format = models.CharField(_("format"), max_length=32)
     filename = models.CharField(_("file"), max_length=255)
 
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("file checksum"), max_length=64)
     line_count = models.PositiveIntegerField(default=0)
     total_amount = models.DecimalField(default=0, **MONEY)
     applied_amount = models.DecimalField(default=0, **MONEY)
-    summary = models.JSONField(default=dict, help_text=_("Lines and amounts by match status."))
+    summary = models.JSONField(_("summary"), default=dict, help_text=_("Lines and amounts by match status."))
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -588,7 +590,7 @@ class Refund(models.Model):
     reason = models.CharField(max_length=16, choices=RefundReason.choices)
     claimed_on = models.DateField()
     status = models.CharField(max_length=16, choices=RefundStatus.choices, default=RefundStatus.CLAIMED)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

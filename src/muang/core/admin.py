@@ -1,16 +1,20 @@
 """Django admin for configuration, scoped to the organisations the admin administers, every write audited."""
 
+import re
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, ReadOnlyPasswordHashWidget, UserChangeForm
 from django.contrib.gis.admin import GISModelAdmin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from muang.core import audit, services
@@ -354,12 +358,26 @@ class StaffUserCreationForm(AdminUserCreationForm):
         return cleaned
 
 
+class PasswordHashSummary(ReadOnlyPasswordHashWidget):
+    """The password's summary with its values (the hasher's name, the hash's first letters) as literals."""
+
+    template_name = "core/widgets/password_hash.html"
+
+
+class StaffUserChangeForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if password := self.fields.get("password"):
+            password.widget = PasswordHashSummary()
+
+
 @admin.register(User)
 class StaffUserAdmin(ScopedAdmin, UserAdmin):
     """Staff accounts. An organisation's administrator sees and manages only the accounts whose every membership
     is in organisations they administer (muang.core.access.users_managed_within): the password page, the change
     form, history, deletion and bulk actions included. Superusers and platform staff are out of their reach."""
 
+    form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     inlines = [MembershipInline]
     list_display = ("username", "first_name", "last_name", "email", "is_active")
@@ -672,6 +690,20 @@ class LineChannelAdmin(ScopedAdmin):
     list_display = ("organization", "channel_id", "is_active")
 
 
+_URL = re.compile(r"https?://\S+")
+
+
+def _message_text(message: dict) -> str:
+    if message.get("type") != "text":
+        return format_html("<code>{}</code>", message.get("type", ""))
+    text = message.get("text", "")
+    parts, last = [], 0
+    for url in _URL.finditer(text):
+        parts.append(format_html("{}<code>{}</code>", text[last : url.start()], url.group()))
+        last = url.end()
+    return mark_safe("".join([*parts, conditional_escape(text[last:])]))  # noqa: S308 -- each part escaped
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """What was sent to citizens, and what could not be (status "gave up", with the last error)."""
@@ -679,3 +711,18 @@ class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("created_at", "organization", "channel", "subject", "status", "attempts", "last_error")
     list_filter = ("status", "channel", ("organization", admin.RelatedOnlyFieldListFilter))
     readonly_fields = [f.name for f in Notification._meta.fields]
+    literal_fields = ("subject", "reply_token", "retry_key")
+    readonly_shown_as = {"messages": "message_texts"}
+
+    @admin.display(description=_("messages"))
+    def message_texts(self, obj: Notification):
+        """The messages as the citizen reads them (stored as LINE message objects): a text message's text, with
+        its links as literals; another kind of message by its type."""
+        return (
+            format_html_join(
+                "",
+                '<div style="white-space: pre-line">{}</div>',
+                ((_message_text(m),) for m in obj.messages if isinstance(m, dict)),
+            )
+            or "-"
+        )

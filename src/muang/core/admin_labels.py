@@ -6,6 +6,7 @@ class takes them through `ThaiLabelsMixin`."""
 import functools
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.html import format_html
@@ -78,24 +79,69 @@ def _column(field, label, render):
     return value
 
 
-def _list_column(model, column):
+def _list_column(model, column, literals=()):
     """A list column as the admin shows it: a code as a literal, the English name marked so, a date in the page's
-    language (the Buddhist Era on a Thai page), a field without a verbose_name under its Thai label with a choice
-    as its label, anything else as it is."""
+    language (the Buddhist Era on a Thai page), an admin's `literal_fields` (`literals`) as literals, a field
+    without a verbose_name under its Thai label with a choice as its label, anything else as it is."""
     if column in ("code", "name_en"):
         return {"code": "code_literal", "name_en": "english_name"}[column]
     field = _field(model, column) if isinstance(column, str) else None
     if field is None:
         return column
     label = _unnamed_label(model, column)
+    if column in literals:
+        return _column(field, label or field.verbose_name, lambda obj, v: _literal(v))
     if isinstance(field, models.DateField):  # a DateTimeField is one too
-        style = "datetime" if isinstance(field, models.DateTimeField) else "long"
-        return _column(field, label or field.verbose_name, lambda obj, v: format_thai_date(v, style) or "-")
+        return _column(field, label or field.verbose_name, lambda obj, v: _date_text(v, field))
     if label is None:
         return column
     if field.choices:
         return _column(field, label, lambda obj, v: getattr(obj, f"get_{field.name}_display")())
     return _column(field, label, lambda obj, v: v)
+
+
+def _literal(value) -> str:
+    """A code or a key as a literal (the Thai pages show them so), or a dash when there is none."""
+    return format_html("<code>{}</code>", value) if value not in (None, "") else "-"
+
+
+def _date_text(value, field) -> str:
+    """A date or a moment in the page's language: the Buddhist Era on a Thai page, as the lists show it."""
+    style = "datetime" if isinstance(field, models.DateTimeField) else "long"
+    return format_thai_date(value, style) or "-"
+
+
+def _readonly_kind(model, name, literals) -> str | None:
+    """How a read-only field is shown in a change form when Django's own rendering would not do: "date" (a date
+    or a moment), "literal" (a code, or a field the admin names in `literal_fields`), "english" (`name_en`)."""
+    if not isinstance(name, str) or (field := _field(model, name)) is None:
+        return None
+    if isinstance(field, models.DateField):
+        return "date"
+    if name == "code" or name in literals:
+        return "literal"
+    return "english" if name == "name_en" else None
+
+
+@functools.cache
+def _readonly_display(model, name: str, kind: str):
+    """`model`'s field `name` read-only in a change form, shown as `kind` (`_readonly_kind`): a date in the
+    Buddhist Era on a Thai page (Django would print the Christian year), a code as a literal, the English name
+    marked so. Named as the field, so the form's labels and the field's help text still apply; cached, so that
+    the admin finds the same callable in the fieldsets and in the read-only fields."""
+    field = _field(model, name)
+
+    def value(obj):
+        v = getattr(obj, name)
+        if kind == "date":
+            return _date_text(v, field)
+        if kind == "literal" or v in (None, ""):
+            return _literal(v)
+        return format_html('<span lang="en">{}</span>', v)
+
+    value.short_description = _unnamed_label(model, name) or field.verbose_name
+    value.__name__ = name
+    return value
 
 
 @functools.cache
@@ -128,7 +174,70 @@ class ThaiLabelsMixin:
         return filters
 
     def get_list_display(self, request):
-        return tuple(_list_column(self.model, c) for c in super().get_list_display(request))
+        return tuple(
+            _list_column(self.model, c, self.literal_fields) for c in super().get_list_display(request)
+        )
+
+    # Fields shown as a literal when read-only (references and keys), besides `code`.
+    literal_fields: tuple[str, ...] = ()
+    # Read-only fields shown by one of the admin's own methods instead (a JSON field as readable lines): field
+    # name → method name.
+    readonly_shown_as: dict[str, str] = {}
+
+    def _readonly_displays(self, names) -> dict:
+        """The fields among `names` shown read-only otherwise than Django would, by name."""
+        displays = {}
+        for name in names:
+            if name in self.readonly_shown_as:
+                displays[name] = self.readonly_shown_as[name]
+            elif kind := _readonly_kind(self.model, name, self.literal_fields):
+                displays[name] = _readonly_display(self.model, name, kind)
+        return displays
+
+    def __init_subclass__(cls, **kwargs):
+        """An admin's own `get_readonly_fields` (most answer without calling super) gets the displays too."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("get_readonly_fields")
+        if own is not None:
+
+            @functools.wraps(own)
+            def get_readonly_fields(self, request, obj=None):
+                return self._with_displays(own(self, request, obj))
+
+            cls.get_readonly_fields = get_readonly_fields
+
+    def _with_displays(self, readonly) -> list:
+        """The read-only fields, with each one's own display (`_readonly_display`) beside its name: the name
+        keeps the field out of the form, the display is what the fieldsets show in its place."""
+        names = list(readonly)
+        displays = self._readonly_displays(n for n in names if isinstance(n, str))
+        return [*names, *(d for d in displays.values() if d not in names)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._with_displays(super().get_readonly_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        readonly = list(self.get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # A view-only form: Django shows every field read-only, so each is shown by its display too.
+            readonly += flatten_fieldsets(super().get_fieldsets(request, obj))
+        displays = self._readonly_displays(n for n in readonly if isinstance(n, str))
+
+        def shown(name):
+            return displays.get(name, name) if isinstance(name, str) else name
+
+        fieldsets, placed = [], set()
+        for title, options in super().get_fieldsets(request, obj):
+            lines = []
+            for line in options.get("fields", ()):
+                line = tuple(shown(n) for n in line) if isinstance(line, (list, tuple)) else shown(line)
+                items = line if isinstance(line, tuple) else (line,)
+                if all(i in placed for i in items):
+                    continue  # a display that `get_fields` also listed after the form's fields
+                placed.update(items)
+                lines.append(line)
+            fieldsets.append((title, {**options, "fields": lines}))
+        return fieldsets
 
     def _labels(self, kwargs) -> dict:
         """Fields without a verbose_name under their Thai label (`_unnamed_label`), in fields and read-only
@@ -142,13 +251,23 @@ class ThaiLabelsMixin:
         own = getattr(getattr(form, "Meta", None), "labels", None) or {}
         return {**labels, **own, **kwargs.get("labels", {})}
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def _form_fields(self, request, obj, kwargs) -> dict:
+        """The form's fields: the fieldsets' without the displays (a display is never a form field, and in a
+        view-only form it is not among the read-only fields Django excludes)."""
+        if "fields" in kwargs:
+            fields = kwargs["fields"]  # None from `get_fields`, which asks which fields the model form has
+        else:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if fields is not None:
+            kwargs["fields"] = [f for f in fields if isinstance(f, str)]
         kwargs["labels"] = self._labels(kwargs)
-        return super().get_form(request, obj, change=change, **kwargs)
+        return kwargs
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change=change, **self._form_fields(request, obj, kwargs))
 
     def get_formset(self, request, obj=None, **kwargs):  # an inline's
-        kwargs["labels"] = self._labels(kwargs)
-        return super().get_formset(request, obj, **kwargs)
+        return super().get_formset(request, obj, **self._form_fields(request, obj, kwargs))
 
     @admin.display(description=_("code"), ordering="code")
     def code_literal(self, obj) -> str:

@@ -75,7 +75,9 @@ class Subdistrict(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subdistricts")
     name_th = models.CharField(_("Thai name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100)
-    postal_codes = ArrayField(models.CharField(max_length=5), default=list, blank=True)
+    postal_codes = ArrayField(
+        models.CharField(max_length=5), verbose_name=_("postal codes"), default=list, blank=True
+    )
 
     class Meta:
         ordering = ["code"]
@@ -410,8 +412,8 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=300)
     changes = models.JSONField(_("changes"), default=dict, help_text=_("field: [before, after]"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    request_id = models.CharField(max_length=36, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(_("request ID"), max_length=36, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -491,26 +493,31 @@ class Notification(models.Model):
         DEAD = "dead", _("gave up")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notifications")
-    channel = models.CharField(max_length=16, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     recipient = models.CharField(
         _("recipient"),
         max_length=254,
         help_text=_("LINE user ID, a mobile number for SMS, or an e-mail address"),
     )
-    reply_token = models.CharField(max_length=64, blank=True)
+    reply_token = models.CharField(_("reply token"), max_length=64, blank=True)
     messages = models.JSONField(
+        _("messages"),
         help_text=_(
             "LINE message objects (SMS and e-mail: text messages, joined; e-mail: the first one's subject)"
-        )
+        ),
     )
-    retry_key = models.UUIDField(default=uuid.uuid4, editable=False, help_text=_("X-Line-Retry-Key"))
-    subject = models.CharField(max_length=100, blank=True, help_text=_("what it is about, e.g. case:123"))
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    retry_key = models.UUIDField(
+        _("retry key"), default=uuid.uuid4, editable=False, help_text=_("X-Line-Retry-Key")
+    )
+    subject = models.CharField(
+        _("subject"), max_length=100, blank=True, help_text=_("what it is about, e.g. case:123")
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["next_attempt_at", "id"]
@@ -524,4 +531,4 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient} ({self.status})"
+        return f"{self.get_channel_display()} → {self.recipient} ({self.get_status_display()})"

@@ -8,6 +8,8 @@ unknown code, a circle of formulas or a malformed expression is an error on the 
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muang.core.admin import PlatformAdmin, ReadOnlyAdminMixin, ScopedAdmin
 from muang.core.errors import InvalidInput
@@ -76,10 +78,15 @@ def _computed_message():
 @admin.register(Indicator)
 class IndicatorAdmin(CatalogueAdmin):
     form = IndicatorForm
-    list_display = ("code", "name_th", "unit", "source", "owner_duty", "is_active")
+    list_display = ("code", "name_th", "unit_shown", "source", "owner_duty", "is_active")
     list_filter = ("source", "is_active", "owner_duty")
     search_fields = ("code", "name_th", "name_en")
     filter_horizontal = ("areas",)
+
+    @admin.display(description=_("unit"), ordering="unit")
+    def unit_shown(self, obj: Indicator) -> str:
+        # As a page reads it (บาท, วัน); a count has no word after it, so it is named here.
+        return obj.unit_label or pgettext_lazy("indicator unit", "count")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.source == Source.COMPUTED:

@@ -3,6 +3,7 @@ organisations. Writes go through the API and the staff UI, whose services check 
 and record every change with its reason; the admin would bypass that."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from muang.core.admin import MapAdmin, ReadOnlyAdminMixin, ScopedAdmin
 from muang.property.models import (
@@ -67,9 +68,13 @@ class CondoUnitAdmin(RegistryAdmin):
 
 @admin.register(Owner)
 class OwnerAdmin(RegistryAdmin):
-    list_display = ("display_name", "organization", "kind", "national_id", "tax_id", "is_farmer")
+    list_display = ("owner_name", "organization", "kind", "national_id", "tax_id", "is_farmer")
     list_filter = (ORG_FILTER, "kind", "is_farmer")
     search_fields = ("name", "last_name", "national_id", "tax_id")
+
+    @admin.display(description=_("display name"), ordering="name")
+    def owner_name(self, obj: Owner) -> str:
+        return obj.display_name
 
 
 @admin.register(Ownership)

@@ -63,7 +63,7 @@ class CategoryQuestion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category_id}:{self.code}"
+        return self.description  # the question as staff read it (its code is a key, shown as a literal)
 
     def clean(self) -> None:
         errors = {}

@@ -150,10 +150,11 @@ def _load_demo(settings, monkeypatch) -> None:
 
 def _demo_latin() -> set[str]:
     """The demo's own names and codes in Latin letters: a Thai page shows them as they are (tracking codes,
-    bill, receipt and application numbers, bank files' names, device serials, telemetry keys and the payload's
-    names for them, pole codes)."""
+    bill, receipt and application numbers, bank files' names, the allowance payer's company ID, device serials,
+    telemetry keys and the payload's names for them, pole codes)."""
     from muang.billing.models import BankStatementImport, Bill, Payment, Receipt
     from muang.care import imports as care_imports
+    from muang.care.models import AllowancePayer
     from muang.cases.models import Case
     from muang.eservices.models import Application
     from muang.iot.models import AlarmRule, Device, DeviceProfile
@@ -170,6 +171,7 @@ def _demo_latin() -> set[str]:
         *Application.objects.values_list("reference", flat=True),
         *BankStatementImport.objects.values_list("filename", flat=True),
         *Pole.objects.values_list("code", flat=True),
+        *AllowancePayer.objects.values_list("company_id", flat=True),  # the paying account's ID at its bank
     ]
     for device in Device.objects.all():
         values += [device.serial, device.name, device.dev_eui or "", device.asset_ref]
@@ -275,22 +277,17 @@ ADMIN_ROLE = "admin.nonsaat"  # the organisation's system administrator (the ope
 ADMIN_LIST = re.compile(r"/admin/([a-z_]+)/([a-z_]+)/")
 ADMIN_CHANGE = re.compile(r"/admin/[a-z_]+/[a-z_]+/[^/]+/change/")
 # The admin's lists and change forms that still show English, not yet asserted (walked all the same, so a 5xx
-# fails). Remove one when its page is Thai. What remains: raw codes and values in lists (a notification's channel
-# and status, a KPI indicator's unit, a question's key), fields with an English verbose_name or help text (an
-# owner's display name, a bill's cancel reason, a payment's allocations), JSON fields shown as they are
-# (settings, rate tables, audit changes, a service's form fields), the records' English names read-only in their
-# forms (areas, KPI frameworks and areas), codes in help texts (“streetlight”), the map widget's WKT text, demo
-# data in Latin (a payer's company code, a signboard's text), and a user's password hash summary (the hasher's
-# name and the first letters of its hash).
-ADMIN_PENDING_LISTS = {
-    "care/allowancepayer", "core/auditentry", "core/notification", "kpi/indicator", "property/owner",
-    "reports/categoryquestion",
-}  # fmt: skip
+# fails). Remove one when its page is Thai. What remains: the audit log's stored values (an entry's object type
+# as app.Model, its object's English __str__ as recorded, "system", a demo reason in English) and its changes as
+# JSON; JSON fields edited as JSON, whose help texts name their keys (an organisation's settings, a billing
+# profile's bank accounts, a question's choices, a service's form fields and steps): they need forms of their own;
+# a tax year's rate tables (read-only JSON, deeply nested); a KPI indicator's definition, written in English by
+# its app; the geometries of parcels, buildings and signboards, shown read-only as WKT (they want a read-only
+# map), and demo data in Latin there (a signboard's text, a map sheet's number).
+ADMIN_PENDING_LISTS = {"core/auditentry"}
 ADMIN_PENDING_FORMS = ADMIN_PENDING_LISTS | {
-    "billing/bankstatementimport", "billing/bankstatementline", "billing/bill", "billing/billingprofile",
-    "billing/payment", "cases/casecategory", "cases/casestatus", "core/district", "core/organization",
-    "core/province", "core/subdistrict", "core/user", "eservices/service", "kpi/area", "kpi/framework",
-    "property/building", "property/parcel", "property/signboard", "property/taxyear",
+    "billing/billingprofile", "core/organization", "eservices/service", "kpi/indicator",
+    "property/building", "property/parcel", "property/signboard", "property/taxyear", "reports/categoryquestion",
 }  # fmt: skip
 
 

@@ -1,6 +1,9 @@
 """The Django admin is scoped to the organisations a system administrator administers."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from muang.core.demo import load_demo
 from muang.core.models import AuditEntry, Department, Organization, User
@@ -100,3 +103,26 @@ def test_audit_log_is_viewable_but_never_editable(admin_client):
     page = admin_client.get(f"/admin/core/auditentry/{entry.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert admin_client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_a_read_only_moment_in_a_change_form_is_in_the_buddhist_era(admin_client, settings, monkeypatch):
+    """Given an audit entry made on 2 December 2026 (09:15 in Bangkok), when its read-only form is opened in Thai,
+    then its time reads as the lists do, in the Buddhist Era (Django alone printed 2026)."""
+    monkeypatch.setattr(
+        timezone, "now", lambda: dt.datetime(2026, 12, 2, 2, 15, tzinfo=dt.UTC)
+    )  # auto_now_add
+    entry = AuditEntry.objects.create(
+        organization=Organization.objects.get(slug="chaiso"),
+        actor_label="x",
+        action="update",
+        object_type="core.Department",
+        object_id="1",
+        object_repr="x",
+    )
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    page = admin_client.get(f"/admin/core/auditentry/{entry.pk}/change/").content.decode()
+    assert "2 ธ.ค. 2569 09:15" in page and "2026" not in page
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the English switch keeps the Christian Era
+    assert (
+        "2 Dec 2026 09:15" in admin_client.get(f"/admin/core/auditentry/{entry.pk}/change/").content.decode()
+    )
