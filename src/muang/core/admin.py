@@ -359,9 +359,15 @@ class StaffUserCreationForm(AdminUserCreationForm):
 
 
 class PasswordHashSummary(ReadOnlyPasswordHashWidget):
-    """The password's summary with its values (the hasher's name, the hash's first letters) as literals."""
+    """The password's summary with its values (the hasher's name, the hash's first letters) as literals: each
+    value is handed to Django's own template already inside <code>."""
 
-    template_name = "core/widgets/password_hash.html"
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for entry in context["summary"]:
+            if entry.get("value"):
+                entry["value"] = format_html("<code>{}</code>", entry["value"])
+        return context
 
 
 class StaffUserChangeForm(UserChangeForm):
