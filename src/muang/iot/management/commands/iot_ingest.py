@@ -66,8 +66,14 @@ class Command(BaseCommand):
                 logger.exception("iot_ingest: the session %s could not be retired now", other)
                 continue
             if held:
-                self.stdout.write(f"iot_ingest: {other} retired; the {held} messages it held are ingested")
+                self.say(f"iot_ingest: {other} retired; the {held} messages it held are ingested")
         connections.close_all()
+
+    def say(self, text: str) -> None:
+        """A line for the log, written at once: `make run` sends the output to a file, which Python would
+        otherwise fill a block at a time (the "subscribed" line showed only when the process ended)."""
+        self.stdout.write(text)
+        self.stdout.flush()
 
     def consumer(self, client_id: str, batch_size: int) -> IngestConsumer:
         return IngestConsumer(
@@ -89,7 +95,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         consumer.start(retry=True)
-        self.stdout.write(
+        self.say(
             f"iot_ingest: {client_id} subscribed on {settings.MUANG_MQTT_HOST}:{settings.MUANG_MQTT_PORT}"
         )
         while running:
@@ -102,6 +108,6 @@ class Command(BaseCommand):
                 consumer.recover()
         consumer.stop()
         s = consumer.stats
-        self.stdout.write(
+        self.say(
             f"iot_ingest: {client_id}: {s.received} received, {s.stored} stored, {s.duplicate} repeated, {s.refused} refused"
         )
