@@ -2,7 +2,6 @@
 read-only here, written only by the services (payments, bank statements, refunds)."""
 
 from django.contrib import admin
-from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from muang.billing.models import (
@@ -18,6 +17,7 @@ from muang.billing.models import (
     WarningLetter,
 )
 from muang.core.admin import ReadOnlyAdminMixin, ScopedAdmin
+from muang.core.admin_labels import as_lines
 
 
 @admin.register(BillingProfile)
@@ -49,22 +49,13 @@ class PaymentAdmin(ReadOnlyBillingAdmin):
     @admin.display(description=_("allocations"))
     def allocation_lines(self, obj: Payment):
         """Each instalment's share of the payment, a line each (stored as a JSON list)."""
-        return (
-            format_html_join(
-                "",
-                "<div>{}</div>",
-                (
-                    (
-                        _(
-                            "Instalment %(seq)s: tax / fee %(principal)s, penalty %(penalty)s, surcharge "
-                            "%(surcharge)s, %(months)s months late"
-                        )
-                        % {**a, "months": a.get("months_late", 0)},
-                    )
-                    for a in obj.allocations
-                ),
+        return as_lines(
+            _(
+                "Instalment %(seq)s: tax / fee %(principal)s, penalty %(penalty)s, surcharge %(surcharge)s, "
+                "%(months)s months late"
             )
-            or "-"
+            % {**a, "months": a.get("months_late", 0)}
+            for a in obj.allocations
         )
 
 
@@ -84,19 +75,10 @@ class BankStatementImportAdmin(ReadOnlyBillingAdmin):
     def summary_lines(self, obj: BankStatementImport):
         """Lines and amounts by match status, a line each under the status's label (stored as JSON)."""
         labels = dict(MatchStatus.choices)
-        return (
-            format_html_join(
-                "",
-                "<div>{}</div>",
-                (
-                    (
-                        _("%(status)s: %(lines)s lines, %(amount)s baht")
-                        % {"status": labels.get(status, status), **figures},
-                    )
-                    for status, figures in obj.summary.items()
-                ),
-            )
-            or "-"
+        return as_lines(
+            _("%(status)s: %(lines)s lines, %(amount)s baht")
+            % {"status": labels.get(status, status), **figures}
+            for status, figures in obj.summary.items()
         )
 
 

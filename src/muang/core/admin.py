@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from muang.core import audit, services
 from muang.core.access import Actor, administered_organization_ids, may_manage_user, users_managed_within
-from muang.core.admin_labels import ThaiLabelsMixin
+from muang.core.admin_labels import ThaiLabelsMixin, as_lines
 from muang.core.errors import MuangError
 from muang.core.form_errors import add_service_errors
 from muang.core.models import (
@@ -724,11 +724,4 @@ class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     def message_texts(self, obj: Notification):
         """The messages as the citizen reads them (stored as LINE message objects): a text message's text, with
         its links as literals; another kind of message by its type."""
-        return (
-            format_html_join(
-                "",
-                '<div style="white-space: pre-line">{}</div>',
-                ((_message_text(m),) for m in obj.messages if isinstance(m, dict)),
-            )
-            or "-"
-        )
+        return as_lines((_message_text(m) for m in obj.messages if isinstance(m, dict)), pre_line=True)

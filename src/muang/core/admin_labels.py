@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +105,18 @@ def _literal(value) -> str:
     return format_html("<code>{}</code>", value) if value not in (None, "") else "-"
 
 
+def _english(value) -> str:
+    """A record's own English text, marked as English (a screen reader reads it so), or a dash."""
+    return format_html('<span lang="en">{}</span>', value) if value not in (None, "") else "-"
+
+
+def as_lines(texts, *, pre_line: bool = False) -> str:
+    """Texts an admin shows in place of a JSON field, a line each (`pre_line`: a text's own line breaks kept),
+    or a dash when there are none."""
+    style = ' style="white-space: pre-line"' if pre_line else ""
+    return format_html_join("", "<div" + style + ">{}</div>", ((t,) for t in texts)) or "-"
+
+
 def _date_text(value, field) -> str:
     """A date or a moment in the page's language: the Buddhist Era on a Thai page, as the lists show it."""
     style = "datetime" if isinstance(field, models.DateTimeField) else "long"
@@ -135,9 +147,7 @@ def _readonly_display(model, name: str, kind: str):
         v = getattr(obj, name)
         if kind == "date":
             return _date_text(v, field)
-        if kind == "literal" or v in (None, ""):
-            return _literal(v)
-        return format_html('<span lang="en">{}</span>', v)
+        return _literal(v) if kind == "literal" else _english(v)
 
     value.short_description = _unnamed_label(model, name) or field.verbose_name
     value.__name__ = name
@@ -218,16 +228,17 @@ class ThaiLabelsMixin:
 
     def get_fieldsets(self, request, obj=None):
         readonly = list(self.get_readonly_fields(request, obj))
+        given = super().get_fieldsets(request, obj)
         if obj is not None and not self.has_change_permission(request, obj):
             # A view-only form: Django shows every field read-only, so each is shown by its display too.
-            readonly += flatten_fieldsets(super().get_fieldsets(request, obj))
+            readonly += flatten_fieldsets(given)
         displays = self._readonly_displays(n for n in readonly if isinstance(n, str))
 
         def shown(name):
             return displays.get(name, name) if isinstance(name, str) else name
 
         fieldsets, placed = [], set()
-        for title, options in super().get_fieldsets(request, obj):
+        for title, options in given:
             lines = []
             for line in options.get("fields", ()):
                 line = tuple(shown(n) for n in line) if isinstance(line, (list, tuple)) else shown(line)
@@ -272,8 +283,8 @@ class ThaiLabelsMixin:
     @admin.display(description=_("code"), ordering="code")
     def code_literal(self, obj) -> str:
         # A record's code as a literal: a code, not an English word (as the Thai pages show it).
-        return format_html("<code>{}</code>", obj.code)
+        return _literal(obj.code)
 
     @admin.display(description=_("English name"), ordering="name_en")
     def english_name(self, obj) -> str:
-        return format_html('<span lang="en">{}</span>', obj.name_en)  # the record's own name in English
+        return _english(obj.name_en)
